@@ -1,0 +1,37 @@
+"""Shared column helpers and the metadata naming convention used by every table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import SQLModel
+
+# Stable constraint names, so migrations can refer to them on every database.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def month_of(moment: datetime, zone: tzinfo = UTC) -> int:
+    """The month of a moment in the program's time zone, as the integer YYYYMM of the figures."""
+    local = moment.astimezone(zone)
+    return local.year * 100 + local.month
+
+
+def one_of(column: str, vocabulary: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:
+    """A CHECK constraint that keeps `column` inside a closed vocabulary."""
+    allowed = ", ".join(f"'{member.value}'" for member in vocabulary)
+    condition = f"{column} IN ({allowed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=column)

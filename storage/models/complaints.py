@@ -1,0 +1,202 @@
+"""Complaints and what they name: listings and storefronts, each item with its own outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.models._base import one_of, utcnow
+from storage.vocabulary import (
+    ComplaintStatus,
+    CounterNoticeStatus,
+    ItemKind,
+    ItemStatus,
+    Platform,
+    ReasonCode,
+    StorefrontStatus,
+)
+
+
+def case_id(complaint_id: int) -> str:
+    """The case id members see, e.g. MS-000123."""
+    return f"MS-{complaint_id:06d}"
+
+
+class Complaint(SQLModel, table=True):
+    """One notice to the team: one IP right, one platform, one kind, 1 to 300 items."""
+
+    __table_args__ = (
+        one_of("platform", Platform),
+        one_of("kind", ItemKind),
+        one_of("reason_code", ReasonCode),
+        one_of("status", ComplaintStatus),
+        CheckConstraint("item_count BETWEEN 1 AND 300", name="item_count"),
+        Index(None, "organisation_id", "created_at"),
+        Index(None, "status", "created_at"),
+        Index(None, "platform", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    filed_by_id: int = Field(foreign_key="member.id")
+    ip_right_id: int = Field(foreign_key="ip_right.id")
+    platform: str = Field(max_length=16)
+    kind: str = Field(max_length=16)
+    reason_code: str = Field(max_length=20)
+    reason_text: str | None = Field(default=None, max_length=1000)
+    status: str = Field(default=ComplaintStatus.SUBMITTED, max_length=20)
+    item_count: int
+    # The paste or import row group this complaint came from; a repeated request finds it here.
+    request_key: str | None = Field(default=None, max_length=120, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def case_id(self) -> str:
+        assert self.id is not None
+        return case_id(self.id)
+
+
+class Storefront(SQLModel, table=True):
+    """A seller's store on one platform, known by its canonical key."""
+
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        one_of("platform", Platform),
+        one_of("status", StorefrontStatus),
+        Index(None, "closed_at", sqlite_where=text("closed_at IS NOT NULL"),
+              postgresql_where=text("closed_at IS NOT NULL")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    canonical_url: str = Field(max_length=300)
+    status: str = Field(default=StorefrontStatus.ACTIVE, max_length=16)
+    closed_at: datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=100)
+    rogueblock_status: str | None = Field(default=None, max_length=20)
+    rogueblock_referred_at: datetime | None = None
+    first_seen_at: datetime = Field(default_factory=utcnow)
+
+
+class Listing(SQLModel, table=True):
+    """A product listing on one platform, known by its canonical key."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"), one_of("platform", Platform))
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    canonical_url: str = Field(max_length=300)
+    storefront_id: int | None = Field(default=None, foreign_key="storefront.id")
+    first_seen_at: datetime = Field(default_factory=utcnow)
+
+
+_DECIDED = text("decided_month IS NOT NULL")
+_REMOVAL_TIMED = text("removal_seconds IS NOT NULL")
+
+
+class ComplaintItem(SQLModel, table=True):
+    """One listing or storefront inside a complaint, with its own outcome.
+
+    Organisation, platform and months are copied from the complaint and the timestamps so that
+    the figures are index-only scans; indexes on decisions are partial, so filing pays nothing
+    for them.
+    """
+
+    __tablename__ = "complaint_item"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "position"),
+        one_of("kind", ItemKind),
+        one_of("status", ItemStatus),
+        CheckConstraint(
+            "(kind = 'listing' AND listing_id IS NOT NULL AND storefront_id IS NULL) OR "
+            "(kind = 'storefront' AND storefront_id IS NOT NULL AND listing_id IS NULL)",
+            name="one_target",
+        ),
+        CheckConstraint("counter_rounds BETWEEN 0 AND 3", name="counter_rounds"),
+        Index(None, "listing_id", "status"),
+        Index(None, "storefront_id", "status"),
+        Index(None, "reported_month"),
+        Index(None, "organisation_id", "reported_month"),
+        Index(None, "decided_month", "status", sqlite_where=_DECIDED, postgresql_where=_DECIDED),
+        Index(None, "organisation_id", "decided_month", "status",
+              sqlite_where=_DECIDED, postgresql_where=_DECIDED),
+        Index(None, "decided_month", "removal_seconds",
+              sqlite_where=_REMOVAL_TIMED, postgresql_where=_REMOVAL_TIMED),
+        Index(None, "organisation_id", "decided_month", "removal_seconds",
+              sqlite_where=_REMOVAL_TIMED, postgresql_where=_REMOVAL_TIMED),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("complaint.id", ondelete="CASCADE"), nullable=False)
+    )
+    position: int
+    organisation_id: int = Field(foreign_key="organisation.id")
+    platform: str = Field(max_length=16)
+    kind: str = Field(max_length=16)
+    listing_id: int | None = Field(default=None, foreign_key="listing.id")
+    storefront_id: int | None = Field(default=None, foreign_key="storefront.id")
+    original_text: str = Field(max_length=2000)
+    canonical_url: str = Field(max_length=300)
+    status: str = Field(default=ItemStatus.REPORTED, max_length=20)
+    reported_at: datetime = Field(default_factory=utcnow)
+    reported_month: int
+    decided_at: datetime | None = None
+    decided_month: int | None = None
+    removal_seconds: int | None = None
+    counter_rounds: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HeldLink(SQLModel, table=True):
+    """A short link a member pasted that cannot be resolved offline: held, never guessed."""
+
+    __tablename__ = "held_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+    platform: str | None = Field(default=None, max_length=16)
+    original_text: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CounterNotice(SQLModel, table=True):
+    """A seller's appeal against a removal; at most three rounds per item."""
+
+    __tablename__ = "counter_notice"
+    __table_args__ = (
+        UniqueConstraint("item_id", "round"),
+        one_of("status", CounterNoticeStatus),
+        CheckConstraint("round BETWEEN 1 AND 3", name="round"),
+        Index(None, "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="complaint_item.id")
+    round: int
+    received_at: datetime = Field(default_factory=utcnow)
+    due_at: datetime
+    status: str = Field(default=CounterNoticeStatus.OPEN, max_length=20)
+    decided_at: datetime | None = None
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class Strike(SQLModel, table=True):
+    """A serious (counterfeit) finding against a storefront; it expires after 365 days."""
+
+    __table_args__ = (Index(None, "storefront_id", "expires_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    storefront_id: int = Field(foreign_key="storefront.id")
+    item_id: int | None = Field(default=None, foreign_key="complaint_item.id")
+    recorded_by: str = Field(max_length=100)
+    note: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

@@ -1,0 +1,90 @@
+"""The audit log and the outbox: what changed, and what must be posted about it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Index, UniqueConstraint, text
+from sqlmodel import Column, Field, SQLModel
+
+from storage.models._base import one_of, utcnow
+from storage.vocabulary import DeliveryStatus
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, from which status to which, and why."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index(None, "entity", "entity_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=100)
+    entity: str = Field(max_length=30)
+    entity_id: int
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=30)
+    to_status: str | None = Field(default=None, max_length=30)
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class Notice(SQLModel, table=True):
+    """A message to post to a logical channel, optionally inside a case's thread."""
+
+    __table_args__ = (UniqueConstraint("dedupe_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    channel: str = Field(max_length=60)
+    case_id: str | None = Field(default=None, max_length=20)
+    kind: str = Field(max_length=30)
+    text: str
+    payload: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Set by producers that may run twice (scheduled jobs): the second write is refused.
+    dedupe_key: str | None = Field(default=None, max_length=200)
+
+
+class Delivery(SQLModel, table=True):
+    """One platform's attempt to post one notice; the unique pair makes posting idempotent."""
+
+    __table_args__ = (
+        UniqueConstraint("notice_id", "platform"),
+        one_of("status", DeliveryStatus),
+        Index(None, "platform", "next_attempt_at",
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id")
+    platform: str = Field(max_length=16)
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    message_ref: str | None = Field(default=None, max_length=120)
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_at: datetime | None = None
+
+
+class DeliveryCursor(SQLModel, table=True):
+    """The last notice each platform's delivery worker has taken on."""
+
+    __tablename__ = "delivery_cursor"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    last_notice_id: int = 0
+
+
+class PostedMessage(SQLModel, table=True):
+    """Where a case's message and thread live on a platform, for threads and in-place edits."""
+
+    __tablename__ = "posted_message"
+    __table_args__ = (UniqueConstraint("platform", "channel", "case_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    channel: str = Field(max_length=60)
+    case_id: str = Field(max_length=20)
+    channel_ref: str = Field(max_length=64)
+    message_ref: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,1 @@
+"""Named queries: handlers call these instead of building SQL."""

@@ -1,0 +1,64 @@
+"""Writing and reading the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from storage.models import AuditEntry, utcnow
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    action: str,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=at or utcnow(),
+            actor=actor,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+        )
+    )
+
+
+def record_many(session: Session, rows: Iterable[dict[str, object]]) -> None:
+    """Bulk form of `record` for changes to many items at once."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(AuditEntry), batch)
+
+
+def history(
+    session: Session, entities: Sequence[tuple[str, Sequence[int]]], *, limit: int = 30
+) -> list[AuditEntry]:
+    """The newest entries about any of the given (entity, ids), newest last."""
+    clauses = [
+        (col(AuditEntry.entity) == entity) & col(AuditEntry.entity_id).in_(ids)
+        for entity, ids in entities
+        if ids
+    ]
+    if not clauses:
+        return []
+    condition = clauses[0]
+    for clause in clauses[1:]:
+        condition = condition | clause
+    rows = session.exec(
+        select(AuditEntry).where(condition).order_by(col(AuditEntry.id).desc()).limit(limit)
+    ).all()
+    return list(reversed(rows))

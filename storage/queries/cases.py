@@ -1,0 +1,102 @@
+"""Complaints and their items, as members and the team look them up."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import Complaint, ComplaintItem, CounterNotice
+from storage.vocabulary import ComplaintStatus
+
+OPEN_COMPLAINT_STATUSES = (
+    ComplaintStatus.SUBMITTED,
+    ComplaintStatus.IN_REVIEW,
+    ComplaintStatus.PARTIALLY_ACTIONED,
+    ComplaintStatus.RETURNED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    organisation_id: int | None = None
+    open_only: bool = False
+    platform: str | None = None
+    month_start: object | None = None  # aware datetime bounds of a month, when filtering by month
+    month_end: object | None = None
+    status: str | None = None
+
+
+def items_of(
+    session: Session, complaint_id: int, positions: Sequence[int] | None = None
+) -> list[ComplaintItem]:
+    query = select(ComplaintItem).where(ComplaintItem.complaint_id == complaint_id)
+    if positions is not None:
+        query = query.where(col(ComplaintItem.position).in_(positions))
+    return list(session.exec(query.order_by(col(ComplaintItem.position))).all())
+
+
+def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[int, Counter[str]]:
+    counts: dict[int, Counter[str]] = {complaint_id: Counter() for complaint_id in complaint_ids}
+    if not complaint_ids:
+        return counts
+    rows = session.execute(
+        select(ComplaintItem.complaint_id, ComplaintItem.status, func.count())
+        .where(col(ComplaintItem.complaint_id).in_(complaint_ids))
+        .group_by(col(ComplaintItem.complaint_id), col(ComplaintItem.status))
+    ).all()
+    for complaint_id, status, count in rows:
+        counts[complaint_id][status] = count
+    return counts
+
+
+def cases_for(
+    session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0
+) -> tuple[list[Complaint], int]:
+    """A page of complaints, newest first, and how many match in all."""
+    query = select(Complaint)
+    if where.organisation_id is not None:
+        query = query.where(Complaint.organisation_id == where.organisation_id)
+    if where.open_only:
+        query = query.where(col(Complaint.status).in_(OPEN_COMPLAINT_STATUSES))
+    if where.status is not None:
+        query = query.where(Complaint.status == where.status)
+    if where.platform is not None:
+        query = query.where(Complaint.platform == where.platform)
+    if where.month_start is not None:
+        query = query.where(col(Complaint.created_at) >= where.month_start)
+        query = query.where(col(Complaint.created_at) < where.month_end)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page = session.exec(
+        query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc()).limit(limit).offset(offset)
+    ).all()
+    return list(page), total
+
+
+def counter_notices_of(session: Session, item_ids: Sequence[int]) -> list[CounterNotice]:
+    if not item_ids:
+        return []
+    return list(
+        session.exec(
+            select(CounterNotice)
+            .where(col(CounterNotice.item_id).in_(item_ids))
+            .order_by(col(CounterNotice.item_id), col(CounterNotice.round))
+        ).all()
+    )
+
+
+def open_counter_notice(session: Session, item_id: int) -> CounterNotice | None:
+    return session.exec(
+        select(CounterNotice).where(CounterNotice.item_id == item_id, CounterNotice.status == "open")
+    ).first()
+
+
+def complaint_by_request_key(session: Session, request_key: str) -> list[Complaint]:
+    return list(
+        session.exec(
+            select(Complaint).where(Complaint.request_key == request_key).order_by(col(Complaint.id))
+        ).all()
+    )

@@ -1,0 +1,67 @@
+"""Organisations, members and their rights."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from storage.models import ChannelMapping, IPRight, Member, Organisation
+from storage.vocabulary import RightStatus
+
+
+def member_by_identity(session: Session, platform: str, user_id: str) -> Member | None:
+    return session.exec(
+        select(Member).where(Member.platform == platform, Member.user_id == user_id)
+    ).first()
+
+
+def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.slug == slug.lower())).first()
+
+
+def organisations(session: Session) -> list[Organisation]:
+    return list(session.exec(select(Organisation).order_by(col(Organisation.slug))).all())
+
+
+def members_of(session: Session, organisation_id: int) -> list[Member]:
+    return list(
+        session.exec(
+            select(Member)
+            .where(Member.organisation_id == organisation_id)
+            .order_by(col(Member.platform), col(Member.user_id))
+        ).all()
+    )
+
+
+def rights_of(session: Session, organisation_id: int) -> list[IPRight]:
+    return list(
+        session.exec(
+            select(IPRight).where(IPRight.organisation_id == organisation_id).order_by(col(IPRight.id))
+        ).all()
+    )
+
+
+def usable_rights(session: Session, organisation_id: int, today: date) -> list[IPRight]:
+    """Verified rights that have not expired: the only ones a complaint may rely on."""
+    return [
+        right
+        for right in rights_of(session, organisation_id)
+        if right.status == RightStatus.VERIFIED
+        and (right.expires_on is None or right.expires_on >= today)
+    ]
+
+
+def channel_mappings(session: Session, platform: str | None = None) -> list[ChannelMapping]:
+    query = select(ChannelMapping).order_by(col(ChannelMapping.platform), col(ChannelMapping.logical_name))
+    if platform is not None:
+        query = query.where(ChannelMapping.platform == platform)
+    return list(session.exec(query).all())
+
+
+def channel_mapping(session: Session, platform: str, logical_name: str) -> ChannelMapping | None:
+    return session.exec(
+        select(ChannelMapping).where(
+            ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name
+        )
+    ).first()

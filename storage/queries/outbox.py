@@ -1,0 +1,140 @@
+"""The outbox: notices written with the change they announce, delivered later per platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, update
+from sqlmodel import Session, col, select
+
+from storage.models import Delivery, DeliveryCursor, Notice, PostedMessage
+from storage.vocabulary import DeliveryStatus
+
+
+def write_notice(
+    session: Session,
+    *,
+    channel: str,
+    text: str,
+    kind: str,
+    case_id: str | None,
+    payload: dict[str, object],
+    dedupe_key: str | None,
+    now: datetime,
+) -> bool:
+    """Add a notice; False (and nothing written) when one with the same dedupe key exists."""
+    if dedupe_key is not None:
+        exists = session.exec(select(Notice.id).where(Notice.dedupe_key == dedupe_key)).first()
+        if exists is not None:
+            return False
+    session.add(
+        Notice(
+            created_at=now,
+            channel=channel,
+            case_id=case_id,
+            kind=kind,
+            text=text,
+            payload=payload,
+            dedupe_key=dedupe_key,
+        )
+    )
+    return True
+
+
+def latest_notice_id(session: Session) -> int:
+    return session.execute(select(func.coalesce(func.max(Notice.id), 0))).scalar_one()
+
+
+def start_cursor(session: Session, platform: str, *, skip_history: bool) -> None:
+    """Create the platform's cursor at the newest notice (history is never replayed to a new
+    platform); with `skip_history`, move an existing cursor there too (the console)."""
+    cursor = session.get(DeliveryCursor, platform)
+    newest = latest_notice_id(session)
+    if cursor is None:
+        session.add(DeliveryCursor(platform=platform, last_notice_id=newest))
+    elif skip_history:
+        cursor.last_notice_id = newest
+        session.add(cursor)
+
+
+def enqueue(session: Session, platform: str, now: datetime) -> int:
+    """Give the platform a pending delivery for every notice past its cursor."""
+    cursor = session.get(DeliveryCursor, platform, with_for_update=True)
+    if cursor is None:
+        cursor = DeliveryCursor(platform=platform, last_notice_id=0)
+    newest = latest_notice_id(session)
+    if newest <= cursor.last_notice_id:
+        return 0
+    ids = session.exec(
+        select(Notice.id).where(col(Notice.id) > cursor.last_notice_id, col(Notice.id) <= newest)
+    ).all()
+    if ids:
+        session.execute(
+            insert(Delivery),
+            [{"notice_id": notice_id, "platform": platform, "status": DeliveryStatus.PENDING,
+              "attempts": 0, "next_attempt_at": now} for notice_id in ids],
+        )  # fmt: skip
+    cursor.last_notice_id = newest
+    session.add(cursor)
+    return len(ids)
+
+
+@dataclass(frozen=True, slots=True)
+class DueDelivery:
+    delivery_id: int
+    attempts: int
+    notice: Notice
+
+
+def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 50) -> list[DueDelivery]:
+    rows = session.execute(
+        select(Delivery.id, Delivery.attempts, Notice)
+        .join(Notice, col(Notice.id) == col(Delivery.notice_id))
+        .where(
+            Delivery.platform == platform,
+            Delivery.status == DeliveryStatus.PENDING,
+            col(Delivery.next_attempt_at) <= now,
+        )
+        .order_by(col(Delivery.notice_id))
+        .limit(limit)
+    ).all()
+    return [DueDelivery(delivery_id, attempts, notice) for delivery_id, attempts, notice in rows]
+
+
+def mark_delivery(
+    session: Session,
+    delivery_id: int,
+    *,
+    status: DeliveryStatus,
+    now: datetime,
+    message_ref: str | None = None,
+    error: str | None = None,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    values: dict[str, object] = {"status": status, "attempts": Delivery.attempts + 1}
+    if status is DeliveryStatus.SENT:
+        values |= {"sent_at": now, "message_ref": message_ref, "last_error": None}
+    if error is not None:
+        values["last_error"] = error[:500]
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
+
+
+def pending_count(session: Session, platform: str) -> int:
+    return session.execute(
+        select(func.count()).where(
+            Delivery.platform == platform, Delivery.status == DeliveryStatus.PENDING
+        )
+    ).scalar_one()
+
+
+def posted_message(session: Session, platform: str, channel: str, case_id: str) -> PostedMessage | None:
+    return session.exec(
+        select(PostedMessage).where(
+            PostedMessage.platform == platform,
+            PostedMessage.channel == channel,
+            PostedMessage.case_id == case_id,
+        )
+    ).first()
