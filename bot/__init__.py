@@ -1,0 +1,1 @@
+"""The MarketSafe bot: settings, assembly, CLI, router, platform adapters and delivery."""

@@ -1,0 +1,138 @@
+"""The `marketsafe` command: run, console, db upgrade, import, export."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from bot.app import assemble
+from bot.console import OPERATOR, Console
+from bot.router import Incoming, save_notices
+from bot.settings import Settings
+from handlers.context import Caller
+from handlers.csv_files import read_csv
+from handlers.errors import UserError
+from handlers.imports import OPTIONAL, REQUIRED, import_group, plan_import
+from storage.queries.export import EXPORT_COLUMNS, export_rows
+from storage.queries.members import organisation_by_slug
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except (ValidationError, ValueError) as error:
+        raise click.ClickException(f"invalid settings: {error}") from None
+
+
+@click.group()
+def main() -> None:
+    """MarketSafe working-group bot."""
+
+
+@main.command()
+def run() -> None:
+    """Run every configured platform; with none configured, the console."""
+    settings = load_settings()
+    configured = [name for name, on in (("Slack", settings.slack_enabled), ("Discord", settings.discord_enabled)) if on]
+    if configured:
+        raise click.ClickException(
+            f"{' and '.join(configured)} settings are present, but this version of the bot serves "
+            "only the console. Unset them to run the console."
+        )
+    _console(settings, OPERATOR)
+
+
+@main.command()
+@click.option("--as", "identity", default=OPERATOR, show_default=True, help="console identity to start as")
+def console(identity: str) -> None:
+    """The bot on stdin/stdout (interactive, or one command per line from a pipe)."""
+    _console(load_settings(), identity)
+
+
+def _console(settings: Settings, identity: str) -> None:
+    bot = assemble(settings, extra_admins=frozenset({f"console:{OPERATOR}"}))
+    interactive = sys.stdin.isatty()
+    runner = Console(bot.router, bot.database, sys.stdout, identity=identity)
+    runner.run(_stdin_lines(interactive, runner), prompt=interactive)
+
+
+def _stdin_lines(interactive: bool, runner: Console) -> Iterator[str]:
+    if interactive:
+        print(f"{runner.caller.ref}> ", end="", flush=True)
+    while line := sys.stdin.readline():
+        yield line
+
+
+@main.group()
+def db() -> None:
+    """Database operations."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply pending migrations."""
+    assemble(load_settings())
+    click.echo("database is up to date")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "identity", default=f"console:{OPERATOR}", show_default=True, help="who files the complaints")
+def import_command(file: Path, identity: str) -> None:
+    """Register complaints from a CSV file (organisation, right, link[, reason, note, platform])."""
+    bot = assemble(load_settings(), extra_admins=frozenset({identity}))
+    platform, _, user = identity.partition(":")
+    try:
+        rows = read_csv(file.read_bytes(), file.name, required=REQUIRED, optional=OPTIONAL)
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    incoming = Incoming(caller=Caller(platform, user), text="")
+    with bot.database.transaction() as session:
+        groups, problems = plan_import(session, rows, bot.router.context_for(session, incoming))
+    registered = skipped = 0
+    cases: list[str] = []
+    with click.progressbar(groups, label=f"Importing {len(rows)} rows", file=sys.stderr) as bar:
+        for group in bar:
+            with bot.database.transaction() as session:
+                outcome = import_group(session, bot.router.context_for(session, incoming), group)
+                if outcome is None:
+                    skipped += len(group.links)
+                    continue
+                save_notices(session, outcome.notices, bot.router.clock())
+            registered += outcome.registered
+            cases += [complaint.case_id for complaint in outcome.complaints]
+    click.echo(f"{registered} items registered in {len(cases)} complaints" + (f" ({', '.join(cases[:20])}{' ...' if len(cases) > 20 else ''})" if cases else ""))
+    if skipped:
+        click.echo(f"{skipped} rows were imported before and skipped")
+    for problem in problems:
+        click.echo(f"{file.name}: {problem}")
+    if problems:
+        click.echo(f"{len(problems)} rows not imported")
+
+
+@main.command()
+@click.option("--org", help="only this organisation's cases")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="cases filed on or after this date")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="file to write (default stdout)")
+def export(org: str | None, since: datetime | None, output: click.utils.LazyFile) -> None:
+    """Export cases and outcomes as CSV, one row per item."""
+    bot = assemble(load_settings())
+    writer = csv.writer(output)
+    writer.writerow(EXPORT_COLUMNS)
+    with bot.database.transaction() as session:
+        organisation_id = None
+        if org:
+            organisation = organisation_by_slug(session, org)
+            if organisation is None:
+                raise click.ClickException(f"there is no organisation '{org}'")
+            organisation_id = organisation.id
+        zone = bot.settings.rules().timezone
+        start = since.replace(tzinfo=zone) if since else None
+        for row in export_rows(session, organisation_id=organisation_id, since=start):
+            writer.writerow([value.isoformat() if isinstance(value, datetime) else value for value in row])

@@ -1,0 +1,108 @@
+"""The console platform: the bot on stdin/stdout, interactive or scripted.
+
+One command per line (`/marketsafe` in front is optional); `/as NAME` switches to the identity
+`console:NAME`; replies and the notices delivered to every logical channel are printed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from bot.delivery import DeliveryWorker, Target
+from bot.router import Incoming, Router
+from handlers.context import Attachment, Caller
+from handlers.csv_files import MAX_CSV_BYTES
+from handlers.replies import Reply
+from storage.database import Database
+from storage.models import Notice
+
+OPERATOR = "operator"
+NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+FILE_OPTION = re.compile(r'(?:^|\s)file=(?:"([^"]+)"|(\S+))')
+
+
+class ConsolePoster:
+    """Delivers notices by printing them: `[#team > MS-000123] text`."""
+
+    platform = "console"
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+
+    def post(self, notice: Notice, target: Target) -> str:
+        where = f"#{notice.channel}" + (f" > {notice.case_id}" if notice.case_id else "")
+        lines = [f"[{where}] {notice.text}"]
+        payload = notice.payload or {}
+        for name, value in payload.get("fields", []):  # type: ignore[attr-defined]
+            lines.append(f"    {name}: " + str(value).replace("\n", "\n      "))
+        buttons = payload.get("buttons", [])
+        if buttons:
+            lines.append("    actions: " + " | ".join(button["command"] for button in buttons))  # type: ignore[attr-defined, index]
+        print("\n".join(lines), file=self.out, flush=True)
+        self.count += 1
+        return f"console-{self.count}"
+
+
+class Console:
+    def __init__(self, router: Router, database: Database, out: TextIO, *, identity: str = OPERATOR) -> None:
+        self.router = router
+        self.out = out
+        self.caller = Caller("console", identity)
+        self.delivery = DeliveryWorker(database, ConsolePoster(out), resolve=lambda logical: f"#{logical}")
+        self.delivery.start(skip_history=True)
+
+    def run(self, lines: Iterable[str], *, prompt: bool = False) -> None:
+        if prompt:
+            self._print("MarketSafe console. Type `help`, `/as NAME` to act as someone else, Ctrl-D to leave.")
+        for line in lines:
+            self.run_line(line)
+            if prompt:
+                print(f"{self.caller.ref}> ", end="", file=self.out, flush=True)
+
+    def run_line(self, line: str) -> None:
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return
+        if text.split()[0] == "/as":
+            self._switch(text[3:].strip())
+            return
+        try:
+            text, attachments = _attachments(text)
+        except OSError as error:
+            self._print(f"! Cannot read that file: {error.strerror or error}.")
+            return
+        except ValueError as error:
+            self._print(f"! {error}")
+            return
+        self._show(self.router.handle(Incoming(caller=self.caller, text=text, channel="console", attachments=attachments)))
+        self.delivery.run_once()
+
+    def _switch(self, name: str) -> None:
+        if not NAME.match(name):
+            self._print("! Use /as NAME with letters, digits, dots, hyphens or underscores, e.g. /as brand1.")
+            return
+        self.caller = Caller("console", name)
+        self._print(f"(now acting as {self.caller.ref})")
+
+    def _show(self, reply: Reply) -> None:
+        text = reply.render_plain()
+        self._print(("! " if reply.is_error else "") + text)
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def _attachments(text: str) -> tuple[str, tuple[Attachment, ...]]:
+    """`file=PATH` options become attachments, as files sent with a message do on chat platforms."""
+    found: list[Attachment] = []
+    for match in FILE_OPTION.finditer(text):
+        path = Path(match.group(1) or match.group(2)).expanduser()
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise ValueError(f"{path.name} is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}.")
+        found.append(Attachment(path.name, path.read_bytes()))
+    return FILE_OPTION.sub(" ", text).strip(), tuple(found)

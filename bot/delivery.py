@@ -1,0 +1,129 @@
+"""The delivery worker: posts outbox notices to one platform, at least once and in order.
+
+Each platform gets its own deliveries (see `storage.queries.outbox`). A failed post is retried
+with exponential back-off, or after the platform's `Retry-After`; a notice whose logical channel
+is mapped nowhere on the platform is skipped with a warning rather than retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from storage.database import Database
+from storage.models import Notice, PostedMessage, utcnow
+from storage.queries.members import channel_mapping
+from storage.queries.outbox import due_deliveries, enqueue, mark_delivery, posted_message, start_cursor
+from storage.vocabulary import DeliveryStatus
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = timedelta(minutes=15)
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (HTTP 429 with Retry-After, or a passing outage)."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    channel_ref: str
+    thread_ref: str | None
+
+
+class Poster(Protocol):
+    platform: str
+
+    def post(self, notice: Notice, target: Target) -> str:
+        """Post the notice; return the platform's message reference."""
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        database: Database,
+        poster: Poster,
+        *,
+        channel_defaults: Mapping[str, str] | None = None,
+        resolve: Callable[[str], str | None] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.poster = poster
+        self.platform = poster.platform
+        self.channel_defaults = dict(channel_defaults or {})
+        self.resolve = resolve
+        self.clock = clock
+
+    def start(self, *, skip_history: bool = False) -> None:
+        with self.database.transaction() as session:
+            start_cursor(session, self.platform, skip_history=skip_history)
+
+    def run_once(self) -> int:
+        """Take on new notices and post every due delivery; returns how many were posted."""
+        now = self.clock()
+        with self.database.transaction() as session:
+            enqueue(session, self.platform, now)
+            due = due_deliveries(session, self.platform, now)
+        posted = 0
+        for delivery in due:
+            posted += self._deliver(delivery.delivery_id, delivery.attempts, delivery.notice)
+        return posted
+
+    def _channel_ref(self, logical: str) -> str | None:
+        if self.resolve is not None:
+            return self.resolve(logical)
+        with self.database.transaction() as session:
+            mapping = channel_mapping(session, self.platform, logical)
+        return mapping.external_id if mapping else self.channel_defaults.get(logical)
+
+    def _deliver(self, delivery_id: int, attempts: int, notice: Notice) -> int:
+        now = self.clock()
+        channel_ref = self._channel_ref(notice.channel)
+        if channel_ref is None:
+            log.warning("no %s channel mapped for %s; notice %s skipped", self.platform, notice.channel, notice.id)
+            with self.database.transaction() as session:
+                mark_delivery(session, delivery_id, status=DeliveryStatus.SKIPPED, now=now, error="no channel mapped")
+            return 0
+        thread = None
+        if notice.case_id is not None:
+            with self.database.transaction() as session:
+                thread = posted_message(session, self.platform, notice.channel, notice.case_id)
+        try:
+            message_ref = self.poster.post(notice, Target(channel_ref, thread.message_ref if thread else None))
+        except RetryLater as wait:
+            self._retry(delivery_id, attempts, now, timedelta(seconds=wait.seconds), str(wait))
+            return 0
+        except Exception as error:  # a platform failure must never stop the worker
+            log.warning("posting notice %s to %s failed: %s", notice.id, self.platform, type(error).__name__)
+            self._retry(delivery_id, attempts, now, min(MAX_BACKOFF, timedelta(seconds=2**attempts)), repr(error))
+            return 0
+        with self.database.transaction() as session:
+            mark_delivery(session, delivery_id, status=DeliveryStatus.SENT, now=now, message_ref=message_ref)
+            if notice.case_id is not None and thread is None:
+                session.add(
+                    PostedMessage(platform=self.platform, channel=notice.channel, case_id=notice.case_id,
+                                  channel_ref=channel_ref, message_ref=message_ref, created_at=now)
+                )  # fmt: skip
+        return 1
+
+    def _retry(self, delivery_id: int, attempts: int, now: datetime, wait: timedelta, error: str) -> None:
+        final = attempts + 1 >= MAX_ATTEMPTS
+        with self.database.transaction() as session:
+            mark_delivery(
+                session,
+                delivery_id,
+                status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
+                now=now,
+                error=error,
+                next_attempt_at=now + wait,
+            )
+        if final:
+            log.error("giving up on delivery %s to %s after %s attempts", delivery_id, self.platform, MAX_ATTEMPTS)

@@ -1,0 +1,47 @@
+"""Logging set-up that keeps secrets out of every log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+# Slack tokens (bot, user, app, config) and Discord bot tokens, should one reach a message.
+TOKEN_PATTERNS = re.compile(
+    r"xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|[MN][A-Za-z\d_-]{23,25}\.[\w-]{6}\.[\w-]{27,}"
+)
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces configured secrets and anything shaped like a chat token with [redacted]."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = TOKEN_PATTERNS.sub("[redacted]", message)
+        for secret in self.secrets:
+            cleaned = cleaned.replace(secret, "[redacted]")
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_text is None:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            text = TOKEN_PATTERNS.sub("[redacted]", record.exc_text)
+            for secret in self.secrets:
+                text = text.replace(secret, "[redacted]")
+            record.exc_text = text
+        return True
+
+
+def configure_logging(level: str, secrets: Iterable[str], stream: object = None) -> None:
+    handler = logging.StreamHandler(stream)  # type: ignore[arg-type]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Migration chatter on every start is noise; its warnings still show.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))

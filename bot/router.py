@@ -1,0 +1,164 @@
+"""The router: every platform's input becomes an `Incoming`, and every outcome a `Reply`.
+
+It resolves who the caller is, checks the command's roles, runs the handler in one transaction
+with the notices it produces, and turns every failure into a reply: a user's mistake into its
+explanation, anything unexpected into a reference id that is also in the log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from handlers.arguments import Args
+from handlers.catalogue import COMMAND_WORDS, COMMANDS
+from handlers.context import Attachment, Caller, Context, ProgramRules
+from handlers.errors import NotPermitted, UserError
+from handlers.replies import Notice, Reply
+from storage.database import Database
+from storage.models import Member, Organisation, utcnow
+from storage.queries.members import member_by_identity
+from storage.queries.outbox import write_notice
+from storage.vocabulary import Role
+
+log = logging.getLogger(__name__)
+PREFIX = "/marketsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One command from any platform: who sent it, its text after `/marketsafe`, and where."""
+
+    caller: Caller
+    text: str
+    channel: str | None = None
+    thread: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    request_key: str | None = None
+
+
+class Router:
+    def __init__(
+        self,
+        database: Database,
+        rules: ProgramRules,
+        admins: frozenset[str],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.rules = rules
+        self.admins = admins
+        self.clock = clock
+
+    def handle(self, incoming: Incoming) -> Reply:
+        """Run one command; never raises."""
+        word, _, rest = strip_prefix(incoming.text).partition(" ")
+        word = word.lower() or "help"
+        spec = COMMANDS.get(word)
+        if spec is None:
+            return self._unknown(word)
+        try:
+            with self.database.transaction() as session:
+                ctx = self.context_for(session, incoming)
+                if spec.roles is not None and ctx.role not in spec.roles:
+                    raise NotPermitted(
+                        f"You need to be in the program to use `{word}`.",
+                        hint="Ask a program admin to add you to your organisation.",
+                    )
+                reply = spec.handler(ctx, Args.parse(rest.strip()), session)
+                save_notices(session, reply.notices, ctx.now)
+            return reply
+        except UserError as error:
+            return Reply(str(error), is_error=True)
+        except OperationalError:
+            reference = secrets.token_hex(4)
+            log.exception("database unavailable ref=%s command=%s caller=%s", reference, word, incoming.caller.ref)
+            return Reply(
+                f"The bot cannot reach its database right now (reference {reference}). Nothing was "
+                "changed; please try again in a minute.",
+                is_error=True,
+            )
+        except Exception:
+            reference = secrets.token_hex(4)
+            log.exception("command failed ref=%s command=%s caller=%s", reference, word, incoming.caller.ref)
+            return Reply(
+                f"Something went wrong on our side (reference {reference}). Nothing was changed; "
+                "please try again, or give the team this reference.",
+                is_error=True,
+            )
+
+    def _unknown(self, word: str) -> Reply:
+        if word in COMMAND_WORDS:
+            return Reply(f"`{word}` is not available in this version of the bot yet.", is_error=True)
+        close = difflib.get_close_matches(word, list(COMMANDS), n=1)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        return Reply(f"There is no command '{word[:40]}'.{hint} `help` lists the commands.", is_error=True)
+
+    def context_for(self, session: Session, incoming: Incoming) -> Context:
+        """The caller's context: membership, role (settings admins are always admins), now."""
+        caller = incoming.caller
+        member = member_by_identity(session, caller.platform, caller.user_id)
+        if caller.ref in self.admins and (member is None or member.role != Role.ADMIN):
+            member = self._bootstrap_admin(session, caller, member)
+        organisation = session.get(Organisation, member.organisation_id) if member and member.organisation_id else None
+        return Context(
+            caller=caller,
+            now=self.clock(),
+            rules=self.rules,
+            member_id=member.id if member else None,
+            organisation_id=organisation.id if organisation else None,
+            organisation_slug=organisation.slug if organisation else None,
+            role=Role(member.role) if member else None,
+            channel=incoming.channel,
+            thread=incoming.thread,
+            attachments=incoming.attachments,
+            request_key=incoming.request_key,
+        )
+
+    @staticmethod
+    def _bootstrap_admin(session: Session, caller: Caller, member: Member | None) -> Member:
+        """Admins named in the settings are admins whatever the database says."""
+        member = member or Member(platform=caller.platform, user_id=caller.user_id, role=Role.ADMIN)
+        member.role = Role.ADMIN
+        session.add(member)
+        session.flush()
+        return member
+
+
+def strip_prefix(text: str) -> str:
+    stripped = text.strip()
+    if stripped.lower().startswith(PREFIX):
+        stripped = stripped[len(PREFIX) :].strip()
+    return stripped
+
+
+def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> None:
+    """Write notices to the outbox in the caller's transaction."""
+    for notice in notices:
+        write_notice(session, now=now, **notice_row(notice))
+
+
+def notice_row(notice: Notice) -> dict[str, Any]:
+    """A notice as the outbox stores it."""
+    return {
+        "channel": notice.channel,
+        "text": notice.text,
+        "kind": notice.kind,
+        "case_id": notice.case_id,
+        "dedupe_key": notice.dedupe_key,
+        "payload": {
+            "fields": [list(field) for field in notice.fields],
+            "buttons": [
+                {"label": button.label, "command": button.command, "style": button.style}
+                for button in notice.buttons
+            ],
+        },
+    }

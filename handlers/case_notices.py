@@ -1,0 +1,101 @@
+"""How cases are described in notices: the team's case message and the brand's case thread."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handlers.link_parsing import ParsedLink
+from handlers.replies import Button, Notice, plural
+from storage.models import Complaint, IPRight, Organisation
+from storage.vocabulary import ItemKind, Platform, ReasonCode
+
+TEAM = "team"
+OUTCOMES = "outcomes"
+PREVIEW_ITEMS = 10
+
+REASON_LABELS = {
+    ReasonCode.COUNTERFEIT: "counterfeit",
+    ReasonCode.TRADEMARK_MISUSE: "trademark misuse",
+    ReasonCode.COPYRIGHT: "copyright / image theft",
+    ReasonCode.PATENT: "patent infringement",
+    ReasonCode.OTHER: "other",
+}
+TEAM_ACTIONS = (
+    ("Removed", "removed", "primary"),
+    ("Not removed", "not_removed", None),
+    ("Not found", "not_found", None),
+    ("Need info", "need_info", "danger"),
+)
+
+
+def organisation_channel(organisation: Organisation) -> str:
+    return f"org:{organisation.slug}"
+
+
+def describe_items(complaint: Complaint, count: int | None = None) -> str:
+    """`40 Taobao listings`."""
+    kind = "listing" if complaint.kind == ItemKind.LISTING else "storefront"
+    return f"{plural(count if count is not None else complaint.item_count, Platform(complaint.platform).label + ' ' + kind)}"
+
+
+def describe_right(right: IPRight) -> str:
+    return f"{right.kind} {right.mark} ({right.jurisdiction} {right.registration_number}, #{right.id})"
+
+
+def describe_reason(complaint: Complaint) -> str:
+    label = REASON_LABELS[ReasonCode(complaint.reason_code)]
+    return f"{label}: {complaint.reason_text}" if complaint.reason_text else label
+
+
+def team_buttons(case: str) -> tuple[Button, ...]:
+    return tuple(Button(label, f"outcome {case} all {word}", style) for label, word, style in TEAM_ACTIONS)
+
+
+def case_opened_notices(
+    complaint: Complaint, organisation: Organisation, right: IPRight, links: Sequence[ParsedLink]
+) -> list[Notice]:
+    case = complaint.case_id
+    preview = [f"{n}. {link.canonical_url}" for n, link in enumerate(links[:PREVIEW_ITEMS], start=1)]
+    if len(links) > PREVIEW_ITEMS:
+        preview.append(f"... and {len(links) - PREVIEW_ITEMS} more: case {case}")
+    fields = (
+        ("Organisation", organisation.name),
+        ("IP right", describe_right(right)),
+        ("Reason", describe_reason(complaint)),
+        ("Items", "\n".join(preview)),
+    )
+    return [
+        Notice(
+            channel=TEAM,
+            case_id=case,
+            kind="case_opened",
+            text=f"New case {case} from {organisation.name}: {describe_items(complaint)}.",
+            fields=fields,
+            buttons=team_buttons(case),
+        ),
+        Notice(
+            channel=organisation_channel(organisation),
+            case_id=case,
+            kind="case_opened",
+            text=(
+                f"Case {case} registered: {describe_items(complaint)}. The IACC/Alibaba team "
+                "acts on it; outcomes are posted in this thread."
+            ),
+            fields=fields[1:],
+        ),
+    ]
+
+
+def cross_member_notice(organisation: Organisation, actor: str, links: Sequence[str]) -> Notice:
+    shown = [f"- {link}" for link in links[:20]]
+    if len(links) > 20:
+        shown.append(f"... and {len(links) - 20} more")
+    return Notice(
+        channel=TEAM,
+        kind="cross_member_duplicate",
+        text=(
+            f"{organisation.name} ({actor}) reported {plural(len(links), 'link')} already in another "
+            "organisation's open complaint; they were not filed twice."
+        ),
+        fields=(("Links", "\n".join(shown)),),
+    )

@@ -1,0 +1,194 @@
+"""`case`, `cases` and `withdraw`: following a case, and taking items back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers.arguments import Args, parse_case_id, parse_enum, parse_month, parse_platform, parse_positive_int, parse_selection
+from handlers.case_notices import TEAM, describe_items, describe_reason, describe_right, organisation_channel, team_buttons
+from handlers.context import Context
+from handlers.errors import NotFound, UserError
+from handlers.formatting import items_label, local_time
+from handlers.item_changes import change_items, set_complaint_status
+from handlers.registry import command
+from handlers.replies import Notice, Reply, plural
+from storage.models import Complaint, ComplaintItem, IPRight, Member, Organisation, case_id
+from storage.queries import audit
+from storage.queries.cases import CaseFilter, cases_for, counter_notices_of, item_status_counts, items_of
+from storage.queries.members import organisation_by_slug
+from storage.vocabulary import ComplaintStatus, ItemStatus
+
+PAGE = 25
+MAX_MESSAGE = 2000
+
+
+def load_case(session: Session, ctx: Context, text: str) -> Complaint:
+    """The case the caller named, if they may see it: their organisation's, or any for the team.
+
+    A case of another organisation is answered exactly like a missing one, so ids reveal nothing.
+    """
+    number = parse_case_id(text)
+    complaint = session.get(Complaint, number)
+    if complaint is None or not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
+        raise NotFound(
+            f"There is no case {case_id(number)} among your organisation's cases.",
+            hint="`cases` lists them.",
+        )
+    return complaint
+
+
+@command("case", summary="show one case with its items, outcomes and history")
+def case(ctx: Context, args: Args, session: Session) -> Reply:
+    """case MS-000123 [page=<n>]
+    case MS-000123 reply <message>
+    Shows the case's items (25 a page), counter-notices and history. `reply` sends a message to
+    the team in the case thread; on a case the team returned for more information it also sends
+    the case back to them."""
+    args.check_options("page")
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    if len(args.words) > 1 and args.words[1].lower() == "reply":
+        return _reply_in_case(ctx, args, session, complaint)
+    page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
+    return _case_view(ctx, session, complaint, page)
+
+
+def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) -> Reply:
+    assert complaint.id is not None
+    organisation = session.get(Organisation, complaint.organisation_id)
+    right = session.get(IPRight, complaint.ip_right_id)
+    filer = session.get(Member, complaint.filed_by_id)
+    assert organisation is not None and right is not None and filer is not None
+    counts = item_status_counts(session, [complaint.id])[complaint.id]
+    pages = max(1, -(-complaint.item_count // PAGE))
+    if page > pages:
+        raise UserError(f"Case {complaint.case_id} has {plural(pages, 'page')} of items.")
+    positions = list(range((page - 1) * PAGE + 1, min(page * PAGE, complaint.item_count) + 1))
+    items = items_of(session, complaint.id, positions)
+    reply = Reply(f"{complaint.case_id} · {complaint.status} · {describe_items(complaint)}")
+    reply.fields = [
+        ("Organisation", organisation.name),
+        ("IP right", describe_right(right)),
+        ("Reason", describe_reason(complaint)),
+        ("Filed", f"{local_time(complaint.created_at, ctx.rules.timezone)} by {filer.platform}:{filer.user_id}"),
+        ("Items", ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))),
+    ]
+    reply.lines.append(f"Items, page {page} of {pages}:")
+    for item in items:
+        pasted = "" if item.original_text == item.canonical_url else f" (pasted: {item.original_text})"
+        reply.lines.append(f"{item.position}. {item.status} {item.canonical_url}{pasted}")
+    appeals = counter_notices_of(session, [item.id for item in items if item.id is not None])
+    by_id = {item.id: item.position for item in items}
+    for notice in appeals:
+        reply.lines.append(
+            f"Counter-notice, item {by_id[notice.item_id]} round {notice.round}: {notice.status}, "
+            f"due {local_time(notice.due_at, ctx.rules.timezone)}"
+        )
+    history = audit.history(session, [("complaint", [complaint.id]), ("item", [i.id for i in items if i.id])], limit=15)
+    if history:
+        reply.lines.append("History:")
+        for entry in history:
+            change = f"{entry.from_status} -> {entry.to_status}" if entry.action == "status" else entry.action
+            subject = "case" if entry.entity == "complaint" else f"item {by_id.get(entry.entity_id, '?')}"
+            note = f" ({entry.note})" if entry.note else ""
+            reply.lines.append(f"{local_time(entry.at, ctx.rules.timezone)} {entry.actor}: {subject} {change}{note}")
+    if ctx.is_staff:
+        reply.buttons = list(team_buttons(complaint.case_id))
+    return reply
+
+
+def _reply_in_case(ctx: Context, args: Args, session: Session, complaint: Complaint) -> Reply:
+    message = " ".join(args.words[2:]).strip()
+    if not message:
+        raise UserError("Write the message after `reply`.", hint=f"case {complaint.case_id} reply <message>")
+    if len(message) > MAX_MESSAGE:
+        raise UserError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE}.")
+    organisation = session.get(Organisation, complaint.organisation_id)
+    assert organisation is not None
+    reply = Reply(f"Sent to the {'brand' if ctx.is_staff else 'team'} in {complaint.case_id}.")
+    if not ctx.is_staff and complaint.status == ComplaintStatus.RETURNED:
+        set_complaint_status(session, ctx, complaint, ComplaintStatus.SUBMITTED, note=message[:1000])
+        reply.text = f"{complaint.case_id} is back with the team with your answer."
+    target = organisation_channel(organisation) if ctx.is_staff else TEAM
+    reply.notices.append(
+        Notice(channel=target, case_id=complaint.case_id, kind="case_message", text=f"{ctx.caller.ref}: {message}")
+    )
+    return reply
+
+
+@command("cases", summary="list your organisation's cases (the team sees all)")
+def cases(ctx: Context, args: Args, session: Session) -> Reply:
+    """cases [open] [platform=<name>] [month=YYYY-MM] [status=<status>] [org=<slug>] [page=<n>]
+    Newest first, 20 a page. `org=` is for the team.
+    Example: cases open platform=taobao month=2026-11"""
+    args.check_options("platform", "month", "status", "org", "page")
+    unknown = [word for word in args.words if word.lower() != "open"]
+    if unknown:
+        raise UserError(f"'{unknown[0]}' is not a filter here.", hint="Use `open` or the options in `help cases`.")
+    organisation_id = ctx.organisation_id
+    if args.option("org"):
+        ctx.require_staff("list other organisations' cases")
+        organisation = organisation_by_slug(session, args.options["org"])
+        if organisation is None:
+            raise NotFound(f"There is no organisation '{args.options['org']}'.")
+        organisation_id = organisation.id
+    elif not ctx.is_staff:
+        organisation_id = ctx.require_organisation()
+    month_start = month_end = None
+    if args.option("month"):
+        month = parse_month(args.options["month"])
+        month_start = datetime(month // 100, month % 100, 1, tzinfo=ctx.rules.timezone)
+        month_end = datetime(month // 100 + month % 100 // 12, month % 100 % 12 + 1, 1, tzinfo=ctx.rules.timezone)
+    where = CaseFilter(
+        organisation_id=organisation_id,
+        open_only=bool(args.words),
+        platform=parse_platform(args.options["platform"]) if args.option("platform") else None,
+        status=parse_enum(ComplaintStatus, args.options["status"], "case status") if args.option("status") else None,
+        month_start=month_start,
+        month_end=month_end,
+    )
+    page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
+    found, total = cases_for(session, where, limit=20, offset=(page - 1) * 20)
+    if not found:
+        return Reply("No cases match." if total == 0 else f"There are only {total} matching cases.")
+    counts = item_status_counts(session, [c.id for c in found if c.id is not None])
+    reply = Reply(f"{plural(total, 'case')} (page {page} of {-(-total // 20)}):")
+    for complaint in found:
+        assert complaint.id is not None
+        tally = counts[complaint.id]
+        decided = complaint.item_count - tally[ItemStatus.REPORTED] - tally[ItemStatus.WITHDRAWN]
+        reply.lines.append(
+            f"{complaint.case_id} {complaint.created_at.astimezone(ctx.rules.timezone):%Y-%m-%d} "
+            f"{describe_items(complaint)} · {complaint.status} · {decided}/{complaint.item_count} decided"
+        )
+    return reply
+
+
+@command("withdraw", summary="withdraw your complaint, or some of its items")
+def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
+    """withdraw MS-000123 [all | <items>] [note="..."]
+    Withdraws items the team has not decided yet; items are numbered as in `case`.
+    Example: withdraw MS-000123 2,5-7 note="licensed reseller\""""
+    args.check_options("note")
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    if ctx.is_staff and not ctx.is_admin and complaint.organisation_id != ctx.organisation_id:
+        raise UserError("Only the organisation that filed a case can withdraw it.")
+    assert complaint.id is not None
+    selection = parse_selection(args.words[1], complaint.item_count) if len(args.words) > 1 else None
+    items = items_of(session, complaint.id, selection)
+    open_items = [item for item in items if item.status == ItemStatus.REPORTED]
+    if selection is not None and len(open_items) < len(items):
+        decided = [f"{item.position} ({item.status})" for item in items if item.status != ItemStatus.REPORTED]
+        raise UserError(f"These items are already decided and cannot be withdrawn: {', '.join(decided)}.")
+    if not open_items:
+        raise UserError(f"{complaint.case_id} has no undecided items left to withdraw.")
+    note = args.option("note")
+    change = change_items(session, ctx, complaint, open_items, ItemStatus.WITHDRAWN, note)
+    what = items_label(change.positions) if selection is not None else "all undecided items"
+    reply = Reply(f"Withdrew {what} of {complaint.case_id}; the case is {change.complaint_to}.")
+    reply.notices.append(
+        Notice(channel=TEAM, case_id=complaint.case_id, kind="withdrawn",
+               text=f"{ctx.caller.ref} withdrew {what} of {complaint.case_id}" + (f": {note}" if note else "."))
+    )  # fmt: skip
+    return reply

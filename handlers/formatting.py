@@ -1,0 +1,54 @@
+"""Shared wording for times, durations, rates and item numbers in replies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+
+def local_time(moment: datetime | None, zone: tzinfo) -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def duration(seconds: float | None) -> str:
+    """`2d 3h`, `5h 10m`, `12m`."""
+    if seconds is None:
+        return "-"
+    minutes = int(seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m"
+
+
+def percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate * 100:.1f}%"
+
+
+def month_label(month: int) -> str:
+    return f"{month // 100:04d}-{month % 100:02d}"
+
+
+def items_label(positions: Sequence[int]) -> str:
+    """`item 3`, `items 1-3, 7`."""
+    return f"{'item' if len(positions) == 1 else 'items'} {item_numbers(positions)}"
+
+
+def item_numbers(positions: Sequence[int]) -> str:
+    """`1-3, 7, 9-10` for [1, 2, 3, 7, 9, 10]."""
+    ranges: list[str] = []
+    ordered = sorted(positions)
+    start = previous = ordered[0] if ordered else 0
+    for position in ordered[1:] + [None]:  # type: ignore[operator]
+        if position is not None and position == previous + 1:
+            previous = position
+            continue
+        ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        if position is not None:
+            start = previous = position
+    return ", ".join(ranges)

@@ -1,0 +1,160 @@
+"""`outcome`: the team records what happened to each listing or storefront of a case."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.arguments import Args, parse_selection
+from handlers.case_notices import OUTCOMES, TEAM, describe_items, organisation_channel
+from handlers.cases import load_case
+from handlers.context import Context
+from handlers.errors import UserError
+from handlers.formatting import items_label, local_time
+from handlers.item_changes import CaseChange, change_items, set_complaint_status
+from handlers.registry import command
+from handlers.replies import Notice, Reply
+from handlers.storefront_rules import strike_storefronts
+from handlers.transitions import MANUAL_COMPLAINT_STATUSES, refusal
+from storage.models import Complaint, ComplaintItem, Organisation
+from storage.queries.cases import item_status_counts, items_of
+from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, ReasonCode
+
+ITEM_OUTCOMES = {
+    "removed": ItemStatus.REMOVED,
+    "not_removed": ItemStatus.NOT_REMOVED,
+    "not_found": ItemStatus.NOT_FOUND,
+    "counter_notice": ItemStatus.COUNTER_NOTICED,
+    "upheld": ItemStatus.REMOVAL_UPHELD,
+    "reinstated": ItemStatus.REINSTATED,
+}
+CASE_OUTCOMES = {"need_info": ComplaintStatus.RETURNED, "in_review": ComplaintStatus.IN_REVIEW}
+VOCABULARY = ", ".join([*ITEM_OUTCOMES, *CASE_OUTCOMES])
+
+
+@command("outcome", summary="record outcomes for items of a case (team)")
+def outcome(ctx: Context, args: Args, session: Session) -> Reply:
+    """outcome MS-000123 <all | items> <outcome> [note="..."]
+    outcome MS-000123 need_info note="what the team needs"
+    Item outcomes: removed, not_removed, not_found, counter_notice (the seller appealed a
+    removal; up to 3 rounds), upheld (the removal stands), reinstated (the appeal won).
+    Case outcomes: need_info (returns the case to the brand), in_review.
+    With `all`, every item that can take the outcome takes it.
+    Example: outcome MS-000123 1-5,8 removed"""
+    args.check_options("note")
+    ctx.require_staff("record outcomes")
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    words = [word.lower() for word in args.words[1:]]
+    if len(words) == 1:
+        words.insert(0, "all")
+    if len(words) != 2:
+        raise UserError("Say which items and which outcome.", hint="outcome MS-000123 <all | items> <outcome>")
+    selection_text, word = words
+    note = args.option("note")
+    if note is not None and len(note) > 1000:
+        raise UserError(f"The note is {len(note)} characters; the limit is 1000.")
+    if word in CASE_OUTCOMES:
+        return _case_outcome(ctx, session, complaint, CASE_OUTCOMES[word], note)
+    if word not in ITEM_OUTCOMES:
+        raise UserError(f"'{word}' is not an outcome.", hint=f"Use one of: {VOCABULARY}.")
+    target = ITEM_OUTCOMES[word]
+    assert complaint.id is not None
+    selection = parse_selection(selection_text, complaint.item_count)
+    items = _items_that_can_take(session, complaint, selection, target)
+    change = change_items(session, ctx, complaint, items, target, note)
+    reply = Reply(
+        f"{complaint.case_id}: {items_label(change.positions)} {'is' if len(change.positions) == 1 else 'are'} now {target}; "
+        f"the case is {change.complaint_to}."
+    )
+    if complaint.kind == ItemKind.STOREFRONT and target is ItemStatus.REMOVED and complaint.reason_code == ReasonCode.COUNTERFEIT:
+        reply.lines.extend(strike_storefronts(session, ctx, items, note))
+    reply.notices.extend(_outcome_notices(ctx, session, complaint, change, target, note))
+    return reply
+
+
+def _items_that_can_take(
+    session: Session, complaint: Complaint, selection: list[int] | None, target: ItemStatus
+) -> list[ComplaintItem]:
+    assert complaint.id is not None
+    items = items_of(session, complaint.id, selection)
+    refusals = {item.position: refusal(ItemStatus(item.status), target, item.counter_rounds) for item in items}
+    allowed = [item for item in items if refusals[item.position] is None]
+    if selection is not None and len(allowed) < len(items):
+        reasons = "; ".join(f"item {position}: {why}" for position, why in refusals.items() if why)
+        raise UserError(f"Nothing was recorded: {reasons}.")
+    if not allowed:
+        counts = item_status_counts(session, [complaint.id])[complaint.id]
+        now = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        raise UserError(f"No item of {complaint.case_id} can become {target}: its items are {now}.")
+    return allowed
+
+
+def _case_outcome(
+    ctx: Context, session: Session, complaint: Complaint, status: ComplaintStatus, note: str | None
+) -> Reply:
+    if complaint.status not in MANUAL_COMPLAINT_STATUSES:
+        raise UserError(
+            f"{complaint.case_id} is {complaint.status}: only a case with no decided item can be {status}.",
+            hint=f"Talk to the brand with `case {complaint.case_id} reply <message>`.",
+        )
+    set_complaint_status(session, ctx, complaint, status, note)
+    organisation = session.get(Organisation, complaint.organisation_id)
+    assert organisation is not None
+    reply = Reply(f"{complaint.case_id} is now {status}.")
+    if status is ComplaintStatus.RETURNED:
+        asked = note or "The team needs more information about this case."
+        reply.notices.append(
+            Notice(
+                channel=organisation_channel(organisation),
+                case_id=complaint.case_id,
+                kind="case_returned",
+                text=(
+                    f"The team returned {complaint.case_id} for more information: {asked} "
+                    f"Answer with `case {complaint.case_id} reply <message>`."
+                ),
+            )
+        )
+    return reply
+
+
+def _outcome_notices(
+    ctx: Context, session: Session, complaint: Complaint, change: CaseChange, target: ItemStatus, note: str | None
+) -> list[Notice]:
+    organisation = session.get(Organisation, complaint.organisation_id)
+    assert organisation is not None
+    case = complaint.case_id
+    items = items_label(change.positions)
+    because = f" ({note})" if note else ""
+    notices = [
+        Notice(channel=TEAM, case_id=case, kind="outcome", text=f"{ctx.caller.ref}: {items} {target}{because}."),
+        Notice(
+            channel=organisation_channel(organisation),
+            case_id=case,
+            kind="outcome",
+            text=f"Outcome for {case}: {items} {target}{because}; the case is {change.complaint_to}.",
+        ),
+    ]
+    for appeal in change.counter_notices:
+        notices.append(
+            Notice(
+                channel=organisation_channel(organisation),
+                case_id=case,
+                kind="counter_notice",
+                text=(
+                    f"The seller appealed a removal in {case} (round {appeal.round}). Respond by "
+                    f"{local_time(appeal.due_at, ctx.rules.timezone)} or the listing may be reinstated."
+                ),
+            )
+        )
+    if change.complaint_to is ComplaintStatus.ACTIONED and change.complaint_from is not ComplaintStatus.ACTIONED:
+        assert complaint.id is not None
+        counts = item_status_counts(session, [complaint.id])[complaint.id]
+        tally = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        notices.append(
+            Notice(
+                channel=OUTCOMES,
+                case_id=None,
+                kind="case_actioned",
+                text=f"{case} ({organisation.name}, {describe_items(complaint)}) actioned: {tally}.",
+            )
+        )
+    return notices

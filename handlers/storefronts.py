@@ -1,0 +1,134 @@
+"""`store`: storefront strikes, closures and reinstatements."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.arguments import Args, parse_platform
+from handlers.case_notices import OUTCOMES, TEAM
+from handlers.context import Context
+from handlers.errors import NotFound, UserError
+from handlers.formatting import local_time
+from handlers.link_parsing import ParsedLink, parse_link
+from handlers.registry import command
+from handlers.replies import Notice, Reply, plural
+from handlers.storefront_rules import add_strike, closure_refusal
+from storage.models import Storefront
+from storage.queries import audit
+from storage.queries.marketplace_items import ensure_targets, storefront_by_key
+from storage.queries.storefronts import active_strike_count, complaints_naming, storefronts, strikes_of
+from storage.vocabulary import ItemKind, Platform, StorefrontStatus
+
+ACTIONS = ("show", "strike", "close", "reinstate", "list")
+
+
+@command("store", summary="storefront strikes, closure and reinstatement")
+def store(ctx: Context, args: Args, session: Session) -> Reply:
+    """store show <store link>
+    store strike <store link> [note="..."]     (team: a serious counterfeit finding)
+    store close <store link> [note="..."]      (team: at the platform's strike threshold or
+                                                after accepted raid evidence)
+    store reinstate <store link> [note="..."]  (team: the seller's appeal was upheld)
+    store list [closed] [platform=<name>]      (team)
+    To ask for a storefront's removal, file its link with `complaint`.
+    Example: store show https://shop123456.taobao.com"""
+    args.check_options("note", "platform")
+    action = args.word(0, f"action ({', '.join(ACTIONS)})").lower()
+    note = args.option("note")
+    if action == "list":
+        ctx.require_staff("list storefronts")
+        return _list(session, args)
+    if action not in ACTIONS:
+        raise UserError(f"'{action}' is not a store action.", hint=f"Use one of: {', '.join(ACTIONS)}.")
+    link = _storefront_link(args.word(1, "storefront link"))
+    if action == "show":
+        return _show(ctx, session, link)
+    ctx.require_staff(f"{action} storefronts")
+    if action == "strike":
+        ids = ensure_targets(session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now)
+        storefront = session.get(Storefront, ids[link.key.external_id])
+        assert storefront is not None and storefront.id is not None
+        strikes = add_strike(session, ctx, storefront, None, note)
+        audit.record(session, actor=ctx.caller.ref, entity="storefront", entity_id=storefront.id, action="strike", note=note, at=ctx.now)
+        threshold = ctx.rules.strike_threshold(link.key.platform)
+        return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
+    storefront = _known(session, link)
+    return _close(ctx, session, storefront, note) if action == "close" else _reinstate(ctx, session, storefront, note)
+
+
+def _storefront_link(text: str) -> ParsedLink:
+    result = parse_link(text)
+    if not isinstance(result, ParsedLink):
+        raise UserError(f"'{text}' is not a storefront link: {result.reason}.")
+    if result.key.kind is not ItemKind.STOREFRONT:
+        raise UserError(f"{result.canonical_url} is a listing, not a storefront.", hint="Paste the store's link, e.g. https://shop123456.taobao.com.")
+    return result
+
+
+def _known(session: Session, link: ParsedLink) -> Storefront:
+    storefront = storefront_by_key(session, link.key.platform, link.key.external_id)
+    if storefront is None:
+        raise NotFound(f"{link.canonical_url} is not known yet: no complaint or strike names it.")
+    return storefront
+
+
+def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
+    storefront = _known(session, link)
+    assert storefront.id is not None
+    strikes = strikes_of(session, storefront.id)
+    active = active_strike_count(session, storefront.id, ctx.now)
+    scope = None if ctx.is_staff else ctx.require_organisation()
+    reply = Reply(f"{storefront.canonical_url} · {storefront.status}")
+    reply.fields = [
+        ("Platform", Platform(storefront.platform).label),
+        ("Active strikes", f"{active} (closes at {ctx.rules.strike_threshold(Platform(storefront.platform))})"),
+        ("Complaints naming it", str(complaints_naming(session, storefront.id, scope)) + ("" if ctx.is_staff else " of yours")),
+    ]
+    if storefront.closed_at:
+        reply.fields.append(("Closed", local_time(storefront.closed_at, ctx.rules.timezone)))
+    if ctx.is_staff:
+        for strike in strikes:
+            state = "active" if strike.expires_at > ctx.now else "expired"
+            reply.lines.append(f"strike {local_time(strike.created_at, ctx.rules.timezone)} by {strike.recorded_by}, {state} until {strike.expires_at:%Y-%m-%d}")
+    return reply
+
+
+def _close(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
+    why_not = closure_refusal(session, ctx, storefront)
+    if why_not:
+        raise UserError(f"{storefront.canonical_url} cannot be closed: {why_not}.")
+    assert storefront.id is not None
+    storefront.status = StorefrontStatus.CLOSED
+    storefront.closed_at = ctx.now
+    storefront.closed_by = ctx.caller.ref
+    session.add(storefront)
+    audit.record(session, actor=ctx.caller.ref, entity="storefront", entity_id=storefront.id, action="status", from_status=StorefrontStatus.ACTIVE, to_status=StorefrontStatus.CLOSED, note=note, at=ctx.now)
+    reply = Reply(f"Closed {storefront.canonical_url} (permanently banned).")
+    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + (f": {note}" if note else ".")
+    reply.notices += [Notice(channel=TEAM, kind="storefront_closed", text=text), Notice(channel=OUTCOMES, kind="storefront_closed", text=text)]
+    return reply
+
+
+def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
+    if storefront.status != StorefrontStatus.CLOSED:
+        raise UserError(f"{storefront.canonical_url} is not closed.")
+    assert storefront.id is not None
+    storefront.status = StorefrontStatus.ACTIVE
+    storefront.closed_at = None
+    storefront.closed_by = None
+    session.add(storefront)
+    audit.record(session, actor=ctx.caller.ref, entity="storefront", entity_id=storefront.id, action="status", from_status=StorefrontStatus.CLOSED, to_status=StorefrontStatus.ACTIVE, note=note, at=ctx.now)
+    reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
+    reply.notices.append(Notice(channel=TEAM, kind="storefront_reinstated", text=f"Storefront reinstated on appeal: {storefront.canonical_url}" + (f": {note}" if note else ".")))
+    return reply
+
+
+def _list(session: Session, args: Args) -> Reply:
+    closed = any(word.lower() == "closed" for word in args.words[1:])
+    platform = parse_platform(args.options["platform"]) if args.option("platform") else None
+    rows = storefronts(session, closed=closed, platform=platform)
+    if not rows:
+        return Reply("No storefronts match.")
+    reply = Reply(f"{plural(len(rows), 'storefront')}{' closed' if closed else ''}, most struck first:")
+    reply.lines = [f"{store.canonical_url} · {store.status} · {plural(count, 'strike')}" for store, count in rows]
+    return reply

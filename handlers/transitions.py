@@ -1,0 +1,82 @@
+"""The rules of every status change: which moves are allowed, and what a complaint's status is.
+
+Pure functions over the vocabulary; the handlers apply them and write the audit log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+
+from storage.vocabulary import FINAL_ITEM_STATUSES, ComplaintStatus, ItemStatus
+
+MAX_COUNTER_ROUNDS = 3
+FIRST_ROUND_BUSINESS_DAYS = 3
+LATER_ROUND_BUSINESS_DAYS = 27
+
+ITEM_TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
+    ItemStatus.REPORTED: frozenset(
+        {ItemStatus.REMOVED, ItemStatus.NOT_REMOVED, ItemStatus.NOT_FOUND, ItemStatus.WITHDRAWN}
+    ),
+    ItemStatus.REMOVED: frozenset({ItemStatus.COUNTER_NOTICED}),
+    ItemStatus.COUNTER_NOTICED: frozenset({ItemStatus.REMOVAL_UPHELD, ItemStatus.REINSTATED}),
+    # A seller may appeal again after a round is lost, up to MAX_COUNTER_ROUNDS rounds.
+    ItemStatus.REMOVAL_UPHELD: frozenset({ItemStatus.COUNTER_NOTICED}),
+    ItemStatus.NOT_REMOVED: frozenset(),
+    ItemStatus.NOT_FOUND: frozenset(),
+    ItemStatus.WITHDRAWN: frozenset(),
+    ItemStatus.REINSTATED: frozenset(),
+}
+
+# While no item is decided, a complaint moves through these by the team's and member's hands.
+MANUAL_COMPLAINT_STATUSES = frozenset(
+    {ComplaintStatus.SUBMITTED, ComplaintStatus.IN_REVIEW, ComplaintStatus.RETURNED}
+)
+
+
+def refusal(current: ItemStatus, target: ItemStatus, counter_rounds: int) -> str | None:
+    """Why an item may not move from `current` to `target`, or None when it may."""
+    if target not in ITEM_TRANSITIONS[current]:
+        allowed = ", ".join(sorted(ITEM_TRANSITIONS[current])) or "nothing (it is final)"
+        return f"it is {current}, which can change to {allowed}"
+    if target is ItemStatus.COUNTER_NOTICED and counter_rounds >= MAX_COUNTER_ROUNDS:
+        return f"the seller has already had {MAX_COUNTER_ROUNDS} counter-notice rounds"
+    return None
+
+
+def complaint_status(item_statuses: Iterable[str], current: ComplaintStatus) -> ComplaintStatus:
+    """A complaint's status follows from its items' statuses."""
+    counts = Counter(ItemStatus(status) for status in item_statuses)
+    total = sum(counts.values())
+    withdrawn = counts[ItemStatus.WITHDRAWN]
+    if total == 0 or withdrawn == total:
+        return ComplaintStatus.WITHDRAWN
+    live = total - withdrawn
+    final = sum(count for status, count in counts.items() if status in FINAL_ITEM_STATUSES) - withdrawn
+    if final == live:
+        return ComplaintStatus.ACTIONED
+    if counts[ItemStatus.REPORTED] < live:
+        return ComplaintStatus.PARTIALLY_ACTIONED
+    return current if current in MANUAL_COMPLAINT_STATUSES else ComplaintStatus.IN_REVIEW
+
+
+def add_business_days(start: datetime, days: int, zone: tzinfo, holidays: frozenset[date]) -> datetime:
+    """`start` moved forward by `days` business days (weekends and holidays skipped), keeping
+    the local time of day in `zone`."""
+    local = start.astimezone(zone)
+    day = local.date()
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            remaining -= 1
+    naive = datetime.combine(day, local.time().replace(tzinfo=None))
+    return naive.replace(tzinfo=zone).astimezone(start.tzinfo)
+
+
+def counter_notice_due(
+    received: datetime, round_number: int, zone: tzinfo, holidays: frozenset[date]
+) -> datetime:
+    days = FIRST_ROUND_BUSINESS_DAYS if round_number == 1 else LATER_ROUND_BUSINESS_DAYS
+    return add_business_days(received, days, zone, holidays)

@@ -1,0 +1,1 @@
+"""Test helpers: the database fixtures' back-ends, a fake clock and the bot harness."""

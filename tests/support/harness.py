@@ -1,0 +1,101 @@
+"""Drives the real router and delivery worker the way a chat platform does.
+
+`bot.send("complaint ...", as_="brand1")` runs a command as `console:brand1` and returns the
+reply; `bot.delivered()` runs the delivery worker and returns the notices it posted since the
+last call. Nothing is mocked below the platform edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from support.clock import FakeClock
+
+from bot.delivery import DeliveryWorker, Target
+from bot.router import Incoming, Router
+from handlers.context import Attachment, Caller, ProgramRules
+from handlers.replies import Reply
+from storage.database import Database
+from storage.models import Notice
+
+OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    case_id: str | None
+    text: str
+    kind: str
+    thread_ref: str | None
+    buttons: tuple[str, ...]
+
+
+class RecordingPoster:
+    """A platform that records what it is asked to post; it can be told to fail."""
+
+    platform = "test"
+
+    def __init__(self) -> None:
+        self.posted: list[Posted] = []
+        self.failures: list[Exception] = []
+
+    def post(self, notice: Notice, target: Target) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        buttons = tuple(button["command"] for button in notice.payload.get("buttons", []))  # type: ignore[attr-defined]
+        self.posted.append(Posted(notice.channel, notice.case_id, notice.text, notice.kind, target.thread_ref, buttons))
+        return f"msg-{len(self.posted)}"
+
+
+class Harness:
+    def __init__(self, database: Database, clock: FakeClock, rules: ProgramRules | None = None) -> None:
+        self.database = database
+        self.clock = clock
+        self.router = Router(database, rules or ProgramRules(), frozenset({f"console:{OPERATOR}"}), clock=clock)
+        self.poster = RecordingPoster()
+        self.delivery = DeliveryWorker(database, self.poster, resolve=lambda logical: f"#{logical}", clock=clock)
+        self.delivery.start()
+        self._seen = 0
+
+    def send(
+        self,
+        text: str,
+        as_: str = OPERATOR,
+        *,
+        attachments: tuple[Attachment, ...] = (),
+        request_key: str | None = None,
+    ) -> Reply:
+        incoming = Incoming(Caller("console", as_), text, attachments=attachments, request_key=request_key)
+        return self.router.handle(incoming)
+
+    def ok(self, text: str, as_: str = OPERATOR, **kwargs: object) -> Reply:
+        reply = self.send(text, as_, **kwargs)  # type: ignore[arg-type]
+        assert not reply.is_error, f"{text!r} failed: {reply.render_plain()}"
+        return reply
+
+    def refused(self, text: str, as_: str = OPERATOR, **kwargs: object) -> str:
+        reply = self.send(text, as_, **kwargs)  # type: ignore[arg-type]
+        assert reply.is_error, f"{text!r} should have been refused: {reply.render_plain()}"
+        return reply.text
+
+    def delivered(self) -> list[Posted]:
+        self.delivery.run_once()
+        fresh = self.poster.posted[self._seen :]
+        self._seen = len(self.poster.posted)
+        return fresh
+
+    def set_up_program(self) -> None:
+        for command in (
+            'admin org add acme "ACME Corp" country=US size=large',
+            'admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31',
+            "admin right verify 1",
+            "admin member add console:brand1 acme member",
+            'admin org add globex "Globex Ltd" country=GB',
+            'admin right add globex trademark 7654321 mark="GLOBEX" jurisdiction=CN',
+            "admin right verify 2",
+            "admin member add console:brand2 globex representative",
+            "admin member add console:team1 - team",
+        ):
+            self.ok(command)
+        self.delivered()
