@@ -73,6 +73,15 @@ class Database:
         self.engine.dispose()
 
 
+# Tables other components own in the same database (the scheduler's job store).
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Which database objects the migrations manage: all but the foreign tables."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -6,14 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers every table on the metadata)
-
-# Tables other components own in the same database (the scheduler's job store).
-FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
-
-
-def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    return not (type_ == "table" and name in FOREIGN_TABLES)
+from storage.database import include_name
 
 
 def run_on(connection: Connection) -> None:

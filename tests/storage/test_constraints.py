@@ -1,0 +1,105 @@
+"""The database itself refuses what the domain forbids, whoever writes to it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, text, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.database import Database
+from storage.models import Complaint, ComplaintItem, IPRight, Listing, Member, Organisation
+
+NOW = datetime(2026, 11, 18, tzinfo=UTC)
+
+
+def seed(database: Database) -> int:
+    """An organisation, a member, a right, a complaint; returns the complaint id."""
+    with database.transaction() as session:
+        organisation = Organisation(slug="acme", name="ACME")
+        session.add(organisation)
+        session.flush()
+        member = Member(platform="console", user_id="brand1", role="member", organisation_id=organisation.id)
+        right = IPRight(organisation_id=organisation.id, kind="trademark", mark="ACME", registration_number="1", jurisdiction="CN")
+        session.add_all([member, right])
+        session.flush()
+        complaint = Complaint(
+            organisation_id=organisation.id, filed_by_id=member.id, ip_right_id=right.id, platform="taobao",
+            kind="listing", reason_code="counterfeit", item_count=1,
+        )  # fmt: skip
+        session.add(complaint)
+        session.flush()
+        listing = Listing(platform="taobao", external_id="1", canonical_url="https://item.taobao.com/item.htm?id=1")
+        session.add(listing)
+        session.flush()
+        session.execute(insert(ComplaintItem), [item_row(complaint.id, organisation.id, listing.id)])
+        assert complaint.id is not None
+        return complaint.id
+
+
+def item_row(complaint_id: int | None, organisation_id: int | None, listing_id: int | None, **extra: object) -> dict[str, object]:
+    return {
+        "complaint_id": complaint_id, "position": 1, "organisation_id": organisation_id, "platform": "taobao",
+        "kind": "listing", "listing_id": listing_id, "original_text": "x", "canonical_url": "x",
+        "status": "reported", "reported_at": NOW, "reported_month": 202611, "updated_at": NOW,
+    } | extra  # fmt: skip
+
+
+def test_a_canonical_listing_key_exists_once(database: Database) -> None:
+    seed(database)
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.add(Listing(platform="taobao", external_id="1", canonical_url="again"))
+
+
+def test_the_same_id_on_another_platform_is_another_listing(database: Database) -> None:
+    seed(database)
+    with database.transaction() as session:
+        session.add(Listing(platform="tmall", external_id="1", canonical_url="https://detail.tmall.com/item.htm?id=1"))
+
+
+def test_an_item_status_outside_the_vocabulary_is_refused(database: Database) -> None:
+    complaint_id = seed(database)
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.execute(update(ComplaintItem).where(ComplaintItem.complaint_id == complaint_id).values(status="deleted"))
+
+
+def test_a_complaint_status_outside_the_vocabulary_is_refused(database: Database) -> None:
+    complaint_id = seed(database)
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.execute(text("UPDATE complaint SET status = 'closed' WHERE id = :id"), {"id": complaint_id})
+
+
+def test_a_complaint_holds_at_most_300_items(database: Database) -> None:
+    complaint_id = seed(database)
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.execute(update(Complaint).where(Complaint.id == complaint_id).values(item_count=301))
+
+
+def test_a_listing_item_must_name_a_listing_and_not_a_storefront(database: Database) -> None:
+    complaint_id = seed(database)
+    with database.transaction() as session:
+        organisation_id = session.get(Complaint, complaint_id).organisation_id  # type: ignore[union-attr]
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.execute(insert(ComplaintItem), [item_row(complaint_id, organisation_id, None, position=2)])
+
+
+def test_item_numbers_are_unique_within_a_complaint(database: Database) -> None:
+    complaint_id = seed(database)
+    with database.transaction() as session:
+        complaint = session.get(Complaint, complaint_id)
+        assert complaint is not None
+        listing = Listing(platform="taobao", external_id="2", canonical_url="y")
+        session.add(listing)
+        session.flush()
+        organisation_id, listing_id = complaint.organisation_id, listing.id
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.execute(insert(ComplaintItem), [item_row(complaint_id, organisation_id, listing_id)])
+
+
+def test_datetimes_come_back_aware_in_utc(database: Database) -> None:
+    complaint_id = seed(database)
+    with database.transaction() as session:
+        item = session.get(ComplaintItem, 1)
+        assert item is not None and item.complaint_id == complaint_id
+        assert item.reported_at == NOW and item.reported_at.tzinfo is not None
