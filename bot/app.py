@@ -20,7 +20,12 @@ class Bot:
 def assemble(settings: Settings, *, extra_admins: frozenset[str] = frozenset(), migrate: bool = True) -> Bot:
     secrets = [
         secret.get_secret_value()
-        for secret in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token, settings.discord_bot_token)
+        for secret in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.discord_bot_token,
+        )
         if secret is not None
     ]
     configure_logging(settings.marketsafe_log_level, secrets)

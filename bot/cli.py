@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import click
 from pydantic import ValidationError
@@ -107,7 +108,10 @@ def import_command(file: Path, identity: str) -> None:
                 save_notices(session, outcome.notices, bot.router.clock())
             registered += outcome.registered
             cases += [complaint.case_id for complaint in outcome.complaints]
-    click.echo(f"{registered} items registered in {len(cases)} complaints" + (f" ({', '.join(cases[:20])}{' ...' if len(cases) > 20 else ''})" if cases else ""))
+    click.echo(
+        f"{registered} items registered in {len(cases)} complaints"
+        + (f" ({', '.join(cases[:20])}{' ...' if len(cases) > 20 else ''})" if cases else "")
+    )
     if skipped:
         click.echo(f"{skipped} rows were imported before and skipped")
     for problem in problems:
@@ -119,8 +123,10 @@ def import_command(file: Path, identity: str) -> None:
 @main.command()
 @click.option("--org", help="only this organisation's cases")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="cases filed on or after this date")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="file to write (default stdout)")
-def export(org: str | None, since: datetime | None, output: click.utils.LazyFile) -> None:
+@click.option(
+    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="file to write (default stdout)"
+)
+def export(org: str | None, since: datetime | None, output: TextIO) -> None:
     """Export cases and outcomes as CSV, one row per item."""
     bot = assemble(load_settings())
     writer = csv.writer(output)

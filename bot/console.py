@@ -41,7 +41,7 @@ class ConsolePoster:
             lines.append(f"    {name}: " + str(value).replace("\n", "\n      "))
         buttons = payload.get("buttons", [])
         if buttons:
-            lines.append("    actions: " + " | ".join(button["command"] for button in buttons))  # type: ignore[attr-defined, index]
+            lines.append("    actions: " + " | ".join(button["command"] for button in buttons))  # type: ignore[attr-defined]
         print("\n".join(lines), file=self.out, flush=True)
         self.count += 1
         return f"console-{self.count}"
@@ -78,7 +78,9 @@ class Console:
         except ValueError as error:
             self._print(f"! {error}")
             return
-        self._show(self.router.handle(Incoming(caller=self.caller, text=text, channel="console", attachments=attachments)))
+        self._show(
+            self.router.handle(Incoming(caller=self.caller, text=text, channel="console", attachments=attachments))
+        )
         self.delivery.run_once()
 
     def _switch(self, name: str) -> None:

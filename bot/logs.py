@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import TextIO
 
 # Slack tokens (bot, user, app, config) and Discord bot tokens, should one reach a message.
 TOKEN_PATTERNS = re.compile(
@@ -36,8 +37,8 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str], stream: object = None) -> None:
-    handler = logging.StreamHandler(stream)  # type: ignore[arg-type]
+def configure_logging(level: str, secrets: Iterable[str], stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()

@@ -157,8 +157,7 @@ def notice_row(notice: Notice) -> dict[str, Any]:
         "payload": {
             "fields": [list(field) for field in notice.fields],
             "buttons": [
-                {"label": button.label, "command": button.command, "style": button.style}
-                for button in notice.buttons
+                {"label": button.label, "command": button.command, "style": button.style} for button in notice.buttons
             ],
         },
     }

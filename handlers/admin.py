@@ -34,13 +34,16 @@ YES = {"yes", "true", "1", "y"}
 
 @command("admin", summary="organisations, members, IP rights and channels (admins)")
 def admin(ctx: Context, args: Args, session: Session) -> Reply:
-    """admin org add <slug> "<name>" [name_zh=..] [country=US] [size=small|medium|large] [represents=".."] [iacc=yes] [good_faith=yes]
+    """admin org add <slug> "<name>" [name_zh=..] [country=US] [size=small|medium|large]
+        [represents=".."] [iacc=yes] [good_faith=yes]
     admin org list | admin org show <slug>
     admin member add <platform:user> <org slug | -> <member|representative|team|admin>
     admin member remove <platform:user>
-    admin right add <org> <trademark|copyright|patent> <registration no.> mark=".." jurisdiction=CN [classes=25,18] [expires=YYYY-MM-DD]
+    admin right add <org> <trademark|copyright|patent> <registration no.> mark=".." jurisdiction=CN
+        [classes=25,18] [expires=YYYY-MM-DD]
     admin right verify <id> | admin right expire <id>
-    admin channel <announcements|outcomes|team|language|working-group|rogueblock|org:<slug>> <slack|discord> <channel id>
+    admin channel <logical channel> <slack|discord> <channel id>
+        logical channels: announcements, outcomes, team, language, working-group, rogueblock, org:<slug>
     admin channels
     Example: admin member add slack:U0123ABCD acme representative"""
     ctx.require_admin("manage the program")
@@ -66,7 +69,9 @@ def _organisation(ctx: Context, args: Args, session: Session, action: str) -> Re
     if action == "list":
         rows = organisations(session)
         reply = Reply(f"{plural(len(rows), 'organisation')}:" if rows else "No organisations yet.")
-        reply.lines = [f"{org.slug}: {org.name}" + (f" (for {org.represents})" if org.represents else "") for org in rows]
+        reply.lines = [
+            f"{org.slug}: {org.name}" + (f" (for {org.represents})" if org.represents else "") for org in rows
+        ]
         return reply
     if action == "show":
         organisation = _organisation_named(session, args.word(2, "organisation slug"))
@@ -85,7 +90,9 @@ def _organisation(ctx: Context, args: Args, session: Session, action: str) -> Re
     slug = args.word(2, "organisation slug").lower()
     name = args.word(3, "organisation name (in quotes if it has spaces)")
     if not SLUG.match(slug):
-        raise UserError(f"'{slug}' is not a usable slug.", hint="2-40 lowercase letters, digits and hyphens, e.g. acme-group.")
+        raise UserError(
+            f"'{slug}' is not a usable slug.", hint="2-40 lowercase letters, digits and hyphens, e.g. acme-group."
+        )
     if organisation_by_slug(session, slug) is not None:
         raise UserError(f"There is already an organisation '{slug}'.")
     country = (args.option("country") or "").upper() or None
@@ -105,22 +112,38 @@ def _organisation(ctx: Context, args: Args, session: Session, action: str) -> Re
     session.add(organisation)
     session.flush()
     assert organisation.id is not None
-    audit.record(session, actor=ctx.caller.ref, entity="organisation", entity_id=organisation.id, action="created", at=ctx.now)
-    return Reply(f"Created organisation {slug} ({organisation.name}). Add members with `admin member add <platform:user> {slug} member`.")
+    audit.record(
+        session, actor=ctx.caller.ref, entity="organisation", entity_id=organisation.id, action="created", at=ctx.now
+    )
+    return Reply(
+        f"Created organisation {slug} ({organisation.name}). "
+        f"Add members with `admin member add <platform:user> {slug} member`."
+    )
 
 
 def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     identity = args.word(2, "member identity, e.g. slack:U0123ABCD")
     match = IDENTITY.match(identity)
     if match is None:
-        raise UserError(f"'{identity}' is not a chat identity.", hint="Write platform:user, e.g. slack:U0123ABCD, discord:81234567890, console:brand1.")
+        raise UserError(
+            f"'{identity}' is not a chat identity.",
+            hint="Write platform:user, e.g. slack:U0123ABCD, discord:81234567890, console:brand1.",
+        )
     platform, user_id = match.groups()
     existing = member_by_identity(session, platform, user_id)
     if action == "remove":
         if existing is None:
             raise NotFound(f"{identity} is not a member.")
         assert existing.id is not None
-        audit.record(session, actor=ctx.caller.ref, entity="member", entity_id=existing.id, action="removed", from_status=existing.role, at=ctx.now)
+        audit.record(
+            session,
+            actor=ctx.caller.ref,
+            entity="member",
+            entity_id=existing.id,
+            action="removed",
+            from_status=existing.role,
+            at=ctx.now,
+        )
         session.delete(existing)
         return Reply(f"Removed {identity}.")
     if action != "add":
@@ -137,7 +160,16 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     session.add(member)
     session.flush()
     assert member.id is not None
-    audit.record(session, actor=ctx.caller.ref, entity="member", entity_id=member.id, action="role", from_status=before, to_status=role, at=ctx.now)
+    audit.record(
+        session,
+        actor=ctx.caller.ref,
+        entity="member",
+        entity_id=member.id,
+        action="role",
+        from_status=before,
+        to_status=role,
+        at=ctx.now,
+    )
     where = f"in {organisation.slug}" if organisation else "with no organisation"
     return Reply(f"{identity} is now {role} {where}.")
 
@@ -147,14 +179,25 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
         text = args.word(2, "IP right id").lstrip("#")
         right = session.get(IPRight, int(text)) if text.isdigit() else None
         if right is None:
-            raise NotFound(f"There is no IP right #{text}.", hint="`admin org show <slug>` lists an organisation's rights.")
+            raise NotFound(
+                f"There is no IP right #{text}.", hint="`admin org show <slug>` lists an organisation's rights."
+            )
         assert right.id is not None
         before = right.status
         right.status = RightStatus.VERIFIED if action == "verify" else RightStatus.EXPIRED
         if action == "verify":
             right.verified_by, right.verified_at = ctx.caller.ref, ctx.now
         session.add(right)
-        audit.record(session, actor=ctx.caller.ref, entity="ip_right", entity_id=right.id, action="status", from_status=before, to_status=right.status, at=ctx.now)
+        audit.record(
+            session,
+            actor=ctx.caller.ref,
+            entity="ip_right",
+            entity_id=right.id,
+            action="status",
+            from_status=before,
+            to_status=right.status,
+            at=ctx.now,
+        )
         return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
     if action != "add":
         raise UserError("Use `admin right add`, `admin right verify` or `admin right expire`.")
@@ -166,6 +209,7 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     if not mark or not jurisdiction:
         raise UserError('An IP right needs mark="..." and jurisdiction=.., e.g. mark="ACME" jurisdiction=CN.')
     expires = parse_date(args.options["expires"], "expiry date") if args.option("expires") else None
+    assert organisation.id is not None
     right = IPRight(
         organisation_id=organisation.id, kind=kind, mark=mark[:200], registration_number=registration[:64],
         jurisdiction=jurisdiction[:8], classes=args.option("classes"), expires_on=expires,
@@ -174,8 +218,19 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     session.add(right)
     session.flush()
     assert right.id is not None
-    audit.record(session, actor=ctx.caller.ref, entity="ip_right", entity_id=right.id, action="created", to_status=right.status, at=ctx.now)
-    return Reply(f"Added IP right #{right.id}: {kind} {mark} ({jurisdiction} {registration}), pending. Verify it with `admin right verify {right.id}`.")
+    audit.record(
+        session,
+        actor=ctx.caller.ref,
+        entity="ip_right",
+        entity_id=right.id,
+        action="created",
+        to_status=right.status,
+        at=ctx.now,
+    )
+    return Reply(
+        f"Added IP right #{right.id}: {kind} {mark} ({jurisdiction} {registration}), pending. "
+        f"Verify it with `admin right verify {right.id}`."
+    )
 
 
 def _channel(ctx: Context, args: Args, session: Session) -> Reply:
@@ -185,13 +240,17 @@ def _channel(ctx: Context, args: Args, session: Session) -> Reply:
     if logical.startswith("org:"):
         _organisation_named(session, logical[4:])
     elif logical not in FIXED_CHANNELS:
-        raise UserError(f"'{logical}' is not a logical channel.", hint=f"Use one of {', '.join(FIXED_CHANNELS)} or org:<slug>.")
+        raise UserError(
+            f"'{logical}' is not a logical channel.", hint=f"Use one of {', '.join(FIXED_CHANNELS)} or org:<slug>."
+        )
     if platform not in CHANNEL_IDS:
         raise UserError(f"'{platform}' is not a chat platform with channels.", hint="Use slack or discord.")
     if not CHANNEL_IDS[platform].match(external):
         example = "C0123ABCD" if platform == "slack" else "112233445566778899"
         raise UserError(f"'{external}' is not a {platform} channel id.", hint=f"It looks like {example}.")
-    mapping = channel_mapping(session, platform, logical) or ChannelMapping(platform=platform, logical_name=logical, external_id=external, updated_by=ctx.caller.ref)
+    mapping = channel_mapping(session, platform, logical) or ChannelMapping(
+        platform=platform, logical_name=logical, external_id=external, updated_by=ctx.caller.ref
+    )
     mapping.external_id, mapping.updated_by, mapping.updated_at = external, ctx.caller.ref, ctx.now
     session.add(mapping)
     return Reply(f"{logical} on {platform} is now channel {external} (set {local_time(ctx.now, ctx.rules.timezone)}).")

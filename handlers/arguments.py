@@ -20,7 +20,7 @@ _TOKEN = re.compile(
 )
 _CASE_ID = re.compile(r"(?i)^(?:MS-?)?0*(\d{1,9})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-MAX_LINE = 200_000
+MAX_LINE = 2_000_000
 
 
 @dataclass(slots=True)

@@ -35,7 +35,8 @@ def organisation_channel(organisation: Organisation) -> str:
 def describe_items(complaint: Complaint, count: int | None = None) -> str:
     """`40 Taobao listings`."""
     kind = "listing" if complaint.kind == ItemKind.LISTING else "storefront"
-    return f"{plural(count if count is not None else complaint.item_count, Platform(complaint.platform).label + ' ' + kind)}"
+    noun = f"{Platform(complaint.platform).label} {kind}"
+    return plural(count if count is not None else complaint.item_count, noun)
 
 
 def describe_right(right: IPRight) -> str:

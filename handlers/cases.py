@@ -6,15 +6,30 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.arguments import Args, parse_case_id, parse_enum, parse_month, parse_platform, parse_positive_int, parse_selection
-from handlers.case_notices import TEAM, describe_items, describe_reason, describe_right, organisation_channel, team_buttons
+from handlers.arguments import (
+    Args,
+    parse_case_id,
+    parse_enum,
+    parse_month,
+    parse_platform,
+    parse_positive_int,
+    parse_selection,
+)
+from handlers.case_notices import (
+    TEAM,
+    describe_items,
+    describe_reason,
+    describe_right,
+    organisation_channel,
+    team_buttons,
+)
 from handlers.context import Context
 from handlers.errors import NotFound, UserError
 from handlers.formatting import items_label, local_time
 from handlers.item_changes import change_items, set_complaint_status
 from handlers.registry import command
 from handlers.replies import Notice, Reply, plural
-from storage.models import Complaint, ComplaintItem, IPRight, Member, Organisation, case_id
+from storage.models import Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
 from storage.queries.cases import CaseFilter, cases_for, counter_notices_of, item_status_counts, items_of
 from storage.queries.members import organisation_by_slug

@@ -89,14 +89,20 @@ def choose_right(session: Session, organisation_id: int, chosen: str | None, tod
                 "Your organisation has no verified, unexpired IP right to file under.",
                 hint="Ask an admin to add and verify one: `admin right add ...`.",
             )
-        raise UserError("Your organisation has several IP rights: choose one with right=<id>.", hint=f"Usable: {listing}.")
+        raise UserError(
+            "Your organisation has several IP rights: choose one with right=<id>.", hint=f"Usable: {listing}."
+        )
     wanted = chosen.lstrip("#")
     for right in rights_of(session, organisation_id):
         if str(right.id) == wanted or right.registration_number.lower() == wanted.lower():
             if right.status == RightStatus.PENDING:
-                raise UserError(f"IP right #{right.id} is still pending verification.", hint=f"Usable: {listing or 'none yet'}.")
+                raise UserError(
+                    f"IP right #{right.id} is still pending verification.", hint=f"Usable: {listing or 'none yet'}."
+                )
             if right.status == RightStatus.EXPIRED or (right.expires_on and right.expires_on < today):
-                raise UserError(f"IP right #{right.id} expired on {right.expires_on}.", hint=f"Usable: {listing or 'none'}.")
+                raise UserError(
+                    f"IP right #{right.id} expired on {right.expires_on}.", hint=f"Usable: {listing or 'none'}."
+                )
             return right
     raise NotFound(f"Your organisation has no IP right '{chosen}'.", hint=f"Usable: {listing or 'none yet'}.")
 

@@ -30,9 +30,7 @@ class CsvRow:
     values: dict[str, str]
 
 
-def read_csv(
-    content: bytes, name: str, *, required: Sequence[str], optional: Sequence[str] = ()
-) -> list[CsvRow]:
+def read_csv(content: bytes, name: str, *, required: Sequence[str], optional: Sequence[str] = ()) -> list[CsvRow]:
     """Rows of a CSV file with a header; columns are matched case-insensitively.
 
     Raises UserError for a file that cannot be read at all (too big, not UTF-8, no header, a

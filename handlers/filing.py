@@ -104,10 +104,10 @@ def _file_group(
     links: list[ParsedLink],
     outcome: FilingOutcome,
 ) -> None:
-    target_ids = ensure_targets(
+    target_ids, existed = ensure_targets(
         session, platform, kind, {link.key.external_id: link.canonical_url for link in links}, ctx.now
     )
-    already_open = open_items_for(session, kind, target_ids.values())
+    already_open = open_items_for(session, kind, [target_ids[external_id] for external_id in existed])
     organisation_id = request.organisation.id
     fresh: list[tuple[ParsedLink, int]] = []
     for link in links:
@@ -132,6 +132,7 @@ def _create_complaint(
     batch: list[tuple[ParsedLink, int]],
     outcome: FilingOutcome,
 ) -> FiledComplaint:
+    assert request.organisation.id is not None and request.right.id is not None
     complaint = Complaint(
         organisation_id=request.organisation.id,
         filed_by_id=request.member_id,
@@ -165,11 +166,10 @@ def _create_complaint(
             "reported_at": ctx.now,
             "reported_month": reported_month,
             "counter_rounds": 0,
-            "updated_at": ctx.now,
         }
         for position, (link, target_id) in enumerate(batch, start=1)
     ]
-    session.execute(insert(ComplaintItem), rows)
+    session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
     audit.record(
         session,
         actor=ctx.caller.ref,

@@ -41,14 +41,10 @@ def items_label(positions: Sequence[int]) -> str:
 
 def item_numbers(positions: Sequence[int]) -> str:
     """`1-3, 7, 9-10` for [1, 2, 3, 7, 9, 10]."""
-    ranges: list[str] = []
-    ordered = sorted(positions)
-    start = previous = ordered[0] if ordered else 0
-    for position in ordered[1:] + [None]:  # type: ignore[operator]
-        if position is not None and position == previous + 1:
-            previous = position
-            continue
-        ranges.append(str(start) if start == previous else f"{start}-{previous}")
-        if position is not None:
-            start = previous = position
-    return ", ".join(ranges)
+    ranges: list[list[int]] = []
+    for position in sorted(positions):
+        if ranges and position == ranges[-1][1] + 1:
+            ranges[-1][1] = position
+        else:
+            ranges.append([position, position])
+    return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in ranges)

@@ -24,7 +24,7 @@ def help_command(ctx: Context, args: Args, session: Session) -> Reply:
             return Reply(f"`{word}` is not available in this version of the bot yet.")
         raise UserError(f"There is no command '{word}'.", hint="`help` lists them.")
     reply = Reply("MarketSafe commands (`help <command>` for details):")
-    reply.lines = [f"{spec.word}: {spec.summary}" for word in COMMAND_WORDS if (spec := COMMANDS.get(word))]
+    reply.lines = [f"{found.word}: {found.summary}" for word in COMMAND_WORDS if (found := COMMANDS.get(word))]
     later = [word for word in COMMAND_WORDS if word not in COMMANDS]
     if later:
         reply.lines.append(f"Not available yet: {', '.join(later)}.")

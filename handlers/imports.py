@@ -64,7 +64,9 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
         if organisation.id not in rights:
             rights[organisation.id] = usable_rights(session, organisation.id, ctx.now.date())
         wanted = values.get("right", "").lstrip("#")
-        right = next((r for r in rights[organisation.id] if str(r.id) == wanted or r.registration_number == wanted), None)
+        right = next(
+            (r for r in rights[organisation.id] if str(r.id) == wanted or r.registration_number == wanted), None
+        )
         if right is None:
             problems.append(RowProblem(row.line, "right", f"'{wanted}' is not a verified, unexpired right of {slug}"))
             continue
@@ -84,7 +86,9 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
             problems.append(RowProblem(row.line, "link", parsed.reason if link else "empty"))
             continue
         if platform is not None and parsed.key.platform is not platform:
-            problems.append(RowProblem(row.line, "link", f"a {parsed.key.platform.label} link in a {platform.label} row"))
+            problems.append(
+                RowProblem(row.line, "link", f"a {parsed.key.platform.label} link in a {platform.label} row")
+            )
             continue
         if reason is ReasonCode.OTHER and not note:
             problems.append(RowProblem(row.line, "note", "reason other needs a note"))

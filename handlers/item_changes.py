@@ -82,7 +82,6 @@ def _apply(item: ComplaintItem, target: ItemStatus, ctx: Context) -> None:
     if target is ItemStatus.COUNTER_NOTICED:
         item.counter_rounds += 1
     item.status = target
-    item.updated_at = ctx.now
 
 
 def _open_counter_notice(session: Session, ctx: Context, item: ComplaintItem, note: str | None) -> CounterNotice:

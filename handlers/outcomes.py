@@ -62,10 +62,15 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     items = _items_that_can_take(session, complaint, selection, target)
     change = change_items(session, ctx, complaint, items, target, note)
     reply = Reply(
-        f"{complaint.case_id}: {items_label(change.positions)} {'is' if len(change.positions) == 1 else 'are'} now {target}; "
+        f"{complaint.case_id}: {items_label(change.positions)} {'is' if len(change.positions) == 1 else 'are'} "
+        f"now {target}; "
         f"the case is {change.complaint_to}."
     )
-    if complaint.kind == ItemKind.STOREFRONT and target is ItemStatus.REMOVED and complaint.reason_code == ReasonCode.COUNTERFEIT:
+    if (
+        complaint.kind == ItemKind.STOREFRONT
+        and target is ItemStatus.REMOVED
+        and complaint.reason_code == ReasonCode.COUNTERFEIT
+    ):
         reply.lines.extend(strike_storefronts(session, ctx, items, note))
     reply.notices.extend(_outcome_notices(ctx, session, complaint, change, target, note))
     return reply

@@ -51,7 +51,9 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     if window.success_rate is not None and window.success_rate < SUCCESS_FLOOR:
         reply.lines.append(f"Warning: takedown success is under {SUCCESS_FLOOR:.0%}; check the accuracy of complaints.")
     if window.lost_appeal_rate is not None and window.lost_appeal_rate > LOST_APPEAL_CEILING:
-        reply.lines.append(f"Warning: over {LOST_APPEAL_CEILING:.0%} of appeals were lost; review complaints before filing.")
+        reply.lines.append(
+            f"Warning: over {LOST_APPEAL_CEILING:.0%} of appeals were lost; review complaints before filing."
+        )
     return reply
 
 

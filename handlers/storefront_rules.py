@@ -44,9 +44,7 @@ def closure_refusal(session: Session, ctx: Context, storefront: Storefront) -> s
     )
 
 
-def strike_storefronts(
-    session: Session, ctx: Context, items: Sequence[ComplaintItem], note: str | None
-) -> list[str]:
+def strike_storefronts(session: Session, ctx: Context, items: Sequence[ComplaintItem], note: str | None) -> list[str]:
     """Strikes for storefront items found counterfeit; lines telling the team which can close."""
     lines = []
     for item in items:

@@ -45,11 +45,21 @@ def store(ctx: Context, args: Args, session: Session) -> Reply:
         return _show(ctx, session, link)
     ctx.require_staff(f"{action} storefronts")
     if action == "strike":
-        ids = ensure_targets(session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now)
+        ids, _ = ensure_targets(
+            session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now
+        )
         storefront = session.get(Storefront, ids[link.key.external_id])
         assert storefront is not None and storefront.id is not None
         strikes = add_strike(session, ctx, storefront, None, note)
-        audit.record(session, actor=ctx.caller.ref, entity="storefront", entity_id=storefront.id, action="strike", note=note, at=ctx.now)
+        audit.record(
+            session,
+            actor=ctx.caller.ref,
+            entity="storefront",
+            entity_id=storefront.id,
+            action="strike",
+            note=note,
+            at=ctx.now,
+        )
         threshold = ctx.rules.strike_threshold(link.key.platform)
         return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
     storefront = _known(session, link)
@@ -61,7 +71,10 @@ def _storefront_link(text: str) -> ParsedLink:
     if not isinstance(result, ParsedLink):
         raise UserError(f"'{text}' is not a storefront link: {result.reason}.")
     if result.key.kind is not ItemKind.STOREFRONT:
-        raise UserError(f"{result.canonical_url} is a listing, not a storefront.", hint="Paste the store's link, e.g. https://shop123456.taobao.com.")
+        raise UserError(
+            f"{result.canonical_url} is a listing, not a storefront.",
+            hint="Paste the store's link, e.g. https://shop123456.taobao.com.",
+        )
     return result
 
 
@@ -82,14 +95,20 @@ def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
     reply.fields = [
         ("Platform", Platform(storefront.platform).label),
         ("Active strikes", f"{active} (closes at {ctx.rules.strike_threshold(Platform(storefront.platform))})"),
-        ("Complaints naming it", str(complaints_naming(session, storefront.id, scope)) + ("" if ctx.is_staff else " of yours")),
+        (
+            "Complaints naming it",
+            str(complaints_naming(session, storefront.id, scope)) + ("" if ctx.is_staff else " of yours"),
+        ),
     ]
     if storefront.closed_at:
         reply.fields.append(("Closed", local_time(storefront.closed_at, ctx.rules.timezone)))
     if ctx.is_staff:
         for strike in strikes:
             state = "active" if strike.expires_at > ctx.now else "expired"
-            reply.lines.append(f"strike {local_time(strike.created_at, ctx.rules.timezone)} by {strike.recorded_by}, {state} until {strike.expires_at:%Y-%m-%d}")
+            reply.lines.append(
+                f"strike {local_time(strike.created_at, ctx.rules.timezone)} by {strike.recorded_by}, "
+                f"{state} until {strike.expires_at:%Y-%m-%d}"
+            )
     return reply
 
 
@@ -102,10 +121,25 @@ def _close(ctx: Context, session: Session, storefront: Storefront, note: str | N
     storefront.closed_at = ctx.now
     storefront.closed_by = ctx.caller.ref
     session.add(storefront)
-    audit.record(session, actor=ctx.caller.ref, entity="storefront", entity_id=storefront.id, action="status", from_status=StorefrontStatus.ACTIVE, to_status=StorefrontStatus.CLOSED, note=note, at=ctx.now)
+    audit.record(
+        session,
+        actor=ctx.caller.ref,
+        entity="storefront",
+        entity_id=storefront.id,
+        action="status",
+        from_status=StorefrontStatus.ACTIVE,
+        to_status=StorefrontStatus.CLOSED,
+        note=note,
+        at=ctx.now,
+    )
     reply = Reply(f"Closed {storefront.canonical_url} (permanently banned).")
-    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + (f": {note}" if note else ".")
-    reply.notices += [Notice(channel=TEAM, kind="storefront_closed", text=text), Notice(channel=OUTCOMES, kind="storefront_closed", text=text)]
+    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + (
+        f": {note}" if note else "."
+    )
+    reply.notices += [
+        Notice(channel=TEAM, kind="storefront_closed", text=text),
+        Notice(channel=OUTCOMES, kind="storefront_closed", text=text),
+    ]
     return reply
 
 
@@ -117,9 +151,25 @@ def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str
     storefront.closed_at = None
     storefront.closed_by = None
     session.add(storefront)
-    audit.record(session, actor=ctx.caller.ref, entity="storefront", entity_id=storefront.id, action="status", from_status=StorefrontStatus.CLOSED, to_status=StorefrontStatus.ACTIVE, note=note, at=ctx.now)
+    audit.record(
+        session,
+        actor=ctx.caller.ref,
+        entity="storefront",
+        entity_id=storefront.id,
+        action="status",
+        from_status=StorefrontStatus.CLOSED,
+        to_status=StorefrontStatus.ACTIVE,
+        note=note,
+        at=ctx.now,
+    )
     reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
-    reply.notices.append(Notice(channel=TEAM, kind="storefront_reinstated", text=f"Storefront reinstated on appeal: {storefront.canonical_url}" + (f": {note}" if note else ".")))
+    reply.notices.append(
+        Notice(
+            channel=TEAM,
+            kind="storefront_reinstated",
+            text=f"Storefront reinstated on appeal: {storefront.canonical_url}" + (f": {note}" if note else "."),
+        )
+    )
     return reply
 
 

@@ -30,9 +30,7 @@ ITEM_TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
 }
 
 # While no item is decided, a complaint moves through these by the team's and member's hands.
-MANUAL_COMPLAINT_STATUSES = frozenset(
-    {ComplaintStatus.SUBMITTED, ComplaintStatus.IN_REVIEW, ComplaintStatus.RETURNED}
-)
+MANUAL_COMPLAINT_STATUSES = frozenset({ComplaintStatus.SUBMITTED, ComplaintStatus.IN_REVIEW, ComplaintStatus.RETURNED})
 
 
 def refusal(current: ItemStatus, target: ItemStatus, counter_rounds: int) -> str | None:
@@ -50,7 +48,7 @@ def complaint_status(item_statuses: Iterable[str], current: ComplaintStatus) -> 
     counts = Counter(ItemStatus(status) for status in item_statuses)
     total = sum(counts.values())
     withdrawn = counts[ItemStatus.WITHDRAWN]
-    if total == 0 or withdrawn == total:
+    if withdrawn == total:  # also true of a complaint with no items
         return ComplaintStatus.WITHDRAWN
     live = total - withdrawn
     final = sum(count for status, count in counts.items() if status in FINAL_ITEM_STATUSES) - withdrawn
@@ -75,8 +73,6 @@ def add_business_days(start: datetime, days: int, zone: tzinfo, holidays: frozen
     return naive.replace(tzinfo=zone).astimezone(start.tzinfo)
 
 
-def counter_notice_due(
-    received: datetime, round_number: int, zone: tzinfo, holidays: frozenset[date]
-) -> datetime:
+def counter_notice_due(received: datetime, round_number: int, zone: tzinfo, holidays: frozenset[date]) -> datetime:
     days = FIRST_ROUND_BUSINESS_DAYS if round_number == 1 else LATER_ROUND_BUSINESS_DAYS
     return add_business_days(received, days, zone, holidays)

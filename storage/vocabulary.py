@@ -153,9 +153,7 @@ FINAL_ITEM_STATUSES = frozenset(
     }
 )
 # Statuses in which the listing is (still) down: they count as removals in the figures.
-REMOVAL_STATUSES = frozenset(
-    {ItemStatus.REMOVED, ItemStatus.COUNTER_NOTICED, ItemStatus.REMOVAL_UPHELD}
-)
+REMOVAL_STATUSES = frozenset({ItemStatus.REMOVED, ItemStatus.COUNTER_NOTICED, ItemStatus.REMOVAL_UPHELD})
 # Statuses that are a decision by the platform (the denominator of the takedown rate).
 DECIDED_STATUSES = REMOVAL_STATUSES | {
     ItemStatus.NOT_REMOVED,

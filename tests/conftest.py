@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from storage.database import Database
 from support.clock import FakeClock
 from support.databases import (
     BACKENDS,
@@ -19,8 +21,6 @@ from support.databases import (
     sqlite_copy,
 )
 from support.harness import Harness
-
-from storage.database import Database
 
 
 @pytest.fixture(scope="session")

@@ -66,8 +66,12 @@ class Storefront(SQLModel, table=True):
         UniqueConstraint("platform", "external_id"),
         one_of("platform", Platform),
         one_of("status", StorefrontStatus),
-        Index(None, "closed_at", sqlite_where=text("closed_at IS NOT NULL"),
-              postgresql_where=text("closed_at IS NOT NULL")),
+        Index(
+            None,
+            "closed_at",
+            sqlite_where=text("closed_at IS NOT NULL"),
+            postgresql_where=text("closed_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -96,6 +100,8 @@ class Listing(SQLModel, table=True):
 
 
 _DECIDED = text("decided_month IS NOT NULL")
+_LISTING = text("listing_id IS NOT NULL")
+_STOREFRONT = text("storefront_id IS NOT NULL")
 _REMOVAL_TIMED = text("removal_seconds IS NOT NULL")
 
 
@@ -104,7 +110,7 @@ class ComplaintItem(SQLModel, table=True):
 
     Organisation, platform and months are copied from the complaint and the timestamps so that
     the figures are index-only scans; indexes on decisions are partial, so filing pays nothing
-    for them.
+    for them. When an item changed is in the audit log.
     """
 
     __tablename__ = "complaint_item"
@@ -118,23 +124,25 @@ class ComplaintItem(SQLModel, table=True):
             name="one_target",
         ),
         CheckConstraint("counter_rounds BETWEEN 0 AND 3", name="counter_rounds"),
-        Index(None, "listing_id", "status"),
-        Index(None, "storefront_id", "status"),
+        Index(None, "listing_id", "status", sqlite_where=_LISTING, postgresql_where=_LISTING),
+        Index(None, "storefront_id", "status", sqlite_where=_STOREFRONT, postgresql_where=_STOREFRONT),
         Index(None, "reported_month"),
         Index(None, "organisation_id", "reported_month"),
         Index(None, "decided_month", "status", sqlite_where=_DECIDED, postgresql_where=_DECIDED),
-        Index(None, "organisation_id", "decided_month", "status",
-              sqlite_where=_DECIDED, postgresql_where=_DECIDED),
-        Index(None, "decided_month", "removal_seconds",
-              sqlite_where=_REMOVAL_TIMED, postgresql_where=_REMOVAL_TIMED),
-        Index(None, "organisation_id", "decided_month", "removal_seconds",
-              sqlite_where=_REMOVAL_TIMED, postgresql_where=_REMOVAL_TIMED),
+        Index(None, "organisation_id", "decided_month", "status", sqlite_where=_DECIDED, postgresql_where=_DECIDED),
+        Index(None, "decided_month", "removal_seconds", sqlite_where=_REMOVAL_TIMED, postgresql_where=_REMOVAL_TIMED),
+        Index(
+            None,
+            "organisation_id",
+            "decided_month",
+            "removal_seconds",
+            sqlite_where=_REMOVAL_TIMED,
+            postgresql_where=_REMOVAL_TIMED,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    complaint_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("complaint.id", ondelete="CASCADE"), nullable=False)
-    )
+    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id", ondelete="CASCADE"), nullable=False))
     position: int
     organisation_id: int = Field(foreign_key="organisation.id")
     platform: str = Field(max_length=16)
@@ -150,7 +158,6 @@ class ComplaintItem(SQLModel, table=True):
     decided_month: int | None = None
     removal_seconds: int | None = None
     counter_rounds: int = 0
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class HeldLink(SQLModel, table=True):

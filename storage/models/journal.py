@@ -50,9 +50,13 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("notice_id", "platform"),
         one_of("status", DeliveryStatus),
-        Index(None, "platform", "next_attempt_at",
-              sqlite_where=text("status = 'pending'"),
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            None,
+            "platform",
+            "next_attempt_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

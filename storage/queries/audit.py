@@ -44,21 +44,15 @@ def record_many(session: Session, rows: Iterable[dict[str, object]]) -> None:
         session.execute(insert(AuditEntry), batch)
 
 
-def history(
-    session: Session, entities: Sequence[tuple[str, Sequence[int]]], *, limit: int = 30
-) -> list[AuditEntry]:
+def history(session: Session, entities: Sequence[tuple[str, Sequence[int]]], *, limit: int = 30) -> list[AuditEntry]:
     """The newest entries about any of the given (entity, ids), newest last."""
     clauses = [
-        (col(AuditEntry.entity) == entity) & col(AuditEntry.entity_id).in_(ids)
-        for entity, ids in entities
-        if ids
+        (col(AuditEntry.entity) == entity) & col(AuditEntry.entity_id).in_(ids) for entity, ids in entities if ids
     ]
     if not clauses:
         return []
     condition = clauses[0]
     for clause in clauses[1:]:
         condition = condition | clause
-    rows = session.exec(
-        select(AuditEntry).where(condition).order_by(col(AuditEntry.id).desc()).limit(limit)
-    ).all()
+    rows = session.exec(select(AuditEntry).where(condition).order_by(col(AuditEntry.id).desc()).limit(limit)).all()
     return list(reversed(rows))

@@ -30,9 +30,7 @@ class CaseFilter:
     status: str | None = None
 
 
-def items_of(
-    session: Session, complaint_id: int, positions: Sequence[int] | None = None
-) -> list[ComplaintItem]:
+def items_of(session: Session, complaint_id: int, positions: Sequence[int] | None = None) -> list[ComplaintItem]:
     query = select(ComplaintItem).where(ComplaintItem.complaint_id == complaint_id)
     if positions is not None:
         query = query.where(col(ComplaintItem.position).in_(positions))
@@ -43,19 +41,17 @@ def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[i
     counts: dict[int, Counter[str]] = {complaint_id: Counter() for complaint_id in complaint_ids}
     if not complaint_ids:
         return counts
-    rows = session.execute(
+    rows = session.exec(
         select(ComplaintItem.complaint_id, ComplaintItem.status, func.count())
         .where(col(ComplaintItem.complaint_id).in_(complaint_ids))
         .group_by(col(ComplaintItem.complaint_id), col(ComplaintItem.status))
     ).all()
     for complaint_id, status, count in rows:
-        counts[complaint_id][status] = count
+        counts[int(complaint_id)][str(status)] = int(count)
     return counts
 
 
-def cases_for(
-    session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0
-) -> tuple[list[Complaint], int]:
+def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0) -> tuple[list[Complaint], int]:
     """A page of complaints, newest first, and how many match in all."""
     query = select(Complaint)
     if where.organisation_id is not None:
@@ -69,7 +65,7 @@ def cases_for(
     if where.month_start is not None:
         query = query.where(col(Complaint.created_at) >= where.month_start)
         query = query.where(col(Complaint.created_at) < where.month_end)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    total: int = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     page = session.exec(
         query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc()).limit(limit).offset(offset)
     ).all()
@@ -96,7 +92,5 @@ def open_counter_notice(session: Session, item_id: int) -> CounterNotice | None:
 
 def complaint_by_request_key(session: Session, request_key: str) -> list[Complaint]:
     return list(
-        session.exec(
-            select(Complaint).where(Complaint.request_key == request_key).order_by(col(Complaint.id))
-        ).all()
+        session.exec(select(Complaint).where(Complaint.request_key == request_key).order_by(col(Complaint.id))).all()
     )

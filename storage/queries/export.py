@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from storage.models import Complaint, ComplaintItem, Organisation
 
@@ -19,19 +20,29 @@ EXPORT_COLUMNS = (
 def export_rows(
     session: Session, *, organisation_id: int | None = None, since: datetime | None = None
 ) -> Iterator[tuple[Any, ...]]:
+    columns: tuple[Any, ...] = (
+        Complaint.id,
+        Organisation.slug,
+        Complaint.platform,
+        Complaint.kind,
+        Complaint.reason_code,
+        Complaint.status,
+        ComplaintItem.position,
+        ComplaintItem.canonical_url,
+        ComplaintItem.original_text,
+        ComplaintItem.status,
+        ComplaintItem.reported_at,
+        ComplaintItem.decided_at,
+        ComplaintItem.counter_rounds,
+    )
     query = (
-        select(
-            Complaint.id, Organisation.slug, Complaint.platform, Complaint.kind, Complaint.reason_code,
-            Complaint.status, ComplaintItem.position, ComplaintItem.canonical_url,
-            ComplaintItem.original_text, ComplaintItem.status, ComplaintItem.reported_at,
-            ComplaintItem.decided_at, ComplaintItem.counter_rounds,
-        )  # fmt: skip
+        select(*columns)
         .join(ComplaintItem, col(ComplaintItem.complaint_id) == col(Complaint.id))
         .join(Organisation, col(Organisation.id) == col(Complaint.organisation_id))
         .order_by(col(Complaint.id), col(ComplaintItem.position))
     )
     if organisation_id is not None:
-        query = query.where(Complaint.organisation_id == organisation_id)
+        query = query.where(col(Complaint.organisation_id) == organisation_id)
     if since is not None:
         query = query.where(col(Complaint.created_at) >= since)
     for row in session.execute(query.execution_options(yield_per=2000)):

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import TypeVar, cast
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from storage.models import ComplaintItem, Storefront, month_of
 from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemStatus
+
+S = TypeVar("S", bound=Select)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +52,9 @@ class Accuracy:
         return self.appeals_lost / self.appeals_decided if self.appeals_decided else None
 
 
-def _scope(query, organisation_id: int | None):  # type: ignore[no-untyped-def]
+def _scope(query: S, organisation_id: int | None) -> S:
     if organisation_id is not None:
-        return query.where(ComplaintItem.organisation_id == organisation_id)
+        return query.where(col(ComplaintItem.organisation_id) == organisation_id)
     return query
 
 
@@ -59,7 +62,7 @@ def decisions_by_month(
     session: Session, organisation_id: int | None, first_month: int, last_month: int
 ) -> dict[int, Counter[str]]:
     month = col(ComplaintItem.decided_month)
-    rows = session.execute(
+    rows = session.exec(
         _scope(
             select(month, ComplaintItem.status, func.count())
             .where(month.is_not(None), month >= first_month, month <= last_month)
@@ -69,7 +72,7 @@ def decisions_by_month(
     ).all()
     result: dict[int, Counter[str]] = {}
     for decided_month, status, count in rows:
-        result.setdefault(decided_month, Counter())[status] = count
+        result.setdefault(cast(int, decided_month), Counter())[status] = count
     return result
 
 
@@ -84,7 +87,7 @@ def monthly_figures(
     """Figures for every month in [first_month, last_month], oldest first, months with no
     activity included as zeros."""
     reported_month = col(ComplaintItem.reported_month)
-    reported = dict(
+    reported: dict[int, int] = dict(
         session.execute(
             _scope(
                 select(reported_month, func.count())
@@ -120,13 +123,13 @@ def median_removal_seconds(session: Session, organisation_id: int | None, month:
         select(seconds).where(ComplaintItem.decided_month == month, seconds.is_not(None)),
         organisation_id,
     )
-    count = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    count: int = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     if count == 0:
         return None
-    middle = session.execute(
-        base.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)
-    ).scalars().all()
-    return sum(middle) / len(middle)
+    middle: list[int] = list(
+        session.execute(base.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)).scalars().all()
+    )
+    return sum(int(value) for value in middle) / len(middle)
 
 
 def storefronts_closed_by_month(
@@ -141,7 +144,8 @@ def storefronts_closed_by_month(
         )
         query = query.where(col(Storefront.id).in_(named))
     counts: Counter[int] = Counter()
-    for _store_id, closed_at in session.execute(query).all():
+    for _store_id, closed_at in session.exec(query).all():
+        assert closed_at is not None
         month = month_of(closed_at, zone)
         if first_month <= month <= last_month:
             counts[month] += 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import ComplaintItem, Listing, Storefront
 from storage.vocabulary import ItemKind, ItemStatus
@@ -33,29 +33,31 @@ def ensure_targets(
     kind: ItemKind,
     canonical_urls: Mapping[str, str],
     now: datetime,
-) -> dict[str, int]:
-    """Ids of the listings or storefronts with these external ids, creating the missing ones.
+) -> tuple[dict[str, int], set[str]]:
+    """Ids of the listings or storefronts with these external ids, creating the missing ones;
+    and which of them existed before (only those can already be in a complaint).
 
-    Safe against a concurrent filer creating the same row: conflicts are skipped, then read.
+    One INSERT .. ON CONFLICT DO NOTHING RETURNING creates the new rows and returns their ids;
+    the rest existed (or a concurrent filer just created them) and are read back.
     """
-    table = target_table(kind)
-    ids = _ids_for(session, table, platform, list(canonical_urls))
-    missing = [
-        {"platform": platform, "external_id": external_id, "canonical_url": url,
-         "first_seen_at": now}
+    table = SQLModel.metadata.tables[str(target_table(kind).__tablename__)]
+    rows = [
+        {"platform": platform, "external_id": external_id, "canonical_url": url, "first_seen_at": now}
         for external_id, url in canonical_urls.items()
-        if external_id not in ids
-    ]  # fmt: skip
-    if missing:
-        dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-        statement = dialect.insert(table).on_conflict_do_nothing(
-            index_elements=["platform", "external_id"]
-        )
-        if kind is ItemKind.STOREFRONT:
-            missing = [row | {"status": "active"} for row in missing]
-        session.execute(statement, missing)
-        ids.update(_ids_for(session, table, platform, [row["external_id"] for row in missing]))
-    return ids
+    ]
+    if kind is ItemKind.STOREFRONT:
+        rows = [row | {"status": "active"} for row in rows]
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    statement = (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+        .returning(table.c.id, table.c.external_id)
+    )
+    result = session.connection().execute(statement, rows)
+    ids: dict[str, int] = {str(external_id): cast(int, row_id) for row_id, external_id in result}
+    existing = [external_id for external_id in canonical_urls if external_id not in ids]
+    ids.update(_ids_for(session, target_table(kind), platform, existing))
+    return ids, set(existing)
 
 
 def _ids_for(
@@ -63,29 +65,25 @@ def _ids_for(
 ) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in chunks(external_ids):
-        rows = session.execute(
-            select(table.id, table.external_id).where(
-                table.platform == platform, col(table.external_id).in_(chunk)
-            )
+        rows = session.exec(
+            select(table.id, table.external_id).where(table.platform == platform, col(table.external_id).in_(chunk))
         ).all()
-        found.update({external_id: row_id for row_id, external_id in rows})
+        found.update({external_id: cast(int, row_id) for row_id, external_id in rows})
     return found
 
 
-def open_items_for(
-    session: Session, kind: ItemKind, target_ids: Iterable[int]
-) -> dict[int, tuple[int, int]]:
+def open_items_for(session: Session, kind: ItemKind, target_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """For targets already in an open item: target id -> (complaint id, organisation id)."""
     column = col(ComplaintItem.listing_id if kind is ItemKind.LISTING else ComplaintItem.storefront_id)
     found: dict[int, tuple[int, int]] = {}
     for chunk in chunks(sorted(set(target_ids))):
-        rows = session.execute(
+        rows = session.exec(
             select(column, ComplaintItem.complaint_id, ComplaintItem.organisation_id).where(
                 column.in_(chunk), col(ComplaintItem.status).in_(OPEN_ITEM_STATUSES)
             )
         ).all()
         for target_id, complaint_id, organisation_id in rows:
-            found.setdefault(target_id, (complaint_id, organisation_id))
+            found.setdefault(cast(int, target_id), (complaint_id, organisation_id))
     return found
 
 

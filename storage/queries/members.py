@@ -11,9 +11,7 @@ from storage.vocabulary import RightStatus
 
 
 def member_by_identity(session: Session, platform: str, user_id: str) -> Member | None:
-    return session.exec(
-        select(Member).where(Member.platform == platform, Member.user_id == user_id)
-    ).first()
+    return session.exec(select(Member).where(Member.platform == platform, Member.user_id == user_id)).first()
 
 
 def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
@@ -36,9 +34,7 @@ def members_of(session: Session, organisation_id: int) -> list[Member]:
 
 def rights_of(session: Session, organisation_id: int) -> list[IPRight]:
     return list(
-        session.exec(
-            select(IPRight).where(IPRight.organisation_id == organisation_id).order_by(col(IPRight.id))
-        ).all()
+        session.exec(select(IPRight).where(IPRight.organisation_id == organisation_id).order_by(col(IPRight.id))).all()
     )
 
 
@@ -47,8 +43,7 @@ def usable_rights(session: Session, organisation_id: int, today: date) -> list[I
     return [
         right
         for right in rights_of(session, organisation_id)
-        if right.status == RightStatus.VERIFIED
-        and (right.expires_on is None or right.expires_on >= today)
+        if right.status == RightStatus.VERIFIED and (right.expires_on is None or right.expires_on >= today)
     ]
 
 
@@ -61,7 +56,5 @@ def channel_mappings(session: Session, platform: str | None = None) -> list[Chan
 
 def channel_mapping(session: Session, platform: str, logical_name: str) -> ChannelMapping | None:
     return session.exec(
-        select(ChannelMapping).where(
-            ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name
-        )
+        select(ChannelMapping).where(ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name)
     ).first()

@@ -66,9 +66,7 @@ def enqueue(session: Session, platform: str, now: datetime) -> int:
     newest = latest_notice_id(session)
     if newest <= cursor.last_notice_id:
         return 0
-    ids = session.exec(
-        select(Notice.id).where(col(Notice.id) > cursor.last_notice_id, col(Notice.id) <= newest)
-    ).all()
+    ids = session.exec(select(Notice.id).where(col(Notice.id) > cursor.last_notice_id, col(Notice.id) <= newest)).all()
     if ids:
         session.execute(
             insert(Delivery),
@@ -88,7 +86,7 @@ class DueDelivery:
 
 
 def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 50) -> list[DueDelivery]:
-    rows = session.execute(
+    rows = session.exec(
         select(Delivery.id, Delivery.attempts, Notice)
         .join(Notice, col(Notice.id) == col(Delivery.notice_id))
         .where(
@@ -99,7 +97,7 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
         .order_by(col(Delivery.notice_id))
         .limit(limit)
     ).all()
-    return [DueDelivery(delivery_id, attempts, notice) for delivery_id, attempts, notice in rows]
+    return [DueDelivery(int(delivery_id or 0), attempts, notice) for delivery_id, attempts, notice in rows]
 
 
 def mark_delivery(
@@ -124,9 +122,7 @@ def mark_delivery(
 
 def pending_count(session: Session, platform: str) -> int:
     return session.execute(
-        select(func.count()).where(
-            Delivery.platform == platform, Delivery.status == DeliveryStatus.PENDING
-        )
+        select(func.count()).where(Delivery.platform == platform, Delivery.status == DeliveryStatus.PENDING)
     ).scalar_one()
 
 

@@ -43,7 +43,9 @@ def complaints_naming(session: Session, storefront_id: int, organisation_id: int
     return session.execute(query).scalar_one()
 
 
-def storefronts(session: Session, *, closed: bool, platform: str | None, limit: int = 50) -> list[tuple[Storefront, int]]:
+def storefronts(
+    session: Session, *, closed: bool, platform: str | None, limit: int = 50
+) -> list[tuple[Storefront, int]]:
     """Storefronts with their strike counts (all strikes, expired included), most struck first."""
     strikes = func.count(col(Strike.id))
     query = (
@@ -57,4 +59,4 @@ def storefronts(session: Session, *, closed: bool, platform: str | None, limit: 
         query = query.where(col(Storefront.closed_at).is_not(None))
     if platform is not None:
         query = query.where(Storefront.platform == platform)
-    return [(store, count) for store, count in session.execute(query).all()]
+    return [(store, int(count)) for store, count in session.exec(query).all()]

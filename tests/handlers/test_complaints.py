@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from support.harness import Harness
-
 from handlers.context import Attachment
+from support.harness import Harness
 
 TAOBAO = "https://item.taobao.com/item.htm?id={}"
 
@@ -27,7 +26,9 @@ def test_more_than_300_links_are_split_into_complaints_of_at_most_300(program: H
     links = " ".join(TAOBAO.format(n) for n in range(1, 651))
     reply = program.ok(f"complaint {links}", as_="brand1")
     assert "650 items" in reply.text
-    assert "MS-000001 (300 Taobao listings), MS-000002 (300 Taobao listings), MS-000003 (50 Taobao listings)" in reply.text
+    assert (
+        "MS-000001 (300 Taobao listings), MS-000002 (300 Taobao listings), MS-000003 (50 Taobao listings)" in reply.text
+    )
     team_cases = [p.case_id for p in program.delivered() if p.channel == "team"]
     assert team_cases == ["MS-000001", "MS-000002", "MS-000003"]
 
@@ -73,7 +74,9 @@ def test_complaint_needs_a_verified_unexpired_right(program: Harness) -> None:
 
 
 def test_a_platform_chosen_by_the_member_rejects_links_of_other_platforms(program: Harness) -> None:
-    reply = program.ok(f"complaint platform=tmall https://detail.tmall.com/item.htm?id=1 {TAOBAO.format(2)}", as_="brand1")
+    reply = program.ok(
+        f"complaint platform=tmall https://detail.tmall.com/item.htm?id=1 {TAOBAO.format(2)}", as_="brand1"
+    )
     assert "1 Tmall listing" in reply.text
     assert "this is a Taobao link, but the complaint is for Tmall" in reply.render_plain()
 

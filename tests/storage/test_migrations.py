@@ -13,9 +13,7 @@ from storage.database import Database, alembic_config, include_name
 
 def schema_differences(database: Database) -> list[object]:
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"include_name": include_name, "compare_type": True}
-        )
+        context = MigrationContext.configure(connection, opts={"include_name": include_name, "compare_type": True})
         return list(compare_metadata(context, SQLModel.metadata))
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from support.clock import FakeClock
-
 from bot.delivery import DeliveryWorker, Target
 from bot.router import Incoming, Router
 from handlers.context import Attachment, Caller, ProgramRules
 from handlers.replies import Reply
 from storage.database import Database
 from storage.models import Notice
+from support.clock import FakeClock
 
 OPERATOR = "operator"
 

@@ -1,0 +1,1 @@
+"""Benchmarks with their targets: `make bench` (or `python -m bench`) prints each figure beside its target."""
