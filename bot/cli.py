@@ -129,8 +129,6 @@ def import_command(file: Path, identity: str) -> None:
 def export(org: str | None, since: datetime | None, output: TextIO) -> None:
     """Export cases and outcomes as CSV, one row per item."""
     bot = assemble(load_settings())
-    writer = csv.writer(output)
-    writer.writerow(EXPORT_COLUMNS)
     with bot.database.transaction() as session:
         organisation_id = None
         if org:
@@ -138,6 +136,8 @@ def export(org: str | None, since: datetime | None, output: TextIO) -> None:
             if organisation is None:
                 raise click.ClickException(f"there is no organisation '{org}'")
             organisation_id = organisation.id
+        writer = csv.writer(output)
+        writer.writerow(EXPORT_COLUMNS)
         zone = bot.settings.rules().timezone
         start = since.replace(tzinfo=zone) if since else None
         for row in export_rows(session, organisation_id=organisation_id, since=start):

@@ -73,8 +73,15 @@ class DeliveryWorker:
             enqueue(session, self.platform, now)
             due = due_deliveries(session, self.platform, now)
         posted = 0
+        blocked: set[tuple[str, str]] = set()
         for delivery in due:
-            posted += self._deliver(delivery.delivery_id, delivery.attempts, delivery.notice)
+            thread = (delivery.notice.channel, delivery.notice.case_id) if delivery.notice.case_id else None
+            if thread in blocked:
+                continue  # an earlier notice of this case thread is waiting: keep the order
+            result = self._deliver(delivery.delivery_id, delivery.attempts, delivery.notice)
+            posted += result is DeliveryStatus.SENT
+            if thread is not None and result is DeliveryStatus.PENDING:
+                blocked.add(thread)
         return posted
 
     def _channel_ref(self, logical: str) -> str | None:
@@ -84,14 +91,15 @@ class DeliveryWorker:
             mapping = channel_mapping(session, self.platform, logical)
         return mapping.external_id if mapping else self.channel_defaults.get(logical)
 
-    def _deliver(self, delivery_id: int, attempts: int, notice: Notice) -> int:
+    def _deliver(self, delivery_id: int, attempts: int, notice: Notice) -> DeliveryStatus:
+        """Post one notice; the delivery's status afterwards."""
         now = self.clock()
         channel_ref = self._channel_ref(notice.channel)
         if channel_ref is None:
             log.warning("no %s channel mapped for %s; notice %s skipped", self.platform, notice.channel, notice.id)
             with self.database.transaction() as session:
                 mark_delivery(session, delivery_id, status=DeliveryStatus.SKIPPED, now=now, error="no channel mapped")
-            return 0
+            return DeliveryStatus.SKIPPED
         thread = None
         if notice.case_id is not None:
             with self.database.transaction() as session:
@@ -99,12 +107,12 @@ class DeliveryWorker:
         try:
             message_ref = self.poster.post(notice, Target(channel_ref, thread.message_ref if thread else None))
         except RetryLater as wait:
-            self._retry(delivery_id, attempts, now, timedelta(seconds=wait.seconds), str(wait))
-            return 0
+            return self._retry(delivery_id, attempts, now, timedelta(seconds=wait.seconds), str(wait))
         except Exception as error:  # a platform failure must never stop the worker
             log.warning("posting notice %s to %s failed: %s", notice.id, self.platform, type(error).__name__)
-            self._retry(delivery_id, attempts, now, min(MAX_BACKOFF, timedelta(seconds=2**attempts)), repr(error))
-            return 0
+            return self._retry(
+                delivery_id, attempts, now, min(MAX_BACKOFF, timedelta(seconds=2**attempts)), repr(error)
+            )
         with self.database.transaction() as session:
             mark_delivery(session, delivery_id, status=DeliveryStatus.SENT, now=now, message_ref=message_ref)
             if notice.case_id is not None and thread is None:
@@ -112,9 +120,9 @@ class DeliveryWorker:
                     PostedMessage(platform=self.platform, channel=notice.channel, case_id=notice.case_id,
                                   channel_ref=channel_ref, message_ref=message_ref, created_at=now)
                 )  # fmt: skip
-        return 1
+        return DeliveryStatus.SENT
 
-    def _retry(self, delivery_id: int, attempts: int, now: datetime, wait: timedelta, error: str) -> None:
+    def _retry(self, delivery_id: int, attempts: int, now: datetime, wait: timedelta, error: str) -> DeliveryStatus:
         final = attempts + 1 >= MAX_ATTEMPTS
         with self.database.transaction() as session:
             mark_delivery(
@@ -127,3 +135,5 @@ class DeliveryWorker:
             )
         if final:
             log.error("giving up on delivery %s to %s after %s attempts", delivery_id, self.platform, MAX_ATTEMPTS)
+            return DeliveryStatus.FAILED
+        return DeliveryStatus.PENDING

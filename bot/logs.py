@@ -9,7 +9,7 @@ from typing import TextIO
 
 # Slack tokens (bot, user, app, config) and Discord bot tokens, should one reach a message.
 TOKEN_PATTERNS = re.compile(
-    r"xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|[MN][A-Za-z\d_-]{23,25}\.[\w-]{6}\.[\w-]{27,}"
+    r"xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|[MNO][A-Za-z\d_-]{23,27}\.[\w-]{6}\.[\w-]{27,}"
 )
 
 

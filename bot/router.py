@@ -106,6 +106,8 @@ class Router:
         """The caller's context: membership, role (settings admins are always admins), now."""
         caller = incoming.caller
         member = member_by_identity(session, caller.platform, caller.user_id)
+        if member is not None and not member.active and caller.ref not in self.admins:
+            member = None
         if caller.ref in self.admins and (member is None or member.role != Role.ADMIN):
             member = self._bootstrap_admin(session, caller, member)
         organisation = session.get(Organisation, member.organisation_id) if member and member.organisation_id else None
@@ -128,6 +130,7 @@ class Router:
         """Admins named in the settings are admins whatever the database says."""
         member = member or Member(platform=caller.platform, user_id=caller.user_id, role=Role.ADMIN)
         member.role = Role.ADMIN
+        member.active = True
         session.add(member)
         session.flush()
         return member

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from handlers.context import ProgramRules
 from storage.vocabulary import Platform
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGICAL_CHANNELS = ("announcements", "outcomes", "team", "language", "working_group", "rogueblock")
 
 
@@ -67,6 +68,25 @@ class Settings(BaseSettings):
                 raise ValueError(f"{entry!r} is not platform:user (e.g. slack:U0123)")
         return value
 
+    @field_validator("marketsafe_strike_thresholds")
+    @classmethod
+    def _thresholds(cls, value: str) -> str:
+        parse_thresholds(value)
+        return value
+
+    @field_validator("marketsafe_holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        parse_holidays(value)
+        return value
+
+    @field_validator("marketsafe_log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {value!r} (use one of {', '.join(LOG_LEVELS)})")
+        return value.upper()
+
     @property
     def admins(self) -> frozenset[str]:
         return frozenset(filter(None, (part.strip() for part in self.marketsafe_admins.split(","))))
@@ -89,19 +109,34 @@ class Settings(BaseSettings):
         return found
 
     def rules(self) -> ProgramRules:
-        thresholds: dict[Platform, int] = {}
-        for entry in filter(None, (part.strip() for part in self.marketsafe_strike_thresholds.split(","))):
-            name, _, count = entry.partition("=")
-            try:
-                thresholds[Platform(name.strip().lower())] = int(count)
-            except ValueError:
-                raise ValueError(f"MARKETSAFE_STRIKE_THRESHOLDS: {entry!r} is not platform=count") from None
-        holidays = frozenset(
-            date.fromisoformat(day.strip()) for day in self.marketsafe_holidays.split(",") if day.strip()
-        )
         return ProgramRules(
             timezone=ZoneInfo(self.marketsafe_timezone),
-            strike_thresholds=thresholds,
+            strike_thresholds=parse_thresholds(self.marketsafe_strike_thresholds),
             default_strike_threshold=self.marketsafe_default_strike_threshold,
-            holidays=holidays,
+            holidays=parse_holidays(self.marketsafe_holidays),
         )
+
+
+def parse_thresholds(value: str) -> dict[Platform, int]:
+    """`aliexpress=3,taobao=5` -> {Platform.ALIEXPRESS: 3, Platform.TAOBAO: 5}."""
+    thresholds: dict[Platform, int] = {}
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        name, _, count = entry.partition("=")
+        try:
+            platform, threshold = Platform(name.strip().lower()), int(count)
+        except ValueError:
+            raise ValueError(f"{entry!r} is not platform=count, e.g. aliexpress=3") from None
+        if threshold < 1:
+            raise ValueError(f"{entry!r}: a threshold is at least 1")
+        thresholds[platform] = threshold
+    return thresholds
+
+
+def parse_holidays(value: str) -> frozenset[date]:
+    days = set()
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            days.add(date.fromisoformat(entry))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not a date written YYYY-MM-DD") from None
+    return frozenset(days)

@@ -132,7 +132,7 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     platform, user_id = match.groups()
     existing = member_by_identity(session, platform, user_id)
     if action == "remove":
-        if existing is None:
+        if existing is None or not existing.active:
             raise NotFound(f"{identity} is not a member.")
         assert existing.id is not None
         audit.record(
@@ -144,7 +144,8 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
             from_status=existing.role,
             at=ctx.now,
         )
-        session.delete(existing)
+        existing.active = False
+        session.add(existing)
         return Reply(f"Removed {identity}.")
     if action != "add":
         raise UserError("Use `admin member add` or `admin member remove`.")
@@ -154,8 +155,9 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     if organisation is None and role in (Role.MEMBER, Role.REPRESENTATIVE):
         raise UserError(f"A {role} must belong to an organisation.", hint="Name its slug instead of -.")
     member = existing or Member(platform=platform, user_id=user_id, role=role, created_at=ctx.now)
-    before = existing.role if existing else None
+    before = existing.role if existing and existing.active else None
     member.role = role
+    member.active = True
     member.organisation_id = organisation.id if organisation else None
     session.add(member)
     session.flush()

@@ -87,6 +87,15 @@ def case_opened_notices(
     ]
 
 
+def case_actioned_notice(complaint: Complaint, organisation: Organisation, tally: str) -> Notice:
+    """The `outcomes` feed's line for a case whose every item is decided."""
+    return Notice(
+        channel=OUTCOMES,
+        kind="case_actioned",
+        text=f"{complaint.case_id} ({organisation.name}, {describe_items(complaint)}) actioned: {tally}.",
+    )
+
+
 def cross_member_notice(organisation: Organisation, actor: str, links: Sequence[str]) -> Notice:
     shown = [f"- {link}" for link in links[:20]]
     if len(links) > 20:

@@ -21,6 +21,11 @@ class CaseChange:
     complaint_from: ComplaintStatus
     complaint_to: ComplaintStatus
     counter_notices: list[CounterNotice]
+    tally: str  # the case's items by status after the change, e.g. "3 removed, 1 not_found"
+
+    @property
+    def newly_actioned(self) -> bool:
+        return self.complaint_to is ComplaintStatus.ACTIONED and self.complaint_from is not ComplaintStatus.ACTIONED
 
 
 def change_items(
@@ -51,9 +56,11 @@ def change_items(
     audit.record_many(session, audit_rows)
     session.flush()
     before = ComplaintStatus(complaint.status)
-    after = complaint_status(item_status_counts(session, [complaint.id])[complaint.id].elements(), before)
+    counts = item_status_counts(session, [complaint.id])[complaint.id]
+    after = complaint_status(counts.elements(), before)
     set_complaint_status(session, ctx, complaint, after, note=None)
-    return CaseChange([item.position for item in items], before, after, notices)
+    tally = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    return CaseChange([item.position for item in items], before, after, notices, tally)
 
 
 def set_complaint_status(

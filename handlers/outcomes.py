@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.arguments import Args, parse_selection
-from handlers.case_notices import OUTCOMES, TEAM, describe_items, organisation_channel
+from handlers.case_notices import TEAM, case_actioned_notice, organisation_channel
 from handlers.cases import load_case
 from handlers.context import Context
 from handlers.errors import UserError
@@ -150,16 +150,6 @@ def _outcome_notices(
                 ),
             )
         )
-    if change.complaint_to is ComplaintStatus.ACTIONED and change.complaint_from is not ComplaintStatus.ACTIONED:
-        assert complaint.id is not None
-        counts = item_status_counts(session, [complaint.id])[complaint.id]
-        tally = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-        notices.append(
-            Notice(
-                channel=OUTCOMES,
-                case_id=None,
-                kind="case_actioned",
-                text=f"{case} ({organisation.name}, {describe_items(complaint)}) actioned: {tally}.",
-            )
-        )
+    if change.newly_actioned:
+        notices.append(case_actioned_notice(complaint, organisation, change.tally))
     return notices

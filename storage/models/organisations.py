@@ -45,6 +45,8 @@ class Member(SQLModel, table=True):
     display_name: str | None = Field(default=None, max_length=120)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     role: str = Field(max_length=16)
+    # A removed member keeps its row (its complaints and audit entries name it) but no access.
+    active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -26,7 +26,7 @@ def members_of(session: Session, organisation_id: int) -> list[Member]:
     return list(
         session.exec(
             select(Member)
-            .where(Member.organisation_id == organisation_id)
+            .where(Member.organisation_id == organisation_id, col(Member.active))
             .order_by(col(Member.platform), col(Member.user_id))
         ).all()
     )

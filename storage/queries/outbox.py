@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryCursor, Notice, PostedMessage
@@ -86,6 +87,24 @@ class DueDelivery:
 
 
 def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 50) -> list[DueDelivery]:
+    """Pending deliveries whose time has come, oldest first. A notice waits while an earlier
+    notice of the same case thread waits for a retry, so a thread is never posted out of order
+    (the caller keeps the order within the batch it is given)."""
+    earlier = aliased(Delivery)
+    earlier_notice = aliased(Notice)
+    held_back = (
+        select(earlier.id)
+        .join(earlier_notice, col(earlier_notice.id) == col(earlier.notice_id))
+        .where(
+            earlier.platform == platform,
+            earlier.status == DeliveryStatus.PENDING,
+            col(earlier.next_attempt_at) > now,
+            col(earlier.notice_id) < col(Delivery.notice_id),
+            earlier_notice.channel == Notice.channel,
+            earlier_notice.case_id == Notice.case_id,
+        )
+        .exists()
+    )
     rows = session.exec(
         select(Delivery.id, Delivery.attempts, Notice)
         .join(Notice, col(Notice.id) == col(Delivery.notice_id))
@@ -93,6 +112,7 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
             Delivery.platform == platform,
             Delivery.status == DeliveryStatus.PENDING,
             col(Delivery.next_attempt_at) <= now,
+            ~held_back,
         )
         .order_by(col(Delivery.notice_id))
         .limit(limit)

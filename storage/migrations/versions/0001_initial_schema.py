@@ -267,6 +267,7 @@ def upgrade() -> None:
         sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.CheckConstraint("role IN ('member', 'representative', 'team', 'admin')", name=op.f("ck_member_role")),
         sa.ForeignKeyConstraint(

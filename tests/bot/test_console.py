@@ -1,0 +1,235 @@
+"""The installed `marketsafe` console, driven by a piped script the way an operator scripts it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+MARKETSAFE = Path(sys.executable).with_name("marketsafe")
+SLACK_TOKEN = "xoxb-2718281828-3141592653-Zq8vLmN4pR7sT1uW5yX9aB2c"
+SLACK_SECRET = "9c1f0e7d3b5a48e2a6d4c8b0f2e1d3c5"
+COMPLAINT = " ".join(
+    [
+        "请下架 https://item.taobao.com/item.htm?id=123&spm=a1z10.1 and",  # desktop Taobao, tracking parameter
+        "https://h5.m.taobao.com/awp/core/detail.htm?id=123",  # the same listing, mobile link
+        "https://detail.tmall.com/item.htm?id=456",
+        "https://es.aliexpress.com/item/1005001234567890.html",  # locale subdomain
+        "https://m.tb.cn/h.xyz",  # short link: held, never guessed
+        "https://example.com/a",  # not a marketplace
+    ]
+)
+DISCORD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.f1g2h3i4j5k6l7m8n9o0p1q2r3s4t5u6v7w8x9"
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("SLACK_", "DISCORD_", "MARKETSAFE_")) and name != "DATABASE_URL"
+    }
+    return env | settings
+
+
+def marketsafe(command: str, script: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    settings.setdefault("DATABASE_URL", f"sqlite:///{cwd / 'bot.db'}")
+    return subprocess.run(
+        [str(MARKETSAFE), command],
+        input=script,
+        cwd=cwd,
+        env=clean_env(**settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class Run:
+    directory: Path
+    returncode: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+    def after(self, earlier: str, later: str) -> bool:
+        """Whether `later` is printed after `earlier`."""
+        first = self.out.index(earlier)
+        return self.out.index(later, first) > first
+
+
+@pytest.fixture(scope="module")
+def whole_case(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """One script plays every role: the operator sets up, a brand files, the team decides."""
+    directory = tmp_path_factory.mktemp("console")
+    links = directory / "more links.csv"
+    links.write_text(
+        "link,comment\nhttps://item.taobao.com/item.htm?id=201,seen on 11.11\n"
+        "https://item.taobao.com/item.htm?id=202,\n",
+        encoding="utf-8",
+    )
+    script = f"""\
+# the operator sets the program up
+admin org add acme "ACME Corp" country=US size=large
+admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31
+admin right verify 1
+admin member add console:brand1 acme member
+admin member add console:team1 - team
+/as brand1
+/marketsafe complaint {COMPLAINT}
+frobnicate now
+case MS-000099
+/as bad name!
+cases
+complaint file="{links}"
+complaint file={directory / "missing.csv"}
+
+/as team1
+outcome MS-000001 all removed
+outcome MS-000001 1 counter_notice
+outcome MS-000001 1 upheld
+outcome MS-000002 all not_removed
+outcome MS-000003 all removed
+stats
+/as brand1
+case MS-000001
+"""
+    result = marketsafe("console", script, directory)
+    return Run(directory, result.returncode, result.stdout, result.stderr)
+
+
+def test_a_piped_script_runs_to_the_end_and_exits_0(whole_case: Run) -> None:
+    assert whole_case.returncode == 0, whole_case.err
+    assert (whole_case.directory / "bot.db").is_file()
+    assert "Traceback" not in whole_case.err
+    assert whole_case.lines[0] == (
+        "Created organisation acme (ACME Corp). Add members with `admin member add <platform:user> acme member`."
+    )
+    assert "IP right #1 (ACME) is now verified." in whole_case.lines
+    assert "console:brand1 is now member in acme." in whole_case.lines
+    assert "console:team1 is now team with no organisation." in whole_case.lines
+    assert whole_case.lines.count("(now acting as console:brand1)") == 2
+    assert "(now acting as console:team1)" in whole_case.lines
+    assert "MS-000001 · actioned · 1 Taobao listing" in whole_case.lines, "the script ran to its last line"
+
+
+def test_a_complaint_with_mixed_links_is_split_by_platform_with_each_problem_reported(whole_case: Run) -> None:
+    out = whole_case.out
+    assert (
+        "Registered 3 items in MS-000001 (1 Taobao listing), MS-000002 (1 Tmall listing), "
+        "MS-000003 (1 AliExpress listing)." in whole_case.lines
+    )
+    assert "1 link merged as duplicates:" in out
+    assert re.search(
+        r"- https://h5\.m\.taobao\.com/awp/core/detail\.htm\?id=123: same listing as "
+        r"https://item\.taobao\.com/item\.htm\?id=123",
+        out,
+    )
+    assert "1 link held: short links cannot be resolved here" in out
+    assert "    - https://m.tb.cn/h.xyz" in whole_case.lines
+    assert "1 link rejected:" in out
+    assert "- https://example.com/a: example.com is not a supported marketplace" in out
+
+
+def test_new_cases_are_posted_to_the_team_and_to_the_brand(whole_case: Run) -> None:
+    lines = whole_case.lines
+    assert "[#team > MS-000001] New case MS-000001 from ACME Corp: 1 Taobao listing." in lines
+    assert "[#team > MS-000002] New case MS-000002 from ACME Corp: 1 Tmall listing." in lines
+    assert "[#team > MS-000003] New case MS-000003 from ACME Corp: 1 AliExpress listing." in lines
+    assert any(
+        line.startswith("[#org:acme > MS-000001] Case MS-000001 registered: 1 Taobao listing.") for line in lines
+    )
+    assert "    Items: 1. https://item.taobao.com/item.htm?id=123" in lines, "tracking parameters are dropped"
+    assert "    Items: 1. https://www.aliexpress.com/item/1005001234567890.html" in lines
+    assert "    actions: outcome MS-000001 all removed | outcome MS-000001 all not_removed" in whole_case.out
+    assert whole_case.after("Registered 3 items", "[#team > MS-000001] New case")
+
+
+def test_outcomes_reach_the_team_thread_the_brand_and_the_outcomes_channel(whole_case: Run) -> None:
+    lines = whole_case.lines
+    assert "MS-000001: item 1 is now removed; the case is actioned." in lines
+    assert "[#team > MS-000001] console:team1: item 1 removed." in lines
+    assert "[#org:acme > MS-000001] Outcome for MS-000001: item 1 removed; the case is actioned." in lines
+    assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 removed." in lines
+
+    assert "MS-000001: item 1 is now counter_noticed; the case is partially_actioned." in lines
+    assert any(
+        line.startswith("[#org:acme > MS-000001] The seller appealed a removal in MS-000001 (round 1). Respond by ")
+        for line in lines
+    )
+    assert "MS-000001: item 1 is now removal_upheld; the case is actioned." in lines
+    assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 removal_upheld." in lines
+
+    assert "MS-000002: item 1 is now not_removed; the case is actioned." in lines
+    assert "[#outcomes] MS-000002 (ACME Corp, 1 Tmall listing) actioned: 1 not_removed." in lines
+    assert "[#outcomes] MS-000003 (ACME Corp, 1 AliExpress listing) actioned: 1 removed." in lines
+
+
+def test_stats_count_what_the_script_reported_and_removed(whole_case: Run) -> None:
+    assert any(line.startswith("The whole program: figures for ") for line in whole_case.lines)
+    # 5 listings reported; removed: MS-000001 (upheld) and MS-000003; decided: those and MS-000002.
+    assert re.search(r"^  \d{4}-\d{2}\s+5\s+2\s+66\.7%\s+0\s+\S+$", whole_case.out, re.MULTILINE)
+    assert "  Takedown success, last 3 months: 66.7% of 3 decided" in whole_case.lines
+    assert "  Appeals lost, last 3 months: 0.0% of 1 decided" in whole_case.lines
+    assert "  Warning: takedown success is under 90%; check the accuracy of complaints." in whole_case.lines
+
+
+def test_a_bad_line_prints_a_clear_error_and_the_script_goes_on(whole_case: Run) -> None:
+    unknown = "! There is no command 'frobnicate'. `help` lists the commands."
+    wrong_case = "! There is no case MS-000099 among your organisation's cases. `cases` lists them."
+    assert unknown in whole_case.lines
+    assert wrong_case in whole_case.lines
+    assert whole_case.after(unknown, wrong_case)
+    assert whole_case.after(wrong_case, "3 cases (page 1 of 1):")
+
+
+def test_as_with_an_invalid_name_is_refused_and_the_identity_stays(whole_case: Run) -> None:
+    refusal = "! Use /as NAME with letters, digits, dots, hyphens or underscores, e.g. /as brand1."
+    assert refusal in whole_case.lines
+    assert "console:bad" not in whole_case.out
+    # Still brand1: the organisation's own cases are listed.
+    assert whole_case.after(refusal, "3 cases (page 1 of 1):")
+
+
+def test_file_option_attaches_a_csv_and_a_missing_file_is_reported(whole_case: Run) -> None:
+    assert "Registered 2 items in MS-000004 (2 Taobao listings)." in whole_case.lines
+    assert "[#team > MS-000004] New case MS-000004 from ACME Corp: 2 Taobao listings." in whole_case.lines
+    assert "! Cannot read that file: No such file or directory." in whole_case.lines
+
+
+def test_run_without_chat_tokens_runs_the_console(tmp_path: Path) -> None:
+    script = 'help\nadmin org add acme "ACME Corp"\nadmin org list\n'
+    result = marketsafe("run", script, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "MarketSafe commands (`help <command>` for details):" in result.stdout
+    assert "Created organisation acme (ACME Corp)." in result.stdout
+    assert "  acme: ACME Corp" in result.stdout.splitlines()
+    assert (tmp_path / "bot.db").is_file()
+
+
+@pytest.mark.parametrize(
+    ("platform", "settings", "secrets"),
+    [
+        ("Slack", {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET}, [SLACK_TOKEN, SLACK_SECRET]),
+        ("Discord", {"DISCORD_BOT_TOKEN": DISCORD_TOKEN}, [DISCORD_TOKEN]),
+    ],
+)
+def test_run_with_chat_tokens_stops_with_a_clear_message_and_never_shows_them(
+    tmp_path: Path, platform: str, settings: dict[str, str], secrets: list[str]
+) -> None:
+    result = marketsafe("run", "help\n", tmp_path, **settings)
+    assert result.returncode != 0
+    assert f"{platform} settings are present" in result.stderr
+    assert "Unset them to run the console" in result.stderr
+    assert "MarketSafe commands" not in result.stdout, "it must not quietly run the console instead"
+    for secret in secrets:
+        assert secret not in result.stdout and secret not in result.stderr

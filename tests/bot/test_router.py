@@ -1,0 +1,224 @@
+"""The router: what anyone typing a command sees, whatever goes wrong behind it."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from bot.router import Incoming, Router
+from handlers.arguments import Args
+from handlers.context import Caller, Context, ProgramRules
+from handlers.registry import COMMANDS
+from handlers.replies import Reply
+from storage.database import Database
+from support.clock import FakeClock
+from support.harness import Harness
+
+REFERENCE = re.compile(r"reference ([0-9a-f]{8})")
+TAOBAO = "https://item.taobao.com/item.htm?id={}"
+
+
+def reference_in(text: str) -> str:
+    match = REFERENCE.search(text)
+    assert match is not None, f"no reference in {text!r}"
+    return match.group(1)
+
+
+def replace_handler(monkeypatch: pytest.MonkeyPatch, word: str, make: object) -> None:
+    """Swap the function behind a registered command word for this test only."""
+    spec = COMMANDS[word]
+    handler = make(spec.handler)  # type: ignore[operator]
+    monkeypatch.setitem(COMMANDS, word, dataclasses.replace(spec, handler=handler))
+
+
+def test_the_marketsafe_prefix_is_optional(program: Harness) -> None:
+    with_prefix = program.ok("/marketsafe admin org list")
+    without = program.ok("admin org list")
+    shouted = program.ok("  /MarketSafe   admin org list  ")
+    assert with_prefix.render_plain() == without.render_plain() == shouted.render_plain()
+    assert "acme: ACME Corp" in without.render_plain()
+
+
+def test_an_empty_command_shows_help(program: Harness) -> None:
+    for text in ("", "   ", "/marketsafe", "/marketsafe   "):
+        reply = program.ok(text, as_="brand1")
+        assert reply.text.startswith("MarketSafe commands")
+        assert any(line.startswith("complaint: ") for line in reply.lines)
+
+
+def test_command_words_are_case_insensitive(program: Harness) -> None:
+    assert "acme: ACME Corp" in program.ok("ADMIN org list").render_plain()
+
+
+def test_an_unknown_word_gets_a_suggestion(program: Harness) -> None:
+    message = program.refused("complain https://item.taobao.com/item.htm?id=1", as_="brand1")
+    assert "There is no command 'complain'" in message
+    assert "Did you mean `complaint`?" in message
+    assert "`help` lists the commands" in message
+
+
+def test_a_word_far_from_any_command_gets_no_guess(program: Harness) -> None:
+    message = program.refused("zzzzqqq", as_="brand1")
+    assert "There is no command 'zzzzqqq'" in message and "Did you mean" not in message
+
+
+def test_a_contract_word_not_built_yet_says_so(program: Harness) -> None:
+    missing = [word for word in ("raid", "language", "apply", "calendar") if word not in COMMANDS]
+    assert missing, "every command word is available; pick another unavailable one"
+    message = program.refused(missing[0], as_="brand1")
+    assert f"`{missing[0]}` is not available in this version of the bot yet" in message
+
+
+def test_an_unexpected_error_gives_a_reference_that_is_also_in_the_log(
+    program: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def make(_original: object) -> object:
+        def broken(ctx: Context, args: Args, session: Session) -> Reply:
+            raise RuntimeError("the handler fell over")
+
+        return broken
+
+    replace_handler(monkeypatch, "stats", make)
+    with caplog.at_level(logging.ERROR, logger="bot.router"):
+        reply = program.send("stats", as_="brand1")
+    assert reply.is_error
+    assert "Something went wrong on our side" in reply.text
+    assert "the handler fell over" not in reply.text, "internal details must not reach the user"
+    reference = reference_in(reply.text)
+    logged = [record for record in caplog.records if reference in record.getMessage()]
+    assert len(logged) == 1
+    assert logged[0].levelno == logging.ERROR
+    assert "console:brand1" in logged[0].getMessage() and "stats" in logged[0].getMessage()
+    assert logged[0].exc_info is not None and "the handler fell over" in str(logged[0].exc_info[1])
+
+
+def test_an_unexpected_error_commits_nothing_and_the_next_command_works(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def make(original: object) -> object:
+        def writes_then_fails(ctx: Context, args: Args, session: Session) -> Reply:
+            original(ctx, args, session)  # type: ignore[operator]
+            session.flush()
+            raise RuntimeError("after the write")
+
+        return writes_then_fails
+
+    with monkeypatch.context() as patch:
+        replace_handler(patch, "admin", make)
+        reply = bot.send('admin org add acme "ACME Corp"')
+        assert reply.is_error and "Nothing was changed" in reply.text
+    assert bot.ok("admin org list").text == "No organisations yet."
+    assert bot.ok('admin org add acme "ACME Corp"').text.startswith("Created organisation acme")
+    assert "acme: ACME Corp" in bot.ok("admin org list").render_plain()
+
+
+def test_notices_of_a_failed_command_are_never_posted(program: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    def make(original: object) -> object:
+        def files_then_fails(ctx: Context, args: Args, session: Session) -> Reply:
+            reply: Reply = original(ctx, args, session)  # type: ignore[operator]
+            assert reply.notices
+            raise RuntimeError("after filing")
+
+        return files_then_fails
+
+    with monkeypatch.context() as patch:
+        replace_handler(patch, "complaint", make)
+        assert program.send(f"complaint {TAOBAO.format(1)}", as_="brand1").is_error
+    assert program.delivered() == []
+    assert program.ok("cases", as_="brand1").text == "No cases match."
+    reply = program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1")
+    assert reply.text.startswith("Registered 1 item"), "the link was not left behind in a half-filed case"
+    assert {p.channel for p in program.delivered()} == {"team", "org:acme"}
+
+
+def test_a_database_error_in_the_middle_of_a_command_says_so_and_changes_nothing(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def make(original: object) -> object:
+        def connection_lost(ctx: Context, args: Args, session: Session) -> Reply:
+            original(ctx, args, session)  # type: ignore[operator]
+            session.flush()
+            raise OperationalError("INSERT ...", {}, Exception("server closed the connection unexpectedly"))
+
+        return connection_lost
+
+    with monkeypatch.context() as patch:
+        replace_handler(patch, "admin", make)
+        with caplog.at_level(logging.ERROR, logger="bot.router"):
+            reply = bot.send('admin org add acme "ACME Corp"')
+    assert reply.is_error
+    assert "cannot reach its database" in reply.text and "Nothing was changed" in reply.text
+    reference = reference_in(reply.text)
+    assert any(reference in record.getMessage() for record in caplog.records)
+    assert bot.ok("admin org list").text == "No organisations yet."
+
+
+@pytest.mark.parametrize("outage", ["sqlite file in a removed directory", "postgresql server not listening"])
+def test_a_database_that_cannot_be_reached_gives_a_clear_reply_with_a_reference(
+    outage: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    if outage.startswith("sqlite"):
+        gone = tmp_path / "gone"
+        gone.mkdir()
+        gone.rmdir()
+        url = f"sqlite:///{gone}/bot.db"
+    else:
+        url = "postgresql+psycopg://marketsafe@127.0.0.1:1/marketsafe?connect_timeout=5"
+    database = Database(url)
+    router = Router(database, ProgramRules(), frozenset({"console:operator"}), clock=FakeClock())
+    try:
+        with caplog.at_level(logging.ERROR, logger="bot.router"):
+            for text in ("help", "admin org list", "cases"):
+                reply = router.handle(Incoming(Caller("console", "operator"), text))
+                assert reply.is_error, text
+                assert "cannot reach its database right now" in reply.text
+                assert "try again in a minute" in reply.text
+                reference = reference_in(reply.text)
+                assert any(reference in record.getMessage() for record in caplog.records)
+    finally:
+        database.dispose()
+
+
+def test_settings_admins_are_admins_whatever_the_database_says(
+    program: Harness, database: Database, clock: FakeClock
+) -> None:
+    boss = Router(database, ProgramRules(), frozenset({"console:boss"}), clock=clock)
+
+    def as_boss(text: str) -> Reply:
+        return boss.handle(Incoming(Caller("console", "boss"), text))
+
+    program.ok("admin member add console:boss acme member")
+    reply = as_boss('admin org add initech "Initech"')
+    assert not reply.is_error, reply.text
+    assert reply.text.startswith("Created organisation initech")
+
+    program.ok("admin member remove console:boss")
+    assert not as_boss("admin org list").is_error
+
+    # Without the setting, the same person is an ordinary member again.
+    program.ok("admin member add console:boss acme member")
+    refused = program.send("admin org list", as_="boss")
+    assert refused.is_error and "Only program admins" in refused.text
+    assert not as_boss("admin org list").is_error
+
+
+def test_people_outside_the_program_get_help_but_nothing_else(program: Harness) -> None:
+    reply = program.ok("help", as_="stranger")
+    assert reply.text.startswith("MarketSafe commands")
+    assert "You are not in the program yet" in reply.render_plain()
+    assert program.ok("help complaint", as_="stranger").text.startswith("complaint: ")
+    for command in ("cases", "stats", f"complaint {TAOBAO.format(1)}", "admin org list", "case MS-000001"):
+        message = program.refused(command, as_="stranger")
+        word = command.split()[0]
+        assert f"You need to be in the program to use `{word}`" in message
+        assert "Ask a program admin to add you" in message
+
+
+def test_members_are_not_told_they_are_outside_the_program(program: Harness) -> None:
+    assert "not in the program" not in program.ok("help", as_="brand1").render_plain()
