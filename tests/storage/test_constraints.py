@@ -24,7 +24,11 @@ def seed(database: Database) -> int:
         session.flush()
         member = Member(platform="console", user_id="brand1", role="member", organisation_id=organisation.id)
         right = IPRight(
-            organisation_id=cast(int, organisation.id), kind="trademark", mark="ACME", registration_number="1", jurisdiction="CN"
+            organisation_id=cast(int, organisation.id),
+            kind="trademark",
+            mark="ACME",
+            registration_number="1",
+            jurisdiction="CN",
         )
         session.add_all([member, right])
         session.flush()
