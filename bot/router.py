@@ -79,21 +79,17 @@ class Router:
         except UserError as error:
             return Reply(str(error), is_error=True)
         except OperationalError:
-            reference = secrets.token_hex(4)
-            log.exception("database unavailable ref=%s command=%s caller=%s", reference, word, incoming.caller.ref)
-            return Reply(
-                f"The bot cannot reach its database right now (reference {reference}). Nothing was "
-                "changed; please try again in a minute.",
-                is_error=True,
-            )
+            return _failure(
+                "database unavailable", word, incoming,
+                "The bot cannot reach its database right now (reference {reference}). Nothing was changed; "
+                "please try again in a minute.",
+            )  # fmt: skip
         except Exception:
-            reference = secrets.token_hex(4)
-            log.exception("command failed ref=%s command=%s caller=%s", reference, word, incoming.caller.ref)
-            return Reply(
-                f"Something went wrong on our side (reference {reference}). Nothing was changed; "
-                "please try again, or give the team this reference.",
-                is_error=True,
-            )
+            return _failure(
+                "command failed", word, incoming,
+                "Something went wrong on our side (reference {reference}). Nothing was changed; please try "
+                "again, or give the team this reference.",
+            )  # fmt: skip
 
     def _unknown(self, word: str) -> Reply:
         if word in COMMAND_WORDS:
@@ -134,6 +130,13 @@ class Router:
         session.add(member)
         session.flush()
         return member
+
+
+def _failure(what: str, word: str, incoming: Incoming, message: str) -> Reply:
+    """Log an unexpected failure (with its traceback) under a reference the user is shown."""
+    reference = secrets.token_hex(4)
+    log.exception("%s ref=%s command=%s caller=%s", what, reference, word, incoming.caller.ref)
+    return Reply(message.format(reference=reference), is_error=True)
 
 
 def strip_prefix(text: str) -> str:

@@ -21,6 +21,7 @@ _TOKEN = re.compile(
 _CASE_ID = re.compile(r"(?i)^(?:MS-?)?0*(\d{1,9})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_LINE = 2_000_000
+MAX_NOTE = 1000
 
 
 @dataclass(slots=True)
@@ -64,6 +65,13 @@ class Args:
     def option(self, name: str) -> str | None:
         value = self.options.get(name)
         return value if value else None
+
+    def note(self) -> str | None:
+        """The `note=` option, refused when longer than the database keeps."""
+        value = self.option("note")
+        if value is not None and len(value) > MAX_NOTE:
+            raise UserError(f"The note is {len(value)} characters; the limit is {MAX_NOTE}.")
+        return value
 
 
 def parse_case_id(text: str) -> int:

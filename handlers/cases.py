@@ -142,7 +142,7 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
     unknown = [word for word in args.words if word.lower() != "open"]
     if unknown:
         raise UserError(f"'{unknown[0]}' is not a filter here.", hint="Use `open` or the options in `help cases`.")
-    organisation_id = ctx.organisation_id
+    organisation_id = None  # the team sees every case unless it names one organisation
     if args.option("org"):
         ctx.require_staff("list other organisations' cases")
         organisation = organisation_by_slug(session, args.options["org"])
@@ -199,7 +199,7 @@ def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
         raise UserError(f"These items are already decided and cannot be withdrawn: {', '.join(decided)}.")
     if not open_items:
         raise UserError(f"{complaint.case_id} has no undecided items left to withdraw.")
-    note = args.option("note")
+    note = args.note()
     change = change_items(session, ctx, complaint, open_items, ItemStatus.WITHDRAWN, note)
     what = items_label(change.positions) if selection is not None else "all undecided items"
     reply = Reply(f"Withdrew {what} of {complaint.case_id}; the case is {change.complaint_to}.")

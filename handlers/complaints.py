@@ -18,7 +18,6 @@ from storage.queries.cases import complaint_by_request_key
 from storage.queries.members import rights_of, usable_rights
 from storage.vocabulary import ReasonCode, RightStatus
 
-MAX_NOTE = 1000
 SHOW_AT_MOST = 15
 
 
@@ -41,9 +40,7 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
             cases = ", ".join(complaint.case_id for complaint in earlier)
             return Reply(f"This request was already registered as {cases}.")
     reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", "reason code")
-    note = args.option("note")
-    if note is not None and len(note) > MAX_NOTE:
-        raise UserError(f"The note is {len(note)} characters; the limit is {MAX_NOTE}.")
+    note = args.note()
     if reason is ReasonCode.OTHER and not note:
         raise UserError('reason=other needs a note saying what the problem is, e.g. note="..."')
     platform = parse_platform(args.options["platform"]) if args.option("platform") else None

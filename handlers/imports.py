@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from handlers.arguments import parse_enum, parse_platform
+from handlers.arguments import MAX_NOTE, parse_enum, parse_platform
 from handlers.context import Context
 from handlers.csv_files import CsvRow, RowProblem
 from handlers.errors import UserError
@@ -77,8 +77,8 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
             problems.append(RowProblem(row.line, "reason" if "reason" in error.message else "platform", str(error)))
             continue
         note = values.get("note") or None
-        if note is not None and len(note) > 1000:
-            problems.append(RowProblem(row.line, "note", f"{len(note)} characters; the limit is 1000"))
+        if note is not None and len(note) > MAX_NOTE:
+            problems.append(RowProblem(row.line, "note", f"{len(note)} characters; the limit is {MAX_NOTE}"))
             continue
         link = values.get("link", "")
         parsed = parse_link(link)

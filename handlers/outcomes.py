@@ -49,9 +49,7 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     if len(words) != 2:
         raise UserError("Say which items and which outcome.", hint="outcome MS-000123 <all | items> <outcome>")
     selection_text, word = words
-    note = args.option("note")
-    if note is not None and len(note) > 1000:
-        raise UserError(f"The note is {len(note)} characters; the limit is 1000.")
+    note = args.note()
     if word in CASE_OUTCOMES:
         return _case_outcome(ctx, session, complaint, CASE_OUTCOMES[word], note)
     if word not in ITEM_OUTCOMES:

@@ -34,7 +34,7 @@ def store(ctx: Context, args: Args, session: Session) -> Reply:
     Example: store show https://shop123456.taobao.com"""
     args.check_options("note", "platform")
     action = args.word(0, f"action ({', '.join(ACTIONS)})").lower()
-    note = args.option("note")
+    note = args.note()
     if action == "list":
         ctx.require_staff("list storefronts")
         return _list(session, args)
@@ -116,26 +116,9 @@ def _close(ctx: Context, session: Session, storefront: Storefront, note: str | N
     why_not = closure_refusal(session, ctx, storefront)
     if why_not:
         raise UserError(f"{storefront.canonical_url} cannot be closed: {why_not}.")
-    assert storefront.id is not None
-    storefront.status = StorefrontStatus.CLOSED
-    storefront.closed_at = ctx.now
-    storefront.closed_by = ctx.caller.ref
-    session.add(storefront)
-    audit.record(
-        session,
-        actor=ctx.caller.ref,
-        entity="storefront",
-        entity_id=storefront.id,
-        action="status",
-        from_status=StorefrontStatus.ACTIVE,
-        to_status=StorefrontStatus.CLOSED,
-        note=note,
-        at=ctx.now,
-    )
+    _set_status(ctx, session, storefront, StorefrontStatus.CLOSED, note)
     reply = Reply(f"Closed {storefront.canonical_url} (permanently banned).")
-    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + (
-        f": {note}" if note else "."
-    )
+    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + _because(note)
     reply.notices += [
         Notice(channel=TEAM, kind="storefront_closed", text=text),
         Notice(channel=OUTCOMES, kind="storefront_closed", text=text),
@@ -146,10 +129,22 @@ def _close(ctx: Context, session: Session, storefront: Storefront, note: str | N
 def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
     if storefront.status != StorefrontStatus.CLOSED:
         raise UserError(f"{storefront.canonical_url} is not closed.")
+    _set_status(ctx, session, storefront, StorefrontStatus.ACTIVE, note)
+    reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
+    text = f"Storefront reinstated on appeal: {storefront.canonical_url}" + _because(note)
+    reply.notices.append(Notice(channel=TEAM, kind="storefront_reinstated", text=text))
+    return reply
+
+
+def _set_status(
+    ctx: Context, session: Session, storefront: Storefront, status: StorefrontStatus, note: str | None
+) -> None:
     assert storefront.id is not None
-    storefront.status = StorefrontStatus.ACTIVE
-    storefront.closed_at = None
-    storefront.closed_by = None
+    before = storefront.status
+    closing = status is StorefrontStatus.CLOSED
+    storefront.status = status
+    storefront.closed_at = ctx.now if closing else None
+    storefront.closed_by = ctx.caller.ref if closing else None
     session.add(storefront)
     audit.record(
         session,
@@ -157,20 +152,15 @@ def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str
         entity="storefront",
         entity_id=storefront.id,
         action="status",
-        from_status=StorefrontStatus.CLOSED,
-        to_status=StorefrontStatus.ACTIVE,
+        from_status=before,
+        to_status=status,
         note=note,
         at=ctx.now,
     )
-    reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
-    reply.notices.append(
-        Notice(
-            channel=TEAM,
-            kind="storefront_reinstated",
-            text=f"Storefront reinstated on appeal: {storefront.canonical_url}" + (f": {note}" if note else "."),
-        )
-    )
-    return reply
+
+
+def _because(note: str | None) -> str:
+    return f": {note}" if note else "."
 
 
 def _list(session: Session, args: Args) -> Reply:
