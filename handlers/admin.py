@@ -101,10 +101,10 @@ def _organisation(ctx: Context, args: Args, session: Session, action: str) -> Re
     organisation = Organisation(
         slug=slug,
         name=name[:200],
-        name_zh=args.option("name_zh"),
+        name_zh=args.limited("name_zh", 200),
         country=country,
         size_band=parse_enum(CompanySize, args.options["size"], "company size") if args.option("size") else None,
-        represents=args.option("represents"),
+        represents=args.limited("represents", 200),
         iacc_member=(args.option("iacc") or "").lower() in YES,
         good_faith=(args.option("good_faith") or "").lower() in YES,
         created_at=ctx.now,
@@ -214,7 +214,7 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     assert organisation.id is not None
     right = IPRight(
         organisation_id=organisation.id, kind=kind, mark=mark[:200], registration_number=registration[:64],
-        jurisdiction=jurisdiction[:8], classes=args.option("classes"), expires_on=expires,
+        jurisdiction=jurisdiction[:8], classes=args.limited("classes", 200), expires_on=expires,
         luxury=(args.option("luxury") or "").lower() in YES, created_at=ctx.now,
     )  # fmt: skip
     session.add(right)

@@ -68,9 +68,14 @@ class Args:
 
     def note(self) -> str | None:
         """The `note=` option, refused when longer than the database keeps."""
-        value = self.option("note")
-        if value is not None and len(value) > MAX_NOTE:
-            raise UserError(f"The note is {len(value)} characters; the limit is {MAX_NOTE}.")
+        return self.limited("note", MAX_NOTE)
+
+    def limited(self, name: str, limit: int) -> str | None:
+        """A text option, refused (not cut) when longer than `limit` characters."""
+        value = self.option(name)
+        if value is not None and len(value) > limit:
+            what = "The note" if name == "note" else f"{name}="
+            raise UserError(f"{what} is {len(value)} characters; the limit is {limit}.")
         return value
 
 
@@ -114,7 +119,7 @@ def parse_date(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"'{text}' is not a {what}.", hint="Write dates as YYYY-MM-DD.") from None
+        raise UserError(f"'{text}' is not a valid {what}.", hint="Write dates as YYYY-MM-DD.") from None
 
 
 def parse_selection(text: str, count: int) -> list[int] | None:

@@ -16,7 +16,7 @@ from handlers.replies import Notice, Reply
 from handlers.storefront_rules import strike_storefronts
 from handlers.transitions import MANUAL_COMPLAINT_STATUSES, refusal
 from storage.models import Complaint, ComplaintItem, Organisation
-from storage.queries.cases import item_status_counts, items_of
+from storage.queries.cases import items_of
 from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, ReasonCode
 
 ITEM_OUTCOMES = {
@@ -40,17 +40,22 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     Case outcomes: need_info (returns the case to the brand), in_review.
     With `all`, every item that can take the outcome takes it.
     Example: outcome MS-000123 1-5,8 removed"""
-    args.check_options("note")
     ctx.require_staff("record outcomes")
+    args.check_options("note")
     complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
     words = [word.lower() for word in args.words[1:]]
     if len(words) == 1:
         words.insert(0, "all")
     if len(words) != 2:
-        raise UserError("Say which items and which outcome.", hint="outcome MS-000123 <all | items> <outcome>")
+        raise UserError(
+            'Say which items and which outcome, e.g. outcome MS-000123 1-3 removed; put any comment in note="...".',
+            hint=f"Outcomes: {VOCABULARY}.",
+        )
     selection_text, word = words
     note = args.note()
     if word in CASE_OUTCOMES:
+        if selection_text != "all":
+            raise UserError(f"{word} applies to the whole case.", hint=f'outcome {complaint.case_id} {word} note="..."')
         return _case_outcome(ctx, session, complaint, CASE_OUTCOMES[word], note)
     if word not in ITEM_OUTCOMES:
         raise UserError(f"'{word}' is not an outcome.", hint=f"Use one of: {VOCABULARY}.")
@@ -82,12 +87,11 @@ def _items_that_can_take(
     refusals = {item.position: refusal(ItemStatus(item.status), target, item.counter_rounds) for item in items}
     allowed = [item for item in items if refusals[item.position] is None]
     if selection is not None and len(allowed) < len(items):
-        reasons = "; ".join(f"item {position}: {why}" for position, why in refusals.items() if why)
-        raise UserError(f"Nothing was recorded: {reasons}.")
+        per_item = "; ".join(f"item {position}: {why}" for position, why in refusals.items() if why)
+        raise UserError(f"Nothing was recorded: {per_item}.")
     if not allowed:
-        counts = item_status_counts(session, [complaint.id])[complaint.id]
-        now = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-        raise UserError(f"No item of {complaint.case_id} can become {target}: its items are {now}.")
+        reasons = "; ".join(sorted({why for why in refusals.values() if why}))
+        raise UserError(f"No item of {complaint.case_id} can become {target}: {reasons}.")
     return allowed
 
 
@@ -144,7 +148,7 @@ def _outcome_notices(
                 kind="counter_notice",
                 text=(
                     f"The seller appealed a removal in {case} (round {appeal.round}). Respond by "
-                    f"{local_time(appeal.due_at, ctx.rules.timezone)} or the listing may be reinstated."
+                    f"{local_time(appeal.due_at, ctx.rules.timezone)} or the item may be reinstated."
                 ),
             )
         )

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from handlers.arguments import Args, parse_month, parse_positive_int
 from handlers.context import Context
-from handlers.errors import NotFound
+from handlers.errors import NotFound, UserError
 from handlers.formatting import duration, month_label, percent
 from handlers.registry import command
 from handlers.replies import Reply
@@ -28,6 +28,9 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     organisation; the team sees the whole program, or one organisation with org=.
     Example: stats months=12"""
     args.check_options("months", "until", "org")
+    unknown = [word for word in args.words if word.lower() != "overall"]
+    if unknown:
+        raise UserError(f"'{unknown[0]}' is not a choice here.", hint="Use `overall` or the options in `help stats`.")
     organisation = _scope(ctx, args, session)
     months = parse_positive_int(args.options["months"], "number of months", maximum=120) if args.option("months") else 6
     last = parse_month(args.options["until"]) if args.option("until") else month_of(ctx.now, ctx.rules.timezone)

@@ -104,10 +104,10 @@ def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
         reply.fields.append(("Closed", local_time(storefront.closed_at, ctx.rules.timezone)))
     if ctx.is_staff:
         for strike in strikes:
-            state = "active" if strike.expires_at > ctx.now else "expired"
+            state = "active until" if strike.expires_at > ctx.now else "expired"
             reply.lines.append(
                 f"strike {local_time(strike.created_at, ctx.rules.timezone)} by {strike.recorded_by}, "
-                f"{state} until {strike.expires_at:%Y-%m-%d}"
+                f"{state} {local_time(strike.expires_at, ctx.rules.timezone)}"
             )
     return reply
 

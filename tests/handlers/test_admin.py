@@ -1,0 +1,342 @@
+"""`admin` (organisations, members, rights, channels) and `help`."""
+
+from __future__ import annotations
+
+from handlers.catalogue import COMMANDS
+from support.harness import Harness
+
+TAOBAO = "https://item.taobao.com/item.htm?id={}"
+# The command words of the contract (DESIGN.md section 5), in the order `help` lists them.
+CONTRACT_WORDS = (
+    "help", "complaint", "case", "cases", "outcome", "withdraw", "store", "raid", "language",
+    "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin",
+)  # fmt: skip
+NOT_YET = [word for word in CONTRACT_WORDS if word not in COMMANDS]
+
+
+# --- who may administer -----------------------------------------------------------------------
+
+
+def test_only_admins_may_use_admin(program: Harness) -> None:
+    for who in ("team1", "brand1", "brand2"):
+        for command in (
+            "admin org list",
+            'admin org add initech "Initech"',
+            "admin member add slack:U0123ABCD - admin",
+        ):
+            assert program.refused(command, as_=who) == "Only program admins can manage the program."
+    assert program.ok("admin org list").text == "2 organisations:"
+
+
+def test_people_outside_the_program_cannot_use_admin(program: Harness) -> None:
+    assert program.refused("admin org list", as_="stranger").startswith("You need to be in the program to use `admin`.")
+
+
+def test_an_admin_added_by_an_admin_can_administer(program: Harness) -> None:
+    assert (
+        program.ok("admin member add slack:U0123ABCD - admin").text
+        == "slack:U0123ABCD is now admin with no organisation."
+    )
+    program.ok("admin member add console:chief - admin")
+    assert program.ok('admin org add initech "Initech"', as_="chief").text.startswith("Created organisation initech")
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+def test_an_organisation_is_created_and_listed(program: Harness) -> None:
+    reply = program.ok('admin org add initech "Initech Inc" country=us size=small name_zh="英尼泰克" iacc=yes')
+    assert reply.text == (
+        "Created organisation initech (Initech Inc). "
+        "Add members with `admin member add <platform:user> initech member`."
+    )
+    listing = program.ok("admin org list")
+    assert listing.text == "3 organisations:"
+    assert "initech: Initech Inc" in listing.lines
+
+
+def test_a_representative_organisation_shows_whom_it_acts_for(program: Harness) -> None:
+    program.ok('admin org add brandguard "BrandGuard LLP" represents="Initech Inc"')
+    assert "brandguard: BrandGuard LLP (for Initech Inc)" in program.ok("admin org list").lines
+
+
+def test_a_slug_must_be_lowercase_letters_digits_and_hyphens(program: Harness) -> None:
+    for slug in ("Bad_Slug", "a", "-acme", "acme.corp", "x" * 41):
+        message = program.refused(f'admin org add {slug} "Name"')
+        assert message == (
+            f"'{slug.lower()}' is not a usable slug. 2-40 lowercase letters, digits and hyphens, e.g. acme-group."
+        )
+    assert program.ok("admin org list").text == "2 organisations:"
+
+
+def test_a_slug_may_use_digits_and_hyphens(program: Harness) -> None:
+    assert program.ok('admin org add acme-2 "ACME Two"').text.startswith("Created organisation acme-2")
+
+
+def test_a_duplicate_slug_is_refused(program: Harness) -> None:
+    assert program.refused('admin org add acme "ACME again"') == "There is already an organisation 'acme'."
+    assert program.refused('admin org add ACME "ACME again"') == "There is already an organisation 'acme'."
+
+
+def test_a_country_must_be_a_two_letter_code(program: Harness) -> None:
+    for country in ("USA", "U1", "1"):
+        message = program.refused(f'admin org add initech "Initech" country={country}')
+        assert message == f"'{country}' is not a two-letter country code."
+    assert "initech" not in program.ok("admin org list").render_plain()
+
+
+def test_a_size_outside_the_bands_is_refused(program: Harness) -> None:
+    message = program.refused('admin org add initech "Initech" size=huge')
+    assert message == "'huge' is not a company size. Use one of: small, medium, large."
+
+
+def test_an_organisation_needs_a_name(program: Harness) -> None:
+    assert program.refused("admin org add initech") == "Missing organisation name (in quotes if it has spaces)."
+
+
+def test_over_long_organisation_details_get_a_clear_answer(program: Harness) -> None:
+    long = "x" * 201
+    for details in (f'name_zh="{long}"', f'represents="{long}"'):
+        reply = program.send(f'admin org add initech "Initech" {details}')
+        assert not reply.text.startswith("Something went wrong"), f"{details[:12]}...: {reply.text}"
+
+
+def test_org_show_lists_members_and_rights(program: Harness) -> None:
+    reply = program.ok("admin org show acme")
+    assert reply.text == "acme: ACME Corp"
+    assert reply.lines == [
+        "member console:brand1 (member)",
+        "right #1 trademark ACME CN 1234567 verified, expires 2030-12-31",
+    ]
+    assert (
+        program.refused("admin org show nowhere") == "There is no organisation 'nowhere'. `admin org list` shows them."
+    )
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+def test_a_member_identity_must_be_platform_and_user(program: Harness) -> None:
+    for identity in ("bob", "teams:U01", "slack:", "slack:U 1", "slack:" + "U" * 65):
+        message = program.refused(f'admin member add "{identity}" acme member')
+        assert message.startswith(f"'{identity}' is not a chat identity. Write platform:user")
+
+
+def test_brand_roles_need_an_organisation(program: Harness) -> None:
+    for role in ("member", "representative"):
+        message = program.refused(f"admin member add slack:U0123ABCD - {role}")
+        assert message == f"A {role} must belong to an organisation. Name its slug instead of -."
+
+
+def test_team_members_and_admins_need_no_organisation(program: Harness) -> None:
+    assert program.ok("admin member add discord:81234567890 - team").text == (
+        "discord:81234567890 is now team with no organisation."
+    )
+    assert program.ok("admin member add slack:U0123ABCD acme representative").text == (
+        "slack:U0123ABCD is now representative in acme."
+    )
+
+
+def test_an_unknown_role_or_organisation_is_refused(program: Harness) -> None:
+    assert program.refused("admin member add slack:U01 acme boss") == (
+        "'boss' is not a role. Use one of: member, representative, team, admin."
+    )
+    assert program.refused("admin member add slack:U01 initech member").startswith(
+        "There is no organisation 'initech'."
+    )
+
+
+def test_a_new_member_can_file_for_their_organisation(program: Harness) -> None:
+    program.ok("admin member add console:newcomer globex member")
+    assert program.ok(f"complaint {TAOBAO.format(1)}", as_="newcomer").text.startswith("Registered 1 item")
+    assert program.ok("cases", as_="newcomer").lines[0].startswith("MS-000001 ")
+    assert "Globex Ltd" in program.ok("stats", as_="newcomer").text
+
+
+def test_moving_a_member_to_another_organisation_changes_what_they_see(program: Harness) -> None:
+    program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1")
+    assert program.ok("admin member add console:brand1 globex representative").text == (
+        "console:brand1 is now representative in globex."
+    )
+    assert program.refused("case MS-000001", as_="brand1").startswith("There is no case MS-000001")
+    assert program.ok("stats", as_="brand1").text.startswith("Globex Ltd: ")
+
+
+def test_a_removed_member_is_outside_the_program(program: Harness) -> None:
+    assert program.ok("admin member remove console:brand2").text == "Removed console:brand2."
+    assert "need to be in the program" in program.refused("cases", as_="brand2")
+    assert program.refused("admin member remove console:brand2") == "console:brand2 is not a member."
+    assert program.refused("admin member remove brand2").startswith("'brand2' is not a chat identity.")
+
+
+def test_a_member_who_filed_cases_can_be_removed_and_the_cases_stay(program: Harness) -> None:
+    program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1")
+    reply = program.send("admin member remove console:brand1")
+    assert reply.text == "Removed console:brand1.", reply.text
+    assert "need to be in the program" in program.refused("cases", as_="brand1")
+    assert program.ok("case MS-000001", as_="team1").text.startswith("MS-000001 · submitted")
+
+
+def test_unknown_member_actions_are_refused(program: Harness) -> None:
+    assert program.refused("admin member promote console:brand1") == "Use `admin member add` or `admin member remove`."
+
+
+# --- IP rights --------------------------------------------------------------------------------
+
+
+def test_a_right_is_added_pending_and_usable_once_verified(program: Harness) -> None:
+    reply = program.ok('admin right add globex copyright R-77 mark="Globex logo" jurisdiction=us expires=2031-06-30')
+    assert reply.text == (
+        "Added IP right #3: copyright Globex logo (US R-77), pending. Verify it with `admin right verify 3`."
+    )
+    assert "pending verification" in program.refused(f"complaint right=3 {TAOBAO.format(1)}", as_="brand2")
+    assert program.ok("admin right verify 3").text == "IP right #3 (Globex logo) is now verified."
+    assert program.ok(f"complaint right=3 {TAOBAO.format(1)}", as_="brand2").text.startswith("Registered 1 item")
+    assert (
+        "right #3 copyright Globex logo US R-77 verified, expires 2031-06-30"
+        in program.ok("admin org show globex").lines
+    )
+
+
+def test_an_expired_right_can_no_longer_be_filed_under(program: Harness) -> None:
+    assert program.ok("admin right expire #1").text == "IP right #1 (ACME) is now expired."
+    assert "no verified, unexpired IP right" in program.refused(f"complaint {TAOBAO.format(1)}", as_="brand1")
+    assert "expired" in program.refused(f"complaint right=1 {TAOBAO.format(1)}", as_="brand1")
+
+
+def test_a_right_needs_a_mark_and_a_jurisdiction(program: Harness) -> None:
+    expected = 'An IP right needs mark="..." and jurisdiction=.., e.g. mark="ACME" jurisdiction=CN.'
+    assert program.refused("admin right add acme trademark 999 jurisdiction=CN") == expected
+    assert program.refused('admin right add acme trademark 999 mark="ACME"') == expected
+
+
+def test_bad_right_details_are_refused(program: Harness) -> None:
+    assert program.refused('admin right add acme logo 999 mark="A" jurisdiction=CN') == (
+        "'logo' is not a kind of IP right. Use one of: trademark, copyright, patent."
+    )
+    message = program.refused('admin right add acme trademark 999 mark="A" jurisdiction=CN expires=2030-02-30')
+    assert message.startswith("'2030-02-30' is not a") and message.endswith("Write dates as YYYY-MM-DD.")
+    assert program.refused('admin right add nowhere trademark 9 mark="A" jurisdiction=CN').startswith(
+        "There is no organisation 'nowhere'."
+    )
+    assert program.refused('admin right add acme trademark 9 mark="A" jurisdiction=CN colour=red') == (
+        "Unknown option colour=. Options here: mark=, jurisdiction=, classes=, expires=, luxury=."
+    )
+
+
+def test_an_over_long_list_of_classes_gets_a_clear_answer(program: Harness) -> None:
+    classes = ",".join(str(n) for n in range(1, 46)) * 2  # 250 characters; the column holds 200
+    reply = program.send(f'admin right add acme trademark 999 mark="ACME" jurisdiction=CN classes={classes}')
+    assert not reply.text.startswith("Something went wrong"), reply.text
+
+
+def test_verifying_a_right_that_does_not_exist_is_refused(program: Harness) -> None:
+    expected = "There is no IP right #99. `admin org show <slug>` lists an organisation's rights."
+    assert program.refused("admin right verify 99") == expected
+    assert program.refused("admin right expire abc").startswith("There is no IP right #abc.")
+
+
+# --- channels ---------------------------------------------------------------------------------
+
+
+def test_channels_are_mapped_and_listed(program: Harness) -> None:
+    assert program.ok("admin channels").text == "No channels are mapped yet."
+    assert program.ok("admin channel team slack C0123ABCD").text == (
+        "team on slack is now channel C0123ABCD (set 2026-11-18 15:00 EST)."
+    )
+    program.ok("admin channel org:acme discord 112233445566778899")
+    program.ok("admin channel working-group slack G0123ABCD")
+    program.ok("admin channel team slack C0999ZZZZ")
+    reply = program.ok("admin channels")
+    assert reply.text == "3 channel mappings:"
+    assert sorted(reply.lines) == [
+        "org:acme -> discord 112233445566778899",
+        "team -> slack C0999ZZZZ",
+        "working-group -> slack G0123ABCD",
+    ]
+
+
+def test_an_unknown_logical_channel_is_refused(program: Harness) -> None:
+    assert program.refused("admin channel general slack C0123ABCD") == (
+        "'general' is not a logical channel. Use one of announcements, outcomes, team, language, "
+        "working-group, rogueblock or org:<slug>."
+    )
+
+
+def test_an_organisation_channel_needs_an_existing_organisation(program: Harness) -> None:
+    assert program.refused("admin channel org:initech slack C0123ABCD") == (
+        "There is no organisation 'initech'. `admin org list` shows them."
+    )
+    assert program.ok("admin channels").text == "No channels are mapped yet."
+
+
+def test_channel_ids_must_look_like_the_platforms_own(program: Harness) -> None:
+    for platform, channel, example in (
+        ("slack", "c0123abcd", "C0123ABCD"),
+        ("slack", "U0123ABCD", "C0123ABCD"),
+        ("slack", "C01", "C0123ABCD"),
+        ("discord", "12345", "112233445566778899"),
+        ("discord", "C0123ABCD", "112233445566778899"),
+    ):
+        message = program.refused(f"admin channel team {platform} {channel}")
+        assert message == f"'{channel}' is not a {platform} channel id. It looks like {example}."
+    assert program.ok("admin channels").text == "No channels are mapped yet."
+
+
+def test_a_platform_without_channels_is_refused(program: Harness) -> None:
+    assert program.refused("admin channel team teams C0123ABCD") == (
+        "'teams' is not a chat platform with channels. Use slack or discord."
+    )
+
+
+def test_an_unknown_admin_area_is_refused(program: Harness) -> None:
+    assert program.refused("admin orgs") == "'orgs' is not an admin area. Use org, member, right, channel or channels."
+    assert program.refused("admin") == "Missing area (org, member, right, channel, channels)."
+
+
+# --- help -------------------------------------------------------------------------------------
+
+
+def test_help_lists_every_command_of_the_contract(program: Harness) -> None:
+    reply = program.ok("help", as_="brand1")
+    assert reply.text == "MarketSafe commands (`help <command>` for details):"
+    listed = [line.split(":")[0] for line in reply.lines if not line.startswith("Not available yet")]
+    assert listed == [word for word in CONTRACT_WORDS if word in COMMANDS]
+    assert set(COMMANDS) <= set(CONTRACT_WORDS)
+    if NOT_YET:
+        assert f"Not available yet: {', '.join(NOT_YET)}." in reply.lines
+
+
+def test_help_tells_newcomers_how_to_join(program: Harness) -> None:
+    assert program.ok("help", as_="stranger").lines[-1] == (
+        "You are not in the program yet: ask a program admin to add you to your organisation."
+    )
+    assert not any("not in the program" in line for line in program.ok("help", as_="brand1").lines)
+
+
+def test_an_empty_command_shows_help(program: Harness) -> None:
+    assert program.ok("", as_="brand1").text == "MarketSafe commands (`help <command>` for details):"
+
+
+def test_help_shows_the_usage_of_each_command(program: Harness) -> None:
+    assert COMMANDS, "no command is registered"
+    for word, spec in COMMANDS.items():
+        reply = program.ok(f"help {word}", as_="stranger")
+        assert reply.text == f"{word}: {spec.summary}"
+        assert reply.lines and reply.lines[0].startswith(word), f"help {word} shows no usage"
+        assert program.ok(f"help /{word.upper()}", as_="brand1").text == reply.text
+
+
+def test_contract_words_not_implemented_yet_say_so(program: Harness) -> None:
+    for word in NOT_YET:
+        expected = f"`{word}` is not available in this version of the bot yet."
+        assert program.ok(f"help {word}", as_="brand1").text == expected
+        assert program.refused(f"{word} something", as_="brand1") == expected
+        assert program.refused(f"{word}", as_="stranger") == expected
+
+
+def test_unknown_words_are_refused_with_a_suggestion(program: Harness) -> None:
+    assert program.refused("help nothing", as_="brand1") == "There is no command 'nothing'. `help` lists them."
+    assert program.refused("outcom MS-000001 removed", as_="team1") == (
+        "There is no command 'outcom'. Did you mean `outcome`? `help` lists the commands."
+    )
