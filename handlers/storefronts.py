@@ -37,7 +37,7 @@ def store(ctx: Context, args: Args, session: Session) -> Reply:
     note = args.note()
     if action == "list":
         ctx.require_staff("list storefronts")
-        return _list(session, args)
+        return _list(ctx, session, args)
     if action not in ACTIONS:
         raise UserError(f"'{action}' is not a store action.", hint=f"Use one of: {', '.join(ACTIONS)}.")
     link = _storefront_link(args.word(1, "storefront link"))
@@ -163,10 +163,10 @@ def _because(note: str | None) -> str:
     return f": {note}" if note else "."
 
 
-def _list(session: Session, args: Args) -> Reply:
+def _list(ctx: Context, session: Session, args: Args) -> Reply:
     closed = any(word.lower() == "closed" for word in args.words[1:])
     platform = parse_platform(args.options["platform"]) if args.option("platform") else None
-    rows = storefronts(session, closed=closed, platform=platform)
+    rows = storefronts(session, closed=closed, platform=platform, now=ctx.now)
     if not rows:
         return Reply("No storefronts match.")
     reply = Reply(f"{plural(len(rows), 'storefront')}{' closed' if closed else ''}, most struck first:")

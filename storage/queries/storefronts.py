@@ -44,13 +44,14 @@ def complaints_naming(session: Session, storefront_id: int, organisation_id: int
 
 
 def storefronts(
-    session: Session, *, closed: bool, platform: str | None, limit: int = 50
+    session: Session, *, closed: bool, platform: str | None, now: datetime, limit: int = 50
 ) -> list[tuple[Storefront, int]]:
-    """Storefronts with their strike counts (all strikes, expired included), most struck first."""
+    """Storefronts with their active strikes (those that count towards closure), most first."""
     strikes = func.count(col(Strike.id))
+    active = (col(Strike.storefront_id) == col(Storefront.id)) & (col(Strike.expires_at) > now)
     query = (
         select(Storefront, strikes)
-        .outerjoin(Strike, col(Strike.storefront_id) == col(Storefront.id))
+        .outerjoin(Strike, active)
         .group_by(col(Storefront.id))
         .order_by(strikes.desc(), col(Storefront.id))
         .limit(limit)

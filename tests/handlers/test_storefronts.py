@@ -322,3 +322,11 @@ def test_unknown_store_actions_are_refused(program: Harness) -> None:
     message = program.refused(f"store ban {SHOP}", as_="team1")
     assert message == "'ban' is not a store action. Use one of: show, strike, close, reinstate, list."
     assert program.refused("store", as_="team1") == "Missing action (show, strike, close, reinstate, list)."
+
+
+def test_store_list_counts_only_strikes_that_still_count(program: Harness) -> None:
+    program.ok(f"store strike {SHOP}", as_="team1")
+    program.clock.advance(days=200)
+    program.ok(f"store strike {SHOP}", as_="team1")
+    program.clock.advance(days=200)
+    assert program.ok("store list", as_="team1").lines == [f"{SHOP} · active · 1 strike"]
