@@ -60,14 +60,23 @@ def _console(settings: Settings, identity: str) -> None:
     bot = assemble(settings, extra_admins=frozenset({f"console:{OPERATOR}"}))
     interactive = sys.stdin.isatty()
     runner = Console(bot.router, bot.database, sys.stdout, identity=identity)
-    runner.run(_stdin_lines(interactive, runner), prompt=interactive)
+    runner.run(_stdin_lines(interactive, runner), greet=interactive)
 
 
 def _stdin_lines(interactive: bool, runner: Console) -> Iterator[str]:
-    if interactive:
-        print(f"{runner.caller.ref}> ", end="", flush=True)
-    while line := sys.stdin.readline():
-        yield line
+    """Lines from a pipe as they come; at a terminal, with a prompt, line editing and history."""
+    if not interactive:
+        while line := sys.stdin.readline():
+            yield line
+        return
+    import readline  # noqa: F401  (gives input() editing and history)
+
+    while True:
+        try:
+            yield input(f"{runner.caller.ref}> ")
+        except EOFError:
+            print()
+            return
 
 
 @main.group()

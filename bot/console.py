@@ -55,13 +55,11 @@ class Console:
         self.delivery = DeliveryWorker(database, ConsolePoster(out), resolve=lambda logical: f"#{logical}")
         self.delivery.start(skip_history=True)
 
-    def run(self, lines: Iterable[str], *, prompt: bool = False) -> None:
-        if prompt:
+    def run(self, lines: Iterable[str], *, greet: bool = False) -> None:
+        if greet:
             self._print("MarketSafe console. Type `help`, `/as NAME` to act as someone else, Ctrl-D to leave.")
         for line in lines:
             self.run_line(line)
-            if prompt:
-                print(f"{self.caller.ref}> ", end="", file=self.out, flush=True)
 
     def run_line(self, line: str) -> None:
         text = line.strip()

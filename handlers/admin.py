@@ -253,8 +253,15 @@ def _channel(ctx: Context, args: Args, session: Session) -> Reply:
     mapping = channel_mapping(session, platform, logical) or ChannelMapping(
         platform=platform, logical_name=logical, external_id=external, updated_by=ctx.caller.ref
     )
+    before = mapping.external_id if mapping.id is not None else None
     mapping.external_id, mapping.updated_by, mapping.updated_at = external, ctx.caller.ref, ctx.now
     session.add(mapping)
+    session.flush()
+    assert mapping.id is not None
+    audit.record(
+        session, actor=ctx.caller.ref, entity="channel_mapping", entity_id=mapping.id, action="mapped",
+        from_status=before, to_status=external, note=f"{logical} on {platform}", at=ctx.now,
+    )  # fmt: skip
     return Reply(f"{logical} on {platform} is now channel {external} (set {local_time(ctx.now, ctx.rules.timezone)}).")
 
 
