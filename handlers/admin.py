@@ -7,13 +7,13 @@ import re
 from sqlmodel import Session
 
 from handlers.arguments import Args, parse_date, parse_enum
+from handlers.audit_trail import record_change
 from handlers.context import Context
 from handlers.errors import NotFound, UserError
 from handlers.formatting import local_time
 from handlers.registry import command
 from handlers.replies import Reply, plural
 from storage.models import ChannelMapping, IPRight, Member, Organisation
-from storage.queries import audit
 from storage.queries.members import (
     channel_mapping,
     channel_mappings,
@@ -112,9 +112,7 @@ def _organisation(ctx: Context, args: Args, session: Session, action: str) -> Re
     session.add(organisation)
     session.flush()
     assert organisation.id is not None
-    audit.record(
-        session, actor=ctx.caller.ref, entity="organisation", entity_id=organisation.id, action="created", at=ctx.now
-    )
+    record_change(session, ctx, "organisation", organisation.id, "created")
     return Reply(
         f"Created organisation {slug} ({organisation.name}). "
         f"Add members with `admin member add <platform:user> {slug} member`."
@@ -135,15 +133,7 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
         if existing is None or not existing.active:
             raise NotFound(f"{identity} is not a member.")
         assert existing.id is not None
-        audit.record(
-            session,
-            actor=ctx.caller.ref,
-            entity="member",
-            entity_id=existing.id,
-            action="removed",
-            from_status=existing.role,
-            at=ctx.now,
-        )
+        record_change(session, ctx, "member", existing.id, "removed", from_status=existing.role)
         existing.active = False
         session.add(existing)
         return Reply(f"Removed {identity}.")
@@ -162,16 +152,7 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     session.add(member)
     session.flush()
     assert member.id is not None
-    audit.record(
-        session,
-        actor=ctx.caller.ref,
-        entity="member",
-        entity_id=member.id,
-        action="role",
-        from_status=before,
-        to_status=role,
-        at=ctx.now,
-    )
+    record_change(session, ctx, "member", member.id, "role", from_status=before, to_status=role)
     where = f"in {organisation.slug}" if organisation else "with no organisation"
     return Reply(f"{identity} is now {role} {where}.")
 
@@ -190,16 +171,7 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
         if action == "verify":
             right.verified_by, right.verified_at = ctx.caller.ref, ctx.now
         session.add(right)
-        audit.record(
-            session,
-            actor=ctx.caller.ref,
-            entity="ip_right",
-            entity_id=right.id,
-            action="status",
-            from_status=before,
-            to_status=right.status,
-            at=ctx.now,
-        )
+        record_change(session, ctx, "ip_right", right.id, "status", from_status=before, to_status=right.status)
         return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
     if action != "add":
         raise UserError("Use `admin right add`, `admin right verify` or `admin right expire`.")
@@ -220,15 +192,7 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     session.add(right)
     session.flush()
     assert right.id is not None
-    audit.record(
-        session,
-        actor=ctx.caller.ref,
-        entity="ip_right",
-        entity_id=right.id,
-        action="created",
-        to_status=right.status,
-        at=ctx.now,
-    )
+    record_change(session, ctx, "ip_right", right.id, "created", to_status=right.status)
     return Reply(
         f"Added IP right #{right.id}: {kind} {mark} ({jurisdiction} {registration}), pending. "
         f"Verify it with `admin right verify {right.id}`."
@@ -258,10 +222,16 @@ def _channel(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(mapping)
     session.flush()
     assert mapping.id is not None
-    audit.record(
-        session, actor=ctx.caller.ref, entity="channel_mapping", entity_id=mapping.id, action="mapped",
-        from_status=before, to_status=external, note=f"{logical} on {platform}", at=ctx.now,
-    )  # fmt: skip
+    record_change(
+        session,
+        ctx,
+        "channel_mapping",
+        mapping.id,
+        "mapped",
+        from_status=before,
+        to_status=external,
+        note=f"{logical} on {platform}",
+    )
     return Reply(f"{logical} on {platform} is now channel {external} (set {local_time(ctx.now, ctx.rules.timezone)}).")
 
 

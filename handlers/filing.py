@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from handlers.audit_trail import record_change
 from handlers.case_notices import case_opened_notices, cross_member_notice
 from handlers.context import Context
 from handlers.link_parsing import ItemKey, ParsedLink, RejectedLink, UnresolvedLink, extract_links
 from handlers.replies import Notice, plural
 from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id, month_of
-from storage.queries import audit
 from storage.queries.marketplace_items import ensure_targets, open_items_for
 from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
 
@@ -170,15 +170,14 @@ def _create_complaint(
         for position, (link, target_id) in enumerate(batch, start=1)
     ]
     session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
-    audit.record(
+    record_change(
         session,
-        actor=ctx.caller.ref,
-        entity="complaint",
-        entity_id=complaint.id,
-        action="filed",
+        ctx,
+        "complaint",
+        complaint.id,
+        "filed",
         to_status=ComplaintStatus.SUBMITTED,
         note=f"{plural(len(batch), kind + ' item')} on {platform.label}",
-        at=ctx.now,
     )
     outcome.notices.extend(
         case_opened_notices(complaint, request.organisation, request.right, [link for link, _ in batch])

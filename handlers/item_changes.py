@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from handlers.audit_trail import record_change
 from handlers.context import Context
 from handlers.transitions import complaint_status, counter_notice_due
 from storage.models import Complaint, ComplaintItem, CounterNotice, month_of
@@ -69,10 +70,9 @@ def set_complaint_status(
     assert complaint.id is not None
     complaint.updated_at = ctx.now
     if complaint.status != status:
-        audit.record(
-            session, actor=ctx.caller.ref, entity="complaint", entity_id=complaint.id,
-            action="status", from_status=complaint.status, to_status=status, note=note, at=ctx.now,
-        )  # fmt: skip
+        record_change(
+            session, ctx, "complaint", complaint.id, "status", from_status=complaint.status, to_status=status, note=note
+        )
         complaint.status = status
     session.add(complaint)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.arguments import Args, parse_platform
+from handlers.audit_trail import record_change
 from handlers.case_notices import OUTCOMES, TEAM
 from handlers.context import Context
 from handlers.errors import NotFound, UserError
@@ -14,7 +15,6 @@ from handlers.registry import command
 from handlers.replies import Notice, Reply, plural
 from handlers.storefront_rules import add_strike, closure_refusal
 from storage.models import Storefront
-from storage.queries import audit
 from storage.queries.marketplace_items import ensure_targets, storefront_by_key
 from storage.queries.storefronts import active_strike_count, complaints_naming, storefronts, strikes_of
 from storage.vocabulary import ItemKind, Platform, StorefrontStatus
@@ -51,15 +51,7 @@ def store(ctx: Context, args: Args, session: Session) -> Reply:
         storefront = session.get(Storefront, ids[link.key.external_id])
         assert storefront is not None and storefront.id is not None
         strikes = add_strike(session, ctx, storefront, None, note)
-        audit.record(
-            session,
-            actor=ctx.caller.ref,
-            entity="storefront",
-            entity_id=storefront.id,
-            action="strike",
-            note=note,
-            at=ctx.now,
-        )
+        record_change(session, ctx, "storefront", storefront.id, "strike", note=note)
         threshold = ctx.rules.strike_threshold(link.key.platform)
         return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
     storefront = _known(session, link)
@@ -146,17 +138,7 @@ def _set_status(
     storefront.closed_at = ctx.now if closing else None
     storefront.closed_by = ctx.caller.ref if closing else None
     session.add(storefront)
-    audit.record(
-        session,
-        actor=ctx.caller.ref,
-        entity="storefront",
-        entity_id=storefront.id,
-        action="status",
-        from_status=before,
-        to_status=status,
-        note=note,
-        at=ctx.now,
-    )
+    record_change(session, ctx, "storefront", storefront.id, "status", from_status=before, to_status=status, note=note)
 
 
 def _because(note: str | None) -> str:
