@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from bot.app import assemble
 from bot.console import OPERATOR, Console
-from bot.router import Incoming, save_notices
+from bot.outbox import save_notices
+from bot.router import Incoming
 from bot.settings import Settings
 from handlers.context import Caller
 from handlers.csv_files import read_csv

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.delivery import DeliveryWorker, Target
+from bot.outbox import buttons_of, fields_of
 from bot.router import Incoming, Router
 from handlers.context import Attachment, Caller
 from handlers.csv_files import MAX_CSV_BYTES
@@ -36,12 +37,11 @@ class ConsolePoster:
     def post(self, notice: Notice, target: Target) -> str:
         where = f"#{notice.channel}" + (f" > {notice.case_id}" if notice.case_id else "")
         lines = [f"[{where}] {notice.text}"]
-        payload = notice.payload or {}
-        for name, value in payload.get("fields", []):  # type: ignore[attr-defined]
-            lines.append(f"    {name}: " + str(value).replace("\n", "\n      "))
-        buttons = payload.get("buttons", [])
+        for name, value in fields_of(notice):
+            lines.append(f"    {name}: " + value.replace("\n", "\n      "))
+        buttons = buttons_of(notice)
         if buttons:
-            lines.append("    actions: " + " | ".join(button["command"] for button in buttons))  # type: ignore[attr-defined]
+            lines.append("    actions: " + " | ".join(button.command for button in buttons))
         print("\n".join(lines), file=self.out, flush=True)
         self.count += 1
         return f"console-{self.count}"

@@ -10,23 +10,22 @@ from __future__ import annotations
 import difflib
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from bot.outbox import save_notices
 from handlers.arguments import Args
 from handlers.catalogue import COMMAND_WORDS, COMMANDS
 from handlers.context import Attachment, Caller, Context, ProgramRules
 from handlers.errors import NotPermitted, UserError
-from handlers.replies import Notice, Reply
+from handlers.replies import Reply
 from storage.database import Database
 from storage.models import Member, Organisation, utcnow
 from storage.queries.members import member_by_identity
-from storage.queries.outbox import write_notice
 from storage.vocabulary import Role
 
 log = logging.getLogger(__name__)
@@ -144,26 +143,3 @@ def strip_prefix(text: str) -> str:
     if stripped.lower().startswith(PREFIX):
         stripped = stripped[len(PREFIX) :].strip()
     return stripped
-
-
-def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> None:
-    """Write notices to the outbox in the caller's transaction."""
-    for notice in notices:
-        write_notice(session, now=now, **notice_row(notice))
-
-
-def notice_row(notice: Notice) -> dict[str, Any]:
-    """A notice as the outbox stores it."""
-    return {
-        "channel": notice.channel,
-        "text": notice.text,
-        "kind": notice.kind,
-        "case_id": notice.case_id,
-        "dedupe_key": notice.dedupe_key,
-        "payload": {
-            "fields": [list(field) for field in notice.fields],
-            "buttons": [
-                {"label": button.label, "command": button.command, "style": button.style} for button in notice.buttons
-            ],
-        },
-    }

@@ -38,10 +38,14 @@ class FilingRequest:
 
 @dataclass(frozen=True, slots=True)
 class FiledComplaint:
-    case_id: str
+    complaint_id: int
     platform: Platform
     kind: ItemKind
     item_count: int
+
+    @property
+    def case_id(self) -> str:
+        return case_id(self.complaint_id)
 
 
 @dataclass(slots=True)
@@ -182,13 +186,14 @@ def _create_complaint(
     outcome.notices.extend(
         case_opened_notices(complaint, request.organisation, request.right, [link for link, _ in batch])
     )
-    return FiledComplaint(complaint.case_id, platform, kind, len(batch))
+    return FiledComplaint(complaint.id, platform, kind, len(batch))
 
 
 def _hold_unresolved(session: Session, request: FilingRequest, outcome: FilingOutcome) -> None:
     if not outcome.unresolved:
         return
-    first_case = int(outcome.complaints[0].case_id[3:]) if outcome.complaints else None
+    # Held links belong with the first complaint of the paste, if it made one.
+    first_case = outcome.complaints[0].complaint_id if outcome.complaints else None
     assert request.organisation.id is not None
     for link in outcome.unresolved:
         session.add(

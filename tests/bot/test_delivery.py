@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.delivery import MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater
-from bot.router import save_notices
+from bot.outbox import save_notices
 from handlers.replies import Notice
 from storage.database import Database
 from storage.models import Delivery, PostedMessage

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.delivery import DeliveryWorker, Target
+from bot.outbox import buttons_of
 from bot.router import Incoming, Router
 from handlers.context import Attachment, Caller, ProgramRules
 from handlers.replies import Reply
@@ -42,7 +43,7 @@ class RecordingPoster:
     def post(self, notice: Notice, target: Target) -> str:
         if self.failures:
             raise self.failures.pop(0)
-        buttons = tuple(button["command"] for button in notice.payload.get("buttons", []))  # type: ignore[attr-defined]
+        buttons = tuple(button.command for button in buttons_of(notice))
         self.posted.append(Posted(notice.channel, notice.case_id, notice.text, notice.kind, target.thread_ref, buttons))
         return f"msg-{len(self.posted)}"
 
