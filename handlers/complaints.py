@@ -44,7 +44,7 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     if reason is ReasonCode.OTHER and not note:
         raise UserError('reason=other needs a note saying what the problem is, e.g. note="..."')
     platform = parse_platform(args.options["platform"]) if args.option("platform") else None
-    right = choose_right(session, organisation_id, args.option("right"), ctx.now.date())
+    right = choose_right(session, organisation_id, args.option("right"), ctx.today)
     text = _links_text(ctx, args)
     request = FilingRequest(
         organisation=organisation,

@@ -65,6 +65,11 @@ class Context:
     request_key: str | None = None
 
     @property
+    def today(self) -> date:
+        """The program's date now (rights expire at the end of their day in the program's zone)."""
+        return self.now.astimezone(self.rules.timezone).date()
+
+    @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 

@@ -62,7 +62,7 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
             problems.append(RowProblem(row.line, "organisation", f"no organisation '{slug}'" if slug else "empty"))
             continue
         if organisation.id not in rights:
-            rights[organisation.id] = usable_rights(session, organisation.id, ctx.now.date())
+            rights[organisation.id] = usable_rights(session, organisation.id, ctx.today)
         wanted = values.get("right", "").lstrip("#")
         right = next(
             (r for r in rights[organisation.id] if str(r.id) == wanted or r.registration_number == wanted), None
