@@ -7,6 +7,7 @@ while the schema revision is the same.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import sqlite3
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from storage.database import Database
+from storage.database import MIGRATIONS, Database
 from storage.models import month_of
 
 DATA = Path(__file__).parent / ".data"
@@ -37,8 +38,7 @@ def stamp(moment: datetime) -> str:
 
 
 def program_database(now: datetime) -> Path:
-    revision = _head_revision()
-    path = DATA / f"program-{revision}-{now:%Y%m}.db"
+    path = DATA / f"program-{_schema_fingerprint()}-{now:%Y%m}.db"
     if not path.exists():
         DATA.mkdir(exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -51,14 +51,12 @@ def program_database(now: datetime) -> Path:
     return path
 
 
-def _head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    from storage.database import alembic_config
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+def _schema_fingerprint() -> str:
+    """Changes whenever a migration or this generator changes, so a stale copy is never reused."""
+    digest = hashlib.sha256()
+    for source in [*sorted(MIGRATIONS.glob("versions/*.py")), Path(__file__)]:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _fill(path: Path, now: datetime) -> None:
@@ -74,8 +72,8 @@ def _fill(path: Path, now: datetime) -> None:
         [(n, f"org{n}", f"Organisation {n}", created) for n in range(1, ORGANISATIONS + 1)],
     )
     connection.executemany(
-        "INSERT INTO member (id, platform, user_id, role, organisation_id, created_at) "
-        "VALUES (?, 'console', ?, ?, ?, ?)",
+        "INSERT INTO member (id, platform, user_id, role, organisation_id, active, created_at) "
+        "VALUES (?, 'console', ?, ?, ?, 1, ?)",
         [(n, f"brand{n}", "member", n, created) for n in range(1, ORGANISATIONS + 1)]
         + [(ORGANISATIONS + 1, "team1", "team", None, created)],
     )
