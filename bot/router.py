@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from bot.outbox import save_notices
@@ -26,15 +26,24 @@ from handlers.replies import Reply
 from storage.database import Database
 from storage.models import Member, Organisation, utcnow
 from storage.queries.members import member_by_identity
+from storage.queries.requests import claim_request, earlier_reply, record_reply
 from storage.vocabulary import Role
 
 log = logging.getLogger(__name__)
 PREFIX = "/marketsafe"
+UNEXPECTED = (
+    "Something went wrong on our side (reference {reference}). Nothing was changed; please try again, or give "
+    "the team this reference."
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
-    """One command from any platform: who sent it, its text after `/marketsafe`, and where."""
+    """One command from any platform: who sent it, its text after `/marketsafe`, and where.
+
+    A form hands its values over already parsed in `args`; `text` then holds the command word.
+    `request_key` identifies the platform request, so a retried one changes nothing twice.
+    """
 
     caller: Caller
     text: str
@@ -42,6 +51,10 @@ class Incoming:
     thread: str | None = None
     attachments: tuple[Attachment, ...] = ()
     request_key: str | None = None
+    args: Args | None = None
+
+
+Work = Callable[[Context, Session], Reply]
 
 
 class Router:
@@ -64,31 +77,51 @@ class Router:
         spec = COMMANDS.get(word)
         if spec is None:
             return self._unknown(word)
+
+        def work(ctx: Context, session: Session) -> Reply:
+            if spec.roles is not None and ctx.role not in spec.roles:
+                raise NotPermitted(
+                    f"You need to be in the program to use `{word}`.",
+                    hint="Ask a program admin to add you to your organisation.",
+                )
+            args = incoming.args if incoming.args is not None else Args.parse(rest.strip())
+            return spec.handler(ctx, args, session)
+
+        return self.run(incoming, word, work)
+
+    def run(self, incoming: Incoming, what: str, work: Work) -> Reply:
+        """Run `work` for the caller in one transaction with the notices it produces; never raises."""
         try:
             with self.database.transaction() as session:
+                key = incoming.request_key
+                if key is not None:
+                    earlier = earlier_reply(session, key)
+                    if earlier is not None:
+                        return Reply(earlier or "That request was already handled.")
+                    claim_request(session, key, self.clock())
                 ctx = self.context_for(session, incoming)
-                if spec.roles is not None and ctx.role not in spec.roles:
-                    raise NotPermitted(
-                        f"You need to be in the program to use `{word}`.",
-                        hint="Ask a program admin to add you to your organisation.",
-                    )
-                reply = spec.handler(ctx, Args.parse(rest.strip()), session)
+                reply = work(ctx, session)
                 save_notices(session, reply.notices, ctx.now)
+                if key is not None:
+                    record_reply(session, key, reply.text)
             return reply
         except UserError as error:
-            return Reply(str(error), is_error=True)
+            return Reply(str(error), is_error=True, error_field=error.field)
+        except IntegrityError:
+            if incoming.request_key is not None:
+                with self.database.transaction() as session:
+                    earlier = earlier_reply(session, incoming.request_key)
+                if earlier is not None:  # a concurrent copy of the same request got there first
+                    return Reply(earlier or "That request was already handled.")
+            return _failure("conflict", what, incoming, UNEXPECTED)
         except OperationalError:
             return _failure(
-                "database unavailable", word, incoming,
+                "database unavailable", what, incoming,
                 "The bot cannot reach its database right now (reference {reference}). Nothing was changed; "
                 "please try again in a minute.",
             )  # fmt: skip
         except Exception:
-            return _failure(
-                "command failed", word, incoming,
-                "Something went wrong on our side (reference {reference}). Nothing was changed; please try "
-                "again, or give the team this reference.",
-            )  # fmt: skip
+            return _failure("command failed", what, incoming, UNEXPECTED)
 
     def _unknown(self, word: str) -> Reply:
         if word in COMMAND_WORDS:

@@ -14,7 +14,6 @@ from handlers.filing import FilingOutcome, FilingRequest, file_links
 from handlers.registry import command
 from handlers.replies import Reply, plural
 from storage.models import IPRight, Organisation
-from storage.queries.cases import complaint_by_request_key
 from storage.queries.members import rights_of, usable_rights
 from storage.vocabulary import ReasonCode, RightStatus
 
@@ -34,11 +33,6 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     organisation_id = ctx.require_organisation()
     organisation = session.get(Organisation, organisation_id)
     assert organisation is not None and ctx.member_id is not None
-    if ctx.request_key:
-        earlier = complaint_by_request_key(session, ctx.request_key)
-        if earlier:
-            cases = ", ".join(complaint.case_id for complaint in earlier)
-            return Reply(f"This request was already registered as {cases}.")
     reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", "reason code")
     note = args.note()
     if reason is ReasonCode.OTHER and not note:
@@ -54,7 +48,6 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
         note=note,
         text=text,
         platform=platform,
-        request_key=ctx.request_key,
     )
     outcome = file_links(session, ctx, request)
     if not (outcome.complaints or outcome.merged or outcome.flagged or outcome.unresolved or outcome.rejected):

@@ -6,10 +6,12 @@ from __future__ import annotations
 class UserError(Exception):
     """A problem with what the user asked; nothing was changed."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # The option or form field at fault, so a form can show the error beside it.
+        self.field = field
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}" if self.hint else self.message

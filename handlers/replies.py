@@ -46,6 +46,7 @@ class Reply:
     notices: list[Notice] = field(default_factory=list)
     private: bool = True
     is_error: bool = False
+    error_field: str | None = None  # the option or form field an error concerns
 
     def render_plain(self) -> str:
         """The reply as plain text, the way the console prints it."""

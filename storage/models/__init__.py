@@ -11,7 +11,7 @@ from storage.models.complaints import (
     Strike,
     case_id,
 )
-from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, Notice, PostedMessage
+from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, HandledRequest, Notice, PostedMessage
 from storage.models.organisations import ChannelMapping, IPRight, Member, Organisation
 from storage.models.program import (
     Application,
@@ -31,6 +31,7 @@ __all__ = [
     "CounterNotice",
     "Delivery",
     "DeliveryCursor",
+    "HandledRequest",
     "HeldLink",
     "IPRight",
     "LanguageRequest",

@@ -70,6 +70,16 @@ class Delivery(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class HandledRequest(SQLModel, table=True):
+    """A platform request already handled (Slack retries, double clicks): its first answer."""
+
+    __tablename__ = "handled_request"
+
+    key: str = Field(primary_key=True, max_length=200)
+    handled_at: datetime = Field(default_factory=utcnow)
+    reply_text: str = ""
+
+
 class DeliveryCursor(SQLModel, table=True):
     """The last notice each platform's delivery worker has taken on."""
 

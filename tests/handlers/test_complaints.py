@@ -108,9 +108,16 @@ def test_a_broken_csv_file_is_refused_with_its_problem(program: Harness) -> None
 
 def test_a_retried_request_registers_nothing_twice(program: Harness) -> None:
     first = program.ok(f"complaint {TAOBAO.format(5)}", as_="brand1", request_key="slack:retry-1")
+    posted = program.delivered()
     again = program.ok(f"complaint {TAOBAO.format(5)}", as_="brand1", request_key="slack:retry-1")
-    assert "MS-000001" in first.text
-    assert again.text == "This request was already registered as MS-000001."
+    assert again.text == first.text == "Registered 1 item in MS-000001 (1 Taobao listing)."
+    assert program.delivered() == [] and len(posted) == 2
+    assert program.ok("cases", as_="brand1").text == "1 case (page 1 of 1):"
+
+
+def test_a_request_refused_once_is_answered_afresh_when_retried(program: Harness) -> None:
+    assert "no marketplace links" in program.refused("complaint nothing here", as_="brand1", request_key="k-2")
+    assert program.ok(f"complaint {TAOBAO.format(6)}", as_="brand1", request_key="k-2").text.startswith("Registered")
 
 
 def test_people_outside_the_program_cannot_file(program: Harness) -> None:

@@ -55,6 +55,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("platform", name=op.f("pk_delivery_cursor")),
     )
     op.create_table(
+        "handled_request",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("handled_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("reply_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_handled_request")),
+    )
+    op.create_table(
         "milestone",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
@@ -665,6 +672,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_milestone_at"))
 
     op.drop_table("milestone")
+    op.drop_table("handled_request")
     op.drop_table("delivery_cursor")
     op.drop_table("channel_mapping")
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
