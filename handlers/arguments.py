@@ -75,30 +75,30 @@ class Args:
         value = self.option(name)
         if value is not None and len(value) > limit:
             what = "The note" if name == "note" else f"{name}="
-            raise UserError(f"{what} is {len(value)} characters; the limit is {limit}.")
+            raise UserError(f"{what} is {len(value)} characters; the limit is {limit}.", field=name)
         return value
 
 
-def parse_case_id(text: str) -> int:
+def parse_case_id(text: str, field: str | None = None) -> int:
     """`MS-000123`, `ms-123` or `123` -> 123."""
     match = _CASE_ID.match(text.strip())
     if match is None or int(match.group(1)) == 0:
-        raise UserError(f"'{text}' is not a case id.", hint="Case ids look like MS-000123.")
+        raise UserError(f"'{text}' is not a case id.", hint="Case ids look like MS-000123.", field=field)
     return int(match.group(1))
 
 
-def parse_enum(vocabulary: type[E], text: str, what: str) -> E:
+def parse_enum(vocabulary: type[E], text: str, what: str, field: str | None = None) -> E:
     normalised = text.strip().lower().replace("-", "_")
     for member in vocabulary:
         if member.value == normalised:
             return member
     allowed = ", ".join(member.value for member in vocabulary)
-    raise UserError(f"'{text}' is not a {what}.", hint=f"Use one of: {allowed}.")
+    raise UserError(f"'{text}' is not a {what}.", hint=f"Use one of: {allowed}.", field=field)
 
 
-def parse_platform(text: str) -> Platform:
+def parse_platform(text: str, field: str | None = None) -> Platform:
     aliases = {"tmallglobal": "tmall_global", "tmall.hk": "tmall_global", "alibaba.com": "alibaba"}
-    return parse_enum(Platform, aliases.get(text.strip().lower(), text), "marketplace platform")
+    return parse_enum(Platform, aliases.get(text.strip().lower(), text), "marketplace platform", field)
 
 
 def parse_positive_int(text: str, what: str, *, maximum: int = 1_000_000) -> int:
@@ -122,16 +122,20 @@ def parse_date(text: str, what: str) -> date:
         raise UserError(f"'{text}' is not a valid {what}.", hint="Write dates as YYYY-MM-DD.") from None
 
 
-def parse_selection(text: str, count: int) -> list[int] | None:
+def parse_selection(text: str, count: int, field: str | None = None) -> list[int] | None:
     """Item numbers from `3`, `1,4,7-9`; `all` gives None (every item)."""
     if text.strip().lower() == "all":
         return None
     chosen: set[int] = set()
-    for part in text.split(","):
-        first, _, last = part.strip().partition("-")
-        low = parse_positive_int(first, "item number", maximum=count)
-        high = parse_positive_int(last, "item number", maximum=count) if last else low
-        if high < low:
-            raise UserError(f"'{part}' is not a range of items.", hint="Write ranges low-high, e.g. 3-7.")
-        chosen.update(range(low, high + 1))
+    try:
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            low = parse_positive_int(first, "item number", maximum=count)
+            high = parse_positive_int(last, "item number", maximum=count) if last else low
+            if high < low:
+                raise UserError(f"'{part}' is not a range of items.", hint="Write ranges low-high, e.g. 3-7.")
+            chosen.update(range(low, high + 1))
+    except UserError as error:
+        error.field = field
+        raise
     return sorted(chosen)

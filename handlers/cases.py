@@ -40,17 +40,18 @@ PAGE = 25
 MAX_MESSAGE = 2000
 
 
-def load_case(session: Session, ctx: Context, text: str) -> Complaint:
+def load_case(session: Session, ctx: Context, text: str, field: str | None = None) -> Complaint:
     """The case the caller named, if they may see it: their organisation's, or any for the team.
 
     A case of another organisation is answered exactly like a missing one, so ids reveal nothing.
     """
-    number = parse_case_id(text)
+    number = parse_case_id(text, field)
     complaint = session.get(Complaint, number)
     if complaint is None or not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
         raise NotFound(
             f"There is no case {case_id(number)} among your organisation's cases.",
             hint="`cases` lists them.",
+            field=field,
         )
     return complaint
 

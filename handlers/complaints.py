@@ -7,15 +7,17 @@ from datetime import date
 from sqlmodel import Session
 
 from handlers.arguments import Args, parse_enum, parse_platform
+from handlers.case_notices import REASON_LABELS
 from handlers.context import Context
 from handlers.csv_files import read_csv
 from handlers.errors import NotFound, UserError
 from handlers.filing import FilingOutcome, FilingRequest, file_links
+from handlers.forms import Choice, Form, FormField, options_args, request_form
 from handlers.registry import command
 from handlers.replies import Reply, plural
 from storage.models import IPRight, Organisation
 from storage.queries.members import rights_of, usable_rights
-from storage.vocabulary import ReasonCode, RightStatus
+from storage.vocabulary import Platform, ReasonCode, RightStatus
 
 SHOW_AT_MOST = 15
 
@@ -33,11 +35,17 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     organisation_id = ctx.require_organisation()
     organisation = session.get(Organisation, organisation_id)
     assert organisation is not None and ctx.member_id is not None
-    reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", "reason code")
+    if not args.words and not args.options and not ctx.attachments:
+        return Reply(
+            "Paste the links after `complaint`, or attach a CSV file with a `link` column. "
+            "`help complaint` shows every option.",
+            form=request_form(COMPLAINT_FORM, ctx, session, {"reason": ReasonCode.COUNTERFEIT}),
+        )
+    reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", "reason code", field="reason")
     note = args.note()
     if reason is ReasonCode.OTHER and not note:
-        raise UserError('reason=other needs a note saying what the problem is, e.g. note="..."')
-    platform = parse_platform(args.options["platform"]) if args.option("platform") else None
+        raise UserError('reason=other needs a note saying what the problem is, e.g. note="..."', field="note")
+    platform = parse_platform(args.options["platform"], field="platform") if args.option("platform") else None
     right = choose_right(session, organisation_id, args.option("right"), ctx.today)
     text = _links_text(ctx, args)
     request = FilingRequest(
@@ -54,6 +62,7 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
         raise UserError(
             "I found no marketplace links in your message.",
             hint="Paste full links, e.g. https://item.taobao.com/item.htm?id=123, or attach a CSV file.",
+            field="links",
         )
     return filing_reply(outcome)
 
@@ -78,23 +87,60 @@ def choose_right(session: Session, organisation_id: int, chosen: str | None, tod
             raise UserError(
                 "Your organisation has no verified, unexpired IP right to file under.",
                 hint="Ask an admin to add and verify one: `admin right add ...`.",
+                field="right",
             )
         raise UserError(
-            "Your organisation has several IP rights: choose one with right=<id>.", hint=f"Usable: {listing}."
+            "Your organisation has several IP rights: choose one with right=<id>.",
+            hint=f"Usable: {listing}.",
+            field="right",
         )
     wanted = chosen.lstrip("#")
     for right in rights_of(session, organisation_id):
         if str(right.id) == wanted or right.registration_number.lower() == wanted.lower():
             if right.status == RightStatus.PENDING:
                 raise UserError(
-                    f"IP right #{right.id} is still pending verification.", hint=f"Usable: {listing or 'none yet'}."
+                    f"IP right #{right.id} is still pending verification.",
+                    hint=f"Usable: {listing or 'none yet'}.",
+                    field="right",
                 )
             if right.status == RightStatus.EXPIRED or (right.expires_on and right.expires_on < today):
                 raise UserError(
-                    f"IP right #{right.id} expired on {right.expires_on}.", hint=f"Usable: {listing or 'none'}."
+                    f"IP right #{right.id} expired on {right.expires_on}.",
+                    hint=f"Usable: {listing or 'none'}.",
+                    field="right",
                 )
             return right
-    raise NotFound(f"Your organisation has no IP right '{chosen}'.", hint=f"Usable: {listing or 'none yet'}.")
+    raise NotFound(
+        f"Your organisation has no IP right '{chosen}'.", hint=f"Usable: {listing or 'none yet'}.", field="right"
+    )
+
+
+def _right_choices(ctx: Context, session: Session) -> list[Choice]:
+    if ctx.organisation_id is None:
+        return []
+    return [
+        Choice(str(right.id), f"{right.mark} · {right.kind} {right.jurisdiction} {right.registration_number}")
+        for right in usable_rights(session, ctx.organisation_id, ctx.today)
+    ]
+
+
+COMPLAINT_FORM = Form(
+    command="complaint",
+    title="File a complaint",
+    submit="File",
+    fields=(
+        FormField("right", "IP right", "select", choices_for=_right_choices),
+        FormField("links", "Links", "multiline", placeholder="Listing or storefront links, any text around them"),
+        FormField("reason", "Reason", "select", choices=tuple(Choice(c.value, REASON_LABELS[c]) for c in ReasonCode)),
+        FormField(
+            "platform", "Platform", "select", optional=True, choices=tuple(Choice(p.value, p.label) for p in Platform)
+        ),
+        FormField(
+            "note", "Note", "text", optional=True, max_length=1000, placeholder="Required when the reason is other"
+        ),
+    ),
+    to_args=lambda values: options_args(values.get("links", "").split(), values, "right", "reason", "platform", "note"),
+)
 
 
 def filing_reply(outcome: FilingOutcome) -> Reply:

@@ -10,6 +10,7 @@ from handlers.cases import load_case
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.formatting import items_label, local_time
+from handlers.forms import Choice, Form, FormField, options_args, request_form
 from handlers.item_changes import CaseChange, change_items, set_complaint_status
 from handlers.registry import command
 from handlers.replies import Notice, Reply
@@ -29,6 +30,25 @@ ITEM_OUTCOMES = {
 }
 CASE_OUTCOMES = {"need_info": ComplaintStatus.RETURNED, "in_review": ComplaintStatus.IN_REVIEW}
 VOCABULARY = ", ".join([*ITEM_OUTCOMES, *CASE_OUTCOMES])
+OUTCOME_FORM = Form(
+    command="outcome",
+    title="Record an outcome",
+    submit="Record",
+    fields=(
+        FormField("case", "Case", "text", max_length=20, placeholder="MS-000123"),
+        FormField("items", "Items", "text", max_length=500, placeholder="all, or 1,3,5-9"),
+        FormField(
+            "outcome",
+            "Outcome",
+            "select",
+            choices=tuple(Choice(w, w.replace("_", " ")) for w in VOCABULARY.split(", ")),
+        ),
+        FormField("note", "Note", "text", optional=True, max_length=1000),
+    ),
+    to_args=lambda values: options_args(
+        [values.get("case", ""), values.get("items") or "all", values.get("outcome", "")], values, "note"
+    ),
+)
 
 
 @command("outcome", summary="record outcomes for items of a case (team)")
@@ -42,7 +62,13 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     Example: outcome MS-000123 1-5,8 removed"""
     ctx.require_staff("record outcomes")
     args.check_options("note")
-    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    if len(args.words) <= 1:
+        initial = {"items": "all"} | ({"case": args.words[0]} if args.words else {})
+        return Reply(
+            "Say the case, the items and the outcome, e.g. outcome MS-000123 1-3 removed.",
+            form=request_form(OUTCOME_FORM, ctx, session, initial),
+        )
+    complaint = load_case(session, ctx, args.words[0], field="case")
     words = [word.lower() for word in args.words[1:]]
     if len(words) == 1:
         words.insert(0, "all")
@@ -58,10 +84,10 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
             raise UserError(f"{word} applies to the whole case.", hint=f'outcome {complaint.case_id} {word} note="..."')
         return _case_outcome(ctx, session, complaint, CASE_OUTCOMES[word], note)
     if word not in ITEM_OUTCOMES:
-        raise UserError(f"'{word}' is not an outcome.", hint=f"Use one of: {VOCABULARY}.")
+        raise UserError(f"'{word}' is not an outcome.", hint=f"Use one of: {VOCABULARY}.", field="outcome")
     target = ITEM_OUTCOMES[word]
     assert complaint.id is not None
-    selection = parse_selection(selection_text, complaint.item_count)
+    selection = parse_selection(selection_text, complaint.item_count, field="items")
     items = _items_that_can_take(session, complaint, selection, target)
     change = change_items(session, ctx, complaint, items, target, note)
     reply = Reply(
@@ -88,10 +114,10 @@ def _items_that_can_take(
     allowed = [item for item in items if refusals[item.position] is None]
     if selection is not None and len(allowed) < len(items):
         per_item = "; ".join(f"item {position}: {why}" for position, why in refusals.items() if why)
-        raise UserError(f"Nothing was recorded: {per_item}.")
+        raise UserError(f"Nothing was recorded: {per_item}.", field="items")
     if not allowed:
         reasons = "; ".join(sorted({why for why in refusals.values() if why}))
-        raise UserError(f"No item of {complaint.case_id} can become {target}: {reasons}.")
+        raise UserError(f"No item of {complaint.case_id} can become {target}: {reasons}.", field="items")
     return allowed
 
 

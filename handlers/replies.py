@@ -7,6 +7,10 @@ user text echoed inside a reply can never become a mention or a link.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.forms import FormRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class Reply:
     private: bool = True
     is_error: bool = False
     error_field: str | None = None  # the option or form field an error concerns
+    form: FormRequest | None = None  # input to ask for; platforms without forms show `text`
 
     def render_plain(self) -> str:
         """The reply as plain text, the way the console prints it."""
