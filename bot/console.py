@@ -34,17 +34,24 @@ class ConsolePoster:
         self.out = out
         self.count = 0
 
+    def update(self, notice: Notice, target: Target) -> str:
+        self._print(notice, "(case message updated) ")
+        return target.thread_ref or ""
+
     def post(self, notice: Notice, target: Target) -> str:
+        self._print(notice, "")
+        self.count += 1
+        return f"console-{self.count}"
+
+    def _print(self, notice: Notice, prefix: str) -> None:
         where = f"#{notice.channel}" + (f" > {notice.case_id}" if notice.case_id else "")
-        lines = [f"[{where}] {notice.text}"]
+        lines = [f"[{where}] {prefix}{notice.text}"]
         for name, value in fields_of(notice):
             lines.append(f"    {name}: " + value.replace("\n", "\n      "))
         buttons = buttons_of(notice)
         if buttons:
             lines.append("    actions: " + " | ".join(button.command for button in buttons))
         print("\n".join(lines), file=self.out, flush=True)
-        self.count += 1
-        return f"console-{self.count}"
 
 
 class Console:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.outbox import replaces_case_message
 from storage.database import Database
 from storage.models import Notice, PostedMessage, utcnow
 from storage.queries.members import channel_mapping
@@ -42,7 +43,10 @@ class Poster(Protocol):
     platform: str
 
     def post(self, notice: Notice, target: Target) -> str:
-        """Post the notice; return the platform's message reference."""
+        """Post the notice (in `target.thread_ref`'s thread when set); return its message reference."""
+
+    def update(self, notice: Notice, target: Target) -> str:
+        """Replace the message `target.thread_ref` (a case's first message) with the notice."""
 
 
 class DeliveryWorker:
@@ -104,8 +108,12 @@ class DeliveryWorker:
         if notice.case_id is not None:
             with self.database.transaction() as session:
                 thread = posted_message(session, self.platform, notice.channel, notice.case_id)
+        target = Target(channel_ref, thread.message_ref if thread else None)
         try:
-            message_ref = self.poster.post(notice, Target(channel_ref, thread.message_ref if thread else None))
+            if thread is not None and replaces_case_message(notice):
+                message_ref = self.poster.update(notice, target)
+            else:
+                message_ref = self.poster.post(notice, target)
         except RetryLater as wait:
             return self._retry(delivery_id, attempts, now, timedelta(seconds=wait.seconds), str(wait))
         except Exception as error:  # a platform failure must never stop the worker

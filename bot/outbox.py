@@ -25,6 +25,7 @@ def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> 
             payload={
                 "fields": [list(field) for field in notice.fields],
                 "buttons": [{"label": b.label, "command": b.command, "style": b.style} for b in notice.buttons],
+                "replace": notice.replaces_case_message,
             },
             now=now,
         )
@@ -33,6 +34,10 @@ def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> 
 def fields_of(stored: StoredNotice) -> list[tuple[str, str]]:
     entries = stored.payload.get("fields", [])
     return [(str(name), str(value)) for name, value in entries] if isinstance(entries, list) else []
+
+
+def replaces_case_message(stored: StoredNotice) -> bool:
+    return bool(stored.payload.get("replace")) and stored.case_id is not None
 
 
 def buttons_of(stored: StoredNotice) -> list[Button]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from handlers.link_parsing import ParsedLink
 from handlers.replies import Button, Notice, plural
 from storage.models import Complaint, IPRight, Organisation
-from storage.vocabulary import ItemKind, Platform, ReasonCode
+from storage.vocabulary import ComplaintStatus, ItemKind, Platform, ReasonCode
 
 TEAM = "team"
 OUTCOMES = "outcomes"
@@ -85,6 +85,23 @@ def case_opened_notices(
             fields=fields[1:],
         ),
     ]
+
+
+def case_summary_notices(complaint: Complaint, organisation: Organisation, tally: str) -> list[Notice]:
+    """The case's first message in the team's and the brand's channel, as it stands now."""
+    case = complaint.case_id
+    text = f"{case} · {complaint.status} · {organisation.name}: {describe_items(complaint)} ({tally})."
+    still_open = complaint.status not in (ComplaintStatus.ACTIONED, ComplaintStatus.WITHDRAWN)
+    return [
+        Notice(
+            channel=TEAM, case_id=case, kind="case_summary", text=text,
+            buttons=team_buttons(case) if still_open else (), replaces_case_message=True,
+        ),
+        Notice(
+            channel=organisation_channel(organisation), case_id=case, kind="case_summary", text=text,
+            replaces_case_message=True,
+        ),
+    ]  # fmt: skip
 
 
 def case_actioned_notice(complaint: Complaint, organisation: Organisation, tally: str) -> Notice:

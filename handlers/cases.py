@@ -18,6 +18,7 @@ from handlers.arguments import (
 from handlers.case_notices import (
     TEAM,
     case_actioned_notice,
+    case_summary_notices,
     describe_items,
     describe_reason,
     describe_right,
@@ -204,10 +205,11 @@ def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
     change = change_items(session, ctx, complaint, open_items, ItemStatus.WITHDRAWN, note)
     what = items_label(change.positions) if selection is not None else "all undecided items"
     reply = Reply(f"Withdrew {what} of {complaint.case_id}; the case is {change.complaint_to}.")
+    organisation = session.get(Organisation, complaint.organisation_id)
+    assert organisation is not None
     if change.newly_actioned:
-        organisation = session.get(Organisation, complaint.organisation_id)
-        assert organisation is not None
         reply.notices.append(case_actioned_notice(complaint, organisation, change.tally))
+    reply.notices.extend(case_summary_notices(complaint, organisation, change.tally))
     reply.notices.append(
         Notice(channel=TEAM, case_id=complaint.case_id, kind="withdrawn",
                text=f"{ctx.caller.ref} withdrew {what} of {complaint.case_id}" + (f": {note}" if note else "."))

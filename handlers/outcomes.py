@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.arguments import Args, parse_selection
-from handlers.case_notices import TEAM, case_actioned_notice, organisation_channel
+from handlers.case_notices import TEAM, case_actioned_notice, case_summary_notices, organisation_channel
 from handlers.cases import load_case
 from handlers.context import Context
 from handlers.errors import UserError
@@ -180,4 +180,5 @@ def _outcome_notices(
         )
     if change.newly_actioned:
         notices.append(case_actioned_notice(complaint, organisation, change.tally))
+    notices.extend(case_summary_notices(complaint, organisation, change.tally))
     return notices

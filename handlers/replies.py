@@ -37,6 +37,8 @@ class Notice:
     fields: tuple[tuple[str, str], ...] = ()
     buttons: tuple[Button, ...] = ()
     dedupe_key: str | None = None
+    # Replace the case's first message in the channel (its summary) instead of adding to the thread.
+    replaces_case_message: bool = False
 
 
 @dataclass(slots=True)

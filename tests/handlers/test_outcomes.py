@@ -442,3 +442,20 @@ def test_need_info_on_chosen_items_is_refused_because_it_concerns_the_whole_case
     message = program.refused("outcome MS-000001 2 need_info", as_="team1")
     assert message == 'need_info applies to the whole case. outcome MS-000001 need_info note="..."'
     assert "MS-000001 · submitted" in program.ok("case MS-000001", as_="brand1").text
+
+
+def test_each_outcome_updates_the_case_message_in_both_channels(program: Harness) -> None:
+    file_listings(program, 2)
+    opened = {p.channel: p for p in program.delivered() if p.kind == "case_opened"}
+    program.ok("outcome MS-000001 1 removed", as_="team1")
+    posted = program.delivered()
+    updated = {p.channel: p for p in program.poster.updated}
+    assert set(updated) == {"team", "org:acme"}
+    assert (
+        updated["team"].text == "MS-000001 · partially_actioned · ACME Corp: 2 Taobao listings (1 removed, 1 reported)."
+    )
+    assert updated["team"].thread_ref == "msg-1" and opened["team"].thread_ref is None
+    assert all(p.kind != "case_summary" for p in posted), "a summary replaces the first message, it is not added"
+    program.ok("outcome MS-000001 2 not_found", as_="team1")
+    program.delivered()
+    assert program.poster.updated[-2].text.startswith("MS-000001 · actioned")

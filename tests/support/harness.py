@@ -38,7 +38,12 @@ class RecordingPoster:
 
     def __init__(self) -> None:
         self.posted: list[Posted] = []
+        self.updated: list[Posted] = []
         self.failures: list[Exception] = []
+
+    def update(self, notice: Notice, target: Target) -> str:
+        self.updated.append(Posted(notice.channel, notice.case_id, notice.text, notice.kind, target.thread_ref, ()))
+        return target.thread_ref or ""
 
     def post(self, notice: Notice, target: Target) -> str:
         if self.failures:
