@@ -41,13 +41,29 @@ def main() -> None:
 def run() -> None:
     """Run every configured platform; with none configured, the console."""
     settings = load_settings()
-    configured = [name for name, on in (("Slack", settings.slack_enabled), ("Discord", settings.discord_enabled)) if on]
-    if configured:
+    if settings.discord_enabled:
         raise click.ClickException(
-            f"{' and '.join(configured)} settings are present, but this version of the bot serves "
-            "only the console. Unset them to run the console."
+            "Discord settings are present, but this version of the bot serves only Slack and the console. "
+            "Unset DISCORD_BOT_TOKEN to go on."
         )
-    _console(settings, OPERATOR)
+    if not settings.slack_enabled:
+        _console(settings, OPERATOR)
+        return
+    from bot.slack.app import SlackService
+
+    bot = assemble(settings)
+    try:
+        service = SlackService(settings, bot.router, bot.database)
+    except Exception as error:  # bolt checks the token with auth.test while it starts
+        raise click.ClickException(
+            f"cannot start Slack: {type(error).__name__} while checking SLACK_BOT_TOKEN at "
+            f"{settings.slack_api_url} ({str(error)[:200]})"
+        ) from None
+    service.start_delivery()
+    try:
+        service.serve()
+    finally:
+        service.stop()
 
 
 @main.command()

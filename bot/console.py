@@ -34,6 +34,9 @@ class ConsolePoster:
         self.out = out
         self.count = 0
 
+    def find_posted(self, notice: Notice, target: Target) -> str | None:
+        return None
+
     def update(self, notice: Notice, target: Target) -> str:
         self._print(notice, "(case message updated) ")
         return target.thread_ref or ""

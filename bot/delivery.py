@@ -17,7 +17,15 @@ from bot.outbox import replaces_case_message
 from storage.database import Database
 from storage.models import Notice, PostedMessage, utcnow
 from storage.queries.members import channel_mapping
-from storage.queries.outbox import due_deliveries, enqueue, mark_delivery, posted_message, start_cursor
+from storage.queries.outbox import (
+    DueDelivery,
+    claim_delivery,
+    due_deliveries,
+    enqueue,
+    mark_delivery,
+    posted_message,
+    start_cursor,
+)
 from storage.vocabulary import DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -47,6 +55,9 @@ class Poster(Protocol):
 
     def update(self, notice: Notice, target: Target) -> str:
         """Replace the message `target.thread_ref` (a case's first message) with the notice."""
+
+    def find_posted(self, notice: Notice, target: Target) -> str | None:
+        """The reference of a message already posted for this notice, or None when there is none."""
 
 
 class DeliveryWorker:
@@ -82,7 +93,7 @@ class DeliveryWorker:
             thread = (delivery.notice.channel, delivery.notice.case_id) if delivery.notice.case_id else None
             if thread in blocked:
                 continue  # an earlier notice of this case thread is waiting: keep the order
-            result = self._deliver(delivery.delivery_id, delivery.attempts, delivery.notice)
+            result = self._deliver(delivery)
             posted += result is DeliveryStatus.SENT
             if thread is not None and result is DeliveryStatus.PENDING:
                 blocked.add(thread)
@@ -95,9 +106,9 @@ class DeliveryWorker:
             mapping = channel_mapping(session, self.platform, logical)
         return mapping.external_id if mapping else self.channel_defaults.get(logical)
 
-    def _deliver(self, delivery_id: int, attempts: int, notice: Notice) -> DeliveryStatus:
+    def _deliver(self, delivery: DueDelivery) -> DeliveryStatus:
         """Post one notice; the delivery's status afterwards."""
-        now = self.clock()
+        now, notice, delivery_id = self.clock(), delivery.notice, delivery.delivery_id
         channel_ref = self._channel_ref(notice.channel)
         if channel_ref is None:
             log.warning("no %s channel mapped for %s; notice %s skipped", self.platform, notice.channel, notice.id)
@@ -109,18 +120,23 @@ class DeliveryWorker:
             with self.database.transaction() as session:
                 thread = posted_message(session, self.platform, notice.channel, notice.case_id)
         target = Target(channel_ref, thread.message_ref if thread else None)
+        replacing = thread is not None and replaces_case_message(notice)
         try:
-            if thread is not None and replaces_case_message(notice):
-                message_ref = self.poster.update(notice, target)
-            else:
-                message_ref = self.poster.post(notice, target)
+            message_ref = None
+            if delivery.claimed and not replacing:
+                # An earlier attempt may have posted it before the worker stopped.
+                message_ref = self.poster.find_posted(notice, target)
+            if message_ref is None:
+                with self.database.transaction() as session:
+                    claim_delivery(session, delivery_id, now)
+                post = self.poster.update if replacing else self.poster.post
+                message_ref = post(notice, target)
         except RetryLater as wait:
-            return self._retry(delivery_id, attempts, now, timedelta(seconds=wait.seconds), str(wait))
+            return self._retry(delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=False)
         except Exception as error:  # a platform failure must never stop the worker
             log.warning("posting notice %s to %s failed: %s", notice.id, self.platform, type(error).__name__)
-            return self._retry(
-                delivery_id, attempts, now, min(MAX_BACKOFF, timedelta(seconds=2**attempts)), repr(error)
-            )
+            backoff = min(MAX_BACKOFF, timedelta(seconds=2**delivery.attempts))
+            return self._retry(delivery, now, backoff, repr(error), maybe_posted=True)
         with self.database.transaction() as session:
             mark_delivery(session, delivery_id, status=DeliveryStatus.SENT, now=now, message_ref=message_ref)
             if notice.case_id is not None and thread is None:
@@ -130,18 +146,23 @@ class DeliveryWorker:
                 )  # fmt: skip
         return DeliveryStatus.SENT
 
-    def _retry(self, delivery_id: int, attempts: int, now: datetime, wait: timedelta, error: str) -> DeliveryStatus:
-        final = attempts + 1 >= MAX_ATTEMPTS
+    def _retry(
+        self, delivery: DueDelivery, now: datetime, wait: timedelta, error: str, *, maybe_posted: bool
+    ) -> DeliveryStatus:
+        final = delivery.attempts + 1 >= MAX_ATTEMPTS
         with self.database.transaction() as session:
             mark_delivery(
                 session,
-                delivery_id,
+                delivery.delivery_id,
                 status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
                 now=now,
                 error=error,
                 next_attempt_at=now + wait,
+                maybe_posted=maybe_posted,
             )
         if final:
-            log.error("giving up on delivery %s to %s after %s attempts", delivery_id, self.platform, MAX_ATTEMPTS)
+            log.error(
+                "giving up on delivery %s to %s after %s attempts", delivery.delivery_id, self.platform, MAX_ATTEMPTS
+            )
             return DeliveryStatus.FAILED
         return DeliveryStatus.PENDING

@@ -117,13 +117,16 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
 
 
 def _reply_in_case(ctx: Context, args: Args, session: Session, complaint: Complaint) -> Reply:
-    message = " ".join(args.words[2:]).strip()
+    message = args.text.split("reply", 1)[1].strip() if "reply" in args.text else " ".join(args.words[2:])
     if not message:
         raise UserError("Write the message after `reply`.", hint=f"case {complaint.case_id} reply <message>")
     if len(message) > MAX_MESSAGE:
         raise UserError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE}.")
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None
+    if ctx.thread is not None and (ctx.thread == TEAM) != ctx.is_staff:
+        # Written in the other side's thread (a team member in the brand's channel): already seen there.
+        return Reply(f"Not relayed: this thread belongs to the {'team' if ctx.thread == TEAM else 'brand'}.")
     reply = Reply(f"Sent to the {'brand' if ctx.is_staff else 'team'} in {complaint.case_id}.")
     if not ctx.is_staff and complaint.status == ComplaintStatus.RETURNED:
         set_complaint_status(session, ctx, complaint, ComplaintStatus.SUBMITTED, note=message[:1000])

@@ -12,7 +12,7 @@ from handlers.context import Context
 from handlers.csv_files import read_csv
 from handlers.errors import NotFound, UserError
 from handlers.filing import FilingOutcome, FilingRequest, file_links
-from handlers.forms import Choice, Form, FormField, options_args, request_form
+from handlers.forms import Choice, Form, FormField, options_args, register_form, request_form
 from handlers.registry import command
 from handlers.replies import Reply, plural
 from storage.models import IPRight, Organisation
@@ -124,22 +124,32 @@ def _right_choices(ctx: Context, session: Session) -> list[Choice]:
     ]
 
 
-COMPLAINT_FORM = Form(
-    command="complaint",
-    title="File a complaint",
-    submit="File",
-    fields=(
-        FormField("right", "IP right", "select", choices_for=_right_choices),
-        FormField("links", "Links", "multiline", placeholder="Listing or storefront links, any text around them"),
-        FormField("reason", "Reason", "select", choices=tuple(Choice(c.value, REASON_LABELS[c]) for c in ReasonCode)),
-        FormField(
-            "platform", "Platform", "select", optional=True, choices=tuple(Choice(p.value, p.label) for p in Platform)
+COMPLAINT_FORM = register_form(
+    Form(
+        command="complaint",
+        title="File a complaint",
+        submit="File",
+        fields=(
+            FormField("right", "IP right", "select", choices_for=_right_choices),
+            FormField("links", "Links", "multiline", placeholder="Listing or storefront links, any text around them"),
+            FormField(
+                "reason", "Reason", "select", choices=tuple(Choice(c.value, REASON_LABELS[c]) for c in ReasonCode)
+            ),
+            FormField(
+                "platform",
+                "Platform",
+                "select",
+                optional=True,
+                choices=tuple(Choice(p.value, p.label) for p in Platform),
+            ),
+            FormField(
+                "note", "Note", "text", optional=True, max_length=1000, placeholder="Required when the reason is other"
+            ),
         ),
-        FormField(
-            "note", "Note", "text", optional=True, max_length=1000, placeholder="Required when the reason is other"
+        to_args=lambda values: options_args(
+            values.get("links", "").split(), values, "right", "reason", "platform", "note"
         ),
-    ),
-    to_args=lambda values: options_args(values.get("links", "").split(), values, "right", "reason", "platform", "note"),
+    )
 )
 
 

@@ -56,6 +56,15 @@ class FormRequest:
     initial: dict[str, str] = field(default_factory=dict)
 
 
+FORMS: dict[str, Form] = {}
+
+
+def register_form(form: Form) -> Form:
+    """Make the form known to the platforms by its command word."""
+    FORMS[form.command] = form
+    return form
+
+
 def request_form(form: Form, ctx: Context, session: Session, initial: dict[str, str] | None = None) -> FormRequest:
     choices = {
         item.name: tuple(item.choices_for(ctx, session)) if item.choices_for else item.choices

@@ -10,7 +10,7 @@ from handlers.cases import load_case
 from handlers.context import Context
 from handlers.errors import UserError
 from handlers.formatting import items_label, local_time
-from handlers.forms import Choice, Form, FormField, options_args, request_form
+from handlers.forms import Choice, Form, FormField, options_args, register_form, request_form
 from handlers.item_changes import CaseChange, change_items, set_complaint_status
 from handlers.registry import command
 from handlers.replies import Notice, Reply
@@ -30,24 +30,26 @@ ITEM_OUTCOMES = {
 }
 CASE_OUTCOMES = {"need_info": ComplaintStatus.RETURNED, "in_review": ComplaintStatus.IN_REVIEW}
 VOCABULARY = ", ".join([*ITEM_OUTCOMES, *CASE_OUTCOMES])
-OUTCOME_FORM = Form(
-    command="outcome",
-    title="Record an outcome",
-    submit="Record",
-    fields=(
-        FormField("case", "Case", "text", max_length=20, placeholder="MS-000123"),
-        FormField("items", "Items", "text", max_length=500, placeholder="all, or 1,3,5-9"),
-        FormField(
-            "outcome",
-            "Outcome",
-            "select",
-            choices=tuple(Choice(w, w.replace("_", " ")) for w in VOCABULARY.split(", ")),
+OUTCOME_FORM = register_form(
+    Form(
+        command="outcome",
+        title="Record an outcome",
+        submit="Record",
+        fields=(
+            FormField("case", "Case", "text", max_length=20, placeholder="MS-000123"),
+            FormField("items", "Items", "text", max_length=500, placeholder="all, or 1,3,5-9"),
+            FormField(
+                "outcome",
+                "Outcome",
+                "select",
+                choices=tuple(Choice(w, w.replace("_", " ")) for w in VOCABULARY.split(", ")),
+            ),
+            FormField("note", "Note", "text", optional=True, max_length=1000),
         ),
-        FormField("note", "Note", "text", optional=True, max_length=1000),
-    ),
-    to_args=lambda values: options_args(
-        [values.get("case", ""), values.get("items") or "all", values.get("outcome", "")], values, "note"
-    ),
+        to_args=lambda values: options_args(
+            [values.get("case", ""), values.get("items") or "all", values.get("outcome", "")], values, "note"
+        ),
+    )
 )
 
 

@@ -67,6 +67,9 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow)
     message_ref: str | None = Field(default=None, max_length=120)
     last_error: str | None = Field(default=None, max_length=500)
+    # Set just before posting: if the worker dies before recording the result, the next attempt
+    # first asks the platform whether the message exists.
+    claimed_at: datetime | None = None
     sent_at: datetime | None = None
 
 
@@ -93,7 +96,10 @@ class PostedMessage(SQLModel, table=True):
     """Where a case's message and thread live on a platform, for threads and in-place edits."""
 
     __tablename__ = "posted_message"
-    __table_args__ = (UniqueConstraint("platform", "channel", "case_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "channel", "case_id"),
+        Index(None, "platform", "channel_ref", "message_ref"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)

@@ -83,6 +83,7 @@ def enqueue(session: Session, platform: str, now: datetime) -> int:
 class DueDelivery:
     delivery_id: int
     attempts: int
+    claimed: bool
     notice: Notice
 
 
@@ -106,7 +107,7 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
         .exists()
     )
     rows = session.exec(
-        select(Delivery.id, Delivery.attempts, Notice)
+        select(Delivery.id, Delivery.attempts, Delivery.claimed_at, Notice)
         .join(Notice, col(Notice.id) == col(Delivery.notice_id))
         .where(
             Delivery.platform == platform,
@@ -117,7 +118,10 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
         .order_by(col(Delivery.notice_id))
         .limit(limit)
     ).all()
-    return [DueDelivery(int(delivery_id or 0), attempts, notice) for delivery_id, attempts, notice in rows]
+    return [
+        DueDelivery(int(delivery_id or 0), attempts, claimed_at is not None, notice)
+        for delivery_id, attempts, claimed_at, notice in rows
+    ]
 
 
 def mark_delivery(
@@ -129,8 +133,12 @@ def mark_delivery(
     message_ref: str | None = None,
     error: str | None = None,
     next_attempt_at: datetime | None = None,
+    maybe_posted: bool = False,
 ) -> None:
+    """Record an attempt. `maybe_posted` keeps the claim: the platform may have the message."""
     values: dict[str, object] = {"status": status, "attempts": Delivery.attempts + 1}
+    if not maybe_posted:
+        values["claimed_at"] = None
     if status is DeliveryStatus.SENT:
         values |= {"sent_at": now, "message_ref": message_ref, "last_error": None}
     if error is not None:
@@ -140,10 +148,26 @@ def mark_delivery(
     session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
 
 
+def claim_delivery(session: Session, delivery_id: int, now: datetime) -> None:
+    session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(claimed_at=now))
+
+
 def pending_count(session: Session, platform: str) -> int:
     return session.execute(
         select(func.count()).where(Delivery.platform == platform, Delivery.status == DeliveryStatus.PENDING)
     ).scalar_one()
+
+
+def posted_thread(session: Session, platform: str, channel_ref: str, message_ref: str) -> tuple[str, str] | None:
+    """The (logical channel, case id) whose first message on the platform is this one."""
+    found = session.exec(
+        select(PostedMessage.channel, PostedMessage.case_id).where(
+            PostedMessage.platform == platform,
+            PostedMessage.channel_ref == channel_ref,
+            PostedMessage.message_ref == message_ref,
+        )
+    ).first()
+    return (found[0], found[1]) if found else None
 
 
 def posted_message(session: Session, platform: str, channel: str, case_id: str) -> PostedMessage | None:

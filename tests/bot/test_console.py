@@ -217,19 +217,20 @@ def test_run_without_chat_tokens_runs_the_console(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("platform", "settings", "secrets"),
+    ("settings", "secrets"),
     [
-        ("Slack", {"SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET}, [SLACK_TOKEN, SLACK_SECRET]),
-        ("Discord", {"DISCORD_BOT_TOKEN": DISCORD_TOKEN}, [DISCORD_TOKEN]),
+        ({"DISCORD_BOT_TOKEN": DISCORD_TOKEN}, [DISCORD_TOKEN]),
+        ({"DISCORD_BOT_TOKEN": DISCORD_TOKEN, "SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET},
+         [DISCORD_TOKEN, SLACK_TOKEN, SLACK_SECRET]),
     ],
-)
-def test_run_with_chat_tokens_stops_with_a_clear_message_and_never_shows_them(
-    tmp_path: Path, platform: str, settings: dict[str, str], secrets: list[str]
+)  # fmt: skip
+def test_run_with_discord_tokens_stops_with_a_clear_message_and_never_shows_them(
+    tmp_path: Path, settings: dict[str, str], secrets: list[str]
 ) -> None:
     result = marketsafe("run", "help\n", tmp_path, **settings)
     assert result.returncode != 0
-    assert f"{platform} settings are present" in result.stderr
-    assert "Unset them to run the console" in result.stderr
+    assert "Discord settings are present" in result.stderr
+    assert "Unset DISCORD_BOT_TOKEN" in result.stderr
     assert "MarketSafe commands" not in result.stdout, "it must not quietly run the console instead"
     for secret in secrets:
         assert secret not in result.stdout and secret not in result.stderr

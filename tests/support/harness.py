@@ -41,6 +41,9 @@ class RecordingPoster:
         self.updated: list[Posted] = []
         self.failures: list[Exception] = []
 
+    def find_posted(self, notice: Notice, target: Target) -> str | None:
+        return None
+
     def update(self, notice: Notice, target: Target) -> str:
         self.updated.append(Posted(notice.channel, notice.case_id, notice.text, notice.kind, target.thread_ref, ()))
         return target.thread_ref or ""

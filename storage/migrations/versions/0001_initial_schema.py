@@ -126,6 +126,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posted_message")),
         sa.UniqueConstraint("platform", "channel", "case_id", name=op.f("uq_posted_message_platform_channel_case_id")),
     )
+    with op.batch_alter_table("posted_message", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_posted_message_platform_channel_ref_message_ref"),
+            ["platform", "channel_ref", "message_ref"],
+            unique=False,
+        )
+
     op.create_table(
         "storefront",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -203,6 +210,7 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("message_ref", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("claimed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.CheckConstraint("status IN ('pending', 'sent', 'skipped', 'failed')", name=op.f("ck_delivery_status")),
         sa.ForeignKeyConstraint(["notice_id"], ["notice.id"], name=op.f("fk_delivery_notice_id_notice")),
@@ -665,6 +673,9 @@ def downgrade() -> None:
         )
 
     op.drop_table("storefront")
+    with op.batch_alter_table("posted_message", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_posted_message_platform_channel_ref_message_ref"))
+
     op.drop_table("posted_message")
     op.drop_table("organisation")
     op.drop_table("notice")

@@ -1,0 +1,104 @@
+"""The Slack app: bolt with our listeners, served over HTTP (waitress) or Socket Mode, plus the
+delivery worker that posts the outbox to Slack."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.delivery import DeliveryWorker
+from bot.router import Router
+from bot.settings import Settings
+from bot.slack import actions, commands, events, views
+from bot.slack.bridge import SlackBridge
+from bot.slack.poster import SlackPoster
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+DELIVERY_INTERVAL = 1.0
+
+
+def web_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
+    """A client for `SLACK_API_URL`. Listeners wait out rate limits; the poster reports them."""
+    assert settings.slack_bot_token is not None
+    retry_handlers = [RateLimitErrorRetryHandler(max_retry_count=2)] if retry_rate_limits else []
+    client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=10)
+    client.retry_handlers.extend(retry_handlers)
+    return client
+
+
+def build_app(settings: Settings, router: Router, database: Database) -> App:
+    assert settings.slack_signing_secret is not None
+    app = App(
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        client=web_client(settings, retry_rate_limits=True),
+    )
+    bridge = SlackBridge(router, database)
+    for listeners in (commands, actions, views, events):
+        listeners.register(app, bridge)
+    return app
+
+
+def wsgi_application(app: App) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    """Bolt at /slack/events, a health check at /healthz, 404 elsewhere."""
+    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+        return bolt(environ, start_response)
+
+    return application
+
+
+class SlackService:
+    """Everything Slack needs in one process: the app, its server, and its delivery worker."""
+
+    def __init__(self, settings: Settings, router: Router, database: Database) -> None:
+        self.settings = settings
+        self.app = build_app(settings, router, database)
+        self.worker = DeliveryWorker(
+            database,
+            SlackPoster(web_client(settings, retry_rate_limits=False)),
+            channel_defaults=settings.channel_defaults("slack"),
+        )
+        self.stopping = threading.Event()
+
+    def start_delivery(self) -> threading.Thread:
+        self.worker.start()
+        thread = threading.Thread(target=self._deliver_forever, name="slack-delivery", daemon=True)
+        thread.start()
+        return thread
+
+    def _deliver_forever(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.worker.run_once()
+            except Exception:  # the worker must outlive a database hiccup
+                log.exception("slack delivery pass failed; retrying")
+            self.stopping.wait(DELIVERY_INTERVAL)
+
+    def serve(self) -> None:
+        """Block serving Slack: Socket Mode with an app token, else HTTP on SLACK_PORT."""
+        if self.settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Slack: Socket Mode")
+            SocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value()).start()
+            return
+        from waitress import serve
+
+        log.info("Slack: HTTP mode on port %s at %s", self.settings.slack_port, EVENTS_PATH)
+        serve(wsgi_application(self.app), host="0.0.0.0", port=self.settings.slack_port, threads=16, backlog=1024)  # noqa: S104
+
+    def stop(self) -> None:
+        self.stopping.set()

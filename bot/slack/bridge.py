@@ -1,0 +1,160 @@
+"""Between Slack payloads and the router: who, what and where in; replies, forms and views out.
+
+Listeners ack first and then call in here, so nothing below runs inside Slack's 3-second window
+except form validation, which must answer inside the modal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.router import Incoming, Router
+from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, reply_blocks, submitted_values
+from handlers.arguments import Args
+from handlers.context import Caller
+from handlers.forms import FORMS
+from handlers.home import home
+from handlers.replies import Reply
+from storage.database import Database
+from storage.queries.outbox import posted_thread
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+
+
+class SlackBridge:
+    def __init__(self, router: Router, database: Database) -> None:
+        self.router = router
+        self.database = database
+        self._names: dict[str, str] = {}
+
+    def on_command(self, command: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
+        """`/marketsafe <words>`: a form when the command asks for one, else an ephemeral reply."""
+        channel = command.get("channel_id")
+        incoming = Incoming(
+            caller=Caller(PLATFORM, command["user_id"], command.get("user_name")),
+            text=command.get("text") or "",
+            channel=channel,
+            request_key=f"slack:command:{command.get('trigger_id')}" if command.get("trigger_id") else None,
+        )
+        reply = self.router.handle(incoming)
+        self._answer(reply, respond, client, command.get("trigger_id"), channel)
+
+    def on_button(self, body: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
+        """A button carries the command line it runs, e.g. `outcome MS-000123 all removed`."""
+        action = body["actions"][0]
+        channel = (body.get("channel") or {}).get("id")
+        user = body["user"]
+        incoming = Incoming(
+            caller=Caller(PLATFORM, user["id"], user.get("username") or user.get("name")),
+            text=str(action.get("value") or ""),
+            channel=channel,
+            request_key=f"slack:action:{body.get('trigger_id')}:{action.get('action_ts')}",
+        )
+        reply = self.router.handle(incoming)
+        self._answer(reply, respond, client, body.get("trigger_id"), channel)
+
+    def on_submission(self, ack: Callable[..., Any], body: dict[str, Any], client: WebClient) -> None:
+        """A form: errors go back into the modal beside their field; success closes it."""
+        view = body["view"]
+        form = FORMS.get(view["callback_id"].removeprefix(FORM_CALLBACK))
+        if form is None:
+            ack(response_action="errors", errors={})
+            return
+        metadata = _metadata(view.get("private_metadata"))
+        values = submitted_values(view["state"]["values"])
+        user = body["user"]
+        incoming = Incoming(
+            caller=Caller(PLATFORM, user["id"], user.get("username") or user.get("name")),
+            text=form.command,
+            channel=metadata.get("channel"),
+            request_key=f"slack:view:{view['id']}:{view.get('hash', '')}",
+            args=form.to_args(values),
+        )
+        reply = self.router.handle(incoming)
+        if reply.is_error:
+            field = reply.error_field if form.field(reply.error_field or "") else form.fields[0].name
+            ack(response_action="errors", errors={field: reply.text[:2000]})
+            return
+        ack()
+        self._tell(client, user["id"], metadata.get("channel"), reply)
+
+    def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
+        """A person's message in a case thread is relayed to the case thread on the other side."""
+        if event.get("bot_id") or event.get("subtype") or not event.get("thread_ts") or not event.get("user"):
+            return
+        if event["thread_ts"] == event.get("ts"):
+            return
+        with self.database.transaction() as session:
+            thread = posted_thread(session, PLATFORM, event["channel"], event["thread_ts"])
+        if thread is None:
+            return
+        logical_channel, case_id = thread
+        text = str(event.get("text") or "").strip()
+        if not text:
+            return
+        caller = Caller(PLATFORM, event["user"], self._display_name(client, event["user"]))
+        reply = self.router.handle(
+            Incoming(
+                caller=caller,
+                text="case",
+                channel=event["channel"],
+                thread=logical_channel,
+                request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
+                args=Args(words=[case_id, "reply"], text=f"{case_id} reply {text}"),
+            )
+        )
+        if reply.is_error:
+            log.info("message in %s thread not relayed: %s", case_id, reply.text)
+
+    def publish_home(self, user_id: str, client: WebClient) -> None:
+        incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home")
+        reply = self.router.run(incoming, "home", home)
+        client.views_publish(user_id=user_id, view={"type": "home", "blocks": reply_blocks(reply)})
+
+    def _answer(
+        self, reply: Reply, respond: Callable[..., Any], client: WebClient, trigger_id: str | None, channel: str | None
+    ) -> None:
+        if reply.form is not None and trigger_id:
+            client.views_open(trigger_id=trigger_id, view=modal(reply.form, {"channel": channel or ""}))
+            return
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=fallback_text(reply.text),
+            blocks=reply_blocks(reply),
+        )
+
+    def _tell(self, client: WebClient, user_id: str, channel: str | None, reply: Reply) -> None:
+        """A reply outside a command's response URL: ephemeral where the form was opened, else a DM."""
+        text, blocks = fallback_text(reply.text), reply_blocks(reply)
+        try:
+            if channel:
+                client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
+                return
+        except SlackApiError as error:  # the bot may not be in that channel
+            log.info("ephemeral reply failed (%s); sending a direct message", error.response.get("error"))
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+
+    def _display_name(self, client: WebClient, user_id: str) -> str | None:
+        if user_id not in self._names:
+            try:
+                profile = client.users_info(user=user_id)["user"]
+                self._names[user_id] = profile.get("real_name") or profile.get("name") or user_id
+            except SlackApiError:
+                return None
+        return self._names[user_id]
+
+
+def _metadata(text: str | None) -> dict[str, str]:
+    try:
+        found = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {str(key): str(value) for key, value in found.items()} if isinstance(found, dict) else {}

@@ -1,0 +1,78 @@
+"""Posting outbox notices to Slack: case messages with their buttons, thread replies, updates.
+
+Every posted message carries the notice id in its metadata, so after a crash between posting
+and recording, the worker can find what was already posted instead of posting it twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.delivery import RetryLater, Target
+from bot.outbox import buttons_of, fields_of
+from bot.slack.blocks import fallback_text, message_blocks
+from storage.models import Notice
+
+METADATA_EVENT = "marketsafe_notice"
+
+
+class SlackPoster:
+    platform = "slack"
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post(self, notice: Notice, target: Target) -> str:
+        response = self._call(
+            self.client.chat_postMessage,
+            channel=target.channel_ref,
+            thread_ts=target.thread_ref,
+            text=fallback_text(notice.text),
+            blocks=self._blocks(notice),
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"notice_id": notice.id}},
+        )
+        return str(response["ts"])
+
+    def update(self, notice: Notice, target: Target) -> str:
+        assert target.thread_ref is not None
+        self._call(
+            self.client.chat_update,
+            channel=target.channel_ref,
+            ts=target.thread_ref,
+            text=fallback_text(notice.text),
+            blocks=self._blocks(notice),
+        )
+        return target.thread_ref
+
+    def find_posted(self, notice: Notice, target: Target) -> str | None:
+        """The ts of a message already posted for this notice, if any (looked up after a restart)."""
+        where: dict[str, Any] = {"channel": target.channel_ref, "include_all_metadata": True, "limit": 200}
+        if target.thread_ref:
+            response = self._call(self.client.conversations_replies, ts=target.thread_ref, **where)
+        else:
+            response = self._call(self.client.conversations_history, **where)
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("notice_id") == notice.id:
+                return str(message["ts"])
+        return None
+
+    @staticmethod
+    def _blocks(notice: Notice) -> list[dict[str, Any]]:
+        return message_blocks(notice.text, fields_of(notice), [], buttons_of(notice))
+
+    @staticmethod
+    def _call(method: Any, **arguments: Any) -> Any:
+        try:
+            return method(**arguments)
+        except SlackApiError as error:
+            if error.response.status_code == 429:
+                wait = float(error.response.headers.get("Retry-After", "1"))
+                raise RetryLater(wait, "Slack rate limit") from None
+            raise

@@ -1,0 +1,52 @@
+"""The viewer's home: their organisation's open cases, its figures, and the next milestones."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.case_notices import describe_items
+from handlers.context import Context
+from handlers.formatting import duration, local_time, month_label, percent
+from handlers.replies import Reply
+from storage.models import Organisation, month_of
+from storage.queries.calendar import upcoming_milestones
+from storage.queries.cases import CaseFilter, cases_for
+from storage.queries.figures import monthly_figures, shift_month
+
+OPEN_CASES_SHOWN = 10
+
+
+def home(ctx: Context, session: Session) -> Reply:
+    """What a member sees on the bot's home tab (the team sees the whole program)."""
+    if ctx.role is None:
+        return Reply(
+            "Welcome to MarketSafe. You are not in the program yet: ask a program admin to add you "
+            "to your organisation. `/marketsafe help` lists the commands."
+        )
+    scope = None if ctx.is_staff else ctx.organisation_id
+    organisation = session.get(Organisation, scope) if scope is not None else None
+    title = organisation.name if organisation else "The whole program"
+    reply = Reply(f"MarketSafe · {title}")
+    found, total = cases_for(session, CaseFilter(organisation_id=scope, open_only=True), limit=OPEN_CASES_SHOWN)
+    reply.lines.append(f"Open cases: {total}")
+    reply.lines += [
+        f"{c.case_id} · {c.status} · {describe_items(c)} · filed {local_time(c.created_at, ctx.rules.timezone)}"
+        for c in found
+    ]
+    this_month = month_of(ctx.now, ctx.rules.timezone)
+    figures = monthly_figures(
+        session, organisation_id=scope, first_month=shift_month(this_month, -1), last_month=this_month,
+        zone=ctx.rules.timezone,
+    )  # fmt: skip
+    for row in reversed(figures):
+        reply.fields.append(
+            (
+                month_label(row.month),
+                f"{row.reported} reported, {row.removed} removed ({percent(row.takedown_rate)}), "
+                f"{row.storefronts_closed} stores closed, median {duration(row.median_removal_seconds)} to removal",
+            )
+        )
+    milestones = upcoming_milestones(session, ctx.now)
+    reply.lines.append("Next milestones:" if milestones else "No milestones are scheduled.")
+    reply.lines += [f"{local_time(m.at, ctx.rules.timezone)} · {m.title}" for m in milestones]
+    return reply
