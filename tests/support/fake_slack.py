@@ -1,0 +1,616 @@
+"""A fake Slack Web API on 127.0.0.1, for tests that run real Slack clients against it.
+
+Give `fake.api_url` to a `slack_sdk.WebClient` as `base_url`; every call is recorded as a `Call`
+(method, merged params, headers, path) and answered the way Slack answers it. Messages the bot
+posts are kept, so `conversations.history` and `conversations.replies` show them again, and
+`fake.response_url()` names a URL whose posts are recorded as method "response_url".
+
+    with FakeSlack() as fake:
+        client = WebClient(base_url=fake.api_url, token="xoxb-test")
+        client.chat_postMessage(channel="C0BRAND", text="hello")
+        assert fake.wait_for("chat.postMessage")[0].params["text"] == "hello"
+
+Like Slack: posting to a user ID lands in that user's direct-message channel (`dm_channel`);
+`chat.update` and `chat.delete` answer `message_not_found` for a message the fake never
+accepted; history and replies strip each message's `metadata.event_payload` unless the call
+asks for `include_all_metadata`; a call without a token answers `not_authed`.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import itertools
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qs, urlsplit
+
+TEAM_ID = "T0TEAM"
+TEAM_NAME = "MarketSafe Test"
+TEAM_DOMAIN = "marketsafe-test"
+APP_ID = "A0MARKETSAFE"
+BOT_USER_ID = "UBOT"
+BOT_USER_NAME = "marketsafe"
+BOT_ID = "BBOT"
+
+# Fields Slack accepts as JSON text in a form-encoded call; recorded decoded.
+JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+# The first message timestamp the fake hands out, in microseconds: "1700000000.000100".
+FIRST_TS_MICROS = 1_700_000_000_000_100
+NO_AUTH_METHODS = frozenset({"api.test", "oauth.v2.access", "oauth.access"})
+
+
+def dm_channel(user_id: str) -> str:
+    """The ID of the direct-message channel between the bot and `user_id`."""
+    return "D" + user_id[1:]
+
+
+def is_user_id(channel: str) -> bool:
+    return channel[:1] in ("U", "W")
+
+
+class Headers(dict[str, str]):
+    """Request headers with names kept in lower case; lookups ignore case."""
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__((name.lower(), value) for name, value in items)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.lower(), default)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str  # "chat.postMessage", or "response_url" for posts to a response URL
+    params: dict[str, Any]  # query and body merged; blocks/view/metadata/attachments decoded
+    headers: dict[str, str]  # case-insensitive lookups
+    path: str
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: int
+    error: str
+
+
+@dataclass
+class _Answer:
+    body: dict[str, Any]
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Stored:
+    channel: str
+    message: dict[str, Any]
+
+
+def _error(error: str) -> _Answer:
+    return _Answer({"ok": False, "error": error})
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() in ("1", "true")
+
+
+def _decode_params(content_type: str, body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    text = body.decode("utf-8", errors="replace")
+    if content_type.startswith("application/json") or text.lstrip().startswith("{"):
+        decoded = json.loads(text)
+        return decoded if isinstance(decoded, dict) else {}
+    if content_type.startswith("multipart/"):
+        return {}
+    return _form(text)
+
+
+def _form(text: str) -> dict[str, Any]:
+    pairs = parse_qs(text, keep_blank_values=True)
+    return {name: values[0] if len(values) == 1 else values for name, values in pairs.items()}
+
+
+def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
+    for name in JSON_FIELDS:
+        value = params.get(name)
+        if isinstance(value, str) and value[:1] in ("[", "{"):
+            with contextlib.suppress(ValueError):
+                params[name] = json.loads(value)
+    return params
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    fake: FakeSlack
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        answer = self.server.fake._receive(self.path, Headers(self.headers.items()), body)
+        payload = json.dumps(answer.body).encode("utf-8")
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet."""
+
+
+class FakeSlack:
+    """A threaded fake of Slack's Web API and response URLs, bound to an ephemeral port."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: list[Call] = []
+        self._failures: dict[str, deque[_Failure]] = {}
+        self._messages: list[_Stored] = []
+        self._views: dict[str, dict[str, Any]] = {}
+        self._home_views: dict[str, str] = {}
+        self._users: dict[str, dict[str, Any]] = {}
+        self._serial = itertools.count(1)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._methods: dict[str, Callable[[dict[str, Any]], _Answer]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "chat.update": self._update,
+            "chat.delete": self._delete,
+            "chat.postEphemeral": self._post_ephemeral,
+            "views.open": self._views_open,
+            "views.push": self._views_push,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
+            "users.info": self._users_info,
+            "conversations.history": self._history,
+            "conversations.replies": self._replies,
+        }
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Listen on 127.0.0.1 at an ephemeral port, serving from a daemon thread."""
+        if self._server is not None:
+            raise RuntimeError("FakeSlack is already running")
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.fake = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT`."""
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not running: call start() first")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL, for `WebClient(base_url=...)`."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        """A response URL; posts to it are recorded as method "response_url"."""
+        return f"{self.base_url}/response/{name}"
+
+    # -- what was received -------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every call received so far, oldest first (a snapshot)."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Wait until at least `count` calls to `method` arrived, and return them all."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.calls_to(method)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                received = [call.method for call in self.calls]
+                raise AssertionError(
+                    f"expected {count} call(s) to {method} within {timeout} s, got {len(found)}; received: {received}"
+                )
+            time.sleep(0.01)
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The message the fake holds at `ts` in `channel` (a user ID means its DM channel)."""
+        with self._lock:
+            stored = self._find(channel, ts)
+            return copy.deepcopy(stored.message) if stored else None
+
+    def view(self, view_id: str) -> dict[str, Any] | None:
+        """The view opened, pushed, updated or published under `view_id`."""
+        with self._lock:
+            view = self._views.get(view_id)
+            return copy.deepcopy(view) if view else None
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The App Home view last published for `user_id`."""
+        with self._lock:
+            view_id = self._home_views.get(user_id)
+            return copy.deepcopy(self._views[view_id]) if view_id else None
+
+    # -- steering ----------------------------------------------------------------------------
+
+    def fail_next(
+        self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1, error: str = "ratelimited"
+    ) -> None:
+        """Answer the next `times` calls to `method` with HTTP `status` and `{"ok": false, "error": error}`.
+
+        A 429 carries `Retry-After: retry_after`, as Slack's rate limiter does.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self._lock:
+            queue = self._failures.setdefault(method, deque())
+            queue.extend(_Failure(status, retry_after, error) for _ in range(times))
+
+    def set_user(
+        self, user_id: str, *, name: str | None = None, real_name: str | None = None, tz: str = "America/New_York"
+    ) -> None:
+        """Describe a user for `users.info` (unknown users get a profile made from their ID)."""
+        with self._lock:
+            self._users[user_id] = self._profile(user_id, name, real_name, tz)
+
+    def reset(self) -> None:
+        """Forget the calls received and the failures queued; posted messages and views stay."""
+        with self._lock:
+            self._calls.clear()
+            self._failures.clear()
+
+    # -- serving -----------------------------------------------------------------------------
+
+    def _receive(self, target: str, headers: Headers, body: bytes) -> _Answer:
+        parts = urlsplit(target)
+        params = _form(parts.query) if parts.query else {}
+        try:
+            params.update(_decode_params(headers.get("content-type", ""), body))
+        except ValueError:
+            params["_raw"] = body.decode("utf-8", errors="replace")
+        params = _decode_json_fields(params)
+        path = parts.path
+        if path.startswith("/api/"):
+            method = path.removeprefix("/api/")
+        elif path.startswith("/response/"):
+            method = "response_url"
+        else:
+            method = path
+        with self._lock:
+            self._calls.append(Call(method, copy.deepcopy(params), headers, path))
+            queued = self._failures.get(method)
+            if queued:
+                failure = queued.popleft()
+                answer = _error(failure.error)
+                answer.status = failure.status
+                if failure.status == 429:
+                    answer.headers["Retry-After"] = str(failure.retry_after)
+                return answer
+            if method == "response_url":
+                return _Answer({"ok": True})
+            if not path.startswith("/api/"):
+                return _Answer({"ok": False, "error": "unknown_method"}, status=404)
+            if method not in NO_AUTH_METHODS and not self._has_token(headers, params):
+                return _error("not_authed")
+            handler = self._methods.get(method)
+            if handler is None:
+                return _Answer({"ok": True})
+            try:
+                return handler(params)
+            except (ValueError, TypeError, KeyError) as error:
+                return _Answer({"ok": False, "error": "fake_slack_error", "detail": repr(error)}, status=500)
+
+    @staticmethod
+    def _has_token(headers: Headers, params: dict[str, Any]) -> bool:
+        authorization = headers.get("authorization", "")
+        return authorization.startswith("Bearer xox") or str(params.get("token", "")).startswith("xox")
+
+    def _next_ts(self) -> str:
+        micros = FIRST_TS_MICROS + (next(self._serial) - 1) * 100
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _find(self, channel: str, ts: str) -> _Stored | None:
+        channel = dm_channel(channel) if is_user_id(channel) else channel
+        return next((s for s in self._messages if s.channel == channel and s.message["ts"] == ts), None)
+
+    # -- methods (called with the lock held) -------------------------------------------------
+
+    def _auth_test(self, params: dict[str, Any]) -> _Answer:
+        body = {
+            "ok": True,
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": TEAM_NAME,
+            "user": BOT_USER_NAME,
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+        scopes = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,users:read"
+        return _Answer(body, headers={"x-oauth-scopes": scopes})
+
+    def _post_message(self, params: dict[str, Any]) -> _Answer:
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return _error("channel_not_found")
+        if not (params.get("text") or params.get("blocks") or params.get("attachments")):
+            return _error("no_text")
+        if is_user_id(channel):
+            channel = dm_channel(channel)
+        ts = self._next_ts()
+        message: dict[str, Any] = {
+            "user": BOT_USER_ID,
+            "type": "message",
+            "ts": ts,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "text": params.get("text") or "",
+            "team": TEAM_ID,
+            "bot_profile": {
+                "id": BOT_ID,
+                "app_id": APP_ID,
+                "name": BOT_USER_NAME,
+                "deleted": False,
+                "team_id": TEAM_ID,
+            },
+        }
+        for name in ("blocks", "attachments", "metadata"):
+            if params.get(name):
+                message[name] = params[name]
+        thread_ts = params.get("thread_ts")
+        if thread_ts:
+            parent = self._find(channel, str(thread_ts))
+            message["thread_ts"] = str(thread_ts)
+            message["parent_user_id"] = parent.message.get("user") if parent else BOT_USER_ID
+            if _truthy(params.get("reply_broadcast")):
+                message["subtype"] = "thread_broadcast"
+        self._messages.append(_Stored(channel, message))
+        return _Answer({"ok": True, "channel": channel, "ts": ts, "message": copy.deepcopy(message)})
+
+    def _update(self, params: dict[str, Any]) -> _Answer:
+        stored = self._find(str(params.get("channel") or ""), str(params.get("ts") or ""))
+        if stored is None:
+            return _error("message_not_found")
+        message = stored.message
+        for name in ("text", "blocks", "attachments", "metadata"):
+            if name in params:
+                message[name] = params[name]
+        message["edited"] = {"user": BOT_USER_ID, "ts": self._next_ts()}
+        body = {
+            "ok": True,
+            "channel": stored.channel,
+            "ts": message["ts"],
+            "text": message.get("text", ""),
+            "message": copy.deepcopy(message),
+        }
+        return _Answer(body)
+
+    def _delete(self, params: dict[str, Any]) -> _Answer:
+        stored = self._find(str(params.get("channel") or ""), str(params.get("ts") or ""))
+        if stored is None:
+            return _error("message_not_found")
+        self._messages.remove(stored)
+        return _Answer({"ok": True, "channel": stored.channel, "ts": stored.message["ts"]})
+
+    def _post_ephemeral(self, params: dict[str, Any]) -> _Answer:
+        if not params.get("channel"):
+            return _error("channel_not_found")
+        if not params.get("user"):
+            return _error("user_not_in_channel")
+        return _Answer({"ok": True, "message_ts": self._next_ts()})
+
+    def _store_view(
+        self, view: dict[str, Any], *, view_id: str | None = None, below: dict[str, Any] | None = None
+    ) -> _Answer:
+        view_id = view_id or f"V{next(self._serial):010d}"
+        previous = self._views.get(view_id, {})
+        stored: dict[str, Any] = {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "type": "modal",
+            "blocks": [],
+            "private_metadata": "",
+            "callback_id": "",
+            "state": {"values": {}},
+            "hash": "",
+            "title": None,
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "close": None,
+            "submit": None,
+            "previous_view_id": below["id"] if below else previous.get("previous_view_id"),
+            "root_view_id": below["root_view_id"] if below else previous.get("root_view_id", view_id),
+            "app_id": APP_ID,
+            "external_id": "",
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+        }
+        stored.update(copy.deepcopy(view))
+        stored["id"] = view_id
+        stored["hash"] = f"{int(time.time())}.{secrets.token_urlsafe(6)}"
+        self._views[view_id] = stored
+        return _Answer({"ok": True, "view": copy.deepcopy(stored)})
+
+    def _views_open(self, params: dict[str, Any]) -> _Answer:
+        view = params.get("view")
+        if not isinstance(view, dict) or not params.get("trigger_id"):
+            return _error("invalid_arguments")
+        return self._store_view(view)
+
+    def _views_push(self, params: dict[str, Any]) -> _Answer:
+        view = params.get("view")
+        if not isinstance(view, dict) or not params.get("trigger_id"):
+            return _error("invalid_arguments")
+        modals = [v for v in self._views.values() if v["type"] == "modal"]
+        return self._store_view(view, below=modals[-1] if modals else None)
+
+    def _views_update(self, params: dict[str, Any]) -> _Answer:
+        view = params.get("view")
+        if not isinstance(view, dict):
+            return _error("invalid_arguments")
+        view_id = params.get("view_id")
+        if not view_id and params.get("external_id"):
+            view_id = next((i for i, v in self._views.items() if v["external_id"] == params["external_id"]), None)
+        if not view_id or view_id not in self._views:
+            return _error("not_found")
+        return self._store_view(view, view_id=str(view_id))
+
+    def _views_publish(self, params: dict[str, Any]) -> _Answer:
+        view = params.get("view")
+        user_id = params.get("user_id")
+        if not isinstance(view, dict) or not user_id:
+            return _error("invalid_arguments")
+        answer = self._store_view(view, view_id=self._home_views.get(str(user_id)))
+        self._home_views[str(user_id)] = answer.body["view"]["id"]
+        return answer
+
+    @staticmethod
+    def _profile(user_id: str, name: str | None, real_name: str | None, tz: str) -> dict[str, Any]:
+        name = name or user_id.lower()
+        real_name = real_name or name.title()
+        return {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name,
+            "deleted": False,
+            "real_name": real_name,
+            "tz": tz,
+            "tz_label": tz,
+            "tz_offset": 0,
+            "profile": {"display_name": name, "real_name": real_name, "team": TEAM_ID},
+            "is_admin": False,
+            "is_owner": False,
+            "is_bot": False,
+            "is_app_user": False,
+            "updated": 1_700_000_000,
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> _Answer:
+        user_id = str(params.get("user") or "")
+        if not user_id:
+            return _error("user_not_found")
+        user = self._users.get(user_id) or self._profile(user_id, None, None, "America/New_York")
+        return _Answer({"ok": True, "user": copy.deepcopy(user)})
+
+    def _shown(self, stored: _Stored, params: dict[str, Any]) -> dict[str, Any]:
+        message = stored.message
+        shown = copy.deepcopy(message)
+        if "metadata" in shown and not _truthy(params.get("include_all_metadata")):
+            shown["metadata"] = {"event_type": shown["metadata"].get("event_type")}
+        replies = [
+            s.message
+            for s in self._messages
+            if s.channel == stored.channel and s.message.get("thread_ts") == message["ts"]
+        ]
+        if replies and "thread_ts" not in message:
+            users = list(dict.fromkeys(reply["user"] for reply in replies))
+            shown.update(
+                thread_ts=message["ts"],
+                reply_count=len(replies),
+                reply_users_count=len(users),
+                reply_users=users,
+                latest_reply=replies[-1]["ts"],
+                is_locked=False,
+                subscribed=False,
+            )
+        return shown
+
+    @staticmethod
+    def _page(messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+        limit = max(1, min(int(params.get("limit") or 100), 999))
+        cursor = str(params.get("cursor") or "")
+        start = int(base64.b64decode(cursor).decode().removeprefix("offset:")) if cursor else 0
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
+        next_cursor = base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
+        return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": next_cursor}}
+
+    def _history(self, params: dict[str, Any]) -> _Answer:
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return _error("channel_not_found")
+        inclusive = _truthy(params.get("inclusive"))
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params["latest"]) if params.get("latest") else float("inf")
+
+        def in_range(ts: float) -> bool:
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        found = [
+            self._shown(s, params)
+            for s in reversed(self._messages)
+            if s.channel == channel
+            and ("thread_ts" not in s.message or s.message.get("subtype") == "thread_broadcast")
+            and in_range(float(s.message["ts"]))
+        ]
+        body = self._page(found, params)
+        body.update(pin_count=0, channel_actions_ts=None, channel_actions_count=0)
+        return _Answer(body)
+
+    def _replies(self, params: dict[str, Any]) -> _Answer:
+        channel, ts = str(params.get("channel") or ""), str(params.get("ts") or "")
+        if not channel:
+            return _error("channel_not_found")
+        stored = self._find(channel, ts)
+        if stored is None:
+            return _error("thread_not_found")
+        root = stored.message.get("thread_ts", ts)
+        parent = self._find(channel, root)
+        thread = [parent] if parent else []
+        thread += [s for s in self._messages if s.channel == stored.channel and s.message.get("thread_ts") == root]
+        return _Answer(self._page([self._shown(s, params) for s in thread], params))
