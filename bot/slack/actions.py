@@ -15,4 +15,4 @@ def register(app: App, bridge: SlackBridge) -> None:
     @app.action(re.compile(r"^run:"))
     def run_button(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        bridge.on_button(body, respond, client)
+        bridge.later(bridge.on_button, body, respond, client)

@@ -4,6 +4,7 @@ delivery worker that posts the outbox to Slack."""
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,6 +25,7 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 DELIVERY_INTERVAL = 1.0
+SWITCH_INTERVAL = 0.001
 
 
 def web_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
@@ -95,10 +97,16 @@ class SlackService:
             log.info("Slack: Socket Mode")
             SocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value()).start()
             return
+        self.serve_http("0.0.0.0", self.settings.slack_port)  # noqa: S104
+
+    def serve_http(self, host: str, port: int) -> None:
         from waitress import serve
 
-        log.info("Slack: HTTP mode on port %s at %s", self.settings.slack_port, EVENTS_PATH)
-        serve(wsgi_application(self.app), host="0.0.0.0", port=self.settings.slack_port, threads=16, backlog=1024)  # noqa: S104
+        log.info("Slack: HTTP mode on %s:%s at %s", host, port, EVENTS_PATH)
+        # Acknowledgements are short; letting threads switch more often keeps them from waiting
+        # behind a command's work, which runs after its acknowledgement.
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        serve(wsgi_application(self.app), host=host, port=port, threads=16, backlog=1024, _quiet=True)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,11 +29,28 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 
 
+WORKERS = 2
+
+
 class SlackBridge:
     def __init__(self, router: Router, database: Database) -> None:
         self.router = router
         self.database = database
         self._names: dict[str, str] = {}
+        # Work after an acknowledgement runs here: a few threads, so that a burst of commands'
+        # work never crowds out the acknowledgements of the commands still arriving.
+        self._work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="slack-work")
+
+    def later(self, work: Callable[..., Any], *arguments: Any) -> None:
+        """Run `work` after the listener has acknowledged; failures are logged, never raised."""
+
+        def run() -> None:
+            try:
+                work(*arguments)
+            except Exception:
+                log.exception("slack work failed: %s", getattr(work, "__name__", work))
+
+        self._work.submit(run)
 
     def on_command(self, command: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
         """`/marketsafe <words>`: a form when the command asks for one, else an ephemeral reply."""

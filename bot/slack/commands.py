@@ -14,4 +14,4 @@ def register(app: App, bridge: SlackBridge) -> None:
     @app.command("/marketsafe")
     def marketsafe(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        bridge.on_command(command, respond, client)
+        bridge.later(bridge.on_command, command, respond, client)

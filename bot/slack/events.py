@@ -13,9 +13,9 @@ from bot.slack.bridge import SlackBridge
 def register(app: App, bridge: SlackBridge) -> None:
     @app.event("message")
     def thread_message(event: dict[str, Any], client: WebClient) -> None:
-        bridge.on_thread_message(event, client)
+        bridge.later(bridge.on_thread_message, event, client)
 
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") == "home":
-            bridge.publish_home(event["user"], client)
+            bridge.later(bridge.publish_home, event["user"], client)

@@ -82,8 +82,17 @@ class SlackSender:
     """Posts signed Slack requests (commands, interactions, events) to one bot endpoint."""
 
     def __init__(
-        self, endpoint: str, signing_secret: str, *, team_id: str = "T0TEAM", fake: FakeSlack | None = None
+        self,
+        endpoint: str,
+        signing_secret: str,
+        *,
+        team_id: str = "T0TEAM",
+        fake: FakeSlack | None = None,
+        client: httpx.Client | None = None,
     ) -> None:
+        """`client` shares one connection pool between calls (load tests); by default each call
+        opens its own connection, as Slack does."""
+        self.client = client
         self.endpoint = endpoint
         self.signing_secret = signing_secret
         self.team_id = team_id
@@ -112,6 +121,8 @@ class SlackSender:
             "X-Slack-Signature": signature or _sign(self.signing_secret, sent_at, body),
         }
         headers.update(extra_headers or {})
+        if self.client is not None:
+            return self.client.post(self.endpoint, content=body, headers=headers)
         return httpx.post(self.endpoint, content=body, headers=headers, timeout=10.0, trust_env=False)
 
     # -- slash commands and interactions ------------------------------------------------------
