@@ -49,7 +49,9 @@ def describe_reason(complaint: Complaint) -> str:
 
 
 def team_buttons(case: str) -> tuple[Button, ...]:
-    return tuple(Button(label, f"outcome {case} all {word}", style) for label, word, style in TEAM_ACTIONS)
+    """Outcomes for the whole case, and a form to choose items for cases with many."""
+    whole_case = tuple(Button(label, f"outcome {case} all {word}", style) for label, word, style in TEAM_ACTIONS)
+    return (*whole_case, Button("Per item…", f"outcome {case}"))
 
 
 def case_opened_notices(
