@@ -1,0 +1,51 @@
+"""The Slack app manifest asks for exactly what the bot uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.slack.app import EVENTS_PATH
+
+MANIFEST = Path(__file__).resolve().parents[2] / "slack-app-manifest.yml"
+
+
+def manifest() -> dict[str, Any]:
+    loaded = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_every_request_url_is_the_bots_events_path() -> None:
+    found = manifest()
+    urls = [
+        *(command["url"] for command in found["features"]["slash_commands"]),
+        found["settings"]["event_subscriptions"]["request_url"],
+        found["settings"]["interactivity"]["request_url"],
+    ]
+    assert len(urls) == 3 and all(url.endswith(EVENTS_PATH) for url in urls)
+
+
+def test_the_slash_command_is_marketsafe_and_keeps_links_as_typed() -> None:
+    (command,) = manifest()["features"]["slash_commands"]
+    assert command["command"] == "/marketsafe" and command["should_escape"] is False
+
+
+def test_the_events_the_bot_listens_to_are_subscribed_and_home_is_enabled() -> None:
+    found = manifest()
+    assert set(found["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "message.channels",
+        "message.groups",
+    }
+    assert found["features"]["app_home"]["home_tab_enabled"] is True
+    assert found["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_the_scopes_are_the_smallest_set_the_bot_calls_need() -> None:
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    # commands: the slash command; chat:write: post, update, ephemeral; *:history: thread relay
+    # and finding already-posted notices; users:read: names beside relayed messages.
+    assert scopes == {"commands", "chat:write", "channels:history", "groups:history", "users:read"}
