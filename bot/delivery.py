@@ -31,6 +31,8 @@ from storage.vocabulary import DeliveryStatus
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=15)
+# A worker's claim on a delivery; past it, a worker that died while posting is assumed gone.
+CLAIM_LEASE = timedelta(minutes=2)
 
 
 class RetryLater(Exception):
@@ -121,14 +123,15 @@ class DeliveryWorker:
                 thread = posted_message(session, self.platform, notice.channel, notice.case_id)
         target = Target(channel_ref, thread.message_ref if thread else None)
         replacing = thread is not None and replaces_case_message(notice)
+        with self.database.transaction() as session:
+            if not claim_delivery(session, delivery_id, now, CLAIM_LEASE):
+                return DeliveryStatus.PENDING  # another worker is posting it right now
         try:
             message_ref = None
-            if delivery.claimed and not replacing:
-                # An earlier attempt may have posted it before the worker stopped.
+            if delivery.may_be_posted and not replacing:
+                # An earlier attempt may have posted it before its worker stopped.
                 message_ref = self.poster.find_posted(notice, target)
             if message_ref is None:
-                with self.database.transaction() as session:
-                    claim_delivery(session, delivery_id, now)
                 post = self.poster.update if replacing else self.poster.post
                 message_ref = post(notice, target)
         except RetryLater as wait:

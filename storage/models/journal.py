@@ -67,9 +67,11 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow)
     message_ref: str | None = Field(default=None, max_length=120)
     last_error: str | None = Field(default=None, max_length=500)
-    # Set just before posting: if the worker dies before recording the result, the next attempt
-    # first asks the platform whether the message exists.
+    # A worker's lease while it posts; one left behind means the worker died mid-post.
     claimed_at: datetime | None = None
+    # An attempt failed in a way that may have posted the message (a timeout): the next attempt
+    # first asks the platform whether the message exists.
+    uncertain: bool = False
     sent_at: datetime | None = None
 
 

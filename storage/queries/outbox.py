@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, update
 from sqlalchemy.orm import aliased
@@ -83,8 +83,13 @@ def enqueue(session: Session, platform: str, now: datetime) -> int:
 class DueDelivery:
     delivery_id: int
     attempts: int
-    claimed: bool
+    claimed_at: datetime | None
+    uncertain: bool
     notice: Notice
+
+    @property
+    def may_be_posted(self) -> bool:
+        return self.uncertain or self.claimed_at is not None
 
 
 def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 50) -> list[DueDelivery]:
@@ -107,7 +112,7 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
         .exists()
     )
     rows = session.exec(
-        select(Delivery.id, Delivery.attempts, Delivery.claimed_at, Notice)
+        select(Delivery, Notice)
         .join(Notice, col(Notice.id) == col(Delivery.notice_id))
         .where(
             Delivery.platform == platform,
@@ -119,8 +124,8 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
         .limit(limit)
     ).all()
     return [
-        DueDelivery(int(delivery_id or 0), attempts, claimed_at is not None, notice)
-        for delivery_id, attempts, claimed_at, notice in rows
+        DueDelivery(int(delivery.id or 0), delivery.attempts, delivery.claimed_at, delivery.uncertain, notice)
+        for delivery, notice in rows
     ]
 
 
@@ -135,10 +140,10 @@ def mark_delivery(
     next_attempt_at: datetime | None = None,
     maybe_posted: bool = False,
 ) -> None:
-    """Record an attempt. `maybe_posted` keeps the claim: the platform may have the message."""
-    values: dict[str, object] = {"status": status, "attempts": Delivery.attempts + 1}
-    if not maybe_posted:
-        values["claimed_at"] = None
+    """Record an attempt and release the claim; `maybe_posted` when the platform may have it."""
+    values: dict[str, object] = {
+        "status": status, "attempts": Delivery.attempts + 1, "claimed_at": None, "uncertain": maybe_posted,
+    }  # fmt: skip
     if status is DeliveryStatus.SENT:
         values |= {"sent_at": now, "message_ref": message_ref, "last_error": None}
     if error is not None:
@@ -148,8 +153,15 @@ def mark_delivery(
     session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
 
 
-def claim_delivery(session: Session, delivery_id: int, now: datetime) -> None:
-    session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(claimed_at=now))
+def claim_delivery(session: Session, delivery_id: int, now: datetime, lease: timedelta) -> bool:
+    """Take the delivery for one worker; False when another worker holds an unexpired claim."""
+    free = col(Delivery.claimed_at).is_(None) | (col(Delivery.claimed_at) < now - lease)
+    result = session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.PENDING, free)
+        .values(claimed_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def pending_count(session: Session, platform: str) -> int:

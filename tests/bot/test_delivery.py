@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from bot.delivery import MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater
+from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
 from bot.outbox import save_notices
 from handlers.replies import Notice
 from storage.database import Database
 from storage.models import Delivery, PostedMessage
 from storage.models import Notice as StoredNotice
+from storage.queries.outbox import claim_delivery, enqueue
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
 from support.harness import Posted, RecordingPoster
@@ -272,3 +273,68 @@ def test_starting_again_keeps_the_backlog_unless_told_to_skip_it(
     write(database, clock, Notice("team", "after the skip"))
     skipping.run_once()
     assert texts(fresh.posted) == ["after the skip"]
+
+
+class PlatformWithMemory(RecordingPoster):
+    """Keeps what it posted by notice id and can answer whether a notice is already there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_notice: dict[int, str] = {}
+        self.lose_answer = False
+
+    def post(self, notice: StoredNotice, target: Target) -> str:
+        reference = super().post(notice, target)
+        assert notice.id is not None
+        self.by_notice[notice.id] = reference
+        if self.lose_answer:  # the message is posted, but the worker never hears back
+            raise TimeoutError("read timed out")
+        return reference
+
+    def find_posted(self, notice: StoredNotice, target: Target) -> str | None:
+        return self.by_notice.get(notice.id or 0)
+
+
+def test_a_notice_whose_post_timed_out_is_looked_up_and_not_posted_again(database: Database, clock: FakeClock) -> None:
+    platform = PlatformWithMemory()
+    first = worker(database, clock, platform)
+    first.start()
+    write(database, clock, Notice("team", "case opened", case_id="MS-000001"))
+    platform.lose_answer = True
+    assert first.run_once() == 0
+    assert delivery_of(database, "case opened").uncertain
+    platform.lose_answer = False
+    clock.advance(minutes=1)
+    restarted = worker(database, clock, platform)
+    assert restarted.run_once() == 1
+    assert texts(platform.posted) == ["case opened"], "found on the platform, not posted twice"
+    sent = delivery_of(database, "case opened")
+    assert sent.status == DeliveryStatus.SENT and sent.message_ref == "msg-1"
+
+
+def test_a_delivery_another_worker_is_posting_is_left_to_it_until_its_lease_runs_out(
+    database: Database, clock: FakeClock
+) -> None:
+    poster = RecordingPoster()
+    running = worker(database, clock, poster)
+    running.start()
+    write(database, clock, Notice("team", "only once"))
+    with database.transaction() as session:
+        enqueue(session, "test", clock())
+        delivery_id = delivery_of_session(session, "only once")
+        assert claim_delivery(session, delivery_id, clock(), CLAIM_LEASE), "the other worker's claim"
+    assert running.run_once() == 0 and poster.posted == []
+    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)  # the other worker died mid-post
+    assert running.run_once() == 1
+    assert texts(poster.posted) == ["only once"]
+    assert running.run_once() == 0
+
+
+def delivery_of_session(session: Session, text: str) -> int:
+    found = session.exec(
+        select(Delivery.id)
+        .join(StoredNotice, col(StoredNotice.id) == col(Delivery.notice_id))
+        .where(StoredNotice.text == text)
+    ).one()
+    assert found is not None
+    return found

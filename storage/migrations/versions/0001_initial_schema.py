@@ -211,6 +211,7 @@ def upgrade() -> None:
         sa.Column("message_ref", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("claimed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("uncertain", sa.Boolean(), nullable=False),
         sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.CheckConstraint("status IN ('pending', 'sent', 'skipped', 'failed')", name=op.f("ck_delivery_status")),
         sa.ForeignKeyConstraint(["notice_id"], ["notice.id"], name=op.f("fk_delivery_notice_id_notice")),
