@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from storage.models import HandledRequest
 
@@ -25,3 +26,9 @@ def record_reply(session: Session, key: str, text: str) -> None:
     if handled is not None:
         handled.reply_text = text
         session.add(handled)
+
+
+def prune_requests(session: Session, before: datetime) -> int:
+    """Forget requests handled before `before` (platforms retry within minutes, not days)."""
+    result = session.execute(delete(HandledRequest).where(col(HandledRequest.handled_at) < before))
+    return int(getattr(result, "rowcount", 0) or 0)
