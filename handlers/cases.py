@@ -133,9 +133,15 @@ def _reply_in_case(ctx: Context, args: Args, session: Session, complaint: Compla
         reply.text = f"{complaint.case_id} is back with the team with your answer."
     target = organisation_channel(organisation) if ctx.is_staff else TEAM
     reply.notices.append(
-        Notice(channel=target, case_id=complaint.case_id, kind="case_message", text=f"{ctx.caller.ref}: {message}")
+        Notice(channel=target, case_id=complaint.case_id, kind="case_message", text=f"{author(ctx)}: {message}")
     )
     return reply
+
+
+def author(ctx: Context) -> str:
+    """Who wrote a relayed message: their name on the platform, with their identity."""
+    name = ctx.caller.display_name
+    return f"{name} ({ctx.caller.ref})" if name and name != ctx.caller.user_id else ctx.caller.ref
 
 
 @command("cases", summary="list your organisation's cases (the team sees all)")

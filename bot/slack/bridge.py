@@ -27,6 +27,8 @@ from storage.queries.outbox import posted_thread
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
+# Messages people write: plain, replies also sent to the channel, and messages with a file.
+PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 
 
 WORKERS = 2
@@ -57,7 +59,7 @@ class SlackBridge:
         channel = command.get("channel_id")
         incoming = Incoming(
             caller=Caller(PLATFORM, command["user_id"], command.get("user_name")),
-            text=command.get("text") or "",
+            text=unescape(command.get("text") or ""),
             channel=channel,
             request_key=f"slack:command:{command.get('trigger_id')}" if command.get("trigger_id") else None,
         )
@@ -105,7 +107,9 @@ class SlackBridge:
 
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A person's message in a case thread is relayed to the case thread on the other side."""
-        if event.get("bot_id") or event.get("subtype") or not event.get("thread_ts") or not event.get("user"):
+        if event.get("subtype") not in PEOPLES_MESSAGES or event.get("bot_id"):
+            return
+        if not event.get("thread_ts") or not event.get("user"):
             return
         if event["thread_ts"] == event.get("ts"):
             return
@@ -114,7 +118,7 @@ class SlackBridge:
         if thread is None:
             return
         logical_channel, case_id = thread
-        text = str(event.get("text") or "").strip()
+        text = unescape(str(event.get("text") or "")).strip()
         if not text:
             return
         caller = Caller(PLATFORM, event["user"], self._display_name(client, event["user"]))
@@ -168,6 +172,12 @@ class SlackBridge:
             except SlackApiError:
                 return None
         return self._names[user_id]
+
+
+def unescape(text: str) -> str:
+    """A message's text as the person typed it: Slack sends `&`, `<` and `>` as entities (replies
+    escape them again, so nothing typed can become a mention or a link)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _metadata(text: str | None) -> dict[str, str]:

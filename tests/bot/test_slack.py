@@ -1,0 +1,741 @@
+"""The Slack app end to end: the real bolt app served over HTTP on 127.0.0.1, driven by signed Slack
+requests, posting through a fake Slack Web API, with the real router and delivery worker on each
+database back-end.
+
+Bolt may run a listener after it has answered Slack, so every test waits for what the listener
+does (a Web API call recorded by the fake, or the router finishing a request) before it looks.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from slack_sdk import WebClient
+
+import bot.delivery
+from bot.delivery import CLAIM_LEASE, DeliveryWorker, Target
+from bot.router import Incoming, Router
+from bot.settings import Settings
+from bot.slack.app import SlackService, web_client, wsgi_application
+from bot.slack.poster import SlackPoster
+from handlers.context import Caller, ProgramRules
+from handlers.replies import Reply
+from storage.database import Database
+from storage.models import Notice
+from storage.queries.outbox import mark_delivery
+from storage.vocabulary import DeliveryStatus
+from support.clock import FakeClock
+from support.fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack
+from support.slack_requests import SlackSender, payload_template, static_select, text_input
+
+TOKEN = "xoxb-1111-2222-Zq8sK3mT9pLwR4vB"
+SECRET = "5b1d8e0c9a7f4e2b8c6d0a1f3e5b7c9d"
+ADMIN, BRAND, TEAM = "U0ADMIN1", "U0BRAND1", "U0TEAM1"
+TEAM_CHANNEL, ACME_CHANNEL = "C0TEAM0001", "C0ACME0001"
+LINKS = "https://item.taobao.com/item.htm?id=1001 https://item.taobao.com/item.htm?id=1002"
+CASE = "MS-000001"
+HOSTILE = "<!channel> <!here> <@U123> <https://evil.example|click>"
+ESCAPED = "&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt;"
+PROGRAM = (
+    'admin org add acme "ACME Corp" country=US size=large',
+    'admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31',
+    "admin right verify 1",
+    'admin right add acme trademark 7654321 mark="ACME PENDING" jurisdiction=CN',
+    f"admin member add slack:{BRAND} acme member",
+    f"admin member add slack:{TEAM} - team",
+    f"admin channel team slack {TEAM_CHANNEL}",
+    f"admin channel org:acme slack {ACME_CHANNEL}",
+)
+
+
+class ObservedRouter(Router):
+    """The real router, which tests can slow down and whose finished requests they can wait for
+    (a relayed thread message answers nobody, so there is no reply to wait for)."""
+
+    def __init__(self, database: Database, clock: FakeClock) -> None:
+        super().__init__(database, ProgramRules(), frozenset({f"slack:{ADMIN}"}), clock=clock)
+        self.delay = 0.0
+        self.finished = 0
+        self.in_flight = 0
+        self._changed = threading.Condition()
+
+    def handle(self, incoming: Incoming) -> Reply:
+        with self._changed:
+            self.in_flight += 1
+        try:
+            time.sleep(self.delay)
+            return super().handle(incoming)
+        finally:
+            with self._changed:
+                self.in_flight -= 1
+                self.finished += 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def handled(self, count: int = 1, timeout: float = 5.0) -> Iterator[None]:
+        """On leaving the block, wait until `count` more requests have been handled."""
+        with self._changed:
+            target = self.finished + count
+        yield
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.finished >= target, timeout):
+                raise AssertionError(f"the router finished {self.finished} of {target} requests within {timeout} s")
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self.in_flight == 0, timeout)
+
+
+@dataclass
+class Slack:
+    """The bot as a Slack workspace sees it, and the fake workspace it talks to."""
+
+    fake: FakeSlack
+    sender: SlackSender
+    router: ObservedRouter
+    worker: DeliveryWorker
+    settings: Settings
+    database: Database
+    clock: FakeClock
+
+    def deliver(self) -> int:
+        """One pass of the delivery worker; how many notices it posted."""
+        return self.worker.run_once()
+
+    def command(self, user: str, text: str, *, channel: str = ACME_CHANNEL, **options: Any) -> Call:
+        """Run `/marketsafe text` and return the reply posted to its response URL."""
+        before = len(self.fake.calls_to("response_url"))
+        answer = self.sender.slash_command(user, text, channel_id=channel, **options)
+        assert answer.status_code == 200, answer.text
+        return self.fake.wait_for("response_url", before + 1)[before]
+
+    def press(self, user: str, message: Call, ts: str, label: str) -> Call:
+        """Press the button labelled `label` on a message the bot posted; the ephemeral answer."""
+        button = next(b for b in buttons_of(message) if b["text"]["text"] == label)
+        before = len(self.fake.calls_to("response_url"))
+        answer = self.sender.block_action(
+            user, button["action_id"], button["value"], channel_id=message.params["channel"], message_ts=ts
+        )
+        assert answer.status_code == 200, answer.text
+        return self.fake.wait_for("response_url", before + 1)[before]
+
+    def say_in_thread(self, user: str, text: str, *, channel: str, thread_ts: str, **options: Any) -> None:
+        """`user` writes in a thread; returns once the bot has dealt with it."""
+        with self.router.handled():
+            answer = self.sender.message_event(user, text, channel=channel, thread_ts=thread_ts, **options)
+            assert answer.status_code == 200
+
+    def new_worker(self) -> DeliveryWorker:
+        """A delivery worker as a freshly started process builds it, on the same database."""
+        worker = DeliveryWorker(
+            self.database, SlackPoster(web_client(self.settings, retry_rate_limits=False)), clock=self.clock
+        )
+        worker.start()
+        return worker
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet."""
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def slack(database: Database, clock: FakeClock, fake: FakeSlack, caplog: pytest.LogCaptureFixture) -> Iterator[Slack]:
+    """The program set up (acme with a verified right, a brand member, a team member, both
+    channels mapped) and the Slack app serving it; nothing delivered yet."""
+    caplog.set_level(logging.DEBUG)  # before bolt is built: its loggers take the root's level then
+    router = ObservedRouter(database, clock)
+    for command in PROGRAM:
+        reply = router.handle(Incoming(Caller("slack", ADMIN), command))
+        assert not reply.is_error, f"{command!r}: {reply.text}"
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake.api_url,
+        marketsafe_admins=f"slack:{ADMIN}",
+    )
+    service = SlackService(settings, router, database)
+    worker = DeliveryWorker(database, SlackPoster(web_client(settings, retry_rate_limits=False)), clock=clock)
+    worker.start()
+    server = make_server(
+        "127.0.0.1",
+        0,
+        wsgi_application(service.app),
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+    try:
+        yield Slack(fake, SlackSender(endpoint, SECRET, fake=fake), router, worker, settings, database, clock)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        router.wait_idle()
+
+
+# -- reading what Slack shows ------------------------------------------------------------------------
+
+
+def buttons_of(call: Call) -> list[dict[str, Any]]:
+    return [
+        element
+        for block in call.params.get("blocks") or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def shown_text(blocks: list[dict[str, Any]]) -> str:
+    """Every piece of text the blocks show, one per line."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(blocks)
+    return "\n".join(found)
+
+
+def posts(fake: FakeSlack, channel: str, *, thread: str | None = None, containing: str = "") -> list[Call]:
+    """chat.postMessage calls to `channel` (in `thread`'s replies when given) whose text contains `containing`."""
+    return [
+        call
+        for call in fake.calls_to("chat.postMessage")
+        if call.params["channel"] == channel
+        and call.params.get("thread_ts") == thread
+        and containing in call.params.get("text", "")
+    ]
+
+
+def history(fake: FakeSlack, channel: str, thread: str | None = None) -> list[dict[str, Any]]:
+    """The messages a person sees in `channel` (or in one of its threads), oldest first."""
+    client = WebClient(base_url=fake.api_url, token=TOKEN)
+    if thread is not None:
+        return list(client.conversations_replies(channel=channel, ts=thread)["messages"])
+    return list(reversed(client.conversations_history(channel=channel)["messages"]))
+
+
+def ts_of(fake: FakeSlack, channel: str, containing: str) -> str:
+    """The ts of the one top-level message in `channel` whose text contains `containing`."""
+    (found,) = [m["ts"] for m in history(fake, channel) if containing in m["text"]]
+    return str(found)
+
+
+def assert_inert(text: str) -> None:
+    """The hostile text is there, escaped: nothing in it can mention anyone or link anywhere."""
+    assert ESCAPED in text
+    for live in ("<!channel>", "<!here>", "<@U123>", "<https://evil.example"):
+        assert live not in text
+
+
+def complaint_form(
+    view: dict[str, Any], *, links: str | None, reason: str = "counterfeit", note: str | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """What a member enters in the complaint modal (the first offered right)."""
+    right = view["blocks"][0]["element"]["options"][0]["value"]
+    return {
+        "right": {"value": static_select(right)},
+        "links": {"value": text_input(links)},
+        "reason": {"value": static_select(reason)},
+        "platform": {"value": static_select(None)},
+        "note": {"value": text_input(note)},
+    }
+
+
+def open_form(slack: Slack, user: str, text: str, *, trigger_id: str | None = None) -> dict[str, Any]:
+    """Run a command that asks for a form; the modal Slack was asked to open."""
+    before = len(slack.fake.calls_to("views.open"))
+    answer = slack.sender.slash_command(user, text, channel_id=ACME_CHANNEL, trigger_id=trigger_id)
+    assert answer.status_code == 200 and answer.text == ""
+    opened = slack.fake.wait_for("views.open", before + 1)[before]
+    if trigger_id is not None:
+        assert opened.params["trigger_id"] == trigger_id
+    view: dict[str, Any] = opened.params["view"]
+    return view
+
+
+def submit(
+    slack: Slack, user: str, view: dict[str, Any], values: dict[str, Any], view_id: str = "V0FORM0001"
+) -> dict[str, Any] | None:
+    """Submit a modal the way Slack does (its callback and metadata, the values entered); the
+    JSON answer, or None when the modal is closed."""
+    answer = slack.sender.view_submission(
+        user, view["callback_id"], values, private_metadata=view["private_metadata"], view_id=view_id
+    )
+    assert answer.status_code == 200
+    if not answer.content:
+        return None
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def file_case(slack: Slack, text: str = f"complaint {LINKS}") -> tuple[str, str]:
+    """The brand files a case and it is delivered; the ts of its team and brand messages."""
+    reply = slack.command(BRAND, text)
+    assert f"in {CASE}" in reply.params["text"], reply.params["text"]
+    assert slack.deliver() == 2
+    return ts_of(slack.fake, TEAM_CHANNEL, CASE), ts_of(slack.fake, ACME_CHANNEL, CASE)
+
+
+def metadata_lookups(fake: FakeSlack, method: str, **params: str) -> list[Call]:
+    """The bot's calls to `method` asking for messages' metadata (how it finds what it posted)."""
+    return [
+        call
+        for call in fake.calls_to(method)
+        if call.params.get("include_all_metadata") in ("1", "true", True)
+        and all(call.params.get(name) == value for name, value in params.items())
+    ]
+
+
+def thread_event(user: str, text: str, *, channel: str, thread_ts: str, ts: str, **extra: Any) -> dict[str, Any]:
+    """A `message` event as Slack sends it for a reply in a thread (text escaped as Slack escapes it)."""
+    event = payload_template("event_callback_message")["event"]
+    event.update(user=user, text=text, channel=channel, thread_ts=thread_ts, ts=ts, event_ts=ts)
+    event.update(parent_user_id=BOT_USER_ID, **extra)
+    event["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
+    return event
+
+
+# -- a whole case ------------------------------------------------------------------------------------
+
+
+def test_a_case_goes_from_the_complaint_modal_to_the_team_and_back_to_the_brand(slack: Slack) -> None:
+    fake = slack.fake
+
+    # The brand member asks for the complaint form: a modal with their verified rights only.
+    view = open_form(slack, BRAND, "complaint", trigger_id="1700000001.1234.abcdef")
+    assert view["callback_id"] == "form:complaint"
+    assert [block["block_id"] for block in view["blocks"]] == ["right", "links", "reason", "platform", "note"]
+    rights = view["blocks"][0]["element"]["options"]
+    assert [option["value"] for option in rights] == ["1"]
+    assert "ACME" in rights[0]["text"]["text"] and "PENDING" not in rights[0]["text"]["text"]
+
+    # Filing closes the modal and tells the member, in the channel they opened it from.
+    assert submit(slack, BRAND, view, complaint_form(view, links=LINKS)) is None
+    (told,) = fake.wait_for("chat.postEphemeral")
+    assert told.params["channel"] == ACME_CHANNEL and told.params["user"] == BRAND
+    assert CASE in told.params["text"] and CASE in shown_text(told.params["blocks"])
+
+    # The case reaches the team with its outcome buttons, and the brand's channel.
+    assert slack.deliver() == 2
+    (team_post,) = posts(fake, TEAM_CHANNEL, containing=CASE)
+    (brand_post,) = posts(fake, ACME_CHANNEL, containing=CASE)
+    assert "ACME Corp" in team_post.params["text"] and "2 Taobao listings" in team_post.params["text"]
+    assert "item.htm?id=1001" in shown_text(team_post.params["blocks"])
+    offered = [(b["action_id"], b["text"]["text"], b["value"]) for b in buttons_of(team_post)]
+    assert offered[:4] == [
+        ("run:0", "Removed", f"outcome {CASE} all removed"),
+        ("run:1", "Not removed", f"outcome {CASE} all not_removed"),
+        ("run:2", "Not found", f"outcome {CASE} all not_found"),
+        ("run:3", "Need info", f"outcome {CASE} all need_info"),
+    ]
+    assert buttons_of(brand_post) == []
+    team_ts, brand_ts = ts_of(fake, TEAM_CHANNEL, CASE), ts_of(fake, ACME_CHANNEL, CASE)
+
+    # The brand's App Home lists the open case.
+    assert slack.sender.app_home_opened(BRAND).status_code == 200
+    (published,) = fake.wait_for("views.publish")
+    assert published.params["user_id"] == BRAND and published.params["view"]["type"] == "home"
+    home = shown_text(published.params["view"]["blocks"])
+    assert "ACME Corp" in home and "Open cases: 1" in home and CASE in home
+
+    # A team member presses "Removed": the outcome is recorded and shown on both sides.
+    answer = slack.press(TEAM, team_post, team_ts, "Removed")
+    assert answer.params["response_type"] == "ephemeral"
+    assert f"{CASE}: items 1-2 are now removed" in answer.params["text"]
+    slack.deliver()
+    updates = {call.params["channel"]: call for call in fake.calls_to("chat.update")}
+    assert updates[TEAM_CHANNEL].params["ts"] == team_ts and updates[ACME_CHANNEL].params["ts"] == brand_ts
+    team_message = fake.message(TEAM_CHANNEL, team_ts)
+    assert team_message is not None and "actioned" in team_message["text"]
+    assert not [block for block in team_message["blocks"] if block["type"] == "actions"]
+    (team_outcome,) = posts(fake, TEAM_CHANNEL, thread=team_ts)
+    assert f"slack:{TEAM}" in team_outcome.params["text"] and "removed" in team_outcome.params["text"]
+    (brand_outcome,) = posts(fake, ACME_CHANNEL, thread=brand_ts)
+    assert f"Outcome for {CASE}: items 1-2 removed" in brand_outcome.params["text"]
+
+    # The team writes in its case thread: the brand reads it in theirs, and the answer comes back.
+    fake.set_user(TEAM, name="liwei", real_name="Li Wei")
+    fake.set_user(BRAND, name="ana", real_name="Ana Costa")
+    slack.say_in_thread(
+        TEAM, "Both listings are gone; tell us if they come back.", channel=TEAM_CHANNEL, thread_ts=team_ts
+    )
+    slack.deliver()
+    (to_brand,) = posts(fake, ACME_CHANNEL, thread=brand_ts, containing="Both listings are gone")
+    assert f"Li Wei (slack:{TEAM}): Both listings are gone" in to_brand.params["text"]
+    slack.say_in_thread(BRAND, "Thank you, we will watch for relists.", channel=ACME_CHANNEL, thread_ts=brand_ts)
+    slack.deliver()
+    (to_team,) = posts(fake, TEAM_CHANNEL, thread=team_ts, containing="we will watch for relists")
+    assert f"Ana Costa (slack:{BRAND}): Thank you" in to_team.params["text"]
+
+    # The bot's own relayed message comes back as an event, and another app writes: neither is relayed.
+    own = slack.sender.message_event(
+        BOT_USER_ID, to_brand.params["text"], channel=ACME_CHANNEL, thread_ts=brand_ts, bot_id=BOT_ID
+    )
+    other = slack.sender.message_event(
+        "U0OTHERBOT", "An integration's note", channel=ACME_CHANNEL, thread_ts=brand_ts, bot_id="B0OTHER"
+    )
+    assert own.status_code == other.status_code == 200
+    slack.say_in_thread(BRAND, "One more thing.", channel=ACME_CHANNEL, thread_ts=brand_ts)
+    assert slack.deliver() == 1
+    assert [m["text"] for m in history(fake, TEAM_CHANNEL, team_ts)][-1].endswith("One more thing.")
+    assert len(history(fake, TEAM_CHANNEL, team_ts)) == 4  # the case, its outcome, two messages from the brand
+    assert len(history(fake, ACME_CHANNEL, brand_ts)) == 3  # the case, its outcome, the team's message
+
+
+# -- forms answer inside the modal ---------------------------------------------------------------------
+
+
+def test_a_complaint_form_without_links_shows_the_error_beside_the_links_field(slack: Slack) -> None:
+    view = open_form(slack, BRAND, "complaint")
+
+    answer = submit(slack, BRAND, view, complaint_form(view, links=None))
+
+    assert answer is not None and answer["response_action"] == "errors"
+    assert list(answer["errors"]) == ["links"] and "no marketplace links" in answer["errors"]["links"]
+    assert slack.command(BRAND, "cases").params["text"] == "No cases match."
+    assert slack.fake.calls_to("chat.postEphemeral") == []
+    assert slack.deliver() == 0
+
+
+def test_reason_other_without_a_note_is_refused_beside_the_note_and_can_be_corrected(slack: Slack) -> None:
+    view = open_form(slack, BRAND, "complaint")
+
+    refused = submit(slack, BRAND, view, complaint_form(view, links=LINKS, reason="other"))
+    corrected = submit(slack, BRAND, view, complaint_form(view, links=LINKS, reason="other", note="Fake packaging"))
+
+    assert refused is not None and refused["response_action"] == "errors"
+    assert list(refused["errors"]) == ["note"] and "note" in refused["errors"]["note"]
+    assert corrected is None
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    assert CASE in told.params["text"]
+    assert slack.deliver() == 2
+    (team_post,) = posts(slack.fake, TEAM_CHANNEL, containing=CASE)
+    assert "other: Fake packaging" in shown_text(team_post.params["blocks"])
+
+
+def test_an_outcome_form_naming_an_unknown_case_shows_the_error_beside_the_case_field(slack: Slack) -> None:
+    file_case(slack)
+    view = open_form(slack, TEAM, "outcome")
+    assert view["callback_id"] == "form:outcome"
+    values = {
+        "case": {"value": text_input("MS-000999")},
+        "items": {"value": text_input("all")},
+        "outcome": {"value": static_select("removed")},
+        "note": {"value": text_input(None)},
+    }
+
+    answer = submit(slack, TEAM, view, values)
+
+    assert answer is not None and answer["response_action"] == "errors"
+    assert list(answer["errors"]) == ["case"] and "MS-000999" in answer["errors"]["case"]
+    assert slack.deliver() == 0
+    assert slack.fake.calls_to("chat.update") == []
+
+
+# -- permissions ---------------------------------------------------------------------------------------
+
+
+def test_a_brand_member_pressing_an_outcome_button_is_told_only_the_team_can_and_nothing_changes(
+    slack: Slack,
+) -> None:
+    team_ts, _ = file_case(slack)
+    (team_post,) = posts(slack.fake, TEAM_CHANNEL, containing=CASE)
+
+    answer = slack.press(BRAND, team_post, team_ts, "Removed")
+
+    assert answer.params["response_type"] == "ephemeral" and answer.params["replace_original"] is False
+    assert "Only the IACC/Alibaba team" in answer.params["text"]
+    assert slack.deliver() == 0
+    assert slack.fake.calls_to("chat.update") == []
+    shown = slack.fake.message(TEAM_CHANNEL, team_ts)
+    assert shown is not None and "edited" not in shown and shown["blocks"] == team_post.params["blocks"]
+    assert f"{CASE} · submitted" in slack.command(BRAND, f"case {CASE}").params["text"]
+
+
+# -- requests Slack did not sign, and requests Slack sent twice --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signed_at", "signature"),
+    [(0, "v0=" + "0" * 64), (-301, None)],
+    ids=["bad signature", "stale timestamp"],
+)
+def test_an_unverifiable_request_gets_401_and_changes_nothing(
+    slack: Slack, signed_at: int, signature: str | None
+) -> None:
+    fake = slack.fake
+    before = len(fake.calls)
+    body = (
+        f"command=%2Fmarketsafe&text=complaint+{LINKS.replace(' ', '+')}&user_id={BRAND}&team_id=T0TEAM"
+        f"&channel_id={ACME_CHANNEL}&response_url={fake.response_url('forged')}&trigger_id=1.2.forged"
+    ).encode()
+
+    refused = slack.sender.post(
+        body, "application/x-www-form-urlencoded", timestamp=int(time.time()) + signed_at, signature=signature
+    )
+
+    assert refused.status_code == 401
+    listing = slack.command(BRAND, "cases")  # a genuine request, answered after the refused one
+    assert listing.params["text"] == "No cases match."
+    assert [call.method for call in fake.calls[before:]] == ["response_url"]
+    assert slack.deliver() == 0
+
+
+def test_a_retried_slash_command_never_files_a_second_complaint(slack: Slack) -> None:
+    first = slack.command(BRAND, f"complaint {LINKS}", trigger_id="1700000002.5678.retried")
+    again = slack.command(BRAND, f"complaint {LINKS}", trigger_id="1700000002.5678.retried", retry_num=1)
+
+    assert f"in {CASE}" in first.params["text"]
+    assert again.params["text"] == first.params["text"]
+    assert slack.deliver() == 2
+    assert [m["text"] for m in history(slack.fake, TEAM_CHANNEL)] == [posts(slack.fake, TEAM_CHANNEL)[0].params["text"]]
+    listing = slack.command(BRAND, "cases").params
+    assert listing["text"].startswith("1 case ") and CASE in shown_text(listing["blocks"])
+
+
+def test_a_retried_message_event_is_relayed_once(slack: Slack) -> None:
+    team_ts, brand_ts = file_case(slack)
+    event = thread_event(
+        TEAM, "Please send the invoice.", channel=TEAM_CHANNEL, thread_ts=team_ts, ts="1700000900.000100"
+    )
+
+    for retry in (None, 1, 2):  # Slack sends the same event again when it thinks we missed it
+        with slack.router.handled():
+            assert slack.sender.event(event, event_id="Ev0INVOICE01", retry_num=retry).status_code == 200
+        slack.deliver()
+
+    relayed = posts(slack.fake, ACME_CHANNEL, thread=brand_ts, containing="Please send the invoice.")
+    assert len(relayed) == 1
+    assert len(history(slack.fake, ACME_CHANNEL, brand_ts)) == 2
+
+
+# -- thread relay details ----------------------------------------------------------------------------
+
+
+def test_a_thread_reply_also_sent_to_the_channel_is_relayed(slack: Slack) -> None:
+    team_ts, brand_ts = file_case(slack)
+    event = thread_event(
+        BRAND, "Two more sellers copy this listing.", channel=ACME_CHANNEL, thread_ts=brand_ts,
+        ts="1700000950.000100", subtype="thread_broadcast",
+    )  # fmt: skip
+
+    with slack.router.handled():
+        assert slack.sender.event(event).status_code == 200
+    slack.deliver()
+
+    (relayed,) = posts(slack.fake, TEAM_CHANNEL, thread=team_ts, containing="Two more sellers copy this listing.")
+    assert BRAND in relayed.params["text"]
+
+
+def test_ampersands_and_brackets_a_member_types_read_the_same_on_the_other_side(slack: Slack) -> None:
+    team_ts, brand_ts = file_case(slack)
+    typed = "Q&A: price < $5 > cost"
+    as_slack_sends_it = "Q&amp;A: price &lt; $5 &gt; cost"
+    event = thread_event(BRAND, as_slack_sends_it, channel=ACME_CHANNEL, thread_ts=brand_ts, ts="1700000960.000100")
+
+    with slack.router.handled():
+        assert slack.sender.event(event).status_code == 200
+    slack.deliver()
+
+    (relayed,) = posts(slack.fake, TEAM_CHANNEL, thread=team_ts, containing="Q&")
+    assert relayed.params["text"].endswith(as_slack_sends_it)  # Slack shows it as typed: "Q&A: price < $5 > cost"
+    assert as_slack_sends_it in shown_text(relayed.params["blocks"])
+    assert "&amp;amp;" not in relayed.params["text"] and typed not in relayed.params["text"]
+
+
+# -- acknowledging in time -----------------------------------------------------------------------------
+
+
+def test_a_slow_command_is_acknowledged_at_once_and_answered_later(slack: Slack) -> None:
+    slack.router.delay = 2.0  # the work behind the command takes two seconds
+
+    started = time.monotonic()
+    answer = slack.sender.slash_command(BRAND, f"complaint {LINKS}", channel_id=ACME_CHANNEL)
+    acknowledged = time.monotonic() - started
+
+    assert answer.status_code == 200 and answer.text == ""
+    assert acknowledged < 1.0
+    (reply,) = slack.fake.wait_for("response_url", timeout=10)
+    assert time.monotonic() - started >= 2.0
+    assert f"in {CASE}" in reply.params["text"]
+
+
+# -- what users write stays text -----------------------------------------------------------------------
+
+
+def test_mentions_and_links_in_what_users_write_are_posted_escaped(slack: Slack) -> None:
+    fake = slack.fake
+    unknown = slack.command(BRAND, HOSTILE)
+    team_ts, brand_ts = file_case(slack, f'complaint reason=other note="{HOSTILE}" {LINKS}')
+    slack.say_in_thread(BRAND, f"Look: {HOSTILE}", channel=ACME_CHANNEL, thread_ts=brand_ts)
+    slack.deliver()
+
+    # The reply naming an unknown command word.
+    assert "&lt;!channel&gt;" in unknown.params["text"] and "<!channel>" not in unknown.params["text"]
+    assert "<!channel>" not in shown_text(unknown.params["blocks"])
+    # The case messages quoting the brand's note, on both sides.
+    for channel in (TEAM_CHANNEL, ACME_CHANNEL):
+        (case_message,) = posts(fake, channel, containing=CASE)
+        assert_inert(shown_text(case_message.params["blocks"]))
+    # The brand's message relayed into the team's thread.
+    (relayed,) = posts(fake, TEAM_CHANNEL, thread=team_ts, containing="Look:")
+    assert_inert(relayed.params["text"])
+    assert_inert(shown_text(relayed.params["blocks"]))
+    assert all(block["text"].get("verbatim") for block in relayed.params["blocks"] if block["type"] == "section")
+
+
+# -- delivery when Slack pushes back or the worker dies ------------------------------------------------
+
+
+def test_a_rate_limited_case_is_posted_once_after_waiting_out_retry_after(slack: Slack) -> None:
+    fake = slack.fake
+    slack.command(BRAND, f"complaint {LINKS}")
+    fake.fail_next("chat.postMessage", status=429, retry_after=30, times=3)
+
+    assert slack.deliver() == 0  # the team's and the brand's message both answered 429
+    assert history(fake, TEAM_CHANNEL) == [] and history(fake, ACME_CHANNEL) == []
+    slack.clock.advance(seconds=29)
+    assert slack.deliver() == 0  # Retry-After not over: nothing is even tried
+    assert len(fake.calls_to("chat.postMessage")) == 2
+    slack.clock.advance(seconds=1)
+    assert slack.deliver() == 1  # the team's message is limited once more; the brand's goes out
+    slack.clock.advance(seconds=29)
+    assert slack.deliver() == 0
+    slack.clock.advance(seconds=1)
+    assert slack.deliver() == 1
+    assert slack.deliver() == 0
+
+    assert len(fake.calls_to("chat.postMessage")) == 5
+    (team_message,) = history(fake, TEAM_CHANNEL)
+    (brand_message,) = history(fake, ACME_CHANNEL)
+    assert CASE in team_message["text"] and CASE in brand_message["text"]
+    assert team_message["blocks"][-1]["elements"][0]["text"]["text"] == "Removed"
+
+
+class WorkerDied(Exception):
+    """The process running the worker stopped between posting a message and recording it."""
+
+
+class Killed(BaseException):
+    """The process was killed outright (nothing in the worker can catch this)."""
+
+
+def test_a_restarted_worker_does_not_repost_what_slack_already_has(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = slack.fake
+    slack.command(BRAND, f"complaint {LINKS}")
+
+    def dies_after_posting(session: Any, delivery_id: int, *, status: DeliveryStatus, **record: Any) -> None:
+        if status is DeliveryStatus.SENT:
+            raise WorkerDied
+        mark_delivery(session, delivery_id, status=status, **record)
+
+    monkeypatch.setattr(bot.delivery, "mark_delivery", dies_after_posting)
+    with pytest.raises(WorkerDied):
+        slack.deliver()  # the team's message reached Slack; the brand's was never tried
+    monkeypatch.setattr(bot.delivery, "mark_delivery", mark_delivery)
+    assert len(history(fake, TEAM_CHANNEL)) == 1 and history(fake, ACME_CHANNEL) == []
+    posted_before = len(fake.calls_to("chat.postMessage"))
+    restarted = slack.new_worker()
+    assert restarted.run_once() == 1  # the brand's message; the team's waits out the dead worker's claim
+    slack.clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    assert restarted.run_once() == 1  # the team's: found in the channel, not posted again
+
+    assert metadata_lookups(fake, "conversations.history", channel=TEAM_CHANNEL)
+    reposted = fake.calls_to("chat.postMessage")[posted_before:]
+    assert [call.params["channel"] for call in reposted] == [ACME_CHANNEL]
+    (team_message,) = history(fake, TEAM_CHANNEL)
+    assert len(history(fake, ACME_CHANNEL)) == 1
+    # The message found after the restart is the case's message: its buttons still work on it.
+    (team_post,) = posts(fake, TEAM_CHANNEL, containing=CASE)
+    slack.worker = restarted
+    slack.press(TEAM, team_post, team_message["ts"], "Removed")
+    slack.deliver()
+    assert [call.params["ts"] for call in fake.calls_to("chat.update") if call.params["channel"] == TEAM_CHANNEL] == [
+        team_message["ts"]
+    ]
+    assert len(history(fake, TEAM_CHANNEL, team_message["ts"])) == 2
+
+
+def test_a_thread_reply_claimed_but_never_posted_is_posted_once_after_a_restart(slack: Slack) -> None:
+    fake = slack.fake
+    team_ts, _ = file_case(slack)
+    (team_post,) = posts(fake, TEAM_CHANNEL, containing=CASE)
+    slack.press(TEAM, team_post, team_ts, "Removed")
+
+    class KilledWhilePosting(SlackPoster):
+        def post(self, notice: Notice, target: Target) -> str:
+            raise Killed
+
+    dying = DeliveryWorker(
+        slack.database, KilledWhilePosting(web_client(slack.settings, retry_rate_limits=False)), clock=slack.clock
+    )
+    with pytest.raises(Killed):
+        dying.run_once()  # the team's outcome reply was claimed, then the process died
+    assert len(history(fake, TEAM_CHANNEL, team_ts)) == 1
+
+    restarted = slack.new_worker()
+    restarted.run_once()
+    assert len(history(fake, TEAM_CHANNEL, team_ts)) == 1  # the dead worker's claim still holds
+    slack.clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    restarted.run_once()
+
+    assert metadata_lookups(fake, "conversations.replies", channel=TEAM_CHANNEL, ts=team_ts)
+    thread = history(fake, TEAM_CHANNEL, team_ts)
+    assert len(thread) == 2 and "removed" in thread[1]["text"]
+    assert len(posts(fake, TEAM_CHANNEL, thread=team_ts)) == 1
+
+
+# -- secrets -------------------------------------------------------------------------------------------
+
+
+def test_the_bot_token_and_signing_secret_never_reach_the_logs(slack: Slack, caplog: pytest.LogCaptureFixture) -> None:
+    assert logging.getLogger("slack_bolt.App").isEnabledFor(logging.DEBUG)
+    team_ts, brand_ts = file_case(slack)
+    (team_post,) = posts(slack.fake, TEAM_CHANNEL, containing=CASE)
+    slack.press(TEAM, team_post, team_ts, "Removed")
+    slack.say_in_thread(BRAND, "Thanks!", channel=ACME_CHANNEL, thread_ts=brand_ts)
+    slack.fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    slack.deliver()
+    slack.clock.advance(seconds=1)
+    slack.deliver()
+    slack.sender.post(b"text=help", "application/x-www-form-urlencoded", signature="v0=" + "0" * 64)
+
+    logged = caplog.text + "\n".join(repr(record.args) for record in caplog.records)
+    assert "Sending a request" in logged and "chat.postMessage" in logged  # the Web API calls were logged
+    for secret in (TOKEN, TOKEN.rsplit("-", 1)[1], SECRET):
+        assert secret not in logged
