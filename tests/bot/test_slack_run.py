@@ -1,0 +1,85 @@
+"""`marketsafe run` with Slack settings: the real process, served over HTTP, end to end."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from support.fake_slack import FakeSlack
+from support.slack_requests import FORM, SlackSender
+
+TOKEN = "xoxb-1111111111-2222222222-runtestRUNTESTrunTEST"
+SECRET = "run-test-signing-secret-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as running:
+        yield running
+
+
+@pytest.fixture
+def bot(fake: FakeSlack, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "MARKETSAFE_"))}
+    environment |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "SLACK_PORT": str(port),
+        "MARKETSAFE_ADMINS": "slack:U0ADMIN1",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("marketsafe")), "run"],
+        cwd=tmp_path, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1, trust_env=False).text == "ok":
+                    break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                time.sleep(0.1)
+        else:
+            raise AssertionError("marketsafe run did not start listening")
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_run_serves_slash_commands_over_http_and_keeps_secrets_out_of_its_output(
+    fake: FakeSlack, bot: tuple[str, subprocess.Popen[str]]
+) -> None:
+    base, process = bot
+    sender = SlackSender(f"{base}/slack/events", SECRET, fake=fake)
+    assert sender.slash_command("U0ADMIN1", 'admin org add acme "ACME Corp"').status_code == 200
+    (answer,) = fake.wait_for("response_url")
+    assert "Created organisation acme (ACME Corp)" in str(answer.params["text"])
+    stale = sender.post(b"command=%2Fmarketsafe&text=help&user_id=U0ADMIN1", FORM, timestamp=int(time.time()) - 600)
+    assert stale.status_code == 401
+    assert httpx.get(f"{base}/elsewhere", timeout=5, trust_env=False).status_code == 404
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert TOKEN not in output and SECRET not in output
+    assert "HTTP mode" in output
