@@ -20,6 +20,7 @@ from storage.models.program import (
     RaidDocument,
     RaidEvidence,
     RaidStorefront,
+    Reminder,
 )
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "RaidDocument",
     "RaidEvidence",
     "RaidStorefront",
+    "Reminder",
     "Storefront",
     "Strike",
     "case_id",

@@ -65,6 +65,25 @@ class Milestone(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Reminder(SQLModel, table=True):
+    """A reminder a member set for themselves or a channel: once, or on a weekly/daily rule."""
+
+    __table_args__ = (Index(None, "member_id", "active"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    # Where it is posted: a logical channel (`team`, `org:acme`) or `dm:<platform>:<user id>`.
+    target: str = Field(max_length=100)
+    text: str = Field(max_length=1000)
+    # The first (or only) time it fires, in UTC.
+    first_at: datetime
+    # None for once; "weekly:<0-6>:<HH:MM>" (Monday is 0) or "daily:<HH:MM>", local to `timezone`.
+    recurrence: str | None = Field(default=None, max_length=40)
+    timezone: str = Field(max_length=64)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class RaidEvidence(SQLModel, table=True):
     """Evidence from a civil raid, submitted for seller penalties."""
 

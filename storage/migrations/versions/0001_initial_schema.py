@@ -390,6 +390,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_raid_evidence_organisation_id"), ["organisation_id"], unique=False)
 
     op.create_table(
+        "reminder",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("target", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+        sa.Column("first_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("recurrence", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name=op.f("fk_reminder_member_id_member")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder")),
+    )
+    with op.batch_alter_table("reminder", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reminder_member_id_active"), ["member_id", "active"], unique=False)
+
+    op.create_table(
         "complaint_item",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("complaint_id", sa.Integer(), nullable=False),
@@ -630,6 +647,10 @@ def downgrade() -> None:
         )
 
     op.drop_table("complaint_item")
+    with op.batch_alter_table("reminder", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reminder_member_id_active"))
+
+    op.drop_table("reminder")
     with op.batch_alter_table("raid_evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_raid_evidence_organisation_id"))
 
