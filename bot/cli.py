@@ -14,13 +14,13 @@ from pydantic import ValidationError
 
 from bot.app import assemble
 from bot.console import OPERATOR, Console
-from bot.outbox import save_notices
 from bot.router import Incoming
 from bot.settings import Settings
 from handlers.context import Caller
 from handlers.csv_files import read_csv
 from handlers.errors import UserError
 from handlers.imports import OPTIONAL, REQUIRED, import_group, plan_import
+from handlers.outbox import save_notices
 from storage.queries.export import EXPORT_COLUMNS, export_rows
 from storage.queries.members import organisation_by_slug
 

@@ -17,11 +17,11 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from bot.outbox import save_notices
 from handlers.arguments import Args
 from handlers.catalogue import COMMAND_WORDS, COMMANDS
 from handlers.context import Attachment, Caller, Context, ProgramRules
 from handlers.errors import NotPermitted, UserError
+from handlers.outbox import save_notices
 from handlers.replies import Reply
 from storage.database import Database
 from storage.models import Member, Organisation, utcnow

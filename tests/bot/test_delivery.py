@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
-from bot.outbox import save_notices
+from handlers.outbox import save_notices
 from handlers.replies import Notice
 from storage.database import Database
 from storage.models import Delivery, PostedMessage
