@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import TypeVar, cast
 
 from sqlalchemy import Select, func
@@ -180,3 +180,54 @@ def shift_month(month: int, delta: int) -> int:
     year, index = divmod(month, 100)
     total = year * 12 + (index - 1) + delta
     return (total // 12) * 100 + total % 12 + 1
+
+
+@dataclass(frozen=True, slots=True)
+class WindowFigures:
+    reported: int
+    removed: int
+    decided: int
+
+    @property
+    def takedown_rate(self) -> float | None:
+        return self.removed / self.decided if self.decided else None
+
+
+def figures_between(
+    session: Session, start: datetime, end: datetime, zone: tzinfo
+) -> dict[int | None, WindowFigures]:
+    """Figures for [start, end) per organisation, and under None for the whole program. The
+    month columns narrow the scan to the months the window touches."""
+    months = months_between(month_of(start, zone), month_of(end, zone))
+    reported_rows = session.exec(
+        select(ComplaintItem.organisation_id, func.count())
+        .where(
+            col(ComplaintItem.reported_month).in_(months),
+            col(ComplaintItem.reported_at) >= start,
+            col(ComplaintItem.reported_at) < end,
+        )
+        .group_by(col(ComplaintItem.organisation_id))
+    ).all()
+    decided_rows = session.exec(
+        select(ComplaintItem.organisation_id, ComplaintItem.status, func.count())
+        .where(
+            col(ComplaintItem.decided_month).in_(months),
+            col(ComplaintItem.decided_at) >= start,
+            col(ComplaintItem.decided_at) < end,
+        )
+        .group_by(col(ComplaintItem.organisation_id), col(ComplaintItem.status))
+    ).all()
+    reported: Counter[int | None] = Counter()
+    removed: Counter[int | None] = Counter()
+    decided: Counter[int | None] = Counter()
+    for organisation_id, count in reported_rows:
+        reported[organisation_id] += count
+        reported[None] += count
+    for organisation_id, status, count in decided_rows:
+        for key in (organisation_id, None):
+            if status in REMOVAL_STATUSES:
+                removed[key] += count
+            if status in DECIDED_STATUSES:
+                decided[key] += count
+    keys = set(reported) | set(decided) | {None}
+    return {key: WindowFigures(reported[key], removed[key], decided[key]) for key in keys}

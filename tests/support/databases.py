@@ -58,6 +58,9 @@ def drop_schema(schema: str) -> None:
 
 
 def empty_all_tables(database: Database) -> None:
-    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    """Every table of ours, and the scheduler's job table when a test created it."""
+    names = [f'"{table.name}"' for table in SQLModel.metadata.sorted_tables]
     with database.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        if connection.execute(text("SELECT to_regclass('apscheduler_jobs')")).scalar() is not None:
+            names.append("apscheduler_jobs")
+        connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))

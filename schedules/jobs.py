@@ -1,0 +1,149 @@
+"""The jobs: each takes only its job id, looks everything else up, and writes to the outbox.
+
+A job id names one occurrence (`milestone:<id>:<minutes before>:<when>`, `reminder:<id>:<when>`,
+`digest:<when>`) and is the outbox dedupe key, so an occurrence is announced once however many
+times it runs. The follow-up sweep runs every few minutes and keys each message by case and day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from handlers.case_notices import TEAM, organisation_channel
+from handlers.formatting import local_time, percent
+from handlers.outbox import save_notices
+from handlers.replies import Notice
+from handlers.transitions import add_business_days
+from schedules.runtime import Runtime, current
+from storage.models import Milestone, Organisation, Reminder
+from storage.queries.figures import WindowFigures, figures_between
+from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
+from storage.queries.members import organisations
+
+MILESTONE, REMINDER, DIGEST, SWEEP = "milestone", "reminder", "digest", "sweep"
+FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
+ANNOUNCEMENTS = "announcements"
+STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime(STAMP)
+
+
+def fire(job_id: str) -> None:
+    """The entry point of every scheduled job."""
+    runtime = current()
+    with runtime.database.transaction() as session:
+        notices = _notices_for(session, runtime, job_id)
+        save_notices(session, notices, runtime.clock())
+
+
+def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
+    kind, _, rest = job_id.partition(":")
+    if kind == MILESTONE:
+        milestone_id, minutes, _ = rest.split(":")
+        return _milestone(session, runtime, job_id, int(milestone_id), int(minutes))
+    if kind == REMINDER:
+        reminder_id, _ = rest.split(":")
+        return _reminder(session, job_id, int(reminder_id))
+    if kind == DIGEST:
+        return _digests(session, runtime, job_id)
+    if job_id == FOLLOW_UP_SWEEP:
+        return follow_ups(session, runtime)
+    raise ValueError(f"unknown job {job_id}")
+
+
+def _milestone(session: Session, runtime: Runtime, job_id: str, milestone_id: int, minutes: int) -> list[Notice]:
+    milestone = session.get(Milestone, milestone_id)
+    if milestone is None:
+        return []
+    when = local_time(milestone.at, runtime.rules.timezone)
+    text = f"Now: {milestone.title} ({when})." if minutes == 0 else f"{milestone.title} {_in(minutes)}: {when}."
+    return [Notice(channel=ANNOUNCEMENTS, kind="milestone", text=text, dedupe_key=job_id)]
+
+
+def _in(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    if days and not rest:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    if hours and not rest:
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    return f"in {minutes} minutes"
+
+
+def _reminder(session: Session, job_id: str, reminder_id: int) -> list[Notice]:
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or not reminder.active:
+        return []
+    return [Notice(channel=reminder.target, kind="reminder", text=f"Reminder: {reminder.text}", dedupe_key=job_id)]
+
+
+def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
+    """The week's figures: each organisation's to its channel, the whole program's to the team."""
+    end = runtime.clock()
+    start = end - timedelta(days=7)
+    figures = figures_between(session, start, end, runtime.rules.timezone)
+    notices = []
+    for organisation in organisations(session):
+        week = figures.get(organisation.id)
+        if week is None or organisation.id is None:
+            continue
+        notices.append(
+            _digest_notice(organisation_channel(organisation), organisation.name, week, f"{job_id}:{organisation.id}")
+        )
+    overall = figures[None]
+    notices.append(_digest_notice(TEAM, "The whole program", overall, f"{job_id}:all"))
+    return notices
+
+
+def _digest_notice(channel: str, title: str, week: WindowFigures, key: str) -> Notice:
+    return Notice(
+        channel=channel,
+        kind="weekly_digest",
+        text=(
+            f"{title}, the last 7 days: {week.reported} listings reported, {week.removed} removed "
+            f"({percent(week.takedown_rate)} taken down)."
+        ),
+        dedupe_key=key,
+    )
+
+
+def follow_ups(session: Session, runtime: Runtime) -> list[Notice]:
+    """Cases still undecided a day after filing, every further day; appeals about to fall due
+    (to the brand, one business day before) and overdue (to the team)."""
+    now, zone, holidays = runtime.clock(), runtime.rules.timezone, runtime.rules.holidays
+    notices = []
+    for complaint in undecided_cases_filed_before(session, now - timedelta(days=1)):
+        days = int((now - complaint.created_at).total_seconds() // 86400)
+        notices.append(
+            Notice(
+                channel=TEAM, case_id=complaint.case_id, kind="escalation",
+                text=f"{complaint.case_id} has had no outcome for {days} day{'s' if days != 1 else ''}.",
+                dedupe_key=f"follow-up:{complaint.id}:{days}",
+            )
+        )  # fmt: skip
+    horizon = add_business_days(now, 1, zone, holidays)
+    for appeal, item, complaint in open_counter_notices_due_before(session, horizon):
+        organisation = session.get(Organisation, complaint.organisation_id)
+        assert organisation is not None
+        due = local_time(appeal.due_at, zone)
+        if appeal.due_at > now:
+            notices.append(
+                Notice(
+                    channel=organisation_channel(organisation), case_id=complaint.case_id, kind="appeal_due",
+                    text=f"The seller's appeal on item {item.position} of {complaint.case_id} is due by {due}.",
+                    dedupe_key=f"appeal-due:{appeal.id}",
+                )
+            )  # fmt: skip
+        else:
+            notices.append(
+                Notice(
+                    channel=TEAM, case_id=complaint.case_id, kind="appeal_overdue",
+                    text=f"The appeal on item {item.position} of {complaint.case_id} was due {due} and is unanswered.",
+                    dedupe_key=f"appeal-overdue:{appeal.id}",
+                )
+            )  # fmt: skip
+    return notices

@@ -1,0 +1,86 @@
+"""The jobs the program's tables call for now: one per announcement, reminder and digest occurrence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from schedules.jobs import DIGEST, MILESTONE, REMINDER, stamp
+from storage.models import Milestone, Reminder
+
+# How late an occurrence may still run after the bot was down; later ones are reported missed.
+ANNOUNCEMENT_GRACE = timedelta(hours=1)
+DIGEST_GRACE = timedelta(days=1)
+FOLLOW_UP_GRACE = timedelta(days=1)
+DIGEST_WEEKDAY, DIGEST_TIME = 0, time(9, 0)  # Mondays at 09:00 in the program's zone
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedJob:
+    id: str
+    run_at: datetime
+    grace: timedelta
+
+
+def planned_jobs(session: Session, now: datetime, zone: ZoneInfo) -> list[PlannedJob]:
+    """Every future occurrence the calendar, the reminders and the digest call for."""
+    jobs = [*_milestones(session, now), *_reminders(session, now)]
+    digest_at = next_weekly(now, DIGEST_WEEKDAY, DIGEST_TIME, zone)
+    jobs.append(PlannedJob(f"{DIGEST}:{stamp(digest_at)}", digest_at, DIGEST_GRACE))
+    return jobs
+
+
+def _milestones(session: Session, now: datetime) -> list[PlannedJob]:
+    jobs = []
+    for milestone in session.exec(select(Milestone).where(col(Milestone.at) > now)).all():
+        zone = ZoneInfo(milestone.timezone)
+        for minutes in offsets(milestone.reminder_offsets):
+            run_at = before(milestone.at, minutes, zone)
+            if run_at > now:
+                job_id = f"{MILESTONE}:{milestone.id}:{minutes}:{stamp(run_at)}"
+                jobs.append(PlannedJob(job_id, run_at, ANNOUNCEMENT_GRACE))
+    return jobs
+
+
+def _reminders(session: Session, now: datetime) -> list[PlannedJob]:
+    from handlers.reminder_times import next_occurrence
+
+    jobs = []
+    for reminder in session.exec(select(Reminder).where(col(Reminder.active))).all():
+        if reminder.recurrence is None:
+            run_at = reminder.first_at
+        else:
+            after = max(now, reminder.first_at - timedelta(microseconds=1))
+            run_at = next_occurrence(reminder.recurrence, after, ZoneInfo(reminder.timezone))
+        if run_at > now:
+            jobs.append(PlannedJob(f"{REMINDER}:{reminder.id}:{stamp(run_at)}", run_at, ANNOUNCEMENT_GRACE))
+    return jobs
+
+
+def before(moment: datetime, minutes: int, zone: ZoneInfo) -> datetime:
+    """`minutes` before `moment`; whole days are counted on the local calendar, so "1 day
+    before" a 09:00 meeting is 09:00 the day before even across a daylight-saving change."""
+    days, rest = divmod(minutes, 24 * 60)
+    if rest:
+        return moment - timedelta(minutes=minutes)
+    local = moment.astimezone(zone)
+    naive = local.replace(tzinfo=None) - timedelta(days=days)
+    return naive.replace(tzinfo=zone).astimezone(moment.tzinfo)
+
+
+def offsets(text: str) -> list[int]:
+    return sorted({int(part) for part in text.split(",") if part.strip().isdigit()}, reverse=True)
+
+
+def next_weekly(after: datetime, weekday: int, at: time, zone: ZoneInfo) -> datetime:
+    """The first `weekday` at local time `at` strictly after `after` (DST-safe)."""
+    local = after.astimezone(zone)
+    day = local.date()
+    while True:
+        candidate = datetime.combine(day, at, tzinfo=zone)
+        if day.weekday() == weekday and candidate > local:
+            return candidate.astimezone(after.tzinfo)
+        day += timedelta(days=1)
