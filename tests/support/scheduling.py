@@ -32,7 +32,7 @@ def drive_scheduler_time(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> N
 
     class ClockTime(datetime):
         @classmethod
-        def now(cls, tz: tzinfo | None = None) -> ClockTime:  # type: ignore[override]
+        def now(cls, tz: tzinfo | None = None) -> ClockTime:
             return cls.fromtimestamp(clock().timestamp(), tz)
 
     monkeypatch.setattr("apscheduler.schedulers.base.datetime", ClockTime)
