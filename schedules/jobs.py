@@ -88,9 +88,9 @@ def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
     figures = figures_between(session, start, end, runtime.rules.timezone)
     notices = []
     for organisation in organisations(session):
-        week = figures.get(organisation.id)
-        if week is None or organisation.id is None:
+        if organisation.id is None or not organisation.active:
             continue
+        week = figures.get(organisation.id, WindowFigures(0, 0, 0))  # a quiet week is news too
         notices.append(
             _digest_notice(organisation_channel(organisation), organisation.name, week, f"{job_id}:{organisation.id}")
         )

@@ -1,0 +1,110 @@
+"""One leader per deployment, and what the scheduler follows up: undecided cases, appeals, digests."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.context import ProgramRules
+from schedules.jobs import DIGEST, FOLLOW_UP_SWEEP, fire
+from schedules.service import SchedulerService
+from storage.database import Database
+from support.clock import FakeClock
+from support.harness import Harness
+from support.scheduling import ManualScheduler, drive_scheduler_time
+
+TAOBAO = "https://item.taobao.com/item.htm?id={}"
+
+
+@pytest.fixture(autouse=True)
+def scheduler_time(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> None:
+    drive_scheduler_time(monkeypatch, clock)
+
+
+def service(database: Database, clock: FakeClock) -> SchedulerService:
+    return SchedulerService(database, ProgramRules(), clock=clock, scheduler=ManualScheduler())
+
+
+def test_one_process_leads_and_a_standby_takes_over_when_it_dies(database: Database, clock: FakeClock) -> None:
+    first, second = service(database, clock), service(database, clock)
+    try:
+        assert first.step() is True and first.running
+        if not database.is_postgresql:
+            # SQLite serves a single process, which always leads.
+            assert first.leader.poll() is True
+            return
+        assert second.step() is False and not second.running, "a second scheduler would run jobs twice"
+        first.stop()  # the leader dies: its lock goes with its connection
+        assert second.step() is True and second.running
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_two_schedulers_sharing_postgresql_announce_each_occurrence_once(
+    bot: Harness, database: Database, clock: FakeClock
+) -> None:
+    bot.ok('admin org add acme "ACME Corp"')
+    first, second = service(database, clock), service(database, clock)
+    try:
+        first.step()
+        second.step()
+        for running in (first, second):
+            if running.running:
+                assert isinstance(running.scheduler, ManualScheduler)
+                running.scheduler.tick()
+        digest_jobs = [job for job in first.scheduler.get_jobs() if job.id.startswith(f"{DIGEST}:")]
+        assert len(digest_jobs) == 1
+        clock.now = digest_jobs[0].next_run_time
+        fire(digest_jobs[0].id)
+        fire(digest_jobs[0].id)  # even if both processes ran it: one message per organisation
+        digests = [p for p in bot.delivered() if p.kind == "weekly_digest"]
+        assert sorted(p.channel for p in digests) == ["org:acme", "team"]
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_an_undecided_case_is_escalated_to_its_team_thread_each_day_until_decided(program: Harness) -> None:
+    SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1")
+    program.delivered()
+    fire(FOLLOW_UP_SWEEP)
+    assert [p for p in program.delivered() if p.kind == "escalation"] == [], "not before a day has passed"
+    program.clock.advance(hours=25)
+    fire(FOLLOW_UP_SWEEP)
+    fire(FOLLOW_UP_SWEEP)
+    (first,) = [p for p in program.delivered() if p.kind == "escalation"]
+    assert (first.channel, first.case_id, first.text) == (
+        "team",
+        "MS-000001",
+        "MS-000001 has had no outcome for 1 day.",
+    )
+    program.clock.advance(days=1)
+    fire(FOLLOW_UP_SWEEP)
+    (second,) = [p for p in program.delivered() if p.kind == "escalation"]
+    assert second.text == "MS-000001 has had no outcome for 2 days."
+    program.ok("outcome MS-000001 all removed", as_="team1")
+    program.clock.advance(days=1)
+    fire(FOLLOW_UP_SWEEP)
+    assert [p for p in program.delivered() if p.kind == "escalation"] == []
+
+
+def test_an_appeal_is_reminded_to_the_brand_before_it_is_due_and_escalated_after(program: Harness) -> None:
+    SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1")
+    program.ok("outcome MS-000001 1 removed", as_="team1")
+    program.ok("outcome MS-000001 1 counter_notice", as_="team1")  # Wed 15:00: due Mon 15:00 (3 business days)
+    program.delivered()
+    program.clock.advance(days=1, hours=23)  # Friday 14:00: more than a business day before it is due
+    fire(FOLLOW_UP_SWEEP)
+    assert [p for p in program.delivered() if p.kind.startswith("appeal")] == []
+    program.clock.advance(hours=2)  # Friday 16:00: within one business day of Monday 15:00
+    fire(FOLLOW_UP_SWEEP)
+    (due,) = [p for p in program.delivered() if p.kind.startswith("appeal")]
+    assert (due.channel, due.kind) == ("org:acme", "appeal_due")
+    assert due.text == "The seller's appeal on item 1 of MS-000001 is due by 2026-11-23 15:00 EST."
+    program.clock.advance(days=3)  # Monday 16:00: overdue
+    fire(FOLLOW_UP_SWEEP)
+    fire(FOLLOW_UP_SWEEP)
+    (overdue,) = [p for p in program.delivered() if p.kind.startswith("appeal")]
+    assert (overdue.channel, overdue.kind) == ("team", "appeal_overdue")
