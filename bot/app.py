@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.logs import configure_logging
 from bot.router import Router
 from bot.settings import Settings
+from schedules.service import SchedulerService
 from storage.database import Database
 
 
@@ -15,6 +16,13 @@ class Bot:
     settings: Settings
     database: Database
     router: Router
+
+
+def start_scheduler(bot: Bot) -> SchedulerService:
+    """The scheduler, leading in this process when no other process does (see schedules/)."""
+    service = SchedulerService(bot.database, bot.settings.rules())
+    service.run_forever()
+    return service
 
 
 def assemble(settings: Settings, *, extra_admins: frozenset[str] = frozenset(), migrate: bool = True) -> Bot:

@@ -12,7 +12,7 @@ from typing import TextIO
 import click
 from pydantic import ValidationError
 
-from bot.app import assemble
+from bot.app import assemble, start_scheduler
 from bot.console import OPERATOR, Console
 from bot.router import Incoming
 from bot.settings import Settings
@@ -59,11 +59,13 @@ def run() -> None:
             f"cannot start Slack: {type(error).__name__} while checking SLACK_BOT_TOKEN at "
             f"{settings.slack_api_url} ({str(error)[:200]})"
         ) from None
+    scheduler = start_scheduler(bot)
     service.start_delivery()
     try:
         service.serve()
     finally:
         service.stop()
+        scheduler.stop()
 
 
 @main.command()
@@ -76,8 +78,14 @@ def console(identity: str) -> None:
 def _console(settings: Settings, identity: str) -> None:
     bot = assemble(settings, extra_admins=frozenset({f"console:{OPERATOR}"}))
     interactive = sys.stdin.isatty()
-    runner = Console(bot.router, bot.database, sys.stdout, identity=identity)
-    runner.run(_stdin_lines(interactive, runner), greet=interactive)
+    scheduler = start_scheduler(bot)
+    runner = Console(bot.router, bot.database, sys.stdout, identity=identity, after_command=scheduler.sync_if_leading)
+    if interactive:
+        runner.deliver_in_background()  # announcements appear as they fire
+    try:
+        runner.run(_stdin_lines(interactive, runner), greet=interactive)
+    finally:
+        scheduler.stop()
 
 
 def _stdin_lines(interactive: bool, runner: Console) -> Iterator[str]:

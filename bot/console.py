@@ -7,7 +7,9 @@ One command per line (`/marketsafe` in front is optional); `/as NAME` switches t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -58,12 +60,33 @@ class ConsolePoster:
 
 
 class Console:
-    def __init__(self, router: Router, database: Database, out: TextIO, *, identity: str = OPERATOR) -> None:
+    def __init__(
+        self,
+        router: Router,
+        database: Database,
+        out: TextIO,
+        *,
+        identity: str = OPERATOR,
+        after_command: Callable[[], None] | None = None,
+    ) -> None:
         self.router = router
         self.out = out
         self.caller = Caller("console", identity)
+        self.after_command = after_command
         self.delivery = DeliveryWorker(database, ConsolePoster(out), resolve=lambda logical: f"#{logical}")
         self.delivery.start(skip_history=True)
+        self._lock = threading.Lock()
+
+    def deliver_in_background(self, interval: float = 1.0) -> None:
+        """Print notices that arrive between commands (scheduled announcements)."""
+
+        def loop() -> None:
+            while True:
+                time.sleep(interval)
+                with self._lock:
+                    self.delivery.run_once()
+
+        threading.Thread(target=loop, name="console-delivery", daemon=True).start()
 
     def run(self, lines: Iterable[str], *, greet: bool = False) -> None:
         if greet:
@@ -86,10 +109,12 @@ class Console:
         except ValueError as error:
             self._print(f"! {error}")
             return
-        self._show(
-            self.router.handle(Incoming(caller=self.caller, text=text, channel="console", attachments=attachments))
-        )
-        self.delivery.run_once()
+        with self._lock:
+            incoming = Incoming(caller=self.caller, text=text, channel="console", attachments=attachments)
+            self._show(self.router.handle(incoming))
+            if self.after_command is not None:
+                self.after_command()
+            self.delivery.run_once()
 
     def _switch(self, name: str) -> None:
         if not NAME.match(name):

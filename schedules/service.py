@@ -76,12 +76,16 @@ class SchedulerService:
         self._known: set[str] = set()
         self._next_sync = 0.0
         self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._sync_lock = threading.Lock()
         install(Runtime(database, rules, clock))
 
     # -- leadership ---------------------------------------------------------------------------
 
     def step(self) -> bool:
         """One pass of the leadership loop: lead (start and reconcile) or stand by."""
+        if self._stopping.is_set():
+            return False
         leading = self.leader.poll()
         if leading and not self.running:
             self.scheduler.start()
@@ -104,12 +108,23 @@ class SchedulerService:
                     log.exception("scheduler step failed; retrying")
                 self._stopping.wait(self.poll_interval)
 
-        thread = threading.Thread(target=loop, name="scheduler", daemon=True)
-        thread.start()
-        return thread
+        self._thread = threading.Thread(target=loop, name="scheduler", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def sync_if_leading(self) -> None:
+        """Reconcile now (after a command that may have changed the calendar or reminders)."""
+        if self.running:
+            try:
+                self.sync()
+            except Exception:
+                log.exception("scheduler sync failed; the next pass retries")
 
     def stop(self) -> None:
+        """Stop leading: finish the pass under way, shut the scheduler down, release the lock."""
         self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
         if self.running:
             self._shutdown()
         self.leader.release()
@@ -122,6 +137,10 @@ class SchedulerService:
 
     def sync(self) -> None:
         """Make the job store hold exactly the future occurrences the tables call for."""
+        with self._sync_lock:  # the loop and a command (on the console) may both ask
+            self._sync()
+
+    def _sync(self) -> None:
         self._next_sync = time.monotonic() + self.sync_interval
         now = self.clock()
         with self.database.transaction() as session:

@@ -193,9 +193,7 @@ class WindowFigures:
         return self.removed / self.decided if self.decided else None
 
 
-def figures_between(
-    session: Session, start: datetime, end: datetime, zone: tzinfo
-) -> dict[int | None, WindowFigures]:
+def figures_between(session: Session, start: datetime, end: datetime, zone: tzinfo) -> dict[int | None, WindowFigures]:
     """Figures for [start, end) per organisation, and under None for the whole program. The
     month columns narrow the scan to the months the window touches."""
     months = months_between(month_of(start, zone), month_of(end, zone))

@@ -114,7 +114,8 @@ def test_a_milestone_set_in_shanghai_shows_both_times(program: Harness) -> None:
         "Added to the calendar: Hangzhou roundtable on 2027-03-02 02:00 EST (2027-03-02 15:00 CST in Asia/Shanghai)"
     ]
     assert program.ok("calendar").lines == [
-        "#1 · meeting · Hangzhou roundtable · 2027-03-02 02:00 EST (2027-03-02 15:00 CST in Asia/Shanghai) · reminder 1d"
+        "#1 · meeting · Hangzhou roundtable · 2027-03-02 02:00 EST (2027-03-02 15:00 CST in Asia/Shanghai) · "
+        "reminder 1d"
     ]
     assert program.ok("calendar tz=Asia/Shanghai").lines == [
         "#1 · meeting · Hangzhou roundtable · 2027-03-02 15:00 CST · reminder 1d"
