@@ -31,6 +31,7 @@ from storage.vocabulary import DeliveryStatus
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=15)
+DIRECT = "dm"
 # A worker's claim on a delivery; past it, a worker that died while posting is assumed gone.
 CLAIM_LEASE = timedelta(minutes=2)
 
@@ -104,6 +105,10 @@ class DeliveryWorker:
     def _channel_ref(self, logical: str) -> str | None:
         if self.resolve is not None:
             return self.resolve(logical)
+        if logical.startswith(DIRECT + ":"):
+            # `dm:<platform>:<user>`: the platforms address a direct message by the user's id.
+            _, platform, user = logical.split(":", 2)
+            return user if platform == self.platform else None
         with self.database.transaction() as session:
             mapping = channel_mapping(session, self.platform, logical)
         return mapping.external_id if mapping else self.channel_defaults.get(logical)

@@ -338,3 +338,15 @@ def delivery_of_session(session: Session, text: str) -> int:
     ).one()
     assert found is not None
     return found
+
+
+def test_a_direct_message_goes_to_its_person_on_their_platform_only(database: Database, clock: FakeClock) -> None:
+    slack, console = RecordingPoster(), RecordingPoster()
+    slack.platform, console.platform = "slack", "console"
+    on_slack = DeliveryWorker(database, slack, clock=clock)
+    on_console = DeliveryWorker(database, console, clock=clock)
+    on_slack.start()
+    on_console.start()
+    write(database, clock, Notice("dm:slack:U0BRAND1", "Reminder: weekly triage"))
+    assert on_slack.run_once() == 1 and on_console.run_once() == 0
+    assert delivery_of(database, "Reminder: weekly triage", platform="console").status == DeliveryStatus.SKIPPED

@@ -1,0 +1,71 @@
+"""What members set with commands is announced by the scheduler at its time, once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.context import ProgramRules
+from schedules.service import SchedulerService
+from support.clock import FakeClock
+from support.harness import Harness, Posted
+from support.scheduling import ManualScheduler, drive_scheduler_time
+
+
+@pytest.fixture(autouse=True)
+def scheduler_time(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> None:
+    drive_scheduler_time(monkeypatch, clock)
+
+
+@pytest.fixture
+def scheduler(program: Harness) -> Iterator[SchedulerService]:
+    running = SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    running.step()
+    yield running
+    running.stop()
+
+
+def at(bot: Harness, scheduler: SchedulerService, moment: datetime, kinds: tuple[str, ...]) -> list[Posted]:
+    """Reconcile as the running bot does every few seconds, then let time reach `moment`."""
+    scheduler.sync()
+    bot.clock.now = moment
+    assert isinstance(scheduler.scheduler, ManualScheduler)
+    scheduler.scheduler.tick()
+    return [posted for posted in bot.delivered() if posted.kind in kinds]
+
+
+def test_a_milestone_added_with_calendar_is_announced_at_each_reminder(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok('calendar add orientation 2026-12-01 10:00 "Orientation for new members" remind=1d,0')
+    program.delivered()
+    day_before = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    (announced,) = at(program, scheduler, day_before, ("milestone",))
+    assert announced.channel == "announcements"
+    assert announced.text == "Orientation for new members in 1 day: 2026-12-01 10:00 EST."
+    assert at(program, scheduler, day_before + timedelta(hours=2), ("milestone",)) == []
+    (now,) = at(program, scheduler, day_before + timedelta(days=1), ("milestone",))
+    assert now.text == "Now: Orientation for new members (2026-12-01 10:00 EST)."
+
+
+def test_a_personal_reminder_arrives_in_a_direct_message_at_its_time(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok("remind me in 2 hours to check MS-000001", as_="brand1")
+    assert at(program, scheduler, program.clock.now + timedelta(hours=1), ("reminder",)) == []
+    (reminder,) = at(program, scheduler, program.clock.now + timedelta(hours=1), ("reminder",))
+    assert (reminder.channel, reminder.text) == ("dm:console:brand1", "Reminder: check MS-000001")
+
+
+def test_a_weekly_reminder_comes_back_every_week_until_cancelled(program: Harness, scheduler: SchedulerService) -> None:
+    reply = program.ok("remind team every monday 09:00 weekly triage", as_="team1")
+    reminder_id = reply.text.split("#")[1].split()[0]
+    monday = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # 09:00 in New York
+    (first,) = at(program, scheduler, monday, ("reminder",))
+    assert (first.channel, first.text) == ("team", "Reminder: weekly triage")
+    (second,) = at(program, scheduler, monday + timedelta(days=7), ("reminder",))
+    assert second.text == "Reminder: weekly triage"
+    program.ok(f"remind cancel {reminder_id}", as_="team1")
+    assert at(program, scheduler, monday + timedelta(days=14), ("reminder",)) == []
