@@ -18,6 +18,7 @@ REASON_LABELS = {
     ReasonCode.TRADEMARK_MISUSE: "trademark misuse",
     ReasonCode.COPYRIGHT: "copyright / image theft",
     ReasonCode.PATENT: "patent infringement",
+    ReasonCode.NO_PROOF: "no proof of authenticity",
     ReasonCode.OTHER: "other",
 }
 TEAM_ACTIONS = (

@@ -63,6 +63,8 @@ class ReasonCode(StrEnum):
     TRADEMARK_MISUSE = "trademark_misuse"
     COPYRIGHT = "copyright"
     PATENT = "patent"
+    # Taobao's luxury rule: the seller uploaded no invoice or authorisation letter.
+    NO_PROOF = "no_proof"
     OTHER = "other"
 
 
@@ -112,6 +114,12 @@ class CompanySize(StrEnum):
     SMALL = "small"
     MEDIUM = "medium"
     LARGE = "large"
+
+
+class RogueBlockStatus(StrEnum):
+    REFERRED = "referred"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
 
 
 class RaidStatus(StrEnum):

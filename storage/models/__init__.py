@@ -15,6 +15,7 @@ from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, Handled
 from storage.models.organisations import ChannelMapping, IPRight, Member, Organisation
 from storage.models.program import (
     Application,
+    ApplicationGroup,
     LanguageRequest,
     Milestone,
     RaidDocument,
@@ -25,6 +26,7 @@ from storage.models.program import (
 
 __all__ = [
     "Application",
+    "ApplicationGroup",
     "AuditEntry",
     "ChannelMapping",
     "Complaint",

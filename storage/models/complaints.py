@@ -15,6 +15,7 @@ from storage.vocabulary import (
     ItemStatus,
     Platform,
     ReasonCode,
+    RogueBlockStatus,
     StorefrontStatus,
 )
 
@@ -66,6 +67,7 @@ class Storefront(SQLModel, table=True):
         UniqueConstraint("platform", "external_id"),
         one_of("platform", Platform),
         one_of("status", StorefrontStatus),
+        one_of("rogueblock_status", RogueBlockStatus, nullable=True),
         Index(
             None,
             "closed_at",
@@ -81,7 +83,7 @@ class Storefront(SQLModel, table=True):
     status: str = Field(default=StorefrontStatus.ACTIVE, max_length=16)
     closed_at: datetime | None = None
     closed_by: str | None = Field(default=None, max_length=100)
-    rogueblock_status: str | None = Field(default=None, max_length=20)
+    rogueblock_status: str | None = Field(default=None, max_length=20)  # RogueBlockStatus
     rogueblock_referred_at: datetime | None = None
     first_seen_at: datetime = Field(default_factory=utcnow)
 

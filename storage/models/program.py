@@ -49,6 +49,17 @@ class Application(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class ApplicationGroup(SQLModel, table=True):
+    """Seats for one group (region x company size) of an application round."""
+
+    __tablename__ = "application_group"
+
+    group_key: str = Field(primary_key=True, max_length=60)
+    seats: int = Field(ge=0)
+    updated_by: str = Field(max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Milestone(SQLModel, table=True):
     """A dated step of the program calendar with its reminder offsets."""
 
@@ -101,6 +112,12 @@ class RaidEvidence(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
+    @property
+    def reference(self) -> str:
+        """RAID-000012: how members and the team name it, and its thread's key."""
+        assert self.id is not None
+        return f"RAID-{self.id:06d}"
+
 
 class RaidStorefront(SQLModel, table=True):
     """A storefront named by raid evidence."""
@@ -142,5 +159,12 @@ class LanguageRequest(SQLModel, table=True):
     document_sha256: str | None = Field(default=None, max_length=64)
     status: str = Field(default=LanguageRequestStatus.OPEN, max_length=16)
     answer: str | None = Field(default=None, max_length=4000)
+    answered_by: str | None = Field(default=None, max_length=100)
     answered_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def reference(self) -> str:
+        """LR-000012: how members and the language team name it, and its thread's key."""
+        assert self.id is not None
+        return f"LR-{self.id:06d}"

@@ -20,6 +20,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "application_group",
+        sa.Column("group_key", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("seats", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("group_key", name=op.f("pk_application_group")),
+    )
+    op.create_table(
         "audit_entry",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -148,6 +156,10 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "platform IN ('taobao', 'tmall', 'tmall_global', 'aliexpress', '1688', 'alibaba')",
             name=op.f("ck_storefront_platform"),
+        ),
+        sa.CheckConstraint(
+            "rogueblock_status IS NULL OR rogueblock_status IN ('referred', 'accepted', 'declined')",
+            name=op.f("ck_storefront_rogueblock_status"),
         ),
         sa.CheckConstraint("status IN ('active', 'closed')", name=op.f("ck_storefront_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_storefront")),
@@ -316,7 +328,7 @@ def upgrade() -> None:
             name=op.f("ck_complaint_platform"),
         ),
         sa.CheckConstraint(
-            "reason_code IN ('counterfeit', 'trademark_misuse', 'copyright', 'patent', 'other')",
+            "reason_code IN ('counterfeit', 'trademark_misuse', 'copyright', 'patent', 'no_proof', 'other')",
             name=op.f("ck_complaint_reason_code"),
         ),
         sa.CheckConstraint(
@@ -351,6 +363,7 @@ def upgrade() -> None:
         sa.Column("document_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("answer", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
+        sa.Column("answered_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
         sa.Column("answered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.CheckConstraint("status IN ('open', 'answered')", name=op.f("ck_language_request_status")),
@@ -712,3 +725,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_entry_entity_entity_id_at"))
 
     op.drop_table("audit_entry")
+    op.drop_table("application_group")
