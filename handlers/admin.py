@@ -30,6 +30,7 @@ IDENTITY = re.compile(r"^(slack|discord|console):([A-Za-z0-9_.-]{1,64})$")
 FIXED_CHANNELS = ("announcements", "outcomes", "team", "language", "working-group", "rogueblock")
 CHANNEL_IDS = {"slack": re.compile(r"^[CG][A-Z0-9]{6,20}$"), "discord": re.compile(r"^\d{15,21}$")}
 YES = {"yes", "true", "1", "y"}
+NO = {"no", "false", "0", "n"}
 
 
 @command("admin", summary="organisations, members, IP rights and channels (admins)")
@@ -42,6 +43,7 @@ def admin(ctx: Context, args: Args, session: Session) -> Reply:
     admin right add <org> <trademark|copyright|patent> <registration no.> mark=".." jurisdiction=CN
         [classes=25,18] [expires=YYYY-MM-DD]
     admin right verify <id> | admin right expire <id>
+    admin right luxury <id> yes|no   (Taobao's luxury rule: complaints may use reason=no_proof)
     admin channel <logical channel> <slack|discord> <channel id>
         logical channels: announcements, outcomes, team, language, working-group, rogueblock, org:<slug>
     admin channels
@@ -158,13 +160,25 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
 
 
 def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
+    if action == "luxury":
+        right = _right_numbered(session, args.word(2, "IP right id"))
+        assert right.id is not None
+        answer = args.word(3, "yes or no").lower()
+        if answer not in YES | NO:
+            raise UserError(f"'{answer}' is not yes or no.", hint=f"admin right luxury {right.id} yes")
+        right.luxury = answer in YES
+        session.add(right)
+        record_change(session, ctx, "ip_right", right.id, "luxury", to_status="luxury" if right.luxury else "regular")
+        rule = (
+            "its Taobao listings can be reported with reason=no_proof"
+            if right.luxury
+            else "reason=no_proof no longer applies"
+        )
+        return Reply(
+            f"IP right #{right.id} ({right.mark}) is {'now' if right.luxury else 'no longer'} a luxury brand: {rule}."
+        )
     if action in ("verify", "expire"):
-        text = args.word(2, "IP right id").lstrip("#")
-        right = session.get(IPRight, int(text)) if text.isdigit() else None
-        if right is None:
-            raise NotFound(
-                f"There is no IP right #{text}.", hint="`admin org show <slug>` lists an organisation's rights."
-            )
+        right = _right_numbered(session, args.word(2, "IP right id"))
         assert right.id is not None
         before = right.status
         right.status = RightStatus.VERIFIED if action == "verify" else RightStatus.EXPIRED
@@ -174,7 +188,7 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
         record_change(session, ctx, "ip_right", right.id, "status", from_status=before, to_status=right.status)
         return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
     if action != "add":
-        raise UserError("Use `admin right add`, `admin right verify` or `admin right expire`.")
+        raise UserError("Use `admin right add`, `admin right verify`, `admin right expire` or `admin right luxury`.")
     args.check_options("mark", "jurisdiction", "classes", "expires", "luxury")
     organisation = _organisation_named(session, args.word(2, "organisation slug"))
     kind = parse_enum(RightKind, args.word(3, "right kind"), "kind of IP right")
@@ -233,6 +247,16 @@ def _channel(ctx: Context, args: Args, session: Session) -> Reply:
         note=f"{logical} on {platform}",
     )
     return Reply(f"{logical} on {platform} is now channel {external} (set {local_time(ctx.now, ctx.rules.timezone)}).")
+
+
+def _right_numbered(session: Session, text: str) -> IPRight:
+    number = text.lstrip("#")
+    right = session.get(IPRight, int(number)) if number.isdigit() else None
+    if right is None:
+        raise NotFound(
+            f"There is no IP right #{number}.", hint="`admin org show <slug>` lists an organisation's rights."
+        )
+    return right
 
 
 def _organisation_named(session: Session, slug: str) -> Organisation:

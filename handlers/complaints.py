@@ -47,6 +47,8 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
         raise UserError('reason=other needs a note saying what the problem is, e.g. note="..."', field="note")
     platform = parse_platform(args.options["platform"], field="platform") if args.option("platform") else None
     right = choose_right(session, organisation_id, args.option("right"), ctx.today)
+    if reason is ReasonCode.NO_PROOF:
+        platform = _luxury_rule(right, platform)
     text = _links_text(ctx, args)
     request = FilingRequest(
         organisation=organisation,
@@ -56,6 +58,7 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
         note=note,
         text=text,
         platform=platform,
+        listings_only=reason is ReasonCode.NO_PROOF,
     )
     outcome = file_links(session, ctx, request)
     if not (outcome.complaints or outcome.merged or outcome.flagged or outcome.unresolved or outcome.rejected):
@@ -74,6 +77,20 @@ def _links_text(ctx: Context, args: Args) -> str:
         rows = read_csv(attachment.content, attachment.name, required=("link",))
         parts.extend(row.values.get("link", "") for row in rows)
     return "\n".join(parts)
+
+
+def _luxury_rule(right: IPRight, platform: Platform | None) -> Platform:
+    """Taobao's rule for luxury goods: a seller who cannot show an invoice or the brand's
+    authorisation loses the listing. It applies to Taobao listings of a right marked luxury."""
+    if not right.luxury:
+        raise UserError(
+            f"reason=no_proof applies to luxury brands, and IP right #{right.id} ({right.mark}) is not marked luxury.",
+            hint="An admin marks it with `admin right luxury <id> yes`.",
+            field="reason",
+        )
+    if platform not in (None, Platform.TAOBAO):
+        raise UserError("reason=no_proof applies to Taobao listings only.", field="platform")
+    return Platform.TAOBAO
 
 
 def choose_right(session: Session, organisation_id: int, chosen: str | None, today: date) -> IPRight:

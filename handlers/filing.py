@@ -34,6 +34,8 @@ class FilingRequest:
     text: str
     platform: Platform | None = None
     request_key: str | None = None
+    # Only listings may be filed (a reason that concerns listings, not stores).
+    listings_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ def file_links(session: Session, ctx: Context, request: FilingRequest) -> Filing
     """Register every new link of the request; report what was merged, held and rejected."""
     extraction = extract_links(request.text)
     outcome = FilingOutcome(unresolved=list(extraction.unresolved), rejected=list(extraction.rejected))
-    groups = _group_new_links(extraction.parsed, request.platform, outcome)
+    groups = _group_new_links(extraction.parsed, request.platform, request.listings_only, outcome)
     for (platform, kind), links in groups.items():
         _file_group(session, ctx, request, platform, kind, links, outcome)
     _hold_unresolved(session, request, outcome)
@@ -76,7 +78,7 @@ def file_links(session: Session, ctx: Context, request: FilingRequest) -> Filing
 
 
 def _group_new_links(
-    parsed: Sequence[ParsedLink], platform: Platform | None, outcome: FilingOutcome
+    parsed: Sequence[ParsedLink], platform: Platform | None, listings_only: bool, outcome: FilingOutcome
 ) -> dict[tuple[Platform, ItemKind], list[ParsedLink]]:
     """Links grouped by (platform, kind) in order, each key once; the rest is merged or rejected."""
     groups: dict[tuple[Platform, ItemKind], list[ParsedLink]] = {}
@@ -90,6 +92,9 @@ def _group_new_links(
                     f"{platform.label}: file it separately",
                 )
             )
+            continue
+        if listings_only and link.key.kind is not ItemKind.LISTING:
+            outcome.rejected.append(RejectedLink(link.original, "this reason applies to listings, not storefronts"))
             continue
         if link.key in first_seen:
             outcome.merged.append((link.original, f"same {link.key.kind} as {first_seen[link.key]}"))

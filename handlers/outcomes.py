@@ -24,6 +24,8 @@ ITEM_OUTCOMES = {
     "removed": ItemStatus.REMOVED,
     "not_removed": ItemStatus.NOT_REMOVED,
     "not_found": ItemStatus.NOT_FOUND,
+    # Taobao's luxury rule: the seller showed no invoice or authorisation, so the listing goes.
+    "no_proof_shown": ItemStatus.REMOVED,
     "counter_notice": ItemStatus.COUNTER_NOTICED,
     "upheld": ItemStatus.REMOVAL_UPHELD,
     "reinstated": ItemStatus.REINSTATED,
@@ -58,7 +60,8 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     """outcome MS-000123 <all | items> <outcome> [note="..."]
     outcome MS-000123 need_info note="what the team needs"
     Item outcomes: removed, not_removed, not_found, counter_notice (the seller appealed a
-    removal; up to 3 rounds), upheld (the removal stands), reinstated (the appeal won).
+    removal; up to 3 rounds), upheld (the removal stands), reinstated (the appeal won),
+    no_proof_shown (a luxury listing whose seller showed no proof: a removal).
     Case outcomes: need_info (returns the case to the brand), in_review.
     With `all`, every item that can take the outcome takes it.
     Example: outcome MS-000123 1-5,8 removed"""
@@ -88,6 +91,8 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     if word not in ITEM_OUTCOMES:
         raise UserError(f"'{word}' is not an outcome.", hint=f"Use one of: {VOCABULARY}.", field="outcome")
     target = ITEM_OUTCOMES[word]
+    if word == "no_proof_shown":
+        note = note or "seller showed no proof of authenticity"
     assert complaint.id is not None
     selection = parse_selection(selection_text, complaint.item_count, field="items")
     items = _items_that_can_take(session, complaint, selection, target)

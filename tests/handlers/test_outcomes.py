@@ -190,7 +190,7 @@ def test_a_free_text_outcome_is_refused_with_the_vocabulary(program: Harness) ->
     file_listings(program, 1)
     message = program.refused('outcome MS-000001 all "seller took it down"', as_="team1")
     assert message == (
-        "'seller took it down' is not an outcome. Use one of: removed, not_removed, not_found, "
+        "'seller took it down' is not an outcome. Use one of: removed, not_removed, not_found, no_proof_shown, "
         "counter_notice, upheld, reinstated, need_info, in_review."
     )
     message = program.refused("outcome MS-000001 1 deleted", as_="team1")
@@ -202,7 +202,8 @@ def test_an_unquoted_sentence_is_refused_without_recording_anything(program: Har
     message = program.refused("outcome MS-000001 1 seller took it down", as_="team1")
     assert message == (
         'Say which items and which outcome, e.g. outcome MS-000123 1-3 removed; put any comment in note="...". '
-        "Outcomes: removed, not_removed, not_found, counter_notice, upheld, reinstated, need_info, in_review."
+        "Outcomes: removed, not_removed, not_found, no_proof_shown, counter_notice, upheld, reinstated, need_info, "
+        "in_review."
     )
     assert "MS-000001 · submitted" in program.ok("case MS-000001", as_="team1").text
 
