@@ -23,7 +23,8 @@ ACCURACY_MONTHS = 3
 def stats(ctx: Context, args: Args, session: Session) -> Reply:
     """stats [months=<n>] [until=YYYY-MM] [org=<slug> | overall]
     Per month: listings reported, listings removed, takedown rate (removed / decided),
-    storefronts closed, median time from report to removal; then the success and lost-appeal
+    storefronts closed, median time from report to removal, sellers referred to RogueBlock;
+    then the success and lost-appeal
     rates of the last 3 months against the program's 90% / 5% thresholds. Members see their
     organisation; the team sees the whole program, or one organisation with org=.
     Example: stats months=12"""
@@ -46,6 +47,9 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
             f"{month_label(row.month)}  {row.reported:>8}  {row.removed:>7}  {percent(row.takedown_rate):>8}  "
             f"{row.storefronts_closed:>13}  {duration(row.median_removal_seconds)}"
         )
+    referrals = [f"{month_label(row.month)}: {row.rogueblock_referrals}" for row in rows if row.rogueblock_referrals]
+    if referrals:
+        reply.lines.append("Sellers referred to RogueBlock: " + ", ".join(referrals))
     window = accuracy(session, scope_id, shift_month(last, -(ACCURACY_MONTHS - 1)), last)
     reply.lines.append(f"Takedown success, last 3 months: {percent(window.success_rate)} of {window.decided} decided")
     reply.lines.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.arguments import Args, parse_platform
+from handlers.arguments import Args, parse_enum, parse_platform
 from handlers.audit_trail import record_change
 from handlers.case_notices import OUTCOMES, TEAM
 from handlers.context import Context
@@ -17,9 +17,10 @@ from handlers.storefront_rules import add_strike, closure_refusal
 from storage.models import Storefront
 from storage.queries.marketplace_items import ensure_targets, storefront_by_key
 from storage.queries.storefronts import active_strike_count, complaints_naming, storefronts, strikes_of
-from storage.vocabulary import ItemKind, Platform, StorefrontStatus
+from storage.vocabulary import ItemKind, Platform, RogueBlockStatus, StorefrontStatus
 
-ACTIONS = ("show", "strike", "close", "reinstate", "list")
+ACTIONS = ("show", "strike", "close", "reinstate", "refer", "referral", "list")
+ROGUEBLOCK = "rogueblock"
 
 
 @command("store", summary="storefront strikes, closure and reinstatement")
@@ -29,6 +30,9 @@ def store(ctx: Context, args: Args, session: Session) -> Reply:
     store close <store link> [note="..."]      (team: at the platform's strike threshold or
                                                 after accepted raid evidence)
     store reinstate <store link> [note="..."]  (team: the seller's appeal was upheld)
+    store refer <store link> [note="..."]      (team: refer a closed store's seller to IACC's
+                                                RogueBlock payment-processor program)
+    store referral <store link> accepted|declined [note="..."]   (team: RogueBlock's answer)
     store list [closed] [platform=<name>]      (team)
     To ask for a storefront's removal, file its link with `complaint`.
     Example: store show https://shop123456.taobao.com"""
@@ -55,6 +59,11 @@ def store(ctx: Context, args: Args, session: Session) -> Reply:
         threshold = ctx.rules.strike_threshold(link.key.platform)
         return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
     storefront = _known(session, link)
+    if action == "refer":
+        return _refer(ctx, session, storefront, note)
+    if action == "referral":
+        answer = args.word(2, "RogueBlock's answer (accepted or declined)")
+        return _referral(ctx, session, storefront, parse_enum(RogueBlockStatus, answer, "RogueBlock answer"), note)
     return _close(ctx, session, storefront, note) if action == "close" else _reinstate(ctx, session, storefront, note)
 
 
@@ -94,6 +103,9 @@ def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
     ]
     if storefront.closed_at:
         reply.fields.append(("Closed", local_time(storefront.closed_at, ctx.rules.timezone)))
+    if storefront.rogueblock_status:
+        referred = local_time(storefront.rogueblock_referred_at, ctx.rules.timezone)
+        reply.fields.append(("RogueBlock", f"{storefront.rogueblock_status} (referred {referred})"))
     if ctx.is_staff:
         for strike in strikes:
             state = "active until" if strike.expires_at > ctx.now else "expired"
@@ -125,6 +137,52 @@ def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str
     reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
     text = f"Storefront reinstated on appeal: {storefront.canonical_url}" + _because(note)
     reply.notices.append(Notice(channel=TEAM, kind="storefront_reinstated", text=text))
+    return reply
+
+
+def _refer(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
+    """Refer a closed storefront's seller to RogueBlock, IACC's payment-processor program."""
+    if storefront.status != StorefrontStatus.CLOSED:
+        raise UserError(f"{storefront.canonical_url} is not closed: only closed storefronts' sellers are referred.")
+    if storefront.rogueblock_status is not None:
+        referred = local_time(storefront.rogueblock_referred_at, ctx.rules.timezone)
+        raise UserError(f"{storefront.canonical_url} was referred on {referred} ({storefront.rogueblock_status}).")
+    assert storefront.id is not None
+    storefront.rogueblock_status = RogueBlockStatus.REFERRED
+    storefront.rogueblock_referred_at = ctx.now
+    session.add(storefront)
+    record_change(
+        session, ctx, "storefront", storefront.id, "rogueblock", to_status=RogueBlockStatus.REFERRED, note=note
+    )
+    text = f"Referred to RogueBlock: the seller of {storefront.canonical_url} ({Platform(storefront.platform).label})"
+    reply = Reply(f"Referred the seller of {storefront.canonical_url} to RogueBlock.")
+    reply.notices.append(Notice(channel=ROGUEBLOCK, kind="rogueblock_referral", text=text + _because(note)))
+    return reply
+
+
+def _referral(
+    ctx: Context, session: Session, storefront: Storefront, answer: RogueBlockStatus, note: str | None
+) -> Reply:
+    if storefront.rogueblock_status != RogueBlockStatus.REFERRED or answer is RogueBlockStatus.REFERRED:
+        state = storefront.rogueblock_status or "not referred"
+        raise UserError(
+            f"{storefront.canonical_url} is {state}; answers are accepted or declined, once, after `store refer`."
+        )
+    assert storefront.id is not None
+    storefront.rogueblock_status = answer
+    session.add(storefront)
+    record_change(
+        session,
+        ctx,
+        "storefront",
+        storefront.id,
+        "rogueblock",
+        from_status=RogueBlockStatus.REFERRED,
+        to_status=answer,
+        note=note,
+    )
+    reply = Reply(f"RogueBlock {answer} the referral of {storefront.canonical_url}.")
+    reply.notices.append(Notice(channel=ROGUEBLOCK, kind="rogueblock_answer", text=reply.text[:-1] + _because(note)))
     return reply
 
 

@@ -28,6 +28,7 @@ class MonthFigures:
     decided: int
     storefronts_closed: int
     median_removal_seconds: float | None
+    rogueblock_referrals: int = 0
 
     @property
     def takedown_rate(self) -> float | None:
@@ -99,6 +100,7 @@ def monthly_figures(
     )
     decisions = decisions_by_month(session, organisation_id, first_month, last_month)
     closed = storefronts_closed_by_month(session, organisation_id, first_month, last_month, zone)
+    referred = rogueblock_referrals_by_month(session, organisation_id, first_month, last_month, zone)
     figures = []
     for month in months_between(first_month, last_month):
         statuses = decisions.get(month, Counter())
@@ -110,6 +112,7 @@ def monthly_figures(
                 decided=sum(statuses[s] for s in DECIDED_STATUSES),
                 storefronts_closed=closed.get(month, 0),
                 median_removal_seconds=median_removal_seconds(session, organisation_id, month),
+                rogueblock_referrals=referred.get(month, 0),
             )
         )
     return figures
@@ -136,7 +139,26 @@ def storefronts_closed_by_month(
     session: Session, organisation_id: int | None, first_month: int, last_month: int, zone: tzinfo
 ) -> dict[int, int]:
     """Storefronts closed per month; for an organisation, those its complaints named."""
-    query = select(Storefront.id, Storefront.closed_at).where(col(Storefront.closed_at).is_not(None))
+    return _storefronts_by_month(session, Storefront.closed_at, organisation_id, first_month, last_month, zone)
+
+
+def rogueblock_referrals_by_month(
+    session: Session, organisation_id: int | None, first_month: int, last_month: int, zone: tzinfo
+) -> dict[int, int]:
+    """Closed storefronts' sellers referred to RogueBlock per month, scoped like closures."""
+    moment = Storefront.rogueblock_referred_at
+    return _storefronts_by_month(session, moment, organisation_id, first_month, last_month, zone)
+
+
+def _storefronts_by_month(
+    session: Session,
+    moment: datetime | None,
+    organisation_id: int | None,
+    first_month: int,
+    last_month: int,
+    zone: tzinfo,
+) -> dict[int, int]:
+    query = select(Storefront.id, moment).where(col(moment).is_not(None))
     if organisation_id is not None:
         named = select(ComplaintItem.storefront_id).where(
             ComplaintItem.organisation_id == organisation_id,
@@ -144,9 +166,9 @@ def storefronts_closed_by_month(
         )
         query = query.where(col(Storefront.id).in_(named))
     counts: Counter[int] = Counter()
-    for _store_id, closed_at in session.exec(query).all():
-        assert closed_at is not None
-        month = month_of(closed_at, zone)
+    for _store_id, happened_at in session.exec(query).all():
+        assert happened_at is not None
+        month = month_of(happened_at, zone)
         if first_month <= month <= last_month:
             counts[month] += 1
     return dict(counts)
