@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers.glossary import bilingual_reason
 from handlers.link_parsing import ParsedLink
 from handlers.replies import Button, Notice, plural
 from storage.models import Complaint, IPRight, Organisation
@@ -44,8 +45,10 @@ def describe_right(right: IPRight) -> str:
     return f"{right.kind} {right.mark} ({right.jurisdiction} {right.registration_number}, #{right.id})"
 
 
-def describe_reason(complaint: Complaint) -> str:
-    label = REASON_LABELS[ReasonCode(complaint.reason_code)]
+def describe_reason(complaint: Complaint, *, chinese: bool = False) -> str:
+    """The reason as the member chose it, with its Chinese term for the team when asked."""
+    code = ReasonCode(complaint.reason_code)
+    label = bilingual_reason(code) if chinese else REASON_LABELS[code]
     return f"{label}: {complaint.reason_text}" if complaint.reason_text else label
 
 
@@ -68,13 +71,14 @@ def case_opened_notices(
         ("Reason", describe_reason(complaint)),
         ("Items", "\n".join(preview)),
     )
+    team_fields = (*fields[:2], ("Reason", describe_reason(complaint, chinese=True)), fields[3])
     return [
         Notice(
             channel=TEAM,
             case_id=case,
             kind="case_opened",
             text=f"New case {case} from {organisation.name}: {describe_items(complaint)}.",
-            fields=fields,
+            fields=team_fields,
             buttons=team_buttons(case),
         ),
         Notice(

@@ -69,7 +69,7 @@ def test_a_word_far_from_any_command_gets_no_guess(program: Harness) -> None:
 
 
 def test_a_contract_word_not_built_yet_says_so(program: Harness) -> None:
-    missing = [word for word in ("raid", "language", "apply", "calendar") if word not in COMMANDS]
+    missing = [word for word in ("propose", "practices", "apply", "applications") if word not in COMMANDS]
     assert missing, "every command word is available; pick another unavailable one"
     message = program.refused(missing[0], as_="brand1")
     assert f"`{missing[0]}` is not available in this version of the bot yet" in message

@@ -443,7 +443,7 @@ def test_reason_other_without_a_note_is_refused_beside_the_note_and_can_be_corre
     assert CASE in told.params["text"]
     assert slack.deliver() == 2
     (team_post,) = posts(slack.fake, TEAM_CHANNEL, containing=CASE)
-    assert "other: Fake packaging" in shown_text(team_post.params["blocks"])
+    assert "other · 其他: Fake packaging" in shown_text(team_post.params["blocks"])
 
 
 def test_an_outcome_form_naming_an_unknown_case_shows_the_error_beside_the_case_field(slack: Slack) -> None:
