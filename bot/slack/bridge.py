@@ -32,6 +32,7 @@ PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 
 
 WORKERS = 2
+CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
 
 
 class SlackBridge:
@@ -122,16 +123,23 @@ class SlackBridge:
         if not text:
             return
         caller = Caller(PLATFORM, event["user"], self._display_name(client, event["user"]))
-        reply = self.router.handle(
-            Incoming(
+        request_key = f"slack:message:{event['channel']}:{event.get('ts')}"
+        if case_id.startswith(LANGUAGE_REFERENCE):
+            if logical_channel != LANGUAGE_CHANNEL:
+                return  # the member's copy of the thread: answers are given in the language channel
+            incoming = Incoming(caller, f"language answer {case_id} {text}", event["channel"], request_key=request_key)
+        elif case_id.startswith(CASE_REFERENCE):
+            incoming = Incoming(
                 caller=caller,
                 text="case",
                 channel=event["channel"],
                 thread=logical_channel,
-                request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
+                request_key=request_key,
                 args=Args(words=[case_id, "reply"], text=f"{case_id} reply {text}"),
             )
-        )
+        else:
+            return  # raid threads are the team's working notes; the brand hears each decision
+        reply = self.router.handle(incoming)
         if reply.is_error:
             log.info("message in %s thread not relayed: %s", case_id, reply.text)
 

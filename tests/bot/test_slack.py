@@ -739,3 +739,35 @@ def test_the_bot_token_and_signing_secret_never_reach_the_logs(slack: Slack, cap
     assert "Sending a request" in logged and "chat.postMessage" in logged  # the Web API calls were logged
     for secret in (TOKEN, TOKEN.rsplit("-", 1)[1], SECRET):
         assert secret not in logged
+
+
+# -- Chinese-language help -----------------------------------------------------------------------
+
+
+def test_an_answer_written_in_the_language_thread_reaches_the_member(slack: Slack) -> None:
+    language_channel = "C0LANG0001"
+    slack.router.handle(Incoming(Caller("slack", ADMIN), f"admin channel language slack {language_channel}"))
+    reply = slack.command(BRAND, "language source=zh target=en 卖家说这是正品")
+    assert "LR-000001" in reply.params["text"]
+    slack.deliver()
+    request_ts = ts_of(slack.fake, language_channel, "LR-000001")
+    event = thread_event(
+        TEAM, "The seller says it is genuine.", channel=language_channel, thread_ts=request_ts, ts="1700001000.000100"
+    )
+
+    with slack.router.handled():
+        assert slack.sender.event(event).status_code == 200
+    slack.deliver()
+
+    answers = [
+        call
+        for call in slack.fake.calls_to("chat.postMessage")
+        if "The seller says it is genuine." in shown_text(call.params["blocks"])
+    ]
+    assert {call.params["channel"] for call in answers} == {ACME_CHANNEL, BRAND}  # the brand's thread, and a DM
+    assert (
+        slack.router.handle(Incoming(Caller("slack", BRAND), "language show LR-000001"))
+        .render_plain()
+        .count("answered")
+        >= 1
+    )
