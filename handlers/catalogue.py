@@ -2,6 +2,8 @@
 
 from handlers import (  # noqa: F401
     admin,
+    application_review,
+    applications,
     calendar,
     cases,
     complaints,

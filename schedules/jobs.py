@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from handlers.application_review import status_update_notices
 from handlers.case_notices import TEAM, organisation_channel
 from handlers.formatting import local_time, percent
 from handlers.outbox import save_notices
@@ -21,6 +22,7 @@ from storage.models import Milestone, Organisation, Reminder
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
 from storage.queries.members import organisations
+from storage.vocabulary import MilestoneKind
 
 MILESTONE, REMINDER, DIGEST, SWEEP = "milestone", "reminder", "digest", "sweep"
 FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
@@ -61,7 +63,11 @@ def _milestone(session: Session, runtime: Runtime, job_id: str, milestone_id: in
         return []
     when = local_time(milestone.at, runtime.rules.timezone)
     text = f"Now: {milestone.title} ({when})." if minutes == 0 else f"{milestone.title} {_in(minutes)}: {when}."
-    return [Notice(channel=ANNOUNCEMENTS, kind="milestone", text=text, dedupe_key=job_id)]
+    notices = [Notice(channel=ANNOUNCEMENTS, kind="milestone", text=text, dedupe_key=job_id)]
+    if minutes == 0 and milestone.kind == MilestoneKind.STATUS_UPDATE:
+        # The round's status update: every applicant hears where their application stands.
+        notices += status_update_notices(session, runtime.clock(), runtime.rules.timezone)
+    return notices
 
 
 def _in(minutes: int) -> str:

@@ -69,3 +69,24 @@ def test_a_weekly_reminder_comes_back_every_week_until_cancelled(program: Harnes
     assert second.text == "Reminder: weekly triage"
     program.ok(f"remind cancel {reminder_id}", as_="team1")
     assert at(program, scheduler, monday + timedelta(days=14), ("reminder",)) == []
+
+
+def test_the_status_update_milestone_tells_every_applicant_where_they_stand(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok('calendar add status_update 2026-12-01 10:00 "Status update" remind=0')
+    program.ok('calendar add orientation 2027-01-12 10:00 "Orientation" remind=0')
+    program.ok('calendar add launch 2027-02-01 09:00 "Launch" remind=0')
+    apply = (
+        'apply legal_name="{}" country=US size=large contact="x@example.com" role=rights_holder good_faith=no marks=M'
+    )
+    program.ok(apply.format("First Co"), as_="first")
+    program.ok(apply.format("Second Co"), as_="second")
+    program.ok("applications seats north-america:large 1", as_="team1")
+    program.ok("applications select", as_="team1")
+    program.delivered()
+    told = at(program, scheduler, datetime(2026, 12, 1, 15, 0, tzinfo=UTC), ("application",))
+    by_person = {posted.channel: posted.text for posted in told}
+    assert set(by_person) == {"dm:console:first", "dm:console:second"}
+    assert "selected" in by_person["dm:console:first"] and "2027-01-12" in by_person["dm:console:first"]
+    assert "waitlist" in by_person["dm:console:second"]
