@@ -771,3 +771,31 @@ def test_an_answer_written_in_the_language_thread_reaches_the_member(slack: Slac
         .count("answered")
         >= 1
     )
+
+
+# -- applying to the program -----------------------------------------------------------------------
+
+
+def test_a_company_applies_through_the_slack_form_and_hears_its_eligibility(slack: Slack) -> None:
+    newcomer = "U0NEW00001"
+    view = open_form(slack, newcomer, "apply")
+    assert {block["block_id"] for block in view["blocks"]} >= {
+        "legal_name",
+        "country",
+        "size",
+        "role",
+        "good_faith",
+        "marks",
+    }
+    values = {
+        "legal_name": {"value": text_input("Globex Ltd")},
+        "country": {"value": text_input("gb")},
+        "size": {"value": static_select("medium")},
+        "contact": {"value": text_input("ip@globex.example")},
+        "role": {"value": static_select("rights_holder")},
+        "good_faith": {"value": static_select("yes")},
+        "marks": {"value": text_input("GLOBEX")},
+    }
+    assert submit(slack, newcomer, view, values) is None  # accepted: the modal closes
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    assert "Good Faith" in str(told.params["text"]) and "not eligible" in str(told.params["text"]).lower()
