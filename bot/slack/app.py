@@ -50,7 +50,10 @@ def build_app(settings: Settings, router: Router, database: Database) -> App:
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=web_client(settings, retry_rate_limits=True),
     )
-    bridge = SlackBridge(router, database)
+    assert settings.slack_bot_token is not None
+    bridge = SlackBridge(
+        router, database, token=settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url
+    )
     for listeners in (commands, actions, views, events):
         listeners.register(app, bridge)
     return app

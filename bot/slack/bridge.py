@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -18,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.router import Incoming, Router
 from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, reply_blocks, submitted_values
 from handlers.arguments import Args
-from handlers.context import Caller
+from handlers.context import Attachment, Caller
 from handlers.forms import FORMS
 from handlers.home import home
 from handlers.replies import Reply
@@ -32,13 +34,18 @@ PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 
 
 WORKERS = 2
+FILE_HOST = "files.slack.com"
+MAX_FILE_BYTES = 20 * 1024 * 1024
 CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
 
 
 class SlackBridge:
-    def __init__(self, router: Router, database: Database) -> None:
+    def __init__(self, router: Router, database: Database, *, token: str = "", api_url: str = "") -> None:
         self.router = router
         self.database = database
+        self._token = token
+        # Shared files are fetched from Slack's file host (or the configured API host: a proxy).
+        self._file_hosts = {FILE_HOST, urlsplit(api_url).netloc} - {""}
         self._names: dict[str, str] = {}
         # Work after an acknowledgement runs here: a few threads, so that a burst of commands'
         # work never crowds out the acknowledgements of the commands still arriving.
@@ -106,10 +113,52 @@ class SlackBridge:
         ack()
         self._tell(client, user["id"], metadata.get("channel"), reply)
 
+    def on_message(self, event: dict[str, Any], client: WebClient) -> None:
+        """A direct message to the bot is a command (with any files it shares); a message in a
+        case thread is relayed to the other side."""
+        if event.get("subtype") not in PEOPLES_MESSAGES or event.get("bot_id") or not event.get("user"):
+            return
+        if event.get("channel_type") == "im":
+            self.on_direct_message(event, client)
+        else:
+            self.on_thread_message(event, client)
+
+    def on_direct_message(self, event: dict[str, Any], client: WebClient) -> None:
+        """`raid ...` with the documents shared in the same message, `complaint` with a CSV file,
+        `language` with a document, or any command at all, written to the bot directly."""
+        text = unescape(str(event.get("text") or "")).strip()
+        try:
+            attachments = tuple(self._download(shared) for shared in event.get("files") or [])
+        except ValueError as error:
+            client.chat_postMessage(channel=event["channel"], text=fallback_text(f"⚠ {error}"))
+            return
+        incoming = Incoming(
+            caller=Caller(PLATFORM, event["user"], self._display_name(client, event["user"])),
+            text=text,
+            channel=event["channel"],
+            attachments=attachments,
+            request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
+        )
+        reply = self.router.handle(incoming)
+        client.chat_postMessage(channel=event["channel"], text=fallback_text(reply.text), blocks=reply_blocks(reply))
+
+    def _download(self, shared: dict[str, Any]) -> Attachment:
+        name = str(shared.get("name") or "file")
+        url = str(shared.get("url_private_download") or shared.get("url_private") or "")
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or parts.netloc not in self._file_hosts:
+            raise ValueError(f"{name} could not be fetched from Slack; share it again.")
+        if int(shared.get("size") or 0) > MAX_FILE_BYTES:
+            raise ValueError(f"{name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._token}"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  (host checked above)
+            content = response.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            raise ValueError(f"{name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        return Attachment(name, content)
+
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A person's message in a case thread is relayed to the case thread on the other side."""
-        if event.get("subtype") not in PEOPLES_MESSAGES or event.get("bot_id"):
-            return
         if not event.get("thread_ts") or not event.get("user"):
             return
         if event["thread_ts"] == event.get("ts"):

@@ -13,7 +13,7 @@ from bot.slack.bridge import SlackBridge
 def register(app: App, bridge: SlackBridge) -> None:
     @app.event("message")
     def thread_message(event: dict[str, Any], client: WebClient) -> None:
-        bridge.later(bridge.on_thread_message, event, client)
+        bridge.later(bridge.on_message, event, client)
 
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], client: WebClient) -> None:

@@ -8,6 +8,7 @@ does (a Web API call recorded by the fake, or the router finishing a request) be
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -34,7 +35,7 @@ from storage.models import Notice
 from storage.queries.outbox import mark_delivery
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
-from support.fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack
+from support.fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack, dm_channel
 from support.slack_requests import SlackSender, payload_template, static_select, text_input
 
 TOKEN = "xoxb-1111-2222-Zq8sK3mT9pLwR4vB"
@@ -799,3 +800,44 @@ def test_a_company_applies_through_the_slack_form_and_hears_its_eligibility(slac
     assert submit(slack, newcomer, view, values) is None  # accepted: the modal closes
     (told,) = slack.fake.wait_for("chat.postEphemeral")
     assert "Good Faith" in str(told.params["text"]) and "not eligible" in str(told.params["text"]).lower()
+
+
+# -- commands written to the bot directly, with files ---------------------------------------------------
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def direct_message(
+    slack: Slack, user: str, text: str, files: list[dict[str, Any]], ts: str, *, reaches_router: bool = True
+) -> None:
+    event = thread_event(user, text, channel=dm_channel(user), thread_ts=ts, ts=ts, channel_type="im")
+    event.pop("thread_ts")
+    event.update(subtype="file_share", files=files)
+    if not reaches_router:
+        assert slack.sender.event(event).status_code == 200
+        return
+    with slack.router.handled():
+        assert slack.sender.event(event).status_code == 200
+
+
+def test_raid_evidence_sent_to_the_bot_with_its_documents_is_registered_with_their_fingerprints(slack: Slack) -> None:
+    report = slack.fake.share_file("raid-report.pdf", PDF, mimetype="application/pdf")
+    direct_message(
+        slack, BRAND,
+        'raid raid_date=2026-10-02 authority="Yiwu AMR" case_number=YW-2026-118 https://shop123456.taobao.com',
+        [report], ts="1700002000.000100",
+    )  # fmt: skip
+    (answer,) = [c for c in slack.fake.wait_for("chat.postMessage") if c.params["channel"] == dm_channel(BRAND)]
+    shown = shown_text(answer.params["blocks"])
+    assert "RAID-000001" in shown and hashlib.sha256(PDF).hexdigest() in shown
+    (download,) = slack.fake.calls_to("file_download")
+    assert download.headers["authorization"].startswith("Bearer xoxb-")
+
+
+def test_a_file_from_anywhere_but_slack_is_not_fetched(slack: Slack) -> None:
+    forged = slack.fake.share_file("raid-report.pdf", PDF) | {"url_private_download": "https://evil.example/x.pdf"}
+    text = "raid raid_date=2026-10-02 authority=AMR case_number=1 https://shop1.taobao.com"
+    direct_message(slack, BRAND, text, [forged], ts="1700002001.000100", reaches_router=False)
+    (answer,) = slack.fake.wait_for("chat.postMessage")
+    assert "could not be fetched from Slack" in answer.params["text"]
+    assert slack.fake.calls_to("file_download") == []

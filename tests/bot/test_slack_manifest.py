@@ -39,6 +39,7 @@ def test_the_events_the_bot_listens_to_are_subscribed_and_home_is_enabled() -> N
         "app_home_opened",
         "message.channels",
         "message.groups",
+        "message.im",
     }
     assert found["features"]["app_home"]["home_tab_enabled"] is True
     assert found["settings"]["interactivity"]["is_enabled"] is True
@@ -47,5 +48,8 @@ def test_the_events_the_bot_listens_to_are_subscribed_and_home_is_enabled() -> N
 def test_the_scopes_are_the_smallest_set_the_bot_calls_need() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     # commands: the slash command; chat:write: post, update, ephemeral; *:history: thread relay
-    # and finding already-posted notices; users:read: names beside relayed messages.
-    assert scopes == {"commands", "chat:write", "channels:history", "groups:history", "users:read"}
+    # and finding already-posted notices; users:read: names beside relayed messages;
+    # im:history and files:read: commands written to the bot directly, with their files.
+    assert scopes == {
+        "commands", "chat:write", "channels:history", "groups:history", "users:read", "im:history", "files:read",
+    }  # fmt: skip

@@ -138,6 +138,9 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+FILES_PATH = "/files-pri/"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
@@ -161,7 +164,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_GET = do_POST
+    def do_GET(self) -> None:
+        if not self.path.startswith(FILES_PATH):
+            self.do_POST()
+            return
+        found = self.server.fake._file_download(self.path, Headers(self.headers.items()))
+        self.send_response(200 if found is not None else 404)
+        body = found or b"not found"
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output quiet."""
@@ -172,6 +185,7 @@ class FakeSlack:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._files: dict[str, bytes] = {}
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
         self._messages: list[_Stored] = []
@@ -313,6 +327,29 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._failures.clear()
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def share_file(self, name: str, content: bytes, *, mimetype: str = "application/octet-stream") -> dict[str, Any]:
+        """A file a user shared, as a message event carries it: downloadable with a bot token."""
+        file_id = f"F{secrets.token_hex(5).upper()}"
+        with self._lock:
+            self._files[file_id] = content
+        return {
+            "id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": name.rsplit(".", 1)[-1],
+            "size": len(content), "mode": "hosted",
+            "url_private": f"{self.base_url}{FILES_PATH}{TEAM_ID}-{file_id}/{name}",
+            "url_private_download": f"{self.base_url}{FILES_PATH}{TEAM_ID}-{file_id}/download/{name}",
+        }  # fmt: skip
+
+    def _file_download(self, path: str, headers: Headers) -> bytes | None:
+        """Slack serves private files only to a request carrying a token."""
+        with self._lock:
+            self._calls.append(Call("file_download", {}, headers, path))
+            if not headers.get("authorization", "").startswith("Bearer xox"):
+                return None
+            file_id = path.removeprefix(FILES_PATH).split("/")[0].split("-", 1)[-1]
+            return self._files.get(file_id)
 
     # -- serving -----------------------------------------------------------------------------
 
