@@ -142,6 +142,19 @@ class MilestoneKind(StrEnum):
     MEETING = "meeting"
 
 
+class ProposalKind(StrEnum):
+    PROPOSAL = "proposal"
+    PRACTICE = "practice"
+
+
+class ProposalStatus(StrEnum):
+    OPEN = "open"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    SHARED = "shared"  # a best practice: shared, nothing to decide
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"

@@ -23,6 +23,7 @@ from storage.models.program import (
     RaidStorefront,
     Reminder,
 )
+from storage.models.working_group import MeetingDecision, PlatformAssignment, Proposal, ProposalVote
 
 __all__ = [
     "Application",
@@ -39,11 +40,15 @@ __all__ = [
     "IPRight",
     "LanguageRequest",
     "Listing",
+    "MeetingDecision",
     "Member",
     "Milestone",
     "Notice",
     "Organisation",
+    "PlatformAssignment",
     "PostedMessage",
+    "Proposal",
+    "ProposalVote",
     "RaidDocument",
     "RaidEvidence",
     "RaidStorefront",

@@ -49,6 +49,8 @@ class Complaint(SQLModel, table=True):
     reason_text: str | None = Field(default=None, max_length=1000)
     status: str = Field(default=ComplaintStatus.SUBMITTED, max_length=20)
     item_count: int
+    # The team member the case is routed to (by platform and load); None: the whole team.
+    assigned_to_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     # The paste or import row group this complaint came from; a repeated request finds it here.
     request_key: str | None = Field(default=None, max_length=120, index=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -319,6 +319,7 @@ def upgrade() -> None:
         sa.Column("reason_text", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("item_count", sa.Integer(), nullable=False),
+        sa.Column("assigned_to_id", sa.Integer(), nullable=True),
         sa.Column("request_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -336,6 +337,7 @@ def upgrade() -> None:
             name=op.f("ck_complaint_status"),
         ),
         sa.CheckConstraint("item_count BETWEEN 1 AND 300", name=op.f("ck_complaint_item_count")),
+        sa.ForeignKeyConstraint(["assigned_to_id"], ["member.id"], name=op.f("fk_complaint_assigned_to_id_member")),
         sa.ForeignKeyConstraint(["filed_by_id"], ["member.id"], name=op.f("fk_complaint_filed_by_id_member")),
         sa.ForeignKeyConstraint(["ip_right_id"], ["ip_right.id"], name=op.f("fk_complaint_ip_right_id_ip_right")),
         sa.ForeignKeyConstraint(
@@ -344,6 +346,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint")),
     )
     with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_complaint_assigned_to_id"), ["assigned_to_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_complaint_organisation_id_created_at"), ["organisation_id", "created_at"], unique=False
         )
@@ -375,6 +378,52 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("language_request", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_language_request_organisation_id"), ["organisation_id"], unique=False)
+
+    op.create_table(
+        "platform_assignment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("platform", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.CheckConstraint(
+            "platform IN ('taobao', 'tmall', 'tmall_global', 'aliexpress', '1688', 'alibaba')",
+            name=op.f("ck_platform_assignment_platform"),
+        ),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name=op.f("fk_platform_assignment_member_id_member")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_platform_assignment")),
+        sa.UniqueConstraint("member_id", "platform", name=op.f("uq_platform_assignment_member_id_platform")),
+    )
+    with op.batch_alter_table("platform_assignment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_platform_assignment_member_id"), ["member_id"], unique=False)
+
+    op.create_table(
+        "proposal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.Column("tags", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("decision_note", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
+        sa.Column("decided_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.CheckConstraint("kind IN ('proposal', 'practice')", name=op.f("ck_proposal_kind")),
+        sa.CheckConstraint(
+            "status IN ('open', 'under_review', 'accepted', 'declined', 'shared')", name=op.f("ck_proposal_status")
+        ),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name=op.f("fk_proposal_member_id_member")),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"], ["organisation.id"], name=op.f("fk_proposal_organisation_id_organisation")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal")),
+    )
+    with op.batch_alter_table("proposal", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_proposal_kind_status_created_at"), ["kind", "status", "created_at"], unique=False
+        )
 
     op.create_table(
         "raid_evidence",
@@ -534,6 +583,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_held_link_organisation_id"), ["organisation_id"], unique=False)
 
     op.create_table(
+        "meeting_decision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("milestone_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("recorded_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["milestone_id"], ["milestone.id"], name=op.f("fk_meeting_decision_milestone_id_milestone")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposal.id"], name=op.f("fk_meeting_decision_proposal_id_proposal")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_decision")),
+    )
+    with op.batch_alter_table("meeting_decision", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_decision_milestone_id"), ["milestone_id"], unique=False)
+
+    op.create_table(
+        "proposal_vote",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.CheckConstraint("value IN (-1, 1)", name=op.f("ck_proposal_vote_value")),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name=op.f("fk_proposal_vote_member_id_member")),
+        sa.ForeignKeyConstraint(["proposal_id"], ["proposal.id"], name=op.f("fk_proposal_vote_proposal_id_proposal")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal_vote")),
+        sa.UniqueConstraint("proposal_id", "member_id", name=op.f("uq_proposal_vote_proposal_id_member_id")),
+    )
+    with op.batch_alter_table("proposal_vote", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_proposal_vote_proposal_id"), ["proposal_id"], unique=False)
+
+    op.create_table(
         "raid_document",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("raid_id", sa.Integer(), nullable=False),
@@ -621,6 +705,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_raid_document_raid_id"))
 
     op.drop_table("raid_document")
+    with op.batch_alter_table("proposal_vote", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_proposal_vote_proposal_id"))
+
+    op.drop_table("proposal_vote")
+    with op.batch_alter_table("meeting_decision", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_decision_milestone_id"))
+
+    op.drop_table("meeting_decision")
     with op.batch_alter_table("held_link", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_held_link_organisation_id"))
 
@@ -668,6 +760,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_raid_evidence_organisation_id"))
 
     op.drop_table("raid_evidence")
+    with op.batch_alter_table("proposal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_proposal_kind_status_created_at"))
+
+    op.drop_table("proposal")
+    with op.batch_alter_table("platform_assignment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_platform_assignment_member_id"))
+
+    op.drop_table("platform_assignment")
     with op.batch_alter_table("language_request", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_language_request_organisation_id"))
 
@@ -677,6 +777,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_complaint_request_key"))
         batch_op.drop_index(batch_op.f("ix_complaint_platform_created_at"))
         batch_op.drop_index(batch_op.f("ix_complaint_organisation_id_created_at"))
+        batch_op.drop_index(batch_op.f("ix_complaint_assigned_to_id"))
 
     op.drop_table("complaint")
     with op.batch_alter_table("member", schema=None) as batch_op:
