@@ -64,7 +64,7 @@ def applications(ctx: Context, args: Args, session: Session) -> Reply:
         return _seats(ctx, args, session)
     if action == "select":
         args.check_options()
-        _no_more_words(args, 1)
+        args.no_more_words(1, "applications")
         return _select(ctx, session)
     raise UserError(
         f"'{args.words[0]}' is not an applications action.",
@@ -90,7 +90,7 @@ def _listing(session: Session) -> Reply:
 
 
 def _show(session: Session, args: Args, zone: ZoneInfo) -> Reply:
-    application = find_application(session, _word(args, 1, "application id", "id"))
+    application = find_application(session, args.word(1, "application id", field="id", usage="applications"))
     role = "rights-holder" if application.is_rights_holder else "representative" if application.represents else "other"
     reply = Reply(f"Application #{application.id}: {application.legal_name} · {application.status}")
     reply.fields = [
@@ -117,9 +117,9 @@ def _show(session: Session, args: Args, zone: ZoneInfo) -> Reply:
 
 
 def _seats(ctx: Context, args: Args, session: Session) -> Reply:
-    key = parse_group_key(_word(args, 1, "group, e.g. north-america:large", "group"))
-    text = _word(args, 2, "number of seats", "seats")
-    _no_more_words(args, 3)
+    key = parse_group_key(args.word(1, "group, e.g. north-america:large", field="group", usage="applications"))
+    text = args.word(2, "number of seats", field="seats", usage="applications")
+    args.no_more_words(3, "applications")
     if not text.isascii() or not text.isdigit() or int(text) > MAX_SEATS:
         raise UserError(
             f"'{text}' is not a number of seats.", hint=f"Use a number from 0 to {MAX_SEATS}.", field="seats"
@@ -316,14 +316,3 @@ def find_application(session: Session, text: str) -> Application:
             f"There is no application '{text}'.", hint="`applications` lists them with their ids.", field="id"
         )
     return application
-
-
-def _word(args: Args, index: int, what: str, field: str) -> str:
-    if index >= len(args.words):
-        raise UserError(f"Missing {what}.", hint="`help applications` shows the usage.", field=field)
-    return args.words[index]
-
-
-def _no_more_words(args: Args, count: int) -> None:
-    if len(args.words) > count:
-        raise UserError(f"I did not expect '{args.words[count]}' there.", hint="`help applications` shows the usage.")

@@ -57,10 +57,17 @@ class Args:
             known = ", ".join(f"{name}=" for name in allowed) or "none"
             raise UserError(f"Unknown option {unknown[0]}=.", hint=f"Options here: {known}.")
 
-    def word(self, index: int, what: str) -> str:
+    def word(self, index: int, what: str, *, field: str | None = None, usage: str | None = None) -> str:
+        """The word at `index`, or a refusal naming what is missing (and where to read the usage)."""
         if index >= len(self.words):
-            raise UserError(f"Missing {what}.")
+            hint = f"`help {usage}` shows the usage." if usage else None
+            raise UserError(f"Missing {what}.", hint=hint, field=field)
         return self.words[index]
+
+    def no_more_words(self, count: int, usage: str) -> None:
+        """Refuse words beyond the first `count`: a typo should not pass silently."""
+        if len(self.words) > count:
+            raise UserError(f"I did not expect '{self.words[count]}' there.", hint=f"`help {usage}` shows the usage.")
 
     def option(self, name: str) -> str | None:
         value = self.options.get(name)

@@ -90,7 +90,7 @@ def calendar(ctx: Context, args: Args, session: Session) -> Reply:
 
 def _listing(ctx: Context, args: Args, session: Session, *, past: bool) -> Reply:
     args.check_options("tz")
-    _no_more_words(args, 1)
+    args.no_more_words(1, "calendar")
     viewer = parse_zone(args.options["tz"], "tz") if args.option("tz") else ctx.rules.timezone
     if past:
         rows = past_milestones(session, ctx.now, LIST_LIMIT)
@@ -121,9 +121,14 @@ def describe(milestone: Milestone, viewer: ZoneInfo) -> str:
 def _add(ctx: Context, args: Args, session: Session) -> Reply:
     ctx.require_admin("change the program calendar")
     args.check_options("tz", "remind")
-    kind = parse_enum(MilestoneKind, _word(args, 1, "kind of milestone", "kind"), "kind of milestone", field="kind")
-    day = parse_day(_word(args, 2, "date (YYYY-MM-DD)", "date"), "date")
-    clock = parse_clock(_word(args, 3, "time (HH:MM)", "time"), "time")
+    kind = parse_enum(
+        MilestoneKind,
+        args.word(1, "kind of milestone", field="kind", usage="calendar"),
+        "kind of milestone",
+        field="kind",
+    )
+    day = parse_day(args.word(2, "date (YYYY-MM-DD)", field="date", usage="calendar"), "date")
+    clock = parse_clock(args.word(3, "time (HH:MM)", field="time", usage="calendar"), "time")
     title = parse_title(" ".join(args.words[4:]), "title")
     zone = parse_zone(args.options["tz"], "tz") if args.option("tz") else ctx.rules.timezone
     offsets = parse_reminders(args.options["remind"], "remind") if args.option("remind") else DEFAULT_REMINDERS
@@ -156,10 +161,10 @@ def _add(ctx: Context, args: Args, session: Session) -> Reply:
 def _move(ctx: Context, args: Args, session: Session) -> Reply:
     ctx.require_admin("change the program calendar")
     args.check_options("tz")
-    milestone = _milestone(session, _word(args, 1, "milestone id", "id"))
-    day = parse_day(_word(args, 2, "new date (YYYY-MM-DD)", "date"), "date")
-    clock = parse_clock(_word(args, 3, "new time (HH:MM)", "time"), "time")
-    _no_more_words(args, 4)
+    milestone = _milestone(session, args.word(1, "milestone id", field="id", usage="calendar"))
+    day = parse_day(args.word(2, "new date (YYYY-MM-DD)", field="date", usage="calendar"), "date")
+    clock = parse_clock(args.word(3, "new time (HH:MM)", field="time", usage="calendar"), "time")
+    args.no_more_words(4, "calendar")
     zone = parse_zone(args.options["tz"], "tz") if args.option("tz") else zone_of(milestone)
     at, note = resolve_local(day, clock, zone, "time")
     before, before_zone = milestone.at, zone_of(milestone)
@@ -193,8 +198,8 @@ def _move(ctx: Context, args: Args, session: Session) -> Reply:
 def _remove(ctx: Context, args: Args, session: Session) -> Reply:
     ctx.require_admin("change the program calendar")
     args.check_options()
-    milestone = _milestone(session, _word(args, 1, "milestone id", "id"))
-    _no_more_words(args, 2)
+    milestone = _milestone(session, args.word(1, "milestone id", field="id", usage="calendar"))
+    args.no_more_words(2, "calendar")
     assert milestone.id is not None
     zone, program = zone_of(milestone), ctx.rules.timezone
     record_change(
@@ -226,7 +231,7 @@ class PlannedMilestone:
 def _load(ctx: Context, args: Args, session: Session) -> Reply:
     ctx.require_admin("change the program calendar")
     args.check_options()
-    _no_more_words(args, 1)
+    args.no_more_words(1, "calendar")
     if not ctx.attachments:
         raise UserError(
             "Attach the calendar as a CSV file with the columns kind, title, date, time, timezone, remind.",
@@ -498,17 +503,6 @@ def _notice(text: str, milestone: Milestone | None = None) -> Notice:
     if milestone is not None:
         fields = (("kind", milestone.kind), ("reminders", reminders_label(milestone).partition(" ")[2] or "none"))
     return Notice(channel=ANNOUNCEMENTS, kind="calendar", text=text, fields=fields)
-
-
-def _word(args: Args, index: int, what: str, field: str) -> str:
-    if index >= len(args.words):
-        raise UserError(f"Missing {what}.", hint="`help calendar` shows how to write it.", field=field)
-    return args.words[index]
-
-
-def _no_more_words(args: Args, count: int) -> None:
-    if len(args.words) > count:
-        raise UserError(f"I did not expect '{args.words[count]}' there.", hint="`help calendar` shows the usage.")
 
 
 def _milestone(session: Session, text: str) -> Milestone:

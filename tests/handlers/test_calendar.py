@@ -217,13 +217,13 @@ def test_a_time_in_the_past_is_refused(program: Harness) -> None:
 
 def test_each_part_of_a_milestone_is_checked(program: Harness) -> None:
     cases = {
-        "calendar add": ("Missing kind of milestone. `help calendar` shows how to write it.", "kind"),
+        "calendar add": ("Missing kind of milestone. `help calendar` shows the usage.", "kind"),
         'calendar add party 2027-01-12 10:00 "x"': (
             "'party' is not a kind of milestone. "
             "Use one of: application_deadline, status_update, orientation, launch, meeting.",
             "kind",
         ),
-        "calendar add meeting": ("Missing date (YYYY-MM-DD). `help calendar` shows how to write it.", "date"),
+        "calendar add meeting": ("Missing date (YYYY-MM-DD). `help calendar` shows the usage.", "date"),
         'calendar add meeting 2027-02-30 10:00 "x"': (
             "'2027-02-30' is not a valid date. Write dates as YYYY-MM-DD, e.g. 2027-02-07.",
             "date",
@@ -232,7 +232,7 @@ def test_each_part_of_a_milestone_is_checked(program: Harness) -> None:
             "'12/01/2027' is not a valid date. Write dates as YYYY-MM-DD, e.g. 2027-02-07.",
             "date",
         ),
-        "calendar add meeting 2027-01-12": ("Missing time (HH:MM). `help calendar` shows how to write it.", "time"),
+        "calendar add meeting 2027-01-12": ("Missing time (HH:MM). `help calendar` shows the usage.", "time"),
         'calendar add meeting 2027-01-12 24:00 "x"': (
             "'24:00' is not a time of day. Write times as HH:MM on a 24-hour clock, e.g. 09:30 or 17:00.",
             "time",
@@ -356,7 +356,7 @@ def test_bad_moves_are_refused(program: Harness) -> None:
     assert program.refused("calendar move orientation 2027-02-08 10:00") == (
         "'orientation' is not a milestone id. Milestone ids are numbers, as `calendar` lists them."
     )
-    assert program.refused("calendar move 1") == "Missing new date (YYYY-MM-DD). `help calendar` shows how to write it."
+    assert program.refused("calendar move 1") == "Missing new date (YYYY-MM-DD). `help calendar` shows the usage."
     assert program.refused("calendar move 1 2027-02-08 10:00 later") == (
         "I did not expect 'later' there. `help calendar` shows the usage."
     )
@@ -375,7 +375,7 @@ def test_a_removed_milestone_is_announced_and_gone(program: Harness) -> None:
     ]
     assert program.ok("calendar", as_="brand1").text == "No upcoming milestones are on the calendar."
     assert program.refused("calendar remove 1").startswith("There is no milestone #1 on the calendar.")
-    assert program.refused("calendar remove") == "Missing milestone id. `help calendar` shows how to write it."
+    assert program.refused("calendar remove") == "Missing milestone id. `help calendar` shows the usage."
 
 
 def test_changes_are_in_the_audit_log(program: Harness) -> None:
