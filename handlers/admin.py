@@ -6,13 +6,14 @@ import re
 
 from sqlmodel import Session
 
-from handlers.arguments import Args, parse_date, parse_enum
+from handlers.arguments import Args, parse_date, parse_enum, parse_platform
 from handlers.audit_trail import record_change
 from handlers.context import Context
 from handlers.errors import NotFound, UserError
 from handlers.formatting import local_time
 from handlers.registry import command
 from handlers.replies import Reply, plural
+from handlers.routing import WHOLE_TEAM, handles_cases, member_ref
 from storage.models import ChannelMapping, IPRight, Member, Organisation
 from storage.queries.members import (
     channel_mapping,
@@ -23,7 +24,8 @@ from storage.queries.members import (
     organisations,
     rights_of,
 )
-from storage.vocabulary import CompanySize, RightKind, RightStatus, Role
+from storage.queries.routing import case_handlers, covered_platforms, open_loads, platforms_of, set_platforms
+from storage.vocabulary import CompanySize, Platform, RightKind, RightStatus, Role
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 IDENTITY = re.compile(r"^(slack|discord|console):([A-Za-z0-9_.-]{1,64})$")
@@ -40,6 +42,9 @@ def admin(ctx: Context, args: Args, session: Session) -> Reply:
     admin org list | admin org show <slug>
     admin member add <platform:user> <org slug | -> <member|representative|team|admin>
     admin member remove <platform:user>
+    admin team   (team members and admins, their platforms and open cases)
+    admin team <platform:user> platforms=taobao,tmall | platforms=none
+        (the platforms whose new cases go to them; replaces their list)
     admin right add <org> <trademark|copyright|patent> <registration no.> mark=".." jurisdiction=CN
         [classes=25,18] [expires=YYYY-MM-DD]
     admin right verify <id> | admin right expire <id>
@@ -49,8 +54,10 @@ def admin(ctx: Context, args: Args, session: Session) -> Reply:
     admin channels
     Example: admin member add slack:U0123ABCD acme representative"""
     ctx.require_admin("manage the program")
-    area = args.word(0, "area (org, member, right, channel, channels)").lower()
+    area = args.word(0, "area (org, member, team, right, channel, channels)").lower()
     action = args.words[1].lower() if len(args.words) > 1 else ""
+    if area == "team":
+        return _team(ctx, args, session)
     if area == "org":
         return _organisation(ctx, args, session, action)
     if area == "member":
@@ -64,7 +71,7 @@ def admin(ctx: Context, args: Args, session: Session) -> Reply:
         reply = Reply(f"{plural(len(rows), 'channel mapping')}:" if rows else "No channels are mapped yet.")
         reply.lines = [f"{row.logical_name} -> {row.platform} {row.external_id}" for row in rows]
         return reply
-    raise UserError(f"'{area}' is not an admin area.", hint="Use org, member, right, channel or channels.")
+    raise UserError(f"'{area}' is not an admin area.", hint="Use org, member, team, right, channel or channels.")
 
 
 def _organisation(ctx: Context, args: Args, session: Session, action: str) -> Reply:
@@ -157,6 +164,107 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     record_change(session, ctx, "member", member.id, "role", from_status=before, to_status=role)
     where = f"in {organisation.slug}" if organisation else "with no organisation"
     return Reply(f"{identity} is now {role} {where}.")
+
+
+def _team(ctx: Context, args: Args, session: Session) -> Reply:
+    """`admin team`: who acts on which platform; `admin team <who> platforms=..`: set it."""
+    args.check_options("platforms")
+    if len(args.words) == 1:
+        if args.option("platforms"):
+            raise UserError("Name the team member: `admin team <platform:user> platforms=taobao,tmall`.")
+        return _team_list(session)
+    if len(args.words) > 2:
+        raise UserError(
+            f"'{args.words[2]}' is not understood here.",
+            hint="Write `admin team <platform:user> platforms=taobao,tmall` (or platforms=none).",
+        )
+    member = member_named(
+        session, args.words[1], hint=f"`admin member add {args.words[1]} - team` adds them to the team."
+    )
+    identity = member_ref(member)
+    if not handles_cases(member):
+        raise UserError(
+            f"{identity} is a {member.role}: only team members and admins act on platforms' cases.",
+            hint=f"`admin member add {identity} - team` makes them a team member first.",
+        )
+    text = args.option("platforms")
+    if text is None:
+        raise UserError(
+            f"Say which platforms {identity} covers.",
+            hint=f"admin team {identity} platforms=taobao,tmall (or platforms=none)", field="platforms",
+        )  # fmt: skip
+    platforms = _platform_list(text)
+    assert member.id is not None
+    before = platforms_of(session, [member.id])[member.id]
+    if set(before) == set(platforms):
+        return Reply(f"{identity} already covers {_platform_names(before)}; nothing changed.")
+    set_platforms(session, member.id, platforms, ctx.now)
+    after = platforms_of(session, [member.id])[member.id]
+    record_change(
+        session, ctx, "member", member.id, "platforms",
+        note=f"{','.join(p.value for p in before) or 'none'} -> {','.join(p.value for p in after) or 'none'}",
+    )  # fmt: skip
+    if not after:
+        load = open_loads(session, [member.id])[member.id]
+        kept = (
+            f" Their {plural(load, 'open case')} {'stays' if load == 1 else 'stay'} with them; "
+            "`case <id> assign <platform:user>` hands one over."
+            if load
+            else ""
+        )
+        return Reply(f"{identity} covers no platform now: they get no new cases.{kept}")
+    return Reply(f"{identity} now covers {_platform_names(after)}: new cases there may go to them.")
+
+
+def _platform_list(text: str) -> list[Platform]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise UserError("platforms= names no platform.", hint="e.g. platforms=taobao,tmall, or platforms=none.")
+    if any(name.lower() == "none" for name in names):
+        if len(names) > 1:
+            raise UserError("platforms=none clears the list; it cannot be combined with platform names.")
+        return []
+    chosen: list[Platform] = []
+    for name in names:
+        platform = parse_platform(name, field="platforms")
+        if platform not in chosen:
+            chosen.append(platform)
+    return chosen
+
+
+def _platform_names(platforms: list[Platform]) -> str:
+    return ", ".join(platform.label for platform in platforms) if platforms else "no platform"
+
+
+def _team_list(session: Session) -> Reply:
+    members = case_handlers(session)
+    ids = [member.id for member in members if member.id is not None]
+    platforms, loads = platforms_of(session, ids), open_loads(session, ids)
+    reply = Reply(f"{plural(len(members), 'team member')} (team and admins):" if members else "Nobody is on the team.")
+    for member in members:
+        assert member.id is not None
+        reply.lines.append(
+            f"{member_ref(member)} ({member.role}): {_platform_names(platforms[member.id])} · "
+            f"{plural(loads[member.id], 'open case')}"
+        )
+    uncovered = [platform for platform in Platform if platform not in covered_platforms(session)]
+    if uncovered:
+        reply.lines.append(f"Not covered (their cases go to {WHOLE_TEAM}): {_platform_names(uncovered)}")
+    return reply
+
+
+def member_named(session: Session, text: str, *, hint: str) -> Member:
+    """The active member with a chat identity such as `slack:U0123ABCD`; `hint` says how to find one."""
+    match = IDENTITY.match(text)
+    if match is None:
+        raise UserError(
+            f"'{text}' is not a chat identity.",
+            hint="Write platform:user, e.g. slack:U0123ABCD, discord:81234567890, console:team1.",
+        )
+    member = member_by_identity(session, *match.groups())
+    if member is None or not member.active:
+        raise NotFound(f"{text} is not a member.", hint=hint)
+    return member
 
 
 def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:

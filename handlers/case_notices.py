@@ -59,8 +59,10 @@ def team_buttons(case: str) -> tuple[Button, ...]:
 
 
 def case_opened_notices(
-    complaint: Complaint, organisation: Organisation, right: IPRight, links: Sequence[ParsedLink]
+    complaint: Complaint, organisation: Organisation, right: IPRight, links: Sequence[ParsedLink], *, assignment: str
 ) -> list[Notice]:
+    """The team's case message and the brand's. `assignment` ends the team's first sentence with
+    where the case went, e.g. `, assigned to console:team1` (handlers.routing)."""
     case = complaint.case_id
     preview = [f"{n}. {link.canonical_url}" for n, link in enumerate(links[:PREVIEW_ITEMS], start=1)]
     if len(links) > PREVIEW_ITEMS:
@@ -77,7 +79,7 @@ def case_opened_notices(
             channel=TEAM,
             case_id=case,
             kind="case_opened",
-            text=f"New case {case} from {organisation.name}: {describe_items(complaint)}.",
+            text=f"New case {case} from {organisation.name}: {describe_items(complaint)}{assignment}.",
             fields=team_fields,
             buttons=team_buttons(case),
         ),

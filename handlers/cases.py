@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from handlers.admin import member_named
 from handlers.arguments import (
     Args,
     parse_case_id,
@@ -26,11 +27,12 @@ from handlers.case_notices import (
     team_buttons,
 )
 from handlers.context import Context
-from handlers.errors import NotFound, UserError
+from handlers.errors import NotFound, NotPermitted, UserError
 from handlers.formatting import items_label, local_time
 from handlers.item_changes import change_items, set_complaint_status
 from handlers.registry import command
 from handlers.replies import Notice, Reply, plural
+from handlers.routing import WHOLE_TEAM, hand_over, handles_cases, member_label
 from storage.models import Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
 from storage.queries.cases import CaseFilter, cases_for, counter_notices_of, item_status_counts, items_of
@@ -61,13 +63,16 @@ def load_case(session: Session, ctx: Context, text: str, field: str | None = Non
 def case(ctx: Context, args: Args, session: Session) -> Reply:
     """case MS-000123 [page=<n>]
     case MS-000123 reply <message>
+    case MS-000123 assign <platform:user | me>   (team)
     Shows the case's items (25 a page), counter-notices and history. `reply` sends a message to
     the team in the case thread; on a case the team returned for more information it also sends
-    the case back to them."""
+    the case back to them. `assign` hands the case to a colleague on the team (or takes it)."""
     args.check_options("page")
     complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
     if len(args.words) > 1 and args.words[1].lower() == "reply":
         return _reply_in_case(ctx, args, session, complaint)
+    if len(args.words) > 1 and args.words[1].lower() == "assign":
+        return _assign(ctx, args, session, complaint)
     page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
     return _case_view(ctx, session, complaint, page)
 
@@ -92,6 +97,8 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
         ("Filed", f"{local_time(complaint.created_at, ctx.rules.timezone)} by {filer.platform}:{filer.user_id}"),
         ("Items", ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))),
     ]
+    if ctx.is_staff:  # routing is the team's business
+        reply.fields.insert(4, ("Assigned to", _assignee(session, complaint)))
     reply.lines.append(f"Items, page {page} of {pages}:")
     for item in items:
         pasted = "" if item.original_text == item.canonical_url else f" (pasted: {item.original_text})"
@@ -107,13 +114,45 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
     if history:
         reply.lines.append("History:")
         for entry in history:
+            if entry.action == "assigned" and not ctx.is_staff:
+                continue
             change = f"{entry.from_status} -> {entry.to_status}" if entry.action == "status" else entry.action
+            if entry.action == "assigned":
+                change = f"assigned {entry.from_status or WHOLE_TEAM} -> {entry.to_status or WHOLE_TEAM}"
             subject = "case" if entry.entity == "complaint" else f"item {by_id.get(entry.entity_id, '?')}"
             note = f" ({entry.note})" if entry.note else ""
             reply.lines.append(f"{local_time(entry.at, ctx.rules.timezone)} {entry.actor}: {subject} {change}{note}")
     if ctx.is_staff:
         reply.buttons = list(team_buttons(complaint.case_id))
     return reply
+
+
+def _assignee(session: Session, complaint: Complaint) -> str:
+    assignee = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
+    if assignee is None:
+        return WHOLE_TEAM
+    return member_label(assignee) + ("" if handles_cases(assignee) else " (no longer on the team)")
+
+
+def _assign(ctx: Context, args: Args, session: Session, complaint: Complaint) -> Reply:
+    """`case MS-000123 assign <platform:user | me>`: hand the case to a colleague, or take it."""
+    if not ctx.is_staff:
+        raise NotPermitted(
+            "Only the IACC/Alibaba team can assign cases.", hint="The team assigns each case to one of its members."
+        )
+    who = args.word(2, f"who to assign it to: case {complaint.case_id} assign <platform:user | me>")
+    if len(args.words) > 3:
+        raise UserError(
+            f"'{args.words[3]}' is not understood here: a case goes to one person.",
+            hint=f"case {complaint.case_id} assign <platform:user | me>",
+        )
+    if who.lower() == "me":
+        assert ctx.member_id is not None
+        target = session.get(Member, ctx.member_id)
+        assert target is not None
+    else:
+        target = member_named(session, who, hint="Name a team member or admin as platform:user, or `me`.")
+    return hand_over(session, ctx, complaint, target)
 
 
 def _reply_in_case(ctx: Context, args: Args, session: Session, complaint: Complaint) -> Reply:
@@ -144,15 +183,30 @@ def author(ctx: Context) -> str:
     return f"{name} ({ctx.caller.ref})" if name and name != ctx.caller.user_id else ctx.caller.ref
 
 
+MINE = ("mine", "--mine")
+LISTING_WORDS = ("open", "all", *MINE)
+
+
 @command("cases", summary="list your organisation's cases (the team sees all)")
 def cases(ctx: Context, args: Args, session: Session) -> Reply:
     """cases [open] [platform=<name>] [month=YYYY-MM] [status=<status>] [org=<slug>] [page=<n>]
+    cases mine [all] [filters as above]   (team: the cases assigned to you, open ones unless `all`)
     Newest first, 20 a page. `org=` is for the team.
     Example: cases open platform=taobao month=2026-11"""
     args.check_options("platform", "month", "status", "org", "page")
-    unknown = [word for word in args.words if word.lower() != "open"]
+    words = [word.lower() for word in args.words]
+    unknown = [word for word in args.words if word.lower() not in LISTING_WORDS]
     if unknown:
         raise UserError(f"'{unknown[0]}' is not a filter here.", hint="Use `open` or the options in `help cases`.")
+    mine = any(word in MINE for word in words)
+    if "all" in words and not mine:
+        raise UserError("`all` goes with `cases mine`: `cases` alone already lists every case.")
+    if "all" in words and "open" in words:
+        raise UserError("Choose `open` or `all`, not both.")
+    if mine and not ctx.is_staff:
+        raise NotPermitted(
+            "`cases mine` lists the cases assigned to a team member.", hint="`cases` lists your organisation's cases."
+        )
     organisation_id = None  # the team sees every case unless it names one organisation
     if args.option("org"):
         ctx.require_staff("list other organisations' cases")
@@ -167,20 +221,33 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
         month = parse_month(args.options["month"])
         month_start = datetime(month // 100, month % 100, 1, tzinfo=ctx.rules.timezone)
         month_end = datetime(month // 100 + month % 100 // 12, month % 100 % 12 + 1, 1, tzinfo=ctx.rules.timezone)
+    status = parse_enum(ComplaintStatus, args.options["status"], "case status") if args.option("status") else None
+    # Your own cases are the open ones unless you ask for all of them or for a status.
+    open_only = "open" in words or (mine and "all" not in words and status is None)
     where = CaseFilter(
         organisation_id=organisation_id,
-        open_only=bool(args.words),
+        open_only=open_only,
         platform=parse_platform(args.options["platform"]) if args.option("platform") else None,
-        status=parse_enum(ComplaintStatus, args.options["status"], "case status") if args.option("status") else None,
+        status=status,
         month_start=month_start,
         month_end=month_end,
+        assigned_to_id=ctx.member_id if mine else None,
     )
     page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
     found, total = cases_for(session, where, limit=20, offset=(page - 1) * 20)
     if not found:
-        return Reply("No cases match." if total == 0 else f"There are only {total} matching cases.")
+        if total:
+            return Reply(f"There are only {total} matching cases.")
+        if mine:
+            filtered = bool(set(args.options) - {"page"}) or "all" in words
+            return Reply("No cases assigned to you match." if filtered else "You have no open cases assigned.")
+        return Reply("No cases match.")
     counts = item_status_counts(session, [c.id for c in found if c.id is not None])
-    reply = Reply(f"{plural(total, 'case')} (page {page} of {-(-total // 20)}):")
+    pages = f"page {page} of {-(-total // 20)}"
+    if mine:
+        reply = Reply(f"{plural(total, 'open case' if open_only else 'case')} assigned to you ({pages}):")
+    else:
+        reply = Reply(f"{plural(total, 'case')} ({pages}):")
     for complaint in found:
         assert complaint.id is not None
         tally = counts[complaint.id]

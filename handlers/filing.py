@@ -1,4 +1,5 @@
-"""Filing links into complaints: parse, merge duplicates, split by platform, kind and size, store.
+"""Filing links into complaints: parse, merge duplicates, split by platform, kind and size, store,
+and route each new case to a team member (handlers.routing).
 
 Used by the `complaint` command and by CSV import. Everything happens in the caller's
 transaction, with bulk statements, because one paste may carry ten thousand links.
@@ -17,6 +18,7 @@ from handlers.case_notices import case_opened_notices, cross_member_notice
 from handlers.context import Context
 from handlers.link_parsing import ItemKey, ParsedLink, RejectedLink, UnresolvedLink, extract_links
 from handlers.replies import Notice, plural
+from handlers.routing import route, routing_notices
 from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id, month_of
 from storage.queries.marketplace_items import ensure_targets, open_items_for
 from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
@@ -142,6 +144,7 @@ def _create_complaint(
     outcome: FilingOutcome,
 ) -> FiledComplaint:
     assert request.organisation.id is not None and request.right.id is not None
+    routing = route(session, platform)
     complaint = Complaint(
         organisation_id=request.organisation.id,
         filed_by_id=request.member_id,
@@ -152,6 +155,7 @@ def _create_complaint(
         reason_text=request.note,
         status=ComplaintStatus.SUBMITTED,
         item_count=len(batch),
+        assigned_to_id=routing.assignee_id,
         request_key=request.request_key,
         created_at=ctx.now,
         updated_at=ctx.now,
@@ -188,9 +192,11 @@ def _create_complaint(
         to_status=ComplaintStatus.SUBMITTED,
         note=f"{plural(len(batch), kind + ' item')} on {platform.label}",
     )
+    links = [link for link, _ in batch]
     outcome.notices.extend(
-        case_opened_notices(complaint, request.organisation, request.right, [link for link, _ in batch])
+        case_opened_notices(complaint, request.organisation, request.right, links, assignment=routing.clause)
     )
+    outcome.notices.extend(routing_notices(ctx, complaint, request.organisation, routing))
     return FiledComplaint(complaint.id, platform, kind, len(batch))
 
 

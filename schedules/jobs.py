@@ -16,12 +16,14 @@ from handlers.case_notices import TEAM, organisation_channel
 from handlers.formatting import local_time, percent
 from handlers.outbox import save_notices
 from handlers.replies import Notice
+from handlers.routing import direct_channel, handles_cases, member_label
 from handlers.transitions import add_business_days
 from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
 from storage.queries.members import organisations
+from storage.queries.routing import members_by_id
 from storage.vocabulary import MilestoneKind
 
 MILESTONE, REMINDER, DIGEST, SWEEP = "milestone", "reminder", "digest", "sweep"
@@ -118,19 +120,11 @@ def _digest_notice(channel: str, title: str, week: WindowFigures, key: str) -> N
 
 
 def follow_ups(session: Session, runtime: Runtime) -> list[Notice]:
-    """Cases still undecided a day after filing, every further day; appeals about to fall due
-    (to the brand, one business day before) and overdue (to the team)."""
+    """Cases still undecided a day after filing (to the assigned team member first, then to the
+    team thread every further day); appeals about to fall due (to the brand, one business day
+    before) and overdue (to the team)."""
     now, zone, holidays = runtime.clock(), runtime.rules.timezone, runtime.rules.holidays
-    notices = []
-    for complaint in undecided_cases_filed_before(session, now - timedelta(days=1)):
-        days = int((now - complaint.created_at).total_seconds() // 86400)
-        notices.append(
-            Notice(
-                channel=TEAM, case_id=complaint.case_id, kind="escalation",
-                text=f"{complaint.case_id} has had no outcome for {days} day{'s' if days != 1 else ''}.",
-                dedupe_key=f"follow-up:{complaint.id}:{days}",
-            )
-        )  # fmt: skip
+    notices = _escalations(session, now)
     horizon = add_business_days(now, 1, zone, holidays)
     for appeal, item, complaint in open_counter_notices_due_before(session, horizon):
         organisation = session.get(Organisation, complaint.organisation_id)
@@ -152,4 +146,28 @@ def follow_ups(session: Session, runtime: Runtime) -> list[Notice]:
                     dedupe_key=f"appeal-overdue:{appeal.id}",
                 )
             )  # fmt: skip
+    return notices
+
+
+def _escalations(session: Session, now: datetime) -> list[Notice]:
+    """Day 1 of no outcome: the assigned member by direct message (the team thread when the case
+    has nobody who can act on it). Day 2 and later: the team thread, naming the assignee."""
+    undecided = undecided_cases_filed_before(session, now - timedelta(days=1))
+    assignees = members_by_id(session, [c.assigned_to_id for c in undecided if c.assigned_to_id is not None])
+    notices = []
+    for complaint in undecided:
+        case, days = complaint.case_id, int((now - complaint.created_at).total_seconds() // 86400)
+        waited = f"{case} has had no outcome for {days} day{'s' if days != 1 else ''}"
+        assignee = assignees.get(complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
+        if assignee is not None and not handles_cases(assignee):
+            assignee = None  # removed from the team since: the whole team hears of it
+        key = f"follow-up:{complaint.id}:{days}"
+        if days == 1 and assignee is not None:
+            notices.append(
+                Notice(channel=direct_channel(assignee), kind="escalation", dedupe_key=key,
+                       text=f"{waited}; it is assigned to you. `case {case}` shows it.")
+            )  # fmt: skip
+            continue
+        text = f"{waited}; assigned to {member_label(assignee)}." if assignee is not None else f"{waited}."
+        notices.append(Notice(channel=TEAM, case_id=case, kind="escalation", text=text, dedupe_key=key))
     return notices

@@ -28,6 +28,7 @@ class CaseFilter:
     month_start: object | None = None  # aware datetime bounds of a month, when filtering by month
     month_end: object | None = None
     status: str | None = None
+    assigned_to_id: int | None = None  # only the cases assigned to this team member
 
 
 def items_of(session: Session, complaint_id: int, positions: Sequence[int] | None = None) -> list[ComplaintItem]:
@@ -62,6 +63,8 @@ def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: i
         query = query.where(Complaint.status == where.status)
     if where.platform is not None:
         query = query.where(Complaint.platform == where.platform)
+    if where.assigned_to_id is not None:
+        query = query.where(Complaint.assigned_to_id == where.assigned_to_id)
     if where.month_start is not None:
         query = query.where(col(Complaint.created_at) >= where.month_start)
         query = query.where(col(Complaint.created_at) < where.month_end)

@@ -142,9 +142,18 @@ def test_a_complaint_with_mixed_links_is_split_by_platform_with_each_problem_rep
 
 def test_new_cases_are_posted_to_the_team_and_to_the_brand(whole_case: Run) -> None:
     lines = whole_case.lines
-    assert "[#team > MS-000001] New case MS-000001 from ACME Corp: 1 Taobao listing." in lines
-    assert "[#team > MS-000002] New case MS-000002 from ACME Corp: 1 Tmall listing." in lines
-    assert "[#team > MS-000003] New case MS-000003 from ACME Corp: 1 AliExpress listing." in lines
+    assert (
+        "[#team > MS-000001] New case MS-000001 from ACME Corp: 1 Taobao listing;"
+        " no team member covers Taobao: the whole team."
+    ) in lines
+    assert (
+        "[#team > MS-000002] New case MS-000002 from ACME Corp: 1 Tmall listing;"
+        " no team member covers Tmall: the whole team."
+    ) in lines
+    assert (
+        "[#team > MS-000003] New case MS-000003 from ACME Corp: 1 AliExpress listing;"
+        " no team member covers AliExpress: the whole team."
+    ) in lines
     assert any(
         line.startswith("[#org:acme > MS-000001] Case MS-000001 registered: 1 Taobao listing.") for line in lines
     )
@@ -202,7 +211,10 @@ def test_as_with_an_invalid_name_is_refused_and_the_identity_stays(whole_case: R
 
 def test_file_option_attaches_a_csv_and_a_missing_file_is_reported(whole_case: Run) -> None:
     assert "Registered 2 items in MS-000004 (2 Taobao listings)." in whole_case.lines
-    assert "[#team > MS-000004] New case MS-000004 from ACME Corp: 2 Taobao listings." in whole_case.lines
+    assert (
+        "[#team > MS-000004] New case MS-000004 from ACME Corp: 2 Taobao listings;"
+        " no team member covers Taobao: the whole team."
+    ) in whole_case.lines
     assert "! Cannot read that file: No such file or directory." in whole_case.lines
 
 

@@ -53,6 +53,7 @@ PROGRAM = (
     'admin right add acme trademark 7654321 mark="ACME PENDING" jurisdiction=CN',
     f"admin member add slack:{BRAND} acme member",
     f"admin member add slack:{TEAM} - team",
+    f"admin team slack:{TEAM} platforms=taobao",
     f"admin channel team slack {TEAM_CHANNEL}",
     f"admin channel org:acme slack {ACME_CHANNEL}",
 )
@@ -306,7 +307,7 @@ def file_case(slack: Slack, text: str = f"complaint {LINKS}") -> tuple[str, str]
     """The brand files a case and it is delivered; the ts of its team and brand messages."""
     reply = slack.command(BRAND, text)
     assert f"in {CASE}" in reply.params["text"], reply.params["text"]
-    assert slack.deliver() == 2
+    assert slack.deliver() == 3  # the team's case message, the brand's, the assignee's direct message
     return ts_of(slack.fake, TEAM_CHANNEL, CASE), ts_of(slack.fake, ACME_CHANNEL, CASE)
 
 
@@ -349,10 +350,12 @@ def test_a_case_goes_from_the_complaint_modal_to_the_team_and_back_to_the_brand(
     assert told.params["channel"] == ACME_CHANNEL and told.params["user"] == BRAND
     assert CASE in told.params["text"] and CASE in shown_text(told.params["blocks"])
 
-    # The case reaches the team with its outcome buttons, and the brand's channel.
-    assert slack.deliver() == 2
+    # The case reaches the team with its outcome buttons, the brand's channel, and its assignee.
+    assert slack.deliver() == 3
     (team_post,) = posts(fake, TEAM_CHANNEL, containing=CASE)
     (brand_post,) = posts(fake, ACME_CHANNEL, containing=CASE)
+    (assignee_post,) = posts(fake, TEAM, containing=f"{CASE} is yours")
+    assert history(fake, dm_channel(TEAM))[-1]["text"] == assignee_post.params["text"]
     assert "ACME Corp" in team_post.params["text"] and "2 Taobao listings" in team_post.params["text"]
     assert "item.htm?id=1001" in shown_text(team_post.params["blocks"])
     offered = [(b["action_id"], b["text"]["text"], b["value"]) for b in buttons_of(team_post)]
@@ -442,7 +445,7 @@ def test_reason_other_without_a_note_is_refused_beside_the_note_and_can_be_corre
     assert corrected is None
     (told,) = slack.fake.wait_for("chat.postEphemeral")
     assert CASE in told.params["text"]
-    assert slack.deliver() == 2
+    assert slack.deliver() == 3
     (team_post,) = posts(slack.fake, TEAM_CHANNEL, containing=CASE)
     assert "other · 其他: Fake packaging" in shown_text(team_post.params["blocks"])
 
@@ -521,7 +524,7 @@ def test_a_retried_slash_command_never_files_a_second_complaint(slack: Slack) ->
 
     assert f"in {CASE}" in first.params["text"]
     assert again.params["text"] == first.params["text"]
-    assert slack.deliver() == 2
+    assert slack.deliver() == 3
     assert [m["text"] for m in history(slack.fake, TEAM_CHANNEL)] == [posts(slack.fake, TEAM_CHANNEL)[0].params["text"]]
     listing = slack.command(BRAND, "cases").params
     assert listing["text"].startswith("1 case ") and CASE in shown_text(listing["blocks"])
@@ -624,22 +627,22 @@ def test_mentions_and_links_in_what_users_write_are_posted_escaped(slack: Slack)
 def test_a_rate_limited_case_is_posted_once_after_waiting_out_retry_after(slack: Slack) -> None:
     fake = slack.fake
     slack.command(BRAND, f"complaint {LINKS}")
-    fake.fail_next("chat.postMessage", status=429, retry_after=30, times=3)
+    fake.fail_next("chat.postMessage", status=429, retry_after=30, times=4)
 
-    assert slack.deliver() == 0  # the team's and the brand's message both answered 429
+    assert slack.deliver() == 0  # the team's, the brand's and the assignee's message all answered 429
     assert history(fake, TEAM_CHANNEL) == [] and history(fake, ACME_CHANNEL) == []
     slack.clock.advance(seconds=29)
     assert slack.deliver() == 0  # Retry-After not over: nothing is even tried
-    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert len(fake.calls_to("chat.postMessage")) == 3
     slack.clock.advance(seconds=1)
-    assert slack.deliver() == 1  # the team's message is limited once more; the brand's goes out
+    assert slack.deliver() == 2  # the team's message is limited once more; the brand's and the DM go out
     slack.clock.advance(seconds=29)
     assert slack.deliver() == 0
     slack.clock.advance(seconds=1)
     assert slack.deliver() == 1
     assert slack.deliver() == 0
 
-    assert len(fake.calls_to("chat.postMessage")) == 5
+    assert len(fake.calls_to("chat.postMessage")) == 7
     (team_message,) = history(fake, TEAM_CHANNEL)
     (brand_message,) = history(fake, ACME_CHANNEL)
     assert CASE in team_message["text"] and CASE in brand_message["text"]
@@ -672,13 +675,14 @@ def test_a_restarted_worker_does_not_repost_what_slack_already_has(
     assert len(history(fake, TEAM_CHANNEL)) == 1 and history(fake, ACME_CHANNEL) == []
     posted_before = len(fake.calls_to("chat.postMessage"))
     restarted = slack.new_worker()
-    assert restarted.run_once() == 1  # the brand's message; the team's waits out the dead worker's claim
+    # The brand's message and the assignee's; the team's waits out the dead worker's claim.
+    assert restarted.run_once() == 2
     slack.clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
     assert restarted.run_once() == 1  # the team's: found in the channel, not posted again
 
     assert metadata_lookups(fake, "conversations.history", channel=TEAM_CHANNEL)
     reposted = fake.calls_to("chat.postMessage")[posted_before:]
-    assert [call.params["channel"] for call in reposted] == [ACME_CHANNEL]
+    assert [call.params["channel"] for call in reposted] == [ACME_CHANNEL, TEAM]
     (team_message,) = history(fake, TEAM_CHANNEL)
     assert len(history(fake, ACME_CHANNEL)) == 1
     # The message found after the restart is the case's message: its buttons still work on it.

@@ -290,8 +290,11 @@ def test_a_platform_without_channels_is_refused(program: Harness) -> None:
 
 
 def test_an_unknown_admin_area_is_refused(program: Harness) -> None:
-    assert program.refused("admin orgs") == "'orgs' is not an admin area. Use org, member, right, channel or channels."
-    assert program.refused("admin") == "Missing area (org, member, right, channel, channels)."
+    assert (
+        program.refused("admin orgs")
+        == "'orgs' is not an admin area. Use org, member, team, right, channel or channels."
+    )
+    assert program.refused("admin") == "Missing area (org, member, team, right, channel, channels)."
 
 
 # --- help -------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def test_a_brand_member_cannot_record_outcomes_and_nothing_changes(program: Harn
     file_listings(program, 1)
     message = program.refused("outcome MS-000001 all removed", as_="brand1")
     assert message.startswith("Only the IACC/Alibaba team can record outcomes.")
-    assert [p.kind for p in program.delivered()] == ["case_opened", "case_opened"]
+    assert [p.kind for p in program.delivered()] == ["case_opened", "case_opened", "routing_warning"]
     assert "MS-000001 · submitted" in program.ok("case MS-000001", as_="brand1").text
 
 
