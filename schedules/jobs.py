@@ -14,6 +14,7 @@ from sqlmodel import Session
 from handlers.application_review import status_update_notices
 from handlers.case_notices import TEAM, organisation_channel
 from handlers.formatting import local_time, percent
+from handlers.meetings import meeting_agenda_notices
 from handlers.outbox import save_notices
 from handlers.replies import Notice
 from handlers.routing import direct_channel, handles_cases, member_label
@@ -26,7 +27,7 @@ from storage.queries.members import organisations
 from storage.queries.routing import members_by_id
 from storage.vocabulary import MilestoneKind
 
-MILESTONE, REMINDER, DIGEST, SWEEP = "milestone", "reminder", "digest", "sweep"
+MILESTONE, REMINDER, DIGEST, SWEEP, AGENDA = "milestone", "reminder", "digest", "sweep", "agenda"
 FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
 ANNOUNCEMENTS = "announcements"
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -54,6 +55,11 @@ def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice
         return _reminder(session, job_id, int(reminder_id))
     if kind == DIGEST:
         return _digests(session, runtime, job_id)
+    if kind == AGENDA:
+        meeting = session.get(Milestone, int(rest.split(":")[0]))
+        if meeting is None:
+            return []
+        return meeting_agenda_notices(session, meeting, runtime.clock(), runtime.rules.timezone)
     if job_id == FOLLOW_UP_SWEEP:
         return follow_ups(session, runtime)
     raise ValueError(f"unknown job {job_id}")

@@ -8,14 +8,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from schedules.jobs import DIGEST, MILESTONE, REMINDER, stamp
+from schedules.jobs import AGENDA, DIGEST, MILESTONE, REMINDER, stamp
 from storage.models import Milestone, Reminder
+from storage.vocabulary import MilestoneKind
 
 # How late an occurrence may still run after the bot was down; later ones are reported missed.
 ANNOUNCEMENT_GRACE = timedelta(hours=1)
 DIGEST_GRACE = timedelta(days=1)
 FOLLOW_UP_GRACE = timedelta(days=1)
 DIGEST_WEEKDAY, DIGEST_TIME = 0, time(9, 0)  # Mondays at 09:00 in the program's zone
+AGENDA_BEFORE = 24 * 60  # minutes: a meeting's agenda is posted the day before
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,10 @@ def _milestones(session: Session, now: datetime) -> list[PlannedJob]:
     jobs = []
     for milestone in session.exec(select(Milestone).where(col(Milestone.at) > now)).all():
         zone = ZoneInfo(milestone.timezone)
+        if milestone.kind == MilestoneKind.MEETING:
+            agenda_at = before(milestone.at, AGENDA_BEFORE, zone)
+            if agenda_at > now:
+                jobs.append(PlannedJob(f"{AGENDA}:{milestone.id}:{stamp(agenda_at)}", agenda_at, ANNOUNCEMENT_GRACE))
         for minutes in offsets(milestone.reminder_offsets):
             run_at = before(milestone.at, minutes, zone)
             if run_at > now:

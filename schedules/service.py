@@ -35,7 +35,7 @@ from handlers.context import ProgramRules
 from handlers.formatting import local_time
 from handlers.outbox import save_notices
 from handlers.replies import Notice
-from schedules.jobs import DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire
+from schedules.jobs import AGENDA, DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire
 from schedules.leader import LeaderLock
 from schedules.plan import FOLLOW_UP_GRACE, planned_jobs
 from schedules.runtime import Runtime, install
@@ -44,7 +44,7 @@ from storage.models import Milestone, utcnow
 
 log = logging.getLogger(__name__)
 JOB_TABLE = "apscheduler_jobs"
-MANAGED = (f"{MILESTONE}:", f"{REMINDER}:", f"{DIGEST}:")
+MANAGED = (f"{MILESTONE}:", f"{REMINDER}:", f"{DIGEST}:", f"{AGENDA}:")
 SWEEP_EVERY = timedelta(minutes=5)
 
 
@@ -198,4 +198,7 @@ def describe(session: Session, job_id: str) -> str:
         return f"reminder #{rest.split(':')[0]}"
     if kind == DIGEST:
         return "the weekly digest"
+    if kind == AGENDA:
+        meeting = session.get(Milestone, int(rest.split(":")[0]))
+        return f"the agenda of {meeting.title}" if meeting else "a meeting's agenda"
     return "the case follow-ups"

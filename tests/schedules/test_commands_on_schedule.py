@@ -90,3 +90,17 @@ def test_the_status_update_milestone_tells_every_applicant_where_they_stand(
     assert set(by_person) == {"dm:console:first", "dm:console:second"}
     assert "selected" in by_person["dm:console:first"] and "2027-01-12" in by_person["dm:console:first"]
     assert "waitlist" in by_person["dm:console:second"]
+
+
+def test_a_meetings_agenda_is_posted_the_day_before_with_the_top_proposals(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok('calendar add meeting 2026-12-03 10:00 "Working-group call" remind=1h')
+    program.ok('propose title="Faster 1688 takedowns" tags=1688 Please shorten the 1688 review window.', as_="brand1")
+    program.ok("propose vote P-0001 up", as_="brand2")
+    program.delivered()
+    day_before = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    assert at(program, scheduler, day_before - timedelta(minutes=1), ("agenda",)) == []
+    (agenda,) = at(program, scheduler, day_before, ("agenda",))
+    assert agenda.channel == "working-group" and agenda.text.startswith("Agenda for Working-group call")
+    assert at(program, scheduler, day_before + timedelta(hours=2), ("agenda",)) == [], "posted once"
