@@ -18,7 +18,7 @@ from handlers.case_notices import case_opened_notices, cross_member_notice
 from handlers.context import Context
 from handlers.link_parsing import ItemKey, ParsedLink, RejectedLink, UnresolvedLink, extract_links
 from handlers.replies import Notice, plural
-from handlers.routing import route, routing_notices
+from handlers.routing import CaseRouter
 from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id, month_of
 from storage.queries.marketplace_items import ensure_targets, open_items_for
 from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
@@ -71,8 +71,9 @@ def file_links(session: Session, ctx: Context, request: FilingRequest) -> Filing
     extraction = extract_links(request.text)
     outcome = FilingOutcome(unresolved=list(extraction.unresolved), rejected=list(extraction.rejected))
     groups = _group_new_links(extraction.parsed, request.platform, request.listings_only, outcome)
+    router = CaseRouter(session)
     for (platform, kind), links in groups.items():
-        _file_group(session, ctx, request, platform, kind, links, outcome)
+        _file_group(session, ctx, request, platform, kind, links, outcome, router)
     _hold_unresolved(session, request, outcome)
     if outcome.flagged:
         outcome.notices.append(cross_member_notice(request.organisation, ctx.caller.ref, outcome.flagged))
@@ -114,6 +115,7 @@ def _file_group(
     kind: ItemKind,
     links: list[ParsedLink],
     outcome: FilingOutcome,
+    router: CaseRouter,
 ) -> None:
     target_ids, existed = ensure_targets(
         session, platform, kind, {link.key.external_id: link.canonical_url for link in links}, ctx.now
@@ -131,7 +133,7 @@ def _file_group(
             outcome.flagged.append(link.original)
     for start in range(0, len(fresh), MAX_ITEMS_PER_COMPLAINT):
         batch = fresh[start : start + MAX_ITEMS_PER_COMPLAINT]
-        outcome.complaints.append(_create_complaint(session, ctx, request, platform, kind, batch, outcome))
+        outcome.complaints.append(_create_complaint(session, ctx, request, platform, kind, batch, outcome, router))
 
 
 def _create_complaint(
@@ -142,9 +144,10 @@ def _create_complaint(
     kind: ItemKind,
     batch: list[tuple[ParsedLink, int]],
     outcome: FilingOutcome,
+    router: CaseRouter,
 ) -> FiledComplaint:
     assert request.organisation.id is not None and request.right.id is not None
-    routing = route(session, platform)
+    routing = router.route(platform)
     complaint = Complaint(
         organisation_id=request.organisation.id,
         filed_by_id=request.member_id,
@@ -196,7 +199,7 @@ def _create_complaint(
     outcome.notices.extend(
         case_opened_notices(complaint, request.organisation, request.right, links, assignment=routing.clause)
     )
-    outcome.notices.extend(routing_notices(ctx, complaint, request.organisation, routing))
+    outcome.notices.extend(router.notices(ctx, complaint, request.organisation, routing))
     return FiledComplaint(complaint.id, platform, kind, len(batch))
 
 

@@ -18,7 +18,7 @@ from handlers.errors import UserError
 from handlers.replies import Notice, Reply
 from storage.models import Complaint, Member, Organisation
 from storage.queries.cases import OPEN_COMPLAINT_STATUSES
-from storage.queries.routing import least_loaded_for, platforms_of
+from storage.queries.routing import members_covering, open_loads, platforms_of
 from storage.vocabulary import Platform, Role
 
 WHOLE_TEAM = "the whole team"
@@ -64,9 +64,34 @@ def handles_cases(member: Member) -> bool:
     return member.active and Role(member.role) in STAFF_ROLES
 
 
-def route(session: Session, platform: Platform) -> Routing:
-    """The member a new case on `platform` goes to: the least-loaded one covering it."""
-    return Routing(platform, least_loaded_for(session, platform))
+class CaseRouter:
+    """Routes the new cases of one filing (which may make dozens): who covers each platform and
+    their open-case loads are read once, then counted up as cases are given out."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._pools: dict[Platform, tuple[list[Member], dict[int, int]]] = {}
+        self._warned: set[Platform] = set()
+
+    def route(self, platform: Platform) -> Routing:
+        """The least-loaded member covering `platform` (ties: the lower member id), or nobody."""
+        if platform not in self._pools:
+            members = members_covering(self.session, platform)
+            self._pools[platform] = (members, open_loads(self.session, [m.id for m in members if m.id is not None]))
+        members, loads = self._pools[platform]
+        if not members:
+            return Routing(platform, None)
+        chosen = min(members, key=lambda member: (loads[member.id or 0], member.id or 0))
+        loads[chosen.id or 0] += 1
+        return Routing(platform, chosen)
+
+    def notices(self, ctx: Context, complaint: Complaint, organisation: Organisation, routing: Routing) -> list[Notice]:
+        """`routing_notices`, with the warning about an uncovered platform once per filing."""
+        if routing.assignee is None:
+            if routing.platform in self._warned:
+                return []
+            self._warned.add(routing.platform)
+        return routing_notices(ctx, complaint, organisation, routing)
 
 
 def routing_notices(ctx: Context, complaint: Complaint, organisation: Organisation, routing: Routing) -> list[Notice]:

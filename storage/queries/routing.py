@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Subquery, delete, func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, Member, PlatformAssignment
@@ -15,34 +15,16 @@ from storage.vocabulary import Platform, Role
 CASE_HANDLERS = (Role.TEAM, Role.ADMIN)
 
 
-def _open_loads(platform: Platform) -> Subquery:
-    """A subquery: (member_id, open cases assigned) for members covering `platform` who carry any."""
-    covering = select(PlatformAssignment.member_id).where(PlatformAssignment.platform == platform)
-    return (
-        select(col(Complaint.assigned_to_id).label("member_id"), func.count().label("load"))
-        .where(col(Complaint.assigned_to_id).in_(covering), col(Complaint.status).in_(OPEN_COMPLAINT_STATUSES))
-        .group_by(col(Complaint.assigned_to_id))
-        .subquery()
+def members_covering(session: Session, platform: Platform) -> list[Member]:
+    """Active team members and admins who act on `platform`'s cases, by member id."""
+    return list(
+        session.exec(
+            select(Member)
+            .join(PlatformAssignment, col(PlatformAssignment.member_id) == col(Member.id))
+            .where(PlatformAssignment.platform == platform, col(Member.active), col(Member.role).in_(CASE_HANDLERS))
+            .order_by(col(Member.id))
+        ).all()
     )
-
-
-def least_loaded_for(session: Session, platform: Platform) -> Member | None:
-    """The active team member or admin covering `platform` with the fewest open cases assigned
-    (on every platform); ties go to the lower member id. None when nobody covers the platform."""
-    loads = _open_loads(platform)
-    load = func.coalesce(loads.c.load, 0)
-    return session.exec(
-        select(Member)
-        .join(PlatformAssignment, col(PlatformAssignment.member_id) == col(Member.id))
-        .outerjoin(loads, loads.c.member_id == col(Member.id))
-        .where(
-            PlatformAssignment.platform == platform,
-            col(Member.active),
-            col(Member.role).in_(CASE_HANDLERS),
-        )
-        .order_by(load, col(Member.id))
-        .limit(1)
-    ).first()
 
 
 def open_loads(session: Session, member_ids: Sequence[int]) -> dict[int, int]:
