@@ -96,14 +96,18 @@ def case_opened_notices(
     ]
 
 
-def case_summary_notices(complaint: Complaint, organisation: Organisation, tally: str) -> list[Notice]:
-    """The case's first message in the team's and the brand's channel, as it stands now."""
+def case_summary_notices(
+    complaint: Complaint, organisation: Organisation, tally: str, assignee: str | None = None
+) -> list[Notice]:
+    """The case's first message in the team's and the brand's channel, as it stands now (the
+    team's also names who the case is assigned to)."""
     case = complaint.case_id
     text = f"{case} · {complaint.status} · {organisation.name}: {describe_items(complaint)} ({tally})."
+    team_text = f"{text} Assigned to {assignee}." if assignee else text
     still_open = complaint.status not in (ComplaintStatus.ACTIONED, ComplaintStatus.WITHDRAWN)
     return [
         Notice(
-            channel=TEAM, case_id=case, kind="case_summary", text=text,
+            channel=TEAM, case_id=case, kind="case_summary", text=team_text,
             buttons=team_buttons(case) if still_open else (), replaces_case_message=True,
         ),
         Notice(

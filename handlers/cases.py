@@ -32,7 +32,7 @@ from handlers.formatting import items_label, local_time
 from handlers.item_changes import change_items, set_complaint_status
 from handlers.registry import command
 from handlers.replies import Notice, Reply, plural
-from handlers.routing import WHOLE_TEAM, hand_over, handles_cases, member_label
+from handlers.routing import WHOLE_TEAM, assignee_label, hand_over, handles_cases, member_label
 from storage.models import Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
 from storage.queries.cases import CaseFilter, cases_for, counter_notices_of, item_status_counts, items_of
@@ -285,7 +285,9 @@ def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
     assert organisation is not None
     if change.newly_actioned:
         reply.notices.append(case_actioned_notice(complaint, organisation, change.tally))
-    reply.notices.extend(case_summary_notices(complaint, organisation, change.tally))
+    reply.notices.extend(
+        case_summary_notices(complaint, organisation, change.tally, assignee_label(session, complaint))
+    )
     reply.notices.append(
         Notice(channel=TEAM, case_id=complaint.case_id, kind="withdrawn",
                text=f"{ctx.caller.ref} withdrew {what} of {complaint.case_id}" + (f": {note}" if note else "."))

@@ -14,6 +14,7 @@ from handlers.forms import Choice, Form, FormField, options_args, register_form,
 from handlers.item_changes import CaseChange, change_items, set_complaint_status
 from handlers.registry import command
 from handlers.replies import Notice, Reply
+from handlers.routing import assignee_label
 from handlers.storefront_rules import strike_storefronts
 from handlers.transitions import MANUAL_COMPLAINT_STATUSES, refusal
 from storage.models import Complaint, ComplaintItem, Organisation
@@ -187,5 +188,5 @@ def _outcome_notices(
         )
     if change.newly_actioned:
         notices.append(case_actioned_notice(complaint, organisation, change.tally))
-    notices.extend(case_summary_notices(complaint, organisation, change.tally))
+    notices.extend(case_summary_notices(complaint, organisation, change.tally, assignee_label(session, complaint)))
     return notices

@@ -46,6 +46,12 @@ class Routing:
         return f", assigned to {member_label(self.assignee)}"
 
 
+def assignee_label(session: Session, complaint: Complaint) -> str | None:
+    """How the case's assignee is named, or None when the whole team has it."""
+    member = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id else None
+    return member_label(member) if member is not None else None
+
+
 def member_ref(member: Member) -> str:
     return f"{member.platform}:{member.user_id}"
 

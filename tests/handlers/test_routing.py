@@ -462,3 +462,14 @@ def test_the_brand_sees_neither_the_assignee_nor_hand_overs(program: Harness) ->
     assert [name for name, _ in team_view.fields] == [
         "Organisation", "IP right", "Reason", "Filed", "Assigned to", "Items",
     ]  # fmt: skip
+
+
+def test_the_team_case_message_keeps_naming_the_assignee_after_an_outcome(program: Harness) -> None:
+    program.ok("admin team console:team1 platforms=taobao")
+    program.ok("complaint https://item.taobao.com/item.htm?id=1 https://item.taobao.com/item.htm?id=2", as_="brand1")
+    program.delivered()
+    program.ok("outcome MS-000001 1 removed", as_="team1")
+    program.delivered()
+    updated = {p.channel: p.text for p in program.poster.updated}
+    assert updated["team"].endswith("Assigned to console:team1.")
+    assert "Assigned to" not in updated["org:acme"], "routing is the team's business"
