@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -84,6 +85,32 @@ class Args:
             what = "The note" if name == "note" else f"{name}="
             raise UserError(f"{what} is {len(value)} characters; the limit is {limit}.", field=name)
         return value
+
+
+LEADING_OPTION = re.compile(r'\s*(?P<key>[a-z][a-z_]*)=(?:"(?P<quoted>[^"]*)"|(?P<value>\S*))')
+
+
+def leading_options(text: str, allowed: Sequence[str]) -> tuple[dict[str, str], str]:
+    """The `key=value` options at the start of `text`, and the rest exactly as written.
+
+    For commands that carry free text (a request, a proposal): text that itself contains
+    `a=b` or line breaks reaches the reader unchanged.
+    """
+    options: dict[str, str] = {}
+    rest = text
+    while (match := LEADING_OPTION.match(rest)) is not None:
+        key = match.group("key")
+        if key not in allowed:
+            listed = ", ".join(f"{name}=" for name in allowed)
+            raise UserError(
+                f"Unknown option {key}=.", hint=f'Options here: {listed}. Put the text after them, or in text="...".'
+            )
+        if key in options:
+            raise UserError(f"{key}= is given twice; give it once.", field=key)
+        quoted = match.group("quoted")
+        options[key] = quoted if quoted is not None else match.group("value")
+        rest = rest[match.end() :]
+    return options, rest.strip()
 
 
 def parse_case_id(text: str, field: str | None = None) -> int:

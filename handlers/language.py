@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from handlers.arguments import Args, parse_positive_int
+from handlers.arguments import Args, leading_options, parse_positive_int
 from handlers.audit_trail import record_change
 from handlers.case_notices import organisation_channel
 from handlers.cases import author
@@ -44,7 +44,6 @@ _LANGUAGES = {
     "汉语": "zh", "en": "en", "english": "en", "英文": "en", "英语": "en",
 }  # fmt: skip
 _REQUEST_OPTIONS = ("source", "target", "text")
-_LEADING_OPTION = re.compile(r'\s*(?P<key>[a-z][a-z_]*)=(?:"(?P<quoted>[^"]*)"|(?P<value>\S*))')
 _REFERENCE = re.compile(r"(?i)^(?:LR-?)?0*(\d{1,9})$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -99,21 +98,7 @@ def _leading_options(args: Args) -> tuple[dict[str, str], str]:
     """
     if not args.text:
         return dict(args.options), " ".join(args.words)
-    options: dict[str, str] = {}
-    rest = args.text
-    while (match := _LEADING_OPTION.match(rest)) is not None:
-        key = match.group("key")
-        if key not in _REQUEST_OPTIONS:
-            raise UserError(
-                f"Unknown option {key}=.",
-                hint='Options here: source=, target=, text=. Put the text after them, or in text="...".',
-            )
-        if key in options:
-            raise UserError(f"{key}= is given twice; give it once.", field=key)
-        quoted = match.group("quoted")
-        options[key] = quoted if quoted is not None else match.group("value")
-        rest = rest[match.end() :]
-    return options, rest.strip()
+    return leading_options(args.text, _REQUEST_OPTIONS)
 
 
 # --- asking -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from handlers.arguments import Args, parse_positive_int
+from handlers.arguments import LEADING_OPTION, Args, leading_options, parse_positive_int
 from handlers.audit_trail import record_change
 from handlers.context import Context
 from handlers.errors import UserError
@@ -54,7 +54,6 @@ FORM_TEXT = 3000  # Slack's limit for a modal's text input; longer text goes on 
 MAX_SEARCH = 200
 PAGE = 15
 _CREATE_OPTIONS = ("title", "tags", "text")
-_LEADING_OPTION = re.compile(r'\s*(?P<key>[a-z][a-z_]*)=(?:"(?P<quoted>[^"]*)"|(?P<value>\S*))')
 _TRAILING_TAGS = re.compile(r'\s+tags=(?:"(?P<quoted>[^"]*)"|(?P<value>\S*))\s*$')
 _SEPARATOR = re.compile(r"(?:^|\s)--(?:\s|$)")
 _TAG = re.compile(r"^[a-z0-9-]+$")
@@ -148,7 +147,7 @@ def _action(args: Args) -> tuple[str, str]:
     """The first word, when the line starts with one rather than an option, and the text after it."""
     if not args.text:  # a submitted form: its values arrive as options
         return (args.words[0].lower() if args.words else ""), ""
-    if _LEADING_OPTION.match(args.text):
+    if LEADING_OPTION.match(args.text):
         return "", args.text
     first, rest = split_word(args.text)
     return first.lower(), rest
@@ -214,19 +213,7 @@ def _request_parts(args: Args, rest: str) -> tuple[dict[str, str], str]:
     """
     if not args.text:  # a submitted form
         return dict(args.options), ""
-    options: dict[str, str] = {}
-    while (match := _LEADING_OPTION.match(rest)) is not None:
-        key = match.group("key")
-        if key not in _CREATE_OPTIONS:
-            raise UserError(
-                f"Unknown option {key}=.",
-                hint='Options here: title=, tags=, text=. Put the text after them, or in text="...".',
-            )
-        if key in options:
-            raise UserError(f"{key}= is given twice; give it once.", field=key)
-        quoted = match.group("quoted")
-        options[key] = quoted if quoted is not None else match.group("value")
-        rest = rest[match.end() :]
+    options, rest = leading_options(rest, _CREATE_OPTIONS)
     trailing = _TRAILING_TAGS.search(rest)
     if trailing is not None and "tags" not in options:
         quoted = trailing.group("quoted")
