@@ -164,12 +164,6 @@ def claim_delivery(session: Session, delivery_id: int, now: datetime, lease: tim
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
-def pending_count(session: Session, platform: str) -> int:
-    return session.execute(
-        select(func.count()).where(Delivery.platform == platform, Delivery.status == DeliveryStatus.PENDING)
-    ).scalar_one()
-
-
 def posted_thread(session: Session, platform: str, channel_ref: str, message_ref: str) -> tuple[str, str] | None:
     """The (logical channel, case id) whose first message on the platform is this one."""
     found = session.exec(
