@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from pydantic import ValidationError
 
-from bot.app import assemble, start_scheduler
+from bot.app import Bot, assemble, start_scheduler
 from bot.console import OPERATOR, Console
 from bot.router import Incoming
 from bot.settings import Settings
@@ -23,6 +24,9 @@ from handlers.imports import OPTIONAL, REQUIRED, import_group, plan_import
 from handlers.outbox import save_notices
 from storage.queries.export import EXPORT_COLUMNS, export_rows
 from storage.queries.members import organisation_by_slug
+
+if TYPE_CHECKING:
+    from bot.slack.app import SlackService
 
 
 def load_settings() -> Settings:
@@ -41,31 +45,55 @@ def main() -> None:
 def run() -> None:
     """Run every configured platform; with none configured, the console."""
     settings = load_settings()
-    if settings.discord_enabled:
-        raise click.ClickException(
-            "Discord settings are present, but this version of the bot serves only Slack and the console. "
-            "Unset DISCORD_BOT_TOKEN to go on."
-        )
-    if not settings.slack_enabled:
+    if not settings.slack_enabled and not settings.discord_enabled:
         _console(settings, OPERATOR)
         return
+    bot = assemble(settings)
+    slack = _slack_service(bot) if settings.slack_enabled else None
+    scheduler = start_scheduler(bot)
+    try:
+        if slack is not None:
+            slack.start_delivery()
+        if settings.discord_enabled:
+            if slack is not None:
+                threading.Thread(target=slack.serve, name="slack-serve", daemon=True).start()
+            _serve_discord(bot)
+        elif slack is not None:
+            slack.serve()
+    finally:
+        if slack is not None:
+            slack.stop()
+        scheduler.stop()
+
+
+def _slack_service(bot: Bot) -> SlackService:
     from bot.slack.app import SlackService
 
-    bot = assemble(settings)
     try:
-        service = SlackService(settings, bot.router, bot.database)
+        return SlackService(bot.settings, bot.router, bot.database)
     except Exception as error:  # bolt checks the token with auth.test while it starts
         raise click.ClickException(
             f"cannot start Slack: {type(error).__name__} while checking SLACK_BOT_TOKEN at "
-            f"{settings.slack_api_url} ({str(error)[:200]})"
+            f"{bot.settings.slack_api_url} ({str(error)[:200]})"
         ) from None
-    scheduler = start_scheduler(bot)
-    service.start_delivery()
+
+
+def _serve_discord(bot: Bot) -> None:
+    """Block serving Discord; a failure to log in or connect stops with a clear message."""
+    import discord
+
+    from bot.discord.service import DiscordService
+
+    service = DiscordService(bot.settings, bot.router, bot.database)
+    api = bot.settings.discord_api_url or discord.http.Route.BASE
     try:
-        service.serve()
-    finally:
-        service.stop()
-        scheduler.stop()
+        service.run()
+    except discord.LoginFailure:
+        raise click.ClickException(f"cannot start Discord: {api} refused DISCORD_BOT_TOKEN") from None
+    except (discord.DiscordException, OSError) as error:
+        raise click.ClickException(
+            f"cannot start Discord: {type(error).__name__} while connecting to {api} ({str(error)[:200]})"
+        ) from None
 
 
 @main.command()

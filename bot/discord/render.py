@@ -1,0 +1,185 @@
+"""Replies, notices and forms as Discord messages, buttons and modals.
+
+Every piece of text has its mentions escaped, and every message is sent with no mentions
+allowed: a user's words can never ping anyone in what the bot posts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
+
+import discord
+
+from handlers.forms import FormField, FormRequest
+from handlers.replies import Button, Reply
+
+MAX_CONTENT = 2000
+MAX_DESCRIPTION = 3000
+MAX_EMBED = 5500  # Discord's limit for an embed's text is 6000 characters
+MAX_CUSTOM_ID = 100
+MAX_BUTTONS = 25
+MAX_INPUTS = 5
+RUN_PREFIX = "run:"
+FORM_PREFIX = "form:"
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def escape(text: str) -> str:
+    """`@everyone`, `@here` and user/role mentions made inert."""
+    return discord.utils.escape_mentions(text)
+
+
+@dataclass(slots=True)
+class Rendered:
+    """What a message is made of: `channel.send(**rendered.arguments())`."""
+
+    content: str
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: discord.ui.View | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"content": self.content, "embeds": self.embeds, "allowed_mentions": NO_MENTIONS}
+        if self.view is not None:
+            found["view"] = self.view
+        return found
+
+
+def render(
+    text: str, fields: list[tuple[str, str]], lines: list[str], buttons: list[Button], *, error: bool = False
+) -> Rendered:
+    content = escape(f"⚠ {text}" if error else text).strip() or "…"
+    if len(content) > MAX_CONTENT:
+        content = content[: MAX_CONTENT - 1] + "…"
+    embeds = [_embed(fields, lines)] if fields or lines else []
+    return Rendered(content, embeds, buttons_view(buttons))
+
+
+def render_reply(reply: Reply) -> Rendered:
+    return render(reply.text, reply.fields, reply.lines, reply.buttons, error=reply.is_error)
+
+
+def _embed(fields: list[tuple[str, str]], lines: list[str]) -> discord.Embed:
+    description = escape("\n".join(lines))
+    if len(description) > MAX_DESCRIPTION:
+        description = description[: MAX_DESCRIPTION - 1] + "…"
+    embed = discord.Embed(description=description or None)
+    used = len(description)
+    for raw_name, raw_value in fields[:25]:
+        name, value = escape(raw_name)[:256] or "-", escape(raw_value)[:1024] or "-"
+        if used + len(name) + len(value) > MAX_EMBED:
+            break
+        used += len(name) + len(value)
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+class ButtonRunner(Protocol):
+    """The client: runs a button's command as the person who pressed it."""
+
+    async def run_button(self, interaction: discord.Interaction, command: str) -> None: ...
+
+
+STYLES = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
+
+
+class RunButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.compile(r"run:(?P<command>.+)", re.S)):
+    """A button whose custom_id carries the command line it runs: matched by pattern, so buttons
+    on messages posted before a restart still work."""
+
+    def __init__(self, command: str, label: str = "Run", style: discord.ButtonStyle = discord.ButtonStyle.secondary):
+        super().__init__(
+            discord.ui.Button(label=label[:80] or "Run", style=style, custom_id=(RUN_PREFIX + command)[:MAX_CUSTOM_ID])
+        )
+        self.command = command
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RunButton:
+        button = cast(discord.ui.Button[Any], item)
+        return cls(match["command"], button.label or "Run", button.style)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await cast(ButtonRunner, interaction.client).run_button(interaction, self.command)
+
+
+def buttons_view(buttons: list[Button]) -> discord.ui.View | None:
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons[:MAX_BUTTONS]:
+        style = STYLES.get(button.style or "", discord.ButtonStyle.secondary)
+        view.add_item(RunButton(button.command, button.label, style))
+    return view
+
+
+Submit = Callable[[discord.Interaction, FormRequest, dict[str, str]], Awaitable[None]]
+
+
+class FormModal(discord.ui.Modal):
+    """A form as a modal: a text input per field (a select's choices listed in its placeholder)."""
+
+    def __init__(self, request: FormRequest, submit: Submit) -> None:
+        form = request.form
+        super().__init__(title=form.title[:45], custom_id=(FORM_PREFIX + form.command)[:MAX_CUSTOM_ID], timeout=600)
+        self.request = request
+        self._submit = submit
+        self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
+        for item in form.fields[:MAX_INPUTS]:
+            text_input = _text_input(item, request)
+            self.inputs[item.name] = text_input
+            self.add_item(text_input)
+
+    def values(self) -> dict[str, str]:
+        """What was entered, a select's answer given as its choice's value."""
+        found = {}
+        for name, text_input in self.inputs.items():
+            value = text_input.value.strip()
+            choices = self.request.choices.get(name)
+            if choices and value:
+                wanted = value.lower()
+                chosen = next(
+                    (c for c in choices if wanted in (c.value.lower(), c.label.lower(), _word(c.label))), None
+                )
+                value = chosen.value if chosen else value
+            found[name] = value
+        return found
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._submit(interaction, self.request, self.values())
+
+
+def _word(label: str) -> str:
+    return label.lower().replace(" ", "_")
+
+
+def _text_input(item: FormField, request: FormRequest) -> discord.ui.TextInput[FormModal]:
+    placeholder = item.placeholder
+    default = request.initial.get(item.name)
+    max_length = min(item.max_length, 4000)
+    if item.kind == "select":
+        choices = request.choices.get(item.name, ())
+        listed = ", ".join(c.value if _word(c.label) == c.value else f"{c.value} ({c.label})" for c in choices)
+        placeholder = f"One of: {listed}" if listed else placeholder
+        max_length = 100
+        if default is None and len(choices) == 1 and not item.optional:
+            default = choices[0].value
+    return discord.ui.TextInput(
+        label=item.label[:45],
+        custom_id=item.name,
+        style=discord.TextStyle.long if item.kind == "multiline" else discord.TextStyle.short,
+        required=not item.optional,
+        max_length=max_length,
+        placeholder=(placeholder or "")[:100] or None,
+        default=(default or "")[:max_length] or None,
+    )
+
+
+def field_label(request: FormRequest, name: str | None) -> tuple[str, str]:
+    """The form field an error names (the first field when it names none): name and label."""
+    form = request.form
+    item = form.field(name or "") or form.fields[0]
+    return item.name, item.label

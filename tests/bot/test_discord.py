@@ -1,0 +1,338 @@
+"""The Discord adapter end to end: the real discord.py client logs in to FakeDiscord, receives
+slash commands, button presses and modal submissions through its gateway, runs them through the
+real router on each database back-end, and the delivery worker posts the outbox through it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+import pytest
+import yarl
+
+from bot.delivery import DeliveryWorker
+from bot.discord.client import MarketSafeClient
+from bot.discord.poster import DiscordPoster
+from bot.discord.service import DiscordService
+from bot.router import Incoming, Router
+from bot.settings import Settings
+from handlers.context import Caller, ProgramRules
+from storage.database import Database
+from support.clock import FakeClock
+from support.fake_discord import Call, FakeDiscord, snowflake_at
+
+TOKEN = "fake-discord-bot-token"
+ADMIN, BRAND, TEAM = 412_345_678_901_234_501, 412_345_678_901_234_502, 412_345_678_901_234_503
+LINKS = "https://item.taobao.com/item.htm?id=1001 https://item.taobao.com/item.htm?id=1002"
+CASE = "MS-000001"
+REMOVED = f"run:outcome {CASE} all removed"
+OLD_MESSAGE = snowflake_at(datetime(2025, 1, 6, tzinfo=UTC), 9)
+OPERATOR = Caller("console", "operator")
+
+
+@dataclass
+class Discord:
+    fake: FakeDiscord
+    router: Router
+    database: Database
+    clock: FakeClock
+
+    def program(self) -> None:
+        """Acme with a verified right, a Discord brand member and team member, channels mapped."""
+        for line in (
+            'admin org add acme "ACME Corp" country=US size=large',
+            'admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31',
+            "admin right verify 1",
+            f"admin member add discord:{BRAND} acme member",
+            f"admin member add discord:{TEAM} - team",
+            f"admin team discord:{TEAM} platforms=taobao",
+            f"admin channel team discord {self.fake.team_channel_id}",
+            f"admin channel org:acme discord {self.fake.brand_channel_id}",
+        ):
+            reply = self.router.handle(Incoming(OPERATOR, line))
+            assert not reply.is_error, (line, reply.text)
+
+
+@pytest.fixture
+def env(database: Database, clock: FakeClock) -> Iterator[Discord]:
+    with FakeDiscord() as fake:
+        fake.use_for()
+        router = Router(database, ProgramRules(), frozenset({"console:operator", f"discord:{ADMIN}"}), clock=clock)
+        yield Discord(fake, router, database, clock)
+
+
+@contextlib.asynccontextmanager
+async def running(env: Discord) -> AsyncIterator[tuple[MarketSafeClient, DeliveryWorker]]:
+    """The client, started and ready, and a delivery worker posting through it."""
+    client = MarketSafeClient(env.router, guild_id=env.fake.guild_id, guild_ready_timeout=0.1)
+    task = asyncio.create_task(client.start(TOKEN))
+    ready = asyncio.create_task(client.wait_until_ready())
+    try:
+        done, _ = await asyncio.wait({task, ready}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            task.result()
+        assert ready in done, "the client did not reach on_ready within 5 s"
+        worker = DeliveryWorker(env.database, DiscordPoster(client, timeout=10), clock=env.clock)
+        await asyncio.to_thread(worker.start)
+        yield client, worker
+    finally:
+        ready.cancel()
+        await client.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 5)
+
+
+def run(scenario: Coroutine[Any, Any, None]) -> None:
+    asyncio.run(asyncio.wait_for(scenario, 30))
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def command(fake: FakeDiscord, user: int, word: str, text: str | None = None, **where: Any) -> Call:
+    """`/marketsafe <word> text:<text>`; the interaction's answer."""
+    options: list[dict[str, Any]] = [{"name": "text", "value": text}] if text is not None else []
+    interaction = fake.slash_command(
+        user, "marketsafe", [{"name": word, "type": 1, "options": options}], channel_id=where.get("channel_id")
+    )
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    return answer
+
+
+async def press(fake: FakeDiscord, user: int, custom_id: str, *, channel_id: int, message_id: int) -> Call:
+    interaction = fake.press_button(user, custom_id, channel_id=channel_id, message_id=message_id)
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    return answer
+
+
+async def submit(fake: FakeDiscord, user: int, custom_id: str, values: dict[str, str], *, channel_id: int) -> Call:
+    interaction = fake.submit_modal(user, custom_id, values, channel_id=channel_id)
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    return answer
+
+
+def ephemeral(answer: Call) -> dict[str, Any]:
+    """The message of an ephemeral answer (type 4, flags 64) that can mention nobody."""
+    assert answer.json["type"] == 4, answer.json
+    data: dict[str, Any] = answer.json["data"]
+    assert data["flags"] == 64
+    assert data["allowed_mentions"] == {"parse": []}
+    return data
+
+
+def inputs(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for top in modal["components"]:
+        for component in [*top.get("components", []), *([top["component"]] if "component" in top else [])]:
+            found[component["custom_id"]] = component
+    return found
+
+
+async def file_case(env: Discord, worker: DeliveryWorker) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The brand files a case by slash command and it is delivered; its team and brand messages."""
+    data = ephemeral(await command(env.fake, BRAND, "complaint", LINKS, channel_id=env.fake.brand_channel_id))
+    assert f"in {CASE}" in data["content"], data["content"]
+    assert await asyncio.to_thread(worker.run_once) >= 2  # the team's case message and the brand's
+    (team,) = posted(env.fake, env.fake.team_channel_id)
+    (brand,) = posted(env.fake, env.fake.brand_channel_id)
+    return team, brand
+
+
+def posted(fake: FakeDiscord, channel_id: int) -> list[dict[str, Any]]:
+    """The messages of a channel or thread that everyone sees (not the ephemeral answers)."""
+    return [m for m in fake.messages_in(channel_id) if not m.get("flags", 0) & 64]
+
+
+def test_a_slash_command_runs_as_the_discord_user_and_answers_only_them(env: Discord) -> None:
+    async def scenario() -> None:
+        async with running(env):
+            helped = ephemeral(await command(env.fake, BRAND, "help"))
+            created = ephemeral(
+                await command(env.fake, ADMIN, "admin", 'org add evil "@everyone <@&412345678901234567> Corp"')
+            )
+            refused = ephemeral(await command(env.fake, BRAND, "outcome", f"{CASE} all removed"))
+
+        assert "MarketSafe commands" in helped["content"]
+        assert "Created organisation evil" in created["content"]
+        assert "@\u200beveryone" in created["content"] and "<@\u200b&412345678901234567>" in created["content"]
+        assert "@everyone" not in created["content"]
+        assert refused["content"].startswith("⚠")
+        synced = env.fake.commands()
+        assert [c["name"] for c in synced] == ["marketsafe"]
+        words = {option["name"] for option in synced[0]["options"]}
+        assert {"complaint", "outcome", "case", "help", "admin"} <= words
+
+    run(scenario())
+    with env.database.transaction() as session:
+        from storage.queries.members import organisation_by_slug
+
+        assert organisation_by_slug(session, "evil") is not None
+
+
+def test_a_complaint_without_text_opens_a_modal_whose_submission_files_the_case(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env):
+            opened = await command(env.fake, BRAND, "complaint", channel_id=env.fake.brand_channel_id)
+            assert opened.json["type"] == 9
+            modal = opened.json["data"]
+            fields = inputs(modal)
+            assert modal["custom_id"] == "form:complaint" and len(fields) == 5
+            assert list(fields) == ["right", "links", "reason", "platform", "note"]
+            assert fields["right"]["value"] == "1"  # the only usable right, filled in
+            assert "counterfeit" in fields["reason"]["placeholder"]
+            refused = ephemeral(
+                await submit(
+                    env.fake,
+                    BRAND,
+                    "form:complaint",
+                    {"right": "1", "links": "no links at all", "reason": "counterfeit"},
+                    channel_id=env.fake.brand_channel_id,
+                )
+            )
+            again = await command(env.fake, BRAND, "complaint", channel_id=env.fake.brand_channel_id)
+            assert again.json["type"] == 9
+            filed = ephemeral(
+                await submit(
+                    env.fake,
+                    BRAND,
+                    "form:complaint",
+                    {"right": "1", "links": LINKS, "reason": "Counterfeit"},
+                    channel_id=env.fake.brand_channel_id,
+                )
+            )
+
+        assert refused["content"].startswith("⚠ Links:"), refused["content"]
+        assert f"in {CASE}" in filed["content"], filed["content"]
+
+    run(scenario())
+
+
+def test_an_outcome_form_names_the_case_field_when_the_case_is_unknown(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env):
+            opened = await command(env.fake, TEAM, "outcome", channel_id=env.fake.team_channel_id)
+            assert opened.json["type"] == 9 and opened.json["data"]["custom_id"] == "form:outcome"
+            refused = ephemeral(
+                await submit(
+                    env.fake,
+                    TEAM,
+                    "form:outcome",
+                    {"case": "MS-999999", "items": "all", "outcome": "removed"},
+                    channel_id=env.fake.team_channel_id,
+                )
+            )
+        assert refused["content"].startswith("⚠ Case:"), refused["content"]
+
+    run(scenario())
+
+
+def test_a_case_is_delivered_with_buttons_and_the_team_records_an_outcome_by_pressing_removed(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            team, brand = await file_case(env, worker)
+            buttons = [c for row in team["components"] for c in row["components"]]
+            assert [b["label"] for b in buttons][:2] == ["Removed", "Not removed"]
+            assert buttons[0]["custom_id"] == REMOVED
+            posted = env.fake.calls_to("POST", f"/channels/{env.fake.team_channel_id}/messages")[0]
+            assert posted.json["allowed_mentions"] == {"parse": []}
+            assert [t["id"] for t in env.fake.threads_of(env.fake.team_channel_id)] == [team["id"]]
+            assert [t["id"] for t in env.fake.threads_of(env.fake.brand_channel_id)] == [brand["id"]]
+
+            # Someone who is not on the team is told so, and nothing changes.
+            told = ephemeral(
+                await press(env.fake, BRAND, REMOVED, channel_id=env.fake.team_channel_id, message_id=int(team["id"]))
+            )
+            assert told["content"].startswith("⚠"), told["content"]
+            # The team member presses "Removed": the outcome is recorded and reaches both case threads.
+            recorded = ephemeral(
+                await press(env.fake, TEAM, REMOVED, channel_id=env.fake.team_channel_id, message_id=int(team["id"]))
+            )
+            assert not recorded["content"].startswith("⚠"), recorded["content"]
+            await asyncio.to_thread(worker.run_once)
+            team_thread = env.fake.messages_in(int(team["id"]))
+            brand_thread = env.fake.messages_in(int(brand["id"]))
+
+        assert any("removed" in m["content"] for m in team_thread), team_thread
+        assert any(f"Outcome for {CASE}: items 1-2 removed" in m["content"] for m in brand_thread), brand_thread
+        reply = env.router.handle(Incoming(OPERATOR, f"case {CASE}"))
+        assert not reply.is_error and "removed" in reply.render_plain().lower()
+
+    run(scenario())
+
+
+def test_a_button_on_a_message_from_before_a_restart_still_runs_its_command(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            await file_case(env, worker)
+        async with running(env):  # a new client: the button is matched by its custom_id alone
+            recorded = ephemeral(
+                await press(env.fake, TEAM, REMOVED, channel_id=env.fake.team_channel_id, message_id=OLD_MESSAGE)
+            )
+        assert not recorded["content"].startswith("⚠"), recorded["content"]
+
+    run(scenario())
+    reply = Router(env.database, ProgramRules(), frozenset({"console:operator"})).handle(
+        Incoming(OPERATOR, f"case {CASE}")
+    )
+    assert "removed" in reply.render_plain().lower()
+
+
+def test_a_case_filed_through_discord_shows_through_the_console(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env):
+            ephemeral(await command(env.fake, BRAND, "complaint", LINKS, channel_id=env.fake.brand_channel_id))
+
+    run(scenario())
+    reply = env.router.handle(Incoming(OPERATOR, f"case {CASE}"))
+    assert not reply.is_error, reply.text
+    plain = reply.render_plain()
+    assert CASE in plain and "item.taobao.com/item.htm?id=1001" in plain
+
+
+def test_the_service_finds_the_gateway_through_the_api_and_delivers_in_the_background(env: Discord) -> None:
+    env.program()
+    settings = Settings(
+        _env_file=None,
+        discord_bot_token=TOKEN,
+        discord_guild_id=env.fake.guild_id,
+        discord_api_url=env.fake.api_url,
+    )
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL("wss://gateway.discord.gg/")
+    service = DiscordService(settings, env.router, env.database, guild_ready_timeout=0.1)
+    service.worker.clock = env.clock
+
+    async def scenario() -> None:
+        task = asyncio.create_task(service.start())
+        try:
+            await until(lambda: service.delivery is not None)
+            ephemeral(await command(env.fake, BRAND, "complaint", LINKS, channel_id=env.fake.brand_channel_id))
+            await until(lambda: bool(env.fake.messages_in(env.fake.team_channel_id)))
+        finally:
+            await asyncio.to_thread(service.stop)
+            await service.client.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+
+    run(scenario())
+    assert env.fake.calls_to("GET", "/gateway/bot")
+    assert CASE in env.fake.messages_in(env.fake.team_channel_id)[0]["content"]
