@@ -13,14 +13,19 @@ from discord import app_commands
 
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
 from bot.router import Incoming, Router
+from handlers.arguments import Args
 from handlers.catalogue import COMMANDS
 from handlers.context import Caller
 from handlers.forms import FormRequest
-from handlers.replies import Reply
+from handlers.replies import Button, Reply
+from storage.queries.outbox import posted_thread
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
 GROUP = "marketsafe"
+CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
+# Discord wants an interaction answered within 3 s: a reply not ready by then is deferred.
+DEFER_AFTER = 1.5
 
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
@@ -31,9 +36,11 @@ class MarketSafeClient(discord.Client):
     def __init__(
         self, router: Router, *, guild_id: int | None = None, sync_commands: bool = True, **options: Any
     ) -> None:
-        options.setdefault("intents", discord.Intents.default())
-        super().__init__(**options)
+        intents = options.pop("intents", None) or discord.Intents.default()
+        intents.message_content = True  # a person's words in a case thread are relayed
+        super().__init__(intents=intents, **options)
         self.router = router
+        self.defer_after = DEFER_AFTER
         self.guild = discord.Object(id=guild_id) if guild_id else None
         self.sync_commands = sync_commands
         self.tree = app_commands.CommandTree(self)
@@ -63,29 +70,105 @@ class MarketSafeClient(discord.Client):
 
     async def run_command(self, interaction: discord.Interaction, text: str) -> None:
         """A slash command: a form when the command asks for one, else an ephemeral reply."""
-        reply = await self._handle(interaction, text)
-        if reply.form is not None:
-            await interaction.response.send_modal(FormModal(reply.form, self.submit_form))
-            return
-        await self._answer(interaction, reply)
+        await self._respond(interaction, self._handle(interaction, text), forms=True)
 
     async def run_button(self, interaction: discord.Interaction, command: str) -> None:
         """A button runs the command line it carries, as the person who pressed it."""
-        reply = await self._handle(interaction, command)
-        if reply.form is not None and interaction.type is not discord.InteractionType.modal_submit:
-            await interaction.response.send_modal(FormModal(reply.form, self.submit_form))
-            return
-        await self._answer(interaction, reply)
+        forms = interaction.type is not discord.InteractionType.modal_submit
+        await self._respond(interaction, self._handle(interaction, command), forms=forms)
 
     async def submit_form(self, interaction: discord.Interaction, request: FormRequest, values: dict[str, str]) -> None:
         """A submitted modal runs its form's command with the values; an error names the field."""
         form = request.form
-        reply = await self._handle(interaction, form.command, args=form.to_args(values))
+
+        async def handled() -> Reply:
+            reply = await self._handle(interaction, form.command, args=form.to_args(values))
+            if reply.is_error:
+                _, label = field_label(request, reply.error_field)
+                reply = Reply(f"{label}: {reply.text}", is_error=True)
+            reply.form = None  # a modal cannot answer with another modal
+            return reply
+
+        await self._respond(interaction, handled(), forms=False)
+
+    async def _respond(
+        self, interaction: discord.Interaction, handling: Coroutine[Any, Any, Reply], *, forms: bool
+    ) -> None:
+        """Answer with the reply when it is ready within `defer_after`; else defer (ephemeral
+        "thinking"), and put the reply in place of the deferred answer when it is ready. A form
+        can only be opened as the first answer: after a deferral it is offered as a button."""
+        task = asyncio.ensure_future(handling)
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        if task in done:
+            reply = task.result()
+            if reply.form is not None and forms:
+                await interaction.response.send_modal(FormModal(reply.form, self.submit_form))
+                return
+            reply.form = None
+            await self._answer(interaction, reply)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await task
+        if reply.form is not None:
+            command = reply.form.form.command
+            reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
+            reply.form = None
+        rendered = render_reply(reply)
+        arguments = rendered.arguments()
+        if rendered.view is None:
+            arguments.pop("view", None)
+        await interaction.edit_original_response(**arguments)
+
+    # -- messages in case threads ----------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A person's message in a case thread is relayed to the case thread on the other side."""
+        if message.author.bot or message.webhook_id is not None:
+            return
+        text = message.content.strip()
+        if not text:
+            return
+        thread = message.channel
+        if isinstance(thread, discord.PartialMessageable) and message.guild is not None:
+            try:
+                thread = await self.fetch_channel(thread.id)  # type: ignore[assignment]
+            except discord.HTTPException:
+                return
+        if not isinstance(thread, discord.Thread) or thread.parent_id is None:
+            return
+        try:
+            await asyncio.to_thread(self._relay, message, thread, text)
+        except Exception:  # one message must not take the client down
+            log.exception("message %s in thread %s not relayed", message.id, thread.id)
+
+    def _relay(self, message: discord.Message, thread: discord.Thread, text: str) -> None:
+        with self.router.database.transaction() as session:
+            found = posted_thread(session, PLATFORM, str(thread.parent_id), str(thread.id))
+        if found is None:
+            return
+        logical_channel, case_id = found
+        author = message.author
+        caller = Caller(PLATFORM, str(author.id), author.display_name)
+        request_key = f"discord:message:{message.id}"
+        channel = str(thread.parent_id)
+        if case_id.startswith(LANGUAGE_REFERENCE):
+            if logical_channel != LANGUAGE_CHANNEL:
+                return  # the member's copy of the thread: answers are given in the language channel
+            incoming = Incoming(caller, f"language answer {case_id} {text}", channel, request_key=request_key)
+        elif case_id.startswith(CASE_REFERENCE):
+            incoming = Incoming(
+                caller=caller,
+                text="case",
+                channel=channel,
+                thread=logical_channel,
+                request_key=request_key,
+                args=Args(words=[case_id, "reply"], text=f"{case_id} reply {text}"),
+            )
+        else:
+            return  # raid threads are the team's working notes
+        reply = self.router.handle(incoming)
         if reply.is_error:
-            _, label = field_label(request, reply.error_field)
-            reply = Reply(f"{label}: {reply.text}", is_error=True)
-        reply.form = None  # a modal cannot answer with another modal
-        await self._answer(interaction, reply)
+            log.info("message in %s thread not relayed: %s", case_id, reply.text)
 
     async def _handle(self, interaction: discord.Interaction, text: str, **extra: Any) -> Reply:
         user = interaction.user

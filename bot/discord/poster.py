@@ -8,6 +8,7 @@ starts a thread (whose id is the message's), where the case's later notices go.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Coroutine
 from typing import Any, Literal, TypeVar
 
@@ -45,9 +46,12 @@ class DiscordPoster:
     # -- on the client's loop --------------------------------------------------------------------
 
     async def _post(self, notice: Notice, target: Target) -> str:
+        where: discord.abc.Messageable | None = None
         if target.thread_ref is not None:
-            where = await self._messageable(int(target.thread_ref))
-        else:
+            # A case's thread; in a direct message (which has no threads) the case's first message.
+            with contextlib.suppress(discord.NotFound):
+                where = await self._messageable(int(target.thread_ref), user=False)
+        if where is None:
             where = await self._messageable(int(target.channel_ref))
         message = await where.send(**_rendered(notice).arguments())
         if notice.case_id is not None and target.thread_ref is None and isinstance(where, discord.TextChannel):
@@ -75,16 +79,23 @@ class DiscordPoster:
                 return str(message.id)
         return None
 
-    async def _messageable(self, channel_id: int) -> discord.abc.Messageable:
-        """A channel or thread by id; a user's id (a direct message's target) gives their DM channel."""
+    async def _messageable(self, channel_id: int, *, user: bool = True) -> discord.abc.Messageable:
+        """A channel or thread by id; a user's id (a direct message's target) gives their DM
+        channel, opened through `POST /users/@me/channels` the first time."""
         channel = self.client.get_channel(channel_id)
         if isinstance(channel, discord.abc.Messageable):
             return channel
+        if user:
+            cached = self.client.get_user(channel_id)
+            if cached is not None and cached.dm_channel is not None:
+                return cached.dm_channel
         try:
             fetched = await self.client.fetch_channel(channel_id)
         except discord.NotFound:
-            user = await self.client.fetch_user(channel_id)
-            return await user.create_dm()
+            if not user:
+                raise
+            recipient = self.client.get_user(channel_id) or await self.client.fetch_user(channel_id)
+            return await recipient.create_dm()
         assert isinstance(fetched, discord.abc.Messageable)
         return fetched
 

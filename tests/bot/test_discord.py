@@ -336,3 +336,183 @@ def test_the_service_finds_the_gateway_through_the_api_and_delivers_in_the_backg
     run(scenario())
     assert env.fake.calls_to("GET", "/gateway/bot")
     assert CASE in env.fake.messages_in(env.fake.team_channel_id)[0]["content"]
+
+
+async def deliver_until(worker: DeliveryWorker, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Run delivery passes until `condition` holds (a relayed message is handled on the client's loop)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        await asyncio.to_thread(worker.run_once)
+        if condition():
+            return
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+def contents(fake: FakeDiscord, channel_id: int) -> list[str]:
+    return [m["content"] for m in fake.messages_in(channel_id)]
+
+
+def write(env: Discord, channel: str, text: str, *, case_id: str | None = None) -> None:
+    from storage.queries.outbox import write_notice
+
+    with env.database.transaction() as session:
+        write_notice(
+            session,
+            channel=channel,
+            text=text,
+            kind="test",
+            case_id=case_id,
+            payload={},
+            dedupe_key=None,
+            now=env.clock(),
+        )
+
+
+def test_a_persons_message_in_a_case_thread_reaches_the_other_side_marked_with_its_author(env: Discord) -> None:
+    env.program()
+    OTHER_BOT = 412_345_678_901_234_599
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            team, brand = await file_case(env, worker)
+            team_thread, brand_thread = int(team["id"]), int(brand["id"])
+
+            env.fake.message(TEAM, "Both listings are gone.", channel_id=team_thread)
+            await deliver_until(worker, lambda: any("listings are gone" in c for c in contents(env.fake, brand_thread)))
+            env.fake.message(BRAND, "Thank you, we will watch.", channel_id=brand_thread)
+            await deliver_until(worker, lambda: any("we will watch" in c for c in contents(env.fake, team_thread)))
+
+            # Another bot, an empty message and one outside the case threads are not relayed; the
+            # bot's own relayed messages come back through the gateway and are not relayed either.
+            env.fake.message(OTHER_BOT, "An integration's note", channel_id=brand_thread, bot=True)
+            env.fake.message(BRAND, "   ", channel_id=brand_thread)
+            env.fake.message(BRAND, "Hello channel", channel_id=env.fake.brand_channel_id)
+            env.fake.message(BRAND, "One more thing.", channel_id=brand_thread)
+            await deliver_until(worker, lambda: any("One more thing" in c for c in contents(env.fake, team_thread)))
+            await asyncio.sleep(0.2)
+            await asyncio.to_thread(worker.run_once)
+            to_team = contents(env.fake, team_thread)
+            to_brand = contents(env.fake, brand_thread)
+
+        (relayed,) = [c for c in to_brand if "listings are gone" in c]
+        assert relayed.endswith(f"(discord:{TEAM}): Both listings are gone."), relayed
+        assert [c for c in to_team if "(discord:" in c] == [
+            f"User{BRAND % 10_000:04d} (discord:{BRAND}): Thank you, we will watch.",
+            f"User{BRAND % 10_000:04d} (discord:{BRAND}): One more thing.",
+        ], to_team
+        assert not any("integration" in c or "Hello channel" in c for c in to_team)
+        assert len([c for c in to_brand if "(discord:" in c]) == 1  # the team's message, relayed once
+
+    run(scenario())
+
+
+def test_a_slow_command_is_deferred_and_its_reply_replaces_the_deferral(
+    env: Discord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handle = env.router.handle
+
+    def slow(incoming: Incoming) -> Any:
+        if incoming.text == "help":
+            time.sleep(2.0)  # past DEFER_AFTER, within Discord's 3 s only thanks to the deferral
+        return handle(incoming)
+
+    monkeypatch.setattr(env.router, "handle", slow)
+    webhook = f"/webhooks/{env.fake.application_id}/"
+
+    async def scenario() -> None:
+        async with running(env):
+            interaction = env.fake.slash_command(BRAND, "marketsafe", [{"name": "help", "type": 1, "options": []}])
+            (deferred,) = await env.fake.wait_for_async("POST", f"/interactions/{interaction}/")
+            assert deferred.json["type"] == 5 and deferred.json["data"]["flags"] == 64, deferred.json
+            (edited,) = await env.fake.wait_for_async("PATCH", webhook, timeout=5)
+            assert edited.path.endswith("/messages/@original")
+            assert "MarketSafe commands" in edited.json["content"]
+            assert edited.json["allowed_mentions"] == {"parse": []}
+            # A quick command is still answered at once.
+            assert "MarketSafe commands" not in ephemeral(await command(env.fake, BRAND, "cases"))["content"]
+
+    run(scenario())
+
+
+def test_a_deferred_command_that_asks_for_a_form_offers_it_as_a_button(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env) as (client, _):
+            client.defer_after = 0.0  # every command is deferred
+            deferred = await command(env.fake, BRAND, "complaint", channel_id=env.fake.brand_channel_id)
+            assert deferred.json["type"] == 5, deferred.json
+            (edited,) = await env.fake.wait_for_async("PATCH", f"/webhooks/{env.fake.application_id}/")
+            buttons = [c for row in edited.json["components"] for c in row["components"]]
+            assert buttons[0]["custom_id"] == "run:complaint", buttons
+            original = await until_original(env.fake, deferred)
+            client.defer_after = 5.0
+            opened = await press(
+                env.fake, BRAND, "run:complaint", channel_id=env.fake.brand_channel_id, message_id=original
+            )
+            assert opened.json["type"] == 9 and opened.json["data"]["custom_id"] == "form:complaint"
+
+    run(scenario())
+
+
+async def until_original(fake: FakeDiscord, answer: Call) -> int:
+    """The id of the message the deferred answer became, once it carries the form's button."""
+    found: list[int] = []
+
+    def known() -> bool:
+        messages = fake.messages_in(fake.brand_channel_id)
+        found[:] = [int(m["id"]) for m in messages if "run:complaint" in str(m.get("components"))]
+        return bool(found)
+
+    await until(known)
+    return found[-1]
+
+
+def test_a_notice_to_a_discord_user_reaches_them_by_direct_message(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            write(env, f"dm:discord:{BRAND}", "Your proposal was accepted.")
+            assert await asyncio.to_thread(worker.run_once) == 1
+            write(env, f"dm:discord:{BRAND}", "Your language question LR-000001 was answered.", case_id="LR-000001")
+            assert await asyncio.to_thread(worker.run_once) == 1
+            # The case's later notice has no thread to go to in a direct message: it follows the first.
+            write(env, f"dm:discord:{BRAND}", "A second answer to LR-000001.", case_id="LR-000001")
+            assert await asyncio.to_thread(worker.run_once) == 1
+
+        dm = env.fake.dm_channel_of(BRAND)
+        assert dm is not None and dm["type"] == 1 and dm["recipients"][0]["id"] == str(BRAND)
+        assert contents(env.fake, int(dm["id"])) == [
+            "Your proposal was accepted.",
+            "Your language question LR-000001 was answered.",
+            "A second answer to LR-000001.",
+        ]
+        (opened,) = env.fake.calls_to("POST", "/users/@me/channels")
+        assert opened.json == {"recipient_id": BRAND} or opened.json == {"recipient_id": str(BRAND)}
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("via", [True, False], ids=["retried-by-the-client", "retried-by-the-worker"])
+def test_a_rate_limited_post_is_retried_and_the_notice_posted_once(env: Discord, via: bool) -> None:
+    env.program()
+    path = f"/channels/{env.fake.team_channel_id}/messages"
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            env.fake.fail_next("POST", path, status=429, retry_after=0.05, via=via)
+            write(env, "team", "A rate-limited notice.")
+            posted = await asyncio.to_thread(worker.run_once)
+            if not via:  # Discord's answer without `Via` is not retried by discord.py: the worker waits
+                assert posted == 0
+                env.clock.advance(seconds=60)
+                posted = await asyncio.to_thread(worker.run_once)
+            assert posted == 1
+            assert await asyncio.to_thread(worker.run_once) == 0
+
+        assert contents(env.fake, env.fake.team_channel_id) == ["A rate-limited notice."]
+        assert len(env.fake.calls_to("POST", path)) == 2
+
+    run(scenario())

@@ -36,6 +36,8 @@ Like Discord:
   not granted (`privileged_intents`) is closed with 4014.
 - an interaction can be answered once (40060 after that), only within `interaction_deadline`
   seconds (10062 after that); follow-ups need the answer first (10015).
+- `POST /users/@me/channels` opens (once per user) a direct message channel of type 1, where the
+  bot can post; `dm_channel_of(user_id)` shows it.
 - messages over 2000 characters and empty messages are refused (50035, 50006).
 - a REST call the fake does not implement is recorded and answered 404 `{"message": "404: Not
   Found", "code": 0}`.
@@ -103,6 +105,7 @@ RESPONSE_MODAL = 9
 
 # Channel types.
 GUILD_TEXT = 0
+DM = 1
 GUILD_CATEGORY = 4
 GUILD_ANNOUNCEMENT = 5
 ANNOUNCEMENT_THREAD = 10
@@ -382,6 +385,7 @@ class FakeDiscord:
 
         self._roles: dict[int, dict[str, Any]] = {}
         self._channels: dict[int, dict[str, Any]] = {}
+        self._dm_channels: dict[int, dict[str, Any]] = {}  # direct message channels, by the user's id
         self._messages: dict[int, dict[str, Any]] = {}
         self._files: dict[str, bytes] = {}
         self._members: dict[int, _Member] = {}
@@ -617,6 +621,12 @@ class FakeDiscord:
         """A channel or thread, as `GET /channels/{id}` returns it."""
         with self._lock:
             channel = self._channels.get(int(channel_id))
+            return copy.deepcopy(channel) if channel else None
+
+    def dm_channel_of(self, user_id: int) -> dict[str, Any] | None:
+        """The direct message channel the bot opened with `user_id` (`POST /users/@me/channels`)."""
+        with self._lock:
+            channel = self._dm_channels.get(int(user_id))
             return copy.deepcopy(channel) if channel else None
 
     def threads_of(self, channel_id: int) -> list[dict[str, Any]]:
@@ -1115,8 +1125,10 @@ class FakeDiscord:
     def _gateway_message(self, message: dict[str, Any], author_id: int | None) -> dict[str, Any]:
         """A stored message as MESSAGE_CREATE/UPDATE carries it, to the identified client."""
         event = copy.deepcopy(message)
-        event["guild_id"] = str(self.guild_id)
-        if author_id is not None and "webhook_id" not in message:
+        direct = any(c["id"] == message["channel_id"] for c in self._dm_channels.values())
+        if not direct:
+            event["guild_id"] = str(self.guild_id)
+        if author_id is not None and "webhook_id" not in message and not direct:
             event["member"] = self._member_payload(author_id, with_user=False)
         intents = self._session.intents if self._session else 0
         content_intent = bool(intents & PRIVILEGED_INTENTS["message_content"][0])
@@ -1358,6 +1370,7 @@ class FakeDiscord:
         table: list[tuple[str, str, Callable[..., _Answer]]] = [
             ("GET", "/users/@me", self._get_me),
             ("GET", f"/users/{snowflake}", self._get_user),
+            ("POST", "/users/@me/channels", self._open_dm),
             ("GET", "/oauth2/applications/@me", self._get_application),
             ("GET", "/applications/@me", self._get_application),
             ("GET", "/gateway/bot", self._get_gateway_bot),
@@ -1447,6 +1460,27 @@ class FakeDiscord:
 
     def _get_user(self, call: Call, user_id: str) -> _Answer:
         return _Answer(self._user(int(user_id)))
+
+    def _open_dm(self, call: Call) -> _Answer:
+        """A direct message channel with a user, the same one each time (Discord's DM channel, type 1)."""
+        body = call.json if isinstance(call.json, dict) else {}
+        try:
+            user_id = int(body.get("recipient_id") or 0)
+        except (TypeError, ValueError):
+            user_id = 0
+        if not user_id:
+            raise _invalid_form(["recipient_id"], "BASE_TYPE_REQUIRED", "This field is required")
+        channel = self._dm_channels.get(user_id)
+        if channel is None:
+            channel = {
+                "id": str(self._ids.next()),
+                "type": DM,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [self._user(user_id)],
+            }
+            self._dm_channels[user_id] = channel
+        return _Answer(copy.deepcopy(channel))
 
     def _get_application(self, call: Call) -> _Answer:
         body: dict[str, Any] = {
@@ -1640,6 +1674,8 @@ class FakeDiscord:
 
     def _rest_channel(self, channel_id: str) -> dict[str, Any]:
         channel = self._channels.get(int(channel_id))
+        if channel is None:
+            channel = next((c for c in self._dm_channels.values() if c["id"] == str(channel_id)), None)
         if channel is None:
             raise _not_found("Channel", 10003)
         return channel
