@@ -10,15 +10,18 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from sqlmodel import Session
 
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
 from bot.router import Incoming, Router
 from handlers.arguments import Args
 from handlers.catalogue import COMMANDS
-from handlers.context import Caller
+from handlers.context import Caller, Context
 from handlers.forms import FormRequest
 from handlers.replies import Button, Reply
+from handlers.suggestions import case_suggestions, right_suggestions
 from storage.queries.outbox import posted_thread
+from storage.vocabulary import Platform, ReasonCode
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
@@ -27,7 +30,19 @@ CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
 # Discord wants an interaction answered within 3 s: a reply not ready by then is deferred.
 DEFER_AFTER = 1.5
 
+# Commands that name a case first: their `case` option is suggested from the caller's cases.
+CASE_WORDS = frozenset({"case", "withdraw", "outcome"})
+TEXT_HELP = "what follows the command word, as you would type it"
+MAX_CHOICES, CHOICE_LIMIT = 25, 100  # Discord's limits on autocomplete choices
+
 Callback = Callable[..., Coroutine[Any, Any, None]]
+Suggest = Callable[[Context, Session, str], list[tuple[str, str]]]
+Suggester = Callable[[discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
+
+
+def command_line(word: str, *parts: str | None) -> str:
+    """`word` followed by the parts given, e.g. `outcome MS-000012 all removed`."""
+    return " ".join([word, *(part.strip() for part in parts if part and part.strip())])
 
 
 class MarketSafeClient(discord.Client):
@@ -60,11 +75,81 @@ class MarketSafeClient(discord.Client):
         return group
 
     def _slash_callback(self, word: str) -> Callback:
+        if word in CASE_WORDS:
+            return self._case_callback(word)
+        if word == "complaint":
+            return self._complaint_callback()
+
         async def command(interaction: discord.Interaction, text: str | None = None) -> None:
             await self.run_command(interaction, f"{word} {text or ''}".strip())
 
-        app_commands.describe(text="what follows the command word, as you would type it")(command)
+        app_commands.describe(text=TEXT_HELP)(command)
         return command
+
+    def _case_callback(self, word: str) -> Callback:
+        """`<word> [case] [text]`: the case is suggested from the ones the caller may name."""
+
+        async def command(interaction: discord.Interaction, case: str | None = None, text: str | None = None) -> None:
+            await self.run_command(interaction, command_line(word, (case or "").strip(), text))
+
+        app_commands.describe(case="the case id, e.g. MS-000012", text=TEXT_HELP)(command)
+        app_commands.autocomplete(case=self._suggester(case_suggestions))(command)
+        return command
+
+    def _complaint_callback(self) -> Callback:
+        """`complaint [right] [platform] [reason] [text]`: the right suggested, the others chosen."""
+
+        async def command(
+            interaction: discord.Interaction,
+            right: str | None = None,
+            platform: str | None = None,
+            reason: str | None = None,
+            text: str | None = None,
+        ) -> None:
+            given = (("right", right), ("platform", platform), ("reason", reason))
+            options = " ".join(f"{name}={value.strip()}" for name, value in given if value and value.strip())
+            await self.run_command(interaction, command_line("complaint", options, text))
+
+        app_commands.describe(
+            right="the IP right the complaint relies on",
+            platform="the marketplace (found from the links when left out)",
+            reason="why the listings infringe (counterfeit when left out)",
+            text="the links, and any other options, as you would type them",
+        )(command)
+        app_commands.choices(
+            platform=[app_commands.Choice(name=p.label, value=p.value) for p in Platform],
+            reason=[app_commands.Choice(name=r.value.replace("_", " "), value=r.value) for r in ReasonCode],
+        )(command)
+        app_commands.autocomplete(right=self._suggester(right_suggestions))(command)
+        return command
+
+    def _suggester(self, suggest: Suggest) -> Suggester:
+        """An autocomplete callback offering `suggest`'s choices for the caller; never raises."""
+
+        async def suggester(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            try:
+                found = await asyncio.to_thread(self.suggestions, interaction, suggest, current or "")
+            except Exception:  # a failed suggestion must not fail the interaction
+                log.exception("autocomplete for %s failed", interaction.user.id)
+                return []
+            return [
+                app_commands.Choice(name=label[:CHOICE_LIMIT], value=value[:CHOICE_LIMIT])
+                for label, value in found[:MAX_CHOICES]
+            ]
+
+        return suggester
+
+    def suggestions(self, interaction: discord.Interaction, suggest: Suggest, typed: str) -> list[tuple[str, str]]:
+        """`suggest` run with the caller's context (as the router builds it) in one transaction."""
+        user = interaction.user
+        incoming = Incoming(
+            caller=Caller(PLATFORM, str(user.id), user.name),
+            text="",
+            channel=str(interaction.channel_id) if interaction.channel_id else None,
+        )
+        with self.router.database.transaction() as session:
+            ctx = self.router.context_for(session, incoming)
+            return suggest(ctx, session, typed)
 
     # -- what people do ------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from bot.router import Incoming, Router
 from bot.settings import Settings
 from handlers.context import Caller, ProgramRules
 from storage.database import Database
+from storage.vocabulary import ReasonCode
 from support.clock import FakeClock
 from support.fake_discord import Call, FakeDiscord, snowflake_at
 
@@ -516,3 +517,143 @@ def test_a_rate_limited_post_is_retried_and_the_notice_posted_once(env: Discord,
         assert len(env.fake.calls_to("POST", path)) == 2
 
     run(scenario())
+
+
+OTHER_BRAND = 412_345_678_901_234_504
+OTHER_LINKS = "https://item.taobao.com/item.htm?id=2001"
+
+
+async def suggest(fake: FakeDiscord, user: int, word: str, focused: str, typed: str, **given: str) -> list[Any]:
+    """The choices offered for option `focused` of `/marketsafe <word>` while `typed` is typed."""
+    options: list[dict[str, Any]] = [{"name": name, "value": value} for name, value in given.items()]
+    options.append({"name": focused, "value": typed, "focused": True})
+    interaction = fake.autocomplete(user, "marketsafe", [{"name": word, "type": 1, "options": options}])
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    assert answer.json["type"] == 8, answer.json
+    return fake.choices(interaction)
+
+
+def test_case_autocomplete_offers_only_the_callers_organisations_cases_and_the_team_all(env: Discord) -> None:
+    env.program()
+    for line in (
+        'admin org add beta "Beta Ltd" country=US size=small',
+        'admin right add beta trademark 7654321 mark="BETA" jurisdiction=CN expires=2030-12-31',
+        "admin right verify 2",
+        f"admin member add discord:{OTHER_BRAND} beta member",
+    ):
+        assert not env.router.handle(Incoming(OPERATOR, line)).is_error, line
+
+    async def scenario() -> None:
+        async with running(env):
+            ephemeral(await command(env.fake, BRAND, "complaint", LINKS, channel_id=env.fake.brand_channel_id))
+            ephemeral(await command(env.fake, OTHER_BRAND, "complaint", OTHER_LINKS))
+            other_case = "MS-000002"
+
+            mine = await suggest(env.fake, BRAND, "case", "case", "")
+            assert mine == [{"name": f"{CASE} · 2 Taobao listings · submitted", "value": CASE}], mine
+            assert [c["value"] for c in await suggest(env.fake, BRAND, "withdraw", "case", "ms-0000")] == [CASE]
+            assert [c["value"] for c in await suggest(env.fake, BRAND, "outcome", "case", "1")] == [CASE]
+            assert await suggest(env.fake, BRAND, "case", "case", other_case) == []
+            assert await suggest(env.fake, BRAND, "case", "case", "2") == []
+            theirs = await suggest(env.fake, OTHER_BRAND, "case", "case", "")
+            assert [c["value"] for c in theirs] == [other_case], theirs
+            team = await suggest(env.fake, TEAM, "outcome", "case", "", text="all removed")
+            assert [c["value"] for c in team] == [other_case, CASE], team
+            assert await suggest(env.fake, 412_345_678_901_234_598, "case", "case", "") == []  # not in the program
+
+            # The chosen case goes first in the command line, the text after it.
+            shown = ephemeral(await command_with(env.fake, BRAND, "case", case=CASE))
+            refused = ephemeral(await command_with(env.fake, BRAND, "case", case=other_case))
+            recorded = ephemeral(
+                await command_with(
+                    env.fake, TEAM, "outcome", case=CASE, text="all removed", channel_id=env.fake.team_channel_id
+                )
+            )
+            plain = ephemeral(await command(env.fake, BRAND, "case", CASE))
+
+        assert shown["content"].startswith(f"{CASE} · submitted"), shown["content"]
+        assert "item.taobao.com/item.htm?id=1001" in str(shown["embeds"]), shown
+        assert refused["content"].startswith("⚠"), refused["content"]
+        assert not recorded["content"].startswith("⚠"), recorded["content"]
+        assert plain["content"].startswith(CASE) and "removed" in str(plain).lower(), plain
+
+    run(scenario())
+
+
+def test_autocomplete_never_fails_the_interaction(env: Discord, monkeypatch: pytest.MonkeyPatch) -> None:
+    env.program()
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(env.router, "context_for", broken)
+
+    async def scenario() -> None:
+        async with running(env):
+            assert await suggest(env.fake, BRAND, "case", "case", "MS") == []
+            assert await suggest(env.fake, BRAND, "complaint", "right", "") == []
+
+    run(scenario())
+
+
+async def command_with(fake: FakeDiscord, user: int, word: str, channel_id: int | None = None, **given: str) -> Call:
+    """`/marketsafe <word>` with the named options given."""
+    options: list[dict[str, Any]] = [{"name": name, "value": value} for name, value in given.items()]
+    interaction = fake.slash_command(
+        user, "marketsafe", [{"name": word, "type": 1, "options": options}], channel_id=channel_id
+    )
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    return answer
+
+
+def test_a_complaint_with_right_platform_and_reason_options_files_the_links_in_its_text(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env):
+            rights = await suggest(env.fake, BRAND, "complaint", "right", "")
+            assert rights == [{"name": "#1 ACME · trademark CN 1234567", "value": "1"}], rights
+            assert await suggest(env.fake, BRAND, "complaint", "right", "9") == []
+            assert await suggest(env.fake, TEAM, "complaint", "right", "") == []  # the team holds no rights
+            filed = ephemeral(
+                await command_with(
+                    env.fake,
+                    BRAND,
+                    "complaint",
+                    right="1",
+                    platform="taobao",
+                    reason="trademark_misuse",
+                    text=LINKS,
+                    channel_id=env.fake.brand_channel_id,
+                )
+            )
+            wrong = ephemeral(
+                await command_with(
+                    env.fake, BRAND, "complaint", platform="tmall", text="https://item.taobao.com/item.htm?id=3001"
+                )
+            )
+
+        assert f"in {CASE}" in filed["content"], filed["content"]
+        assert "the complaint is for Tmall" in str(wrong["embeds"]), wrong  # the platform option was used
+        (marketsafe,) = env.fake.commands()
+        (complaint,) = [o for o in marketsafe["options"] if o["name"] == "complaint"]
+        options = {o["name"]: o for o in complaint["options"]}
+        assert list(options) == ["right", "platform", "reason", "text"]
+        assert options["right"]["autocomplete"] is True
+        assert {"name": "Tmall Global", "value": "tmall_global"} in options["platform"]["choices"]
+        assert [c["value"] for c in options["reason"]["choices"]] == [r.value for r in ReasonCode]
+        (case,) = [o for o in marketsafe["options"] if o["name"] == "case"]
+        assert [o["name"] for o in case["options"]] == ["case", "text"] and case["options"][0]["autocomplete"]
+
+    run(scenario())
+    from storage.models import Complaint
+
+    with env.database.transaction() as session:
+        complaint = session.get(Complaint, 1)
+        assert complaint is not None
+        assert (complaint.reason_code, complaint.platform, complaint.ip_right_id, complaint.item_count) == (
+            "trademark_misuse",
+            "taobao",
+            1,
+            2,
+        )

@@ -95,6 +95,7 @@ OP_HEARTBEAT_ACK = 11
 # Interaction types and interaction response (callback) types.
 INTERACTION_APPLICATION_COMMAND = 2
 INTERACTION_MESSAGE_COMPONENT = 3
+INTERACTION_AUTOCOMPLETE = 4
 INTERACTION_MODAL_SUBMIT = 5
 RESPONSE_CHANNEL_MESSAGE = 4
 RESPONSE_DEFERRED_CHANNEL_MESSAGE = 5
@@ -684,6 +685,22 @@ class FakeDiscord:
 
     # -- what users do -----------------------------------------------------------------------
 
+    def autocomplete(
+        self, user_id: int, name: str, options: list[dict[str, Any]], *, channel_id: int | None = None
+    ) -> str:
+        """Ask for the choices of the option marked `"focused": True` (its `value` is what the user
+        has typed so far) in the guild slash command `name`, as `user_id`; returns the
+        interaction's id. The bot answers with an autocomplete result (callback type 8)."""
+        return self.slash_command(user_id, name, options, channel_id=channel_id, kind=INTERACTION_AUTOCOMPLETE)
+
+    def choices(self, interaction_id: str) -> list[dict[str, Any]]:
+        """The choices the bot offered in answer to the autocomplete interaction."""
+        for call in self.calls_to("POST", f"/interactions/{interaction_id}/"):
+            body = call.json if isinstance(call.json, dict) else {}
+            if body.get("type") == RESPONSE_AUTOCOMPLETE_RESULT:
+                return list((body.get("data") or {}).get("choices") or [])
+        raise AssertionError(f"no autocomplete result for interaction {interaction_id}")
+
     def slash_command(
         self,
         user_id: int,
@@ -692,6 +709,7 @@ class FakeDiscord:
         *,
         channel_id: int | None = None,
         member_roles: list[int] | None = None,
+        kind: int = INTERACTION_APPLICATION_COMMAND,
     ) -> str:
         """Run the guild slash command `name` as `user_id`; returns the interaction's id.
 
@@ -715,7 +733,7 @@ class FakeDiscord:
             resolved = self._resolve(prepared)
             if resolved:
                 data["resolved"] = resolved
-            interaction, payload = self._new_interaction(INTERACTION_APPLICATION_COMMAND, user_id, channel_id, data)
+            interaction, payload = self._new_interaction(kind, user_id, channel_id, data)
             interaction.name = name
         self._deliver("INTERACTION_CREATE", payload)
         return str(interaction.id)
@@ -1592,6 +1610,10 @@ class FakeDiscord:
             raise _invalid_form(["type"], "INTERACTION_RESPONSE_TYPE_INVALID", "Interaction response type is invalid")
         if kind not in (4, 5, 6, 7, 8, 9):
             raise _invalid_form(["type"], "BASE_TYPE_CHOICES", "Value must be one of {4, 5, 6, 7, 8, 9}.")
+        if (kind == RESPONSE_AUTOCOMPLETE_RESULT) != (interaction.type == INTERACTION_AUTOCOMPLETE):
+            raise _invalid_form(["type"], "INTERACTION_RESPONSE_TYPE_INVALID", "Interaction response type is invalid")
+        if kind == RESPONSE_AUTOCOMPLETE_RESULT:
+            self._check_choices(data.get("choices"))
         interaction.response_type = kind
         summary: dict[str, Any] = {
             "id": str(interaction.id),
@@ -1626,6 +1648,25 @@ class FakeDiscord:
         if not _truthy(call.query.get("with_response")):
             answer = _Answer(status=204, events=answer.events)
         return answer
+
+    @staticmethod
+    def _check_choices(choices: Any) -> None:
+        if not isinstance(choices, list):
+            raise _invalid_form(["data", "choices"], "BASE_TYPE_REQUIRED", "This field is required")
+        if len(choices) > 25:
+            raise _invalid_form(["data", "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+        for index, choice in enumerate(choices):
+            name, value = choice.get("name"), choice.get("value")
+            if not isinstance(name, str) or not 1 <= len(name) <= 100:
+                raise _invalid_form(
+                    ["data", "choices", str(index), "name"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 100 in length.",
+                )
+            if isinstance(value, str) and len(value) > 100:
+                raise _invalid_form(
+                    ["data", "choices", str(index), "value"], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length."
+                )
 
     def _followup(self, call: Call, application_id: str, token: str) -> _Answer:
         interaction = self._interaction_by_token(int(application_id), token)
