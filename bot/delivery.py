@@ -8,6 +8,8 @@ is mapped nowhere on the platform is skipped with a warning rather than retried 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +28,7 @@ from storage.queries.outbox import (
     posted_message,
     start_cursor,
 )
+from storage.queries.requests import prune_requests
 from storage.vocabulary import DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -174,3 +177,28 @@ class DeliveryWorker:
             )
             return DeliveryStatus.FAILED
         return DeliveryStatus.PENDING
+
+
+# The loop every chat platform runs beside its adapter.
+DELIVERY_INTERVAL = 1.0
+PRUNE_INTERVAL = 3600.0
+# Platforms retry a request within minutes; a day of memory is ample.
+REQUEST_MEMORY = timedelta(days=1)
+
+
+def deliver_forever(worker: DeliveryWorker, stopping: threading.Event) -> None:
+    """Deliver every second until `stopping` is set, and forget old handled requests hourly.
+    A database hiccup or a platform outage ends a pass, never the loop."""
+    next_pruning = 0.0
+    while not stopping.is_set():
+        try:
+            worker.run_once()
+            if time.monotonic() >= next_pruning:
+                with worker.database.transaction() as session:
+                    forgotten = prune_requests(session, worker.clock() - REQUEST_MEMORY)
+                if forgotten:
+                    log.info("forgot %s handled requests older than %s", forgotten, REQUEST_MEMORY)
+                next_pruning = time.monotonic() + PRUNE_INTERVAL
+        except Exception:
+            log.exception("%s delivery pass failed; retrying", worker.platform)
+        stopping.wait(DELIVERY_INTERVAL)

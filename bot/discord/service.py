@@ -6,27 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
-from datetime import timedelta
 from typing import Any
 
 import discord
 import yarl
 
-from bot.delivery import DeliveryWorker
+from bot.delivery import DELIVERY_INTERVAL, DeliveryWorker, deliver_forever
 from bot.discord.client import MarketSafeClient
 from bot.discord.poster import DiscordPoster
 from bot.router import Router
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import utcnow
-from storage.queries.requests import prune_requests
 
 log = logging.getLogger(__name__)
-DELIVERY_INTERVAL = 1.0
-PRUNE_INTERVAL = 3600.0
-# Discord never retries an interaction; a day of memory is ample.
-REQUEST_MEMORY = timedelta(days=1)
 
 
 def point_at(api_url: str) -> None:
@@ -85,22 +77,7 @@ class DiscordService:
         return self.delivery
 
     def _deliver_forever(self) -> None:
-        next_pruning = 0.0
-        while not self.stopping.is_set():
-            try:
-                self.worker.run_once()
-                if time.monotonic() >= next_pruning:
-                    self._prune_requests()
-                    next_pruning = time.monotonic() + PRUNE_INTERVAL
-            except Exception:  # the worker must outlive a database hiccup or a Discord outage
-                log.exception("discord delivery pass failed; retrying")
-            self.stopping.wait(DELIVERY_INTERVAL)
-
-    def _prune_requests(self) -> None:
-        with self.worker.database.transaction() as session:
-            forgotten = prune_requests(session, utcnow() - REQUEST_MEMORY)
-        if forgotten:
-            log.info("forgot %s handled requests older than %s", forgotten, REQUEST_MEMORY)
+        deliver_forever(self.worker, self.stopping)
 
     def stop(self) -> None:
         self.stopping.set()

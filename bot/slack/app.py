@@ -6,9 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App
@@ -16,22 +14,16 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.delivery import DeliveryWorker
+from bot.delivery import DeliveryWorker, deliver_forever
 from bot.router import Router
 from bot.settings import Settings
 from bot.slack import actions, commands, events, views
 from bot.slack.bridge import SlackBridge
 from bot.slack.poster import SlackPoster
 from storage.database import Database
-from storage.models import utcnow
-from storage.queries.requests import prune_requests
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-DELIVERY_INTERVAL = 1.0
-PRUNE_INTERVAL = 3600.0
-# Slack retries a request within minutes; a day of memory is ample.
-REQUEST_MEMORY = timedelta(days=1)
 SWITCH_INTERVAL = 0.001
 
 
@@ -92,22 +84,7 @@ class SlackService:
         return thread
 
     def _deliver_forever(self) -> None:
-        next_pruning = 0.0
-        while not self.stopping.is_set():
-            try:
-                self.worker.run_once()
-                if time.monotonic() >= next_pruning:
-                    self._prune_requests()
-                    next_pruning = time.monotonic() + PRUNE_INTERVAL
-            except Exception:  # the worker must outlive a database hiccup
-                log.exception("slack delivery pass failed; retrying")
-            self.stopping.wait(DELIVERY_INTERVAL)
-
-    def _prune_requests(self) -> None:
-        with self.worker.database.transaction() as session:
-            forgotten = prune_requests(session, utcnow() - REQUEST_MEMORY)
-        if forgotten:
-            log.info("forgot %s handled requests older than %s", forgotten, REQUEST_MEMORY)
+        deliver_forever(self.worker, self.stopping)
 
     def serve(self) -> None:
         """Block serving Slack: Socket Mode with an app token, else HTTP on SLACK_PORT."""
