@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.report import Figure
 from bot.router import Incoming, Router
-from handlers.context import Caller, ProgramRules
+from handlers.kit.context import Caller, ProgramRules
 from storage.database import Database
 
 LINKS = 10_000

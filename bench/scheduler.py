@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from bench.report import Figure
 from bot.router import Incoming, Router
-from handlers.context import Caller, ProgramRules
+from handlers.kit.context import Caller, ProgramRules
 from schedules.service import SchedulerService
 from storage.database import Database
 from storage.models import Notice, Reminder, utcnow

@@ -22,7 +22,7 @@ import httpx
 from bench.report import Figure
 from bench.slack_server import SECRET
 from bot.router import Incoming, Router
-from handlers.context import Caller, ProgramRules
+from handlers.kit.context import Caller, ProgramRules
 from storage.database import Database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

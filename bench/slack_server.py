@@ -15,7 +15,7 @@ from waitress import serve
 from bot.router import Router
 from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
-from handlers.context import ProgramRules
+from handlers.kit.context import ProgramRules
 from storage.database import Database
 
 TOKEN = "xoxb-bench-0000000000-0000000000000"

@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.dataset import program_database
 from bench.report import Figure
 from bot.router import Incoming, Router
-from handlers.context import Caller, ProgramRules
+from handlers.kit.context import Caller, ProgramRules
 from storage.database import Database
 
 RUNS = 7

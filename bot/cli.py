@@ -17,11 +17,11 @@ from bot.app import Bot, assemble, start_scheduler
 from bot.console import OPERATOR, Console
 from bot.router import Incoming
 from bot.settings import Settings
-from handlers.context import Caller
-from handlers.csv_files import read_csv
-from handlers.errors import UserError
-from handlers.imports import OPTIONAL, REQUIRED, import_group, plan_import
-from handlers.outbox import save_notices
+from handlers.cases.imports import OPTIONAL, REQUIRED, import_group, plan_import
+from handlers.kit.context import Caller
+from handlers.kit.csv_files import read_csv
+from handlers.kit.errors import UserError
+from handlers.kit.outbox import save_notices
 from storage.queries.export import EXPORT_COLUMNS, export_rows
 from storage.queries.members import organisation_by_slug
 

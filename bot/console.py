@@ -16,9 +16,9 @@ from typing import TextIO
 from bot.delivery import DeliveryWorker, Target
 from bot.outbox import buttons_of, fields_of
 from bot.router import Incoming, Router
-from handlers.context import Attachment, Caller
-from handlers.csv_files import MAX_CSV_BYTES
-from handlers.replies import Reply
+from handlers.kit.context import Attachment, Caller
+from handlers.kit.csv_files import MAX_CSV_BYTES
+from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import Notice
 

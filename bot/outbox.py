@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.replies import Button
+from handlers.kit.replies import Button
 from storage.models import Notice as StoredNotice
 
 

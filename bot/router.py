@@ -17,12 +17,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from handlers.arguments import Args
 from handlers.catalogue import COMMAND_WORDS, COMMANDS
-from handlers.context import Attachment, Caller, Context, ProgramRules
-from handlers.errors import NotPermitted, UserError
-from handlers.outbox import save_notices
-from handlers.replies import Reply
+from handlers.kit.arguments import Args
+from handlers.kit.context import Attachment, Caller, Context, ProgramRules
+from handlers.kit.errors import NotPermitted, UserError
+from handlers.kit.outbox import save_notices
+from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import Member, Organisation, utcnow
 from storage.queries.members import member_by_identity

@@ -1,22 +1,11 @@
 """Imports every command module, so that each registers its command word."""
 
-from handlers import (  # noqa: F401
-    admin,
-    application_review,
-    applications,
-    calendar,
-    cases,
-    complaints,
-    help,
-    language,
-    meetings,
-    outcomes,
-    proposals,
-    raids,
-    reminders,
-    stats,
-    storefronts,
-)
-from handlers.registry import COMMAND_WORDS, COMMANDS, CommandSpec
+from handlers import help  # noqa: F401
+from handlers.admin import admin  # noqa: F401
+from handlers.calendar import milestones, reminders  # noqa: F401
+from handlers.cases import case_reading, complaints, outcomes, stats, storefronts  # noqa: F401
+from handlers.kit.registry import COMMAND_WORDS, COMMANDS, CommandSpec
+from handlers.program import application_review, applications, language, raids  # noqa: F401
+from handlers.working_group import meetings, proposals  # noqa: F401
 
 __all__ = ["COMMANDS", "COMMAND_WORDS", "CommandSpec"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.arguments import Args
-from handlers.context import Context
-from handlers.errors import UserError
-from handlers.registry import COMMAND_WORDS, COMMANDS, EVERYONE, command
-from handlers.replies import Reply
+from handlers.kit.arguments import Args
+from handlers.kit.context import Context
+from handlers.kit.errors import UserError
+from handlers.kit.registry import COMMAND_WORDS, COMMANDS, EVERYONE, command
+from handlers.kit.replies import Reply
 
 
 @command("help", summary="list the commands, or show how to use one", roles=EVERYONE)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.case_notices import describe_items
-from handlers.context import Context
-from handlers.formatting import duration, local_time, month_label, percent
-from handlers.replies import Reply
+from handlers.cases.notices import describe_items
+from handlers.kit.context import Context
+from handlers.kit.formatting import duration, local_time, month_label, percent
+from handlers.kit.replies import Reply
 from storage.models import Organisation, month_of
 from storage.queries.calendar import upcoming_milestones
 from storage.queries.cases import CaseFilter, cases_for

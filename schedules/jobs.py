@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from handlers.application_review import status_update_notices
-from handlers.case_notices import TEAM, organisation_channel
-from handlers.formatting import local_time, percent
-from handlers.meetings import meeting_agenda_notices
-from handlers.outbox import save_notices
-from handlers.replies import Notice
-from handlers.routing import direct_channel, handles_cases, member_label
-from handlers.transitions import add_business_days
+from handlers.cases.notices import TEAM, organisation_channel
+from handlers.cases.routing import direct_channel, handles_cases, member_label
+from handlers.cases.transitions import add_business_days
+from handlers.kit.formatting import local_time, percent
+from handlers.kit.outbox import save_notices
+from handlers.kit.replies import Notice
+from handlers.program.application_review import status_update_notices
+from handlers.working_group.meetings import meeting_agenda_notices
 from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
 from storage.queries.figures import WindowFigures, figures_between

@@ -52,7 +52,7 @@ def _milestones(session: Session, now: datetime) -> list[PlannedJob]:
 
 
 def _reminders(session: Session, now: datetime) -> list[PlannedJob]:
-    from handlers.reminder_times import next_occurrence
+    from handlers.calendar.time_grammar import next_occurrence
 
     jobs = []
     for reminder in session.exec(select(Reminder).where(col(Reminder.active))).all():

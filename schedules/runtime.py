@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.context import ProgramRules
+from handlers.kit.context import ProgramRules
 from storage.database import Database
 
 

@@ -30,11 +30,11 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
-from handlers.case_notices import TEAM
-from handlers.context import ProgramRules
-from handlers.formatting import local_time
-from handlers.outbox import save_notices
-from handlers.replies import Notice
+from handlers.cases.notices import TEAM
+from handlers.kit.context import ProgramRules
+from handlers.kit.formatting import local_time
+from handlers.kit.outbox import save_notices
+from handlers.kit.replies import Notice
 from schedules.jobs import AGENDA, DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire
 from schedules.leader import LeaderLock
 from schedules.plan import FOLLOW_UP_GRACE, planned_jobs

@@ -14,12 +14,12 @@ from sqlmodel import Session
 
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
 from bot.router import Incoming, Router
-from handlers.arguments import Args
+from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.catalogue import COMMANDS
-from handlers.context import Caller, Context
-from handlers.forms import FormRequest
-from handlers.replies import Button, Reply
-from handlers.suggestions import case_suggestions, right_suggestions
+from handlers.kit.arguments import Args
+from handlers.kit.context import Caller, Context
+from handlers.kit.forms import FormRequest
+from handlers.kit.replies import Button, Reply
 from storage.queries.outbox import posted_thread
 from storage.vocabulary import Platform, ReasonCode
 

@@ -13,8 +13,8 @@ from typing import Any, Protocol, cast
 
 import discord
 
-from handlers.forms import FormField, FormRequest
-from handlers.replies import Button, Reply
+from handlers.kit.forms import FormField, FormRequest
+from handlers.kit.replies import Button, Reply
 
 MAX_CONTENT = 2000
 MAX_DESCRIPTION = 3000

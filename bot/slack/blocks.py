@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from handlers.forms import FormRequest
-from handlers.replies import Button, Reply
+from handlers.kit.forms import FormRequest
+from handlers.kit.replies import Button, Reply
 
 MAX_SECTION = 2900  # Slack's limit for a section's text is 3000 characters
 FORM_CALLBACK = "form:"

@@ -19,11 +19,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.router import Incoming, Router
 from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, reply_blocks, submitted_values
-from handlers.arguments import Args
-from handlers.context import Attachment, Caller
-from handlers.forms import FORMS
 from handlers.home import home
-from handlers.replies import Reply
+from handlers.kit.arguments import Args
+from handlers.kit.context import Attachment, Caller
+from handlers.kit.forms import FORMS
+from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.queries.outbox import posted_thread
 

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
-from handlers.outbox import save_notices
-from handlers.replies import Notice
+from handlers.kit.outbox import save_notices
+from handlers.kit.replies import Notice
 from storage.database import Database
 from storage.models import Delivery, PostedMessage
 from storage.models import Notice as StoredNotice

@@ -22,7 +22,7 @@ from bot.discord.poster import DiscordPoster
 from bot.discord.service import DiscordService
 from bot.router import Incoming, Router
 from bot.settings import Settings
-from handlers.context import Caller, ProgramRules
+from handlers.kit.context import Caller, ProgramRules
 from storage.database import Database
 from storage.vocabulary import ReasonCode
 from support.clock import FakeClock

@@ -12,10 +12,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.router import Incoming, Router
-from handlers.arguments import Args
-from handlers.context import Caller, Context, ProgramRules
-from handlers.registry import COMMANDS
-from handlers.replies import Reply
+from handlers.kit.arguments import Args
+from handlers.kit.context import Caller, Context, ProgramRules
+from handlers.kit.registry import COMMANDS
+from handlers.kit.replies import Reply
 from storage.database import Database
 from support.clock import FakeClock
 from support.harness import Harness

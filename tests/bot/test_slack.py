@@ -28,8 +28,8 @@ from bot.router import Incoming, Router
 from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
 from bot.slack.poster import SlackPoster
-from handlers.context import Caller, ProgramRules
-from handlers.replies import Reply
+from handlers.kit.context import Caller, ProgramRules
+from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import Notice
 from storage.queries.outbox import mark_delivery

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-import handlers.proposals  # noqa: F401  (registers `propose` and `practices`)
-from handlers.meetings import meeting_agenda_notices
-from handlers.outbox import save_notices
-from handlers.replies import Notice
+import handlers.working_group.proposals  # noqa: F401  (registers `propose` and `practices`)
+from handlers.kit.outbox import save_notices
+from handlers.kit.replies import Notice
+from handlers.working_group.meetings import meeting_agenda_notices
 from storage.models import Milestone
 from storage.models import Notice as StoredNotice
 from support.harness import Harness

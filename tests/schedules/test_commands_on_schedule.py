@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.context import ProgramRules
+from handlers.kit.context import ProgramRules
 from schedules.service import SchedulerService
 from support.clock import FakeClock
 from support.harness import Harness, Posted

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.context import ProgramRules
+from handlers.kit.context import ProgramRules
 from schedules.jobs import FOLLOW_UP_SWEEP, fire
 from schedules.service import SchedulerService
 from support.clock import FakeClock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.context import ProgramRules
+from handlers.kit.context import ProgramRules
 from schedules.jobs import DIGEST, FOLLOW_UP_SWEEP, fire
 from schedules.service import SchedulerService
 from storage.database import Database

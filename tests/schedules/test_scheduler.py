@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import delete
 
-from handlers.context import ProgramRules
+from handlers.kit.context import ProgramRules
 from schedules.service import SchedulerService
 from storage.database import Database
 from storage.models import Milestone

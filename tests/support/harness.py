@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from bot.delivery import DeliveryWorker, Target
 from bot.outbox import buttons_of
 from bot.router import Incoming, Router
-from handlers.context import Attachment, Caller, ProgramRules
-from handlers.replies import Reply
+from handlers.kit.context import Attachment, Caller, ProgramRules
+from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import Notice
 from support.clock import FakeClock

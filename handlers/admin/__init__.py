@@ -1,0 +1,1 @@
+"""Administration: organisations, members and roles, IP rights, channels and team platforms (`admin`)."""

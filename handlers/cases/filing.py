@@ -1,0 +1,221 @@
+"""Filing links into complaints: parse, merge duplicates, split by platform, kind and size, store,
+and route each new case to a team member (handlers.cases.routing).
+
+Used by the `complaint` command and by CSV import. Everything happens in the caller's
+transaction, with bulk statements, because one paste may carry ten thousand links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from handlers.cases.link_parsing import ItemKey, ParsedLink, RejectedLink, UnresolvedLink, extract_links
+from handlers.cases.notices import case_opened_notices, cross_member_notice
+from handlers.cases.routing import CaseRouter
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.replies import Notice, plural
+from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id, month_of
+from storage.queries.marketplace_items import ensure_targets, open_items_for
+from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
+
+MAX_ITEMS_PER_COMPLAINT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class FilingRequest:
+    organisation: Organisation
+    member_id: int
+    right: IPRight
+    reason: ReasonCode
+    note: str | None
+    text: str
+    platform: Platform | None = None
+    request_key: str | None = None
+    # Only listings may be filed (a reason that concerns listings, not stores).
+    listings_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FiledComplaint:
+    complaint_id: int
+    platform: Platform
+    kind: ItemKind
+    item_count: int
+
+    @property
+    def case_id(self) -> str:
+        return case_id(self.complaint_id)
+
+
+@dataclass(slots=True)
+class FilingOutcome:
+    complaints: list[FiledComplaint] = field(default_factory=list)
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (link, why)
+    flagged: list[str] = field(default_factory=list)
+    unresolved: list[UnresolvedLink] = field(default_factory=list)
+    rejected: list[RejectedLink] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def registered(self) -> int:
+        return sum(complaint.item_count for complaint in self.complaints)
+
+
+def file_links(session: Session, ctx: Context, request: FilingRequest) -> FilingOutcome:
+    """Register every new link of the request; report what was merged, held and rejected."""
+    extraction = extract_links(request.text)
+    outcome = FilingOutcome(unresolved=list(extraction.unresolved), rejected=list(extraction.rejected))
+    groups = _group_new_links(extraction.parsed, request.platform, request.listings_only, outcome)
+    router = CaseRouter(session)
+    for (platform, kind), links in groups.items():
+        _file_group(session, ctx, request, platform, kind, links, outcome, router)
+    _hold_unresolved(session, request, outcome)
+    if outcome.flagged:
+        outcome.notices.append(cross_member_notice(request.organisation, ctx.caller.ref, outcome.flagged))
+    return outcome
+
+
+def _group_new_links(
+    parsed: Sequence[ParsedLink], platform: Platform | None, listings_only: bool, outcome: FilingOutcome
+) -> dict[tuple[Platform, ItemKind], list[ParsedLink]]:
+    """Links grouped by (platform, kind) in order, each key once; the rest is merged or rejected."""
+    groups: dict[tuple[Platform, ItemKind], list[ParsedLink]] = {}
+    first_seen: dict[ItemKey, str] = {}
+    for link in parsed:
+        if platform is not None and link.key.platform is not platform:
+            outcome.rejected.append(
+                RejectedLink(
+                    link.original,
+                    f"this is a {link.key.platform.label} link, but the complaint is for "
+                    f"{platform.label}: file it separately",
+                )
+            )
+            continue
+        if listings_only and link.key.kind is not ItemKind.LISTING:
+            outcome.rejected.append(RejectedLink(link.original, "this reason applies to listings, not storefronts"))
+            continue
+        if link.key in first_seen:
+            outcome.merged.append((link.original, f"same {link.key.kind} as {first_seen[link.key]}"))
+            continue
+        first_seen[link.key] = link.original
+        groups.setdefault((link.key.platform, link.key.kind), []).append(link)
+    return groups
+
+
+def _file_group(
+    session: Session,
+    ctx: Context,
+    request: FilingRequest,
+    platform: Platform,
+    kind: ItemKind,
+    links: list[ParsedLink],
+    outcome: FilingOutcome,
+    router: CaseRouter,
+) -> None:
+    target_ids, existed = ensure_targets(
+        session, platform, kind, {link.key.external_id: link.canonical_url for link in links}, ctx.now
+    )
+    already_open = open_items_for(session, kind, [target_ids[external_id] for external_id in existed])
+    organisation_id = request.organisation.id
+    fresh: list[tuple[ParsedLink, int]] = []
+    for link in links:
+        target_id = target_ids[link.key.external_id]
+        if target_id not in already_open:
+            fresh.append((link, target_id))
+        elif already_open[target_id][1] == organisation_id:
+            outcome.merged.append((link.original, f"already in your open case {case_id(already_open[target_id][0])}"))
+        else:
+            outcome.flagged.append(link.original)
+    for start in range(0, len(fresh), MAX_ITEMS_PER_COMPLAINT):
+        batch = fresh[start : start + MAX_ITEMS_PER_COMPLAINT]
+        outcome.complaints.append(_create_complaint(session, ctx, request, platform, kind, batch, outcome, router))
+
+
+def _create_complaint(
+    session: Session,
+    ctx: Context,
+    request: FilingRequest,
+    platform: Platform,
+    kind: ItemKind,
+    batch: list[tuple[ParsedLink, int]],
+    outcome: FilingOutcome,
+    router: CaseRouter,
+) -> FiledComplaint:
+    assert request.organisation.id is not None and request.right.id is not None
+    routing = router.route(platform)
+    complaint = Complaint(
+        organisation_id=request.organisation.id,
+        filed_by_id=request.member_id,
+        ip_right_id=request.right.id,
+        platform=platform,
+        kind=kind,
+        reason_code=request.reason,
+        reason_text=request.note,
+        status=ComplaintStatus.SUBMITTED,
+        item_count=len(batch),
+        assigned_to_id=routing.assignee_id,
+        request_key=request.request_key,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    session.add(complaint)
+    session.flush()
+    assert complaint.id is not None
+    target_column = "listing_id" if kind is ItemKind.LISTING else "storefront_id"
+    reported_month = month_of(ctx.now, ctx.rules.timezone)
+    rows = [
+        {
+            "complaint_id": complaint.id,
+            "position": position,
+            "organisation_id": request.organisation.id,
+            "platform": platform,
+            "kind": kind,
+            target_column: target_id,
+            "original_text": link.original[:2000],
+            "canonical_url": link.canonical_url,
+            "status": ItemStatus.REPORTED,
+            "reported_at": ctx.now,
+            "reported_month": reported_month,
+            "counter_rounds": 0,
+        }
+        for position, (link, target_id) in enumerate(batch, start=1)
+    ]
+    session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
+    record_change(
+        session,
+        ctx,
+        "complaint",
+        complaint.id,
+        "filed",
+        to_status=ComplaintStatus.SUBMITTED,
+        note=f"{plural(len(batch), kind + ' item')} on {platform.label}",
+    )
+    links = [link for link, _ in batch]
+    outcome.notices.extend(
+        case_opened_notices(complaint, request.organisation, request.right, links, assignment=routing.clause)
+    )
+    outcome.notices.extend(router.notices(ctx, complaint, request.organisation, routing))
+    return FiledComplaint(complaint.id, platform, kind, len(batch))
+
+
+def _hold_unresolved(session: Session, request: FilingRequest, outcome: FilingOutcome) -> None:
+    if not outcome.unresolved:
+        return
+    # Held links belong with the first complaint of the paste, if it made one.
+    first_case = outcome.complaints[0].complaint_id if outcome.complaints else None
+    assert request.organisation.id is not None
+    for link in outcome.unresolved:
+        session.add(
+            HeldLink(
+                organisation_id=request.organisation.id,
+                member_id=request.member_id,
+                complaint_id=first_case,
+                platform=link.platform,
+                original_text=link.original[:2000],
+            )
+        )

@@ -1,0 +1,108 @@
+"""Applying one status change to items of a complaint: timestamps, appeals, audit, case status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from handlers.cases.transitions import complaint_status, counter_notice_due
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from storage.models import Complaint, ComplaintItem, CounterNotice, month_of
+from storage.queries import audit
+from storage.queries.cases import item_status_counts, open_counter_notice
+from storage.vocabulary import REMOVAL_STATUSES, ComplaintStatus, CounterNoticeStatus, ItemStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CaseChange:
+    positions: list[int]
+    complaint_from: ComplaintStatus
+    complaint_to: ComplaintStatus
+    counter_notices: list[CounterNotice]
+    tally: str  # the case's items by status after the change, e.g. "3 removed, 1 not_found"
+
+    @property
+    def newly_actioned(self) -> bool:
+        return self.complaint_to is ComplaintStatus.ACTIONED and self.complaint_from is not ComplaintStatus.ACTIONED
+
+
+def change_items(
+    session: Session,
+    ctx: Context,
+    complaint: Complaint,
+    items: Sequence[ComplaintItem],
+    target: ItemStatus,
+    note: str | None,
+) -> CaseChange:
+    """Move every item to `target` (transitions already checked) and re-derive the case status."""
+    assert complaint.id is not None
+    notices: list[CounterNotice] = []
+    audit_rows: list[dict[str, object]] = []
+    for item in items:
+        assert item.id is not None
+        previous = ItemStatus(item.status)
+        _apply(item, target, ctx)
+        if target is ItemStatus.COUNTER_NOTICED:
+            notices.append(_open_counter_notice(session, ctx, item, note))
+        elif previous is ItemStatus.COUNTER_NOTICED:
+            _close_counter_notice(session, ctx, item, target)
+        session.add(item)
+        audit_rows.append(
+            {"at": ctx.now, "actor": ctx.caller.ref, "entity": "item", "entity_id": item.id,
+             "action": "status", "from_status": previous, "to_status": target, "note": note}
+        )  # fmt: skip
+    audit.record_many(session, audit_rows)
+    session.flush()
+    before = ComplaintStatus(complaint.status)
+    counts = item_status_counts(session, [complaint.id])[complaint.id]
+    after = complaint_status(counts.elements(), before)
+    set_complaint_status(session, ctx, complaint, after, note=None)
+    tally = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    return CaseChange([item.position for item in items], before, after, notices, tally)
+
+
+def set_complaint_status(
+    session: Session, ctx: Context, complaint: Complaint, status: ComplaintStatus, note: str | None
+) -> None:
+    assert complaint.id is not None
+    complaint.updated_at = ctx.now
+    if complaint.status != status:
+        record_change(
+            session, ctx, "complaint", complaint.id, "status", from_status=complaint.status, to_status=status, note=note
+        )
+        complaint.status = status
+    session.add(complaint)
+
+
+def _apply(item: ComplaintItem, target: ItemStatus, ctx: Context) -> None:
+    if item.decided_at is None and target is not ItemStatus.WITHDRAWN:
+        item.decided_at = ctx.now
+        item.decided_month = month_of(ctx.now, ctx.rules.timezone)
+    if target is ItemStatus.REMOVED:
+        item.removal_seconds = int((ctx.now - item.reported_at).total_seconds())
+    elif target not in REMOVAL_STATUSES:
+        # Only listings that are down count in the median time to removal.
+        item.removal_seconds = None
+    if target is ItemStatus.COUNTER_NOTICED:
+        item.counter_rounds += 1
+    item.status = target
+
+
+def _open_counter_notice(session: Session, ctx: Context, item: ComplaintItem, note: str | None) -> CounterNotice:
+    assert item.id is not None
+    due = counter_notice_due(ctx.now, item.counter_rounds, ctx.rules.timezone, ctx.rules.holidays)
+    notice = CounterNotice(item_id=item.id, round=item.counter_rounds, received_at=ctx.now, due_at=due, note=note)
+    session.add(notice)
+    return notice
+
+
+def _close_counter_notice(session: Session, ctx: Context, item: ComplaintItem, target: ItemStatus) -> None:
+    assert item.id is not None
+    notice = open_counter_notice(session, item.id)
+    if notice is not None:
+        notice.status = CounterNoticeStatus(target.value)
+        notice.decided_at = ctx.now
+        session.add(notice)

@@ -1,0 +1,187 @@
+"""Case routing: each new case goes to the least-loaded team member for its platform, and a team
+member can hand a case to a colleague.
+
+A platform nobody covers sends its cases to the whole team, and the team channel hears about it
+once a day so an admin can assign someone (`admin team <platform:user> platforms=...`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from handlers.cases.notices import TEAM, describe_items
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import STAFF_ROLES, Context
+from handlers.kit.errors import UserError
+from handlers.kit.replies import Notice, Reply
+from storage.models import Complaint, Member, Organisation
+from storage.queries.cases import OPEN_COMPLAINT_STATUSES
+from storage.queries.routing import members_covering, open_loads, platforms_of
+from storage.vocabulary import Platform, Role
+
+WHOLE_TEAM = "the whole team"
+# The audit log keeps statuses in 30 characters; longer identities are recorded by member id.
+AUDIT_REF_LIMIT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """Where a new case went: a team member, or the whole team when nobody covers its platform."""
+
+    platform: Platform
+    assignee: Member | None
+
+    @property
+    def assignee_id(self) -> int | None:
+        return self.assignee.id if self.assignee is not None else None
+
+    @property
+    def clause(self) -> str:
+        """The end of the team's `New case ...` sentence: `, assigned to console:team1` or
+        `; no team member covers Taobao: the whole team`."""
+        if self.assignee is None:
+            return f"; no team member covers {self.platform.label}: {WHOLE_TEAM}"
+        return f", assigned to {member_label(self.assignee)}"
+
+
+def assignee_label(session: Session, complaint: Complaint) -> str | None:
+    """How the case's assignee is named, or None when the whole team has it."""
+    member = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id else None
+    return member_label(member) if member is not None else None
+
+
+def member_ref(member: Member) -> str:
+    return f"{member.platform}:{member.user_id}"
+
+
+def member_label(member: Member) -> str:
+    """How a member is named in messages: their display name, else their chat identity."""
+    return member.display_name or member_ref(member)
+
+
+def direct_channel(member: Member) -> str:
+    return f"dm:{member.platform}:{member.user_id}"
+
+
+def handles_cases(member: Member) -> bool:
+    """Active team members and admins act on cases; nobody else can be assigned one."""
+    return member.active and Role(member.role) in STAFF_ROLES
+
+
+class CaseRouter:
+    """Routes the new cases of one filing (which may make dozens): who covers each platform and
+    their open-case loads are read once, then counted up as cases are given out."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._pools: dict[Platform, tuple[list[Member], dict[int, int]]] = {}
+        self._warned: set[Platform] = set()
+
+    def route(self, platform: Platform) -> Routing:
+        """The least-loaded member covering `platform` (ties: the lower member id), or nobody."""
+        if platform not in self._pools:
+            members = members_covering(self.session, platform)
+            self._pools[platform] = (members, open_loads(self.session, [m.id for m in members if m.id is not None]))
+        members, loads = self._pools[platform]
+        if not members:
+            return Routing(platform, None)
+        chosen = min(members, key=lambda member: (loads[member.id or 0], member.id or 0))
+        loads[chosen.id or 0] += 1
+        return Routing(platform, chosen)
+
+    def notices(self, ctx: Context, complaint: Complaint, organisation: Organisation, routing: Routing) -> list[Notice]:
+        """`routing_notices`, with the warning about an uncovered platform once per filing."""
+        if routing.assignee is None:
+            if routing.platform in self._warned:
+                return []
+            self._warned.add(routing.platform)
+        return routing_notices(ctx, complaint, organisation, routing)
+
+
+def routing_notices(ctx: Context, complaint: Complaint, organisation: Organisation, routing: Routing) -> list[Notice]:
+    """A direct message to the assignee, or (once a day per platform) a warning that nobody
+    covers the platform."""
+    case = complaint.case_id
+    if routing.assignee is not None:
+        return [
+            Notice(
+                channel=direct_channel(routing.assignee),
+                kind="case_assigned",
+                text=f"{case} is yours: {describe_items(complaint)} from {organisation.name}. `case {case}` shows it.",
+            )
+        ]
+    platform = routing.platform
+    return [
+        Notice(
+            channel=TEAM,
+            kind="routing_warning",
+            text=(
+                f"No team member covers {platform.label}: its new cases go to {WHOLE_TEAM} (first today: {case}). "
+                f"Admins: `admin team <platform:user> platforms={platform.value}` assigns someone."
+            ),
+            dedupe_key=f"routing-warning:{platform.value}:{ctx.today.isoformat()}",
+        )
+    ]
+
+
+def audit_ref(member: Member | None) -> str | None:
+    if member is None:
+        return None
+    ref = member_ref(member)
+    return ref if len(ref) <= AUDIT_REF_LIMIT else f"member #{member.id}"
+
+
+def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) -> Reply:
+    """Give an open case to a team member or admin: audit entry, their direct message, a line in
+    the team thread. Any platform may be handed to anyone on the team, with a warning."""
+    case = complaint.case_id
+    assert complaint.id is not None and to.id is not None
+    if not handles_cases(to):
+        raise UserError(
+            f"{member_ref(to)} is a {to.role}, not on the team: only team members and admins take cases.",
+            hint=f"`admin member add {member_ref(to)} - team` makes them a team member.",
+        )
+    if complaint.status not in OPEN_COMPLAINT_STATUSES:
+        raise UserError(f"{case} is {complaint.status}: only open cases can be handed over.")
+    if complaint.assigned_to_id == to.id:
+        raise UserError(f"{case} is already assigned to {member_label(to)}.")
+    previous = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
+    complaint.assigned_to_id = to.id
+    complaint.updated_at = ctx.now
+    session.add(complaint)
+    record_change(
+        session, ctx, "complaint", complaint.id, "assigned", from_status=audit_ref(previous), to_status=audit_ref(to)
+    )
+    was = member_label(previous) if previous is not None else WHOLE_TEAM
+    organisation = session.get(Organisation, complaint.organisation_id)
+    assert organisation is not None
+    taking_it = to.id == ctx.member_id
+    reply = Reply(
+        f"{case} is now yours (was {was})."
+        if taking_it
+        else f"{case} is now assigned to {member_label(to)} (was {was})."
+    )
+    platform = Platform(complaint.platform)
+    if platform not in platforms_of(session, [to.id])[to.id]:
+        who = "You do" if taking_it else f"{member_label(to)} does"
+        reply.text += f" Note: {who} not cover {platform.label}."
+    if not taking_it:
+        reply.notices.append(
+            Notice(
+                channel=direct_channel(to),
+                kind="case_assigned",
+                text=(
+                    f"{case} is yours: {describe_items(complaint)} from {organisation.name}, handed over by "
+                    f"{ctx.caller.ref}. `case {case}` shows it."
+                ),
+            )
+        )
+    line = (
+        f"{ctx.caller.ref} took {case} (was {was})."
+        if taking_it
+        else f"{ctx.caller.ref} handed {case} to {member_label(to)} (was {was})."
+    )
+    reply.notices.append(Notice(channel=TEAM, case_id=case, kind="case_assigned", text=line))
+    return reply

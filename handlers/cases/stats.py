@@ -1,0 +1,81 @@
+"""`stats`: the program's figures per month, for an organisation or overall, with accuracy."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.kit.arguments import Args, parse_month, parse_positive_int
+from handlers.kit.context import Context
+from handlers.kit.errors import NotFound, UserError
+from handlers.kit.formatting import duration, month_label, percent
+from handlers.kit.registry import command
+from handlers.kit.replies import Reply
+from storage.models import Organisation, month_of
+from storage.queries.figures import accuracy, monthly_figures, shift_month
+from storage.queries.members import organisation_by_slug
+
+SUCCESS_FLOOR = 0.90
+LOST_APPEAL_CEILING = 0.05
+ACCURACY_MONTHS = 3
+
+
+@command("stats", summary="figures per month: reported, removed, takedown rate, stores closed")
+def stats(ctx: Context, args: Args, session: Session) -> Reply:
+    """stats [months=<n>] [until=YYYY-MM] [org=<slug> | overall]
+    Per month: listings reported, listings removed, takedown rate (removed / decided),
+    storefronts closed, median time from report to removal, sellers referred to RogueBlock;
+    then the success and lost-appeal
+    rates of the last 3 months against the program's 90% / 5% thresholds. Members see their
+    organisation; the team sees the whole program, or one organisation with org=.
+    Example: stats months=12"""
+    args.check_options("months", "until", "org")
+    unknown = [word for word in args.words if word.lower() != "overall"]
+    if unknown:
+        raise UserError(f"'{unknown[0]}' is not a choice here.", hint="Use `overall` or the options in `help stats`.")
+    organisation = _scope(ctx, args, session)
+    months = parse_positive_int(args.options["months"], "number of months", maximum=120) if args.option("months") else 6
+    last = parse_month(args.options["until"]) if args.option("until") else month_of(ctx.now, ctx.rules.timezone)
+    first = shift_month(last, -(months - 1))
+    zone = ctx.rules.timezone
+    scope_id = organisation.id if organisation else None
+    rows = monthly_figures(session, organisation_id=scope_id, first_month=first, last_month=last, zone=zone)
+    title = organisation.name if organisation else "The whole program"
+    reply = Reply(f"{title}: figures for {month_label(first)} to {month_label(last)}")
+    reply.lines.append("month    reported  removed  takedown  stores closed  median to removal")
+    for row in rows:
+        reply.lines.append(
+            f"{month_label(row.month)}  {row.reported:>8}  {row.removed:>7}  {percent(row.takedown_rate):>8}  "
+            f"{row.storefronts_closed:>13}  {duration(row.median_removal_seconds)}"
+        )
+    referrals = [f"{month_label(row.month)}: {row.rogueblock_referrals}" for row in rows if row.rogueblock_referrals]
+    if referrals:
+        reply.lines.append("Sellers referred to RogueBlock: " + ", ".join(referrals))
+    window = accuracy(session, scope_id, shift_month(last, -(ACCURACY_MONTHS - 1)), last)
+    reply.lines.append(f"Takedown success, last 3 months: {percent(window.success_rate)} of {window.decided} decided")
+    reply.lines.append(
+        f"Appeals lost, last 3 months: {percent(window.lost_appeal_rate)} of {window.appeals_decided} decided"
+    )
+    if window.success_rate is not None and window.success_rate < SUCCESS_FLOOR:
+        reply.lines.append(f"Warning: takedown success is under {SUCCESS_FLOOR:.0%}; check the accuracy of complaints.")
+    if window.lost_appeal_rate is not None and window.lost_appeal_rate > LOST_APPEAL_CEILING:
+        reply.lines.append(
+            f"Warning: over {LOST_APPEAL_CEILING:.0%} of appeals were lost; review complaints before filing."
+        )
+    return reply
+
+
+def _scope(ctx: Context, args: Args, session: Session) -> Organisation | None:
+    """The organisation the figures are for; None for the whole program (the team's view)."""
+    wanted = args.option("org")
+    if wanted or (args.words and args.words[0].lower() == "overall"):
+        ctx.require_staff("see figures beyond your own organisation")
+    if wanted:
+        organisation = organisation_by_slug(session, wanted)
+        if organisation is None:
+            raise NotFound(f"There is no organisation '{wanted}'.")
+        return organisation
+    if ctx.is_staff:
+        return None
+    organisation = session.get(Organisation, ctx.require_organisation())
+    assert organisation is not None
+    return organisation

@@ -1,0 +1,175 @@
+"""Turning a command line into words and `key=value` options, and reading them with clear errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from handlers.kit.errors import UserError
+from storage.vocabulary import Platform
+
+E = TypeVar("E", bound=StrEnum)
+
+_TOKEN = re.compile(
+    r'(?P<key>[a-z][a-z_]*)=(?:"(?P<quoted_value>[^"]*)"|(?P<value>\S*))'
+    r'|"(?P<quoted>[^"]*)"'
+    r"|(?P<word>\S+)"
+)
+_CASE_ID = re.compile(r"(?i)^(?:MS-?)?0*(\d{1,9})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_LINE = 2_000_000
+MAX_NOTE = 1000
+
+
+@dataclass(slots=True)
+class Args:
+    """The parts of a command line after its command word."""
+
+    words: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Args:
+        if len(text) > MAX_LINE:
+            raise UserError(
+                f"That message is too long ({len(text):,} characters; the limit is {MAX_LINE:,}).",
+                hint="Split the links over several messages or attach them as a CSV file.",
+            )
+        args = cls(text=text)
+        for match in _TOKEN.finditer(text):
+            key = match.group("key")
+            if key is not None:
+                value = match.group("quoted_value")
+                args.options[key] = value if value is not None else match.group("value")
+            elif match.group("quoted") is not None:
+                args.words.append(match.group("quoted"))
+            else:
+                args.words.append(match.group("word"))
+        return args
+
+    def check_options(self, *allowed: str) -> None:
+        unknown = sorted(set(self.options) - set(allowed))
+        if unknown:
+            known = ", ".join(f"{name}=" for name in allowed) or "none"
+            raise UserError(f"Unknown option {unknown[0]}=.", hint=f"Options here: {known}.")
+
+    def word(self, index: int, what: str, *, field: str | None = None, usage: str | None = None) -> str:
+        """The word at `index`, or a refusal naming what is missing (and where to read the usage)."""
+        if index >= len(self.words):
+            hint = f"`help {usage}` shows the usage." if usage else None
+            raise UserError(f"Missing {what}.", hint=hint, field=field)
+        return self.words[index]
+
+    def no_more_words(self, count: int, usage: str) -> None:
+        """Refuse words beyond the first `count`: a typo should not pass silently."""
+        if len(self.words) > count:
+            raise UserError(f"I did not expect '{self.words[count]}' there.", hint=f"`help {usage}` shows the usage.")
+
+    def option(self, name: str) -> str | None:
+        value = self.options.get(name)
+        return value if value else None
+
+    def note(self) -> str | None:
+        """The `note=` option, refused when longer than the database keeps."""
+        return self.limited("note", MAX_NOTE)
+
+    def limited(self, name: str, limit: int) -> str | None:
+        """A text option, refused (not cut) when longer than `limit` characters."""
+        value = self.option(name)
+        if value is not None and len(value) > limit:
+            what = "The note" if name == "note" else f"{name}="
+            raise UserError(f"{what} is {len(value)} characters; the limit is {limit}.", field=name)
+        return value
+
+
+LEADING_OPTION = re.compile(r'\s*(?P<key>[a-z][a-z_]*)=(?:"(?P<quoted>[^"]*)"|(?P<value>\S*))')
+
+
+def leading_options(text: str, allowed: Sequence[str]) -> tuple[dict[str, str], str]:
+    """The `key=value` options at the start of `text`, and the rest exactly as written.
+
+    For commands that carry free text (a request, a proposal): text that itself contains
+    `a=b` or line breaks reaches the reader unchanged.
+    """
+    options: dict[str, str] = {}
+    rest = text
+    while (match := LEADING_OPTION.match(rest)) is not None:
+        key = match.group("key")
+        if key not in allowed:
+            listed = ", ".join(f"{name}=" for name in allowed)
+            raise UserError(
+                f"Unknown option {key}=.", hint=f'Options here: {listed}. Put the text after them, or in text="...".'
+            )
+        if key in options:
+            raise UserError(f"{key}= is given twice; give it once.", field=key)
+        quoted = match.group("quoted")
+        options[key] = quoted if quoted is not None else match.group("value")
+        rest = rest[match.end() :]
+    return options, rest.strip()
+
+
+def parse_case_id(text: str, field: str | None = None) -> int:
+    """`MS-000123`, `ms-123` or `123` -> 123."""
+    match = _CASE_ID.match(text.strip())
+    if match is None or int(match.group(1)) == 0:
+        raise UserError(f"'{text}' is not a case id.", hint="Case ids look like MS-000123.", field=field)
+    return int(match.group(1))
+
+
+def parse_enum(vocabulary: type[E], text: str, what: str, field: str | None = None) -> E:
+    normalised = text.strip().lower().replace("-", "_")
+    for member in vocabulary:
+        if member.value == normalised:
+            return member
+    allowed = ", ".join(member.value for member in vocabulary)
+    raise UserError(f"'{text}' is not a {what}.", hint=f"Use one of: {allowed}.", field=field)
+
+
+def parse_platform(text: str, field: str | None = None) -> Platform:
+    aliases = {"tmallglobal": "tmall_global", "tmall.hk": "tmall_global", "alibaba.com": "alibaba"}
+    return parse_enum(Platform, aliases.get(text.strip().lower(), text), "marketplace platform", field)
+
+
+def parse_positive_int(text: str, what: str, *, maximum: int = 1_000_000) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
+        raise UserError(f"'{text}' is not a valid {what}.", hint=f"Use a number from 1 to {maximum}.")
+    return int(text)
+
+
+def parse_month(text: str) -> int:
+    """`2026-11` -> 202611."""
+    match = _MONTH.match(text.strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise UserError(f"'{text}' is not a month.", hint="Write months as YYYY-MM, e.g. 2026-11.")
+    return int(match.group(1)) * 100 + int(match.group(2))
+
+
+def parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"'{text}' is not a valid {what}.", hint="Write dates as YYYY-MM-DD.") from None
+
+
+def parse_selection(text: str, count: int, field: str | None = None) -> list[int] | None:
+    """Item numbers from `3`, `1,4,7-9`; `all` gives None (every item)."""
+    if text.strip().lower() == "all":
+        return None
+    chosen: set[int] = set()
+    try:
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            low = parse_positive_int(first, "item number", maximum=count)
+            high = parse_positive_int(last, "item number", maximum=count) if last else low
+            if high < low:
+                raise UserError(f"'{part}' is not a range of items.", hint="Write ranges low-high, e.g. 3-7.")
+            chosen.update(range(low, high + 1))
+    except UserError as error:
+        error.field = field
+        raise
+    return sorted(chosen)

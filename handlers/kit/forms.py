@@ -1,0 +1,79 @@
+"""Forms, declared once and rendered by each platform (Slack modals, Discord modals).
+
+A handler that needs input it did not get returns a `Reply` carrying a `FormRequest`; the
+platform shows the form and, on submission, runs the form's command with the values as
+arguments. A submission's errors come back naming the field (see `UserError.field`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from handlers.kit.arguments import Args
+from handlers.kit.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    kind: str  # "text", "multiline" or "select"
+    optional: bool = False
+    max_length: int = 3000
+    placeholder: str | None = None
+    choices: tuple[Choice, ...] = ()
+    # Choices that depend on the caller, e.g. their organisation's IP rights.
+    choices_for: Callable[[Context, Session], list[Choice]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    command: str
+    title: str
+    submit: str
+    fields: tuple[FormField, ...]
+    to_args: Callable[[dict[str, str]], Args]
+
+    def field(self, name: str) -> FormField | None:
+        return next((candidate for candidate in self.fields if candidate.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class FormRequest:
+    """A form to show, with the caller's choices resolved and any values already known."""
+
+    form: Form
+    choices: dict[str, tuple[Choice, ...]]
+    initial: dict[str, str] = field(default_factory=dict)
+
+
+FORMS: dict[str, Form] = {}
+
+
+def register_form(form: Form) -> Form:
+    """Make the form known to the platforms by its command word."""
+    FORMS[form.command] = form
+    return form
+
+
+def request_form(form: Form, ctx: Context, session: Session, initial: dict[str, str] | None = None) -> FormRequest:
+    choices = {
+        item.name: tuple(item.choices_for(ctx, session)) if item.choices_for else item.choices
+        for item in form.fields
+        if item.kind == "select"
+    }
+    return FormRequest(form, choices, dict(initial or {}))
+
+
+def options_args(words: list[str], values: dict[str, str], *names: str) -> Args:
+    """Arguments made of positional words and the named values that were filled in."""
+    return Args(words=words, options={name: values[name] for name in names if values.get(name)})

@@ -1,0 +1,70 @@
+"""What handlers hand back: a reply to the caller and notices to post elsewhere.
+
+Text here is plain: no platform markup. Adapters render it and escape it for their platform, so
+user text echoed inside a reply can never become a mention or a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.kit.forms import FormRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An action a viewer can press; `command` is the command line it runs, e.g. an outcome."""
+
+    label: str
+    command: str
+    style: str | None = None  # "primary" or "danger"; platforms map it to their own styles
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message for a logical channel (`team`, `outcomes`, `org:acme`, ...).
+
+    With `case_id` it belongs in that case's thread in the channel. `dedupe_key` makes a notice
+    that may be produced twice (by a retried job) be written once.
+    """
+
+    channel: str
+    text: str
+    kind: str = "info"
+    case_id: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+    dedupe_key: str | None = None
+    # Replace the case's first message in the channel (its summary) instead of adding to the thread.
+    replaces_case_message: bool = False
+
+
+@dataclass(slots=True)
+class Reply:
+    """The answer to the caller. `private` replies are shown only to the caller."""
+
+    text: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    private: bool = True
+    is_error: bool = False
+    error_field: str | None = None  # the option or form field an error concerns
+    form: FormRequest | None = None  # input to ask for; platforms without forms show `text`
+
+    def render_plain(self) -> str:
+        """The reply as plain text, the way the console prints it."""
+        parts = [self.text]
+        parts.extend(f"  {name}: {value}" for name, value in self.fields)
+        parts.extend(f"  {line}" for line in self.lines)
+        if self.buttons:
+            parts.append("  actions: " + " | ".join(b.command for b in self.buttons))
+        return "\n".join(parts)
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """`1 item`, `3 items`."""
+    return f"{count} {noun if count == 1 else (plural_noun or noun + 's')}"

@@ -1,0 +1,1 @@
+"""The working group: proposals, best practices and meetings (`propose`, `practices`)."""
