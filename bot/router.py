@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from handlers.catalogue import COMMAND_WORDS, COMMANDS
+from handlers.catalogue import COMMAND_WORDS, GROUPS, resolve, subcommands, top_words
 from handlers.kit.arguments import Args
 from handlers.kit.context import Attachment, Caller, Context, ProgramRules
-from handlers.kit.errors import NotPermitted, UserError
+from handlers.kit.errors import UserError
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
 from storage.database import Database
@@ -72,22 +72,18 @@ class Router:
 
     def handle(self, incoming: Incoming) -> Reply:
         """Run one command; never raises."""
-        word, _, rest = strip_prefix(incoming.text).partition(" ")
-        word = word.lower() or "help"
-        spec = COMMANDS.get(word)
-        if spec is None:
-            return self._unknown(word)
+        text = strip_prefix(incoming.text) or "help"
+        resolved = resolve(text)
+        if resolved is None:
+            return self._unknown(text)
+        spec, rest = resolved.spec, resolved.rest
 
         def work(ctx: Context, session: Session) -> Reply:
-            if spec.roles is not None and ctx.role not in spec.roles:
-                raise NotPermitted(
-                    f"You need to be in the program to use `{word}`.",
-                    hint="Ask a program admin to add you to your organisation.",
-                )
-            args = incoming.args if incoming.args is not None else Args.parse(rest.strip())
+            spec.check_role(ctx)
+            args = incoming.args if incoming.args is not None else Args.parse(rest)
             return spec.handler(ctx, args, session)
 
-        return self.run(incoming, word, work)
+        return self.run(incoming, spec.word, work)
 
     def run(self, incoming: Incoming, what: str, work: Work) -> Reply:
         """Run `work` for the caller in one transaction with the notices it produces; never raises."""
@@ -123,10 +119,17 @@ class Router:
         except Exception:
             return _failure("command failed", what, incoming, UNEXPECTED)
 
-    def _unknown(self, word: str) -> Reply:
+    def _unknown(self, text: str) -> Reply:
+        word, _, rest = text.partition(" ")
+        word = word.lower()
+        if word in GROUPS:
+            sub = rest.split(maxsplit=1)[0][:40] if rest.strip() else ""
+            names = ", ".join(dict.fromkeys(spec.path[1] for spec in subcommands(word)))
+            said = f"'{sub}' is not a sub-command of `{word}`." if sub else f"`{word}` needs a sub-command."
+            return Reply(f"{said} Use one of: {names}. `help {word}` shows each.", is_error=True)
         if word in COMMAND_WORDS:
             return Reply(f"`{word}` is not available in this version of the bot yet.", is_error=True)
-        close = difflib.get_close_matches(word, list(COMMANDS), n=1)
+        close = difflib.get_close_matches(word, top_words(), n=1)
         hint = f" Did you mean `{close[0]}`?" if close else ""
         return Reply(f"There is no command '{word[:40]}'.{hint} `help` lists the commands.", is_error=True)
 

@@ -7,27 +7,39 @@ from sqlmodel import Session
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
-from handlers.kit.registry import COMMAND_WORDS, COMMANDS, EVERYONE, command
+from handlers.kit.registry import COMMAND_WORDS, COMMANDS, EVERYONE, GROUPS, command, subcommands, summary_of, top_words
 from handlers.kit.replies import Reply
 
 
 @command("help", summary="list the commands, or show how to use one", roles=EVERYONE)
 def help_command(ctx: Context, args: Args, session: Session) -> Reply:
-    """help [<command>]
-    Example: help complaint"""
+    """help [<command> [<sub-command>]]
+    Example: help store strike"""
     if args.words:
-        word = args.words[0].lower().lstrip("/")
-        if word in COMMANDS:
-            spec = COMMANDS[word]
-            return Reply(f"{spec.word}: {spec.summary}", lines=spec.usage.splitlines())
-        if word in COMMAND_WORDS:
-            return Reply(f"`{word}` is not available in this version of the bot yet.")
-        raise UserError(f"There is no command '{word}'.", hint="`help` lists them.")
+        return _help_for([word.lower().lstrip("/") for word in args.words])
     reply = Reply("MarketSafe commands (`help <command>` for details):")
-    reply.lines = [f"{found.word}: {found.summary}" for word in COMMAND_WORDS if (found := COMMANDS.get(word))]
-    later = [word for word in COMMAND_WORDS if word not in COMMANDS]
+    reply.lines = [f"{word}: {summary_of(word)}" for word in top_words()]
+    later = [word for word in COMMAND_WORDS if word not in top_words()]
     if later:
         reply.lines.append(f"Not available yet: {', '.join(later)}.")
     if ctx.role is None:
         reply.lines.append("You are not in the program yet: ask a program admin to add you to your organisation.")
     return reply
+
+
+def _help_for(words: list[str]) -> Reply:
+    """The usage of the longest command the words name; for a command word with sub-commands, each of them."""
+    for count in range(len(words), 0, -1):
+        path = " ".join(words[:count])
+        if path in COMMANDS and (count > 1 or path not in GROUPS):
+            spec = COMMANDS[path]
+            return Reply(f"{spec.word}: {spec.summary}", lines=spec.usage.splitlines())
+        below = [spec for spec in subcommands(words[0]) if spec.path[:count] == tuple(words[:count])]
+        if below:
+            reply = Reply(f"{path}: {summary_of(path) or f'{len(below)} sub-commands'}")
+            reply.lines = [f"{spec.word}: {spec.summary}" for spec in below]
+            reply.lines.append(f"`help {below[0].word}` shows one in full.")
+            return reply
+    if words[0] in COMMAND_WORDS:
+        return Reply(f"`{words[0]}` is not available in this version of the bot yet.")
+    raise UserError(f"There is no command '{words[0][:40]}'.", hint="`help` lists them.")

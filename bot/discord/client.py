@@ -15,10 +15,11 @@ from sqlmodel import Session
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
 from bot.router import Incoming, Router
 from handlers.cases.suggestions import case_suggestions, right_suggestions
-from handlers.catalogue import COMMANDS
+from handlers.catalogue import top_words
 from handlers.kit.arguments import Args
 from handlers.kit.context import Caller, Context
 from handlers.kit.forms import FormRequest
+from handlers.kit.registry import summary_of
 from handlers.kit.replies import Button, Reply
 from storage.queries.outbox import posted_thread
 from storage.vocabulary import Platform, ReasonCode
@@ -68,9 +69,9 @@ class MarketSafeClient(discord.Client):
 
     def _command_group(self) -> app_commands.Group:
         group = app_commands.Group(name=GROUP, description="MarketSafe working-group bot")
-        for word, spec in sorted(COMMANDS.items()):
+        for word in sorted(top_words()):
             callback = self._slash_callback(word)
-            description = (spec.summary or word)[:100]
+            description = (summary_of(word) or word)[:100]
             group.add_command(app_commands.Command(name=word, description=description, callback=callback, parent=group))
         return group
 

@@ -12,59 +12,125 @@ from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.formatting import local_time
-from handlers.kit.registry import command
+from handlers.kit.registry import STAFF, Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Storefront
 from storage.queries.marketplace_items import ensure_targets, storefront_by_key
 from storage.queries.storefronts import active_strike_count, complaints_naming, storefronts, strikes_of
 from storage.vocabulary import ItemKind, Platform, RogueBlockStatus, StorefrontStatus
 
-ACTIONS = ("show", "strike", "close", "reinstate", "refer", "referral", "list")
 ROGUEBLOCK = "rogueblock"
+LINK = Option("link", "the storefront's link, e.g. https://shop123456.taobao.com", required=True)
+ANSWERS = ("accepted", "declined")
+NOTE = Option("note", "why, for the audit log and the notice", keyword=True)
+
+group("store", summary="storefront strikes, closure and reinstatement")
 
 
-@command("store", summary="storefront strikes, closure and reinstatement")
-def store(ctx: Context, args: Args, session: Session) -> Reply:
+@command("store show", summary="a storefront's status, strikes and the complaints naming it", options=(LINK,))
+def store_show(ctx: Context, args: Args, session: Session) -> Reply:
     """store show <store link>
-    store strike <store link> [note="..."]     (team: a serious counterfeit finding)
-    store close <store link> [note="..."]      (team: at the platform's strike threshold or
-                                                after accepted raid evidence)
-    store reinstate <store link> [note="..."]  (team: the seller's appeal was upheld)
-    store refer <store link> [note="..."]      (team: refer a closed store's seller to IACC's
-                                                RogueBlock payment-processor program)
-    store referral <store link> accepted|declined [note="..."]   (team: RogueBlock's answer)
-    store list [closed] [platform=<name>]      (team)
     To ask for a storefront's removal, file its link with `complaint`.
     Example: store show https://shop123456.taobao.com"""
-    args.check_options("note", "platform")
-    action = args.word(0, f"action ({', '.join(ACTIONS)})").lower()
-    note = args.note()
-    if action == "list":
-        ctx.require_staff("list storefronts")
-        return _list(ctx, session, args)
-    if action not in ACTIONS:
-        raise UserError(f"'{action}' is not a store action.", hint=f"Use one of: {', '.join(ACTIONS)}.")
-    link = _storefront_link(args.word(1, "storefront link"))
-    if action == "show":
-        return _show(ctx, session, link)
-    ctx.require_staff(f"{action} storefronts")
-    if action == "strike":
-        ids, _ = ensure_targets(
-            session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now
-        )
-        storefront = session.get(Storefront, ids[link.key.external_id])
-        assert storefront is not None and storefront.id is not None
-        strikes = add_strike(session, ctx, storefront, None, note)
-        record_change(session, ctx, "storefront", storefront.id, "strike", note=note)
-        threshold = ctx.rules.strike_threshold(link.key.platform)
-        return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
-    storefront = _known(session, link)
-    if action == "refer":
-        return _refer(ctx, session, storefront, note)
-    if action == "referral":
-        answer = args.word(2, "RogueBlock's answer (accepted or declined)")
-        return _referral(ctx, session, storefront, parse_enum(RogueBlockStatus, answer, "RogueBlock answer"), note)
-    return _close(ctx, session, storefront, note) if action == "close" else _reinstate(ctx, session, storefront, note)
+    args.check_options()
+    return _show(ctx, session, _link(args, "store show"))
+
+
+@command(
+    "store strike", summary="record a serious counterfeit finding against a storefront (team)",
+    roles=STAFF, action="strike storefronts", options=(LINK, NOTE),
+)  # fmt: skip
+def store_strike(ctx: Context, args: Args, session: Session) -> Reply:
+    """store strike <store link> [note="..."]
+    Strikes expire after a year; at the platform's threshold the team may close the storefront.
+    Example: store strike https://shop123456.taobao.com note="third counterfeit batch"
+    """
+    args.check_options("note")
+    link, note = _link(args, "store strike"), args.note()
+    ids, _ = ensure_targets(
+        session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now
+    )
+    storefront = session.get(Storefront, ids[link.key.external_id])
+    assert storefront is not None and storefront.id is not None
+    strikes = add_strike(session, ctx, storefront, None, note)
+    record_change(session, ctx, "storefront", storefront.id, "strike", note=note)
+    threshold = ctx.rules.strike_threshold(link.key.platform)
+    return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
+
+
+@command(
+    "store close", summary="close a storefront for good (team)",
+    roles=STAFF, action="close storefronts", options=(LINK, NOTE),
+)  # fmt: skip
+def store_close(ctx: Context, args: Args, session: Session) -> Reply:
+    """store close <store link> [note="..."]
+    Allowed at the platform's strike threshold or after accepted raid evidence.
+    Example: store close https://shop123456.taobao.com"""
+    args.check_options("note")
+    return _close(ctx, session, _known(session, _link(args, "store close")), args.note())
+
+
+@command(
+    "store reinstate", summary="reopen a closed storefront after an upheld appeal (team)",
+    roles=STAFF, action="reinstate storefronts", options=(LINK, NOTE),
+)  # fmt: skip
+def store_reinstate(ctx: Context, args: Args, session: Session) -> Reply:
+    """store reinstate <store link> [note="..."]
+    Example: store reinstate https://shop123456.taobao.com note="appeal upheld"
+    """
+    args.check_options("note")
+    return _reinstate(ctx, session, _known(session, _link(args, "store reinstate")), args.note())
+
+
+@command(
+    "store refer", summary="refer a closed storefront's seller to RogueBlock (team)",
+    roles=STAFF, action="refer storefronts", options=(LINK, NOTE),
+)  # fmt: skip
+def store_refer(ctx: Context, args: Args, session: Session) -> Reply:
+    """store refer <store link> [note="..."]
+    RogueBlock is IACC's payment-processor program; only closed storefronts' sellers are referred, once.
+    Example: store refer https://shop123456.taobao.com"""
+    args.check_options("note")
+    return _refer(ctx, session, _known(session, _link(args, "store refer")), args.note())
+
+
+@command(
+    "store referral", summary="record RogueBlock's answer to a referral (team)", roles=STAFF,
+    action="record RogueBlock answers",
+    options=(LINK, Option("answer", "RogueBlock's answer", OptionKind.CHOICE, True, choices=ANSWERS), NOTE),
+)  # fmt: skip
+def store_referral(ctx: Context, args: Args, session: Session) -> Reply:
+    """store referral <store link> accepted|declined [note="..."]
+    Example: store referral https://shop123456.taobao.com accepted"""
+    args.check_options("note")
+    storefront = _known(session, _link(args, "store referral"))
+    answer = args.word(1, "RogueBlock's answer (accepted or declined)", usage="store referral")
+    args.no_more_words(2, "store referral")
+    return _referral(ctx, session, storefront, parse_enum(RogueBlockStatus, answer, "RogueBlock answer"), args.note())
+
+
+@command(
+    "store list", summary="storefronts, most struck first (team)", roles=STAFF, action="list storefronts",
+    options=(
+        Option("closed", "only closed storefronts", OptionKind.CHOICE, choices=("closed",)),
+        Option("platform", "only this marketplace", OptionKind.PLATFORM, keyword=True),
+    ),
+)  # fmt: skip
+def store_list(ctx: Context, args: Args, session: Session) -> Reply:
+    """store list [closed] [platform=<name>]
+    Example: store list closed platform=aliexpress"""
+    args.check_options("platform")
+    if args.words and args.words[0].lower() != "closed":
+        raise UserError(f"I did not expect '{args.words[0]}' there.", hint="`help store list` shows the usage.")
+    args.no_more_words(1, "store list")
+    return _list(ctx, session, args)
+
+
+def _link(args: Args, usage: str) -> ParsedLink:
+    link = _storefront_link(args.word(0, "storefront link"))
+    if len(args.words) > 1 and usage != "store referral":
+        args.no_more_words(1, usage)
+    return link
 
 
 def _storefront_link(text: str) -> ParsedLink:
@@ -204,7 +270,7 @@ def _because(note: str | None) -> str:
 
 
 def _list(ctx: Context, session: Session, args: Args) -> Reply:
-    closed = any(word.lower() == "closed" for word in args.words[1:])
+    closed = bool(args.words)
     platform = parse_platform(args.options["platform"]) if args.option("platform") else None
     rows = storefronts(session, closed=closed, platform=platform, now=ctx.now)
     if not rows:

@@ -1,15 +1,25 @@
-"""The command table: each command word, who may use it, its usage, and the function behind it."""
+"""The command table: every command and sub-command, who may use it, its usage, its options, and the
+function behind it.
+
+A command is named by its path of words: `stats`, `store strike`, `admin member add`. The first word is
+one of the contract's command words; the words after it name a sub-command with its own docstring (its
+`help`), its own roles (checked by the router before the handler runs) and its own typed options (which
+platforms with typed input, such as Discord, offer as fields).
+"""
 
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.kit.context import Context
+from handlers.kit.context import STAFF_ROLES, Context
+from handlers.kit.errors import NotPermitted
 from handlers.kit.replies import Reply
 from storage.vocabulary import Role
 
@@ -22,28 +32,155 @@ COMMAND_WORDS = (
 )  # fmt: skip
 EVERYONE: frozenset[Role] | None = None
 MEMBERS = frozenset(Role)
+STAFF = STAFF_ROLES
+ADMINS = frozenset({Role.ADMIN})
+MAX_DEPTH = 3  # `admin member add`
+_WORD = re.compile(r"\S+")
+
+
+class OptionKind(StrEnum):
+    """What an option holds, so that a platform can offer the right input for it."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    CASE = "case"  # a case id the caller may name (suggested)
+    RIGHT = "right"  # one of the caller's organisation's usable IP rights (suggested)
+    PLATFORM = "platform"  # a marketplace platform (chosen)
+    REASON = "reason"  # a complaint reason code (chosen)
+    CHOICE = "choice"  # one of `choices`
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One input of a command: a word in its place (`store strike <link>`) or a `name=value` option."""
+
+    name: str
+    description: str
+    kind: OptionKind = OptionKind.TEXT
+    required: bool = False
+    keyword: bool = False  # typed as `name=value`, not as a word in its place
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class CommandSpec:
-    word: str
+    path: tuple[str, ...]
     summary: str
     usage: str
     handler: Handler
     roles: frozenset[Role] | None  # None: anyone, even people not yet in the program
+    action: str  # what the roles allow, for a refusal: "strike storefronts"
+    options: tuple[Option, ...] = ()
+    default: bool = False  # runs when its first word comes without a sub-command word
+
+    @property
+    def word(self) -> str:
+        return " ".join(self.path)
+
+    @property
+    def top(self) -> str:
+        return self.path[0]
+
+    def check_role(self, ctx: Context) -> None:
+        """Refuse a caller whose role this command does not allow, saying who may use it."""
+        if self.roles is None or ctx.role in self.roles:
+            return
+        if self.roles <= ADMINS:
+            ctx.require_admin(self.action)
+        if self.roles <= STAFF:
+            ctx.require_staff(self.action)
+        if ctx.role is None:
+            raise NotPermitted(
+                f"You need to be in the program to use `{self.word}`.",
+                hint="Ask a program admin to add you to your organisation.",
+            )
+        allowed = ", ".join(sorted(role.value for role in self.roles))
+        raise NotPermitted(f"`{self.word}` is for these roles: {allowed}; yours is {ctx.role.value}.")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A command word whose work is done by sub-commands; its summary is what `help` lists."""
+
+    word: str
+    summary: str
 
 
 COMMANDS: dict[str, CommandSpec] = {}
+GROUPS: dict[str, Group] = {}
 
 
-def command(word: str, *, summary: str, roles: frozenset[Role] | None = MEMBERS) -> Callable[[Handler], Handler]:
-    """Register a handler; its docstring is the usage shown by `help <word>`."""
-    if word not in COMMAND_WORDS:
-        raise ValueError(f"{word} is not a command word of the contract")
+def command(
+    path: str,
+    *,
+    summary: str,
+    roles: frozenset[Role] | None = MEMBERS,
+    action: str | None = None,
+    options: tuple[Option, ...] = (),
+    default: bool = False,
+) -> Callable[[Handler], Handler]:
+    """Register a handler under its words; its docstring is the usage shown by `help <words>`."""
+    words = tuple(path.split())
+    if not words or words[0] not in COMMAND_WORDS:
+        raise ValueError(f"{path!r} does not start with a command word of the contract")
+    if len(words) > MAX_DEPTH:
+        raise ValueError(f"{path!r} is deeper than {MAX_DEPTH} words")
 
     def register(handler: Handler) -> Handler:
         usage = inspect.cleandoc(handler.__doc__ or summary)
-        COMMANDS[word] = CommandSpec(word, summary, usage, handler, roles)
+        spec = CommandSpec(words, summary, usage, handler, roles, action or f"use `{path}`", options, default)
+        if spec.word in COMMANDS:
+            raise ValueError(f"{spec.word!r} is registered twice")
+        COMMANDS[spec.word] = spec
         return handler
 
     return register
+
+
+def group(word: str, *, summary: str) -> None:
+    """Declare a command word whose work is done by its sub-commands."""
+    if word not in COMMAND_WORDS:
+        raise ValueError(f"{word} is not a command word of the contract")
+    GROUPS[word] = Group(word, summary)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    spec: CommandSpec
+    rest: str  # the text after the command's words, exactly as written
+
+
+def resolve(text: str) -> Resolved | None:
+    """The command a line names (its longest registered path of leading words), and the rest of it."""
+    matches = list(_WORD.finditer(text))[:MAX_DEPTH]
+    for count in range(len(matches), 0, -1):
+        spec = COMMANDS.get(" ".join(match.group().lower() for match in matches[:count]))
+        if spec is not None:
+            return Resolved(spec, text[matches[count - 1].end() :].strip())
+    if matches and (fallback := default_of(matches[0].group().lower())) is not None:
+        return Resolved(fallback, text[matches[0].end() :].strip())
+    return None
+
+
+def default_of(word: str) -> CommandSpec | None:
+    """The sub-command that runs when `word` comes with no sub-command word of its own."""
+    return next((spec for spec in COMMANDS.values() if spec.top == word and spec.default), None)
+
+
+def subcommands(word: str) -> list[CommandSpec]:
+    """The sub-commands under a command word, in the order they were registered."""
+    return [spec for spec in COMMANDS.values() if spec.top == word and len(spec.path) > 1]
+
+
+def top_words() -> list[str]:
+    """The contract's command words that have a command or sub-commands, in help's order."""
+    registered = {spec.top for spec in COMMANDS.values()}
+    return [word for word in COMMAND_WORDS if word in registered]
+
+
+def summary_of(word: str) -> str:
+    """What `help` says of a command word: its group's summary, or its command's."""
+    if word in GROUPS:
+        return GROUPS[word].summary
+    spec = COMMANDS.get(word)
+    return spec.summary if spec else ""

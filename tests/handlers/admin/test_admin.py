@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.catalogue import COMMANDS
+from handlers.catalogue import COMMANDS, top_words
+from handlers.kit.registry import summary_of
 from support.harness import Harness
 
 TAOBAO = "https://item.taobao.com/item.htm?id={}"
@@ -11,7 +12,7 @@ CONTRACT_WORDS = (
     "help", "complaint", "case", "cases", "outcome", "withdraw", "store", "raid", "language",
     "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin",
 )  # fmt: skip
-NOT_YET = [word for word in CONTRACT_WORDS if word not in COMMANDS]
+NOT_YET = [word for word in CONTRACT_WORDS if word not in top_words()]
 
 
 # --- who may administer -----------------------------------------------------------------------
@@ -304,8 +305,8 @@ def test_help_lists_every_command_of_the_contract(program: Harness) -> None:
     reply = program.ok("help", as_="brand1")
     assert reply.text == "MarketSafe commands (`help <command>` for details):"
     listed = [line.split(":")[0] for line in reply.lines if not line.startswith("Not available yet")]
-    assert listed == [word for word in CONTRACT_WORDS if word in COMMANDS]
-    assert set(COMMANDS) <= set(CONTRACT_WORDS)
+    assert listed == [word for word in CONTRACT_WORDS if word in top_words()]
+    assert {spec.top for spec in COMMANDS.values()} <= set(CONTRACT_WORDS)
     if NOT_YET:
         assert f"Not available yet: {', '.join(NOT_YET)}." in reply.lines
 
@@ -328,6 +329,26 @@ def test_help_shows_the_usage_of_each_command(program: Harness) -> None:
         assert reply.text == f"{word}: {spec.summary}"
         assert reply.lines and reply.lines[0].startswith(word), f"help {word} shows no usage"
         assert program.ok(f"help /{word.upper()}", as_="brand1").text == reply.text
+    for word in top_words():
+        assert program.ok(f"help {word}", as_="stranger").text == f"{word}: {summary_of(word)}"
+
+
+def test_help_of_a_command_word_lists_its_sub_commands_and_each_has_one_usage(program: Harness) -> None:
+    reply = program.ok("help store", as_="brand1")
+    assert reply.text == "store: storefront strikes, closure and reinstatement"
+    assert "store strike: record a serious counterfeit finding against a storefront (team)" in reply.lines
+    strike = program.ok("help store strike", as_="brand1")
+    assert strike.lines[0] == 'store strike <store link> [note="..."]'
+    assert not any(line.startswith("store close") for line in strike.lines)
+
+
+def test_a_sub_command_refuses_a_role_it_does_not_allow_before_running(program: Harness) -> None:
+    refusal = program.refused("store strike https://shop123456.taobao.com", as_="brand1")
+    assert refusal.startswith("Only the IACC/Alibaba team can strike storefronts.")
+    assert program.refused("store fly https://shop123456.taobao.com", as_="brand1") == (
+        "'fly' is not a sub-command of `store`. Use one of: show, strike, close, reinstate, refer, referral, list. "
+        "`help store` shows each."
+    )
 
 
 def test_contract_words_not_implemented_yet_say_so(program: Harness) -> None:

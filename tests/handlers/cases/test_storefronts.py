@@ -320,10 +320,13 @@ def test_text_that_is_not_a_marketplace_store_link_is_refused(program: Harness) 
 
 def test_unknown_store_actions_are_refused(program: Harness) -> None:
     message = program.refused(f"store ban {SHOP}", as_="team1")
-    assert message == "'ban' is not a store action. Use one of: show, strike, close, reinstate, refer, referral, list."
-    assert (
-        program.refused("store", as_="team1")
-        == "Missing action (show, strike, close, reinstate, refer, referral, list)."
+    assert message == (
+        "'ban' is not a sub-command of `store`. Use one of: show, strike, close, reinstate, refer, referral, list. "
+        "`help store` shows each."
+    )
+    assert program.refused("store", as_="team1") == (
+        "`store` needs a sub-command. Use one of: show, strike, close, reinstate, refer, referral, list. "
+        "`help store` shows each."
     )
 
 
