@@ -14,11 +14,11 @@ from storage.vocabulary import Platform
 
 E = TypeVar("E", bound=StrEnum)
 
-_TOKEN = re.compile(
-    r'(?P<key>[a-z][a-z_]*)=(?:"(?P<quoted_value>[^"]*)"|(?P<value>\S*))'
-    r'|"(?P<quoted>[^"]*)"'
-    r"|(?P<word>\S+)"
-)
+_KEY = re.compile(r"[a-z][a-z_]*=")
+# Opening quote -> closing quote: straight, curly (as phones type them) and CJK corner brackets.
+QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "「": "」", "『": "』", "＂": "＂"}
+# An opening single quote may be an apostrophe ('90s); any other opening quote must be closed.
+_APOSTROPHES = frozenset({"'", "\u2018"})
 _CASE_ID = re.compile(r"(?i)^(?:MS-?)?0*(\d{1,9})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_LINE = 2_000_000
@@ -41,15 +41,16 @@ class Args:
                 hint="Split the links over several messages or attach them as a CSV file.",
             )
         args = cls(text=text)
-        for match in _TOKEN.finditer(text):
-            key = match.group("key")
+        position = _skip_space(text, 0)
+        while position < len(text):
+            key = _KEY.match(text, position)
             if key is not None:
-                value = match.group("quoted_value")
-                args.options[key] = value if value is not None else match.group("value")
-            elif match.group("quoted") is not None:
-                args.words.append(match.group("quoted"))
+                value, position = read_value(text, key.end())
+                args.options[key.group()[:-1]] = value
             else:
-                args.words.append(match.group("word"))
+                word, position = read_value(text, position)
+                args.words.append(word)
+            position = _skip_space(text, position)
         return args
 
     def check_options(self, *allowed: str) -> None:
@@ -87,7 +88,48 @@ class Args:
         return value
 
 
-LEADING_OPTION = re.compile(r'\s*(?P<key>[a-z][a-z_]*)=(?:"(?P<quoted>[^"]*)"|(?P<value>\S*))')
+LEADING_OPTION = re.compile(r"\s*[a-z][a-z_]*=")
+
+
+def read_value(text: str, position: int) -> tuple[str, int]:
+    """The word or value at `position` (quoted, or up to the next space) and where it ends.
+
+    A quote opens a value only where the value starts, and closes where it is followed by a space or
+    the end, so quotes inside a word (`it's`, `say "hi"`) are kept as written. An opening quote that is
+    never closed is refused, except a single quote, which may be an apostrophe (`'90s`).
+    """
+    opening = text[position : position + 1]
+    closing = QUOTES.get(opening)
+    if closing is not None:
+        end = _closing_quote(text, position + 1, closing)
+        if end is not None:
+            return text[position + 1 : end], end + 1
+        if opening not in _APOSTROPHES:
+            shown = text[position : position + 30]
+            raise UserError(
+                f"The quote at {shown!r} is never closed.",
+                hint=f"Close it with {closing}, or leave the quotes out if the value has no spaces.",
+            )
+    end = position
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[position:end], end
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _closing_quote(text: str, start: int, closing: str) -> int | None:
+    position = text.find(closing, start)
+    while position != -1:
+        after = text[position + 1 : position + 2]
+        if not after or after.isspace():
+            return position
+        position = text.find(closing, position + 1)
+    return None
 
 
 def leading_options(text: str, allowed: Sequence[str]) -> tuple[dict[str, str], str]:
@@ -97,9 +139,9 @@ def leading_options(text: str, allowed: Sequence[str]) -> tuple[dict[str, str], 
     `a=b` or line breaks reaches the reader unchanged.
     """
     options: dict[str, str] = {}
-    rest = text
-    while (match := LEADING_OPTION.match(rest)) is not None:
-        key = match.group("key")
+    position = _skip_space(text, 0)
+    while (match := _KEY.match(text, position)) is not None:
+        key = match.group()[:-1]
         if key not in allowed:
             listed = ", ".join(f"{name}=" for name in allowed)
             raise UserError(
@@ -107,10 +149,9 @@ def leading_options(text: str, allowed: Sequence[str]) -> tuple[dict[str, str], 
             )
         if key in options:
             raise UserError(f"{key}= is given twice; give it once.", field=key)
-        quoted = match.group("quoted")
-        options[key] = quoted if quoted is not None else match.group("value")
-        rest = rest[match.end() :]
-    return options, rest.strip()
+        options[key], position = read_value(text, match.end())
+        position = _skip_space(text, position)
+    return options, text[position:].strip()
 
 
 def parse_case_id(text: str, field: str | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.kit.arguments import MAX_LINE, Args, parse_case_id, parse_month, parse_selection
+from handlers.kit.arguments import MAX_LINE, Args, leading_options, parse_case_id, parse_month, parse_selection
 from handlers.kit.errors import UserError
 from support.harness import Harness
 
@@ -157,3 +157,39 @@ def test_text_that_is_not_a_month_is_refused(text: str) -> None:
     with pytest.raises(UserError) as refused:
         parse_month(text)
     assert str(refused.value) == f"'{text}' is not a month. Write months as YYYY-MM, e.g. 2026-11."
+
+
+@pytest.mark.parametrize(
+    ("line", "note"),
+    [
+        ("note='single quotes' x", "single quotes"),
+        ("note=\u201ccurly quotes\u201d x", "curly quotes"),
+        ("note=\u2018curly single\u2019 x", "curly single"),
+        ("note=「卖家 承认」 x", "卖家 承认"),
+        ('note="it\'s fine" x', "it's fine"),
+    ],
+)
+def test_single_curly_and_corner_quotes_group_a_value(line: str, note: str) -> None:
+    args = Args.parse(line)
+    assert args.options == {"note": note}
+    assert args.words == ["x"]
+
+
+def test_quotes_inside_a_word_and_apostrophes_are_kept_as_written() -> None:
+    args = Args.parse("don't say 5\"x3\" 'til the '90s")
+    assert args.words == ["don't", "say", '5"x3"', "'til", "the", "'90s"]
+
+
+@pytest.mark.parametrize("line", ['note="never closed', "note=\u201cnever closed", 'acme "ACME Corp'])
+def test_an_unterminated_quote_is_refused_rather_than_kept_as_text(line: str) -> None:
+    with pytest.raises(UserError) as refused:
+        Args.parse(line)
+    assert "is never closed" in str(refused.value)
+
+
+def test_leading_options_read_the_same_quotes_and_keep_the_rest_as_written() -> None:
+    options, rest = leading_options(
+        "title=\u201cFaster 1688\u201d tags='a b' The text, with \"quotes\".", ["title", "tags"]
+    )
+    assert options == {"title": "Faster 1688", "tags": "a b"}
+    assert rest == 'The text, with "quotes".'
