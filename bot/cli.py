@@ -144,6 +144,10 @@ def upgrade() -> None:
     click.echo("database is up to date")
 
 
+# Exit status of `import` when some rows were refused (the good ones were filed): scripts can tell.
+ROWS_REJECTED = 3
+
+
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "identity", default=f"console:{OPERATOR}", show_default=True, help="who files the complaints")
@@ -180,6 +184,7 @@ def import_command(file: Path, identity: str) -> None:
         click.echo(f"{file.name}: {problem}")
     if problems:
         click.echo(f"{len(problems)} rows not imported")
+        sys.exit(ROWS_REJECTED)
 
 
 @main.command()

@@ -71,7 +71,7 @@ def test_import_registers_good_rows_and_reports_each_bad_one_by_line_and_column(
         + "globex,2,https://www.aliexpress.com/item/1005001.html,,\n",  # line 10: good
     )
     result = marketsafe(cli, "import", str(path))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, "a script must be able to tell that rows were rejected"
     lines = result.stdout.splitlines()
     assert lines[0] == "3 items registered in 2 complaints (MS-000001, MS-000002)"
     assert "takedowns.csv: line 4, column organisation: no organisation 'initech'" in lines
@@ -105,7 +105,7 @@ def test_importing_the_same_file_twice_registers_nothing_the_second_time(
     assert first.stdout.splitlines()[0] == "5 items registered in 1 complaints (MS-000001)"
     program.delivered()
     again = marketsafe(cli, "import", str(path))
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 3, "the bad row is still refused"
     assert again.stdout.splitlines()[0] == "0 items registered in 0 complaints"
     assert "5 rows were imported before and skipped" in again.stdout
     assert "batch.csv: line 7, column link:" in again.stdout, "bad rows are still reported"
