@@ -13,6 +13,9 @@ TOKEN_PATTERNS = re.compile(
 )
 
 
+CHATTY_LIBRARIES = ("alembic", "apscheduler")
+
+
 class RedactSecrets(logging.Filter):
     """Replaces configured secrets and anything shaped like a chat token with [redacted]."""
 
@@ -44,5 +47,7 @@ def configure_logging(level: str, secrets: Iterable[str], stream: TextIO | None 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # Migration chatter on every start is noise; its warnings still show.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    # Libraries' chatter (migrations on every start, the scheduler's "Added job", "Running job") is noise
+    # at INFO and would overwrite what a console user types; their warnings still show, and DEBUG shows all.
+    for library in CHATTY_LIBRARIES:
+        logging.getLogger(library).setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)

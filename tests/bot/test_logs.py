@@ -112,3 +112,16 @@ def test_the_filter_redacts_on_any_handler_it_is_attached_to() -> None:
         other.removeHandler(handler)
         other.propagate = True
     assert stream.getvalue() == "values [redacted] and [redacted]\n"
+
+
+def test_library_chatter_stays_out_of_the_log_at_info_and_shows_at_debug() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", [], stream)
+    logging.getLogger("apscheduler.scheduler").info('Added job "fire" to job store "default"')
+    logging.getLogger("apscheduler.executors.default").warning("Run time of job was missed")
+    logging.getLogger("alembic.runtime.migration").info("Running upgrade -> 0001")
+    assert "Added job" not in stream.getvalue() and "Running upgrade" not in stream.getvalue()
+    assert "Run time of job was missed" in stream.getvalue()
+    configure_logging("DEBUG", [], stream)
+    logging.getLogger("apscheduler.scheduler").info("Scheduler started")
+    assert "Scheduler started" in stream.getvalue()
