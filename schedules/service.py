@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
-from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -88,10 +88,11 @@ class SchedulerService:
             return False
         leading = self.leader.poll()
         if leading and not self.running:
-            self.scheduler.start()
-            self.running = True
-            self._known = {job.id for job in self.scheduler.get_jobs()}
-            self.sync()
+            with self._sync_lock:  # a console command asking to reconcile waits for the jobs to be known
+                self.scheduler.start()
+                self._known = {job.id for job in self.scheduler.get_jobs()}
+                self.running = True
+                self._sync()
         elif leading and time.monotonic() >= self._next_sync:
             self.sync()
         elif not leading and self.running:
@@ -148,18 +149,20 @@ class SchedulerService:
         wanted = {job.id for job in planned}
         for job in planned:
             if job.id not in self._known:
-                self.scheduler.add_job(
-                    fire, DateTrigger(run_date=job.run_at), args=[job.id], id=job.id,
-                    misfire_grace_time=int(job.grace.total_seconds()),
-                )  # fmt: skip
+                with contextlib.suppress(ConflictingIdError):  # already in the store: nothing to add
+                    self.scheduler.add_job(
+                        fire, DateTrigger(run_date=job.run_at), args=[job.id], id=job.id,
+                        misfire_grace_time=int(job.grace.total_seconds()),
+                    )  # fmt: skip
                 self._known.add(job.id)
         for job_id in [known for known in self._known if known.startswith(MANAGED) and known not in wanted]:
             self._forget(job_id, now)
         if FOLLOW_UP_SWEEP not in self._known and self.scheduler.get_job(FOLLOW_UP_SWEEP) is None:
-            self.scheduler.add_job(
-                fire, IntervalTrigger(seconds=SWEEP_EVERY.total_seconds(), start_date=now), args=[FOLLOW_UP_SWEEP],
-                id=FOLLOW_UP_SWEEP, misfire_grace_time=int(FOLLOW_UP_GRACE.total_seconds()),
-            )  # fmt: skip
+            with contextlib.suppress(ConflictingIdError):
+                self.scheduler.add_job(
+                    fire, IntervalTrigger(seconds=SWEEP_EVERY.total_seconds(), start_date=now),
+                    args=[FOLLOW_UP_SWEEP], id=FOLLOW_UP_SWEEP, misfire_grace_time=int(FOLLOW_UP_GRACE.total_seconds()),
+                )  # fmt: skip
         self._known.add(FOLLOW_UP_SWEEP)
 
     def _forget(self, job_id: str, now: datetime) -> None:

@@ -170,3 +170,23 @@ def test_an_occurrence_run_twice_is_announced_once(bot: Harness, scheduler: Sche
     job.func(*job.args)
     job.func(*job.args)
     assert [p.kind for p in bot.delivered() if p.kind == "milestone"] == ["milestone"]
+
+
+def test_reconciliation_is_safe_against_itself_while_the_leader_starts(
+    bot: Harness, database: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A console command asking to reconcile while the scheduler starts must not re-add known jobs."""
+    add_milestone(database, offsets="1440")
+    first = service(database, clock)
+    first.step()
+    first.stop()
+    restarted = service(database, clock)
+    try:
+        restarted.step()
+        restarted._known.clear()  # as a reconciler that has not loaded the store yet would see it
+        restarted.sync_if_leading()
+        assert "sync failed" not in caplog.text
+        (announced,) = tick_at(bot, restarted, DEADLINE - timedelta(days=1))
+        assert announced.text.startswith("Application deadline in 1 day")
+    finally:
+        restarted.stop()
