@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,8 +61,17 @@ def change_items(
     counts = item_status_counts(session, [complaint.id])[complaint.id]
     after = complaint_status(counts.elements(), before)
     set_complaint_status(session, ctx, complaint, after, note=None)
-    tally = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    return CaseChange([item.position for item in items], before, after, notices, tally)
+    return CaseChange([item.position for item in items], before, after, notices, tally_of(counts))
+
+
+def tally_of(counts: Counter[str]) -> str:
+    """A case's items by status, e.g. "3 removed, 1 not_found"."""
+    return ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+
+
+def case_tally(session: Session, complaint: Complaint) -> str:
+    assert complaint.id is not None
+    return tally_of(item_status_counts(session, [complaint.id])[complaint.id])
 
 
 def set_complaint_status(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.cases.case_reading import load_case
-from handlers.cases.item_changes import CaseChange, change_items, set_complaint_status
+from handlers.cases.item_changes import CaseChange, case_tally, change_items, set_complaint_status
 from handlers.cases.notices import TEAM, case_actioned_notice, case_summary_notices, organisation_channel
 from handlers.cases.routing import assignee_label
 from handlers.cases.storefront_rules import strike_storefronts
@@ -93,6 +93,13 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
         raise UserError(f"'{word}' is not an outcome.", hint=f"Use one of: {VOCABULARY}.", field="outcome")
     target = ITEM_OUTCOMES[word]
     if word == "no_proof_shown":
+        if complaint.reason_code != ReasonCode.NO_PROOF:
+            raise UserError(
+                f"no_proof_shown is only for complaints filed with reason=no_proof under Taobao's luxury rule; "
+                f"{complaint.case_id} was filed for {complaint.reason_code}.",
+                hint="Record removed if the listing was taken down.",
+                field="outcome",
+            )
         note = note or "seller showed no proof of authenticity"
     assert complaint.id is not None
     selection = parse_selection(selection_text, complaint.item_count, field="items")
@@ -141,6 +148,17 @@ def _case_outcome(
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None
     reply = Reply(f"{complaint.case_id} is now {status}.")
+    because = f" ({note})" if note else ""
+    reply.notices.append(
+        Notice(
+            channel=TEAM,
+            case_id=complaint.case_id,
+            kind="case_status",
+            text=f"{ctx.caller.ref}: the case is now {status}{because}.",
+        )  # fmt: skip
+    )
+    tally = case_tally(session, complaint)
+    reply.notices.extend(case_summary_notices(complaint, organisation, tally, assignee_label(session, complaint)))
     if status is ComplaintStatus.RETURNED:
         asked = note or "The team needs more information about this case."
         reply.notices.append(

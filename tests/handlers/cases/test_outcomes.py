@@ -285,7 +285,8 @@ def test_need_info_returns_the_case_to_the_brand_in_its_thread(program: Harness)
     threads = opened_threads(program)
     reply = program.ok('outcome MS-000001 need_info note="Which trademark class covers these?"', as_="team1")
     assert reply.text == "MS-000001 is now returned."
-    [returned] = program.delivered()
+    delivered = program.delivered()
+    [returned] = [posted for posted in delivered if posted.kind == "case_returned"]
     assert returned.channel == "org:acme" and returned.kind == "case_returned"
     assert returned.case_id == "MS-000001" and returned.thread_ref == threads["org:acme"]
     assert returned.text == (
@@ -295,13 +296,19 @@ def test_need_info_returns_the_case_to_the_brand_in_its_thread(program: Harness)
     assert program.ok("cases", as_="brand1").lines == [
         "MS-000001 2026-11-18 2 Taobao listings · returned · 0/2 decided"
     ]
+    [team_line] = [posted for posted in delivered if posted.kind == "case_status"]
+    assert team_line.channel == "team" and team_line.thread_ref == threads["team"]
+    assert team_line.text == "console:team1: the case is now returned (Which trademark class covers these?)."
+    summaries = {posted.channel: posted.text for posted in program.poster.updated if posted.kind == "case_summary"}
+    assert summaries["team"].startswith("MS-000001 · returned · "), "the team's case message shows the status"
+    assert summaries["org:acme"].startswith("MS-000001 · returned · ")
 
 
 def test_need_info_without_a_note_still_tells_the_brand_what_to_do(program: Harness) -> None:
     file_listings(program, 1)
     program.delivered()
     program.ok("outcome MS-000001 need_info", as_="team1")
-    [returned] = program.delivered()
+    [returned] = [posted for posted in program.delivered() if posted.kind == "case_returned"]
     assert "The team needs more information about this case." in returned.text
     assert "case MS-000001 reply <message>" in returned.text
 
@@ -460,3 +467,13 @@ def test_each_outcome_updates_the_case_message_in_both_channels(program: Harness
     program.ok("outcome MS-000001 2 not_found", as_="team1")
     program.delivered()
     assert program.poster.updated[-2].text.startswith("MS-000001 · actioned")
+
+
+def test_no_proof_shown_is_refused_on_a_case_not_filed_under_the_luxury_rule(program: Harness) -> None:
+    file_listings(program, 2)
+    refusal = program.refused("outcome MS-000001 all no_proof_shown", as_="team1")
+    assert refusal.startswith(
+        "no_proof_shown is only for complaints filed with reason=no_proof under Taobao's luxury rule; "
+        "MS-000001 was filed for counterfeit."
+    )
+    assert "0/2 decided" in program.ok("cases", as_="brand1").lines[0], "nothing was recorded"
