@@ -155,7 +155,7 @@ def _case_outcome(
             case_id=complaint.case_id,
             kind="case_status",
             text=f"{ctx.caller.ref}: the case is now {status}{because}.",
-        )  # fmt: skip
+        )
     )
     tally = case_tally(session, complaint)
     reply.notices.extend(case_summary_notices(complaint, organisation, tally, assignee_label(session, complaint)))
