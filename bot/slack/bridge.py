@@ -180,11 +180,11 @@ class SlackBridge:
         elif case_id.startswith(CASE_REFERENCE):
             incoming = Incoming(
                 caller=caller,
-                text="case",
+                text="case reply",
                 channel=event["channel"],
                 thread=logical_channel,
                 request_key=request_key,
-                args=Args(words=[case_id, "reply"], text=f"{case_id} reply {text}"),
+                args=Args(words=[case_id], text=f"{case_id} {text}"),
             )
         else:
             return  # raid threads are the team's working notes; the brand hears each decision

@@ -1,4 +1,4 @@
-"""`case`, `cases` and `withdraw`: following a case, and taking items back."""
+"""`cases` and `withdraw`: the list of cases, and taking items back."""
 
 from __future__ import annotations
 
@@ -6,22 +6,17 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.admin.admin import member_named
-from handlers.cases.item_changes import change_items, set_complaint_status
+from handlers.cases.case_view import load_case
+from handlers.cases.item_changes import change_items
 from handlers.cases.notices import (
     TEAM,
     case_actioned_notice,
     case_summary_notices,
     describe_items,
-    describe_reason,
-    describe_right,
-    organisation_channel,
-    team_buttons,
 )
-from handlers.cases.routing import WHOLE_TEAM, assignee_label, hand_over, handles_cases, member_label
+from handlers.cases.routing import assignee_label
 from handlers.kit.arguments import (
     Args,
-    parse_case_id,
     parse_enum,
     parse_month,
     parse_platform,
@@ -30,158 +25,13 @@ from handlers.kit.arguments import (
 )
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
-from handlers.kit.formatting import items_label, local_time
+from handlers.kit.formatting import items_label
 from handlers.kit.registry import command
 from handlers.kit.replies import Notice, Reply, plural
-from storage.models import Complaint, IPRight, Member, Organisation, case_id
-from storage.queries import audit
-from storage.queries.cases import CaseFilter, cases_for, counter_notices_of, item_status_counts, items_of
+from storage.models import Organisation
+from storage.queries.cases import CaseFilter, cases_for, item_status_counts, items_of
 from storage.queries.members import organisation_by_slug
 from storage.vocabulary import ComplaintStatus, ItemStatus
-
-PAGE = 25
-MAX_MESSAGE = 2000
-
-
-def load_case(session: Session, ctx: Context, text: str, field: str | None = None) -> Complaint:
-    """The case the caller named, if they may see it: their organisation's, or any for the team.
-
-    A case of another organisation is answered exactly like a missing one, so ids reveal nothing.
-    """
-    number = parse_case_id(text, field)
-    complaint = session.get(Complaint, number)
-    if complaint is None or not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
-        raise NotFound(
-            f"There is no case {case_id(number)} among your organisation's cases.",
-            hint="`cases` lists them.",
-            field=field,
-        )
-    return complaint
-
-
-@command("case", summary="show one case with its items, outcomes and history")
-def case(ctx: Context, args: Args, session: Session) -> Reply:
-    """case MS-000123 [page=<n>]
-    case MS-000123 reply <message>
-    case MS-000123 assign <platform:user | me>   (team)
-    Shows the case's items (25 a page), counter-notices and history. `reply` sends a message to
-    the team in the case thread; on a case the team returned for more information it also sends
-    the case back to them. `assign` hands the case to a colleague on the team (or takes it)."""
-    args.check_options("page")
-    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
-    if len(args.words) > 1 and args.words[1].lower() == "reply":
-        return _reply_in_case(ctx, args, session, complaint)
-    if len(args.words) > 1 and args.words[1].lower() == "assign":
-        return _assign(ctx, args, session, complaint)
-    page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
-    return _case_view(ctx, session, complaint, page)
-
-
-def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) -> Reply:
-    assert complaint.id is not None
-    organisation = session.get(Organisation, complaint.organisation_id)
-    right = session.get(IPRight, complaint.ip_right_id)
-    filer = session.get(Member, complaint.filed_by_id)
-    assert organisation is not None and right is not None and filer is not None
-    counts = item_status_counts(session, [complaint.id])[complaint.id]
-    pages = max(1, -(-complaint.item_count // PAGE))
-    if page > pages:
-        raise UserError(f"Case {complaint.case_id} has {plural(pages, 'page')} of items.")
-    positions = list(range((page - 1) * PAGE + 1, min(page * PAGE, complaint.item_count) + 1))
-    items = items_of(session, complaint.id, positions)
-    reply = Reply(f"{complaint.case_id} · {complaint.status} · {describe_items(complaint)}")
-    reply.fields = [
-        ("Organisation", organisation.name),
-        ("IP right", describe_right(right)),
-        ("Reason", describe_reason(complaint)),
-        ("Filed", f"{local_time(complaint.created_at, ctx.rules.timezone)} by {filer.platform}:{filer.user_id}"),
-        ("Items", ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))),
-    ]
-    if ctx.is_staff:  # routing is the team's business
-        reply.fields.insert(4, ("Assigned to", _assignee(session, complaint)))
-    reply.lines.append(f"Items, page {page} of {pages}:")
-    for item in items:
-        pasted = "" if item.original_text == item.canonical_url else f" (pasted: {item.original_text})"
-        reply.lines.append(f"{item.position}. {item.status} {item.canonical_url}{pasted}")
-    appeals = counter_notices_of(session, [item.id for item in items if item.id is not None])
-    by_id = {item.id: item.position for item in items}
-    for notice in appeals:
-        reply.lines.append(
-            f"Counter-notice, item {by_id[notice.item_id]} round {notice.round}: {notice.status}, "
-            f"due {local_time(notice.due_at, ctx.rules.timezone)}"
-        )
-    history = audit.history(session, [("complaint", [complaint.id]), ("item", [i.id for i in items if i.id])], limit=15)
-    if history:
-        reply.lines.append("History:")
-        for entry in history:
-            if entry.action == "assigned" and not ctx.is_staff:
-                continue
-            change = f"{entry.from_status} -> {entry.to_status}" if entry.action == "status" else entry.action
-            if entry.action == "assigned":
-                change = f"assigned {entry.from_status or WHOLE_TEAM} -> {entry.to_status or WHOLE_TEAM}"
-            subject = "case" if entry.entity == "complaint" else f"item {by_id.get(entry.entity_id, '?')}"
-            note = f" ({entry.note})" if entry.note else ""
-            reply.lines.append(f"{local_time(entry.at, ctx.rules.timezone)} {entry.actor}: {subject} {change}{note}")
-    if ctx.is_staff:
-        reply.buttons = list(team_buttons(complaint.case_id))
-    return reply
-
-
-def _assignee(session: Session, complaint: Complaint) -> str:
-    assignee = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
-    if assignee is None:
-        return WHOLE_TEAM
-    return member_label(assignee) + ("" if handles_cases(assignee) else " (no longer on the team)")
-
-
-def _assign(ctx: Context, args: Args, session: Session, complaint: Complaint) -> Reply:
-    """`case MS-000123 assign <platform:user | me>`: hand the case to a colleague, or take it."""
-    if not ctx.is_staff:
-        raise NotPermitted(
-            "Only the IACC/Alibaba team can assign cases.", hint="The team assigns each case to one of its members."
-        )
-    who = args.word(2, f"who to assign it to: case {complaint.case_id} assign <platform:user | me>")
-    if len(args.words) > 3:
-        raise UserError(
-            f"'{args.words[3]}' is not understood here: a case goes to one person.",
-            hint=f"case {complaint.case_id} assign <platform:user | me>",
-        )
-    if who.lower() == "me":
-        assert ctx.member_id is not None
-        target = session.get(Member, ctx.member_id)
-        assert target is not None
-    else:
-        target = member_named(session, who, hint="Name a team member or admin as platform:user, or `me`.")
-    return hand_over(session, ctx, complaint, target)
-
-
-def _reply_in_case(ctx: Context, args: Args, session: Session, complaint: Complaint) -> Reply:
-    message = args.text.split("reply", 1)[1].strip() if "reply" in args.text else " ".join(args.words[2:])
-    if not message:
-        raise UserError("Write the message after `reply`.", hint=f"case {complaint.case_id} reply <message>")
-    if len(message) > MAX_MESSAGE:
-        raise UserError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE}.")
-    organisation = session.get(Organisation, complaint.organisation_id)
-    assert organisation is not None
-    if ctx.thread is not None and (ctx.thread == TEAM) != ctx.is_staff:
-        # Written in the other side's thread (a team member in the brand's channel): already seen there.
-        return Reply(f"Not relayed: this thread belongs to the {'team' if ctx.thread == TEAM else 'brand'}.")
-    reply = Reply(f"Sent to the {'brand' if ctx.is_staff else 'team'} in {complaint.case_id}.")
-    if not ctx.is_staff and complaint.status == ComplaintStatus.RETURNED:
-        set_complaint_status(session, ctx, complaint, ComplaintStatus.SUBMITTED, note=message[:1000])
-        reply.text = f"{complaint.case_id} is back with the team with your answer."
-    target = organisation_channel(organisation) if ctx.is_staff else TEAM
-    reply.notices.append(
-        Notice(channel=target, case_id=complaint.case_id, kind="case_message", text=f"{author(ctx)}: {message}")
-    )
-    return reply
-
-
-def author(ctx: Context) -> str:
-    """Who wrote a relayed message: their name on the platform, with their identity."""
-    name = ctx.caller.display_name
-    return f"{name} ({ctx.caller.ref})" if name and name != ctx.caller.user_id else ctx.caller.ref
-
 
 MINE = ("mine", "--mine")
 LISTING_WORDS = ("open", "all", *MINE)

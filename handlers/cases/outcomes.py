@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.cases.case_reading import load_case
+from handlers.cases.case_view import load_case
 from handlers.cases.item_changes import CaseChange, case_tally, change_items, set_complaint_status
 from handlers.cases.notices import TEAM, case_actioned_notice, case_summary_notices, organisation_channel
 from handlers.cases.routing import assignee_label

@@ -72,6 +72,7 @@ class CommandSpec:
     action: str  # what the roles allow, for a refusal: "strike storefronts"
     options: tuple[Option, ...] = ()
     default: bool = False  # runs when its first word comes without a sub-command word
+    subject_first: bool = False  # its first word may come before its name: `case MS-000123 reply`
 
     @property
     def word(self) -> str:
@@ -118,6 +119,7 @@ def command(
     action: str | None = None,
     options: tuple[Option, ...] = (),
     default: bool = False,
+    subject_first: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register a handler under its words; its docstring is the usage shown by `help <words>`."""
     words = tuple(path.split())
@@ -128,7 +130,9 @@ def command(
 
     def register(handler: Handler) -> Handler:
         usage = inspect.cleandoc(handler.__doc__ or summary)
-        spec = CommandSpec(words, summary, usage, handler, roles, action or f"use `{path}`", options, default)
+        spec = CommandSpec(
+            words, summary, usage, handler, roles, action or f"use `{path}`", options, default, subject_first
+        )
         if spec.word in COMMANDS:
             raise ValueError(f"{spec.word!r} is registered twice")
         COMMANDS[spec.word] = spec
@@ -157,6 +161,10 @@ def resolve(text: str) -> Resolved | None:
         spec = COMMANDS.get(" ".join(match.group().lower() for match in matches[:count]))
         if spec is not None:
             return Resolved(spec, text[matches[count - 1].end() :].strip())
+    if len(matches) >= 3:  # `case MS-000123 reply hello` -> `case reply` with `MS-000123 hello`
+        spec = COMMANDS.get(f"{matches[0].group().lower()} {matches[2].group().lower()}")
+        if spec is not None and spec.subject_first:
+            return Resolved(spec, f"{matches[1].group()} {text[matches[2].end() :].strip()}".strip())
     if matches and (fallback := default_of(matches[0].group().lower())) is not None:
         return Resolved(fallback, text[matches[0].end() :].strip())
     return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from handlers.cases.case_reading import author
+from handlers.cases.case_thread import author
 from handlers.cases.notices import organisation_channel
 from handlers.kit.arguments import Args, leading_options, parse_positive_int
 from handlers.kit.audit_trail import record_change

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEntry, utcnow
+from storage.models import AuditEntry, ComplaintItem, utcnow
 
 
 def record(
@@ -56,3 +56,19 @@ def history(session: Session, entities: Sequence[tuple[str, Sequence[int]]], *, 
         condition = condition | clause
     rows = session.exec(select(AuditEntry).where(condition).order_by(col(AuditEntry.id).desc()).limit(limit)).all()
     return list(reversed(rows))
+
+
+def case_history(session: Session, complaint_id: int) -> list[AuditEntry]:
+    """Every entry about a complaint and its items, oldest first."""
+    item_ids = select(ComplaintItem.id).where(ComplaintItem.complaint_id == complaint_id)
+    about_case = (col(AuditEntry.entity) == "complaint") & (col(AuditEntry.entity_id) == complaint_id)
+    about_items = (col(AuditEntry.entity) == "item") & col(AuditEntry.entity_id).in_(item_ids)
+    return list(session.exec(select(AuditEntry).where(about_case | about_items).order_by(col(AuditEntry.id))).all())
+
+
+def item_positions(session: Session, complaint_id: int) -> list[tuple[int, int]]:
+    """(item id, position) for every item of a complaint."""
+    rows = session.exec(
+        select(ComplaintItem.id, ComplaintItem.position).where(ComplaintItem.complaint_id == complaint_id)
+    ).all()
+    return [(item_id, position) for item_id, position in rows if item_id is not None]

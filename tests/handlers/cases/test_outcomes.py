@@ -477,3 +477,21 @@ def test_no_proof_shown_is_refused_on_a_case_not_filed_under_the_luxury_rule(pro
         "MS-000001 was filed for counterfeit."
     )
     assert "0/2 decided" in program.ok("cases", as_="brand1").lines[0], "nothing was recorded"
+
+
+def test_a_long_history_says_how_much_is_older_and_pages_back_to_the_filing(program: Harness) -> None:
+    file_listings(program, 14)
+    for position in range(1, 15):  # one entry an item, and the case's own changes
+        program.ok(f"outcome MS-000001 {position} removed", as_="team1")
+    program.ok("store strike https://shop12345.taobao.com", as_="team1")  # not this case's history
+    view = program.ok("case MS-000001", as_="brand1").lines
+    [heading] = [line for line in view if line.startswith("History")]
+    total = int(heading.split(" of ", 1)[1].split(" ", 1)[0])
+    assert heading == f"History, the latest 15 of {total} (`case MS-000001 history` shows all):"
+    assert total > 15
+    assert len(view) - view.index(heading) - 1 == 15
+    first_page = program.ok("case MS-000001 history", as_="brand1")
+    assert first_page.text.startswith(f"MS-000001 history, {total} entries, page 1 of 1:")
+    assert "case filed (14 listing items on Taobao)" in first_page.lines[0], "the filing is never lost from view"
+    assert program.refused("case MS-000001 history page=2", as_="brand1") == ("The history of MS-000001 has 1 page.")
+    assert program.refused("case MS-000001 history", as_="brand2").startswith("There is no case MS-000001")

@@ -422,7 +422,7 @@ def test_hand_over_mistakes_are_explained_and_change_nothing(program: Harness) -
     program.ok("outcome MS-000002 all removed", as_="team1")
     program.delivered()
     assert program.refused("case MS-000001 assign console:team1", as_="brand1") == (
-        "Only the IACC/Alibaba team can assign cases. The team assigns each case to one of its members."
+        "Only the IACC/Alibaba team can assign cases. Ask a team member in your case thread if you need this done."
     )
     assert program.refused("case MS-000001 assign", as_="team1") == (
         "Missing who to assign it to: case MS-000001 assign <platform:user | me>."

@@ -1,0 +1,83 @@
+"""`case MS-000123 reply` and `case MS-000123 assign`: talking in a case, and handing it over."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.admin.admin import member_named
+from handlers.cases.case_view import CASE, load_case
+from handlers.cases.item_changes import set_complaint_status
+from handlers.cases.notices import TEAM, organisation_channel
+from handlers.cases.routing import hand_over
+from handlers.kit.arguments import Args
+from handlers.kit.context import Context
+from handlers.kit.errors import UserError
+from handlers.kit.registry import STAFF, Option, command
+from handlers.kit.replies import Notice, Reply
+from storage.models import Member, Organisation
+from storage.vocabulary import ComplaintStatus
+
+MAX_MESSAGE = 2000
+
+
+@command(
+    "case reply", summary="send a message to the other side in the case thread",
+    options=(CASE, Option("message", "what to say", required=True)), subject_first=True,
+)  # fmt: skip
+def case_reply(ctx: Context, args: Args, session: Session) -> Reply:
+    """case MS-000123 reply <message>
+    A brand's message goes to the team, the team's to the brand. On a case the team returned for
+    more information, the brand's reply also sends the case back to the team.
+    Example: case MS-000123 reply the invoice is attached in our channel"""
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    _, _, message = args.text.strip().partition(args.words[0])
+    message = message.strip()
+    if not message:
+        raise UserError("Write the message after `reply`.", hint=f"case {complaint.case_id} reply <message>")
+    if len(message) > MAX_MESSAGE:
+        raise UserError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE}.")
+    organisation = session.get(Organisation, complaint.organisation_id)
+    assert organisation is not None
+    if ctx.thread is not None and (ctx.thread == TEAM) != ctx.is_staff:
+        # Written in the other side's thread (a team member in the brand's channel): already seen there.
+        return Reply(f"Not relayed: this thread belongs to the {'team' if ctx.thread == TEAM else 'brand'}.")
+    reply = Reply(f"Sent to the {'brand' if ctx.is_staff else 'team'} in {complaint.case_id}.")
+    if not ctx.is_staff and complaint.status == ComplaintStatus.RETURNED:
+        set_complaint_status(session, ctx, complaint, ComplaintStatus.SUBMITTED, note=message[:1000])
+        reply.text = f"{complaint.case_id} is back with the team with your answer."
+    target = organisation_channel(organisation) if ctx.is_staff else TEAM
+    reply.notices.append(
+        Notice(channel=target, case_id=complaint.case_id, kind="case_message", text=f"{author(ctx)}: {message}")
+    )
+    return reply
+
+
+@command(
+    "case assign", summary="hand a case to a colleague on the team, or take it (team)",
+    roles=STAFF, action="assign cases", subject_first=True,
+    options=(CASE, Option("who", "platform:user of a team member, or me", required=True)),
+)  # fmt: skip
+def case_assign(ctx: Context, args: Args, session: Session) -> Reply:
+    """case MS-000123 assign <platform:user | me>
+    The hand-over is recorded in the case's history and the new assignee hears of it.
+    Example: case MS-000123 assign slack:U0456"""
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    who = args.word(1, f"who to assign it to: case {complaint.case_id} assign <platform:user | me>")
+    if len(args.words) > 2:
+        raise UserError(
+            f"'{args.words[2]}' is not understood here: a case goes to one person.",
+            hint=f"case {complaint.case_id} assign <platform:user | me>",
+        )
+    if who.lower() == "me":
+        assert ctx.member_id is not None
+        target = session.get(Member, ctx.member_id)
+        assert target is not None
+    else:
+        target = member_named(session, who, hint="Name a team member or admin as platform:user, or `me`.")
+    return hand_over(session, ctx, complaint, target)
+
+
+def author(ctx: Context) -> str:
+    """Who wrote a relayed message: their name on the platform, with their identity."""
+    name = ctx.caller.display_name
+    return f"{name} ({ctx.caller.ref})" if name and name != ctx.caller.user_id else ctx.caller.ref

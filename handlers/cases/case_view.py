@@ -1,0 +1,160 @@
+"""`case MS-000123`: one case with its items, counter-notices and history, a page at a time."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.cases.notices import describe_items, describe_reason, describe_right, team_buttons
+from handlers.cases.routing import WHOLE_TEAM, handles_cases, member_label
+from handlers.kit.arguments import Args, parse_case_id, parse_positive_int
+from handlers.kit.context import Context
+from handlers.kit.errors import NotFound, UserError
+from handlers.kit.formatting import local_time
+from handlers.kit.registry import Option, OptionKind, command, group
+from handlers.kit.replies import Reply, plural
+from storage.models import AuditEntry, Complaint, IPRight, Member, Organisation, case_id
+from storage.queries import audit
+from storage.queries.cases import counter_notices_of, item_status_counts, items_of
+
+PAGE = 25
+HISTORY_SHOWN = 15  # the latest history entries shown with a case; `case … history` pages through all
+HISTORY_PAGE = 30
+CASE = Option("case", "the case id, e.g. MS-000123", OptionKind.CASE, required=True)
+PAGE_OPTION = Option("page", "which page", OptionKind.NUMBER, keyword=True)
+
+group("case", summary="show one case with its items, outcomes and history; reply in it; assign it")
+
+
+def load_case(session: Session, ctx: Context, text: str, field: str | None = None) -> Complaint:
+    """The case the caller named, if they may see it: their organisation's, or any for the team.
+
+    A case of another organisation is answered exactly like a missing one, so ids reveal nothing.
+    """
+    number = parse_case_id(text, field)
+    complaint = session.get(Complaint, number)
+    if complaint is None or not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
+        raise NotFound(
+            f"There is no case {case_id(number)} among your organisation's cases.",
+            hint="`cases` lists them.",
+            field=field,
+        )
+    return complaint
+
+
+@command(
+    "case show", summary="show one case with its items, outcomes and history",
+    options=(CASE, PAGE_OPTION), default=True, subject_first=True,
+)  # fmt: skip
+def case_show(ctx: Context, args: Args, session: Session) -> Reply:
+    """case MS-000123 [page=<n>]
+    Shows the case's items (25 a page), counter-notices and its latest history; `case MS-000123
+    history` shows all of it. `case MS-000123 reply <message>` talks to the other side,
+    `case MS-000123 assign <platform:user | me>` hands the case over (team).
+    Example: case MS-000123 page=2"""
+    args.check_options("page")
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    args.no_more_words(1, "case")
+    page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
+    return _case_view(ctx, session, complaint, page)
+
+
+@command(
+    "case history", summary="every entry of a case's history, oldest first, a page at a time",
+    options=(CASE, PAGE_OPTION), subject_first=True,
+)  # fmt: skip
+def case_history(ctx: Context, args: Args, session: Session) -> Reply:
+    """case MS-000123 history [page=<n>]
+    Example: case MS-000123 history page=2"""
+    args.check_options("page")
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    args.no_more_words(1, "case history")
+    assert complaint.id is not None
+    page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
+    entries = _visible(ctx, audit.case_history(session, complaint.id))
+    pages = max(1, -(-len(entries) // HISTORY_PAGE))
+    if page > pages:
+        raise UserError(f"The history of {complaint.case_id} has {plural(pages, 'page')}.")
+    positions = dict(audit.item_positions(session, complaint.id))
+    reply = Reply(f"{complaint.case_id} history, {plural(len(entries), 'entry', 'entries')}, page {page} of {pages}:")
+    shown = entries[(page - 1) * HISTORY_PAGE : page * HISTORY_PAGE]
+    reply.lines = [_history_line(ctx, entry, positions) for entry in shown]
+    if page < pages:
+        reply.lines.append(f"More: `case {complaint.case_id} history page={page + 1}`.")
+    return reply
+
+
+def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) -> Reply:
+    assert complaint.id is not None
+    organisation = session.get(Organisation, complaint.organisation_id)
+    right = session.get(IPRight, complaint.ip_right_id)
+    filer = session.get(Member, complaint.filed_by_id)
+    assert organisation is not None and right is not None and filer is not None
+    counts = item_status_counts(session, [complaint.id])[complaint.id]
+    pages = max(1, -(-complaint.item_count // PAGE))
+    if page > pages:
+        raise UserError(f"Case {complaint.case_id} has {plural(pages, 'page')} of items.")
+    positions = list(range((page - 1) * PAGE + 1, min(page * PAGE, complaint.item_count) + 1))
+    items = items_of(session, complaint.id, positions)
+    reply = Reply(f"{complaint.case_id} · {complaint.status} · {describe_items(complaint)}")
+    reply.fields = [
+        ("Organisation", organisation.name),
+        ("IP right", describe_right(right)),
+        ("Reason", describe_reason(complaint)),
+        ("Filed", f"{local_time(complaint.created_at, ctx.rules.timezone)} by {filer.platform}:{filer.user_id}"),
+        ("Items", ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))),
+    ]
+    if ctx.is_staff:  # routing is the team's business
+        reply.fields.insert(4, ("Assigned to", _assignee(session, complaint)))
+    reply.lines.append(f"Items, page {page} of {pages}:")
+    for item in items:
+        pasted = "" if item.original_text == item.canonical_url else f" (pasted: {item.original_text})"
+        reply.lines.append(f"{item.position}. {item.status} {item.canonical_url}{pasted}")
+    appeals = counter_notices_of(session, [item.id for item in items if item.id is not None])
+    by_id = {item.id: item.position for item in items}
+    for notice in appeals:
+        reply.lines.append(
+            f"Counter-notice, item {by_id[notice.item_id]} round {notice.round}: {notice.status}, "
+            f"due {local_time(notice.due_at, ctx.rules.timezone)}"
+        )
+    _add_latest_history(ctx, session, complaint, reply)
+    if ctx.is_staff:
+        reply.buttons = list(team_buttons(complaint.case_id))
+    return reply
+
+
+def _add_latest_history(ctx: Context, session: Session, complaint: Complaint, reply: Reply) -> None:
+    """The latest entries of the whole case's history, newest last, saying how many are older."""
+    assert complaint.id is not None
+    entries = _visible(ctx, audit.case_history(session, complaint.id))
+    if not entries:
+        return
+    positions = dict(audit.item_positions(session, complaint.id))
+    latest = entries[-HISTORY_SHOWN:]
+    older = len(entries) - len(latest)
+    reply.lines.append(
+        f"History, the latest {len(latest)} of {len(entries)} (`case {complaint.case_id} history` shows all):"
+        if older
+        else "History:"
+    )
+    reply.lines.extend(_history_line(ctx, entry, positions) for entry in latest)
+
+
+def _visible(ctx: Context, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Routing is the team's business: brands do not see who a case is assigned to."""
+    return entries if ctx.is_staff else [entry for entry in entries if entry.action != "assigned"]
+
+
+def _history_line(ctx: Context, entry: AuditEntry, positions: dict[int, int]) -> str:
+    change = f"{entry.from_status} -> {entry.to_status}" if entry.action == "status" else entry.action
+    if entry.action == "assigned":
+        change = f"assigned {entry.from_status or WHOLE_TEAM} -> {entry.to_status or WHOLE_TEAM}"
+    subject = "case" if entry.entity == "complaint" else f"item {positions.get(entry.entity_id, '?')}"
+    note = f" ({entry.note})" if entry.note else ""
+    return f"{local_time(entry.at, ctx.rules.timezone)} {entry.actor}: {subject} {change}{note}"
+
+
+def _assignee(session: Session, complaint: Complaint) -> str:
+    assignee = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
+    if assignee is None:
+        return WHOLE_TEAM
+    return member_label(assignee) + ("" if handles_cases(assignee) else " (no longer on the team)")
