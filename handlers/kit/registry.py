@@ -92,7 +92,7 @@ class CommandSpec:
             ctx.require_staff(self.action)
         if ctx.role is None:
             raise NotPermitted(
-                f"You need to be in the program to use `{self.word}`.",
+                f"You need to be in the program to use `{self.top if self.default else self.word}`.",
                 hint="Ask a program admin to add you to your organisation.",
             )
         allowed = ", ".join(sorted(role.value for role in self.roles))
