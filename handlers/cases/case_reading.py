@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.admin.admin import member_named
+from handlers.admin.members import member_named
 from handlers.cases.item_changes import change_items, set_complaint_status
 from handlers.cases.notices import (
     TEAM,
