@@ -120,13 +120,10 @@ class Router:
             return _failure("command failed", what, incoming, UNEXPECTED)
 
     def _unknown(self, text: str) -> Reply:
-        word, _, rest = text.partition(" ")
-        word = word.lower()
+        written = text.split()
+        word = written[0].lower()
         if word in GROUPS:
-            sub = rest.split(maxsplit=1)[0][:40] if rest.strip() else ""
-            names = ", ".join(dict.fromkeys(spec.path[1] for spec in subcommands(word)))
-            said = f"'{sub}' is not a sub-command of `{word}`." if sub else f"`{word}` needs a sub-command."
-            return Reply(f"{said} Use one of: {names}. `help {word}` shows each.", is_error=True)
+            return Reply(_missing_sub_command(written), is_error=True)
         if word in COMMAND_WORDS:
             return Reply(f"`{word}` is not available in this version of the bot yet.", is_error=True)
         close = difflib.get_close_matches(word, top_words(), n=1)
@@ -165,6 +162,25 @@ class Router:
         session.add(member)
         session.flush()
         return member
+
+
+def _missing_sub_command(written: list[str]) -> str:
+    """What to say when the words name a group (`store`, `admin org`) but none of its sub-commands."""
+    words = tuple(word.lower() for word in written)
+    below = subcommands(words[0])
+    depth = 1  # how many words name a known group: `admin org frobnicate` stops at `admin org`
+    while depth < len(words) and any(
+        len(spec.path) > depth + 1 and spec.path[: depth + 1] == words[: depth + 1] for spec in below
+    ):
+        depth += 1
+    parent = " ".join(words[:depth])
+    names = ", ".join(dict.fromkeys(spec.path[depth] for spec in below if spec.path[:depth] == words[:depth]))
+    said = (
+        f"'{written[depth][:40]}' is not a sub-command of `{parent}`."
+        if depth < len(written)
+        else f"`{parent}` needs a sub-command."
+    )
+    return f"{said} Use one of: {names}. `help {parent}` shows each."
 
 
 def _failure(what: str, word: str, incoming: Incoming, message: str) -> Reply:

@@ -1,1 +1,5 @@
 """Administration: organisations, members and roles, IP rights, channels and team platforms (`admin`)."""
+
+from handlers.kit.registry import group
+
+group("admin", summary="organisations, members, IP rights, channels and the team's platforms (admins)")

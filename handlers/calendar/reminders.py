@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlmodel import Session
 
-from handlers.admin.admin import FIXED_CHANNELS
+from handlers.admin.channels import FIXED_CHANNELS
 from handlers.calendar.time_grammar import When, next_occurrence, parse_when
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.admin.admin import member_named
+from handlers.admin.members import member_named
 from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import set_complaint_status
 from handlers.cases.notices import TEAM, organisation_channel

@@ -111,7 +111,7 @@ def test_an_unexpected_error_commits_nothing_and_the_next_command_works(
         return writes_then_fails
 
     with monkeypatch.context() as patch:
-        replace_handler(patch, "admin", make)
+        replace_handler(patch, "admin org add", make)
         reply = bot.send('admin org add acme "ACME Corp"')
         assert reply.is_error and "Nothing was changed" in reply.text
     assert bot.ok("admin org list").text == "No organisations yet."
@@ -150,7 +150,7 @@ def test_a_database_error_in_the_middle_of_a_command_says_so_and_changes_nothing
         return connection_lost
 
     with monkeypatch.context() as patch:
-        replace_handler(patch, "admin", make)
+        replace_handler(patch, "admin org add", make)
         with caplog.at_level(logging.ERROR, logger="bot.router"):
             reply = bot.send('admin org add acme "ACME Corp"')
     assert reply.is_error
@@ -214,11 +214,12 @@ def test_people_outside_the_program_get_help_but_nothing_else(program: Harness) 
     assert reply.text.startswith("MarketSafe commands")
     assert "You are not in the program yet" in reply.render_plain()
     assert program.ok("help complaint", as_="stranger").text.startswith("complaint: ")
-    for command in ("cases", "stats", f"complaint {TAOBAO.format(1)}", "admin org list", "case MS-000001"):
+    for command in ("cases", "stats", f"complaint {TAOBAO.format(1)}", "case MS-000001"):
         message = program.refused(command, as_="stranger")
         word = command.split()[0]
         assert f"You need to be in the program to use `{word}`" in message
         assert "Ask a program admin to add you" in message
+    assert program.refused("admin org list", as_="stranger") == "Only program admins can manage the program."
 
 
 def test_members_are_not_told_they_are_outside_the_program(program: Harness) -> None:

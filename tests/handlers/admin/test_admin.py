@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.catalogue import COMMANDS, top_words
+from handlers.catalogue import COMMANDS, subcommands, top_words
 from handlers.kit.registry import summary_of
 from support.harness import Harness
 
@@ -29,8 +29,20 @@ def test_only_admins_may_use_admin(program: Harness) -> None:
     assert program.ok("admin org list").text == "2 organisations:"
 
 
+def test_every_admin_sub_command_refuses_non_admins_before_it_runs(program: Harness) -> None:
+    for spec in subcommands("admin"):
+        assert program.refused(spec.word, as_="team1") == "Only program admins can manage the program.", spec.word
+    # The refusal comes first: neither the missing words nor the change itself get a word in.
+    assert program.refused("admin right expire 1", as_="team1") == "Only program admins can manage the program."
+    assert program.refused("admin member add console:team1 - admin", as_="team1") == (
+        "Only program admins can manage the program."
+    )
+    assert program.ok(f"complaint right=1 {TAOBAO.format(1)}", as_="brand1").text.startswith("Registered 1 item")
+    assert program.refused("admin org list", as_="team1") == "Only program admins can manage the program."
+
+
 def test_people_outside_the_program_cannot_use_admin(program: Harness) -> None:
-    assert program.refused("admin org list", as_="stranger").startswith("You need to be in the program to use `admin`.")
+    assert program.refused("admin org list", as_="stranger") == "Only program admins can manage the program."
 
 
 def test_an_admin_added_by_an_admin_can_administer(program: Harness) -> None:
@@ -179,7 +191,9 @@ def test_a_member_who_filed_cases_can_be_removed_and_the_cases_stay(program: Har
 
 
 def test_unknown_member_actions_are_refused(program: Harness) -> None:
-    assert program.refused("admin member promote console:brand1") == "Use `admin member add` or `admin member remove`."
+    assert program.refused("admin member promote console:brand1") == (
+        "'promote' is not a sub-command of `admin member`. Use one of: add, remove. `help admin member` shows each."
+    )
 
 
 # --- IP rights --------------------------------------------------------------------------------
@@ -291,11 +305,18 @@ def test_a_platform_without_channels_is_refused(program: Harness) -> None:
 
 
 def test_an_unknown_admin_area_is_refused(program: Harness) -> None:
-    assert (
-        program.refused("admin orgs")
-        == "'orgs' is not an admin area. Use org, member, team, right, channel or channels."
+    areas = "Use one of: org, channel, channels, member, right, team. `help admin` shows each."
+    assert program.refused("admin orgs") == f"'orgs' is not a sub-command of `admin`. {areas}"
+    assert program.refused("admin") == f"`admin` needs a sub-command. {areas}"
+
+
+def test_an_unknown_or_missing_sub_command_of_an_admin_area_gets_that_areas_choices(program: Harness) -> None:
+    assert program.refused("admin org frobnicate acme") == (
+        "'frobnicate' is not a sub-command of `admin org`. Use one of: add, list, show. `help admin org` shows each."
     )
-    assert program.refused("admin") == "Missing area (org, member, team, right, channel, channels)."
+    assert program.refused("admin right") == (
+        "`admin right` needs a sub-command. Use one of: add, verify, expire, luxury. `help admin right` shows each."
+    )
 
 
 # --- help -------------------------------------------------------------------------------------
@@ -351,6 +372,30 @@ def test_a_sub_command_refuses_a_role_it_does_not_allow_before_running(program: 
         "'fly' is not a sub-command of `store`. Use one of: show, strike, close, reinstate, refer, referral, list. "
         "`help store` shows each."
     )
+
+
+def test_help_admin_lists_each_admin_sub_command(program: Harness) -> None:
+    reply = program.ok("help admin", as_="brand1")
+    assert reply.text == f"admin: {summary_of('admin')}"
+    listed = [line.split(":")[0] for line in reply.lines[:-1]]
+    assert listed == [
+        "admin org add", "admin org list", "admin org show", "admin channel", "admin channels",
+        "admin member add", "admin member remove", "admin right add", "admin right verify", "admin right expire",
+        "admin right luxury", "admin team",
+    ]  # fmt: skip
+    assert reply.lines[-1] == "`help admin org add` shows one in full."
+    org = program.ok("help admin org", as_="brand1")
+    assert [line.split(":")[0] for line in org.lines[:-1]] == ["admin org add", "admin org list", "admin org show"]
+
+
+def test_help_of_one_admin_sub_command_shows_its_usage_alone(program: Harness) -> None:
+    reply = program.ok("help admin member add", as_="brand1")
+    assert reply.text == "admin member add: add someone to the program, or change their organisation or role (admins)"
+    assert reply.lines[0] == "admin member add <platform:user> <org slug | -> <member|representative|team|admin>"
+    assert reply.lines[-1] == "Example: admin member add slack:U0123ABCD acme representative"
+    assert not any("admin member remove" in line or "admin org" in line for line in reply.lines)
+    team = program.ok("help admin team", as_="brand1").lines
+    assert team[0] == "admin team [<platform:user> platforms=taobao,tmall | platforms=none]"
 
 
 def test_contract_words_not_implemented_yet_say_so(program: Harness) -> None:

@@ -1,0 +1,93 @@
+"""`admin member`: who is in the program, in which organisation, with which role."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+
+from handlers.admin.organisations import MANAGE, organisation_named
+from handlers.kit.arguments import Args, parse_enum
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.errors import NotFound, UserError
+from handlers.kit.registry import ADMINS, Option, OptionKind, command
+from handlers.kit.replies import Reply
+from storage.models import Member
+from storage.queries.members import member_by_identity
+from storage.vocabulary import Role
+
+IDENTITY = re.compile(r"^(slack|discord|console):([A-Za-z0-9_.-]{1,64})$")
+WHO = Option("identity", "their chat identity, e.g. slack:U0123ABCD", required=True)
+
+
+def chat_identity(text: str) -> tuple[str, str]:
+    """The platform and user id of a chat identity such as `slack:U0123ABCD`."""
+    match = IDENTITY.match(text)
+    if match is None:
+        raise UserError(
+            f"'{text}' is not a chat identity.",
+            hint="Write platform:user, e.g. slack:U0123ABCD, discord:81234567890, console:brand1.",
+        )
+    platform, user_id = match.groups()
+    return platform, user_id
+
+
+def member_named(session: Session, text: str, *, hint: str) -> Member:
+    """The active member with a chat identity such as `slack:U0123ABCD`; `hint` says how to find one."""
+    member = member_by_identity(session, *chat_identity(text))
+    if member is None or not member.active:
+        raise NotFound(f"{text} is not a member.", hint=hint)
+    return member
+
+
+@command(
+    "admin member add", summary="add someone to the program, or change their organisation or role (admins)",
+    roles=ADMINS, action=MANAGE,
+    options=(
+        WHO,
+        Option("organisation", "their organisation's slug, or - for none (team and admins)", required=True),
+        Option("role", "their role", OptionKind.CHOICE, required=True, choices=tuple(role.value for role in Role)),
+    ),
+)  # fmt: skip
+def member_add(ctx: Context, args: Args, session: Session) -> Reply:
+    """admin member add <platform:user> <org slug | -> <member|representative|team|admin>
+    Members and representatives belong to an organisation; team members and admins need none (-).
+    Example: admin member add slack:U0123ABCD acme representative"""
+    identity = args.word(0, "member identity, e.g. slack:U0123ABCD")
+    platform, user_id = chat_identity(identity)
+    org_text = args.word(1, "organisation slug (or - for none)")
+    role = parse_enum(Role, args.word(2, "role"), "role")
+    organisation = None if org_text == "-" else organisation_named(session, org_text)
+    if organisation is None and role in (Role.MEMBER, Role.REPRESENTATIVE):
+        raise UserError(f"A {role} must belong to an organisation.", hint="Name its slug instead of -.")
+    existing = member_by_identity(session, platform, user_id)
+    member = existing or Member(platform=platform, user_id=user_id, role=role, created_at=ctx.now)
+    before = existing.role if existing and existing.active else None
+    member.role = role
+    member.active = True
+    member.organisation_id = organisation.id if organisation else None
+    session.add(member)
+    session.flush()
+    assert member.id is not None
+    record_change(session, ctx, "member", member.id, "role", from_status=before, to_status=role)
+    where = f"in {organisation.slug}" if organisation else "with no organisation"
+    return Reply(f"{identity} is now {role} {where}.")
+
+
+@command(
+    "admin member remove", summary="take someone out of the program; their cases stay (admins)",
+    roles=ADMINS, action=MANAGE, options=(WHO,),
+)  # fmt: skip
+def member_remove(ctx: Context, args: Args, session: Session) -> Reply:
+    """admin member remove <platform:user>
+    Example: admin member remove slack:U0123ABCD"""
+    identity = args.word(0, "member identity, e.g. slack:U0123ABCD")
+    existing = member_by_identity(session, *chat_identity(identity))
+    if existing is None or not existing.active:
+        raise NotFound(f"{identity} is not a member.")
+    assert existing.id is not None
+    record_change(session, ctx, "member", existing.id, "removed", from_status=existing.role)
+    existing.active = False
+    session.add(existing)
+    return Reply(f"Removed {identity}.")

@@ -1,0 +1,128 @@
+"""`admin right`: organisations' IP rights, from added (pending) to verified or expired, and the luxury rule."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.admin.organisations import MANAGE, NO, ORGANISATION, YES, YES_NO, is_yes, organisation_named
+from handlers.kit.arguments import Args, parse_date, parse_enum
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.errors import NotFound, UserError
+from handlers.kit.registry import ADMINS, Option, OptionKind, command
+from handlers.kit.replies import Reply
+from storage.models import IPRight
+from storage.vocabulary import RightKind, RightStatus
+
+KINDS = tuple(kind.value for kind in RightKind)
+RIGHT = Option("right", "the IP right's number, e.g. 3", OptionKind.NUMBER, required=True)
+
+
+@command(
+    "admin right add", summary="add an organisation's IP right, pending verification (admins)",
+    roles=ADMINS, action=MANAGE,
+    options=(
+        ORGANISATION,
+        Option("kind", "the kind of IP right", OptionKind.CHOICE, True, choices=KINDS),
+        Option("registration", "its registration number", required=True),
+        Option("mark", "the mark or work, e.g. ACME", required=True, keyword=True),
+        Option("jurisdiction", "where it is registered, e.g. CN", required=True, keyword=True),
+        Option("classes", "its classes, e.g. 25,18", keyword=True),
+        Option("expires", "its expiry date, YYYY-MM-DD", keyword=True),
+        Option("luxury", "a luxury brand (Taobao's rule)?", OptionKind.CHOICE, keyword=True, choices=YES_NO),
+    ),
+)  # fmt: skip
+def right_add(ctx: Context, args: Args, session: Session) -> Reply:
+    """admin right add <org> <trademark|copyright|patent> <registration no.> mark=".." jurisdiction=CN
+        [classes=25,18] [expires=YYYY-MM-DD] [luxury=yes]
+    Example: admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31"""
+    args.check_options("mark", "jurisdiction", "classes", "expires", "luxury")
+    organisation = organisation_named(session, args.word(0, "organisation slug"))
+    kind = parse_enum(RightKind, args.word(1, "right kind"), "kind of IP right")
+    registration = args.word(2, "registration number")
+    mark, jurisdiction = args.option("mark"), (args.option("jurisdiction") or "").upper()
+    if not mark or not jurisdiction:
+        raise UserError('An IP right needs mark="..." and jurisdiction=.., e.g. mark="ACME" jurisdiction=CN.')
+    expires = parse_date(args.options["expires"], "expiry date") if args.option("expires") else None
+    assert organisation.id is not None
+    right = IPRight(
+        organisation_id=organisation.id, kind=kind, mark=mark[:200], registration_number=registration[:64],
+        jurisdiction=jurisdiction[:8], classes=args.limited("classes", 200), expires_on=expires,
+        luxury=is_yes(args.option("luxury")), created_at=ctx.now,
+    )  # fmt: skip
+    session.add(right)
+    session.flush()
+    assert right.id is not None
+    record_change(session, ctx, "ip_right", right.id, "created", to_status=right.status)
+    return Reply(
+        f"Added IP right #{right.id}: {kind} {mark} ({jurisdiction} {registration}), pending. "
+        f"Verify it with `admin right verify {right.id}`."
+    )
+
+
+@command(
+    "admin right verify", summary="verify an IP right: complaints may rely on it (admins)",
+    roles=ADMINS, action=MANAGE, options=(RIGHT,),
+)  # fmt: skip
+def right_verify(ctx: Context, args: Args, session: Session) -> Reply:
+    """admin right verify <id>
+    Example: admin right verify 3"""
+    right = _right_numbered(session, args.word(0, "IP right id"))
+    right.verified_by, right.verified_at = ctx.caller.ref, ctx.now
+    return _set_status(ctx, session, right, RightStatus.VERIFIED)
+
+
+@command(
+    "admin right expire", summary="mark an IP right expired: complaints may no longer rely on it (admins)",
+    roles=ADMINS, action=MANAGE, options=(RIGHT,),
+)  # fmt: skip
+def right_expire(ctx: Context, args: Args, session: Session) -> Reply:
+    """admin right expire <id>
+    Example: admin right expire 3"""
+    return _set_status(ctx, session, _right_numbered(session, args.word(0, "IP right id")), RightStatus.EXPIRED)
+
+
+@command(
+    "admin right luxury", summary="mark an IP right as a luxury brand, or not, for Taobao's rule (admins)",
+    roles=ADMINS, action=MANAGE,
+    options=(RIGHT, Option("answer", "a luxury brand?", OptionKind.CHOICE, required=True, choices=YES_NO)),
+)  # fmt: skip
+def right_luxury(ctx: Context, args: Args, session: Session) -> Reply:
+    """admin right luxury <id> yes|no
+    Taobao's luxury rule: complaints under a luxury brand's right may use reason=no_proof.
+    Example: admin right luxury 1 yes"""
+    right = _right_numbered(session, args.word(0, "IP right id"))
+    assert right.id is not None
+    answer = args.word(1, "yes or no").lower()
+    if answer not in YES | NO:
+        raise UserError(f"'{answer}' is not yes or no.", hint=f"admin right luxury {right.id} yes")
+    right.luxury = answer in YES
+    session.add(right)
+    record_change(session, ctx, "ip_right", right.id, "luxury", to_status="luxury" if right.luxury else "regular")
+    rule = (
+        "its Taobao listings can be reported with reason=no_proof"
+        if right.luxury
+        else "reason=no_proof no longer applies"
+    )
+    return Reply(
+        f"IP right #{right.id} ({right.mark}) is {'now' if right.luxury else 'no longer'} a luxury brand: {rule}."
+    )
+
+
+def _set_status(ctx: Context, session: Session, right: IPRight, status: RightStatus) -> Reply:
+    assert right.id is not None
+    before = right.status
+    right.status = status
+    session.add(right)
+    record_change(session, ctx, "ip_right", right.id, "status", from_status=before, to_status=status)
+    return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
+
+
+def _right_numbered(session: Session, text: str) -> IPRight:
+    number = text.lstrip("#")
+    right = session.get(IPRight, int(number)) if number.isdigit() else None
+    if right is None:
+        raise NotFound(
+            f"There is no IP right #{number}.", hint="`admin org show <slug>` lists an organisation's rights."
+        )
+    return right
