@@ -30,7 +30,8 @@ from handlers.kit.arguments import (
 )
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
-from handlers.kit.formatting import items_label, local_time
+from handlers.kit.formatting import items_label
+from handlers.kit.local_time import local_time
 from handlers.kit.registry import command
 from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Complaint, IPRight, Member, Organisation, case_id
