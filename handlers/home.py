@@ -6,12 +6,13 @@ from sqlmodel import Session
 
 from handlers.cases.notices import describe_items
 from handlers.kit.context import Context
-from handlers.kit.formatting import duration, local_time, month_label, percent
+from handlers.kit.formatting import duration, month_label, percent
+from handlers.kit.local_time import local_time, month_of, shift_month
 from handlers.kit.replies import Reply
-from storage.models import Organisation, month_of
+from storage.models import Organisation
 from storage.queries.calendar import upcoming_milestones
 from storage.queries.cases import CaseFilter, cases_for
-from storage.queries.figures import monthly_figures, shift_month
+from storage.queries.figures import monthly_figures
 
 OPEN_CASES_SHOWN = 10
 

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from handlers.cases.notices import TEAM, organisation_channel
 from handlers.cases.routing import direct_channel, handles_cases, member_label
-from handlers.cases.transitions import add_business_days
-from handlers.kit.formatting import local_time, percent
+from handlers.kit.formatting import percent
+from handlers.kit.local_time import add_business_days, local_time
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
 from handlers.program.application_review import status_update_notices
@@ -30,11 +30,6 @@ from storage.vocabulary import MilestoneKind
 MILESTONE, REMINDER, DIGEST, SWEEP, AGENDA = "milestone", "reminder", "digest", "sweep", "agenda"
 FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
 ANNOUNCEMENTS = "announcements"
-STAMP = "%Y%m%dT%H%M%SZ"
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime(STAMP)
 
 
 def fire(job_id: str) -> None:

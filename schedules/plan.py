@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from schedules.jobs import AGENDA, DIGEST, MILESTONE, REMINDER, stamp
+from handlers.kit.local_time import before, job_stamp, next_weekly
+from schedules.jobs import AGENDA, DIGEST, MILESTONE, REMINDER
 from storage.models import Milestone, Reminder
 from storage.vocabulary import MilestoneKind
 
@@ -31,7 +32,7 @@ def planned_jobs(session: Session, now: datetime, zone: ZoneInfo) -> list[Planne
     """Every future occurrence the calendar, the reminders and the digest call for."""
     jobs = [*_milestones(session, now), *_reminders(session, now)]
     digest_at = next_weekly(now, DIGEST_WEEKDAY, DIGEST_TIME, zone)
-    jobs.append(PlannedJob(f"{DIGEST}:{stamp(digest_at)}", digest_at, DIGEST_GRACE))
+    jobs.append(PlannedJob(f"{DIGEST}:{job_stamp(digest_at)}", digest_at, DIGEST_GRACE))
     return jobs
 
 
@@ -42,11 +43,13 @@ def _milestones(session: Session, now: datetime) -> list[PlannedJob]:
         if milestone.kind == MilestoneKind.MEETING:
             agenda_at = before(milestone.at, AGENDA_BEFORE, zone)
             if agenda_at > now:
-                jobs.append(PlannedJob(f"{AGENDA}:{milestone.id}:{stamp(agenda_at)}", agenda_at, ANNOUNCEMENT_GRACE))
+                jobs.append(
+                    PlannedJob(f"{AGENDA}:{milestone.id}:{job_stamp(agenda_at)}", agenda_at, ANNOUNCEMENT_GRACE)
+                )
         for minutes in offsets(milestone.reminder_offsets):
             run_at = before(milestone.at, minutes, zone)
             if run_at > now:
-                job_id = f"{MILESTONE}:{milestone.id}:{minutes}:{stamp(run_at)}"
+                job_id = f"{MILESTONE}:{milestone.id}:{minutes}:{job_stamp(run_at)}"
                 jobs.append(PlannedJob(job_id, run_at, ANNOUNCEMENT_GRACE))
     return jobs
 
@@ -62,31 +65,9 @@ def _reminders(session: Session, now: datetime) -> list[PlannedJob]:
             after = max(now, reminder.first_at - timedelta(microseconds=1))
             run_at = next_occurrence(reminder.recurrence, after, ZoneInfo(reminder.timezone))
         if run_at > now:
-            jobs.append(PlannedJob(f"{REMINDER}:{reminder.id}:{stamp(run_at)}", run_at, ANNOUNCEMENT_GRACE))
+            jobs.append(PlannedJob(f"{REMINDER}:{reminder.id}:{job_stamp(run_at)}", run_at, ANNOUNCEMENT_GRACE))
     return jobs
-
-
-def before(moment: datetime, minutes: int, zone: ZoneInfo) -> datetime:
-    """`minutes` before `moment`; whole days are counted on the local calendar, so "1 day
-    before" a 09:00 meeting is 09:00 the day before even across a daylight-saving change."""
-    days, rest = divmod(minutes, 24 * 60)
-    if rest:
-        return moment - timedelta(minutes=minutes)
-    local = moment.astimezone(zone)
-    naive = local.replace(tzinfo=None) - timedelta(days=days)
-    return naive.replace(tzinfo=zone).astimezone(moment.tzinfo)
 
 
 def offsets(text: str) -> list[int]:
     return sorted({int(part) for part in text.split(",") if part.strip().isdigit()}, reverse=True)
-
-
-def next_weekly(after: datetime, weekday: int, at: time, zone: ZoneInfo) -> datetime:
-    """The first `weekday` at local time `at` strictly after `after` (DST-safe)."""
-    local = after.astimezone(zone)
-    day = local.date()
-    while True:
-        candidate = datetime.combine(day, at, tzinfo=zone)
-        if day.weekday() == weekday and candidate > local:
-            return candidate.astimezone(after.tzinfo)
-        day += timedelta(days=1)

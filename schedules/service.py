@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from handlers.cases.notices import TEAM
 from handlers.kit.context import ProgramRules
-from handlers.kit.formatting import local_time
+from handlers.kit.local_time import local_time
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
 from schedules.jobs import AGENDA, DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire

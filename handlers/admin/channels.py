@@ -11,7 +11,7 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
-from handlers.kit.formatting import local_time
+from handlers.kit.local_time import local_time
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply, plural
 from storage.models import ChannelMapping

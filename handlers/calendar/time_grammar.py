@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.kit.errors import UserError
+from handlers.kit.local_time import local_time, next_weekly, read_wall_clock, shift_days
 
 DEFAULT_TIME = time(9, 0)
 MAX_AHEAD = timedelta(days=3650)
@@ -59,7 +60,7 @@ class When:
 
     def describe(self, zone: ZoneInfo) -> str:
         """`on Mon 2027-01-18 09:00 EST`, `every Monday at 09:00 (next Mon 2027-01-18 09:00 EST)`."""
-        stamp = _stamp(self.first_at, zone)
+        stamp = local_time(self.first_at, zone, weekday=True)
         if self.recurrence is None:
             return f"on {stamp}"
         weekday, at = _parse_rule(self.recurrence)
@@ -94,24 +95,12 @@ def parse_when(words: Sequence[str], now: datetime, zone: ZoneInfo) -> tuple[Whe
 
 
 def next_occurrence(recurrence: str, after: datetime, zone: ZoneInfo) -> datetime:
-    """The first firing of `recurrence` strictly after `after` (aware), in UTC.
-
-    Computed on the local calendar of `zone`, so 09:00 stays 09:00 across changes of the clocks.
-    On a day the local time does not exist, it fires just after the skipped hour; on a day it
-    happens twice, only the first time. Raises ValueError for a malformed rule.
+    """The first firing of `recurrence` strictly after `after` (aware), in UTC, on the local
+    calendar of `zone` (see `handlers.kit.local_time.next_weekly`). Raises ValueError for a
+    malformed rule.
     """
-    if after.utcoffset() is None:
-        raise ValueError("next_occurrence needs an aware datetime")
     weekday, at = _parse_rule(recurrence)
-    start = after.astimezone(zone).date()
-    for offset in range(9):
-        day = start + timedelta(days=offset)
-        if weekday is not None and day.weekday() != weekday:
-            continue
-        candidate = _local(day, at, zone)
-        if candidate > after:
-            return candidate
-    raise AssertionError("a weekly rule fires within 8 days")  # pragma: no cover
+    return next_weekly(after, weekday, at, zone)
 
 
 # --- the forms --------------------------------------------------------------------------------
@@ -141,9 +130,7 @@ def _relative(words: Sequence[str], now: datetime, zone: ZoneInfo) -> When:
         )
     if unit < timedelta(days=1):
         return When((now + count * unit).astimezone(UTC))
-    local = now.astimezone(zone)
-    day = local.date() + count * unit
-    return When(_local(day, local.time().replace(fold=0), zone))
+    return When(shift_days(now, count * unit.days, zone))
 
 
 def _every(words: Sequence[str], now: datetime, zone: ZoneInfo) -> tuple[When, int]:
@@ -198,15 +185,15 @@ def _date(text: str) -> date:
 
 def _one_off(day: date, at: time, now: datetime, zone: ZoneInfo) -> datetime:
     """The moment of a typed local date and time: it must exist, and be in the future."""
-    wall = datetime.combine(day, at)
     typed = f"{day.isoformat()} {at:%H:%M}"  # isoformat: strftime drops the zeros of years before 1000
     today = now.astimezone(zone).date()
     # Dates are compared first, so that no far-off date is ever converted (years 1 and 9999 overflow).
     past = day < today
     too_far = day - today > MAX_AHEAD
     if not past and not too_far:
-        moment = _local(day, at, zone)
-        if moment.astimezone(zone).replace(tzinfo=None) != wall:
+        reading = read_wall_clock(day, at, zone)
+        moment = reading.at
+        if reading.skipped:
             raise _error(
                 f"{typed} does not exist in {zone.key}: the clocks go forward that night.",
                 f"Pick another time, e.g. {moment.astimezone(zone):%H:%M}.",
@@ -214,7 +201,7 @@ def _one_off(day: date, at: time, now: datetime, zone: ZoneInfo) -> datetime:
         past, too_far = moment <= now, moment - now > MAX_AHEAD
     if past:
         raise _error(
-            f"{typed} is in the past (it is now {now.astimezone(zone):%Y-%m-%d %H:%M %Z}).",
+            f"{typed} is in the past (it is now {local_time(now, zone)}).",
             "Pick a later date or time, e.g. tomorrow 09:00 or in 2 hours.",
         )
     if too_far:
@@ -223,11 +210,6 @@ def _one_off(day: date, at: time, now: datetime, zone: ZoneInfo) -> datetime:
             f"Reminders can be set at most {MAX_AHEAD.days} days (10 years) ahead.",
         )
     return moment
-
-
-def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """A local wall time as UTC: the first of two when the clocks go back, just after a gap."""
-    return datetime.combine(day, at, tzinfo=zone).replace(fold=0).astimezone(UTC)
 
 
 def _parse_rule(recurrence: str) -> tuple[int | None, time]:
@@ -244,10 +226,6 @@ def _parse_rule(recurrence: str) -> tuple[int | None, time]:
     if int(hour) > 23 or int(minute) > 59:
         raise ValueError(f"not a reminder rule: {recurrence!r}")
     return weekday, time(int(hour), int(minute))
-
-
-def _stamp(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
 
 
 def _error(message: str, hint: str) -> UserError:

@@ -9,7 +9,7 @@ from handlers.cases.routing import WHOLE_TEAM, handles_cases, member_label
 from handlers.kit.arguments import Args, parse_case_id, parse_positive_int
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
-from handlers.kit.formatting import local_time
+from handlers.kit.local_time import local_time
 from handlers.kit.registry import Option, OptionKind, command, group
 from handlers.kit.replies import Reply, plural
 from storage.models import AuditEntry, Complaint, IPRight, Member, Organisation, case_id

@@ -18,8 +18,9 @@ from handlers.cases.notices import case_opened_notices, cross_member_notice
 from handlers.cases.routing import CaseRouter
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
+from handlers.kit.local_time import month_of
 from handlers.kit.replies import Notice, plural
-from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id, month_of
+from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id
 from storage.queries.marketplace_items import ensure_targets, open_items_for
 from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
 

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from handlers.cases.transitions import complaint_status, counter_notice_due
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
-from storage.models import Complaint, ComplaintItem, CounterNotice, month_of
+from handlers.kit.local_time import month_of
+from storage.models import Complaint, ComplaintItem, CounterNotice
 from storage.queries import audit
 from storage.queries.cases import item_status_counts, open_counter_notice
 from storage.vocabulary import REMOVAL_STATUSES, ComplaintStatus, CounterNoticeStatus, ItemStatus

@@ -13,8 +13,9 @@ from handlers.cases.transitions import MANUAL_COMPLAINT_STATUSES, refusal
 from handlers.kit.arguments import Args, parse_selection
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
-from handlers.kit.formatting import items_label, local_time
+from handlers.kit.formatting import items_label
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
+from handlers.kit.local_time import local_time
 from handlers.kit.registry import command
 from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, ComplaintItem, Organisation

@@ -8,10 +8,11 @@ from handlers.kit.arguments import Args, parse_month, parse_positive_int
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.formatting import duration, month_label, percent
+from handlers.kit.local_time import month_of, shift_month
 from handlers.kit.registry import command
 from handlers.kit.replies import Reply
-from storage.models import Organisation, month_of
-from storage.queries.figures import accuracy, monthly_figures, shift_month
+from storage.models import Organisation
+from storage.queries.figures import accuracy, monthly_figures
 from storage.queries.members import organisation_by_slug
 
 SUCCESS_FLOOR = 0.90

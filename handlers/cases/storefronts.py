@@ -11,7 +11,7 @@ from handlers.kit.arguments import Args, parse_enum, parse_platform
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
-from handlers.kit.formatting import local_time
+from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Storefront

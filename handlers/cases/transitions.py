@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
+from handlers.kit.local_time import add_business_days
 from storage.vocabulary import FINAL_ITEM_STATUSES, ComplaintStatus, ItemStatus
 
 MAX_COUNTER_ROUNDS = 3
@@ -57,20 +58,6 @@ def complaint_status(item_statuses: Iterable[str], current: ComplaintStatus) -> 
     if counts[ItemStatus.REPORTED] < live:
         return ComplaintStatus.PARTIALLY_ACTIONED
     return current if current in MANUAL_COMPLAINT_STATUSES else ComplaintStatus.IN_REVIEW
-
-
-def add_business_days(start: datetime, days: int, zone: tzinfo, holidays: frozenset[date]) -> datetime:
-    """`start` moved forward by `days` business days (weekends and holidays skipped), keeping
-    the local time of day in `zone`."""
-    local = start.astimezone(zone)
-    day = local.date()
-    remaining = days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            remaining -= 1
-    naive = datetime.combine(day, local.time().replace(tzinfo=None))
-    return naive.replace(tzinfo=zone).astimezone(start.tzinfo)
 
 
 def counter_notice_due(received: datetime, round_number: int, zone: tzinfo, holidays: frozenset[date]) -> datetime:

@@ -1,15 +1,15 @@
-"""Shared wording for times, durations, rates and item numbers in replies."""
+"""Shared wording for durations, rates, months and item numbers in replies.
+
+`local_time` is here for the modules that read it from here; it lives in `handlers.kit.local_time`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
 
+from handlers.kit.local_time import local_time
 
-def local_time(moment: datetime | None, zone: tzinfo) -> str:
-    if moment is None:
-        return "-"
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+__all__ = ["duration", "item_numbers", "items_label", "local_time", "month_label", "percent"]
 
 
 def duration(seconds: float | None) -> str:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.calendar.milestones import moment, zone_of
+from handlers.calendar.milestone_wording import moment, zone_of
 from handlers.cases.notices import TEAM
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change

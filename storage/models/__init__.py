@@ -1,6 +1,6 @@
 """Every table of the bot, importable from one place."""
 
-from storage.models._base import month_of, utcnow
+from storage.models._base import utcnow
 from storage.models.complaints import (
     Complaint,
     ComplaintItem,
@@ -24,6 +24,7 @@ from storage.models.program import (
     Reminder,
 )
 from storage.models.working_group import MeetingDecision, PlatformAssignment, Proposal, ProposalVote
+from storage.months import month_of
 
 __all__ = [
     "Application",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint
@@ -20,12 +20,6 @@ SQLModel.metadata.naming_convention = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def month_of(moment: datetime, zone: tzinfo = UTC) -> int:
-    """The month of a moment in the program's time zone, as the integer YYYYMM of the figures."""
-    local = moment.astimezone(zone)
-    return local.year * 100 + local.month
 
 
 def one_of(column: str, vocabulary: type[StrEnum], *, nullable: bool = False) -> CheckConstraint:

@@ -14,7 +14,8 @@ from typing import TypeVar, cast
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from storage.models import ComplaintItem, Storefront, month_of
+from storage.models import ComplaintItem, Storefront
+from storage.months import month_bounds, month_of, months_between
 from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemStatus
 
 S = TypeVar("S", bound=Select)
@@ -158,7 +159,9 @@ def _storefronts_by_month(
     last_month: int,
     zone: tzinfo,
 ) -> dict[int, int]:
-    query = select(Storefront.id, moment).where(col(moment).is_not(None))
+    start, _ = month_bounds(first_month, zone)
+    _, end = month_bounds(last_month, zone)
+    query = select(Storefront.id, moment).where(col(moment) >= start, col(moment) < end)
     if organisation_id is not None:
         named = select(ComplaintItem.storefront_id).where(
             ComplaintItem.organisation_id == organisation_id,
@@ -168,9 +171,7 @@ def _storefronts_by_month(
     counts: Counter[int] = Counter()
     for _store_id, happened_at in session.exec(query).all():
         assert happened_at is not None
-        month = month_of(happened_at, zone)
-        if first_month <= month <= last_month:
-            counts[month] += 1
+        counts[month_of(happened_at, zone)] += 1
     return dict(counts)
 
 
@@ -187,21 +188,6 @@ def accuracy(session: Session, organisation_id: int | None, first_month: int, la
         appeals_decided=upheld + lost,
         appeals_lost=lost,
     )
-
-
-def months_between(first_month: int, last_month: int) -> list[int]:
-    months = []
-    year, month = divmod(first_month, 100)
-    while year * 100 + month <= last_month:
-        months.append(year * 100 + month)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
-def shift_month(month: int, delta: int) -> int:
-    year, index = divmod(month, 100)
-    total = year * 12 + (index - 1) + delta
-    return (total // 12) * 100 + total % 12 + 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -217,13 +217,13 @@ def test_a_time_in_the_past_is_refused(program: Harness) -> None:
 
 def test_each_part_of_a_milestone_is_checked(program: Harness) -> None:
     cases = {
-        "calendar add": ("Missing kind of milestone. `help calendar` shows the usage.", "kind"),
+        "calendar add": ("Missing kind of milestone. `help calendar add` shows the usage.", "kind"),
         'calendar add party 2027-01-12 10:00 "x"': (
             "'party' is not a kind of milestone. "
             "Use one of: application_deadline, status_update, orientation, launch, meeting.",
             "kind",
         ),
-        "calendar add meeting": ("Missing date (YYYY-MM-DD). `help calendar` shows the usage.", "date"),
+        "calendar add meeting": ("Missing date (YYYY-MM-DD). `help calendar add` shows the usage.", "date"),
         'calendar add meeting 2027-02-30 10:00 "x"': (
             "'2027-02-30' is not a valid date. Write dates as YYYY-MM-DD, e.g. 2027-02-07.",
             "date",
@@ -232,7 +232,7 @@ def test_each_part_of_a_milestone_is_checked(program: Harness) -> None:
             "'12/01/2027' is not a valid date. Write dates as YYYY-MM-DD, e.g. 2027-02-07.",
             "date",
         ),
-        "calendar add meeting 2027-01-12": ("Missing time (HH:MM). `help calendar` shows the usage.", "time"),
+        "calendar add meeting 2027-01-12": ("Missing time (HH:MM). `help calendar add` shows the usage.", "time"),
         'calendar add meeting 2027-01-12 24:00 "x"': (
             "'24:00' is not a time of day. Write times as HH:MM on a 24-hour clock, e.g. 09:30 or 17:00.",
             "time",
@@ -264,10 +264,20 @@ def test_each_part_of_a_milestone_is_checked(program: Harness) -> None:
 
 
 def test_an_unknown_action_is_refused(program: Harness) -> None:
-    assert program.refused("calendar list", as_="brand1") == (
-        "'list' is not a calendar action. Use `calendar` to list the milestones, "
-        "or calendar past, add, move, remove or load."
+    assert program.refused("calendar fly", as_="brand1") == (
+        "'fly' is not a sub-command of `calendar`. Use one of: list, past, add, move, remove, load. "
+        "`help calendar` shows each."
     )
+    assert program.refused("calendar past fly", as_="brand1") == (
+        "I did not expect 'fly' there. `help calendar past` shows the usage."
+    )
+
+
+def test_calendar_alone_and_calendar_list_show_the_same_milestones(program: Harness) -> None:
+    program.ok(ORIENTATION)
+    listing = program.ok("calendar list tz=Asia/Shanghai", as_="brand1")
+    assert listing.text == "1 upcoming milestone (times in Asia/Shanghai):"
+    assert program.ok("calendar tz=Asia/Shanghai", as_="brand1").lines == listing.lines
 
 
 def test_only_admins_change_the_calendar(program: Harness) -> None:
@@ -291,10 +301,34 @@ def test_people_outside_the_program_cannot_see_the_calendar(program: Harness) ->
     )
 
 
-def test_help_shows_the_calendar_usage(program: Harness) -> None:
+def test_help_calendar_lists_its_sub_commands(program: Harness) -> None:
     reply = program.ok("help calendar", as_="brand1")
-    assert reply.lines[0] == "calendar [tz=Area/City]"
-    assert 'calendar add <kind> <YYYY-MM-DD> <HH:MM> "<title>" [tz=Area/City] [remind=7d,1d,1h,0]' in reply.lines
+    assert reply.text == "calendar: program milestones: deadlines, orientation, launch, meetings"
+    assert [line.split(":")[0] for line in reply.lines[:-1]] == [
+        "calendar list", "calendar past", "calendar add", "calendar move", "calendar remove", "calendar load",
+    ]  # fmt: skip
+    assert "calendar add: put a milestone on the calendar (admins)" in reply.lines
+
+
+def test_help_calendar_add_shows_its_one_usage(program: Harness) -> None:
+    reply = program.ok("help calendar add", as_="brand1")
+    assert reply.lines[0] == 'calendar add <kind> <YYYY-MM-DD> <HH:MM> "<title>" [tz=Area/City] [remind=7d,1d,1h,0]'
+    assert reply.lines[-1].startswith("Example: calendar add orientation")
+
+
+def test_help_calendar_move_shows_its_one_usage(program: Harness) -> None:
+    reply = program.ok("help calendar move", as_="brand1")
+    assert reply.text == "calendar move: move a milestone to another date or time (admins)"
+    assert reply.lines[0] == "calendar move <id> <YYYY-MM-DD> <HH:MM> [tz=Area/City]"
+    assert reply.lines[-1] == "Example: calendar move 3 2027-02-08 14:30"
+    assert not any(line.startswith(("calendar add", "calendar remove", "calendar load")) for line in reply.lines)
+
+
+def test_a_member_is_refused_calendar_add_by_its_declared_role(program: Harness) -> None:
+    reply = program.send('calendar add launch 2027-02-15 09:00 "Launch" colour=red', as_="brand1")
+    # The role is checked before the line is read: the unknown option is never reached.
+    assert (reply.is_error, reply.text) == (True, NOT_ADMIN)
+    assert program.ok("calendar", as_="brand1").text == "No upcoming milestones are on the calendar."
 
 
 # --- moving and removing ----------------------------------------------------------------------
@@ -356,9 +390,11 @@ def test_bad_moves_are_refused(program: Harness) -> None:
     assert program.refused("calendar move orientation 2027-02-08 10:00") == (
         "'orientation' is not a milestone id. Milestone ids are numbers, as `calendar` lists them."
     )
-    assert program.refused("calendar move 1") == "Missing new date (YYYY-MM-DD). `help calendar` shows the usage."
+    assert program.refused("calendar move 1") == (
+        "Missing new date (YYYY-MM-DD). `help calendar move` shows the usage."
+    )
     assert program.refused("calendar move 1 2027-02-08 10:00 later") == (
-        "I did not expect 'later' there. `help calendar` shows the usage."
+        "I did not expect 'later' there. `help calendar move` shows the usage."
     )
     assert program.refused("calendar move 1 2027-02-08 10:00 remind=1h") == "Unknown option remind=. Options here: tz=."
     assert program.ok("calendar").lines[0].startswith("#1 · orientation · Orientation for new members · 2027-02-07")
@@ -375,7 +411,7 @@ def test_a_removed_milestone_is_announced_and_gone(program: Harness) -> None:
     ]
     assert program.ok("calendar", as_="brand1").text == "No upcoming milestones are on the calendar."
     assert program.refused("calendar remove 1").startswith("There is no milestone #1 on the calendar.")
-    assert program.refused("calendar remove") == "Missing milestone id. `help calendar` shows the usage."
+    assert program.refused("calendar remove") == "Missing milestone id. `help calendar remove` shows the usage."
 
 
 def test_changes_are_in_the_audit_log(program: Harness) -> None:

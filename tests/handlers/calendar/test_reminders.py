@@ -358,8 +358,18 @@ def test_cancel_needs_one_id(program: Harness) -> None:
 def test_help_shows_how_to_remind(program: Harness) -> None:
     reply = program.ok("help remind", as_="brand1")
     assert reply.text == "remind: reminders for yourself, your organisation's channel or a team channel"
-    assert reply.lines[0] == "remind <me | org | team | announcements> <when> [to] <text> [tz=Area/City]"
+    assert [line.split(":")[0] for line in reply.lines[:-1]] == ["remind set", "remind list", "remind cancel"]
+    reply = program.ok("help remind set", as_="brand1")
+    assert reply.lines[0] == "remind set <me | org | team | announcements> <when> [to] <text> [tz=Area/City]"
     assert reply.lines[-1] == "Example: remind me every monday 09:00 to triage new cases"
+    assert program.ok("help remind cancel", as_="brand1").lines == ["remind cancel <id>", "Example: remind cancel 4"]
     assert program.ok("remind me every monday 09:00 to triage new cases", as_="brand1").text.endswith(
         "in a direct message: triage new cases"
     )
+
+
+def test_remind_set_is_the_same_as_remind_alone(program: Harness) -> None:
+    first = program.ok("remind set me tomorrow call ACME", as_="brand1")
+    second = program.ok("remind me tomorrow call ACME", as_="brand1")
+    assert first.text == "Reminder #1 set: on Thu 2026-11-19 09:00 EST in a direct message: call ACME"
+    assert second.text == first.text.replace("#1", "#2")

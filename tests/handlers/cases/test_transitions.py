@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.cases.transitions import add_business_days, complaint_status, counter_notice_due, refusal
+from handlers.cases.transitions import complaint_status, counter_notice_due, refusal
+from handlers.kit.local_time import add_business_days
 from storage.vocabulary import ComplaintStatus, ItemStatus
 
 NEW_YORK = ZoneInfo("America/New_York")

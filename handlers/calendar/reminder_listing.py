@@ -1,0 +1,67 @@
+"""`remind list`: your active reminders, soonest first (admins: everyone's, with who set them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from handlers.calendar.reminder_setting import EXAMPLE, where
+from handlers.calendar.time_grammar import When, next_occurrence
+from handlers.kit.arguments import Args
+from handlers.kit.context import Context
+from handlers.kit.errors import UserError
+from handlers.kit.registry import Option, OptionKind, command
+from handlers.kit.replies import Reply, plural
+from storage.models import Member, Reminder
+from storage.queries.reminders import active_reminders_of, all_active_reminders
+
+LISTED_TEXT = 200  # longer texts are shortened in the list
+
+
+@command(
+    "remind list", summary="your active reminders, soonest first",
+    options=(Option("all", "everyone's reminders (admins)", OptionKind.CHOICE, choices=("all",)),),
+)  # fmt: skip
+def remind_list(ctx: Context, args: Args, session: Session) -> Reply:
+    """remind list [all]
+    A repeating reminder shows its next firing. `remind list all` shows everyone's, for admins.
+    Example: remind list"""
+    args.check_options()
+    choice = args.words[0].lower() if args.words else ""
+    if choice not in ("", "all") or len(args.words) > 1:
+        raise UserError(
+            f"'{args.words[-1]}' is not a choice here.", hint="Use `remind list`, or `remind list all` (admins)."
+        )
+    rows: list[tuple[Reminder, Member | None]]
+    if choice == "all":
+        ctx.require_admin("list everyone's reminders")
+        rows = [(reminder, member) for reminder, member in all_active_reminders(session)]
+    else:
+        assert ctx.member_id is not None
+        rows = [(reminder, None) for reminder in active_reminders_of(session, ctx.member_id)]
+    if not rows:
+        empty = "There are no active reminders." if choice == "all" else "You have no active reminders."
+        return Reply(empty, lines=[f"Set one with `remind`, {EXAMPLE}."])
+    upcoming = sorted(((_next_firing(reminder, ctx.now), reminder, member) for reminder, member in rows), key=_order)
+    reply = Reply(f"{'There are' if choice == 'all' else 'You have'} {plural(len(rows), 'active reminder')}:")
+    for (when, zone), reminder, member in upcoming:
+        owner = f" (set by {member.platform}:{member.user_id})" if member is not None else ""
+        text = reminder.text if len(reminder.text) <= LISTED_TEXT else reminder.text[: LISTED_TEXT - 1] + "…"
+        reply.lines.append(f"#{reminder.id} {when.describe(zone)} {where(reminder.target)}{owner}: {text}")
+    return reply
+
+
+def _next_firing(reminder: Reminder, now: datetime) -> tuple[When, ZoneInfo]:
+    """A reminder's next firing (its first, or for a rule whose first has passed, the next after now)."""
+    zone = ZoneInfo(reminder.timezone)
+    at = reminder.first_at
+    if reminder.recurrence is not None and at <= now:
+        at = next_occurrence(reminder.recurrence, now, zone)
+    return When(at, reminder.recurrence), zone
+
+
+def _order(row: tuple[tuple[When, ZoneInfo], Reminder, Member | None]) -> tuple[datetime, int]:
+    (when, _), reminder, _ = row
+    return when.first_at, reminder.id or 0

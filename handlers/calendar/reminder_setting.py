@@ -1,0 +1,160 @@
+"""`remind` (`remind set`): reminders for yourself, your organisation's channel, or (the team) any logical channel."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from handlers.admin.channels import FIXED_CHANNELS
+from handlers.calendar.time_grammar import parse_when
+from handlers.kit.arguments import Args
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.errors import NotFound, NotPermitted, UserError
+from handlers.kit.local_time import zone_named
+from handlers.kit.registry import Option, command, group
+from handlers.kit.replies import Reply
+from storage.models import Reminder
+from storage.queries.members import organisation_by_slug
+from storage.queries.reminders import count_active_reminders
+
+MAX_ACTIVE = 50
+MAX_TEXT = 1000
+EXAMPLE = "e.g. remind me tomorrow 09:00 to check MS-000123"
+
+group("remind", summary="reminders for yourself, your organisation's channel or a team channel")
+
+
+@command(
+    "remind set", summary="set a one-off or repeating reminder (`set` may be left out)", default=True,
+    options=(
+        Option("target", "whom to remind: me, org, team, announcements or org:<slug>", required=True),
+        Option("when", "in 3 days, tomorrow 09:00, on 2026-12-01 14:30, every monday 09:00", required=True),
+        Option("text", "what the reminder says", required=True),
+        Option("tz", "the time zone of the time, e.g. Europe/London", keyword=True),
+    ),
+)  # fmt: skip
+def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
+    """remind set <me | org | team | announcements> <when> [to] <text> [tz=Area/City]
+        `set` may be left out: remind me tomorrow 09:00 to call ACME.
+        when: in 90 minutes | in 3 days | in 2 weeks | tomorrow [HH:MM] | on YYYY-MM-DD [HH:MM]
+              | every monday [HH:MM] | every day [HH:MM]   (24-hour times; 09:00 when left out)
+        me: a direct message to you; org: your organisation's channel.
+        team, announcements, the other logical channels and org:<slug>: the IACC/Alibaba team only.
+        tz= gives the time zone of the time (default: the program's time zone).
+    At most 50 active reminders each; the text is up to 1000 characters.
+    Example: remind me every monday 09:00 to triage new cases"""
+    if not args.words:
+        raise UserError(
+            "Missing whom to remind.", hint=f"Write remind <me|org|team|announcements> <when> <text>, {EXAMPLE}."
+        )
+    unknown = sorted(set(args.options) - {"tz"})
+    if unknown:
+        raise UserError(
+            f"Unknown option {unknown[0]}=.",
+            hint='The only option is tz=Area/City; put text with = in quotes, e.g. remind me tomorrow "check id=42".',
+        )
+    assert ctx.member_id is not None
+    if count_active_reminders(session, ctx.member_id) >= MAX_ACTIVE:
+        raise UserError(
+            f"You already have {MAX_ACTIVE} active reminders, the most one person may have.",
+            hint="`remind list` shows them; `remind cancel <id>` stops one you no longer need.",
+        )
+    target = _target(ctx, args.words[0], session)
+    tz = args.option("tz")
+    zone = _zone(tz) if tz else ctx.rules.timezone
+    when, used = parse_when(args.words[1:], ctx.now, zone)
+    rest = args.words[1 + used :]
+    if rest and rest[0].lower() == "to":
+        rest = rest[1:]
+    text = " ".join(rest).strip()
+    if not text:
+        raise UserError(
+            "Missing what the reminder should say.", hint=f"Write it after the time, {EXAMPLE}.", field="text"
+        )
+    if len(text) > MAX_TEXT:
+        raise UserError(
+            f"The reminder text is {len(text):,} characters; the limit is {MAX_TEXT}.",
+            hint="Shorten it, or put the details in a case and name the case, e.g. check MS-000123.",
+            field="text",
+        )
+    reminder = Reminder(
+        member_id=ctx.member_id,
+        target=target,
+        text=text,
+        first_at=when.first_at,
+        recurrence=when.recurrence,
+        timezone=zone.key,
+        created_at=ctx.now,
+    )
+    session.add(reminder)
+    session.flush()
+    assert reminder.id is not None
+    record_change(
+        session, ctx, "reminder", reminder.id, "created", to_status="active",
+        note=f"{target}, {when.recurrence or 'once'}, first {when.first_at.isoformat()}",
+    )  # fmt: skip
+    return Reply(f"Reminder #{reminder.id} set: {when.describe(zone)} {where(target)}: {text}")
+
+
+def where(target: str) -> str:
+    """`in a direct message`, `in the acme organisation channel`, `in the team channel`."""
+    if target.startswith("dm:"):
+        return "in a direct message"
+    if target.startswith("org:"):
+        return f"in the {target.removeprefix('org:')} organisation channel"
+    return f"in the {target} channel"
+
+
+def _target(ctx: Context, word: str, session: Session) -> str:
+    """Where the reminder is posted: `dm:<platform>:<user>`, `org:<slug>` or a logical channel."""
+    name = word.lower()
+    if name == "me":
+        return f"dm:{ctx.caller.platform}:{ctx.caller.user_id}"
+    if name == "org":
+        if ctx.organisation_slug is not None:
+            return f"org:{ctx.organisation_slug}"
+        if ctx.is_staff:
+            raise UserError(
+                "You are not in an organisation, so `org` names no channel.",
+                hint="Name the organisation, e.g. remind org:acme tomorrow 09:00 to send the monthly figures.",
+                field="target",
+            )
+        ctx.require_organisation()
+    if name.startswith("org:"):
+        slug = name.removeprefix("org:")
+        if slug == ctx.organisation_slug:
+            return name
+        if not ctx.is_staff:
+            raise NotPermitted(
+                "Only the IACC/Alibaba team can set reminders in another organisation's channel.",
+                hint="Use `org` for your own organisation's channel.",
+            )
+        if organisation_by_slug(session, slug) is None:
+            raise NotFound(f"There is no organisation '{slug}'.", hint="`admin org list` shows them.", field="target")
+        return name
+    if name in FIXED_CHANNELS:
+        if not ctx.is_staff:
+            raise NotPermitted(
+                f"Only the IACC/Alibaba team can set reminders in the {name} channel.",
+                hint="Use `me` for a direct message or `org` for your organisation's channel.",
+            )
+        return name
+    raise UserError(
+        f"'{word}' is not a place for a reminder.",
+        hint=f"Start with whom to remind: me, org, team or announcements, {EXAMPLE}.",
+        field="target",
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    """A time zone by its name (`Europe/London`, any letter case), or a clear refusal."""
+    zone = zone_named(name)
+    if zone is None:
+        raise UserError(
+            f"'{name}' is not a time zone.",
+            hint="Write it as Area/City, e.g. tz=Europe/London or tz=Asia/Shanghai.",
+            field="tz",
+        )
+    return zone
