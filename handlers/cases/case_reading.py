@@ -31,7 +31,7 @@ from handlers.kit.arguments import (
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
 from handlers.kit.formatting import items_label, local_time
-from handlers.kit.registry import command
+from handlers.kit.registry import Option, OptionKind, command
 from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
@@ -59,7 +59,11 @@ def load_case(session: Session, ctx: Context, text: str, field: str | None = Non
     return complaint
 
 
-@command("case", summary="show one case with its items, outcomes and history")
+# The case a command names first; platforms with typed input suggest the caller's cases.
+CASE_ID = Option("case", "the case id, e.g. MS-000012", OptionKind.CASE)
+
+
+@command("case", summary="show one case with its items, outcomes and history", options=(CASE_ID,))
 def case(ctx: Context, args: Args, session: Session) -> Reply:
     """case MS-000123 [page=<n>]
     case MS-000123 reply <message>
@@ -259,7 +263,7 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
     return reply
 
 
-@command("withdraw", summary="withdraw your complaint, or some of its items")
+@command("withdraw", summary="withdraw your complaint, or some of its items", options=(CASE_ID,))
 def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
     """withdraw MS-000123 [all | <items>] [note="..."]
     Withdraws items the team has not decided yet; items are numbered as in `case`.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.cases.case_reading import load_case
+from handlers.cases.case_reading import CASE_ID, load_case
 from handlers.cases.item_changes import CaseChange, change_items, set_complaint_status
 from handlers.cases.notices import TEAM, case_actioned_notice, case_summary_notices, organisation_channel
 from handlers.cases.routing import assignee_label
@@ -56,7 +56,7 @@ OUTCOME_FORM = register_form(
 )
 
 
-@command("outcome", summary="record outcomes for items of a case (team)")
+@command("outcome", summary="record outcomes for items of a case (team)", options=(CASE_ID,))
 def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     """outcome MS-000123 <all | items> <outcome> [note="..."]
     outcome MS-000123 need_info note="what the team needs"
