@@ -17,7 +17,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.discord.limits import CommandLimitError, check_command
+from bot.discord.limits import CommandLimitError, check_command, check_description
 from handlers.catalogue import GROUPS, CommandSpec, subcommands, top_words
 from handlers.kit.arguments import Args
 from handlers.kit.registry import COMMANDS, Option, OptionKind, summary_of
@@ -134,6 +134,7 @@ def _declare(callback: Any, options: Sequence[Option], suggesters: Mapping[Optio
     autocompletes: dict[str, Suggester] = {}
     for index, option in enumerate(options):
         parameter = _parameter(index)
+        check_description(option.description, f"option '{option.name}'")  # discord.py would shorten it silently
         kind: type = int if option.kind is OptionKind.NUMBER else str
         parameters.append(
             inspect.Parameter(

@@ -101,11 +101,15 @@ def _check_named(part: dict[str, Any], path: str, what: str) -> None:
         raise CommandLimitError(
             f"{path}: {what} name '{name}' is not {low}-{high} lowercase letters, digits, '-' or '_' ({SOURCE})."
         )
+    check_description(description, f"{path}: {what} '{name}'")
+
+
+def check_description(description: str, what: str) -> None:
+    """Refuse a description Discord would refuse (or discord.py would cut short with '…')."""
     low, high = DESCRIPTION_LENGTH
     if not low <= len(description) <= high:
         raise CommandLimitError(
-            f"{path}: {what} '{name}' has a description of {len(description)} characters; "
-            f"Discord allows {low}-{high} ({SOURCE})."
+            f"{what} has a description of {len(description)} characters; Discord allows {low}-{high} ({SOURCE})."
         )
 
 

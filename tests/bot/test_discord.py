@@ -15,6 +15,7 @@ from typing import Any
 import discord
 import pytest
 import yarl
+from sqlmodel import select
 
 from bot.delivery import DeliveryWorker
 from bot.discord.client import MarketSafeClient
@@ -657,3 +658,50 @@ def test_a_complaint_with_right_platform_and_reason_options_files_the_links_in_i
             1,
             2,
         )
+
+
+STOREFRONT = "https://shop123456.taobao.com"
+
+
+async def subcommand(fake: FakeDiscord, user: int, group: str, name: str, **given: str) -> Call:
+    """`/marketsafe <group> <name>` with the named options given."""
+    options = [{"name": option, "value": value} for option, value in given.items()]
+    sub = {"name": group, "type": 2, "options": [{"name": name, "type": 1, "options": options}]}
+    interaction = fake.slash_command(user, "marketsafe", [sub], channel_id=fake.team_channel_id)
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    return answer
+
+
+def test_store_strike_is_a_sub_command_with_a_link_field_and_its_note_arrives_intact(env: Discord) -> None:
+    env.program()
+    note = 'a "quoted" note, with note=inside'
+
+    async def scenario() -> None:
+        async with running(env):
+            refused = ephemeral(await subcommand(env.fake, BRAND, "store", "strike", link=STOREFRONT, note=note))
+            recorded = ephemeral(await subcommand(env.fake, TEAM, "store", "strike", link=STOREFRONT, note=note))
+            shown = ephemeral(await subcommand(env.fake, BRAND, "store", "show", link=STOREFRONT))
+            listed = ephemeral(await subcommand(env.fake, TEAM, "store", "list", text="closed platform=taobao"))
+
+        assert refused["content"].startswith("⚠ Only the IACC/Alibaba team can strike storefronts."), refused["content"]
+        assert recorded["content"] == f"Strike recorded: {STOREFRONT}/ has 1 of the 3 that close it.", recorded
+        assert "Active strikes" in str(shown["embeds"]) and not shown["content"].startswith("⚠"), shown
+        assert listed["content"] == "No storefronts match.", listed  # the free text's words and options were read
+
+        (marketsafe,) = env.fake.commands()
+        store = next(option for option in marketsafe["options"] if option["name"] == "store")
+        assert store["type"] == 2  # a group of sub-commands, not one `text` field
+        subs = {sub["name"]: sub for sub in store["options"]}
+        assert list(subs) == ["show", "strike", "close", "reinstate", "refer", "referral", "list"]
+        assert all(sub["type"] == 1 for sub in subs.values())
+        strike = [(o["name"], o["type"], o["required"]) for o in subs["strike"]["options"]]
+        assert strike == [("link", 3, True), ("note", 3, False), ("text", 3, False)]
+        answer = next(o for o in subs["referral"]["options"] if o["name"] == "answer")
+        assert answer["required"] and [c["value"] for c in answer["choices"]] == ["accepted", "declined"]
+
+    run(scenario())
+    from storage.models import Strike
+
+    with env.database.transaction() as session:
+        strikes = session.exec(select(Strike)).all()
+        assert [(strike.note, strike.recorded_by) for strike in strikes] == [(note, f"discord:{TEAM}")]
