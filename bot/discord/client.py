@@ -14,6 +14,7 @@ from discord import app_commands
 from sqlmodel import Session
 
 from bot.discord.commands import Suggester, check_limits, marketsafe_group
+from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
 from bot.router import Incoming, Router
 from handlers.cases.suggestions import case_suggestions, right_suggestions
@@ -29,8 +30,6 @@ PLATFORM = "discord"
 CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
 # Discord wants an interaction answered within 3 s: a reply not ready by then is deferred.
 DEFER_AFTER = 1.5
-
-MAX_CHOICES, CHOICE_LIMIT = 25, 100  # Discord's limits on autocomplete choices
 
 Suggest = Callable[[Context, Session, str], list[tuple[str, str]]]
 
@@ -72,8 +71,8 @@ class MarketSafeClient(discord.Client):
                 log.exception("autocomplete for %s failed", interaction.user.id)
                 return []
             return [
-                app_commands.Choice(name=label[:CHOICE_LIMIT], value=value[:CHOICE_LIMIT])
-                for label, value in found[:MAX_CHOICES]
+                app_commands.Choice(name=label[: CHOICE_NAME_LENGTH[1]], value=value[:CHOICE_VALUE_LENGTH])
+                for label, value in found[:MAX_AUTOCOMPLETE_CHOICES]
             ]
 
         return suggester

@@ -24,6 +24,8 @@ MAX_OPTIONS = 25
 MAX_CHOICES = 25
 CHOICE_NAME_LENGTH = (1, 100)
 CHOICE_VALUE_LENGTH = 100
+# "Receiving and Responding", autocomplete result: at most 25 choices (named as above).
+MAX_AUTOCOMPLETE_CHOICES = 25
 # "Application Command Option Structure": required options must be listed before optional ones,
 # and autocomplete may not be combined with choices.
 # Names, descriptions and choice names and values of a command with all its sub-commands together
