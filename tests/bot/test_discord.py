@@ -682,11 +682,16 @@ def test_store_strike_is_a_sub_command_with_a_link_field_and_its_note_arrives_in
             recorded = ephemeral(await subcommand(env.fake, TEAM, "store", "strike", link=STOREFRONT, note=note))
             shown = ephemeral(await subcommand(env.fake, BRAND, "store", "show", link=STOREFRONT))
             listed = ephemeral(await subcommand(env.fake, TEAM, "store", "list", text="closed platform=taobao"))
+            channel = env.fake.team_channel_id
+            pressed = ephemeral(
+                await press(env.fake, BRAND, f"run:store show {STOREFRONT}", channel_id=channel, message_id=OLD_MESSAGE)
+            )
 
         assert refused["content"].startswith("⚠ Only the IACC/Alibaba team can strike storefronts."), refused["content"]
         assert recorded["content"] == f"Strike recorded: {STOREFRONT}/ has 1 of the 3 that close it.", recorded
         assert "Active strikes" in str(shown["embeds"]) and not shown["content"].startswith("⚠"), shown
         assert listed["content"] == "No storefronts match.", listed  # the free text's words and options were read
+        assert pressed["content"] == shown["content"], pressed  # a button's sub-command line runs as typed
 
         (marketsafe,) = env.fake.commands()
         store = next(option for option in marketsafe["options"] if option["name"] == "store")
