@@ -1,5 +1,6 @@
-"""The Discord client: `/marketsafe <word> [text]` slash commands, buttons and modals, each run
-through the router as the Discord user who used them and answered only to them."""
+"""The Discord client: `/marketsafe` slash commands (built from the command registry, see
+`bot.discord.commands`), buttons and modals, each run through the router as the Discord user who
+used them and answered only to them."""
 
 from __future__ import annotations
 
@@ -12,38 +13,25 @@ import discord
 from discord import app_commands
 from sqlmodel import Session
 
+from bot.discord.commands import Suggester, check_limits, marketsafe_commands
+from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
 from bot.router import Incoming, Router
 from handlers.cases.suggestions import case_suggestions, right_suggestions
-from handlers.catalogue import top_words
 from handlers.kit.arguments import Args
 from handlers.kit.context import Caller, Context
 from handlers.kit.forms import FormRequest
-from handlers.kit.registry import summary_of
+from handlers.kit.registry import OptionKind
 from handlers.kit.replies import Button, Reply
 from storage.queries.outbox import posted_thread
-from storage.vocabulary import Platform, ReasonCode
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
-GROUP = "marketsafe"
 CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
 # Discord wants an interaction answered within 3 s: a reply not ready by then is deferred.
 DEFER_AFTER = 1.5
 
-# Commands that name a case first: their `case` option is suggested from the caller's cases.
-CASE_WORDS = frozenset({"case", "withdraw", "outcome"})
-TEXT_HELP = "what follows the command word, as you would type it"
-MAX_CHOICES, CHOICE_LIMIT = 25, 100  # Discord's limits on autocomplete choices
-
-Callback = Callable[..., Coroutine[Any, Any, None]]
 Suggest = Callable[[Context, Session, str], list[tuple[str, str]]]
-Suggester = Callable[[discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
-
-
-def command_line(word: str, *parts: str | None) -> str:
-    """`word` followed by the parts given, e.g. `outcome MS-000012 all removed`."""
-    return " ".join([word, *(part.strip() for part in parts if part and part.strip())])
 
 
 class MarketSafeClient(discord.Client):
@@ -60,69 +48,19 @@ class MarketSafeClient(discord.Client):
         self.guild = discord.Object(id=guild_id) if guild_id else None
         self.sync_commands = sync_commands
         self.tree = app_commands.CommandTree(self)
-        self.tree.add_command(self._command_group(), guild=self.guild)
+        suggesters = {
+            OptionKind.CASE: self._suggester(case_suggestions),
+            OptionKind.RIGHT: self._suggester(right_suggestions),
+        }
+        commands = marketsafe_commands(self.run_typed, suggesters)
+        check_limits(commands, self.tree)
+        for command in commands:
+            self.tree.add_command(command, guild=self.guild)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(RunButton)
         if self.sync_commands:
             await self.tree.sync(guild=self.guild)
-
-    def _command_group(self) -> app_commands.Group:
-        group = app_commands.Group(name=GROUP, description="MarketSafe working-group bot")
-        for word in sorted(top_words()):
-            callback = self._slash_callback(word)
-            description = (summary_of(word) or word)[:100]
-            group.add_command(app_commands.Command(name=word, description=description, callback=callback, parent=group))
-        return group
-
-    def _slash_callback(self, word: str) -> Callback:
-        if word in CASE_WORDS:
-            return self._case_callback(word)
-        if word == "complaint":
-            return self._complaint_callback()
-
-        async def command(interaction: discord.Interaction, text: str | None = None) -> None:
-            await self.run_command(interaction, f"{word} {text or ''}".strip())
-
-        app_commands.describe(text=TEXT_HELP)(command)
-        return command
-
-    def _case_callback(self, word: str) -> Callback:
-        """`<word> [case] [text]`: the case is suggested from the ones the caller may name."""
-
-        async def command(interaction: discord.Interaction, case: str | None = None, text: str | None = None) -> None:
-            await self.run_command(interaction, command_line(word, (case or "").strip(), text))
-
-        app_commands.describe(case="the case id, e.g. MS-000012", text=TEXT_HELP)(command)
-        app_commands.autocomplete(case=self._suggester(case_suggestions))(command)
-        return command
-
-    def _complaint_callback(self) -> Callback:
-        """`complaint [right] [platform] [reason] [text]`: the right suggested, the others chosen."""
-
-        async def command(
-            interaction: discord.Interaction,
-            right: str | None = None,
-            platform: str | None = None,
-            reason: str | None = None,
-            text: str | None = None,
-        ) -> None:
-            given = (("right", right), ("platform", platform), ("reason", reason))
-            options = " ".join(f"{name}={value.strip()}" for name, value in given if value and value.strip())
-            await self.run_command(interaction, command_line("complaint", options, text))
-
-        app_commands.describe(
-            right="the IP right the complaint relies on",
-            platform="the marketplace (found from the links when left out)",
-            reason="why the listings infringe (counterfeit when left out)",
-            text="the links, and any other options, as you would type them",
-        )(command)
-        app_commands.choices(
-            platform=[app_commands.Choice(name=p.label, value=p.value) for p in Platform],
-            reason=[app_commands.Choice(name=r.value.replace("_", " "), value=r.value) for r in ReasonCode],
-        )(command)
-        app_commands.autocomplete(right=self._suggester(right_suggestions))(command)
-        return command
 
     def _suggester(self, suggest: Suggest) -> Suggester:
         """An autocomplete callback offering `suggest`'s choices for the caller; never raises."""
@@ -134,8 +72,8 @@ class MarketSafeClient(discord.Client):
                 log.exception("autocomplete for %s failed", interaction.user.id)
                 return []
             return [
-                app_commands.Choice(name=label[:CHOICE_LIMIT], value=value[:CHOICE_LIMIT])
-                for label, value in found[:MAX_CHOICES]
+                app_commands.Choice(name=label[: CHOICE_NAME_LENGTH[1]], value=value[:CHOICE_VALUE_LENGTH])
+                for label, value in found[:MAX_AUTOCOMPLETE_CHOICES]
             ]
 
         return suggester
@@ -154,9 +92,10 @@ class MarketSafeClient(discord.Client):
 
     # -- what people do ------------------------------------------------------------------------
 
-    async def run_command(self, interaction: discord.Interaction, text: str) -> None:
-        """A slash command: a form when the command asks for one, else an ephemeral reply."""
-        await self._respond(interaction, self._handle(interaction, text), forms=True)
+    async def run_typed(self, interaction: discord.Interaction, command: str, args: Args) -> None:
+        """A slash command, its values already parsed: a form when the command asks for one, else
+        an ephemeral reply."""
+        await self._respond(interaction, self._handle(interaction, command, args=args), forms=True)
 
     async def run_button(self, interaction: discord.Interaction, command: str) -> None:
         """A button runs the command line it carries, as the person who pressed it."""

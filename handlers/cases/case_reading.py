@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.cases.case_view import load_case
+from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import change_items
 from handlers.cases.notices import (
     TEAM,
@@ -109,7 +109,7 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
     return reply
 
 
-@command("withdraw", summary="withdraw your complaint, or some of its items")
+@command("withdraw", summary="withdraw your complaint, or some of its items", options=(CASE,))
 def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
     """withdraw MS-000123 [all | <items>] [note="..."]
     Withdraws items the team has not decided yet; items are numbered as in `case`.

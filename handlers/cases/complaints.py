@@ -13,7 +13,7 @@ from handlers.kit.context import Context
 from handlers.kit.csv_files import read_csv
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
-from handlers.kit.registry import command
+from handlers.kit.registry import Option, OptionKind, command
 from handlers.kit.replies import Reply, plural
 from storage.models import IPRight, Organisation
 from storage.queries.members import rights_of, usable_rights
@@ -22,7 +22,14 @@ from storage.vocabulary import Platform, ReasonCode, RightStatus
 SHOW_AT_MOST = 15
 
 
-@command("complaint", summary="file links to counterfeit listings or storefronts")
+@command(
+    "complaint", summary="file links to counterfeit listings or storefronts",
+    options=(
+        Option("right", "the IP right the complaint relies on", OptionKind.RIGHT, keyword=True),
+        Option("platform", "the marketplace (found from the links when left out)", OptionKind.PLATFORM, keyword=True),
+        Option("reason", "why the listings infringe (counterfeit when left out)", OptionKind.REASON, keyword=True),
+    ),
+)  # fmt: skip
 def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     """complaint [right=<id>] [reason=<code>] [note="..."] [platform=<name>] <links>
     Paste any number of links (text around them is fine) or attach a CSV file with a `link`

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session
 
-from handlers.cases.case_view import load_case
+from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import CaseChange, case_tally, change_items, set_complaint_status
 from handlers.cases.notices import TEAM, case_actioned_notice, case_summary_notices, organisation_channel
 from handlers.cases.routing import assignee_label
@@ -57,7 +59,8 @@ OUTCOME_FORM = register_form(
 )
 
 
-@command("outcome", summary="record outcomes for items of a case (team)")
+# Without a case the outcome form opens, so the case is optional here.
+@command("outcome", summary="record outcomes for items of a case (team)", options=(replace(CASE, required=False),))
 def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     """outcome MS-000123 <all | items> <outcome> [note="..."]
     outcome MS-000123 need_info note="what the team needs"

@@ -15,6 +15,7 @@ from typing import Any
 import discord
 import pytest
 import yarl
+from sqlmodel import select
 
 from bot.delivery import DeliveryWorker
 from bot.discord.client import MarketSafeClient
@@ -100,12 +101,18 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
-async def command(fake: FakeDiscord, user: int, word: str, text: str | None = None, **where: Any) -> Call:
-    """`/marketsafe <word> text:<text>`; the interaction's answer."""
+def invoked(path: str, options: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """The command name and options Discord sends for `/marketsafe-<word> [<group>] [<sub-command>]`."""
+    word, *rest = path.split()
+    for depth, name in reversed(list(enumerate(rest))):
+        options = [{"name": name, "type": 2 if depth < len(rest) - 1 else 1, "options": options}]
+    return f"marketsafe-{word}", options
+
+
+async def command(fake: FakeDiscord, user: int, path: str, text: str | None = None, **where: Any) -> Call:
+    """`/marketsafe-<word> [<sub-command>] text:<text>`; the interaction's answer."""
     options: list[dict[str, Any]] = [{"name": "text", "value": text}] if text is not None else []
-    interaction = fake.slash_command(
-        user, "marketsafe", [{"name": word, "type": 1, "options": options}], channel_id=where.get("channel_id")
-    )
+    interaction = fake.slash_command(user, *invoked(path, options), channel_id=where.get("channel_id"))
     (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
     return answer
 
@@ -159,7 +166,9 @@ def test_a_slash_command_runs_as_the_discord_user_and_answers_only_them(env: Dis
         async with running(env):
             helped = ephemeral(await command(env.fake, BRAND, "help"))
             created = ephemeral(
-                await command(env.fake, ADMIN, "admin", 'org add evil "@everyone <@&412345678901234567> Corp"')
+                await command_with(
+                    env.fake, ADMIN, "admin org add", slug="evil", name="@everyone <@&412345678901234567> Corp"
+                )
             )
             refused = ephemeral(await command(env.fake, BRAND, "outcome", f"{CASE} all removed"))
 
@@ -169,9 +178,9 @@ def test_a_slash_command_runs_as_the_discord_user_and_answers_only_them(env: Dis
         assert "@everyone" not in created["content"]
         assert refused["content"].startswith("⚠")
         synced = env.fake.commands()
-        assert [c["name"] for c in synced] == ["marketsafe"]
-        words = {option["name"] for option in synced[0]["options"]}
-        assert {"complaint", "outcome", "case", "help", "admin"} <= words
+        names = {command["name"] for command in synced}
+        assert {"marketsafe-complaint", "marketsafe-outcome", "marketsafe-case", "marketsafe-help"} <= names
+        assert "marketsafe-admin" in names
 
     run(scenario())
     with env.database.transaction() as session:
@@ -423,7 +432,7 @@ def test_a_slow_command_is_deferred_and_its_reply_replaces_the_deferral(
 
     async def scenario() -> None:
         async with running(env):
-            interaction = env.fake.slash_command(BRAND, "marketsafe", [{"name": "help", "type": 1, "options": []}])
+            interaction = env.fake.slash_command(BRAND, *invoked("help", []))
             (deferred,) = await env.fake.wait_for_async("POST", f"/interactions/{interaction}/")
             assert deferred.json["type"] == 5 and deferred.json["data"]["flags"] == 64, deferred.json
             (edited,) = await env.fake.wait_for_async("PATCH", webhook, timeout=5)
@@ -523,11 +532,11 @@ OTHER_BRAND = 412_345_678_901_234_504
 OTHER_LINKS = "https://item.taobao.com/item.htm?id=2001"
 
 
-async def suggest(fake: FakeDiscord, user: int, word: str, focused: str, typed: str, **given: str) -> list[Any]:
-    """The choices offered for option `focused` of `/marketsafe <word>` while `typed` is typed."""
+async def suggest(fake: FakeDiscord, user: int, path: str, focused: str, typed: str, **given: str) -> list[Any]:
+    """The choices offered for option `focused` of `/marketsafe-<word> [<sub-command>]` while `typed` is typed."""
     options: list[dict[str, Any]] = [{"name": name, "value": value} for name, value in given.items()]
     options.append({"name": focused, "value": typed, "focused": True})
-    interaction = fake.autocomplete(user, "marketsafe", [{"name": word, "type": 1, "options": options}])
+    interaction = fake.autocomplete(user, *invoked(path, options))
     (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
     assert answer.json["type"] == 8, answer.json
     return fake.choices(interaction)
@@ -549,27 +558,29 @@ def test_case_autocomplete_offers_only_the_callers_organisations_cases_and_the_t
             ephemeral(await command(env.fake, OTHER_BRAND, "complaint", OTHER_LINKS))
             other_case = "MS-000002"
 
-            mine = await suggest(env.fake, BRAND, "case", "case", "")
+            mine = await suggest(env.fake, BRAND, "case show", "case", "")
             assert mine == [{"name": f"{CASE} · 2 Taobao listings · submitted", "value": CASE}], mine
             assert [c["value"] for c in await suggest(env.fake, BRAND, "withdraw", "case", "ms-0000")] == [CASE]
             assert [c["value"] for c in await suggest(env.fake, BRAND, "outcome", "case", "1")] == [CASE]
-            assert await suggest(env.fake, BRAND, "case", "case", other_case) == []
-            assert await suggest(env.fake, BRAND, "case", "case", "2") == []
-            theirs = await suggest(env.fake, OTHER_BRAND, "case", "case", "")
+            assert await suggest(env.fake, BRAND, "case show", "case", other_case) == []
+            assert await suggest(env.fake, BRAND, "case show", "case", "2") == []
+            theirs = await suggest(env.fake, OTHER_BRAND, "case show", "case", "")
             assert [c["value"] for c in theirs] == [other_case], theirs
             team = await suggest(env.fake, TEAM, "outcome", "case", "", text="all removed")
             assert [c["value"] for c in team] == [other_case, CASE], team
-            assert await suggest(env.fake, 412_345_678_901_234_598, "case", "case", "") == []  # not in the program
+            assert await suggest(env.fake, 412_345_678_901_234_598, "case show", "case", "") == []  # not in the program
 
             # The chosen case goes first in the command line, the text after it.
-            shown = ephemeral(await command_with(env.fake, BRAND, "case", case=CASE))
-            refused = ephemeral(await command_with(env.fake, BRAND, "case", case=other_case))
+            shown = ephemeral(await command_with(env.fake, BRAND, "case show", case=CASE))
+            refused = ephemeral(await command_with(env.fake, BRAND, "case show", case=other_case))
             recorded = ephemeral(
                 await command_with(
                     env.fake, TEAM, "outcome", case=CASE, text="all removed", channel_id=env.fake.team_channel_id
                 )
             )
-            plain = ephemeral(await command(env.fake, BRAND, "case", CASE))
+            plain = ephemeral(
+                await command_with(env.fake, BRAND, "case show", case=CASE.lower().replace("ms-0000", ""))
+            )
 
         assert shown["content"].startswith(f"{CASE} · submitted"), shown["content"]
         assert "item.taobao.com/item.htm?id=1001" in str(shown["embeds"]), shown
@@ -590,18 +601,16 @@ def test_autocomplete_never_fails_the_interaction(env: Discord, monkeypatch: pyt
 
     async def scenario() -> None:
         async with running(env):
-            assert await suggest(env.fake, BRAND, "case", "case", "MS") == []
+            assert await suggest(env.fake, BRAND, "case show", "case", "MS") == []
             assert await suggest(env.fake, BRAND, "complaint", "right", "") == []
 
     run(scenario())
 
 
-async def command_with(fake: FakeDiscord, user: int, word: str, channel_id: int | None = None, **given: str) -> Call:
-    """`/marketsafe <word>` with the named options given."""
+async def command_with(fake: FakeDiscord, user: int, path: str, channel_id: int | None = None, **given: str) -> Call:
+    """`/marketsafe-<word> [<sub-command>]` with the named options given."""
     options: list[dict[str, Any]] = [{"name": name, "value": value} for name, value in given.items()]
-    interaction = fake.slash_command(
-        user, "marketsafe", [{"name": word, "type": 1, "options": options}], channel_id=channel_id
-    )
+    interaction = fake.slash_command(user, *invoked(path, options), channel_id=channel_id)
     (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
     return answer
 
@@ -635,15 +644,14 @@ def test_a_complaint_with_right_platform_and_reason_options_files_the_links_in_i
 
         assert f"in {CASE}" in filed["content"], filed["content"]
         assert "the complaint is for Tmall" in str(wrong["embeds"]), wrong  # the platform option was used
-        (marketsafe,) = env.fake.commands()
-        (complaint,) = [o for o in marketsafe["options"] if o["name"] == "complaint"]
-        options = {o["name"]: o for o in complaint["options"]}
+        synced = {command["name"]: command for command in env.fake.commands()}
+        options = {o["name"]: o for o in synced["marketsafe-complaint"]["options"]}
         assert list(options) == ["right", "platform", "reason", "text"]
         assert options["right"]["autocomplete"] is True
         assert {"name": "Tmall Global", "value": "tmall_global"} in options["platform"]["choices"]
         assert [c["value"] for c in options["reason"]["choices"]] == [r.value for r in ReasonCode]
-        (case,) = [o for o in marketsafe["options"] if o["name"] == "case"]
-        assert [o["name"] for o in case["options"]] == ["case", "text"] and case["options"][0]["autocomplete"]
+        (show,) = [o for o in synced["marketsafe-case"]["options"] if o["name"] == "show"]
+        assert [o["name"] for o in show["options"]] == ["case", "page", "text"] and show["options"][0]["autocomplete"]
 
     run(scenario())
     from storage.models import Complaint
@@ -657,3 +665,53 @@ def test_a_complaint_with_right_platform_and_reason_options_files_the_links_in_i
             1,
             2,
         )
+
+
+STOREFRONT = "https://shop123456.taobao.com"
+
+
+async def subcommand(fake: FakeDiscord, user: int, group: str, name: str, **given: str) -> Call:
+    """`/marketsafe-<group> <name>` with the named options given."""
+    options: list[dict[str, Any]] = [{"name": option, "value": value} for option, value in given.items()]
+    interaction = fake.slash_command(user, *invoked(f"{group} {name}", options), channel_id=fake.team_channel_id)
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    return answer
+
+
+def test_store_strike_is_a_sub_command_with_a_link_field_and_its_note_arrives_intact(env: Discord) -> None:
+    env.program()
+    note = 'a "quoted" note, with note=inside'
+
+    async def scenario() -> None:
+        async with running(env):
+            refused = ephemeral(await subcommand(env.fake, BRAND, "store", "strike", link=STOREFRONT, note=note))
+            recorded = ephemeral(await subcommand(env.fake, TEAM, "store", "strike", link=STOREFRONT, note=note))
+            shown = ephemeral(await subcommand(env.fake, BRAND, "store", "show", link=STOREFRONT))
+            listed = ephemeral(await subcommand(env.fake, TEAM, "store", "list", text="closed platform=taobao"))
+            channel = env.fake.team_channel_id
+            pressed = ephemeral(
+                await press(env.fake, BRAND, f"run:store show {STOREFRONT}", channel_id=channel, message_id=OLD_MESSAGE)
+            )
+
+        assert refused["content"].startswith("⚠ Only the IACC/Alibaba team can strike storefronts."), refused["content"]
+        assert recorded["content"] == f"Strike recorded: {STOREFRONT}/ has 1 of the 3 that close it.", recorded
+        assert "Active strikes" in str(shown["embeds"]) and not shown["content"].startswith("⚠"), shown
+        assert listed["content"] == "No storefronts match.", listed  # the free text's words and options were read
+        assert pressed["content"] == shown["content"], pressed  # a button's sub-command line runs as typed
+
+        store = next(command for command in env.fake.commands() if command["name"] == "marketsafe-store")
+        assert all(option["type"] == 1 for option in store["options"])  # sub-commands, not one `text` field
+        subs = {sub["name"]: sub for sub in store["options"]}
+        assert list(subs) == ["show", "strike", "close", "reinstate", "refer", "referral", "list"]
+        assert all(sub["type"] == 1 for sub in subs.values())
+        strike = [(o["name"], o["type"], o["required"]) for o in subs["strike"]["options"]]
+        assert strike == [("link", 3, True), ("note", 3, False), ("text", 3, False)]
+        answer = next(o for o in subs["referral"]["options"] if o["name"] == "answer")
+        assert answer["required"] and [c["value"] for c in answer["choices"]] == ["accepted", "declined"]
+
+    run(scenario())
+    from storage.models import Strike
+
+    with env.database.transaction() as session:
+        strikes = session.exec(select(Strike)).all()
+        assert [(strike.note, strike.recorded_by) for strike in strikes] == [(note, f"discord:{TEAM}")]

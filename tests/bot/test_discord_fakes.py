@@ -586,3 +586,61 @@ def test_late_answers_and_early_follow_ups_are_refused_as_by_discord() -> None:
     with FakeDiscord(interaction_deadline=0.2) as fake:
         fake.use_for()
         run(scenario(fake))
+
+
+def _option(name: str, **extra: Any) -> dict[str, Any]:
+    return {"type": 3, "name": name, "description": f"the {name}", **extra}
+
+
+def _command(*options: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    group = {"type": 2, "name": "store", "description": "Stores", "options": [
+        {"type": 1, "name": "strike", "description": "Strike a store", "options": list(options)}
+    ]}  # fmt: skip
+    return {"type": 1, "name": "marketsafe", "description": "MarketSafe", "options": [group], **extra}
+
+
+MANY_CHOICES = [{"name": "n" * 50, "value": "v" * 100}] * 25
+REFUSED_COMMANDS = {
+    "uppercase name": _command(_option("Link")),
+    "space in name": _command(_option("a link")),
+    "33-character name": _command(_option("l" * 33)),
+    "long description": _command(_option("link", description="d" * 101)),
+    "empty description": _command(_option("link", description="")),
+    "26 options": _command(*(_option(f"o{n}") for n in range(26))),
+    "required after optional": _command(_option("note"), _option("link", required=True)),
+    "26 choices": _command(_option("answer", choices=[{"name": f"c{n}", "value": f"c{n}"} for n in range(26)])),
+    "choices with autocomplete": _command(_option("answer", choices=[{"name": "a", "value": "a"}], autocomplete=True)),
+    "over 8000 characters": _command(*(_option(f"o{n}", choices=MANY_CHOICES) for n in range(3))),
+    "group in a group": {
+        "type": 1,
+        "name": "marketsafe",
+        "description": "MarketSafe",
+        "options": [
+            {
+                "type": 2,
+                "name": "store",
+                "description": "Stores",
+                "options": [{"type": 2, "name": "deeper", "description": "Too deep", "options": []}],
+            }
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize("command", list(REFUSED_COMMANDS.values()), ids=list(REFUSED_COMMANDS))
+def test_application_commands_discord_refuses_are_refused_with_50035(
+    fake: FakeDiscord, command: dict[str, Any]
+) -> None:
+    async def scenario() -> None:
+        bot = Bot(fake)
+        async with running(bot):
+            assert bot.application_id is not None
+            with pytest.raises(discord.HTTPException) as refused:
+                await bot.http.bulk_upsert_guild_commands(bot.application_id, fake.guild_id, [command])
+            accepted = await bot.http.bulk_upsert_guild_commands(bot.application_id, fake.guild_id, [_command(
+                _option("link", required=True), _option("answer", choices=[{"name": "yes", "value": "yes"}])
+            )])  # fmt: skip
+        assert (refused.value.status, refused.value.code) == (400, 50035)
+        assert [c["name"] for c in accepted] == ["marketsafe"]
+
+    run(scenario())

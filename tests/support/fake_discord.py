@@ -39,6 +39,10 @@ Like Discord:
 - `POST /users/@me/channels` opens (once per user) a direct message channel of type 1, where the
   bot can post; `dm_channel_of(user_id)` shows it.
 - messages over 2000 characters and empty messages are refused (50035, 50006).
+- application commands are refused (400, 50035) for an invalid name, a description outside
+  1-100 characters, more than 25 options or sub-commands a level, a required option after an
+  optional one, more than 25 choices, choices with autocomplete, nesting deeper than command >
+  group > sub-command, or more than 8000 characters of names, descriptions and choices.
 - a REST call the fake does not implement is recorded and answered 404 `{"message": "404: Not
   Found", "code": 0}`.
 
@@ -151,6 +155,7 @@ ADMIN_PERMISSIONS = discord.Permissions(administrator=True).value
 ALL_PERMISSIONS = discord.Permissions.all().value
 
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+MAX_COMMAND_SIZE = 8000  # characters of names, descriptions and choices in one command
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
@@ -251,6 +256,51 @@ def _invalid_form(path: list[str], code: str, message: str) -> _Refused:
     for name in reversed(path):
         errors = {name: errors}
     return _Refused(400, 50035, "Invalid Form Body", errors)
+
+
+def _check_options(options: list[dict[str, Any]], path: list[str], *, depth: int = 0) -> None:
+    """Refuse command options the way Discord does: names, descriptions, at most 25 options (or
+    sub-commands) a level, required before optional, choices, and command > group > sub-command."""
+    if len(options) > 25:
+        raise _invalid_form([*path, "options"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+    optional_seen = False
+    for index, option in enumerate(options):
+        where = [*path, "options", str(index)]
+        name, kind = str(option.get("name") or ""), int(option.get("type") or 0)
+        if not COMMAND_NAME.match(name) or name != name.lower():
+            raise _invalid_form([*where, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+        if not 1 <= len(str(option.get("description") or "")) <= 100:
+            raise _invalid_form([*where, "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+        if kind in (1, 2):
+            if kind > 2 - depth:  # a group only directly under the command, a sub-command at most one level down
+                raise _invalid_form(where, "APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Invalid nesting of options")
+            _check_options(option.get("options") or [], where, depth=depth + 1 + (kind == 1))
+            continue
+        if option.get("required") and optional_seen:
+            raise _invalid_form(
+                where,
+                "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                "Required options must be placed before non-required options",
+            )
+        optional_seen = optional_seen or not option.get("required")
+        choices = option.get("choices") or []
+        if choices and option.get("autocomplete"):
+            raise _invalid_form(where, "AUTOCOMPLETE_AND_CHOICES", "Autocomplete and choices cannot both be set")
+        if len(choices) > 25:
+            raise _invalid_form([*where, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+        for number, choice in enumerate(choices):
+            value = choice.get("value")
+            if not 1 <= len(str(choice.get("name") or "")) <= 100 or (isinstance(value, str) and len(value) > 100):
+                raise _invalid_form(
+                    [*where, "choices", str(number)], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+                )
+
+
+def _command_size(part: dict[str, Any]) -> int:
+    """Names, descriptions and choice names and values of a command with all its options."""
+    size = len(str(part.get("name") or "")) + len(str(part.get("description") or ""))
+    size += sum(len(str(c.get("name") or "")) + len(str(c.get("value") or "")) for c in part.get("choices") or [])
+    return size + sum(_command_size(option) for option in part.get("options") or [])
 
 
 @dataclass
@@ -1553,6 +1603,12 @@ class FakeDiscord:
             raise _invalid_form(
                 [str(index), "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
             )
+        if kind == 1:
+            _check_options(list(given.get("options") or []), [str(index)])
+            if _command_size(given) > MAX_COMMAND_SIZE:
+                raise _invalid_form(
+                    [str(index)], "APPLICATION_COMMAND_TOO_LARGE", f"Command exceeds maximum size ({MAX_COMMAND_SIZE})"
+                )
         previous = next(
             (c for c in self._commands.get(scope, []) if c["name"] == name and c.get("type", 1) == kind), None
         )
