@@ -5,7 +5,17 @@ from handlers.admin import admin  # noqa: F401
 from handlers.calendar import milestones, reminders  # noqa: F401
 from handlers.cases import case_reading, complaints, outcomes, stats, storefronts  # noqa: F401
 from handlers.kit.registry import COMMAND_WORDS, COMMANDS, GROUPS, CommandSpec, resolve, subcommands, top_words
-from handlers.program import application_review, applications, language, raids  # noqa: F401
+from handlers.program import (  # noqa: F401
+    applicant_steps,
+    application_review,
+    applying,
+    language,
+    language_answers,
+    language_lists,
+    raid_decisions,
+    raid_submission,
+    raids,
+)
 from handlers.working_group import meetings, proposals  # noqa: F401
 
 __all__ = ["COMMANDS", "COMMAND_WORDS", "GROUPS", "CommandSpec", "resolve", "subcommands", "top_words"]
