@@ -16,6 +16,14 @@ from handlers.program import (  # noqa: F401
     raid_submission,
     raids,
 )
-from handlers.working_group import meetings, proposals  # noqa: F401
+from handlers.working_group import (  # noqa: F401
+    meeting_decisions,
+    meetings,
+    practices,
+    proposal_decisions,
+    proposal_lists,
+    proposal_votes,
+    proposals,
+)
 
 __all__ = ["COMMANDS", "COMMAND_WORDS", "GROUPS", "CommandSpec", "resolve", "subcommands", "top_words"]

@@ -45,8 +45,8 @@ APPLICATION = Option("id", "the application's number, e.g. 3", required=True)
     roles=STAFF, action="review applications", default=True,
 )  # fmt: skip
 def applications_list(ctx: Context, args: Args, session: Session) -> Reply:
-    """applications [list]
-    Groups are region:size; groups without seats set have none.
+    """applications list
+    `applications` alone lists too. Groups are region:size; groups without seats set have none.
     Example: applications"""
     args.check_options()
     args.no_more_words(0, "applications")

@@ -61,10 +61,10 @@ def _answer(name: str, description: str, *, required: bool = True, choices: tupl
     ),
 )  # fmt: skip
 def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
-    """apply [submit] legal_name="<company>" country=<ISO code> size=small|medium|large contact="<name, email>"
+    """apply submit legal_name="<company>" country=<ISO code> size=small|medium|large contact="<name, email>"
         role=rights_holder|representative|other good_faith=yes|no marks="<mark>,<mark>"
         [represents="<rights-holder>"] [name_zh="<Chinese name>"]
-    apply  (with nothing after it: the application form)
+    The word submit may be left out; `apply` alone opens the application form.
     Anyone may apply, once per chat identity, until the application deadline on the calendar.
     A representative names the rights-holder in represents= and attaches its signed letter of
     authorisation (PDF, PNG or JPEG, at most 10 MB; on the console: file=PATH). Good Faith program

@@ -32,12 +32,13 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134
 EXAMPLE = "language source=zh target=en 正品授权书"
 _DIRECTIONS = tuple(LANGUAGES)
 
-group("language", summary="ask the team for help with Chinese-language text or a document")
+SUMMARY = "ask the team for help with Chinese-language text or a document"
+group("language", summary=SUMMARY)
 
 
 # The request is the bare word followed by free text, so that no sub-command word can swallow its first word.
 @command(
-    "language", summary="ask the team for help with text or a document",
+    "language", summary=SUMMARY,
     options=(
         Option("source", "the language of the text", OptionKind.CHOICE, keyword=True, choices=_DIRECTIONS),
         Option("target", "the language to help into", OptionKind.CHOICE, keyword=True, choices=_DIRECTIONS),

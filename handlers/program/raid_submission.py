@@ -44,11 +44,12 @@ _ACCEPTED = f"{RAID_EVIDENCE.accepted}, up to {RAID_EVIDENCE.limit} each"
     ),
 )  # fmt: skip
 def raid_submit(ctx: Context, args: Args, session: Session) -> Reply:
-    """raid [submit] raid_date=YYYY-MM-DD authority="..." case_number="..." [note="..."] <storefront links>
+    """raid submit raid_date=YYYY-MM-DD authority="..." case_number="..." [note="..."] <storefront links>
       with the raid's documents attached (on the console: file=PATH, once per file)
     Name 1 to 50 storefronts and attach 1 to 20 documents (PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV,
     up to 20 MB each). Only each document's name, size, type and SHA-256 are kept: keep the
-    originals; the SHA-256 proves they are the files you sent. `raid` alone opens a form.
+    originals; the SHA-256 proves they are the files you sent. The word submit may be left out;
+    `raid` alone opens a form.
     Example: raid raid_date=2026-10-02 authority="Yiwu AMR" case_number="YW-2026-118" https://shop123456.taobao.com"""
     args.check_options("raid_date", "authority", "case_number", "note")
     organisation = session.get(Organisation, ctx.require_organisation())

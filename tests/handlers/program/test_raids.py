@@ -483,3 +483,20 @@ def test_help_raid_shows_the_usage(program: Harness) -> None:
     assert "raid penalty: record the penalty Alibaba applied on forwarded evidence (team)" in reply.lines
     usage = program.ok("help raid penalty", as_="brand1").lines
     assert usage[0] == 'raid penalty RAID-000001 close|strike [note="..."]'
+
+
+def test_help_raid_lists_each_sub_command(program: Harness) -> None:
+    listed = [line.split(":")[0] for line in program.ok("help raid", as_="brand1").lines[:-1]]
+    assert sorted(listed) == ["raid decline", "raid forward", "raid penalty", "raid show", "raid submit"]
+    assert program.ok("help raid submit", as_="brand1").lines[0].startswith("raid submit raid_date=YYYY-MM-DD")
+
+
+def test_the_teams_role_is_checked_before_the_evidence_is_looked_up(program: Harness) -> None:
+    # The role is declared: a brand hears about it, not about the unknown option or the missing evidence.
+    assert program.refused("raid forward RAID-000009 page=2", as_="brand1") == (
+        "Only the IACC/Alibaba team can forward raid evidence. "
+        "Ask a team member in your case thread if you need this done."
+    )
+    assert program.refused("raid penalty nonsense", as_="brand1").startswith(
+        "Only the IACC/Alibaba team can record penalties on raid evidence."
+    )
