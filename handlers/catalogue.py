@@ -11,7 +11,25 @@ from handlers.calendar import reminder_setting, reminder_listing, reminder_cance
 # isort: on
 from handlers.cases import case_reading, case_thread, case_view, complaints, outcomes, stats, storefronts  # noqa: F401
 from handlers.kit.registry import COMMAND_WORDS, COMMANDS, GROUPS, CommandSpec, resolve, subcommands, top_words
-from handlers.program import application_review, applications, language, raids  # noqa: F401
-from handlers.working_group import meetings, proposals  # noqa: F401
+from handlers.program import (  # noqa: F401
+    applicant_steps,
+    application_review,
+    applying,
+    language,
+    language_answers,
+    language_lists,
+    raid_decisions,
+    raid_submission,
+    raids,
+)
+from handlers.working_group import (  # noqa: F401
+    meeting_decisions,
+    meetings,
+    practices,
+    proposal_decisions,
+    proposal_lists,
+    proposal_votes,
+    proposals,
+)
 
 __all__ = ["COMMANDS", "COMMAND_WORDS", "GROUPS", "CommandSpec", "resolve", "subcommands", "top_words"]

@@ -37,7 +37,11 @@ def _help_for(words: list[str]) -> Reply:
         below = [spec for spec in subcommands(words[0]) if spec.path[:count] == tuple(words[:count])]
         if below:
             reply = Reply(f"{path}: {summary_of(path) or f'{len(below)} sub-commands'}")
-            reply.lines = [f"{spec.word}: {spec.summary}" for spec in below]
+            bare = COMMANDS.get(path) if count == 1 else None  # the word alone runs a command too
+            reply.lines = [
+                *(bare.usage.splitlines() if bare else ()),
+                *(f"{spec.word}: {spec.summary}" for spec in below),
+            ]
             reply.lines.append(f"`help {below[0].word}` shows one in full.")
             return reply
     if words[0] in COMMAND_WORDS:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from handlers.cases.link_parsing import ParsedLink
 from handlers.kit.replies import Button, Notice, plural
-from handlers.program.glossary import bilingual_reason
+from handlers.program.glossary import REASONS, bilingual_reason
 from storage.models import Complaint, IPRight, Organisation
 from storage.vocabulary import ComplaintStatus, ItemKind, Platform, ReasonCode
 
@@ -14,14 +14,7 @@ TEAM = "team"
 OUTCOMES = "outcomes"
 PREVIEW_ITEMS = 10
 
-REASON_LABELS = {
-    ReasonCode.COUNTERFEIT: "counterfeit",
-    ReasonCode.TRADEMARK_MISUSE: "trademark misuse",
-    ReasonCode.COPYRIGHT: "copyright / image theft",
-    ReasonCode.PATENT: "patent infringement",
-    ReasonCode.NO_PROOF: "no proof of authenticity",
-    ReasonCode.OTHER: "other",
-}
+REASON_LABELS = {code: term.en for code, term in REASONS.items()}
 TEAM_ACTIONS = (
     ("Removed", "removed", "primary"),
     ("Not removed", "not_removed", None),

@@ -1,15 +1,8 @@
-"""Shared wording for durations, rates, months and item numbers in replies.
-
-`local_time` is here for the modules that read it from here; it lives in `handlers.kit.local_time`.
-"""
+"""Shared wording for durations, rates, months and item numbers in replies."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from handlers.kit.local_time import local_time
-
-__all__ = ["duration", "item_numbers", "items_label", "local_time", "month_label", "percent"]
 
 
 def duration(seconds: float | None) -> str:

@@ -1,5 +1,5 @@
-"""`applications`: the team reviews the round (groups, seats, first-come-first-served selection);
-and how applicants are told where they stand (`status_update_notices`, waitlist promotion)."""
+"""`applications`: the team reviews the round (groups, seats, first-come-first-served selection), and
+the status update that tells applicants where they stand. The messages: handlers/program/applicant_notices."""
 
 from __future__ import annotations
 
@@ -8,18 +8,17 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.calendar.milestone_wording import moment, zone_of
 from handlers.cases.notices import TEAM
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
-from handlers.kit.formatting import local_time
-from handlers.kit.registry import MEMBERS, command
+from handlers.kit.local_time import local_time
+from handlers.kit.registry import STAFF, Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply, plural
+from handlers.program.applicant_notices import move, tell
 from handlers.program.regions import group_label, parse_group_key
 from storage.models import Application, ApplicationGroup, Organisation
-from storage.queries import audit
 from storage.queries.applications import (
     SEAT_STATUSES,
     application_group,
@@ -28,48 +27,71 @@ from storage.queries.applications import (
     applications_with_status,
     group_applications,
     latest_milestone,
-    place_in_group,
 )
 from storage.vocabulary import ApplicationStatus, MilestoneKind
 
 S = ApplicationStatus
 MAX_SEATS = 10_000
 TOLD_AT_STATUS_UPDATE = (S.SELECTED, S.WAITLISTED, S.INELIGIBLE, S.QUEUED)
-IN_LINE = (S.QUEUED, S.WAITLISTED, S.SELECTED, S.NOTIFIED, S.ONBOARDED)
 SCHEDULER = "scheduler"
 
 
-@command("applications", summary="review applications: groups, seats and selection (team)", roles=MEMBERS)
-def applications(ctx: Context, args: Args, session: Session) -> Reply:
-    """applications
-    applications show <id>
-    applications seats <group> <n>
-    applications select
-    `applications` lists every group (region:size) with its seats and its applications in order
-    of arrival. `seats` sets how many seats a group has (groups without seats have none).
-    `select` gives each group's seats to its first eligible applicants in order of arrival and
-    puts the rest on the waitlist; run it again after adding seats. Applicants hear at the
-    status update, or at once when it has passed. Team only.
+group("applications", summary="review applications: groups, seats and selection (team)")
+APPLICATION = Option("id", "the application's number, e.g. 3", required=True)
+
+
+@command(
+    "applications list", summary="every group with its seats and its applications in order of arrival (team)",
+    roles=STAFF, action="review applications", default=True,
+)  # fmt: skip
+def applications_list(ctx: Context, args: Args, session: Session) -> Reply:
+    """applications list
+    `applications` alone lists too. Groups are region:size; groups without seats set have none.
+    Example: applications"""
+    args.check_options()
+    args.no_more_words(0, "applications")
+    return _listing(session)
+
+
+@command(
+    "applications show", summary="one application in full (team)", roles=STAFF, action="review applications",
+    options=(APPLICATION,),
+)  # fmt: skip
+def applications_show(ctx: Context, args: Args, session: Session) -> Reply:
+    """applications show <id>
+    Example: applications show 3"""
+    args.check_options()
+    return _show(session, args, ctx.rules.timezone)
+
+
+@command(
+    "applications seats", summary="set how many seats a group has (team)", roles=STAFF, action="review applications",
+    options=(
+        Option("group", "the group, region:size, e.g. north-america:large", required=True),
+        Option("seats", "how many seats, 0 to 10000", OptionKind.NUMBER, required=True),
+    ),
+)  # fmt: skip
+def applications_seats(ctx: Context, args: Args, session: Session) -> Reply:
+    """applications seats <group> <n>
+    Run `applications select` after adding seats.
     Example: applications seats north-america:large 5"""
-    ctx.require_staff("review applications")
-    action = args.words[0].lower() if args.words else ""
-    if action == "":
-        args.check_options()
-        return _listing(session)
-    if action == "show":
-        args.check_options()
-        return _show(session, args, ctx.rules.timezone)
-    if action == "seats":
-        args.check_options()
-        return _seats(ctx, args, session)
-    if action == "select":
-        args.check_options()
-        args.no_more_words(1, "applications")
-        return _select(ctx, session)
-    raise UserError(
-        f"'{args.words[0]}' is not an applications action.",
-        hint="Use `applications` to list them, or applications show, seats or select.",
-    )
+    args.check_options()
+    return _seats(ctx, args, session)
+
+
+@command(
+    "applications select", summary="give each group's seats to its first eligible applicants (team)",
+    roles=STAFF, action="review applications",
+)  # fmt: skip
+def applications_select(ctx: Context, args: Args, session: Session) -> Reply:
+    """applications select
+    Gives each group's seats to its first eligible applicants in order of arrival and puts the
+    rest on the waitlist; run it again after adding seats. Applicants hear at the status update,
+    or at once when it has passed.
+    Example: applications select"""
+    args.check_options()
+    args.no_more_words(0, "applications select")
+    return _select(ctx, session)
 
 
 def _listing(session: Session) -> Reply:
@@ -90,7 +112,7 @@ def _listing(session: Session) -> Reply:
 
 
 def _show(session: Session, args: Args, zone: ZoneInfo) -> Reply:
-    application = find_application(session, args.word(1, "application id", field="id", usage="applications"))
+    application = find_application(session, args.word(0, "application id", field="id", usage="applications show"))
     role = "rights-holder" if application.is_rights_holder else "representative" if application.represents else "other"
     reply = Reply(f"Application #{application.id}: {application.legal_name} · {application.status}")
     reply.fields = [
@@ -117,9 +139,9 @@ def _show(session: Session, args: Args, zone: ZoneInfo) -> Reply:
 
 
 def _seats(ctx: Context, args: Args, session: Session) -> Reply:
-    key = parse_group_key(args.word(1, "group, e.g. north-america:large", field="group", usage="applications"))
-    text = args.word(2, "number of seats", field="seats", usage="applications")
-    args.no_more_words(3, "applications")
+    key = parse_group_key(args.word(0, "group, e.g. north-america:large", field="group", usage="applications seats"))
+    text = args.word(1, "number of seats", field="seats", usage="applications seats")
+    args.no_more_words(2, "applications seats")
     if not text.isascii() or not text.isdigit() or int(text) > MAX_SEATS:
         raise UserError(
             f"'{text}' is not a number of seats.", hint=f"Use a number from 0 to {MAX_SEATS}.", field="seats"
@@ -181,130 +203,13 @@ def _select(ctx: Context, session: Session) -> Reply:
     return reply
 
 
-# --- telling applicants -----------------------------------------------------------------------
+# --- the status update ------------------------------------------------------------------------
 
 
 def status_update_notices(session: Session, now: datetime, zone: ZoneInfo) -> list[Notice]:
     """Tell every selected, waitlisted, ineligible and queued applicant where they stand, by direct
     message; selected applicants also get the orientation and launch dates and become notified."""
     return tell(session, applications_with_status(session, TOLD_AT_STATUS_UPDATE), now, zone, SCHEDULER)
-
-
-def tell(session: Session, rows: list[Application], now: datetime, zone: ZoneInfo, actor: str) -> list[Notice]:
-    """One direct message per application (written once per status); selected ones become notified."""
-    notices = []
-    for application in rows:
-        assert application.id is not None
-        status = application.status
-        notices.append(
-            Notice(
-                direct_channel(application),
-                message(session, application, zone),
-                "application",
-                dedupe_key=f"application-status:{application.id}:{status}",
-            )
-        )
-        if status == S.SELECTED:
-            move(session, actor, application, S.NOTIFIED, now)
-    return notices
-
-
-def message(session: Session, application: Application, zone: ZoneInfo, opening: str = "MarketSafe:") -> str:
-    """The direct message that tells an applicant where they stand."""
-    return f"{opening} {headline(application)}. " + " ".join(details(session, application, zone))
-
-
-def headline(application: Application) -> str:
-    """`Application #3 (ACME Corp) is queued in North America, large`."""
-    group = group_label(application.group_key)
-    standing = {
-        S.QUEUED: f"queued in {group}",
-        S.SELECTED: f"selected in {group}",
-        S.NOTIFIED: f"selected in {group}",
-        S.WAITLISTED: f"on the waitlist for {group}",
-        S.ONBOARDED: "onboarded",
-        S.INELIGIBLE: "not eligible",
-        S.WITHDRAWN: "withdrawn",
-    }.get(S(application.status), str(application.status))
-    return f"Application #{application.id} ({application.legal_name}) is {standing}"
-
-
-def details(session: Session, application: Application, zone: ZoneInfo) -> list[str]:
-    """What the status means and what happens next, in a sentence or two each."""
-    status = S(application.status)
-    if status is S.QUEUED:
-        update = latest_milestone(session, MilestoneKind.STATUS_UPDATE)
-        hear = f" at the status update, {local_time(update.at, zone)}" if update else " when they are allocated"
-        return [
-            f"It is number {place_in_group(session, application, IN_LINE)} in its group in order of arrival.",
-            f"Seats go to eligible applicants in order of arrival; you will hear by direct message{hear}.",
-        ]
-    if status is S.WAITLISTED:
-        place = place_in_group(session, application, (S.WAITLISTED,))
-        return [
-            f"It is number {place} on the waitlist.",
-            "If a selected applicant withdraws or declines, the first on the waitlist is selected and told at once.",
-        ]
-    if status in (S.SELECTED, S.NOTIFIED):
-        return [
-            program_dates(session, zone),
-            "Accept your seat with `apply accept`: your organisation is set up at once and you can file "
-            "complaints. `apply decline` gives the seat to the next on the waitlist.",
-        ]
-    if status is S.ONBOARDED:
-        organisation = session.get(Organisation, application.organisation_id) if application.organisation_id else None
-        slug = organisation.slug if organisation else "-"
-        return [f"You are in the program as organisation {slug}; file complaints with `complaint <links>`."]
-    if status is S.INELIGIBLE:
-        return [f"Reason: {application.status_reason}.", "If that changes, apply again with `apply`."]
-    if status is S.WITHDRAWN:
-        return [
-            f"It was {application.status_reason or 'withdrawn'}.",
-            "You may apply again while applications are open.",
-        ]
-    return ["It is being checked."]
-
-
-def program_dates(session: Session, zone: ZoneInfo) -> str:
-    """`Orientation: 2027-02-07 10:00 EST; launch: 2027-02-15 09:00 EST.`"""
-    parts = []
-    for kind, name in ((MilestoneKind.ORIENTATION, "Orientation"), (MilestoneKind.LAUNCH, "launch")):
-        milestone = latest_milestone(session, kind)
-        parts.append(f"{name}: {moment(milestone.at, zone, zone_of(milestone)) if milestone else 'to be announced'}")
-    return "; ".join(parts) + "."
-
-
-def promote_after(
-    session: Session, actor: str, freed: Application, now: datetime, zone: ZoneInfo
-) -> tuple[Application | None, list[Notice]]:
-    """Give a freed seat to the first on the group's waitlist, with the message that tells them."""
-    waiting = group_applications(session, freed.group_key, (S.WAITLISTED,))
-    if not waiting:
-        return None, []
-    promoted = waiting[0]
-    move(session, actor, promoted, S.SELECTED, now, note=f"seat freed by application #{freed.id}")
-    opening = f"Good news from MarketSafe: a seat opened in {group_label(promoted.group_key)}."
-    key = f"application-status:{promoted.id}:{S.SELECTED}"
-    text = message(session, promoted, zone, opening)
-    return promoted, [Notice(direct_channel(promoted), text, "application", dedupe_key=key)]
-
-
-def move(
-    session: Session, actor: str, application: Application, status: S, now: datetime, note: str | None = None
-) -> None:
-    """Change an application's status, with its audit entry."""
-    assert application.id is not None
-    before = application.status
-    application.status, application.updated_at = status, now
-    session.add(application)
-    audit.record(
-        session, actor=actor, entity="application", entity_id=application.id, action="status",
-        from_status=before, to_status=status, note=note, at=now,
-    )  # fmt: skip
-
-
-def direct_channel(application: Application) -> str:
-    return f"dm:{application.applicant_platform}:{application.applicant_user_id}"
 
 
 def find_application(session: Session, text: str) -> Application:

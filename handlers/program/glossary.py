@@ -17,9 +17,13 @@ from dataclasses import dataclass
 
 from storage.vocabulary import ReasonCode
 
-LANGUAGES = ("en", "zh")
 SEPARATOR = " · "
-_ALIASES = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "en-us": "en", "en-gb": "en"}
+# The program's languages, by code, and every way members write them.
+LANGUAGES = {"zh": "Chinese", "en": "English"}
+_ALIASES = {
+    "cn": "zh", "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "chinese": "zh", "中文": "zh",
+    "汉语": "zh", "english": "en", "en-us": "en", "en-gb": "en", "英文": "en", "英语": "en",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +63,19 @@ OUTCOMES: dict[str, Term] = {
 }
 
 
+def language_code(text: str) -> str | None:
+    """`zh`, `en`, or None: `Chinese`, `zh-CN` and `中文` are all `zh`."""
+    normalised = text.strip().lower()
+    normalised = _ALIASES.get(normalised, normalised)
+    return normalised if normalised in LANGUAGES else None
+
+
 def _language(language: str) -> str:
     """`en` or `zh` (Simplified Chinese); anything else is a programming error."""
-    normalised = language.strip().lower()
-    normalised = _ALIASES.get(normalised, normalised)
-    if normalised not in LANGUAGES:
+    code = language_code(language)
+    if code is None:
         raise ValueError(f"The glossary has no language {language!r}; it has {', '.join(LANGUAGES)}.")
-    return normalised
+    return code
 
 
 def reason_label(code: ReasonCode, language: str = "en") -> str:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-import handlers.working_group.proposals  # noqa: F401  (registers `propose` and `practices`)
+import handlers.catalogue  # noqa: F401  (registers `propose` and `practices`)
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
 from handlers.working_group.meetings import meeting_agenda_notices

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+import handlers.catalogue  # noqa: F401  (registers `apply` and `applications`)
 from bot.router import Incoming
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
-from handlers.program import application_review, applications  # noqa: F401  (registers `apply` and `applications`)
 from handlers.program.application_review import status_update_notices
 from storage.models import AuditEntry, IPRight, Member, Organisation
 from support.harness import Harness, Posted
@@ -611,9 +611,7 @@ def test_only_the_team_reviews_applications(program: Harness) -> None:
     program.ok(apply_line(), as_="newco")
     for command in ("applications", "applications show 1", "applications seats europe:small 3", "applications select"):
         assert program.refused(command, as_="brand1") == NOT_TEAM
-        assert program.refused(command, as_="newco") == (
-            "You need to be in the program to use `applications`. Ask a program admin to add you to your organisation."
-        )
+        assert program.refused(command, as_="newco") == NOT_TEAM
     assert program.ok("applications", as_="team1").text == "1 application in 1 group:"
     assert program.ok("applications", as_="operator").text == "1 application in 1 group:"
 
@@ -639,13 +637,13 @@ def test_seats_are_set_per_group_and_checked(program: Harness) -> None:
             "seats",
         )
     assert program.refused("applications seats europe:small", as_="team1") == (
-        "Missing number of seats. `help applications` shows the usage."
+        "Missing number of seats. `help applications seats` shows the usage."
     )
     assert program.refused("applications show 99", as_="team1") == (
         "There is no application '99'. `applications` lists them with their ids."
     )
     assert program.refused("applications pick", as_="team1") == (
-        "'pick' is not an applications action. Use `applications` to list them, or applications show, seats or select."
+        "I did not expect 'pick' there. `help applications` shows the usage."
     )
     assert program.ok("applications select", as_="team1").text == "No queued or waitlisted applications to allocate."
     assert program.ok("applications", as_="team1").lines == ["north-america:large (North America, large) · 0 seats"]
@@ -671,12 +669,17 @@ def test_every_change_is_in_the_audit_log(program: Harness) -> None:
 
 
 def test_help_shows_the_usage(program: Harness) -> None:
-    usage = program.ok("help apply", as_="stranger").lines
-    assert usage[0].startswith('apply legal_name="<company>" country=<ISO code>')
-    assert "apply status | apply withdraw | apply accept | apply decline" in usage
-    assert program.ok("help applications", as_="team1").lines[:4] == [
-        "applications",
+    usage = program.ok("help apply submit", as_="stranger").lines
+    assert usage[0].startswith('apply submit legal_name="<company>" country=<ISO code>')
+    listed = program.ok("help apply", as_="stranger").lines
+    assert [line.split(":")[0] for line in listed[:-1]] == [
+        "apply status", "apply withdraw", "apply accept", "apply decline", "apply submit",
+    ]  # fmt: skip
+    assert [program.ok(f"help {word}", as_="team1").lines[0] for word in (
+        "applications list", "applications show", "applications seats", "applications select",
+    )] == [
+        "applications list",
         "applications show <id>",
         "applications seats <group> <n>",
         "applications select",
-    ]
+    ]  # fmt: skip

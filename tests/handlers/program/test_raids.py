@@ -6,10 +6,10 @@ import hashlib
 
 from sqlmodel import col, select
 
-import handlers.program.raids  # noqa: F401  (registers the `raid` command)
+import handlers.catalogue  # noqa: F401  (registers the `raid` sub-commands)
 from bot.router import Incoming
 from handlers.kit.context import Attachment, Caller
-from handlers.kit.documents import MAX_DOCUMENT_BYTES
+from handlers.kit.documents import RAID_EVIDENCE
 from handlers.kit.replies import Reply
 from storage.models import Notice, RaidDocument, RaidEvidence, RaidStorefront
 from support.harness import Harness
@@ -121,7 +121,7 @@ def test_bad_files_are_refused_each_by_name_and_nothing_is_submitted(program: Ha
     documents = (
         RECORD,
         Attachment("empty.pdf", b""),
-        Attachment("huge.pdf", b"%PDF-" + bytes(MAX_DOCUMENT_BYTES)),
+        Attachment("huge.pdf", b"%PDF-" + bytes(RAID_EVIDENCE.max_bytes)),
         Attachment("setup.exe", EXE),
         Attachment("invoice.pdf", EXE),
         Attachment("scan.pdf", b"<html><body>not a pdf</body></html>"),
@@ -136,7 +136,7 @@ def test_bad_files_are_refused_each_by_name_and_nothing_is_submitted(program: Ha
     assert message == (
         "11 files refused: "
         "empty.pdf: it is empty; "
-        f"huge.pdf: it is {MAX_DOCUMENT_BYTES + 5:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,} (20 MB); "
+        f"huge.pdf: it is {RAID_EVIDENCE.max_bytes + 5:,} bytes; the limit is {RAID_EVIDENCE.max_bytes:,} (20 MB); "
         "setup.exe: .exe files are not accepted (send PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV); "
         "invoice.pdf: it is named .pdf but its content is not a PDF (it looks like a Windows program); "
         "scan.pdf: it is named .pdf but its content is not a PDF; "
@@ -154,7 +154,7 @@ def test_bad_files_are_refused_each_by_name_and_nothing_is_submitted(program: Ha
 
 
 def test_a_document_of_exactly_20_mb_is_accepted(program: Harness) -> None:
-    content = b"%PDF-" + bytes(MAX_DOCUMENT_BYTES - 5)
+    content = b"%PDF-" + bytes(RAID_EVIDENCE.max_bytes - 5)
     submitted(program, documents=(Attachment("full.pdf", content),))
     with program.database.transaction() as session:
         assert session.exec(select(RaidDocument.sha256)).one() == sha(content)
@@ -480,4 +480,23 @@ def test_the_penalty_must_be_close_or_strike(program: Harness) -> None:
 def test_help_raid_shows_the_usage(program: Harness) -> None:
     reply = program.ok("help raid", as_="brand1")
     assert reply.text == "raid: submit civil-raid evidence for seller penalties, and follow it"
-    assert any(line.startswith("raid penalty RAID-000001 close|strike") for line in reply.lines)
+    assert "raid penalty: record the penalty Alibaba applied on forwarded evidence (team)" in reply.lines
+    usage = program.ok("help raid penalty", as_="brand1").lines
+    assert usage[0] == 'raid penalty RAID-000001 close|strike [note="..."]'
+
+
+def test_help_raid_lists_each_sub_command(program: Harness) -> None:
+    listed = [line.split(":")[0] for line in program.ok("help raid", as_="brand1").lines[:-1]]
+    assert sorted(listed) == ["raid decline", "raid forward", "raid penalty", "raid show", "raid submit"]
+    assert program.ok("help raid submit", as_="brand1").lines[0].startswith("raid submit raid_date=YYYY-MM-DD")
+
+
+def test_the_teams_role_is_checked_before_the_evidence_is_looked_up(program: Harness) -> None:
+    # The role is declared: a brand hears about it, not about the unknown option or the missing evidence.
+    assert program.refused("raid forward RAID-000009 page=2", as_="brand1") == (
+        "Only the IACC/Alibaba team can forward raid evidence. "
+        "Ask a team member in your case thread if you need this done."
+    )
+    assert program.refused("raid penalty nonsense", as_="brand1").startswith(
+        "Only the IACC/Alibaba team can record penalties on raid evidence."
+    )

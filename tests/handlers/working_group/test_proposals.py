@@ -9,7 +9,7 @@ from typing import cast
 
 from sqlmodel import col, select
 
-import handlers.working_group.proposals  # noqa: F401  (registers `propose` and `practices`)
+import handlers.catalogue  # noqa: F401  (registers `propose` and `practices`)
 from bot.router import Incoming
 from handlers.kit.context import Caller
 from handlers.kit.replies import Reply
@@ -404,7 +404,8 @@ def test_practices_share_alone_opens_a_form(program: Harness) -> None:
     oversized = submit(program, "brand1", "practices share", {"title": "Photo checklist", "text": "x" * 4001})
     assert (oversized.text, oversized.error_field) == ("The text is 4,001 characters; the limit is 4,000.", "text")
     assert program.refused("practices rate BP-0001", as_="brand1") == (
-        "'rate' is not something practices does. Use practices share, list, show or vote; `help practices` shows how."
+        "I did not expect 'rate' there. "
+        'Filter with tag=, search= (quote several words: search="fake bags"), sort= and page=.'
     )
 
 
@@ -480,6 +481,27 @@ def test_help_shows_both_usages(program: Harness) -> None:
     assert program.ok("help propose", as_="brand1").lines[0] == (
         'propose title="<title>" [tags=taobao,handbags] <text>'
     )
-    assert program.ok("help practices", as_="brand1").lines[0] == (
+    assert program.ok("help practices share", as_="brand1").lines[0] == (
         'practices share title="<title>" [tags=aliexpress,watches] <text>'
     )
+
+
+def test_help_propose_vote_shows_one_usage(program: Harness) -> None:
+    reply = program.ok("help propose vote", as_="brand1")
+    assert reply.text == "propose vote: vote for or against a proposal"
+    assert reply.lines[0] == "propose vote <P-0001> up|down"
+    assert not any(line.startswith("propose list") for line in reply.lines)
+    listed = program.ok("help propose", as_="brand1").lines
+    assert "propose vote: vote for or against a proposal" in listed
+
+
+def test_deciding_is_refused_to_members_before_the_meeting_is_looked_up(program: Harness) -> None:
+    assert program.refused("propose decision 999 We agreed.", as_="brand1") == (
+        "Only the IACC/Alibaba team can record the working group's decisions. "
+        "Ask a team member in your case thread if you need this done."
+    )
+
+
+def test_a_title_that_starts_like_no_sub_command_keeps_its_first_word(program: Harness) -> None:
+    reply = program.ok("propose New sellers should be flagged -- Sellers removed twice should be named.", as_="brand1")
+    assert reply.text == "Posted proposal P-0001 to the working group: New sellers should be flagged"

@@ -1,0 +1,179 @@
+"""After applying: `apply status`, `apply withdraw`, and a selected applicant's `apply accept` (which sets up
+their organisation with its marks) or `apply decline` (which gives the seat to the waitlist)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlmodel import Session
+
+from handlers.cases.notices import TEAM
+from handlers.kit.arguments import Args
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.errors import NotFound, NotPermitted, UserError
+from handlers.kit.registry import EVERYONE, command
+from handlers.kit.replies import Notice, Reply, plural
+from handlers.program.applicant_notices import details, headline, move, promote_after
+from handlers.program.application_answers import MAX_TEXT
+from storage.models import Application, IPRight, Member, Organisation
+from storage.queries.applications import SEAT_STATUSES, latest_application
+from storage.queries.members import member_by_identity, organisation_by_slug
+from storage.vocabulary import ApplicationStatus, RightKind, RightStatus
+from storage.vocabulary import Role as MemberRole
+
+S = ApplicationStatus
+
+
+@command("apply status", summary="where your application stands and what happens next", roles=EVERYONE)
+def apply_status(ctx: Context, args: Args, session: Session) -> Reply:
+    """apply status
+    Example: apply status"""
+    mine = _mine(ctx, args, session, "status")
+    return Reply(f"{headline(mine)}.", lines=details(session, mine, ctx.rules.timezone))
+
+
+@command("apply withdraw", summary="withdraw your application", roles=EVERYONE)
+def apply_withdraw(ctx: Context, args: Args, session: Session) -> Reply:
+    """apply withdraw
+    A seat you held goes to the first applicant on the waitlist; you may apply again while applications are open.
+    Example: apply withdraw"""
+    return _withdraw(ctx, session, _mine(ctx, args, session, "withdraw"), declining=False)
+
+
+@command("apply accept", summary="accept your seat: your organisation is set up at once", roles=EVERYONE)
+def apply_accept(ctx: Context, args: Args, session: Session) -> Reply:
+    """apply accept
+    For a selected applicant: sets up the organisation with its marks, and you as its member (or
+    representative), so that you can file complaints at once.
+    Example: apply accept"""
+    return _accept(ctx, session, _mine(ctx, args, session, "accept"))
+
+
+@command("apply decline", summary="give up your seat to the next on the waitlist", roles=EVERYONE)
+def apply_decline(ctx: Context, args: Args, session: Session) -> Reply:
+    """apply decline
+    For a selected applicant who will not join after all.
+    Example: apply decline"""
+    return _withdraw(ctx, session, _mine(ctx, args, session, "decline"), declining=True)
+
+
+def _mine(ctx: Context, args: Args, session: Session, action: str) -> Application:
+    """The caller's latest application; the sub-command takes nothing after it."""
+    args.check_options()
+    if args.words:
+        raise UserError(f"I did not expect '{args.words[0]}' there.", hint=f"Write just `apply {action}`.")
+    mine = latest_application(session, ctx.caller.platform, ctx.caller.user_id)
+    if mine is None:
+        raise NotFound("You have not applied to the program.", hint="Apply with `apply`: it shows the form.")
+    return mine
+
+
+def _withdraw(ctx: Context, session: Session, application: Application, *, declining: bool) -> Reply:
+    status = S(application.status)
+    if declining and status not in (S.SELECTED, S.NOTIFIED):
+        raise UserError(
+            f"Only a selected applicant can decline a seat; application #{application.id} is {status}.",
+            hint="`apply withdraw` withdraws an application.",
+        )
+    if status is S.ONBOARDED:
+        raise UserError(
+            f"Application #{application.id} is complete: {application.legal_name} is in the program.",
+            hint="To leave the program, ask a program admin.",
+        )
+    if status not in (S.QUEUED, S.SELECTED, S.NOTIFIED, S.WAITLISTED, S.SUBMITTED):
+        raise UserError(f"Application #{application.id} is {status}: there is nothing to withdraw.")
+    assert application.id is not None
+    application.status_reason = (
+        "withdrawn when the applicant declined the seat" if declining else "withdrawn by the applicant"
+    )
+    move(session, ctx.caller.ref, application, S.WITHDRAWN, ctx.now, note=application.status_reason)
+    done = "declined its seat" if declining else "was withdrawn"
+    reply = Reply(f"Application #{application.id} ({application.legal_name}) {done}.")
+    team = f"Application #{application.id} from {application.legal_name} ({application.group_key}) {done}"
+    if status in SEAT_STATUSES:
+        promoted, told = promote_after(session, ctx.caller.ref, application, ctx.now, ctx.rules.timezone)
+        reply.notices += told
+        if promoted is not None:
+            reply.lines.append("Your seat goes to the first applicant on the waitlist.")
+            team += f"; #{promoted.id} {promoted.legal_name} is selected from the waitlist"
+    reply.lines.append("You may apply again while applications are open.")
+    reply.notices.append(Notice(TEAM, team, "application"))
+    return reply
+
+
+def _accept(ctx: Context, session: Session, application: Application) -> Reply:
+    if application.status not in (S.SELECTED, S.NOTIFIED):
+        raise UserError(
+            f"Only a selected applicant can accept a seat; application #{application.id} is {application.status}.",
+            hint="`apply status` says what happens next.",
+        )
+    existing = member_by_identity(session, ctx.caller.platform, ctx.caller.user_id)
+    if existing is not None and existing.active:
+        raise NotPermitted(
+            "You are already in the program under this chat identity.", hint="Ask a program admin to move you."
+        )
+    assert application.id is not None
+    organisation = Organisation(
+        slug=_unique_slug(session, application), name=application.legal_name, name_zh=application.name_zh,
+        country=application.country, size_band=application.size_band, region=application.region,
+        good_faith=False, represents=application.represents,
+        authorisation_sha256=application.authorisation_sha256, created_at=ctx.now,
+    )  # fmt: skip
+    session.add(organisation)
+    session.flush()
+    assert organisation.id is not None
+    record_change(session, ctx, "organisation", organisation.id, "created", note=f"application #{application.id}")
+    role = MemberRole.REPRESENTATIVE if application.represents else MemberRole.MEMBER
+    member = existing or Member(platform=ctx.caller.platform, user_id=ctx.caller.user_id, role=role)
+    member.role, member.active, member.organisation_id = role, True, organisation.id
+    member.created_at = member.created_at if existing else ctx.now
+    session.add(member)
+    session.flush()
+    assert member.id is not None
+    record_change(session, ctx, "member", member.id, "role", to_status=role, note=organisation.slug)
+    rights = []
+    for number, mark in enumerate(m.strip() for m in application.marks.split(",") if m.strip()):
+        right = IPRight(
+            organisation_id=organisation.id, kind=RightKind.TRADEMARK, mark=mark[:MAX_TEXT],
+            # The unique key (organisation, kind, jurisdiction, number) needs a distinct placeholder per mark.
+            registration_number="pending" if number == 0 else f"pending-{number + 1}", jurisdiction="CN",
+            status=RightStatus.VERIFIED, verified_by=f"application #{application.id}", verified_at=ctx.now,
+            created_at=ctx.now,
+        )  # fmt: skip
+        session.add(right)
+        session.flush()
+        assert right.id is not None
+        record_change(session, ctx, "ip_right", right.id, "created", to_status=right.status)
+        rights.append(right)
+    application.organisation_id = organisation.id
+    move(session, ctx.caller.ref, application, S.ONBOARDED, ctx.now, note=organisation.slug)
+    reply = Reply(
+        f"Welcome to MarketSafe: {organisation.name} is organisation {organisation.slug}, and you are its {role}."
+    )
+    reply.lines = [f"right #{r.id}: trademark {r.mark} (CN, registration {r.registration_number})" for r in rights]
+    reply.lines.append("File complaints with `complaint <links>`" + (" right=<id>." if len(rights) > 1 else "."))
+    reply.notices.append(
+        Notice(
+            TEAM,
+            f"Application #{application.id} accepted: {organisation.name} joined as {organisation.slug} with "
+            f"{plural(len(rights), 'mark')}",
+            "application",
+        )
+    )
+    return reply
+
+
+def _unique_slug(session: Session, application: Application) -> str:
+    """`ACME Corp.` -> `acme-corp` (then `acme-corp-2`, ... if taken); `applicant-<id>` without Latin letters."""
+    ascii_name = unicodedata.normalize("NFKD", application.legal_name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+    if len(base) < 2:
+        base = f"applicant-{application.id}"
+    candidate, number = base, 1
+    while organisation_by_slug(session, candidate) is not None:
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: 40 - len(suffix)].strip("-") + suffix
+    return candidate

@@ -1,0 +1,226 @@
+"""`apply submit` (also `apply` with answers, or alone for the form): a company applies to the program.
+
+Eligibility is decided at once: the applicant must own the marks or act for their owner with a
+letter of authorisation, and must not be in the Good Faith program. The letter is kept only by
+its SHA-256 fingerprint; it is never opened, parsed or shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlmodel import Session
+
+from handlers.cases.notices import TEAM
+from handlers.kit.arguments import Args
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.errors import NotPermitted, UserError
+from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
+from handlers.kit.local_time import local_time
+from handlers.kit.registry import EVERYONE, Option, OptionKind, command, group
+from handlers.kit.replies import Notice, Reply
+from handlers.program.applicant_notices import details
+from handlers.program.application_answers import FIELDS, MAX_TEXT, Role, read_answers
+from handlers.program.regions import group_key, group_label, region_of
+from storage.models import Application
+from storage.queries.applications import (
+    SEAT_STATUSES,
+    active_application,
+    latest_milestone,
+    next_arrival_seq,
+    place_in_group,
+)
+from storage.vocabulary import ApplicationStatus, CompanySize, MilestoneKind
+
+S = ApplicationStatus
+LETTER_LIMIT = 10 * 1024 * 1024
+LETTER_TYPES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")  # PDF, PNG, JPEG, by their first bytes
+
+
+group("apply", summary="apply to the program, follow your application, accept a seat")
+
+
+def _answer(name: str, description: str, *, required: bool = True, choices: tuple[str, ...] = ()) -> Option:
+    kind = OptionKind.CHOICE if choices else OptionKind.TEXT
+    return Option(name, description, kind, required, keyword=True, choices=choices)
+
+
+@command(
+    "apply submit", summary="apply to the program (alone: the application form)", roles=EVERYONE, default=True,
+    options=(
+        _answer("legal_name", "the company's legal name"),
+        _answer("name_zh", "the company's Chinese name", required=False),
+        _answer("country", "the company's country, as an ISO code (US, GB, CN ...)"),
+        _answer("size", "the company's size", choices=tuple(size.value for size in CompanySize)),
+        _answer("contact", "a contact's name and email"),
+        _answer("role", "who you are to the marks", choices=("rights_holder", "representative", "other")),
+        _answer("represents", "the rights-holder a representative acts for", required=False),
+        _answer("good_faith", "whether the company is in the Good Faith program", choices=("yes", "no")),
+        _answer("marks", "the company's marks, separated by commas"),
+    ),
+)  # fmt: skip
+def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
+    """apply submit legal_name="<company>" country=<ISO code> size=small|medium|large contact="<name, email>"
+        role=rights_holder|representative|other good_faith=yes|no marks="<mark>,<mark>"
+        [represents="<rights-holder>"] [name_zh="<Chinese name>"]
+    The word submit may be left out; `apply` alone opens the application form.
+    Anyone may apply, once per chat identity, until the application deadline on the calendar.
+    A representative names the rights-holder in represents= and attaches its signed letter of
+    authorisation (PDF, PNG or JPEG, at most 10 MB; on the console: file=PATH). Good Faith program
+    participants cannot join. Seats go to eligible applicants in order of arrival in each group
+    (region and company size); `apply status` shows where you stand.
+    Example: apply legal_name="ACME Corp" country=US size=large contact="Jo Lee, jo@acme.example"
+        marks="ACME,ACME Pro" role=rights_holder good_faith=no"""
+    args.check_options(*FIELDS)
+    _refuse_second(ctx, session)
+    if ctx.role is not None:
+        where = f" in {ctx.organisation_slug}" if ctx.organisation_slug else ""
+        raise NotPermitted(
+            f"You are already in the program ({ctx.role}{where}); applications are for companies joining it.",
+            hint="`help` lists what you can do.",
+        )
+    deadline = latest_milestone(session, MilestoneKind.APPLICATION_DEADLINE)
+    if deadline is not None and deadline.at <= ctx.now:
+        raise UserError(
+            f"Applications closed on {local_time(deadline.at, ctx.rules.timezone)}.",
+            hint="`calendar` shows the program's dates.",
+        )
+    if args.words:
+        raise UserError(
+            f"I did not expect '{args.words[0]}' there.",
+            hint='Write each answer as name=value, with quotes around values with spaces, e.g. legal_name="ACME Corp".',
+        )
+    if not args.options:
+        return Reply(
+            "Fill in the application form, or write your answers after `apply`: `help apply` shows how.",
+            form=request_form(APPLY_FORM, ctx, session),
+        )
+    answers = read_answers(args)
+    letter = _letter(ctx) if answers.role is Role.REPRESENTATIVE else None
+    reasons = []
+    if answers.role is Role.OTHER:
+        reasons.append("only rights-holders and representatives they appointed can join")
+    if answers.role is Role.REPRESENTATIVE and letter is None:
+        reasons.append("a representative must attach the rights-holder's letter of authorisation")
+    if answers.good_faith:
+        reasons.append("Good Faith program participants cannot join MarketSafe")
+    region = region_of(answers.country)
+    application = Application(
+        applicant_platform=ctx.caller.platform, applicant_user_id=ctx.caller.user_id,
+        legal_name=answers.legal_name, name_zh=answers.name_zh, country=answers.country, region=region.label,
+        size_band=answers.size, contact=answers.contact, is_rights_holder=answers.role is Role.RIGHTS_HOLDER,
+        represents=answers.represents, authorisation_sha256=letter, good_faith=answers.good_faith,
+        marks=", ".join(answers.marks), group_key=group_key(region, answers.size),
+        arrival_seq=next_arrival_seq(session), status=S.INELIGIBLE if reasons else S.QUEUED,
+        status_reason="; ".join(reasons) or None, submitted_at=ctx.now, updated_at=ctx.now,
+    )  # fmt: skip
+    session.add(application)
+    session.flush()
+    assert application.id is not None
+    record_change(
+        session, ctx, "application", application.id, "submitted", from_status=S.SUBMITTED,
+        to_status=application.status, note=application.status_reason or application.group_key,
+    )  # fmt: skip
+    return _submitted_reply(ctx, session, application, letter is not None, ignored=bool(ctx.attachments) and not letter)
+
+
+def _submitted_reply(ctx: Context, session: Session, application: Application, letter: bool, ignored: bool) -> Reply:
+    name, key = application.legal_name, application.group_key
+    if application.status == S.INELIGIBLE:
+        reply = Reply(f"Application #{application.id} from {name} is not eligible: {application.status_reason}.")
+        reply.lines = [
+            "It is kept on file with that reason.",
+            "If this was a mistake in your answers, apply again with `apply`"
+            + (" and attach the letter of authorisation." if application.represents and not letter else "."),
+        ]
+        text = f"New application #{application.id} from {name} ({key}): ineligible, {application.status_reason}"
+    else:
+        place = place_in_group(session, application, SEAT_STATUSES | {S.QUEUED, S.WAITLISTED})
+        reply = Reply(
+            f"Application #{application.id} received: {name} is queued in {group_label(key)}, "
+            f"number {place} in order of arrival."
+        )
+        reply.lines = details(session, application, ctx.rules.timezone)[1:]
+        if letter:
+            reply.lines.append(f"Letter of authorisation kept by its SHA-256: {application.authorisation_sha256}.")
+        reply.lines.append("`apply status` shows where you stand; `apply withdraw` withdraws the application.")
+        text = f"New application #{application.id} from {name} ({key})"
+    if ignored:
+        reply.lines.append("The attached file was not kept: only representatives send a letter of authorisation.")
+    fields = (("country", application.country), ("size", application.size_band), ("marks", application.marks))
+    reply.notices.append(Notice(TEAM, text, "application", fields=fields))
+    return reply
+
+
+def _refuse_second(ctx: Context, session: Session) -> None:
+    first = active_application(session, ctx.caller.platform, ctx.caller.user_id)
+    if first is not None:
+        raise UserError(
+            f"You already applied: application #{first.id} ({first.legal_name}) is {first.status}.",
+            hint="One application per person: `apply status` shows it, `apply withdraw` withdraws it.",
+        )
+
+
+def _letter(ctx: Context) -> str | None:
+    """The SHA-256 of the attached letter of authorisation, after checking only its size and type."""
+    if not ctx.attachments:
+        return None
+    if len(ctx.attachments) > 1:
+        raise UserError(f"Attach one letter of authorisation, not {len(ctx.attachments)} files.", field="file")
+    letter = ctx.attachments[0]
+    name = letter.name[:100]
+    if not letter.content:
+        raise UserError(f"{name} is empty.", hint="Attach the signed letter as a PDF, PNG or JPEG file.", field="file")
+    if len(letter.content) > LETTER_LIMIT:
+        raise UserError(
+            f"{name} is {len(letter.content):,} bytes; a letter of authorisation may be at most 10 MB.",
+            hint="Send it as a PDF, or scan it at a lower resolution.",
+            field="file",
+        )
+    if not letter.content.startswith(LETTER_TYPES):
+        raise UserError(
+            f"{name} is not a PDF, PNG or JPEG file.",
+            hint="Send the signed letter of authorisation as a PDF, or as a PNG or JPEG scan.",
+            field="file",
+        )
+    return hashlib.sha256(letter.content).hexdigest()
+
+
+APPLY_FORM = register_form(
+    Form(
+        command="apply",
+        title="Apply to MarketSafe",
+        submit="Apply",
+        fields=(
+            FormField("legal_name", "Company's legal name", "text", max_length=MAX_TEXT),
+            FormField("name_zh", "Chinese name", "text", optional=True, max_length=MAX_TEXT),
+            FormField("country", "Country (ISO code)", "text", max_length=2, placeholder="US, GB, DE, JP, CN ..."),
+            FormField("size", "Company size", "select", choices=tuple(Choice(s.value, s.value) for s in CompanySize)),
+            FormField("contact", "Contact", "text", max_length=MAX_TEXT, placeholder="Name and email"),
+            FormField(
+                "role",
+                "You are",
+                "select",
+                choices=(
+                    Choice(Role.RIGHTS_HOLDER.value, "The rights-holder (the company owns the marks)"),
+                    Choice(Role.REPRESENTATIVE.value, "A representative appointed by the rights-holder"),
+                    Choice(Role.OTHER.value, "Other (distributor, licensee, reseller)"),
+                ),
+            ),
+            FormField(
+                "represents",
+                "Rights-holder you represent",
+                "text",
+                optional=True,
+                max_length=MAX_TEXT,
+                placeholder="Representatives only; attach the letter of authorisation",
+            ),
+            FormField(
+                "good_faith", "In the Good Faith program?", "select", choices=(Choice("no", "No"), Choice("yes", "Yes"))
+            ),
+            FormField("marks", "Marks", "text", max_length=1000, placeholder="Comma separated, e.g. ACME, ACME Pro"),
+        ),
+        to_args=lambda values: options_args([], values, *FIELDS),
+    )
+)

@@ -1,0 +1,102 @@
+"""`language answer`: the IACC/Alibaba team answers a language request, once; the answer goes to
+the member's organisation channel (in the request's thread) and to the member by direct message."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+
+from handlers.cases.case_thread import author
+from handlers.cases.notices import organisation_channel
+from handlers.kit.arguments import Args
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.errors import UserError
+from handlers.kit.local_time import local_time
+from handlers.kit.registry import STAFF, Option, command
+from handlers.kit.replies import Notice, Reply, plural
+from handlers.program.language_requests import LANGUAGE, MAX_TEXT, load_request, summary, text_fields
+from storage.models import LanguageRequest, Member, Organisation
+from storage.queries.language import record_answer
+from storage.vocabulary import LanguageRequestStatus
+
+
+@command(
+    "language answer", summary="answer a language request (team)", roles=STAFF, action="answer language requests",
+    options=(
+        Option("reference", "the request's reference, e.g. LR-000001", required=True),
+        Option("answer", "the answer, up to 4000 characters", required=True),
+    ),
+)  # fmt: skip
+def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
+    """language answer <LR-000001> <answer>
+    The answer is taken exactly as written (line breaks too); a request has one answer.
+    Example: language answer LR-000001 授权书 means letter of authorisation."""
+    rest = args.text.strip()
+    if not rest:
+        raise UserError(
+            "Say which request and the answer.", hint="language answer LR-000001 <answer>", field="reference"
+        )
+    first, *_ = re.split(r"\s", rest, maxsplit=1)
+    request = load_request(session, ctx, first, field="reference")
+    reference = request.reference
+    answer = rest[len(first) :].replace("\x00", "").strip()
+    if request.status == LanguageRequestStatus.ANSWERED:
+        raise _already_answered(ctx, request)
+    if not answer:
+        raise UserError(f"Write the answer after the reference: language answer {reference} <answer>.", field="answer")
+    if len(answer) > MAX_TEXT:
+        raise UserError(
+            f"The answer is {len(answer):,} characters; the limit is {MAX_TEXT:,}.",
+            hint="Shorten it; a request has one answer.",
+            field="answer",
+        )
+    if not record_answer(session, request, answer=answer, by=ctx.caller.ref, at=ctx.now):
+        raise _already_answered(ctx, request)  # someone else answered it a moment ago
+    assert request.id is not None
+    record_change(
+        session, ctx, "language_request", request.id, "status",
+        from_status=LanguageRequestStatus.OPEN, to_status=LanguageRequestStatus.ANSWERED,
+        note=f"answer of {plural(len(answer), 'character')}",
+    )  # fmt: skip
+    organisation = session.get(Organisation, request.organisation_id)
+    requester = session.get(Member, request.member_id)
+    assert organisation is not None and requester is not None
+    direction = f"{request.source_language} → {request.target_language}"
+    fields = (*text_fields("Answer", answer), ("Your request", summary(request, 300)))
+    reply = Reply(
+        f"Answer to {reference} sent to {organisation.name}: in their channel, thread {reference}, and by direct "
+        f"message to {requester.platform}:{requester.user_id}."
+    )
+    reply.notices += [
+        Notice(
+            channel=organisation_channel(organisation),
+            case_id=reference,
+            kind="language_answer",
+            text=f"Answer to language request {reference} ({direction}) from {author(ctx)}:",
+            fields=fields,
+        ),
+        Notice(
+            channel=f"dm:{requester.platform}:{requester.user_id}",
+            kind="language_answer",
+            text=f"The IACC/Alibaba team answered your language request {reference} ({direction}):",
+            fields=fields,
+        ),
+        Notice(
+            channel=LANGUAGE,
+            case_id=reference,
+            kind="language_answered",
+            text=f"{reference} answered by {author(ctx)}; the answer was sent to {organisation.name}.",
+        ),
+    ]
+    return reply
+
+
+def _already_answered(ctx: Context, request: LanguageRequest) -> UserError:
+    return UserError(
+        f"{request.reference} was already answered by {request.answered_by} on "
+        f"{local_time(request.answered_at, ctx.rules.timezone)}.",
+        hint=f"`language show {request.reference}` shows the answer; a request has one answer.",
+        field="reference",
+    )

@@ -1,0 +1,179 @@
+"""`raid submit` (also `raid` with the raid's details): rights-holders submit civil-raid evidence.
+
+Only each document's name, size, type and SHA-256 are kept (see handlers/kit/documents).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlmodel import Session
+
+from handlers.cases.link_parsing import ParsedLink, RejectedLink, UnresolvedLink, parse_link
+from handlers.kit.arguments import Args
+from handlers.kit.audit_trail import record_change
+from handlers.kit.context import Context
+from handlers.kit.documents import RAID_EVIDENCE, check_documents
+from handlers.kit.errors import UserError
+from handlers.kit.forms import Form, FormField, options_args, register_form, request_form
+from handlers.kit.registry import Option, OptionKind, command
+from handlers.kit.replies import Button, Reply, plural
+from handlers.program.raids import NOTE, thread
+from storage.models import Organisation
+from storage.queries.raids import add_raid
+from storage.vocabulary import ItemKind, RaidStatus
+
+MAX_STOREFRONTS = 50
+MAX_RAID_AGE_YEARS = 5
+SHOW_AT_MOST = 20
+_SLACK_LINK = re.compile(r"<([^<>|\s]+)(?:\|[^<>]*)?>")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STORE_HINT = "Paste only storefront links, one per line, e.g. https://shop123456.taobao.com."
+_ACCEPTED = f"{RAID_EVIDENCE.accepted}, up to {RAID_EVIDENCE.limit} each"
+
+
+@command(
+    "raid submit", summary="submit civil-raid evidence for seller penalties", default=True,
+    options=(
+        Option("raid_date", "the day of the raid, YYYY-MM-DD", required=True, keyword=True),
+        Option("authority", "the authority that carried out the raid", required=True, keyword=True),
+        Option("case_number", "the authority's case number", required=True, keyword=True),
+        NOTE,
+        Option("storefronts", "1 to 50 storefront links", OptionKind.TEXT, required=True),
+    ),
+)  # fmt: skip
+def raid_submit(ctx: Context, args: Args, session: Session) -> Reply:
+    """raid submit raid_date=YYYY-MM-DD authority="..." case_number="..." [note="..."] <storefront links>
+      with the raid's documents attached (on the console: file=PATH, once per file)
+    Name 1 to 50 storefronts and attach 1 to 20 documents (PDF, PNG, JPEG, DOCX, XLSX, TXT or CSV,
+    up to 20 MB each). Only each document's name, size, type and SHA-256 are kept: keep the
+    originals; the SHA-256 proves they are the files you sent. The word submit may be left out;
+    `raid` alone opens a form.
+    Example: raid raid_date=2026-10-02 authority="Yiwu AMR" case_number="YW-2026-118" https://shop123456.taobao.com"""
+    args.check_options("raid_date", "authority", "case_number", "note")
+    organisation = session.get(Organisation, ctx.require_organisation())
+    assert organisation is not None and organisation.id is not None and ctx.member_id is not None
+    if not args.words and not args.options and not ctx.attachments:
+        return Reply(
+            "Give the raid's storefronts, date, authority and case number, and attach its documents "
+            f"({_ACCEPTED}). `help raid` shows an example.",
+            form=request_form(RAID_FORM, ctx, session),
+        )
+    links = parse_storefronts(args.words)
+    raid_date = parse_raid_date(args.option("raid_date"), ctx.today)
+    authority = required_text(args, "authority", "the authority that carried out the raid", 2, 200)
+    case_number = required_text(args, "case_number", "the authority's case number", 1, 100)
+    note = args.note()
+    documents = check_documents(
+        ctx.attachments, RAID_EVIDENCE, what="document of the raid (its record, photos, inventory)"
+    )
+    stores: dict[str, dict[str, str]] = {}
+    for link in links:
+        stores.setdefault(link.key.platform, {})[link.key.external_id] = link.canonical_url
+    evidence = add_raid(
+        session, organisation_id=organisation.id, member_id=ctx.member_id, raid_date=raid_date,
+        authority=authority, case_number=case_number, storefronts=stores,
+        documents=[(d.name, d.size, d.sha256, d.media_type) for d in documents], now=ctx.now,
+    )  # fmt: skip
+    assert evidence.id is not None
+    record_change(session, ctx, "raid", evidence.id, "status", to_status=RaidStatus.SUBMITTED, note=note)
+    ref, urls = evidence.reference, [link.canonical_url for link in links]
+    summary = (
+        f"{plural(len(urls), 'storefront')}, {plural(len(documents), 'document')}, "
+        f"{authority} case {case_number} of {raid_date}"
+    )
+    fields: tuple[tuple[str, str], ...] = (
+        ("Storefronts", "\n".join(urls)),
+        ("Documents (SHA-256)", "\n".join(d.describe() for d in documents)),
+        *((("Note", note),) if note else ()),
+    )
+    reply = Reply(f"Raid evidence {ref} submitted: {summary}. The team is told; each step is posted in its thread.")
+    reply.lines = ["Storefronts:", *urls, "Documents (keep the originals; the SHA-256 proves them):"]
+    reply.lines += [d.describe() for d in documents]
+    reply.notices = thread(
+        session, evidence, "raid_submitted", f"Raid evidence {ref} from {organisation.name}: {summary}.",
+        f"{ref} submitted: {summary}. The team forwards it to Alibaba; each step is posted here.",
+        fields=fields, buttons=(Button("Forward to Alibaba", f"raid forward {ref}", "primary"),),
+    )  # fmt: skip
+    return reply
+
+
+RAID_FORM = register_form(
+    Form(
+        command="raid", title="Submit raid evidence", submit="Submit",
+        fields=(
+            FormField("storefronts", "Storefront links", "multiline", placeholder="One store link per line, up to 50"),
+            FormField("raid_date", "Raid date", "text", max_length=10, placeholder="YYYY-MM-DD"),
+            FormField("authority", "Authority", "text", max_length=200, placeholder="e.g. Yiwu AMR"),
+            FormField("case_number", "Authority's case number", "text", max_length=100),
+            FormField("note", "Note", "text", optional=True, max_length=1000),
+        ),
+        to_args=lambda values: options_args(
+            values.get("storefronts", "").split(), values, "raid_date", "authority", "case_number", "note"
+        ),
+    )
+)  # fmt: skip
+
+
+def parse_storefronts(words: list[str]) -> list[ParsedLink]:
+    """Storefront links, one per word (Slack's `<url|label>` too), repeats dropped; every word
+    that is not a storefront link is refused by name."""
+    found: dict[tuple[str, str], ParsedLink] = {}
+    refused: list[str] = []
+    for word in _SLACK_LINK.sub(r"\1", " ".join(words)).split():
+        link = parse_link(word)
+        if isinstance(link, UnresolvedLink):
+            refused.append(f"{link.original}: a short link cannot be resolved here; open it, paste the store's link")
+        elif isinstance(link, RejectedLink):
+            refused.append(link.reason if link.reason.startswith(link.original) else f"{word}: {link.reason}")
+        elif link.key.kind is not ItemKind.STOREFRONT:
+            refused.append(f"{link.original}: a listing, not a storefront")
+        else:
+            found.setdefault((link.key.platform, link.key.external_id), link)
+    if refused:
+        more = f"; and {len(refused) - SHOW_AT_MOST} more" if len(refused) > SHOW_AT_MOST else ""
+        shown = "; ".join(refused[:SHOW_AT_MOST]) + more
+        raise UserError(f"{plural(len(refused), 'link')} refused: {shown}.", hint=_STORE_HINT, field="storefronts")
+    if not found:
+        raise UserError("Name at least one storefront the raid concerns.", hint=_STORE_HINT, field="storefronts")
+    if len(found) > MAX_STOREFRONTS:
+        raise UserError(
+            f"{len(found)} storefronts named; the limit is {MAX_STOREFRONTS} per submission.",
+            hint="Submit the rest as a second raid evidence with the same documents.",
+            field="storefronts",
+        )
+    return list(found.values())
+
+
+def parse_raid_date(text: str | None, today: date) -> date:
+    """A real YYYY-MM-DD date, not in the future and at most 5 years back."""
+    if not text:
+        raise UserError("Give the date of the raid as raid_date=YYYY-MM-DD.", field="raid_date")
+    try:
+        day = date.fromisoformat(text.strip()) if _DATE.fullmatch(text.strip()) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise UserError(f"'{text}' is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-10-02.", field="raid_date")
+    if day > today:
+        raise UserError(f"The raid date {day} is in the future.", hint="Give the day of the raid.", field="raid_date")
+    years = MAX_RAID_AGE_YEARS
+    earliest = today.replace(year=today.year - years, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    if day < earliest:
+        raise UserError(
+            f"The raid date {day} is more than {years} years ago.",
+            hint=f"Evidence is accepted from raids on or after {earliest}.",
+            field="raid_date",
+        )
+    return day
+
+
+def required_text(args: Args, name: str, what: str, shortest: int, longest: int) -> str:
+    """A required text option, spaces tidied, of `shortest` to `longest` characters."""
+    value = " ".join((args.options.get(name) or "").split())
+    if not value:
+        raise UserError(f'Give {what} as {name}="...".', field=name)
+    if not shortest <= len(value) <= longest:
+        raise UserError(f"{name}= is {plural(len(value), 'character')}; it takes {shortest} to {longest}.", field=name)
+    return value

@@ -1,0 +1,123 @@
+"""The wording and look-ups that proposals, best practices and meetings share: labels, one line per
+item, finding an item by its reference, and long text as platform-sized fields."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from handlers.kit.errors import NotFound, UserError
+from handlers.kit.replies import Button
+from storage.models import Member, Milestone, Organisation, Proposal
+from storage.queries.proposals import Tally, parse_reference
+from storage.vocabulary import ProposalKind, ProposalStatus
+
+WORKING_GROUP = "working-group"
+UNDECIDED = (ProposalStatus.OPEN, ProposalStatus.UNDER_REVIEW)
+FIELD_CHUNK = 1000  # fields stay under the smallest platform limit (Discord's 1024)
+LISTED_TITLE = 80
+_FIRST_WORD = re.compile(r"\s*(\S+)(.*)", re.DOTALL)
+
+
+def score_label(tally: Tally) -> str:
+    """`+2 (3 for, 1 against)`."""
+    score = f"{tally.score:+d}" if tally.score else "0"
+    return f"{score} ({tally.votes_for} for, {tally.votes_against} against)"
+
+
+def status_label(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def tags_label(tags: str) -> str:
+    return ", ".join(tag for tag in tags.split(",") if tag)
+
+
+def item_line(proposal: Proposal, tally: Tally, *, with_status: bool = True) -> str:
+    """`P-0002 · Flag repeat sellers · +2 (2 for, 0 against) · open · taobao, handbags`."""
+    parts = [proposal.reference, clip(proposal.title, LISTED_TITLE), score_label(tally)]
+    if with_status:
+        parts.append(status_label(proposal.status))
+    if proposal.tags:
+        parts.append(tags_label(proposal.tags))
+    return " · ".join(parts)
+
+
+def member_label(member: Member | None) -> str:
+    if member is None:
+        return "a former member"
+    return member.display_name or f"{member.platform}:{member.user_id}"
+
+
+def author_of(session: Session, proposal: Proposal) -> str:
+    """`console:brand1 (ACME Corp)`; a team member without an organisation by name alone."""
+    who = member_label(session.get(Member, proposal.member_id))
+    organisation = session.get(Organisation, proposal.organisation_id) if proposal.organisation_id else None
+    return f"{who} ({organisation.name})" if organisation is not None else who
+
+
+def find_item(session: Session, text: str, field: str = "ref") -> Proposal:
+    """A proposal (`P-0001`) or best practice (`BP-0001`) by its reference, or a clear refusal."""
+    reference = parse_reference(text)
+    if reference is None:
+        raise UserError(
+            f"'{text}' is not a proposal or best practice reference.",
+            hint="References look like P-0001 (proposals) or BP-0001 (best practices); `propose list` shows them.",
+            field=field,
+        )
+    proposal = session.get(Proposal, reference.id)
+    if proposal is None:
+        raise NotFound(
+            f"There is no proposal or best practice {text.strip().upper()}.",
+            hint="`propose list all` and `practices list` show them with their references.",
+            field=field,
+        )
+    if reference.kind is not None and reference.kind != proposal.kind:
+        what = "proposal" if reference.kind == ProposalKind.PROPOSAL else "best practice"
+        raise NotFound(
+            f"There is no {what} {text.strip().upper()}.",
+            hint=f"{proposal.reference} has that number: did you mean {proposal.reference}?",
+            field=field,
+        )
+    return proposal
+
+
+def split_word(text: str) -> tuple[str, str]:
+    """The first word of `text` and the text after it exactly as written."""
+    match = _FIRST_WORD.match(text)
+    return (match.group(1), match.group(2)) if match else ("", "")
+
+
+def meeting_label(meeting: Milestone, zone: ZoneInfo) -> str:
+    """`Working-group call (2026-11-19)`."""
+    return f"{meeting.title} ({meeting.at.astimezone(zone):%Y-%m-%d})"
+
+
+def chunked(name: str, lines: list[str]) -> list[tuple[str, str]]:
+    """Lines as one field, or several (`... (continued)`) where one would be too long."""
+    fields: list[tuple[str, str]] = []
+    chunk: list[str] = []
+    for line in lines:
+        if chunk and sum(len(part) + 1 for part in chunk) + len(line) > FIELD_CHUNK:
+            fields.append((name if not fields else f"{name} (continued)", "\n".join(chunk)))
+            chunk = []
+        chunk.append(line[:FIELD_CHUNK])
+    if chunk:
+        fields.append((name if not fields else f"{name} (continued)", "\n".join(chunk)))
+    return fields
+
+
+def vote_buttons(ref: str) -> tuple[Button, ...]:
+    return (Button("👍 For", f"propose vote {ref} up"), Button("👎 Against", f"propose vote {ref} down"))
+
+
+def kind_label(proposal: Proposal) -> str:
+    """`proposal` or `best practice`."""
+    return "proposal" if proposal.kind == ProposalKind.PROPOSAL else "best practice"
