@@ -348,6 +348,8 @@ def test_at_a_terminal_tab_completes_the_line_being_typed(tmp_path: Path) -> Non
     pid, terminal = pty.fork()
     if pid == 0:  # the child: the console, with a terminal as its stdin
         os.chdir(tmp_path)
+        # Its log lines (the scheduler's) would otherwise cut through the prompt on the terminal.
+        os.dup2(os.open(tmp_path / "stderr.log", os.O_WRONLY | os.O_CREAT), 2)
         os.execve(str(MARKETSAFE), [str(MARKETSAFE), "console"], env)
     code = None
     try:
