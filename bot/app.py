@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.logs import configure_logging
@@ -37,6 +38,8 @@ def assemble(settings: Settings, *, extra_admins: frozenset[str] = frozenset(), 
         if secret is not None
     ]
     configure_logging(settings.marketsafe_log_level, secrets)
+    if (deprecated := settings.deprecation_warning()) is not None:
+        logging.getLogger(__name__).warning(deprecated)
     database = Database(settings.database_url)
     if migrate:
         database.upgrade()

@@ -14,7 +14,7 @@ import click
 from pydantic import ValidationError
 
 from bot.app import Bot, assemble, start_scheduler
-from bot.console import OPERATOR, Console
+from bot.console import OPERATOR, Console, enable_tab_completion
 from bot.router import Incoming
 from bot.settings import Settings
 from handlers.cases.imports import OPTIONAL, REQUIRED, import_group, plan_import
@@ -117,13 +117,13 @@ def _console(settings: Settings, identity: str) -> None:
 
 
 def _stdin_lines(interactive: bool, runner: Console) -> Iterator[str]:
-    """Lines from a pipe as they come; at a terminal, with a prompt, line editing and history."""
+    """Lines from a pipe as they come; at a terminal, with a prompt, line editing, history and Tab
+    completion."""
     if not interactive:
         while line := sys.stdin.readline():
             yield line
         return
-    import readline  # noqa: F401  (gives input() editing and history)
-
+    enable_tab_completion()
     while True:
         try:
             yield input(f"{runner.caller.ref}> ")

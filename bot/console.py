@@ -1,7 +1,8 @@
 """The console platform: the bot on stdin/stdout, interactive or scripted.
 
 One command per line (`/marketsafe` in front is optional); `/as NAME` switches to the identity
-`console:NAME`; replies and the notices delivered to every logical channel are printed.
+`console:NAME`; replies and the notices delivered to every logical channel are printed. At a
+terminal, Tab completes command and sub-command words.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TextIO
 from bot.delivery import DeliveryWorker, Target
 from bot.outbox import buttons_of, fields_of
 from bot.router import Incoming, Router
+from handlers.catalogue import subcommands, top_words
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.csv_files import MAX_CSV_BYTES
 from handlers.kit.replies import Reply
@@ -23,6 +25,7 @@ from storage.database import Database
 from storage.models import Notice
 
 OPERATOR = "operator"
+PREFIX, SWITCH = "/marketsafe", "/as"
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 FILE_OPTION = re.compile(r'(?:^|\s)file=(?:"([^"]+)"|(\S+))')
 
@@ -98,7 +101,7 @@ class Console:
         text = line.strip()
         if not text or text.startswith("#"):
             return
-        if text.split()[0] == "/as":
+        if text.split()[0] == SWITCH:
             self._switch(text[3:].strip())
             return
         try:
@@ -141,3 +144,43 @@ def _attachments(text: str) -> tuple[str, tuple[Attachment, ...]]:
             raise ValueError(f"{path.name} is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}.")
         found.append(Attachment(path.name, path.read_bytes()))
     return FILE_OPTION.sub(" ", text).strip(), tuple(found)
+
+
+def completions(line_before_cursor: str, text: str) -> list[str]:
+    """The words that complete `text`, the word typed last in `line_before_cursor`: a command word
+    (or `/as`) at the start of the line, a command word after `/marketsafe` or `help`, and after
+    command words the sub-command words registered under them."""
+    words = [word.lower() for word in line_before_cursor[: len(line_before_cursor) - len(text)].split()]
+    if not words:
+        candidates = [*top_words(), SWITCH, PREFIX]
+    else:
+        path = words[1:] if words[0] == PREFIX else words
+        candidates = _next_words(path[1:] if path[:1] == ["help"] else path)
+    return sorted({word for word in candidates if word.startswith(text.lower())})
+
+
+def _next_words(path: list[str]) -> list[str]:
+    """The words that continue `path` into a registered command: the command words for no path."""
+    if not path:
+        return top_words()
+    depth = len(path)
+    return [
+        spec.path[depth] for spec in subcommands(path[0]) if list(spec.path[:depth]) == path and len(spec.path) > depth
+    ]
+
+
+def enable_tab_completion() -> None:
+    """Line editing and history for `input()`, with Tab completing command words (see `completions`)."""
+    import readline
+
+    found: list[str] = []
+
+    def complete(text: str, state: int) -> str | None:
+        if state == 0:
+            found[:] = completions(readline.get_line_buffer()[: readline.get_endidx()], text)
+        return found[state] if state < len(found) else None
+
+    readline.set_completer(complete)
+    readline.set_completer_delims(" \t\n")  # so that `/as` and `/marketsafe` are words, as the router reads them
+    # macOS Python may be built on libedit, which reads another binding syntax.
+    readline.parse_and_bind("bind ^I rl_complete" if "libedit" in (readline.__doc__ or "") else "tab: complete")

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from handlers.admin.admin import CHANNEL_IDS, FIXED_CHANNELS
 from handlers.kit.context import ProgramRules
 from storage.vocabulary import Platform
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-LOGICAL_CHANNELS = ("announcements", "outcomes", "team", "language", "working_group", "rogueblock")
+CHANNEL_ID_EXAMPLES = {"slack": "C0123ABCD", "discord": "112233445566778899"}
+# The settings that SLACK_CHANNELS and DISCORD_CHANNELS replace, one per platform and logical channel.
+DEPRECATED_CHANNEL_FIELDS = {
+    f"{platform}_channel_{logical.replace('-', '_')}": (platform, logical)
+    for platform in CHANNEL_IDS
+    for logical in FIXED_CHANNELS
+}
 
 
 class Settings(BaseSettings):
@@ -37,6 +45,7 @@ class Settings(BaseSettings):
     marketsafe_holidays: str = ""
     marketsafe_log_level: str = "INFO"
 
+    # Deprecated: one setting per logical channel, replaced by the mappings below.
     slack_channel_announcements: str | None = None
     slack_channel_outcomes: str | None = None
     slack_channel_team: str | None = None
@@ -49,6 +58,10 @@ class Settings(BaseSettings):
     discord_channel_language: str | None = None
     discord_channel_working_group: str | None = None
     discord_channel_rogueblock: str | None = None
+    # Logical channel -> channel id, per platform: `team=C0123ABCD,outcomes=C0456EFGH`. Declared after
+    # the deprecated settings so that their validators can compare the two.
+    slack_channels: str = Field(default="", validate_default=True)
+    discord_channels: str = Field(default="", validate_default=True)
 
     @field_validator("marketsafe_timezone")
     @classmethod
@@ -80,6 +93,21 @@ class Settings(BaseSettings):
         parse_holidays(value)
         return value
 
+    @field_validator(*DEPRECATED_CHANNEL_FIELDS)
+    @classmethod
+    def _deprecated_channel_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        platform, _ = DEPRECATED_CHANNEL_FIELDS[str(info.field_name)]
+        check_channel_id(platform, value.strip())
+        return value.strip()
+
+    @field_validator("slack_channels", "discord_channels")
+    @classmethod
+    def _channel_mapping(cls, value: str, info: ValidationInfo) -> str:
+        merged_channels(str(info.field_name).partition("_")[0], value, info.data)
+        return value
+
     @field_validator("marketsafe_log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -101,12 +129,20 @@ class Settings(BaseSettings):
 
     def channel_defaults(self, platform: str) -> dict[str, str]:
         """Logical channel -> channel id given in the environment for one platform."""
-        found = {}
-        for name in LOGICAL_CHANNELS:
-            value = getattr(self, f"{platform}_channel_{name}", None)
-            if value:
-                found[name.replace("_", "-")] = value
-        return found
+        return merged_channels(platform, getattr(self, f"{platform}_channels"), dict(self))
+
+    def deprecation_warning(self) -> str | None:
+        """What a start warns of when deprecated settings are set, with the setting that replaces them."""
+        warnings = []
+        for platform in CHANNEL_IDS:
+            old = deprecated_channels(platform, dict(self))
+            if old:
+                names = ", ".join(name for name, _ in old.values())
+                channels = self.channel_defaults(platform).items()
+                mapping = ",".join(f"{logical}={external}" for logical, external in channels)
+                verb = "is" if len(old) == 1 else "are"
+                warnings.append(f"{names} {verb} deprecated: use {platform.upper()}_CHANNELS={mapping}")
+        return "; ".join(warnings) or None
 
     def rules(self) -> ProgramRules:
         return ProgramRules(
@@ -130,6 +166,58 @@ def parse_thresholds(value: str) -> dict[Platform, int]:
             raise ValueError(f"{entry!r}: a threshold is at least 1")
         thresholds[platform] = threshold
     return thresholds
+
+
+def parse_channels(value: str, platform: str) -> dict[str, str]:
+    """`team=C0123ABCD,outcomes=C0456EFGH` -> {"team": "C0123ABCD", "outcomes": "C0456EFGH"}."""
+    channels: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        logical, equals, external = (part.strip() for part in entry.partition("="))
+        logical = logical.lower()
+        if not equals or not logical or not external:
+            raise ValueError(f"{entry!r} is not logical-channel=channel-id, e.g. team={CHANNEL_ID_EXAMPLES[platform]}")
+        if logical not in FIXED_CHANNELS:
+            known = ", ".join(FIXED_CHANNELS)
+            raise ValueError(f"{entry!r}: '{logical}' is not a logical channel (use one of {known})")
+        try:
+            check_channel_id(platform, external)
+        except ValueError as error:
+            raise ValueError(f"{entry!r}: {error}") from None
+        if logical in channels:
+            raise ValueError(f"{entry!r}: '{logical}' is given twice")
+        channels[logical] = external
+    return channels
+
+
+def check_channel_id(platform: str, external: str) -> None:
+    """Refuse a channel id that does not have the platform's shape, as `admin channel` does."""
+    if not CHANNEL_IDS[platform].match(external):
+        raise ValueError(f"'{external}' is not a {platform} channel id (it looks like {CHANNEL_ID_EXAMPLES[platform]})")
+
+
+def deprecated_channels(platform: str, values: Mapping[str, object]) -> dict[str, tuple[str, str]]:
+    """Logical channel -> (setting name, channel id) for the deprecated channel settings that are set."""
+    found = {}
+    for field, (field_platform, logical) in DEPRECATED_CHANNEL_FIELDS.items():
+        value = values.get(field)
+        if field_platform == platform and isinstance(value, str) and value:
+            found[logical] = (field.upper(), value)
+    return found
+
+
+def merged_channels(platform: str, mapping: str, values: Mapping[str, object]) -> dict[str, str]:
+    """A platform's mapping (`SLACK_CHANNELS`) with what its deprecated settings add; a deprecated
+    setting that names another channel than the mapping is refused."""
+    channels = parse_channels(mapping, platform)
+    mapping_name = f"{platform.upper()}_CHANNELS"
+    for logical, (name, external) in deprecated_channels(platform, values).items():
+        given = channels.setdefault(logical, external)
+        if given != external:
+            raise ValueError(
+                f"{mapping_name} gives {logical}={given} but {name}={external}; "
+                f"remove {name} (deprecated, replaced by {mapping_name})"
+            )
+    return channels
 
 
 def parse_holidays(value: str) -> frozenset[date]:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import pty
 import re
+import select
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bot.console import completions
+from handlers.catalogue import COMMANDS, CommandSpec
+from handlers.kit.replies import Reply
 
 MARKETSAFE = Path(sys.executable).with_name("marketsafe")
 SLACK_TOKEN = "xoxb-2718281828-3141592653-Zq8vLmN4pR7sT1uW5yX9aB2c"
@@ -248,3 +256,136 @@ def test_run_with_discord_tokens_serves_discord_and_stops_clearly_when_it_cannot
     assert "MarketSafe commands" not in result.stdout, "it must not quietly run the console instead"
     for secret in secrets:
         assert secret not in result.stdout and secret not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "expected"),
+    [
+        ("st", "st", ["stats", "store"]),
+        ("/marketsafe sto", "sto", ["store"]),
+        ("  sto", "sto", ["store"]),
+        ("STO", "STO", ["store"]),
+        ("/a", "/a", ["/as"]),
+        ("/m", "/m", ["/marketsafe"]),
+        ("zzz", "zzz", []),
+    ],
+)
+def test_tab_completes_the_command_word_at_the_start_of_a_line(line: str, text: str, expected: list[str]) -> None:
+    assert completions(line, text) == expected
+
+
+def test_tab_on_an_empty_line_offers_every_command_word_and_as() -> None:
+    offered = completions("", "")
+    assert {"help", "complaint", "store", "stats", "admin", "/as"} <= set(offered)
+    assert "strike" not in offered
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "expected"),
+    [
+        ("store st", "st", ["strike"]),
+        ("store ref", "ref", ["refer", "referral"]),
+        ("/marketsafe store re", "re", ["refer", "referral", "reinstate"]),
+        ("Store SH", "SH", ["show"]),
+    ],
+)
+def test_tab_completes_a_sub_command_after_its_command_word(line: str, text: str, expected: list[str]) -> None:
+    assert completions(line, text) == expected
+
+
+def test_tab_after_a_command_word_offers_its_sub_commands_only() -> None:
+    offered = completions("store ", "")
+    assert {"show", "strike", "close", "reinstate", "list"} <= set(offered)
+    assert "stats" not in offered and "store" not in offered
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "expected"),
+    [
+        ("help sto", "sto", ["store"]),
+        ("/marketsafe help st", "st", ["stats", "store"]),
+        ("help store str", "str", ["strike"]),
+    ],
+)
+def test_tab_after_help_completes_the_command_it_asks_about(line: str, text: str, expected: list[str]) -> None:
+    assert completions(line, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("stats ", ""),  # a command without sub-commands
+        ("store strike ", ""),  # past the command's words: its arguments
+        ("store strike https://sh", "https://sh"),
+        ("complaint st", "st"),
+        ("/as st", "st"),  # a name, not a command
+        ("/marketsafe /a", "/a"),
+    ],
+)
+def test_tab_offers_nothing_where_no_command_word_goes(line: str, text: str) -> None:
+    assert completions(line, text) == []
+
+
+def test_tab_completes_the_third_word_of_whatever_deeper_commands_are_registered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def handler(*_: object) -> Reply:
+        raise AssertionError("completion never runs a command")
+
+    for path in ("admin member add", "admin member remove", "admin mirror"):
+        spec = CommandSpec(tuple(path.split()), "summary", path, handler, None, "test")
+        monkeypatch.setitem(COMMANDS, path, spec)
+    assert {"member", "mirror"} <= set(completions("admin m", "m"))
+    assert "add" in completions("admin member a", "a")
+    assert "remove" in completions("/marketsafe help admin member re", "re")
+    assert "member" not in completions("admin member ", "")
+    assert completions("admin member add ", "") == []
+
+
+def test_at_a_terminal_tab_completes_the_line_being_typed(tmp_path: Path) -> None:
+    prompt = b"console:operator> "
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the console, with a terminal as its stdin
+        os.chdir(tmp_path)
+        # Its log lines (the scheduler's) would otherwise cut through the prompt on the terminal.
+        os.dup2(os.open(tmp_path / "stderr.log", os.O_WRONLY | os.O_CREAT), 2)
+        os.execve(str(MARKETSAFE), [str(MARKETSAFE), "console"], env)
+    code = None
+    try:
+        assert prompt in read_terminal(terminal, until=prompt)
+        os.write(terminal, b"help store str\t\n")
+        shown = read_terminal(terminal, until=b"Example: store strike")
+        assert b"store strike <store link>" in shown, shown.decode(errors="replace")
+        read_terminal(terminal, until=prompt)  # Ctrl-D ends the input only once the prompt reads again
+        os.write(terminal, b"\x04")
+        code = exit_code(pid, timeout=30)
+    finally:
+        if code is None:  # a console that did not leave must not outlive the test
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(terminal)
+    assert code == 0
+
+
+def read_terminal(terminal: int, *, until: bytes, timeout: float = 60.0) -> bytes:
+    """What the console writes to its terminal, up to `until` (or all of it by the timeout)."""
+    seen, deadline = b"", time.monotonic() + timeout
+    while until not in seen and time.monotonic() < deadline:
+        if select.select([terminal], [], [], 0.5)[0]:
+            try:
+                seen += os.read(terminal, 4096)
+            except OSError:  # the console has exited
+                break
+    return seen
+
+
+def exit_code(pid: int, *, timeout: float) -> int | None:
+    """The child's exit code, or None if it is still running after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.1)
+    return None

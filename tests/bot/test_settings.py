@@ -160,14 +160,91 @@ def test_the_default_strike_threshold_must_be_a_sensible_count(monkeypatch: pyte
         Settings()
 
 
-def test_channel_defaults_are_per_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_channel_mappings_give_each_platform_its_channels(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_CHANNELS", "team=C0123TEAM, Working-Group=C0456WG,")
+    monkeypatch.setenv("DISCORD_CHANNELS", "team=112233445566778899,outcomes=998877665544332211")
+    settings = Settings()
+    assert settings.channel_defaults("slack") == {"team": "C0123TEAM", "working-group": "C0456WG"}
+    assert settings.channel_defaults("discord") == {"team": "112233445566778899", "outcomes": "998877665544332211"}
+    assert settings.deprecation_warning() is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("SLACK_CHANNELS", "team=C0123TEAM,teem=C0456TEAM", "'teem=C0456TEAM': 'teem' is not a logical channel"),
+        ("SLACK_CHANNELS", "team=C0123TEAM,outcomes=#outcomes", "'outcomes=#outcomes': '#outcomes' is not a slack"),
+        ("SLACK_CHANNELS", "team", "'team' is not logical-channel=channel-id, e.g. team=C0123ABCD"),
+        ("SLACK_CHANNELS", "team=C0123TEAM,team=C0456TEAM", "'team=C0456TEAM': 'team' is given twice"),
+        ("DISCORD_CHANNELS", "team=1122334455", "'team=1122334455': '1122334455' is not a discord channel id"),
+        ("DISCORD_CHANNELS", "outcomes=C0123TEAM", "'outcomes=C0123TEAM': 'C0123TEAM' is not a discord"),
+        ("DISCORD_CHANNEL_TEAM", "team-chat", "'team-chat' is not a discord channel id"),
+    ],
+)
+def test_a_bad_channel_entry_is_refused_naming_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, complaint: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as raised:
+        Settings()
+    message = str(raised.value)
+    assert name.lower() in message and complaint in message
+
+
+def test_the_deprecated_channel_settings_still_work_and_name_their_replacement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("SLACK_CHANNEL_TEAM", "C0123TEAM")
     monkeypatch.setenv("SLACK_CHANNEL_WORKING_GROUP", "C0456WG")
+    monkeypatch.setenv("SLACK_CHANNELS", "outcomes=C0789OUT")
     monkeypatch.setenv("DISCORD_CHANNEL_TEAM", "112233445566778899")
     monkeypatch.setenv("DISCORD_CHANNEL_OUTCOMES", "")
     settings = Settings()
-    assert settings.channel_defaults("slack") == {"team": "C0123TEAM", "working-group": "C0456WG"}
+    expected = {"outcomes": "C0789OUT", "team": "C0123TEAM", "working-group": "C0456WG"}
+    assert settings.channel_defaults("slack") == expected
     assert settings.channel_defaults("discord") == {"team": "112233445566778899"}
+    assert settings.deprecation_warning() == (
+        "SLACK_CHANNEL_TEAM, SLACK_CHANNEL_WORKING_GROUP are deprecated: "
+        "use SLACK_CHANNELS=outcomes=C0789OUT,team=C0123TEAM,working-group=C0456WG; "
+        "DISCORD_CHANNEL_TEAM is deprecated: use DISCORD_CHANNELS=team=112233445566778899"
+    )
+
+
+def test_a_start_with_a_deprecated_channel_setting_logs_one_warning_naming_its_replacement(tmp_path: Path) -> None:
+    result = start_once(tmp_path, SLACK_CHANNEL_TEAM="C0123TEAM", SLACK_CHANNEL_OUTCOMES="C0789OUT")
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if " WARNING " in line]
+    assert len(warnings) == 1, result.stderr
+    assert warnings[0].endswith(
+        "SLACK_CHANNEL_OUTCOMES, SLACK_CHANNEL_TEAM are deprecated: use SLACK_CHANNELS=outcomes=C0789OUT,team=C0123TEAM"
+    )
+
+
+def test_a_start_with_the_mappings_logs_no_warning(tmp_path: Path) -> None:
+    result = start_once(tmp_path, SLACK_CHANNELS="team=C0123TEAM", DISCORD_CHANNELS="team=112233445566778899")
+    assert result.returncode == 0, result.stderr
+    assert " WARNING " not in result.stderr
+
+
+def test_a_deprecated_setting_that_names_the_same_channel_as_the_mapping_is_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_CHANNELS", "team=C0123TEAM")
+    monkeypatch.setenv("SLACK_CHANNEL_TEAM", "C0123TEAM")
+    assert Settings().channel_defaults("slack") == {"team": "C0123TEAM"}
+
+
+def test_a_deprecated_setting_and_the_mapping_naming_different_channels_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DISCORD_CHANNELS", "announcements=112233445566778899,team=998877665544332211")
+    monkeypatch.setenv("DISCORD_CHANNEL_TEAM", "112233445566778899")
+    with pytest.raises(ValidationError) as raised:
+        Settings()
+    assert (
+        "DISCORD_CHANNELS gives team=998877665544332211 but DISCORD_CHANNEL_TEAM=112233445566778899; "
+        "remove DISCORD_CHANNEL_TEAM (deprecated, replaced by DISCORD_CHANNELS)"
+    ) in str(raised.value)
 
 
 def env_example_names() -> set[str]:
@@ -205,26 +282,32 @@ def test_every_setting_in_env_example_has_a_comment_above_it() -> None:
         ("MARKETSAFE_STRIKE_THRESHOLDS", "aliexpress"),
         ("MARKETSAFE_HOLIDAYS", "25/12/2026"),
         ("MARKETSAFE_LOG_LEVEL", "LOUD"),
+        ("SLACK_CHANNELS", "team=C0123TEAM,teem=C0456TEAM"),
     ],
 )
 def test_a_malformed_setting_stops_the_bot_with_a_message_naming_it(tmp_path: Path, name: str, value: str) -> None:
+    result = start_once(tmp_path, **{name: value})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("Error: invalid settings:")
+    assert name.lower() in result.stderr.lower()
+    assert value in result.stderr
+
+
+def start_once(directory: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`marketsafe db upgrade` (a start that stops once the database is ready) with only these settings."""
     env = {
         key: val
         for key, val in os.environ.items()
         if not key.startswith(("SLACK_", "DISCORD_", "MARKETSAFE_")) and key != "DATABASE_URL"
     }
-    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", name: value}
-    result = subprocess.run(
+    env |= {"DATABASE_URL": f"sqlite:///{directory / 'bot.db'}"} | settings
+    return subprocess.run(
         [str(MARKETSAFE), "db", "upgrade"],
-        cwd=tmp_path,
+        cwd=directory,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.stderr.startswith("Error: invalid settings:")
-    assert name.lower() in result.stderr.lower()
-    assert value in result.stderr
