@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from handlers.admin.admin import CHANNEL_IDS, FIXED_CHANNELS
+from handlers.admin.channels import CHANNEL_IDS, FIXED_CHANNELS
 from handlers.kit.context import ProgramRules
 from storage.vocabulary import Platform
 
