@@ -23,6 +23,7 @@ from handlers.kit.context import Attachment, Caller, Context, ProgramRules
 from handlers.kit.errors import UserError
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
+from handlers.threads import thread_command
 from storage.database import Database
 from storage.models import Member, Organisation, utcnow
 from storage.queries.members import member_by_identity
@@ -52,6 +53,24 @@ class Incoming:
     attachments: tuple[Attachment, ...] = ()
     request_key: str | None = None
     args: Args | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    """A person's message in a thread on a chat platform: the platform's ids of the channel, of
+    the thread's first message and of the author, and what they wrote.
+
+    `author_name` is asked only when the message is acted on: on Slack a name costs an API call,
+    and most thread messages are people talking among themselves.
+    """
+
+    platform: str
+    channel_ref: str
+    thread_ref: str
+    author: str
+    text: str
+    request_key: str | None = None
+    author_name: Callable[[], str | None] = lambda: None
 
 
 Work = Callable[[Context, Session], Reply]
@@ -84,6 +103,26 @@ class Router:
             return spec.handler(ctx, args, session)
 
         return self.run(incoming, spec.word, work)
+
+    def thread_message(self, message: ThreadMessage) -> Reply | None:
+        """Run what a message in one of the bot's threads stands for (`handlers.threads`), as its
+        author; None when it stands for nothing."""
+        with self.database.transaction() as session:
+            command = thread_command(session, message.platform, message.channel_ref, message.thread_ref, message.text)
+        if command is None:
+            return None
+        incoming = Incoming(
+            caller=Caller(message.platform, message.author, message.author_name()),
+            text=command.text,
+            channel=message.channel_ref,
+            thread=command.thread,
+            request_key=message.request_key,
+            args=command.args,
+        )
+        reply = self.handle(incoming)
+        if reply.is_error:
+            log.info("message in %s thread not relayed: %s", command.reference, reply.text)
+        return reply
 
     def run(self, incoming: Incoming, what: str, work: Work) -> Reply:
         """Run `work` for the caller in one transaction with the notices it produces; never raises."""

@@ -16,18 +16,16 @@ from sqlmodel import Session
 from bot.discord.commands import Suggester, check_limits, marketsafe_commands
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
-from bot.router import Incoming, Router
+from bot.router import Incoming, Router, ThreadMessage
 from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.kit.arguments import Args
 from handlers.kit.context import Caller, Context
 from handlers.kit.forms import FormRequest
 from handlers.kit.registry import OptionKind
 from handlers.kit.replies import Button, Reply
-from storage.queries.outbox import posted_thread
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
-CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
 # Discord wants an interaction answered within 3 s: a reply not ready by then is deferred.
 DEFER_AFTER = 1.5
 
@@ -144,15 +142,15 @@ class MarketSafeClient(discord.Client):
             arguments.pop("view", None)
         await interaction.edit_original_response(**arguments)
 
-    # -- messages in case threads ----------------------------------------------------------------
+    # -- messages in the bot's threads ------------------------------------------------------------
 
     async def on_message(self, message: discord.Message) -> None:
-        """A person's message in a case thread is relayed to the case thread on the other side."""
+        """A person's message in one of the bot's threads: the router decides what it stands for
+        (a case reply relayed to the other side, an answer to a language request)."""
         if message.author.bot or message.webhook_id is not None:
             return
-        text = message.content.strip()
-        if not text:
-            return
+        if not message.content.strip():
+            return  # nothing to act on: spare the channel lookup
         thread = message.channel
         if isinstance(thread, discord.PartialMessageable) and message.guild is not None:
             try:
@@ -161,39 +159,20 @@ class MarketSafeClient(discord.Client):
                 return
         if not isinstance(thread, discord.Thread) or thread.parent_id is None:
             return
+        author = message.author
+        in_thread = ThreadMessage(
+            platform=PLATFORM,
+            channel_ref=str(thread.parent_id),
+            thread_ref=str(thread.id),
+            author=str(author.id),
+            text=message.content,
+            request_key=f"discord:message:{message.id}",
+            author_name=lambda: author.display_name,
+        )
         try:
-            await asyncio.to_thread(self._relay, message, thread, text)
+            await asyncio.to_thread(self.router.thread_message, in_thread)
         except Exception:  # one message must not take the client down
             log.exception("message %s in thread %s not relayed", message.id, thread.id)
-
-    def _relay(self, message: discord.Message, thread: discord.Thread, text: str) -> None:
-        with self.router.database.transaction() as session:
-            found = posted_thread(session, PLATFORM, str(thread.parent_id), str(thread.id))
-        if found is None:
-            return
-        logical_channel, case_id = found
-        author = message.author
-        caller = Caller(PLATFORM, str(author.id), author.display_name)
-        request_key = f"discord:message:{message.id}"
-        channel = str(thread.parent_id)
-        if case_id.startswith(LANGUAGE_REFERENCE):
-            if logical_channel != LANGUAGE_CHANNEL:
-                return  # the member's copy of the thread: answers are given in the language channel
-            incoming = Incoming(caller, f"language answer {case_id} {text}", channel, request_key=request_key)
-        elif case_id.startswith(CASE_REFERENCE):
-            incoming = Incoming(
-                caller=caller,
-                text="case reply",
-                channel=channel,
-                thread=logical_channel,
-                request_key=request_key,
-                args=Args(words=[case_id], text=f"{case_id} {text}"),
-            )
-        else:
-            return  # raid threads are the team's working notes
-        reply = self.router.handle(incoming)
-        if reply.is_error:
-            log.info("message in %s thread not relayed: %s", case_id, reply.text)
 
     async def _handle(self, interaction: discord.Interaction, text: str, **extra: Any) -> Reply:
         user = interaction.user

@@ -36,16 +36,14 @@ def web_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
     return client
 
 
-def build_app(settings: Settings, router: Router, database: Database) -> App:
+def build_app(settings: Settings, router: Router) -> App:
     assert settings.slack_signing_secret is not None
     app = App(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=web_client(settings, retry_rate_limits=True),
     )
     assert settings.slack_bot_token is not None
-    bridge = SlackBridge(
-        router, database, token=settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url
-    )
+    bridge = SlackBridge(router, token=settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
     for listeners in (commands, actions, views, events):
         listeners.register(app, bridge)
     return app
@@ -69,7 +67,7 @@ class SlackService:
 
     def __init__(self, settings: Settings, router: Router, database: Database) -> None:
         self.settings = settings
-        self.app = build_app(settings, router, database)
+        self.app = build_app(settings, router)
         self.worker = DeliveryWorker(
             database,
             SlackPoster(web_client(settings, retry_rate_limits=False)),

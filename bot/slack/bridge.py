@@ -17,15 +17,12 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.router import Incoming, Router
+from bot.router import Incoming, Router, ThreadMessage
 from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, reply_blocks, submitted_values
 from handlers.home import home
-from handlers.kit.arguments import Args
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.forms import FORMS
 from handlers.kit.replies import Reply
-from storage.database import Database
-from storage.queries.outbox import posted_thread
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -36,13 +33,11 @@ PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 WORKERS = 2
 FILE_HOST = "files.slack.com"
 MAX_FILE_BYTES = 20 * 1024 * 1024
-CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
 
 
 class SlackBridge:
-    def __init__(self, router: Router, database: Database, *, token: str = "", api_url: str = "") -> None:
+    def __init__(self, router: Router, *, token: str = "", api_url: str = "") -> None:
         self.router = router
-        self.database = database
         self._token = token
         # Shared files are fetched from Slack's file host (or the configured API host: a proxy).
         self._file_hosts = {FILE_HOST, urlsplit(api_url).netloc} - {""}
@@ -158,39 +153,22 @@ class SlackBridge:
         return Attachment(name, content)
 
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
-        """A person's message in a case thread is relayed to the case thread on the other side."""
+        """A person's message in one of the bot's threads: the router decides what it stands for
+        (a case reply relayed to the other side, an answer to a language request)."""
         if not event.get("thread_ts") or not event.get("user"):
             return
         if event["thread_ts"] == event.get("ts"):
             return
-        with self.database.transaction() as session:
-            thread = posted_thread(session, PLATFORM, event["channel"], event["thread_ts"])
-        if thread is None:
-            return
-        logical_channel, case_id = thread
-        text = unescape(str(event.get("text") or "")).strip()
-        if not text:
-            return
-        caller = Caller(PLATFORM, event["user"], self._display_name(client, event["user"]))
-        request_key = f"slack:message:{event['channel']}:{event.get('ts')}"
-        if case_id.startswith(LANGUAGE_REFERENCE):
-            if logical_channel != LANGUAGE_CHANNEL:
-                return  # the member's copy of the thread: answers are given in the language channel
-            incoming = Incoming(caller, f"language answer {case_id} {text}", event["channel"], request_key=request_key)
-        elif case_id.startswith(CASE_REFERENCE):
-            incoming = Incoming(
-                caller=caller,
-                text="case reply",
-                channel=event["channel"],
-                thread=logical_channel,
-                request_key=request_key,
-                args=Args(words=[case_id], text=f"{case_id} {text}"),
-            )
-        else:
-            return  # raid threads are the team's working notes; the brand hears each decision
-        reply = self.router.handle(incoming)
-        if reply.is_error:
-            log.info("message in %s thread not relayed: %s", case_id, reply.text)
+        message = ThreadMessage(
+            platform=PLATFORM,
+            channel_ref=event["channel"],
+            thread_ref=event["thread_ts"],
+            author=event["user"],
+            text=unescape(str(event.get("text") or "")),
+            request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
+            author_name=lambda: self._display_name(client, event["user"]),
+        )
+        self.router.thread_message(message)
 
     def publish_home(self, user_id: str, client: WebClient) -> None:
         incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home")

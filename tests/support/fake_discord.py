@@ -59,7 +59,6 @@ import contextlib
 import copy
 import itertools
 import json
-import math
 import re
 import secrets
 import threading
@@ -68,14 +67,14 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import ModuleType, TracebackType
-from typing import Any, Self
+from types import ModuleType
+from typing import Any
 
 import discord
 import yarl
 from aiohttp import BodyPartReader, WSMsgType, web
 
-from support.fake_slack import Headers
+from support.fake_http import Failure, FakeHTTP, Headers, json_response, retry_after_header
 
 API_VERSION = 10
 API_PREFIX = f"/api/v{API_VERSION}"
@@ -213,15 +212,6 @@ class Call:
 
 
 @dataclass
-class _Failure:
-    method: str
-    path_prefix: str
-    status: int
-    retry_after: float
-    via: bool
-
-
-@dataclass
 class _Answer:
     body: Any = None
     status: int = 200
@@ -232,8 +222,7 @@ class _Answer:
         if self.status == 204:
             return web.Response(status=204, headers=self.headers)
         # Exactly `application/json`: discord.py does not parse `application/json; charset=utf-8`.
-        headers = {**self.headers, "Content-Type": "application/json"}
-        return web.Response(status=self.status, body=json.dumps(self.body).encode("utf-8"), headers=headers)
+        return json_response(self.body, self.status, self.headers)
 
 
 class _Refused(Exception):
@@ -391,8 +380,10 @@ def _infer_option_type(value: Any) -> int:
     return 3
 
 
-class FakeDiscord:
+class FakeDiscord(FakeHTTP[Call]):
     """A fake of Discord's REST API and gateway for one bot in one guild, bound to an ephemeral port."""
+
+    client_max_size = ATTACHMENT_SIZE_LIMIT * 2
 
     def __init__(
         self,
@@ -408,6 +399,7 @@ class FakeDiscord:
         unknown = set(privileged_intents) - set(PRIVILEGED_INTENTS)
         if unknown:
             raise ValueError(f"unknown privileged intents: {sorted(unknown)}")
+        super().__init__()
         self.guild_id = guild_id
         self.application_id = application_id
         self.bot_user_id = bot_user_id
@@ -424,10 +416,7 @@ class FakeDiscord:
         self.team_role_id = snowflake_at(_CREATED, 6)
         self.bot_role_id = snowflake_at(_CREATED.replace(day=2), 2)
 
-        self._lock = threading.Lock()
         self._ids = _Snowflakes()
-        self._calls: list[Call] = []
-        self._failures: list[_Failure] = []
         self._gateway_received: list[dict[str, Any]] = []
         self._dispatched: list[dict[str, Any]] = []
         self._ready_count = 0
@@ -449,98 +438,31 @@ class FakeDiscord:
         self._connection: _Connection | None = None
         self._connections: set[_Connection] = set()
         self._dispatch_lock: asyncio.Lock | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
-        self._startup_error: BaseException | None = None
         self._patched: list[tuple[Any, str, Any]] = []
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., _Answer]]] = self._route_table()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> Self:
-        """Listen on 127.0.0.1 at an ephemeral port, serving from the fake's own loop in a daemon thread."""
-        if self._thread is not None:
-            raise RuntimeError("FakeDiscord is already running")
-        started = threading.Event()
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._startup_error = None
-        self._thread = threading.Thread(target=self._serve, args=(loop, started), name="fake-discord", daemon=True)
-        self._thread.start()
-        if not started.wait(10):
-            raise RuntimeError("FakeDiscord did not start within 10 s")
-        if self._startup_error is not None:
-            self._thread.join()
-            self._thread = self._loop = None
-            raise RuntimeError("FakeDiscord could not start") from self._startup_error
-        return self
-
     def stop(self) -> None:
         """Close the gateway connections, stop serving, release the port and restore discord.py's URLs."""
         self.restore()
-        loop, thread = self._loop, self._thread
-        self._loop = self._thread = None
-        if loop is not None and thread is not None:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-        self._port = None
+        super().stop()
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    def _serve(self, loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._open())
-        except BaseException as error:
-            self._startup_error = error
-            started.set()
-            loop.close()
-            return
-        started.set()
-        try:
-            loop.run_forever()
-        finally:
-            loop.run_until_complete(self._close())
-            loop.close()
-
-    async def _open(self) -> None:
-        self._dispatch_lock = asyncio.Lock()
-        app = web.Application(client_max_size=ATTACHMENT_SIZE_LIMIT * 2)
+    def _add_routes(self, app: web.Application) -> None:
         app.router.add_get("/gateway/", self._gateway)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/attachments/{path:.*}", self._attachment)
         app.router.add_route("*", "/{path:.*}", self._rest)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = int(runner.addresses[0][1])
 
-    async def _close(self) -> None:
+    async def _opened(self) -> None:
+        self._dispatch_lock = asyncio.Lock()
+
+    async def _closing(self) -> None:
         self._connection = None
         for connection in list(self._connections):
             with contextlib.suppress(Exception):
                 await connection.socket.close(code=1001, message=b"going away")
         self._connections.clear()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:PORT`."""
-        if self._port is None:
-            raise RuntimeError("FakeDiscord is not running: call start() first")
-        return f"http://127.0.0.1:{self._port}"
 
     @property
     def api_url(self) -> str:
@@ -550,9 +472,7 @@ class FakeDiscord:
     @property
     def gateway_url(self) -> str:
         """The gateway, for `DiscordWebSocket.DEFAULT_GATEWAY`: `ws://127.0.0.1:PORT/gateway/`."""
-        if self._port is None:
-            raise RuntimeError("FakeDiscord is not running: call start() first")
-        return f"ws://127.0.0.1:{self._port}/gateway/"
+        return f"ws://127.0.0.1:{self.port}/gateway/"
 
     def use_for(self, client_module: ModuleType = discord) -> None:
         """Point discord.py (`client_module`) at the fake; `restore()` (or `stop()`) undoes it."""
@@ -572,12 +492,6 @@ class FakeDiscord:
 
     # -- what was received -------------------------------------------------------------------
 
-    @property
-    def calls(self) -> list[Call]:
-        """Every REST call received so far, oldest first (a snapshot)."""
-        with self._lock:
-            return list(self._calls)
-
     def calls_to(self, method: str, path_prefix: str) -> list[Call]:
         method = method.upper()
         return [call for call in self.calls if call.method == method and call.path.startswith(path_prefix)]
@@ -596,7 +510,8 @@ class FakeDiscord:
                 f"expected {count} {method} {path_prefix}* call(s) within {timeout} s, got {got}; received: {received}"
             )
 
-        return self._poll(found, timeout, failure)
+        result: list[Call] = self._poll(found, timeout, failure)
+        return result
 
     async def wait_for_async(self, method: str, path_prefix: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         return await asyncio.to_thread(self.wait_for, method, path_prefix, count, timeout)
@@ -622,17 +537,6 @@ class FakeDiscord:
 
     async def wait_until_resumed_async(self, count: int = 1, timeout: float = 10.0) -> None:
         await asyncio.to_thread(self.wait_until_resumed, count, timeout)
-
-    @staticmethod
-    def _poll(found: Callable[[], Any], timeout: float, failure: Callable[[], str]) -> Any:
-        deadline = time.monotonic() + timeout
-        while True:
-            result = found()
-            if result is not None:
-                return result
-            if time.monotonic() >= deadline:
-                raise AssertionError(failure())
-            time.sleep(0.01)
 
     @property
     def gateway_received(self) -> list[dict[str, Any]]:
@@ -713,16 +617,12 @@ class FakeDiscord:
         `via=False` (discord.py retries a 429 only when `Via` is there: without it, it takes the
         answer for a Cloudflare ban and raises). Other statuses answer `{"message": ..., "code": 0}`.
         """
-        if times < 1:
-            raise ValueError("times must be at least 1")
-        with self._lock:
-            self._failures.extend(_Failure(method.upper(), path_prefix, status, retry_after, via) for _ in range(times))
+        method = method.upper()
 
-    def reset(self) -> None:
-        """Forget the calls received and the failures queued; the guild, messages and sessions stay."""
-        with self._lock:
-            self._calls.clear()
-            self._failures.clear()
+        def matches(call: Call) -> bool:
+            return call.method == method and call.path.startswith(path_prefix)
+
+        self.fail_with(matches, _rate_limit(retry_after, via) if status == 429 else _failure(status), times=times)
 
     def add_member(
         self, user_id: int, *, name: str | None = None, roles: Iterable[int] = (), bot: bool = False
@@ -1476,35 +1376,15 @@ class FakeDiscord:
         path = request.path
         relative = path.removeprefix(API_PREFIX) if path.startswith(API_PREFIX + "/") else path
         call = Call(request.method, relative, json_body, Headers(request.headers.items()), dict(request.query), files)
-        with self._lock:
-            self._calls.append(call)
-            answer = self._failure_for(call) or self._answer(call, path)
-        for event, data in answer.events:
-            await self._dispatch(event, data)
-        return answer.response()
 
-    def _failure_for(self, call: Call) -> _Answer | None:
-        failure = next(
-            (f for f in self._failures if f.method == call.method and call.path.startswith(f.path_prefix)), None
-        )
-        if failure is None:
-            return None
-        self._failures.remove(failure)
-        if failure.status != 429:
-            return _Answer({"message": f"{failure.status}: fake failure", "code": 0}, status=failure.status)
-        headers = {
-            "Retry-After": str(max(1, math.ceil(failure.retry_after))),
-            "X-RateLimit-Limit": "5",
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-Reset": f"{time.time() + failure.retry_after:.3f}",
-            "X-RateLimit-Reset-After": f"{failure.retry_after:.3f}",
-            "X-RateLimit-Bucket": secrets.token_hex(16),
-            "X-RateLimit-Scope": "user",
-        }
-        if failure.via:
-            headers["Via"] = "1.1 google"
-        body = {"message": "You are being rate limited.", "retry_after": failure.retry_after, "global": False}
-        return _Answer(body, status=429, headers=headers)
+        async def answer() -> web.StreamResponse:
+            with self._lock:
+                answered = self._answer(call, path)
+            for event, data in answered.events:
+                await self._dispatch(event, data)
+            return answered.response()
+
+        return await self._serve(request, call, answer)
 
     def _answer(self, call: Call, path: str) -> _Answer:
         if not path.startswith(API_PREFIX + "/"):
@@ -2091,12 +1971,30 @@ class FakeDiscord:
                 raise RuntimeError("no client has identified to the gateway yet")
         self._run(self._dispatch(event, data))
 
-    def _run(self, coroutine: Any) -> Any:
-        loop = self._loop
-        if loop is None:
-            coroutine.close()
-            raise RuntimeError("FakeDiscord is not running: call start() first")
-        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=10)
+
+def _rate_limit(retry_after: float, via: bool) -> Failure:
+    """Discord's 429, its rate-limit headers computed when it is answered."""
+
+    def answer() -> web.StreamResponse:
+        headers = {
+            "Retry-After": retry_after_header(retry_after),
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+            "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+            "X-RateLimit-Bucket": secrets.token_hex(16),
+            "X-RateLimit-Scope": "user",
+        }
+        if via:
+            headers["Via"] = "1.1 google"
+        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+        return json_response(body, 429, headers)
+
+    return Failure(answer)
+
+
+def _failure(status: int) -> Failure:
+    return Failure(lambda: json_response({"message": f"{status}: fake failure", "code": 0}, status))
 
 
 def _truthy(value: Any) -> bool:

@@ -24,15 +24,15 @@ import copy
 import itertools
 import json
 import secrets
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from aiohttp import web
+
+from support.fake_http import FakeHTTP, Headers, json_response, rate_limited, refused
 
 TEAM_ID = "T0TEAM"
 TEAM_NAME = "MarketSafe Test"
@@ -46,6 +46,7 @@ BOT_ID = "BBOT"
 JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
 # The first message timestamp the fake hands out, in microseconds: "1700000000.000100".
 FIRST_TS_MICROS = 1_700_000_000_000_100
+JSON = "application/json; charset=utf-8"
 NO_AUTH_METHODS = frozenset({"api.test", "oauth.v2.access", "oauth.access"})
 
 
@@ -56,22 +57,6 @@ def dm_channel(user_id: str) -> str:
 
 def is_user_id(channel: str) -> bool:
     return channel[:1] in ("U", "W")
-
-
-class Headers(dict[str, str]):
-    """Request headers with names kept in lower case; lookups ignore case."""
-
-    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
-        super().__init__((name.lower(), value) for name, value in items)
-
-    def __getitem__(self, name: str) -> str:
-        return super().__getitem__(name.lower())
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and super().__contains__(name.lower())
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return super().get(name.lower(), default)
 
 
 @dataclass(frozen=True)
@@ -85,17 +70,13 @@ class Call:
 
 
 @dataclass
-class _Failure:
-    status: int
-    retry_after: int
-    error: str
-
-
-@dataclass
 class _Answer:
     body: dict[str, Any]
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+
+    def response(self) -> web.Response:
+        return json_response(self.body, self.status, self.headers, JSON)
 
 
 @dataclass
@@ -141,60 +122,17 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
 FILES_PATH = "/files-pri/"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-    fake: FakeSlack
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        answer = self.server.fake._receive(self.path, Headers(self.headers.items()), body)
-        payload = json.dumps(answer.body).encode("utf-8")
-        self.send_response(answer.status)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def do_GET(self) -> None:
-        if not self.path.startswith(FILES_PATH):
-            self.do_POST()
-            return
-        found = self.server.fake._file_download(self.path, Headers(self.headers.items()))
-        self.send_response(200 if found is not None else 404)
-        body = found or b"not found"
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
-
-
-class FakeSlack:
-    """A threaded fake of Slack's Web API and response URLs, bound to an ephemeral port."""
+class FakeSlack(FakeHTTP[Call]):
+    """A fake of Slack's Web API and response URLs, bound to an ephemeral port."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        super().__init__()
         self._files: dict[str, bytes] = {}
-        self._calls: list[Call] = []
-        self._failures: dict[str, deque[_Failure]] = {}
         self._messages: list[_Stored] = []
         self._views: dict[str, dict[str, Any]] = {}
         self._home_views: dict[str, str] = {}
         self._users: dict[str, dict[str, Any]] = {}
         self._serial = itertools.count(1)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[dict[str, Any]], _Answer]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -210,43 +148,8 @@ class FakeSlack:
             "conversations.replies": self._replies,
         }
 
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        """Listen on 127.0.0.1 at an ephemeral port, serving from a daemon thread."""
-        if self._server is not None:
-            raise RuntimeError("FakeSlack is already running")
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:PORT`."""
-        if self._server is None:
-            raise RuntimeError("FakeSlack is not running: call start() first")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def _add_routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/{path:.*}", self._handle)
 
     @property
     def api_url(self) -> str:
@@ -259,28 +162,23 @@ class FakeSlack:
 
     # -- what was received -------------------------------------------------------------------
 
-    @property
-    def calls(self) -> list[Call]:
-        """Every call received so far, oldest first (a snapshot)."""
-        with self._lock:
-            return list(self._calls)
-
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Wait until at least `count` calls to `method` arrived, and return them all."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.calls_to(method)
-            if len(found) >= count:
-                return found
-            if time.monotonic() >= deadline:
-                received = [call.method for call in self.calls]
-                raise AssertionError(
-                    f"expected {count} call(s) to {method} within {timeout} s, got {len(found)}; received: {received}"
-                )
-            time.sleep(0.01)
+
+        def found() -> list[Call] | None:
+            calls = self.calls_to(method)
+            return calls if len(calls) >= count else None
+
+        def failure() -> str:
+            received = [call.method for call in self.calls]
+            got = len(self.calls_to(method))
+            return f"expected {count} call(s) to {method} within {timeout} s, got {got}; received: {received}"
+
+        result: list[Call] = self._poll(found, timeout, failure)
+        return result
 
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """The message the fake holds at `ts` in `channel` (a user ID means its DM channel)."""
@@ -309,11 +207,13 @@ class FakeSlack:
 
         A 429 carries `Retry-After: retry_after`, as Slack's rate limiter does.
         """
-        if times < 1:
-            raise ValueError("times must be at least 1")
-        with self._lock:
-            queue = self._failures.setdefault(method, deque())
-            queue.extend(_Failure(status, retry_after, error) for _ in range(times))
+        body = {"ok": False, "error": error}
+        failure = (
+            rate_limited(retry_after, body, content_type=JSON)
+            if status == 429
+            else refused(status, body, content_type=JSON)
+        )
+        self.fail_with(lambda call: call.method == method, failure, times=times)
 
     def set_user(
         self, user_id: str, *, name: str | None = None, real_name: str | None = None, tz: str = "America/New_York"
@@ -321,12 +221,6 @@ class FakeSlack:
         """Describe a user for `users.info` (unknown users get a profile made from their ID)."""
         with self._lock:
             self._users[user_id] = self._profile(user_id, name, real_name, tz)
-
-    def reset(self) -> None:
-        """Forget the calls received and the failures queued; posted messages and views stay."""
-        with self._lock:
-            self._calls.clear()
-            self._failures.clear()
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -342,18 +236,37 @@ class FakeSlack:
             "url_private_download": f"{self.base_url}{FILES_PATH}{TEAM_ID}-{file_id}/download/{name}",
         }  # fmt: skip
 
-    def _file_download(self, path: str, headers: Headers) -> bytes | None:
+    async def _file_download(self, call: Call) -> web.StreamResponse:
         """Slack serves private files only to a request carrying a token."""
-        with self._lock:
-            self._calls.append(Call("file_download", {}, headers, path))
-            if not headers.get("authorization", "").startswith("Bearer xox"):
-                return None
-            file_id = path.removeprefix(FILES_PATH).split("/")[0].split("-", 1)[-1]
-            return self._files.get(file_id)
+        found = None
+        if call.headers.get("authorization", "").startswith("Bearer xox"):
+            file_id = urlsplit(call.path).path.removeprefix(FILES_PATH).split("/")[0].split("-", 1)[-1]
+            with self._lock:
+                found = self._files.get(file_id)
+        return web.Response(
+            status=200 if found is not None else 404,
+            body=found or b"not found",
+            content_type="application/octet-stream",
+        )
 
     # -- serving -----------------------------------------------------------------------------
 
-    def _receive(self, target: str, headers: Headers, body: bytes) -> _Answer:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        headers = Headers(request.headers.items())
+        body = await request.read()
+        if request.method == "GET" and request.raw_path.startswith(FILES_PATH):
+            download = Call("file_download", {}, headers, request.raw_path)
+            return await self._serve(request, download, lambda: self._file_download(download))
+        call = self._call_of(request.raw_path, headers, body)
+
+        async def answer() -> web.StreamResponse:
+            with self._lock:
+                return self._answer(call).response()
+
+        return await self._serve(request, call, answer)
+
+    @staticmethod
+    def _call_of(target: str, headers: Headers, body: bytes) -> Call:
         parts = urlsplit(target)
         params = _form(parts.query) if parts.query else {}
         try:
@@ -368,32 +281,27 @@ class FakeSlack:
             method = "response_url"
         else:
             method = path
-        with self._lock:
-            self._calls.append(Call(method, copy.deepcopy(params), headers, path))
-            queued = self._failures.get(method)
-            if queued:
-                failure = queued.popleft()
-                answer = _error(failure.error)
-                answer.status = failure.status
-                if failure.status == 429:
-                    answer.headers["Retry-After"] = str(failure.retry_after)
-                return answer
-            if method == "response_url":
-                return _Answer({"ok": True})
-            if not path.startswith("/api/"):
-                return _Answer({"ok": False, "error": "unknown_method"}, status=404)
-            if method not in NO_AUTH_METHODS and not self._has_token(headers, params):
-                return _error("not_authed")
-            handler = self._methods.get(method)
-            if handler is None:
-                return _Answer({"ok": True})
-            try:
-                return handler(params)
-            except (ValueError, TypeError, KeyError) as error:
-                return _Answer({"ok": False, "error": "fake_slack_error", "detail": repr(error)}, status=500)
+        return Call(method, params, headers, path)
+
+    def _answer(self, call: Call) -> _Answer:
+        """Slack's answer to `call` (with the lock held)."""
+        method, params = call.method, copy.deepcopy(call.params)
+        if method == "response_url":
+            return _Answer({"ok": True})
+        if not call.path.startswith("/api/"):
+            return _Answer({"ok": False, "error": "unknown_method"}, status=404)
+        if method not in NO_AUTH_METHODS and not self._has_token(call.headers, params):
+            return _error("not_authed")
+        handler = self._methods.get(method)
+        if handler is None:
+            return _Answer({"ok": True})
+        try:
+            return handler(params)
+        except (ValueError, TypeError, KeyError) as error:
+            return _Answer({"ok": False, "error": "fake_slack_error", "detail": repr(error)}, status=500)
 
     @staticmethod
-    def _has_token(headers: Headers, params: dict[str, Any]) -> bool:
+    def _has_token(headers: dict[str, str], params: dict[str, Any]) -> bool:
         authorization = headers.get("authorization", "")
         return authorization.startswith("Bearer xox") or str(params.get("token", "")).startswith("xox")
 

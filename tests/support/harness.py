@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from bot.delivery import DeliveryWorker, Target
 from bot.outbox import buttons_of
-from bot.router import Incoming, Router
+from bot.router import Incoming, Router, ThreadMessage
 from handlers.kit.context import Attachment, Caller, ProgramRules
 from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import Notice
+from storage.queries.outbox import posted_message
 from support.clock import FakeClock
 
 OPERATOR = "operator"
@@ -34,9 +35,8 @@ class Posted:
 class RecordingPoster:
     """A platform that records what it is asked to post; it can be told to fail."""
 
-    platform = "test"
-
-    def __init__(self) -> None:
+    def __init__(self, platform: str = "test") -> None:
+        self.platform = platform
         self.posted: list[Posted] = []
         self.updated: list[Posted] = []
         self.failures: list[Exception] = []
@@ -61,7 +61,9 @@ class Harness:
         self.database = database
         self.clock = clock
         self.router = Router(database, rules or ProgramRules(), frozenset({f"console:{OPERATOR}"}), clock=clock)
-        self.poster = RecordingPoster()
+        # The harness's callers are console identities, and a thread message's author is on the
+        # thread's platform: so the threads are recorded as the console's.
+        self.poster = RecordingPoster("console")
         self.delivery = DeliveryWorker(database, self.poster, resolve=lambda logical: f"#{logical}", clock=clock)
         self.delivery.start()
         self._seen = 0
@@ -76,6 +78,18 @@ class Harness:
     ) -> Reply:
         incoming = Incoming(Caller("console", as_), text, attachments=attachments, request_key=request_key)
         return self.router.handle(incoming)
+
+    def say_in_thread(
+        self, channel: str, reference: str, text: str, as_: str = OPERATOR, *, request_key: str | None = None
+    ) -> Reply | None:
+        """`as_` writes `text` in the thread of `reference` (a case, a language request, a raid) in
+        the logical `channel`, as a person does on a chat platform; the reply, or None when the
+        message stands for nothing."""
+        with self.database.transaction() as session:
+            thread = posted_message(session, self.poster.platform, channel, reference)
+        assert thread is not None, f"no thread of {reference} was posted in {channel}"
+        message = ThreadMessage(self.poster.platform, thread.channel_ref, thread.message_ref, as_, text, request_key)
+        return self.router.thread_message(message)
 
     def ok(self, text: str, as_: str = OPERATOR, **kwargs: object) -> Reply:
         reply = self.send(text, as_, **kwargs)  # type: ignore[arg-type]
