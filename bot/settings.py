@@ -9,10 +9,9 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.kit.context import ProgramRules
-from storage.vocabulary import Platform
+from storage.vocabulary import Channel, Platform
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-LOGICAL_CHANNELS = ("announcements", "outcomes", "team", "language", "working_group", "rogueblock")
 
 
 class Settings(BaseSettings):
@@ -102,10 +101,11 @@ class Settings(BaseSettings):
     def channel_defaults(self, platform: str) -> dict[str, str]:
         """Logical channel -> channel id given in the environment for one platform."""
         found = {}
-        for name in LOGICAL_CHANNELS:
-            value = getattr(self, f"{platform}_channel_{name}", None)
+        for channel in Channel:
+            # Environment variable names cannot hold `-`: `working-group` is SLACK_CHANNEL_WORKING_GROUP.
+            value = getattr(self, f"{platform}_channel_{channel.replace('-', '_')}", None)
             if value:
-                found[name.replace("_", "-")] = value
+                found[channel.value] = value
         return found
 
     def rules(self) -> ProgramRules:

@@ -22,12 +22,12 @@ from handlers.kit.forms import FormRequest
 from handlers.kit.registry import summary_of
 from handlers.kit.replies import Button, Reply
 from storage.queries.outbox import posted_thread
-from storage.vocabulary import Platform, ReasonCode
+from storage.vocabulary import Channel, Platform, ReasonCode
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
 GROUP = "marketsafe"
-CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
+CASE_REFERENCE, LANGUAGE_REFERENCE = "MS-", "LR-"
 # Discord wants an interaction answered within 3 s: a reply not ready by then is deferred.
 DEFER_AFTER = 1.5
 
@@ -238,7 +238,7 @@ class MarketSafeClient(discord.Client):
         request_key = f"discord:message:{message.id}"
         channel = str(thread.parent_id)
         if case_id.startswith(LANGUAGE_REFERENCE):
-            if logical_channel != LANGUAGE_CHANNEL:
+            if logical_channel != Channel.LANGUAGE:
                 return  # the member's copy of the thread: answers are given in the language channel
             incoming = Incoming(caller, f"language answer {case_id} {text}", channel, request_key=request_key)
         elif case_id.startswith(CASE_REFERENCE):

@@ -26,6 +26,7 @@ from handlers.kit.forms import FORMS
 from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.queries.outbox import posted_thread
+from storage.vocabulary import Channel
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -36,7 +37,7 @@ PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 WORKERS = 2
 FILE_HOST = "files.slack.com"
 MAX_FILE_BYTES = 20 * 1024 * 1024
-CASE_REFERENCE, LANGUAGE_REFERENCE, LANGUAGE_CHANNEL = "MS-", "LR-", "language"
+CASE_REFERENCE, LANGUAGE_REFERENCE = "MS-", "LR-"
 
 
 class SlackBridge:
@@ -174,7 +175,7 @@ class SlackBridge:
         caller = Caller(PLATFORM, event["user"], self._display_name(client, event["user"]))
         request_key = f"slack:message:{event['channel']}:{event.get('ts')}"
         if case_id.startswith(LANGUAGE_REFERENCE):
-            if logical_channel != LANGUAGE_CHANNEL:
+            if logical_channel != Channel.LANGUAGE:
                 return  # the member's copy of the thread: answers are given in the language channel
             incoming = Incoming(caller, f"language answer {case_id} {text}", event["channel"], request_key=request_key)
         elif case_id.startswith(CASE_REFERENCE):

@@ -25,11 +25,10 @@ from storage.queries.members import (
     rights_of,
 )
 from storage.queries.routing import case_handlers, covered_platforms, open_loads, platforms_of, set_platforms
-from storage.vocabulary import CompanySize, Platform, RightKind, RightStatus, Role
+from storage.vocabulary import AuditEntity, Channel, CompanySize, Platform, RightKind, RightStatus, Role, org_slug
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 IDENTITY = re.compile(r"^(slack|discord|console):([A-Za-z0-9_.-]{1,64})$")
-FIXED_CHANNELS = ("announcements", "outcomes", "team", "language", "working-group", "rogueblock")
 CHANNEL_IDS = {"slack": re.compile(r"^[CG][A-Z0-9]{6,20}$"), "discord": re.compile(r"^\d{15,21}$")}
 YES = {"yes", "true", "1", "y"}
 NO = {"no", "false", "0", "n"}
@@ -121,7 +120,7 @@ def _organisation(ctx: Context, args: Args, session: Session, action: str) -> Re
     session.add(organisation)
     session.flush()
     assert organisation.id is not None
-    record_change(session, ctx, "organisation", organisation.id, "created")
+    record_change(session, ctx, AuditEntity.ORGANISATION, organisation.id, "created")
     return Reply(
         f"Created organisation {slug} ({organisation.name}). "
         f"Add members with `admin member add <platform:user> {slug} member`."
@@ -142,7 +141,7 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
         if existing is None or not existing.active:
             raise NotFound(f"{identity} is not a member.")
         assert existing.id is not None
-        record_change(session, ctx, "member", existing.id, "removed", from_status=existing.role)
+        record_change(session, ctx, AuditEntity.MEMBER, existing.id, "removed", from_status=existing.role)
         existing.active = False
         session.add(existing)
         return Reply(f"Removed {identity}.")
@@ -161,7 +160,7 @@ def _member(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     session.add(member)
     session.flush()
     assert member.id is not None
-    record_change(session, ctx, "member", member.id, "role", from_status=before, to_status=role)
+    record_change(session, ctx, AuditEntity.MEMBER, member.id, "role", from_status=before, to_status=role)
     where = f"in {organisation.slug}" if organisation else "with no organisation"
     return Reply(f"{identity} is now {role} {where}.")
 
@@ -201,7 +200,7 @@ def _team(ctx: Context, args: Args, session: Session) -> Reply:
     set_platforms(session, member.id, platforms, ctx.now)
     after = platforms_of(session, [member.id])[member.id]
     record_change(
-        session, ctx, "member", member.id, "platforms",
+        session, ctx, AuditEntity.MEMBER, member.id, "platforms",
         note=f"{','.join(p.value for p in before) or 'none'} -> {','.join(p.value for p in after) or 'none'}",
     )  # fmt: skip
     if not after:
@@ -276,7 +275,9 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
             raise UserError(f"'{answer}' is not yes or no.", hint=f"admin right luxury {right.id} yes")
         right.luxury = answer in YES
         session.add(right)
-        record_change(session, ctx, "ip_right", right.id, "luxury", to_status="luxury" if right.luxury else "regular")
+        record_change(
+            session, ctx, AuditEntity.IP_RIGHT, right.id, "luxury", to_status="luxury" if right.luxury else "regular"
+        )
         rule = (
             "its Taobao listings can be reported with reason=no_proof"
             if right.luxury
@@ -293,7 +294,9 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
         if action == "verify":
             right.verified_by, right.verified_at = ctx.caller.ref, ctx.now
         session.add(right)
-        record_change(session, ctx, "ip_right", right.id, "status", from_status=before, to_status=right.status)
+        record_change(
+            session, ctx, AuditEntity.IP_RIGHT, right.id, "status", from_status=before, to_status=right.status
+        )
         return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
     if action != "add":
         raise UserError("Use `admin right add`, `admin right verify`, `admin right expire` or `admin right luxury`.")
@@ -314,7 +317,7 @@ def _right(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     session.add(right)
     session.flush()
     assert right.id is not None
-    record_change(session, ctx, "ip_right", right.id, "created", to_status=right.status)
+    record_change(session, ctx, AuditEntity.IP_RIGHT, right.id, "created", to_status=right.status)
     return Reply(
         f"Added IP right #{right.id}: {kind} {mark} ({jurisdiction} {registration}), pending. "
         f"Verify it with `admin right verify {right.id}`."
@@ -325,11 +328,11 @@ def _channel(ctx: Context, args: Args, session: Session) -> Reply:
     logical = args.word(1, "logical channel").lower()
     platform = args.word(2, "platform (slack or discord)").lower()
     external = args.word(3, "channel id")
-    if logical.startswith("org:"):
-        _organisation_named(session, logical[4:])
-    elif logical not in FIXED_CHANNELS:
+    if (slug := org_slug(logical)) is not None:
+        _organisation_named(session, slug)
+    elif logical not in tuple(Channel):
         raise UserError(
-            f"'{logical}' is not a logical channel.", hint=f"Use one of {', '.join(FIXED_CHANNELS)} or org:<slug>."
+            f"'{logical}' is not a logical channel.", hint=f"Use one of {', '.join(Channel)} or org:<slug>."
         )
     if platform not in CHANNEL_IDS:
         raise UserError(f"'{platform}' is not a chat platform with channels.", hint="Use slack or discord.")
@@ -347,7 +350,7 @@ def _channel(ctx: Context, args: Args, session: Session) -> Reply:
     record_change(
         session,
         ctx,
-        "channel_mapping",
+        AuditEntity.CHANNEL_MAPPING,
         mapping.id,
         "mapped",
         from_status=before,

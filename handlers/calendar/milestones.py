@@ -32,9 +32,8 @@ from storage.queries.calendar import (
     past_milestones,
     upcoming_milestones,
 )
-from storage.vocabulary import MilestoneKind
+from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind
 
-ANNOUNCEMENTS = "announcements"
 DEFAULT_REMINDERS = "10080,1440,60,0"  # 7d, 1d, 1h and at the time
 MAX_REMINDERS = 10
 MAX_REMINDER_MINUTES = 90 * 24 * 60
@@ -147,7 +146,7 @@ def _add(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(milestone)
     session.flush()
     assert milestone.id is not None
-    record_change(session, ctx, "milestone", milestone.id, "created", to_status=stamp(at), note=title)
+    record_change(session, ctx, AuditEntity.MILESTONE, milestone.id, "created", to_status=stamp(at), note=title)
     program = ctx.rules.timezone
     reply = Reply(
         f"Added #{milestone.id} ({kind}): {title} on {moment(at, zone, program)}, {reminders_label(milestone)}."
@@ -176,7 +175,7 @@ def _move(ctx: Context, args: Args, session: Session) -> Reply:
     milestone.at, milestone.timezone = at, zone_name(zone)
     session.add(milestone)
     record_change(
-        session, ctx, "milestone", milestone.id, "moved", from_status=stamp(before), to_status=stamp(at),
+        session, ctx, AuditEntity.MILESTONE, milestone.id, "moved", from_status=stamp(before), to_status=stamp(at),
         note=milestone.title,
     )  # fmt: skip
     program = ctx.rules.timezone
@@ -203,7 +202,13 @@ def _remove(ctx: Context, args: Args, session: Session) -> Reply:
     assert milestone.id is not None
     zone, program = zone_of(milestone), ctx.rules.timezone
     record_change(
-        session, ctx, "milestone", milestone.id, "removed", from_status=stamp(milestone.at), note=milestone.title
+        session,
+        ctx,
+        AuditEntity.MILESTONE,
+        milestone.id,
+        "removed",
+        from_status=stamp(milestone.at),
+        note=milestone.title,
     )
     reply = Reply(f"Removed #{milestone.id} {milestone.title}, which was on {moment(milestone.at, zone, program)}.")
     if milestone.at >= ctx.now:  # a past milestone is no news to anyone
@@ -261,7 +266,7 @@ def _load(ctx: Context, args: Args, session: Session) -> Reply:
             session.flush()
             assert milestone.id is not None
             record_change(
-                session, ctx, "milestone", milestone.id, "created", to_status=stamp(row.at),
+                session, ctx, AuditEntity.MILESTONE, milestone.id, "created", to_status=stamp(row.at),
                 note=f"{row.title} (from {attachment.name})"[:1000],
             )  # fmt: skip
             added.append(milestone)
@@ -293,8 +298,8 @@ def _load(ctx: Context, args: Args, session: Session) -> Reply:
     elif coming:
         reply.notices.append(
             Notice(
-                channel=ANNOUNCEMENTS,
-                kind="calendar",
+                channel=Channel.ANNOUNCEMENTS,
+                kind=NoticeKind.CALENDAR,
                 text=f"Added to the calendar: {plural(len(coming), 'milestone')}",
                 fields=tuple((moment(m.at, ctx.rules.timezone, zone_of(m)), f"{m.title} ({m.kind})") for m in coming),
             )
@@ -502,7 +507,7 @@ def _notice(text: str, milestone: Milestone | None = None) -> Notice:
     fields: tuple[tuple[str, str], ...] = ()
     if milestone is not None:
         fields = (("kind", milestone.kind), ("reminders", reminders_label(milestone).partition(" ")[2] or "none"))
-    return Notice(channel=ANNOUNCEMENTS, kind="calendar", text=text, fields=fields)
+    return Notice(channel=Channel.ANNOUNCEMENTS, kind=NoticeKind.CALENDAR, text=text, fields=fields)
 
 
 def _milestone(session: Session, text: str) -> Milestone:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlmodel import Session
 
-from handlers.admin.admin import FIXED_CHANNELS
 from handlers.calendar.time_grammar import When, next_occurrence, parse_when
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
@@ -25,6 +24,7 @@ from storage.queries.reminders import (
     all_active_reminders,
     count_active_reminders,
 )
+from storage.vocabulary import AuditEntity, Channel, dm_channel, dm_recipient, org_channel, org_slug
 
 MAX_ACTIVE = 50
 MAX_TEXT = 1000
@@ -102,7 +102,7 @@ def _set(ctx: Context, args: Args, session: Session) -> Reply:
     session.flush()
     assert reminder.id is not None
     record_change(
-        session, ctx, "reminder", reminder.id, "created", to_status="active",
+        session, ctx, AuditEntity.REMINDER, reminder.id, "created", to_status="active",
         note=f"{target}, {when.recurrence or 'once'}, first {when.first_at.isoformat()}",
     )  # fmt: skip
     return Reply(f"Reminder #{reminder.id} set: {when.describe(zone)} {_where(target)}: {text}")
@@ -160,7 +160,9 @@ def _cancel(ctx: Context, args: Args, session: Session) -> Reply:
     assert reminder.id is not None
     reminder.active = False
     session.add(reminder)
-    record_change(session, ctx, "reminder", reminder.id, "cancelled", from_status="active", to_status="cancelled")
+    record_change(
+        session, ctx, AuditEntity.REMINDER, reminder.id, "cancelled", from_status="active", to_status="cancelled"
+    )
     setter = ""
     if reminder.member_id != ctx.member_id:
         member = session.get(Member, reminder.member_id)
@@ -175,10 +177,10 @@ def _target(ctx: Context, word: str, session: Session) -> str:
     """Where the reminder is posted: `dm:<platform>:<user>`, `org:<slug>` or a logical channel."""
     name = word.lower()
     if name == "me":
-        return f"dm:{ctx.caller.platform}:{ctx.caller.user_id}"
+        return dm_channel(ctx.caller.platform, ctx.caller.user_id)
     if name == "org":
         if ctx.organisation_slug is not None:
-            return f"org:{ctx.organisation_slug}"
+            return org_channel(ctx.organisation_slug)
         if ctx.is_staff:
             raise UserError(
                 "You are not in an organisation, so `org` names no channel.",
@@ -186,8 +188,7 @@ def _target(ctx: Context, word: str, session: Session) -> str:
                 field="target",
             )
         ctx.require_organisation()
-    if name.startswith("org:"):
-        slug = name.removeprefix("org:")
+    if (slug := org_slug(name)) is not None:
         if slug == ctx.organisation_slug:
             return name
         if not ctx.is_staff:
@@ -198,7 +199,7 @@ def _target(ctx: Context, word: str, session: Session) -> str:
         if organisation_by_slug(session, slug) is None:
             raise NotFound(f"There is no organisation '{slug}'.", hint="`admin org list` shows them.", field="target")
         return name
-    if name in FIXED_CHANNELS:
+    if name in tuple(Channel):
         if not ctx.is_staff:
             raise NotPermitted(
                 f"Only the IACC/Alibaba team can set reminders in the {name} channel.",
@@ -236,10 +237,10 @@ def _zone_names() -> dict[str, str]:
 
 
 def _where(target: str) -> str:
-    if target.startswith("dm:"):
+    if dm_recipient(target) is not None:
         return "in a direct message"
-    if target.startswith("org:"):
-        return f"in the {target.removeprefix('org:')} organisation channel"
+    if (slug := org_slug(target)) is not None:
+        return f"in the {slug} organisation channel"
     return f"in the {target} channel"
 
 

@@ -9,13 +9,11 @@ from sqlmodel import Session
 from handlers.admin.admin import member_named
 from handlers.cases.item_changes import change_items, set_complaint_status
 from handlers.cases.notices import (
-    TEAM,
     case_actioned_notice,
     case_summary_notices,
     describe_items,
     describe_reason,
     describe_right,
-    organisation_channel,
     team_buttons,
 )
 from handlers.cases.routing import WHOLE_TEAM, assignee_label, hand_over, handles_cases, member_label
@@ -37,7 +35,7 @@ from storage.models import Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
 from storage.queries.cases import CaseFilter, cases_for, counter_notices_of, item_status_counts, items_of
 from storage.queries.members import organisation_by_slug
-from storage.vocabulary import ComplaintStatus, ItemStatus
+from storage.vocabulary import AuditEntity, Channel, ComplaintStatus, ItemStatus, NoticeKind, org_channel
 
 PAGE = 25
 MAX_MESSAGE = 2000
@@ -110,7 +108,9 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
             f"Counter-notice, item {by_id[notice.item_id]} round {notice.round}: {notice.status}, "
             f"due {local_time(notice.due_at, ctx.rules.timezone)}"
         )
-    history = audit.history(session, [("complaint", [complaint.id]), ("item", [i.id for i in items if i.id])], limit=15)
+    history = audit.history(
+        session, [(AuditEntity.COMPLAINT, [complaint.id]), (AuditEntity.ITEM, [i.id for i in items if i.id])], limit=15
+    )
     if history:
         reply.lines.append("History:")
         for entry in history:
@@ -119,7 +119,7 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
             change = f"{entry.from_status} -> {entry.to_status}" if entry.action == "status" else entry.action
             if entry.action == "assigned":
                 change = f"assigned {entry.from_status or WHOLE_TEAM} -> {entry.to_status or WHOLE_TEAM}"
-            subject = "case" if entry.entity == "complaint" else f"item {by_id.get(entry.entity_id, '?')}"
+            subject = "case" if entry.entity == AuditEntity.COMPLAINT else f"item {by_id.get(entry.entity_id, '?')}"
             note = f" ({entry.note})" if entry.note else ""
             reply.lines.append(f"{local_time(entry.at, ctx.rules.timezone)} {entry.actor}: {subject} {change}{note}")
     if ctx.is_staff:
@@ -163,16 +163,18 @@ def _reply_in_case(ctx: Context, args: Args, session: Session, complaint: Compla
         raise UserError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE}.")
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None
-    if ctx.thread is not None and (ctx.thread == TEAM) != ctx.is_staff:
+    if ctx.thread is not None and (ctx.thread == Channel.TEAM) != ctx.is_staff:
         # Written in the other side's thread (a team member in the brand's channel): already seen there.
-        return Reply(f"Not relayed: this thread belongs to the {'team' if ctx.thread == TEAM else 'brand'}.")
+        return Reply(f"Not relayed: this thread belongs to the {'team' if ctx.thread == Channel.TEAM else 'brand'}.")
     reply = Reply(f"Sent to the {'brand' if ctx.is_staff else 'team'} in {complaint.case_id}.")
     if not ctx.is_staff and complaint.status == ComplaintStatus.RETURNED:
         set_complaint_status(session, ctx, complaint, ComplaintStatus.SUBMITTED, note=message[:1000])
         reply.text = f"{complaint.case_id} is back with the team with your answer."
-    target = organisation_channel(organisation) if ctx.is_staff else TEAM
+    target = org_channel(organisation.slug) if ctx.is_staff else Channel.TEAM
     reply.notices.append(
-        Notice(channel=target, case_id=complaint.case_id, kind="case_message", text=f"{author(ctx)}: {message}")
+        Notice(
+            channel=target, case_id=complaint.case_id, kind=NoticeKind.CASE_MESSAGE, text=f"{author(ctx)}: {message}"
+        )
     )
     return reply
 
@@ -289,7 +291,7 @@ def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
         case_summary_notices(complaint, organisation, change.tally, assignee_label(session, complaint))
     )
     reply.notices.append(
-        Notice(channel=TEAM, case_id=complaint.case_id, kind="withdrawn",
+        Notice(channel=Channel.TEAM, case_id=complaint.case_id, kind=NoticeKind.WITHDRAWN,
                text=f"{ctx.caller.ref} withdrew {what} of {complaint.case_id}" + (f": {note}" if note else "."))
     )  # fmt: skip
     return reply

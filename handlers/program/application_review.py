@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from handlers.calendar.milestones import moment, zone_of
-from handlers.cases.notices import TEAM
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -30,7 +29,7 @@ from storage.queries.applications import (
     latest_milestone,
     place_in_group,
 )
-from storage.vocabulary import ApplicationStatus, MilestoneKind
+from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, MilestoneKind, NoticeKind, dm_channel
 
 S = ApplicationStatus
 MAX_SEATS = 10_000
@@ -132,7 +131,7 @@ def _seats(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(group)
     # The group's key is its name; the audit log keeps it in the note.
     record_change(
-        session, ctx, "application_group", 0, "seats",
+        session, ctx, AuditEntity.APPLICATION_GROUP, 0, "seats",
         from_status=None if before is None else str(before), to_status=str(seats), note=key,
     )  # fmt: skip
     was = "" if before is None else f" (it had {before})"
@@ -177,7 +176,9 @@ def _select(ctx: Context, session: Session) -> Reply:
     else:
         when = f" on {local_time(update.at, ctx.rules.timezone)}" if update else " (not on the calendar yet)"
         reply.lines.append(f"Applicants hear at the status update{when}.")
-    reply.notices.append(Notice(TEAM, f"Seats allocated: {selected} selected, {waitlisted} waitlisted", "application"))
+    reply.notices.append(
+        Notice(Channel.TEAM, f"Seats allocated: {selected} selected, {waitlisted} waitlisted", NoticeKind.APPLICATION)
+    )
     return reply
 
 
@@ -200,7 +201,7 @@ def tell(session: Session, rows: list[Application], now: datetime, zone: ZoneInf
             Notice(
                 direct_channel(application),
                 message(session, application, zone),
-                "application",
+                NoticeKind.APPLICATION,
                 dedupe_key=f"application-status:{application.id}:{status}",
             )
         )
@@ -286,7 +287,7 @@ def promote_after(
     opening = f"Good news from MarketSafe: a seat opened in {group_label(promoted.group_key)}."
     key = f"application-status:{promoted.id}:{S.SELECTED}"
     text = message(session, promoted, zone, opening)
-    return promoted, [Notice(direct_channel(promoted), text, "application", dedupe_key=key)]
+    return promoted, [Notice(direct_channel(promoted), text, NoticeKind.APPLICATION, dedupe_key=key)]
 
 
 def move(
@@ -298,13 +299,13 @@ def move(
     application.status, application.updated_at = status, now
     session.add(application)
     audit.record(
-        session, actor=actor, entity="application", entity_id=application.id, action="status",
+        session, actor=actor, entity=AuditEntity.APPLICATION, entity_id=application.id, action="status",
         from_status=before, to_status=status, note=note, at=now,
     )  # fmt: skip
 
 
 def direct_channel(application: Application) -> str:
-    return f"dm:{application.applicant_platform}:{application.applicant_user_id}"
+    return dm_channel(application.applicant_platform, application.applicant_user_id)
 
 
 def find_application(session: Session, text: str) -> Application:

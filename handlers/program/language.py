@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from handlers.cases.case_reading import author
-from handlers.cases.notices import organisation_channel
 from handlers.kit.arguments import Args, leading_options, parse_positive_int
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Attachment, Context
@@ -28,9 +27,8 @@ from handlers.kit.replies import Notice, Reply, plural
 from handlers.program.glossary import glossary_lines
 from storage.models import LanguageRequest, Member, Organisation
 from storage.queries.language import open_requests, record_answer, requests_of
-from storage.vocabulary import LanguageRequestStatus
+from storage.vocabulary import AuditEntity, Channel, LanguageRequestStatus, NoticeKind, dm_channel, org_channel
 
-LANGUAGE = "language"  # the team's logical channel for language help
 MAX_TEXT = 4000  # what the database keeps, for the text and for the answer
 FORM_TEXT = 3000  # Slack's limit for a modal's text input; longer text goes in a TXT document
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -139,7 +137,7 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
     assert request.id is not None
     reference = request.reference
     record_change(
-        session, ctx, "language_request", request.id, "created", to_status=LanguageRequestStatus.OPEN,
+        session, ctx, AuditEntity.LANGUAGE_REQUEST, request.id, "created", to_status=LanguageRequestStatus.OPEN,
         note=f"{source} -> {target}" + (f", document {document.name} sha256 {document.sha256}" if document else ""),
     )  # fmt: skip
     document_fields = [("Document", document.description), ("SHA-256", document.sha256)] if document else []
@@ -156,16 +154,16 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
         )
     reply.notices += [
         Notice(
-            channel=LANGUAGE,
+            channel=Channel.LANGUAGE,
             case_id=reference,
-            kind="language_request",
+            kind=NoticeKind.LANGUAGE_REQUEST,
             text=f"Language help {reference} from {organisation.name}: {source} → {target}",
             fields=(*asked, ("Asked by", author(ctx)), ("Answer with", f"language answer {reference} <answer>")),
         ),
         Notice(
-            channel=organisation_channel(organisation),
+            channel=org_channel(organisation.slug),
             case_id=reference,
-            kind="language_request",
+            kind=NoticeKind.LANGUAGE_REQUEST,
             text=(
                 f"Language help {reference} asked by {author(ctx)}: {source} → {target}. The IACC/Alibaba team's "
                 "answer will be posted in this thread."
@@ -386,7 +384,7 @@ def _answer(ctx: Context, args: Args, session: Session, rest: str) -> Reply:
         raise _already_answered(ctx, request)  # someone else answered it a moment ago
     assert request.id is not None
     record_change(
-        session, ctx, "language_request", request.id, "status",
+        session, ctx, AuditEntity.LANGUAGE_REQUEST, request.id, "status",
         from_status=LanguageRequestStatus.OPEN, to_status=LanguageRequestStatus.ANSWERED,
         note=f"answer of {plural(len(answer), 'character')}",
     )  # fmt: skip
@@ -401,22 +399,22 @@ def _answer(ctx: Context, args: Args, session: Session, rest: str) -> Reply:
     )
     reply.notices += [
         Notice(
-            channel=organisation_channel(organisation),
+            channel=org_channel(organisation.slug),
             case_id=reference,
-            kind="language_answer",
+            kind=NoticeKind.LANGUAGE_ANSWER,
             text=f"Answer to language request {reference} ({direction}) from {author(ctx)}:",
             fields=fields,
         ),
         Notice(
-            channel=f"dm:{requester.platform}:{requester.user_id}",
-            kind="language_answer",
+            channel=dm_channel(requester.platform, requester.user_id),
+            kind=NoticeKind.LANGUAGE_ANSWER,
             text=f"The IACC/Alibaba team answered your language request {reference} ({direction}):",
             fields=fields,
         ),
         Notice(
-            channel=LANGUAGE,
+            channel=Channel.LANGUAGE,
             case_id=reference,
-            kind="language_answered",
+            kind=NoticeKind.LANGUAGE_ANSWERED,
             text=f"{reference} answered by {author(ctx)}; the answer was sent to {organisation.name}.",
         ),
     ]

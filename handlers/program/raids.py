@@ -12,7 +12,6 @@ from datetime import date
 from sqlmodel import Session
 
 from handlers.cases.link_parsing import ParsedLink, RejectedLink, UnresolvedLink, parse_link
-from handlers.cases.notices import OUTCOMES, TEAM, organisation_channel
 from handlers.cases.storefront_rules import add_strike, closure_refusal
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
@@ -26,7 +25,16 @@ from handlers.kit.replies import Button, Notice, Reply, plural
 from storage.models import Member, Organisation, RaidEvidence, Storefront
 from storage.queries import audit
 from storage.queries.raids import add_raid, documents_of_raid, raid_by_id, storefronts_of_raid
-from storage.vocabulary import ItemKind, Platform, RaidStatus, StorefrontStatus
+from storage.vocabulary import (
+    AuditEntity,
+    Channel,
+    ItemKind,
+    NoticeKind,
+    Platform,
+    RaidStatus,
+    StorefrontStatus,
+    org_channel,
+)
 
 ACTIONS = ("show", "forward", "penalty", "decline")
 PENALTIES = ("close", "strike")
@@ -131,7 +139,7 @@ def _submit(ctx: Context, args: Args, session: Session) -> Reply:
         documents=[(d.name, d.size, d.sha256, d.media_type) for d in documents], now=ctx.now,
     )  # fmt: skip
     assert evidence.id is not None
-    record_change(session, ctx, "raid", evidence.id, "status", to_status=RaidStatus.SUBMITTED, note=note)
+    record_change(session, ctx, AuditEntity.RAID, evidence.id, "status", to_status=RaidStatus.SUBMITTED, note=note)
     ref, urls = evidence.reference, [link.canonical_url for link in links]
     summary = (
         f"{plural(len(urls), 'storefront')}, {plural(len(documents), 'document')}, "
@@ -146,7 +154,7 @@ def _submit(ctx: Context, args: Args, session: Session) -> Reply:
     reply.lines = ["Storefronts:", *urls, "Documents (keep the originals; the SHA-256 proves them):"]
     reply.lines += [d.describe() for d in documents]
     reply.notices = _thread(
-        session, evidence, "raid_submitted", f"Raid evidence {ref} from {organisation.name}: {summary}.",
+        session, evidence, NoticeKind.RAID_SUBMITTED, f"Raid evidence {ref} from {organisation.name}: {summary}.",
         f"{ref} submitted: {summary}. The team forwards it to Alibaba; each step is posted here.",
         fields=fields, buttons=(Button("Forward to Alibaba", f"raid forward {ref}", "primary"),),
     )  # fmt: skip
@@ -235,7 +243,7 @@ def _show(ctx: Context, session: Session, evidence: RaidEvidence) -> Reply:
     reply.lines.append(f"Documents ({len(documents)}):")
     reply.lines += [CheckedDocument(d.name, d.size_bytes, d.sha256, d.media_type).describe() for d in documents]
     reply.lines.append("History:")
-    for entry in audit.history(session, [("raid", [evidence.id])]):
+    for entry in audit.history(session, [(AuditEntity.RAID, [evidence.id])]):
         note = f" ({entry.note})" if entry.note else ""
         change = f"{entry.from_status or 'new'} -> {entry.to_status}"
         reply.lines.append(f"{local_time(entry.at, zone)} {entry.actor}: {change}{note}")
@@ -258,13 +266,15 @@ def _move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidSt
         evidence.decision_note = note
     session.add(evidence)
     session.flush()
-    record_change(session, ctx, "raid", evidence.id, "status", from_status=current, to_status=target, note=note)
+    record_change(
+        session, ctx, AuditEntity.RAID, evidence.id, "status", from_status=current, to_status=target, note=note
+    )
 
 
 def _thread(
     session: Session,
     evidence: RaidEvidence,
-    kind: str,
+    kind: NoticeKind,
     team: str,
     brand: str,
     *,
@@ -276,8 +286,8 @@ def _thread(
     assert organisation is not None
     ref = evidence.reference
     return [
-        Notice(channel=TEAM, case_id=ref, kind=kind, text=team, fields=fields, buttons=buttons),
-        Notice(channel=organisation_channel(organisation), case_id=ref, kind=kind, text=brand, fields=fields),
+        Notice(channel=Channel.TEAM, case_id=ref, kind=kind, text=team, fields=fields, buttons=buttons),
+        Notice(channel=org_channel(organisation.slug), case_id=ref, kind=kind, text=brand, fields=fields),
     ]
 
 
@@ -291,14 +301,14 @@ def _forward_or_decline(
         reply.notices = _thread(
             session,
             evidence,
-            "raid_declined",
+            NoticeKind.RAID_DECLINED,
             f"{ref} declined by {ctx.caller.ref}{because}",
             f"{ref} was declined{because}",
         )
         return reply
     reply = Reply(f"{ref} is forwarded to Alibaba; the brand is told.")
     reply.notices = _thread(
-        session, evidence, "raid_forwarded", f"{ref} forwarded to Alibaba by {ctx.caller.ref}{because}",
+        session, evidence, NoticeKind.RAID_FORWARDED, f"{ref} forwarded to Alibaba by {ctx.caller.ref}{because}",
         f"{ref} was forwarded to Alibaba for seller penalties{because}",
         buttons=tuple(Button(f"Penalty: {word}", f"raid penalty {ref} {word}") for word in PENALTIES),
     )  # fmt: skip
@@ -318,14 +328,16 @@ def _penalty(ctx: Context, session: Session, evidence: RaidEvidence, penalty: st
         done = f"a strike against each of {plural(len(stores), 'storefront')}"
     reply = Reply(f"{ref}: penalty applied, {done}.", lines=lines)
     reply.notices = _thread(
-        session, evidence, "raid_penalty", f"{ref}: penalty applied by {ctx.caller.ref}, {done}{because}",
+        session, evidence, NoticeKind.RAID_PENALTY, f"{ref}: penalty applied by {ctx.caller.ref}, {done}{because}",
         f"{ref}: Alibaba applied the penalty, {done}{because}", fields=(("Storefronts", "\n".join(lines)),),
     )  # fmt: skip
     closed = [line.removesuffix(" · closed") for line in lines if line.endswith(" · closed")]
     if closed:
         text = f"Storefronts closed on raid evidence {ref}."
         fields = (("Storefronts", "\n".join(closed)),)
-        reply.notices.append(Notice(channel=OUTCOMES, kind="storefront_closed", text=text, fields=fields))
+        reply.notices.append(
+            Notice(channel=Channel.OUTCOMES, kind=NoticeKind.STOREFRONT_CLOSED, text=text, fields=fields)
+        )
     return reply
 
 
@@ -339,7 +351,9 @@ def _close(session: Session, ctx: Context, store: Storefront, ref: str) -> str:
     store.status, store.closed_at, store.closed_by = StorefrontStatus.CLOSED, ctx.now, ctx.caller.ref
     session.add(store)
     note = f"raid evidence {ref}"
-    record_change(session, ctx, "storefront", store.id, "status", from_status=before, to_status=store.status, note=note)
+    record_change(
+        session, ctx, AuditEntity.STOREFRONT, store.id, "status", from_status=before, to_status=store.status, note=note
+    )
     return f"{store.canonical_url} · closed"
 
 
@@ -348,6 +362,6 @@ def _strike(session: Session, ctx: Context, store: Storefront, ref: str, note: s
     assert store.id is not None
     why = (f"raid evidence {ref}" + (f": {note}" if note else ""))[:1000]
     strikes = add_strike(session, ctx, store, None, why)
-    record_change(session, ctx, "storefront", store.id, "strike", note=why)
+    record_change(session, ctx, AuditEntity.STOREFRONT, store.id, "strike", note=why)
     threshold = ctx.rules.strike_threshold(Platform(store.platform))
     return f"{store.canonical_url} · {plural(strikes, 'active strike')} (closes at {threshold})"

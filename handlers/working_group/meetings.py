@@ -31,9 +31,8 @@ from storage.queries.proposals import (
     parse_reference,
     previous_meeting,
 )
-from storage.vocabulary import MilestoneKind, ProposalKind, ProposalStatus
+from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind, ProposalKind, ProposalStatus
 
-WORKING_GROUP = "working-group"
 UNDECIDED = (ProposalStatus.OPEN, ProposalStatus.UNDER_REVIEW)
 AGENDA_PROPOSALS = 10
 AGENDA_PRACTICES = 20
@@ -140,8 +139,8 @@ def meeting_agenda_notices(session: Session, meeting: Milestone, now: datetime, 
     heading, fields = agenda(session, meeting, now, zone)
     return [
         Notice(
-            channel=WORKING_GROUP,
-            kind="agenda",
+            channel=Channel.WORKING_GROUP,
+            kind=NoticeKind.AGENDA,
             text=heading,
             fields=tuple(fields),
             dedupe_key=f"agenda:{meeting.id}:{meeting.at.isoformat()}",
@@ -258,14 +257,19 @@ def record_decision(ctx: Context, args: Args, session: Session, rest: str) -> Re
     session.add(decision)
     session.flush()
     assert decision.id is not None
-    record_change(session, ctx, "meeting_decision", decision.id, "recorded", note=clip(text, 1000))
+    record_change(session, ctx, AuditEntity.MEETING_DECISION, decision.id, "recorded", note=clip(text, 1000))
     fields: tuple[tuple[str, str], ...] = ()
     if proposal is not None:
         fields = ((_kind_label(proposal).capitalize(), f"{proposal.reference} · {proposal.title}"),)
     where = meeting_label(meeting, zone)
     reply = Reply(f"Recorded decision {_number_at(session, meeting.id)} of {where} and posted it to the working group.")
     reply.notices.append(
-        Notice(channel=WORKING_GROUP, kind="meeting_decision", text=f"Decided at {where}: {text}", fields=fields)
+        Notice(
+            channel=Channel.WORKING_GROUP,
+            kind=NoticeKind.MEETING_DECISION,
+            text=f"Decided at {where}: {text}",
+            fields=fields,
+        )
     )
     return reply
 

@@ -22,7 +22,6 @@ from handlers.kit.registry import command
 from handlers.kit.replies import Button, Notice, Reply, plural
 from handlers.working_group.meetings import (
     UNDECIDED,
-    WORKING_GROUP,
     author_of,
     chunked,
     find_item,
@@ -45,7 +44,7 @@ from storage.queries.proposals import (
     vote_of,
     voters,
 )
-from storage.vocabulary import ProposalKind, ProposalStatus
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind, ProposalStatus, dm_channel
 
 MIN_TITLE, MAX_TITLE = 3, 200
 MIN_TEXT, MAX_TEXT = 10, 4000
@@ -182,7 +181,7 @@ def _create(ctx: Context, args: Args, session: Session, kind: ProposalKind, rest
     session.flush()
     assert proposal.id is not None
     ref, what = proposal.reference, _what(proposal)
-    record_change(session, ctx, "proposal", proposal.id, "created", to_status=proposal.status, note=title)
+    record_change(session, ctx, AuditEntity.PROPOSAL, proposal.id, "created", to_status=proposal.status, note=title)
     fields = chunked(what.capitalize(), [text])
     if tags:
         fields.append(("Tags", ", ".join(tags)))
@@ -192,8 +191,8 @@ def _create(ctx: Context, args: Args, session: Session, kind: ProposalKind, rest
     reply.lines.append(f"Members vote on it with the buttons or `propose vote {ref} up|down`.")
     reply.notices.append(
         Notice(
-            channel=WORKING_GROUP,
-            kind=kind.value,
+            channel=Channel.WORKING_GROUP,
+            kind=NoticeKind(kind),
             text=f"{verb} {ref} from {author_of(session, proposal)}: {title}",
             fields=tuple(fields),
             buttons=vote_buttons(ref),
@@ -473,7 +472,9 @@ def _decide(ctx: Context, args: Args, session: Session, rest: str) -> Reply:
     ):  # fmt: skip
         raise _already(ref, proposal)
     assert proposal.id is not None
-    record_change(session, ctx, "proposal", proposal.id, "status", from_status=before, to_status=status, note=note)
+    record_change(
+        session, ctx, AuditEntity.PROPOSAL, proposal.id, "status", from_status=before, to_status=status, note=note
+    )
     return _announce(ctx, session, proposal, note)
 
 
@@ -497,7 +498,9 @@ def _announce(ctx: Context, session: Session, proposal: Proposal, note: str | No
     else:
         happened, why = "was declined", f" Why: {note}"
     notices = [
-        Notice(channel=WORKING_GROUP, kind="proposal_status", text=f"{ref} ({title}) {happened}.{why}"),
+        Notice(
+            channel=Channel.WORKING_GROUP, kind=NoticeKind.PROPOSAL_STATUS, text=f"{ref} ({title}) {happened}.{why}"
+        ),
     ]
     author = session.get(Member, proposal.member_id)
     told: list[str] = []
@@ -523,7 +526,7 @@ def _announce(ctx: Context, session: Session, proposal: Proposal, note: str | No
 
 
 def _direct(member: Member, text: str) -> Notice:
-    return Notice(channel=f"dm:{member.platform}:{member.user_id}", kind="proposal_status", text=text)
+    return Notice(channel=dm_channel(member.platform, member.user_id), kind=NoticeKind.PROPOSAL_STATUS, text=text)
 
 
 _PROPOSE_ACTIONS: dict[str, Action] = {
