@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from storage.database import FOREIGN_TABLES, Database, alembic_config, include_name
+from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
 from storage.models import Notice
 from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
 
@@ -50,6 +51,19 @@ def test_downgrade_removes_every_table_and_upgrade_restores_them(database: Datab
 def test_the_scheduler_job_table_is_not_ours_to_migrate() -> None:
     assert include_name("apscheduler_jobs", "table", {}) is False
     assert include_name("complaint", "table", {}) is True
+
+
+# Revisions deployed databases may already be at. Editing one would leave those databases with a
+# schema no revision describes: change the schema in a new revision, and list it here once released.
+RELEASED_REVISIONS = {
+    "0001_initial_schema.py": "69ba7281850af70b37cdb4dcfc2d76028d65822ccb1bea1a11707d2e9c10abe7",
+}
+
+
+def test_a_released_revision_is_never_edited() -> None:
+    versions = MIGRATIONS / "versions"
+    digests = {name: hashlib.sha256((versions / name).read_bytes()).hexdigest() for name in RELEASED_REVISIONS}
+    assert digests == RELEASED_REVISIONS
 
 
 # --- upgrading a database that holds data ------------------------------------------------------
