@@ -67,7 +67,7 @@ def _refuse_unknown_values() -> None:
         rows = connection.execute(
             sa.text(f"SELECT {column}, COUNT(*) FROM {table} WHERE NOT ({condition}) GROUP BY {column} ORDER BY {column}")
         ).all()
-        found += [f"{table}.{column} = {value!r} ({count} rows)" for value, count in rows]
+        found += [f"{table}.{column} = {value!r} ({count} row{'s' if count != 1 else ''})" for value, count in rows]
     if found:
         raise UnknownValues(
             "Revision 0002 (closed vocabularies) cannot be applied: "
