@@ -18,6 +18,7 @@ from handlers.kit.context import Caller, ProgramRules
 from schedules.service import SchedulerService
 from storage.database import Database
 from storage.models import Notice, Reminder, utcnow
+from storage.vocabulary import NoticeKind, dm_channel
 
 REMINDERS = 10_000
 DUE_SOON = 20
@@ -36,8 +37,9 @@ def _program(url: str) -> Database:
 def _reminders(database: Database, first: timedelta, spacing: timedelta, count: int, text: str) -> None:
     now = utcnow()
     rows = [
-        {"member_id": 2, "target": "dm:console:brand1", "text": f"{text} {n}", "first_at": now + first + n * spacing,
-         "recurrence": None, "timezone": "America/New_York", "active": True, "created_at": now}
+        {"member_id": 2, "target": dm_channel("console", "brand1"), "text": f"{text} {n}",
+         "first_at": now + first + n * spacing, "recurrence": None, "timezone": "America/New_York",
+         "active": True, "created_at": now}
         for n in range(count)
     ]  # fmt: skip
     with database.transaction() as session:
@@ -86,7 +88,7 @@ def _lateness(database: Database) -> list[float]:
     deadline = time.monotonic() + 15
     while len(arrived) < len(due) and time.monotonic() < deadline:
         with database.transaction() as session:
-            keys = session.exec(select(Notice.dedupe_key).where(col(Notice.kind) == "reminder")).all()
+            keys = session.exec(select(Notice.dedupe_key).where(col(Notice.kind) == NoticeKind.REMINDER)).all()
         seen = utcnow()
         for key in keys:
             prefix = next((p for p in due if key and key.startswith(p)), None)

@@ -29,12 +29,11 @@ from storage.queries.outbox import (
     start_cursor,
 )
 from storage.queries.requests import prune_requests
-from storage.vocabulary import DeliveryStatus
+from storage.vocabulary import DeliveryStatus, dm_recipient
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=15)
-DIRECT = "dm"
 # A worker's claim on a delivery; past it, a worker that died while posting is assumed gone.
 CLAIM_LEASE = timedelta(minutes=2)
 
@@ -108,9 +107,10 @@ class DeliveryWorker:
     def _channel_ref(self, logical: str) -> str | None:
         if self.resolve is not None:
             return self.resolve(logical)
-        if logical.startswith(DIRECT + ":"):
-            # `dm:<platform>:<user>`: the platforms address a direct message by the user's id.
-            _, platform, user = logical.split(":", 2)
+        recipient = dm_recipient(logical)
+        if recipient is not None:
+            # The platforms address a direct message by the user's id.
+            platform, user = recipient
             return user if platform == self.platform else None
         with self.database.transaction() as session:
             mapping = channel_mapping(session, self.platform, logical)

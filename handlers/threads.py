@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.program.language import LANGUAGE
 from storage.queries.outbox import posted_thread
+from storage.vocabulary import Channel
 
 CASE, LANGUAGE_REQUEST = "MS-", "LR-"
 
@@ -45,7 +45,7 @@ def thread_command(
         return None
     channel, reference = found
     if reference.startswith(LANGUAGE_REQUEST):
-        return ThreadCommand(reference, f"language answer {reference} {text}") if channel == LANGUAGE else None
+        return ThreadCommand(reference, f"language answer {reference} {text}") if channel == Channel.LANGUAGE else None
     if reference.startswith(CASE):
         return ThreadCommand(reference, "case reply", channel, Args(words=[reference], text=f"{reference} {text}"))
     return None

@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from handlers.cases.notices import TEAM, organisation_channel
-from handlers.cases.routing import direct_channel, handles_cases, member_label
+from handlers.cases.routing import handles_cases, member_label
 from handlers.kit.formatting import percent
 from handlers.kit.local_time import add_business_days, local_time
 from handlers.kit.outbox import save_notices
@@ -25,11 +24,10 @@ from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
 from storage.queries.members import organisations
 from storage.queries.routing import members_by_id
-from storage.vocabulary import MilestoneKind
+from storage.vocabulary import Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
 
 MILESTONE, REMINDER, DIGEST, SWEEP, AGENDA = "milestone", "reminder", "digest", "sweep", "agenda"
 FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
-ANNOUNCEMENTS = "announcements"
 
 
 def fire(job_id: str) -> None:
@@ -66,7 +64,7 @@ def _milestone(session: Session, runtime: Runtime, job_id: str, milestone_id: in
         return []
     when = local_time(milestone.at, runtime.rules.timezone)
     text = f"Now: {milestone.title} ({when})." if minutes == 0 else f"{milestone.title} {_in(minutes)}: {when}."
-    notices = [Notice(channel=ANNOUNCEMENTS, kind="milestone", text=text, dedupe_key=job_id)]
+    notices = [Notice(channel=Channel.ANNOUNCEMENTS, kind=NoticeKind.MILESTONE, text=text, dedupe_key=job_id)]
     if minutes == 0 and milestone.kind == MilestoneKind.STATUS_UPDATE:
         # The round's status update: every applicant hears where their application stands.
         notices += status_update_notices(session, runtime.clock(), runtime.rules.timezone)
@@ -87,7 +85,9 @@ def _reminder(session: Session, job_id: str, reminder_id: int) -> list[Notice]:
     reminder = session.get(Reminder, reminder_id)
     if reminder is None or not reminder.active:
         return []
-    return [Notice(channel=reminder.target, kind="reminder", text=f"Reminder: {reminder.text}", dedupe_key=job_id)]
+    return [
+        Notice(channel=reminder.target, kind=NoticeKind.REMINDER, text=f"Reminder: {reminder.text}", dedupe_key=job_id)
+    ]
 
 
 def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
@@ -101,17 +101,17 @@ def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
             continue
         week = figures.get(organisation.id, WindowFigures(0, 0, 0))  # a quiet week is news too
         notices.append(
-            _digest_notice(organisation_channel(organisation), organisation.name, week, f"{job_id}:{organisation.id}")
+            _digest_notice(org_channel(organisation.slug), organisation.name, week, f"{job_id}:{organisation.id}")
         )
     overall = figures[None]
-    notices.append(_digest_notice(TEAM, "The whole program", overall, f"{job_id}:all"))
+    notices.append(_digest_notice(Channel.TEAM, "The whole program", overall, f"{job_id}:all"))
     return notices
 
 
 def _digest_notice(channel: str, title: str, week: WindowFigures, key: str) -> Notice:
     return Notice(
         channel=channel,
-        kind="weekly_digest",
+        kind=NoticeKind.WEEKLY_DIGEST,
         text=(
             f"{title}, the last 7 days: {week.reported} listings reported, {week.removed} removed "
             f"({percent(week.takedown_rate)} taken down)."
@@ -134,7 +134,7 @@ def follow_ups(session: Session, runtime: Runtime) -> list[Notice]:
         if appeal.due_at > now:
             notices.append(
                 Notice(
-                    channel=organisation_channel(organisation), case_id=complaint.case_id, kind="appeal_due",
+                    channel=org_channel(organisation.slug), case_id=complaint.case_id, kind=NoticeKind.APPEAL_DUE,
                     text=f"The seller's appeal on item {item.position} of {complaint.case_id} is due by {due}.",
                     dedupe_key=f"appeal-due:{appeal.id}",
                 )
@@ -142,7 +142,7 @@ def follow_ups(session: Session, runtime: Runtime) -> list[Notice]:
         else:
             notices.append(
                 Notice(
-                    channel=TEAM, case_id=complaint.case_id, kind="appeal_overdue",
+                    channel=Channel.TEAM, case_id=complaint.case_id, kind=NoticeKind.APPEAL_OVERDUE,
                     text=f"The appeal on item {item.position} of {complaint.case_id} was due {due} and is unanswered.",
                     dedupe_key=f"appeal-overdue:{appeal.id}",
                 )
@@ -165,10 +165,12 @@ def _escalations(session: Session, now: datetime) -> list[Notice]:
         key = f"follow-up:{complaint.id}:{days}"
         if days == 1 and assignee is not None:
             notices.append(
-                Notice(channel=direct_channel(assignee), kind="escalation", dedupe_key=key,
-                       text=f"{waited}; it is assigned to you. `case {case}` shows it.")
+                Notice(channel=dm_channel(assignee.platform, assignee.user_id), kind=NoticeKind.ESCALATION,
+                       dedupe_key=key, text=f"{waited}; it is assigned to you. `case {case}` shows it.")
             )  # fmt: skip
             continue
         text = f"{waited}; assigned to {member_label(assignee)}." if assignee is not None else f"{waited}."
-        notices.append(Notice(channel=TEAM, case_id=case, kind="escalation", text=text, dedupe_key=key))
+        notices.append(
+            Notice(channel=Channel.TEAM, case_id=case, kind=NoticeKind.ESCALATION, text=text, dedupe_key=key)
+        )
     return notices

@@ -30,7 +30,6 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
-from handlers.cases.notices import TEAM
 from handlers.kit.context import ProgramRules
 from handlers.kit.local_time import local_time
 from handlers.kit.outbox import save_notices
@@ -41,6 +40,7 @@ from schedules.plan import FOLLOW_UP_GRACE, planned_jobs
 from schedules.runtime import Runtime, install
 from storage.database import Database
 from storage.models import Milestone, utcnow
+from storage.vocabulary import Channel, NoticeKind
 
 log = logging.getLogger(__name__)
 JOB_TABLE = "apscheduler_jobs"
@@ -184,8 +184,8 @@ class SchedulerService:
         with self.database.transaction() as session:
             what = describe(session, event.job_id)
             notice = Notice(
-                channel=TEAM,
-                kind="missed",
+                channel=Channel.TEAM,
+                kind=NoticeKind.MISSED,
                 text=f"Missed while the bot was down: {what}, due {when}. It was not sent.",
                 dedupe_key=f"missed:{event.job_id}:{event.scheduled_run_time.isoformat()}",
             )

@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -60,17 +60,49 @@ class Database:
                 session.rollback()
                 raise
 
-    def upgrade(self) -> None:
-        """Apply every pending migration (idempotent; safe when several processes start)."""
-        with self.engine.begin() as connection:
-            if self.is_postgresql:
-                connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply every pending migration up to `revision` (idempotent; safe when several processes start)."""
+        with self._migrating() as config:
+            command.upgrade(config, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Undo the migrations after `revision` (`base` undoes them all)."""
+        with self._migrating() as config:
+            command.downgrade(config, revision)
+
+    @contextmanager
+    def _migrating(self) -> Iterator[Config]:
+        """An Alembic configuration whose migrations run in one transaction, one process at a time."""
+        with self.engine.connect() as connection:
+            if not self.is_postgresql:
+                # SQLite alters a table by copying it and dropping the original, which the foreign
+                # keys of rows referring to it refuse. The pragma is ignored inside a transaction, so
+                # it is set before one starts; the references are checked before the commit instead.
+                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    if self.is_postgresql:
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+                    config = alembic_config()
+                    config.attributes["connection"] = connection
+                    yield config
+                    if not self.is_postgresql:
+                        _refuse_broken_references(connection)
+            finally:
+                if not self.is_postgresql:
+                    connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                    connection.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        found = ", ".join(f"{table} row {row} -> {parent}" for table, row, parent, _ in broken[:10])
+        raise RuntimeError(f"The migration left rows referring to missing rows ({len(broken)}): {found}")
 
 
 # Tables other components own in the same database (the scheduler's job store).

@@ -162,6 +162,116 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+class Channel(StrEnum):
+    """The fixed logical channels; admins map each to a chat channel per platform.
+
+    Besides these, a notice may go to one organisation's channel (`org_channel`) or to one
+    person (`dm_channel`).
+    """
+
+    ANNOUNCEMENTS = "announcements"
+    OUTCOMES = "outcomes"
+    TEAM = "team"
+    LANGUAGE = "language"
+    WORKING_GROUP = "working-group"
+    ROGUEBLOCK = "rogueblock"
+
+
+ORG_PREFIX = "org:"
+DM_PREFIX = "dm:"
+
+
+def org_channel(slug: str) -> str:
+    """The logical channel of one organisation: `org:<slug>`."""
+    return f"{ORG_PREFIX}{slug}"
+
+
+def dm_channel(platform: str, user_id: str) -> str:
+    """The logical channel of a direct message to one person: `dm:<platform>:<user id>`."""
+    return f"{DM_PREFIX}{platform}:{user_id}"
+
+
+def org_slug(channel: str) -> str | None:
+    """The organisation's slug of an `org:<slug>` channel; None for any other channel."""
+    return channel.removeprefix(ORG_PREFIX) if channel.startswith(ORG_PREFIX) else None
+
+
+def dm_recipient(channel: str) -> tuple[str, str] | None:
+    """(platform, user id) of a `dm:<platform>:<user id>` channel; None for any other channel."""
+    if not channel.startswith(DM_PREFIX):
+        return None
+    platform, _, user_id = channel.removeprefix(DM_PREFIX).partition(":")
+    return platform, user_id
+
+
+class NoticeKind(StrEnum):
+    """What a notice in the outbox is about."""
+
+    INFO = "info"
+    # cases
+    CASE_OPENED = "case_opened"
+    CASE_SUMMARY = "case_summary"
+    CASE_ASSIGNED = "case_assigned"
+    CASE_MESSAGE = "case_message"
+    CASE_ACTIONED = "case_actioned"
+    CASE_RETURNED = "case_returned"
+    CASE_STATUS = "case_status"
+    CROSS_MEMBER_DUPLICATE = "cross_member_duplicate"
+    ROUTING_WARNING = "routing_warning"
+    OUTCOME = "outcome"
+    COUNTER_NOTICE = "counter_notice"
+    WITHDRAWN = "withdrawn"
+    APPEAL_DUE = "appeal_due"
+    APPEAL_OVERDUE = "appeal_overdue"
+    ESCALATION = "escalation"
+    # storefronts and raids
+    STOREFRONT_CLOSED = "storefront_closed"
+    STOREFRONT_REINSTATED = "storefront_reinstated"
+    ROGUEBLOCK_REFERRAL = "rogueblock_referral"
+    ROGUEBLOCK_ANSWER = "rogueblock_answer"
+    RAID_SUBMITTED = "raid_submitted"
+    RAID_FORWARDED = "raid_forwarded"
+    RAID_DECLINED = "raid_declined"
+    RAID_PENALTY = "raid_penalty"
+    # the program: applications and language help
+    APPLICATION = "application"
+    LANGUAGE_REQUEST = "language_request"
+    LANGUAGE_ANSWER = "language_answer"
+    LANGUAGE_ANSWERED = "language_answered"
+    # working group: a new proposal or best practice is announced under its own kind
+    PROPOSAL = "proposal"
+    PRACTICE = "practice"
+    PROPOSAL_STATUS = "proposal_status"
+    AGENDA = "agenda"
+    MEETING_DECISION = "meeting_decision"
+    # calendar and schedules
+    CALENDAR = "calendar"
+    MILESTONE = "milestone"
+    REMINDER = "reminder"
+    WEEKLY_DIGEST = "weekly_digest"
+    MISSED = "missed"
+
+
+class AuditEntity(StrEnum):
+    """What an audit entry is about: the table of the changed row, by its domain name."""
+
+    APPLICATION = "application"
+    APPLICATION_GROUP = "application_group"
+    CHANNEL_MAPPING = "channel_mapping"
+    COMPLAINT = "complaint"
+    ITEM = "item"  # a complaint's item
+    IP_RIGHT = "ip_right"
+    LANGUAGE_REQUEST = "language_request"
+    MEETING_DECISION = "meeting_decision"
+    MEMBER = "member"
+    MILESTONE = "milestone"
+    ORGANISATION = "organisation"
+    PROPOSAL = "proposal"
+    RAID = "raid"
+    REMINDER = "reminder"
+    STOREFRONT = "storefront"
+
+
 # Item statuses after which nothing more is expected of the team.
 FINAL_ITEM_STATUSES = frozenset(
     {

@@ -16,8 +16,9 @@ from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply, plural
 from storage.models import ChannelMapping
 from storage.queries.members import channel_mapping, channel_mappings
+from storage.vocabulary import AuditEntity, Channel, org_slug
 
-FIXED_CHANNELS = ("announcements", "outcomes", "team", "language", "working-group", "rogueblock")
+FIXED_CHANNELS = tuple(channel.value for channel in Channel)
 CHANNEL_IDS = {"slack": re.compile(r"^[CG][A-Z0-9]{6,20}$"), "discord": re.compile(r"^\d{15,21}$")}
 
 
@@ -37,8 +38,8 @@ def channel(ctx: Context, args: Args, session: Session) -> Reply:
     logical = args.word(0, "logical channel").lower()
     platform = args.word(1, "platform (slack or discord)").lower()
     external = args.word(2, "channel id")
-    if logical.startswith("org:"):
-        organisation_named(session, logical[4:])
+    if (slug := org_slug(logical)) is not None:
+        organisation_named(session, slug)
     elif logical not in FIXED_CHANNELS:
         raise UserError(
             f"'{logical}' is not a logical channel.", hint=f"Use one of {', '.join(FIXED_CHANNELS)} or org:<slug>."
@@ -57,7 +58,7 @@ def channel(ctx: Context, args: Args, session: Session) -> Reply:
     session.flush()
     assert mapping.id is not None
     record_change(
-        session, ctx, "channel_mapping", mapping.id, "mapped",
+        session, ctx, AuditEntity.CHANNEL_MAPPING, mapping.id, "mapped",
         from_status=before, to_status=external, note=f"{logical} on {platform}",
     )  # fmt: skip
     return Reply(f"{logical} on {platform} is now channel {external} (set {local_time(ctx.now, ctx.rules.timezone)}).")

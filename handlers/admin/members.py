@@ -15,7 +15,7 @@ from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply
 from storage.models import Member
 from storage.queries.members import member_by_identity
-from storage.vocabulary import Role
+from storage.vocabulary import AuditEntity, Role
 
 IDENTITY = re.compile(r"^(slack|discord|console):([A-Za-z0-9_.-]{1,64})$")
 WHO = Option("identity", "their chat identity, e.g. slack:U0123ABCD", required=True)
@@ -70,7 +70,7 @@ def member_add(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(member)
     session.flush()
     assert member.id is not None
-    record_change(session, ctx, "member", member.id, "role", from_status=before, to_status=role)
+    record_change(session, ctx, AuditEntity.MEMBER, member.id, "role", from_status=before, to_status=role)
     where = f"in {organisation.slug}" if organisation else "with no organisation"
     return Reply(f"{identity} is now {role} {where}.")
 
@@ -87,7 +87,7 @@ def member_remove(ctx: Context, args: Args, session: Session) -> Reply:
     if existing is None or not existing.active:
         raise NotFound(f"{identity} is not a member.")
     assert existing.id is not None
-    record_change(session, ctx, "member", existing.id, "removed", from_status=existing.role)
+    record_change(session, ctx, AuditEntity.MEMBER, existing.id, "removed", from_status=existing.role)
     existing.active = False
     session.add(existing)
     return Reply(f"Removed {identity}.")

@@ -14,7 +14,7 @@ from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply, plural
 from storage.models import Organisation
 from storage.queries.members import members_of, organisation_by_slug, organisations, rights_of
-from storage.vocabulary import CompanySize
+from storage.vocabulary import AuditEntity, CompanySize
 
 MANAGE = "manage the program"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -81,7 +81,7 @@ def org_add(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(organisation)
     session.flush()
     assert organisation.id is not None
-    record_change(session, ctx, "organisation", organisation.id, "created")
+    record_change(session, ctx, AuditEntity.ORGANISATION, organisation.id, "created")
     return Reply(
         f"Created organisation {slug} ({organisation.name}). "
         f"Add members with `admin member add <platform:user> {slug} member`."

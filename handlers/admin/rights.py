@@ -12,7 +12,7 @@ from handlers.kit.errors import NotFound, UserError
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply
 from storage.models import IPRight
-from storage.vocabulary import RightKind, RightStatus
+from storage.vocabulary import AuditEntity, RightKind, RightStatus
 
 KINDS = tuple(kind.value for kind in RightKind)
 RIGHT = Option("right", "the IP right's number, e.g. 3", OptionKind.NUMBER, required=True)
@@ -53,7 +53,7 @@ def right_add(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(right)
     session.flush()
     assert right.id is not None
-    record_change(session, ctx, "ip_right", right.id, "created", to_status=right.status)
+    record_change(session, ctx, AuditEntity.IP_RIGHT, right.id, "created", to_status=right.status)
     return Reply(
         f"Added IP right #{right.id}: {kind} {mark} ({jurisdiction} {registration}), pending. "
         f"Verify it with `admin right verify {right.id}`."
@@ -98,7 +98,9 @@ def right_luxury(ctx: Context, args: Args, session: Session) -> Reply:
         raise UserError(f"'{answer}' is not yes or no.", hint=f"admin right luxury {right.id} yes")
     right.luxury = answer in YES
     session.add(right)
-    record_change(session, ctx, "ip_right", right.id, "luxury", to_status="luxury" if right.luxury else "regular")
+    record_change(
+        session, ctx, AuditEntity.IP_RIGHT, right.id, "luxury", to_status="luxury" if right.luxury else "regular"
+    )
     rule = (
         "its Taobao listings can be reported with reason=no_proof"
         if right.luxury
@@ -114,7 +116,7 @@ def _set_status(ctx: Context, session: Session, right: IPRight, status: RightSta
     before = right.status
     right.status = status
     session.add(right)
-    record_change(session, ctx, "ip_right", right.id, "status", from_status=before, to_status=status)
+    record_change(session, ctx, AuditEntity.IP_RIGHT, right.id, "status", from_status=before, to_status=status)
     return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
 
 

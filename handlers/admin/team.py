@@ -14,7 +14,7 @@ from handlers.kit.errors import UserError
 from handlers.kit.registry import ADMINS, Option, command
 from handlers.kit.replies import Reply, plural
 from storage.queries.routing import case_handlers, covered_platforms, open_loads, platforms_of, set_platforms
-from storage.vocabulary import Platform
+from storage.vocabulary import AuditEntity, Platform
 
 SETTING = "admin team <platform:user> platforms=taobao,tmall"
 
@@ -63,7 +63,7 @@ def _set_platforms(ctx: Context, session: Session, who: str, text: str | None) -
     set_platforms(session, member.id, platforms, ctx.now)
     after = platforms_of(session, [member.id])[member.id]
     record_change(
-        session, ctx, "member", member.id, "platforms",
+        session, ctx, AuditEntity.MEMBER, member.id, "platforms",
         note=f"{','.join(p.value for p in before) or 'none'} -> {','.join(p.value for p in after) or 'none'}",
     )  # fmt: skip
     if not after:

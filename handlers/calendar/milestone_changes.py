@@ -38,7 +38,7 @@ from handlers.kit.registry import ADMINS, command
 from handlers.kit.replies import Reply
 from storage.models import Milestone
 from storage.queries.calendar import identical_milestone
-from storage.vocabulary import MilestoneKind
+from storage.vocabulary import AuditEntity, MilestoneKind
 
 CHANGE = "change the program calendar"
 
@@ -81,7 +81,7 @@ def calendar_add(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(milestone)
     session.flush()
     assert milestone.id is not None
-    record_change(session, ctx, "milestone", milestone.id, "created", to_status=utc_stamp(at), note=title)
+    record_change(session, ctx, AuditEntity.MILESTONE, milestone.id, "created", to_status=utc_stamp(at), note=title)
     program = ctx.rules.timezone
     reply = Reply(
         f"Added #{milestone.id} ({kind}): {title} on {moment(at, zone, program)}, {reminders_label(milestone)}."
@@ -117,8 +117,8 @@ def calendar_move(ctx: Context, args: Args, session: Session) -> Reply:
     milestone.at, milestone.timezone = at, zone_label(zone)
     session.add(milestone)
     record_change(
-        session, ctx, "milestone", milestone.id, "moved", from_status=utc_stamp(before), to_status=utc_stamp(at),
-        note=milestone.title,
+        session, ctx, AuditEntity.MILESTONE, milestone.id, "moved",
+        from_status=utc_stamp(before), to_status=utc_stamp(at), note=milestone.title,
     )  # fmt: skip
     program = ctx.rules.timezone
     reply = Reply(
@@ -150,7 +150,13 @@ def calendar_remove(ctx: Context, args: Args, session: Session) -> Reply:
     assert milestone.id is not None
     zone, program = zone_of(milestone), ctx.rules.timezone
     record_change(
-        session, ctx, "milestone", milestone.id, "removed", from_status=utc_stamp(milestone.at), note=milestone.title
+        session,
+        ctx,
+        AuditEntity.MILESTONE,
+        milestone.id,
+        "removed",
+        from_status=utc_stamp(milestone.at),
+        note=milestone.title,
     )
     reply = Reply(f"Removed #{milestone.id} {milestone.title}, which was on {moment(milestone.at, zone, program)}.")
     if milestone.at >= ctx.now:  # a past milestone is no news to anyone

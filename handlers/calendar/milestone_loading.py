@@ -17,7 +17,7 @@ from handlers.calendar.milestone_fields import (
     parse_title,
     parse_zone,
 )
-from handlers.calendar.milestone_wording import ANNOUNCEMENTS, announcement, describe, moment, zone_of
+from handlers.calendar.milestone_wording import announcement, describe, moment, zone_of
 from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -28,7 +28,7 @@ from handlers.kit.registry import ADMINS, command
 from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Milestone
 from storage.queries.calendar import identical_milestone
-from storage.vocabulary import MilestoneKind
+from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind
 
 MAX_LOAD_ROWS = 1000
 CSV_REQUIRED = ("kind", "title", "date", "time")
@@ -84,7 +84,7 @@ def calendar_load(ctx: Context, args: Args, session: Session) -> Reply:
             session.flush()
             assert milestone.id is not None
             record_change(
-                session, ctx, "milestone", milestone.id, "created", to_status=utc_stamp(row.at),
+                session, ctx, AuditEntity.MILESTONE, milestone.id, "created", to_status=utc_stamp(row.at),
                 note=f"{row.title} (from {attachment.name})"[:1000],
             )  # fmt: skip
             added.append(milestone)
@@ -148,8 +148,8 @@ def _summary(
     elif coming:
         reply.notices.append(
             Notice(
-                channel=ANNOUNCEMENTS,
-                kind="calendar",
+                channel=Channel.ANNOUNCEMENTS,
+                kind=NoticeKind.CALENDAR,
                 text=f"Added to the calendar: {plural(len(coming), 'milestone')}",
                 fields=tuple((moment(m.at, ctx.rules.timezone, zone_of(m)), f"{m.title} ({m.kind})") for m in coming),
             )

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from handlers.kit.local_time import local_time, zone_label
 from handlers.kit.replies import Notice
 from storage.models import Milestone
-
-ANNOUNCEMENTS = "announcements"
+from storage.vocabulary import Channel, NoticeKind
 
 
 def describe(milestone: Milestone, viewer: ZoneInfo) -> str:
@@ -59,4 +58,4 @@ def announcement(text: str, milestone: Milestone | None = None) -> Notice:
     fields: tuple[tuple[str, str], ...] = ()
     if milestone is not None:
         fields = (("kind", milestone.kind), ("reminders", reminders_label(milestone).partition(" ")[2] or "none"))
-    return Notice(channel=ANNOUNCEMENTS, kind="calendar", text=text, fields=fields)
+    return Notice(channel=Channel.ANNOUNCEMENTS, kind=NoticeKind.CALENDAR, text=text, fields=fields)

@@ -12,6 +12,7 @@ from handlers.kit.registry import Option, OptionKind, command
 from handlers.kit.replies import Reply
 from storage.models import Member
 from storage.queries.reminders import active_reminder
+from storage.vocabulary import AuditEntity
 
 MAX_ID = 2**31 - 1
 
@@ -48,7 +49,9 @@ def remind_cancel(ctx: Context, args: Args, session: Session) -> Reply:
     assert reminder.id is not None
     reminder.active = False
     session.add(reminder)
-    record_change(session, ctx, "reminder", reminder.id, "cancelled", from_status="active", to_status="cancelled")
+    record_change(
+        session, ctx, AuditEntity.REMINDER, reminder.id, "cancelled", from_status="active", to_status="cancelled"
+    )
     setter = ""
     if reminder.member_id != ctx.member_id:
         member = session.get(Member, reminder.member_id)

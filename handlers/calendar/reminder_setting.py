@@ -18,6 +18,7 @@ from handlers.kit.replies import Reply
 from storage.models import Reminder
 from storage.queries.members import organisation_by_slug
 from storage.queries.reminders import count_active_reminders
+from storage.vocabulary import AuditEntity, dm_channel, dm_recipient, org_channel, org_slug
 
 MAX_ACTIVE = 50
 MAX_TEXT = 1000
@@ -92,7 +93,7 @@ def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
     session.flush()
     assert reminder.id is not None
     record_change(
-        session, ctx, "reminder", reminder.id, "created", to_status="active",
+        session, ctx, AuditEntity.REMINDER, reminder.id, "created", to_status="active",
         note=f"{target}, {when.recurrence or 'once'}, first {when.first_at.isoformat()}",
     )  # fmt: skip
     return Reply(f"Reminder #{reminder.id} set: {when.describe(zone)} {where(target)}: {text}")
@@ -100,10 +101,10 @@ def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
 
 def where(target: str) -> str:
     """`in a direct message`, `in the acme organisation channel`, `in the team channel`."""
-    if target.startswith("dm:"):
+    if dm_recipient(target) is not None:
         return "in a direct message"
-    if target.startswith("org:"):
-        return f"in the {target.removeprefix('org:')} organisation channel"
+    if (slug := org_slug(target)) is not None:
+        return f"in the {slug} organisation channel"
     return f"in the {target} channel"
 
 
@@ -111,10 +112,10 @@ def _target(ctx: Context, word: str, session: Session) -> str:
     """Where the reminder is posted: `dm:<platform>:<user>`, `org:<slug>` or a logical channel."""
     name = word.lower()
     if name == "me":
-        return f"dm:{ctx.caller.platform}:{ctx.caller.user_id}"
+        return dm_channel(ctx.caller.platform, ctx.caller.user_id)
     if name == "org":
         if ctx.organisation_slug is not None:
-            return f"org:{ctx.organisation_slug}"
+            return org_channel(ctx.organisation_slug)
         if ctx.is_staff:
             raise UserError(
                 "You are not in an organisation, so `org` names no channel.",
@@ -122,8 +123,7 @@ def _target(ctx: Context, word: str, session: Session) -> str:
                 field="target",
             )
         ctx.require_organisation()
-    if name.startswith("org:"):
-        slug = name.removeprefix("org:")
+    if (slug := org_slug(name)) is not None:
         if slug == ctx.organisation_slug:
             return name
         if not ctx.is_staff:

@@ -9,7 +9,6 @@ from sqlmodel import Session
 from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import change_items
 from handlers.cases.notices import (
-    TEAM,
     case_actioned_notice,
     case_summary_notices,
     describe_items,
@@ -31,7 +30,7 @@ from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Organisation
 from storage.queries.cases import CaseFilter, cases_for, item_status_counts, items_of
 from storage.queries.members import organisation_by_slug
-from storage.vocabulary import ComplaintStatus, ItemStatus
+from storage.vocabulary import Channel, ComplaintStatus, ItemStatus, NoticeKind
 
 MINE = ("mine", "--mine")
 LISTING_WORDS = ("open", "all", *MINE)
@@ -139,7 +138,7 @@ def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
         case_summary_notices(complaint, organisation, change.tally, assignee_label(session, complaint))
     )
     reply.notices.append(
-        Notice(channel=TEAM, case_id=complaint.case_id, kind="withdrawn",
+        Notice(channel=Channel.TEAM, case_id=complaint.case_id, kind=NoticeKind.WITHDRAWN,
                text=f"{ctx.caller.ref} withdrew {what} of {complaint.case_id}" + (f": {note}" if note else "."))
     )  # fmt: skip
     return reply

@@ -7,7 +7,6 @@ from sqlmodel import Session
 from handlers.admin.members import member_named
 from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import set_complaint_status
-from handlers.cases.notices import TEAM, organisation_channel
 from handlers.cases.routing import hand_over
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
@@ -15,7 +14,7 @@ from handlers.kit.errors import UserError
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply
 from storage.models import Member, Organisation
-from storage.vocabulary import ComplaintStatus
+from storage.vocabulary import Channel, ComplaintStatus, NoticeKind, org_channel
 
 MAX_MESSAGE = 2000
 
@@ -38,16 +37,18 @@ def case_reply(ctx: Context, args: Args, session: Session) -> Reply:
         raise UserError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE}.")
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None
-    if ctx.thread is not None and (ctx.thread == TEAM) != ctx.is_staff:
+    if ctx.thread is not None and (ctx.thread == Channel.TEAM) != ctx.is_staff:
         # Written in the other side's thread (a team member in the brand's channel): already seen there.
-        return Reply(f"Not relayed: this thread belongs to the {'team' if ctx.thread == TEAM else 'brand'}.")
+        return Reply(f"Not relayed: this thread belongs to the {'team' if ctx.thread == Channel.TEAM else 'brand'}.")
     reply = Reply(f"Sent to the {'brand' if ctx.is_staff else 'team'} in {complaint.case_id}.")
     if not ctx.is_staff and complaint.status == ComplaintStatus.RETURNED:
         set_complaint_status(session, ctx, complaint, ComplaintStatus.SUBMITTED, note=message[:1000])
         reply.text = f"{complaint.case_id} is back with the team with your answer."
-    target = organisation_channel(organisation) if ctx.is_staff else TEAM
+    target = org_channel(organisation.slug) if ctx.is_staff else Channel.TEAM
     reply.notices.append(
-        Notice(channel=target, case_id=complaint.case_id, kind="case_message", text=f"{author(ctx)}: {message}")
+        Notice(
+            channel=target, case_id=complaint.case_id, kind=NoticeKind.CASE_MESSAGE, text=f"{author(ctx)}: {message}"
+        )
     )
     return reply
 

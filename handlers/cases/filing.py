@@ -22,7 +22,7 @@ from handlers.kit.local_time import month_of
 from handlers.kit.replies import Notice, plural
 from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id
 from storage.queries.marketplace_items import ensure_targets, open_items_for
-from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
+from storage.vocabulary import AuditEntity, ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
 
 MAX_ITEMS_PER_COMPLAINT = 300
 
@@ -190,7 +190,7 @@ def _create_complaint(
     record_change(
         session,
         ctx,
-        "complaint",
+        AuditEntity.COMPLAINT,
         complaint.id,
         "filed",
         to_status=ComplaintStatus.SUBMITTED,

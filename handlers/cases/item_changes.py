@@ -15,7 +15,7 @@ from handlers.kit.local_time import month_of
 from storage.models import Complaint, ComplaintItem, CounterNotice
 from storage.queries import audit
 from storage.queries.cases import item_status_counts, open_counter_notice
-from storage.vocabulary import REMOVAL_STATUSES, ComplaintStatus, CounterNoticeStatus, ItemStatus
+from storage.vocabulary import REMOVAL_STATUSES, AuditEntity, ComplaintStatus, CounterNoticeStatus, ItemStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def change_items(
             _close_counter_notice(session, ctx, item, target)
         session.add(item)
         audit_rows.append(
-            {"at": ctx.now, "actor": ctx.caller.ref, "entity": "item", "entity_id": item.id,
+            {"at": ctx.now, "actor": ctx.caller.ref, "entity": AuditEntity.ITEM, "entity_id": item.id,
              "action": "status", "from_status": previous, "to_status": target, "note": note}
         )  # fmt: skip
     audit.record_many(session, audit_rows)
@@ -82,7 +82,14 @@ def set_complaint_status(
     complaint.updated_at = ctx.now
     if complaint.status != status:
         record_change(
-            session, ctx, "complaint", complaint.id, "status", from_status=complaint.status, to_status=status, note=note
+            session,
+            ctx,
+            AuditEntity.COMPLAINT,
+            complaint.id,
+            "status",
+            from_status=complaint.status,
+            to_status=status,
+            note=note,
         )
         complaint.status = status
     session.add(complaint)

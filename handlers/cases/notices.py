@@ -8,10 +8,8 @@ from handlers.cases.link_parsing import ParsedLink
 from handlers.kit.replies import Button, Notice, plural
 from handlers.program.glossary import REASONS, bilingual_reason
 from storage.models import Complaint, IPRight, Organisation
-from storage.vocabulary import ComplaintStatus, ItemKind, Platform, ReasonCode
+from storage.vocabulary import Channel, ComplaintStatus, ItemKind, NoticeKind, Platform, ReasonCode, org_channel
 
-TEAM = "team"
-OUTCOMES = "outcomes"
 PREVIEW_ITEMS = 10
 
 REASON_LABELS = {code: term.en for code, term in REASONS.items()}
@@ -21,10 +19,6 @@ TEAM_ACTIONS = (
     ("Not found", "not_found", None),
     ("Need info", "need_info", "danger"),
 )
-
-
-def organisation_channel(organisation: Organisation) -> str:
-    return f"org:{organisation.slug}"
 
 
 def describe_items(complaint: Complaint, count: int | None = None) -> str:
@@ -69,17 +63,17 @@ def case_opened_notices(
     team_fields = (*fields[:2], ("Reason", describe_reason(complaint, chinese=True)), fields[3])
     return [
         Notice(
-            channel=TEAM,
+            channel=Channel.TEAM,
             case_id=case,
-            kind="case_opened",
+            kind=NoticeKind.CASE_OPENED,
             text=f"New case {case} from {organisation.name}: {describe_items(complaint)}{assignment}.",
             fields=team_fields,
             buttons=team_buttons(case),
         ),
         Notice(
-            channel=organisation_channel(organisation),
+            channel=org_channel(organisation.slug),
             case_id=case,
-            kind="case_opened",
+            kind=NoticeKind.CASE_OPENED,
             text=(
                 f"Case {case} registered: {describe_items(complaint)}. The IACC/Alibaba team "
                 "acts on it; outcomes are posted in this thread."
@@ -100,11 +94,11 @@ def case_summary_notices(
     still_open = complaint.status not in (ComplaintStatus.ACTIONED, ComplaintStatus.WITHDRAWN)
     return [
         Notice(
-            channel=TEAM, case_id=case, kind="case_summary", text=team_text,
+            channel=Channel.TEAM, case_id=case, kind=NoticeKind.CASE_SUMMARY, text=team_text,
             buttons=team_buttons(case) if still_open else (), replaces_case_message=True,
         ),
         Notice(
-            channel=organisation_channel(organisation), case_id=case, kind="case_summary", text=text,
+            channel=org_channel(organisation.slug), case_id=case, kind=NoticeKind.CASE_SUMMARY, text=text,
             replaces_case_message=True,
         ),
     ]  # fmt: skip
@@ -113,8 +107,8 @@ def case_summary_notices(
 def case_actioned_notice(complaint: Complaint, organisation: Organisation, tally: str) -> Notice:
     """The `outcomes` feed's line for a case whose every item is decided."""
     return Notice(
-        channel=OUTCOMES,
-        kind="case_actioned",
+        channel=Channel.OUTCOMES,
+        kind=NoticeKind.CASE_ACTIONED,
         text=f"{complaint.case_id} ({organisation.name}, {describe_items(complaint)}) actioned: {tally}.",
     )
 
@@ -124,8 +118,8 @@ def cross_member_notice(organisation: Organisation, actor: str, links: Sequence[
     if len(links) > 20:
         shown.append(f"... and {len(links) - 20} more")
     return Notice(
-        channel=TEAM,
-        kind="cross_member_duplicate",
+        channel=Channel.TEAM,
+        kind=NoticeKind.CROSS_MEMBER_DUPLICATE,
         text=(
             f"{organisation.name} ({actor}) reported {plural(len(links), 'link')} already in another "
             "organisation's open complaint; they were not filed twice."

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import CaseChange, case_tally, change_items, set_complaint_status
-from handlers.cases.notices import TEAM, case_actioned_notice, case_summary_notices, organisation_channel
+from handlers.cases.notices import case_actioned_notice, case_summary_notices
 from handlers.cases.routing import assignee_label
 from handlers.cases.storefront_rules import strike_storefronts
 from handlers.cases.transitions import MANUAL_COMPLAINT_STATUSES, refusal
@@ -22,7 +22,7 @@ from handlers.kit.registry import command
 from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, ComplaintItem, Organisation
 from storage.queries.cases import items_of
-from storage.vocabulary import ComplaintStatus, ItemKind, ItemStatus, ReasonCode
+from storage.vocabulary import Channel, ComplaintStatus, ItemKind, ItemStatus, NoticeKind, ReasonCode, org_channel
 
 ITEM_OUTCOMES = {
     "removed": ItemStatus.REMOVED,
@@ -155,9 +155,9 @@ def _case_outcome(
     because = f" ({note})" if note else ""
     reply.notices.append(
         Notice(
-            channel=TEAM,
+            channel=Channel.TEAM,
             case_id=complaint.case_id,
-            kind="case_status",
+            kind=NoticeKind.CASE_STATUS,
             text=f"{ctx.caller.ref}: the case is now {status}{because}.",
         )
     )
@@ -167,9 +167,9 @@ def _case_outcome(
         asked = note or "The team needs more information about this case."
         reply.notices.append(
             Notice(
-                channel=organisation_channel(organisation),
+                channel=org_channel(organisation.slug),
                 case_id=complaint.case_id,
-                kind="case_returned",
+                kind=NoticeKind.CASE_RETURNED,
                 text=(
                     f"The team returned {complaint.case_id} for more information: {asked} "
                     f"Answer with `case {complaint.case_id} reply <message>`."
@@ -188,20 +188,25 @@ def _outcome_notices(
     items = items_label(change.positions)
     because = f" ({note})" if note else ""
     notices = [
-        Notice(channel=TEAM, case_id=case, kind="outcome", text=f"{ctx.caller.ref}: {items} {target}{because}."),
         Notice(
-            channel=organisation_channel(organisation),
+            channel=Channel.TEAM,
             case_id=case,
-            kind="outcome",
+            kind=NoticeKind.OUTCOME,
+            text=f"{ctx.caller.ref}: {items} {target}{because}.",
+        ),
+        Notice(
+            channel=org_channel(organisation.slug),
+            case_id=case,
+            kind=NoticeKind.OUTCOME,
             text=f"Outcome for {case}: {items} {target}{because}; the case is {change.complaint_to}.",
         ),
     ]
     for appeal in change.counter_notices:
         notices.append(
             Notice(
-                channel=organisation_channel(organisation),
+                channel=org_channel(organisation.slug),
                 case_id=case,
-                kind="counter_notice",
+                kind=NoticeKind.COUNTER_NOTICE,
                 text=(
                     f"The seller appealed a removal in {case} (round {appeal.round}). Respond by "
                     f"{local_time(appeal.due_at, ctx.rules.timezone)} or the item may be reinstated."

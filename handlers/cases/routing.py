@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from handlers.cases.notices import TEAM, describe_items
+from handlers.cases.notices import describe_items
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import STAFF_ROLES, Context
 from handlers.kit.errors import UserError
@@ -19,7 +19,7 @@ from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, Member, Organisation
 from storage.queries.cases import OPEN_COMPLAINT_STATUSES
 from storage.queries.routing import members_covering, open_loads, platforms_of
-from storage.vocabulary import Platform, Role
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, Platform, Role, dm_channel
 
 WHOLE_TEAM = "the whole team"
 # The audit log keeps statuses in 30 characters; longer identities are recorded by member id.
@@ -59,10 +59,6 @@ def member_ref(member: Member) -> str:
 def member_label(member: Member) -> str:
     """How a member is named in messages: their display name, else their chat identity."""
     return member.display_name or member_ref(member)
-
-
-def direct_channel(member: Member) -> str:
-    return f"dm:{member.platform}:{member.user_id}"
 
 
 def handles_cases(member: Member) -> bool:
@@ -107,16 +103,16 @@ def routing_notices(ctx: Context, complaint: Complaint, organisation: Organisati
     if routing.assignee is not None:
         return [
             Notice(
-                channel=direct_channel(routing.assignee),
-                kind="case_assigned",
+                channel=dm_channel(routing.assignee.platform, routing.assignee.user_id),
+                kind=NoticeKind.CASE_ASSIGNED,
                 text=f"{case} is yours: {describe_items(complaint)} from {organisation.name}. `case {case}` shows it.",
             )
         ]
     platform = routing.platform
     return [
         Notice(
-            channel=TEAM,
-            kind="routing_warning",
+            channel=Channel.TEAM,
+            kind=NoticeKind.ROUTING_WARNING,
             text=(
                 f"No team member covers {platform.label}: its new cases go to {WHOLE_TEAM} (first today: {case}). "
                 f"Admins: `admin team <platform:user> platforms={platform.value}` assigns someone."
@@ -152,7 +148,13 @@ def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) 
     complaint.updated_at = ctx.now
     session.add(complaint)
     record_change(
-        session, ctx, "complaint", complaint.id, "assigned", from_status=audit_ref(previous), to_status=audit_ref(to)
+        session,
+        ctx,
+        AuditEntity.COMPLAINT,
+        complaint.id,
+        "assigned",
+        from_status=audit_ref(previous),
+        to_status=audit_ref(to),
     )
     was = member_label(previous) if previous is not None else WHOLE_TEAM
     organisation = session.get(Organisation, complaint.organisation_id)
@@ -170,8 +172,8 @@ def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) 
     if not taking_it:
         reply.notices.append(
             Notice(
-                channel=direct_channel(to),
-                kind="case_assigned",
+                channel=dm_channel(to.platform, to.user_id),
+                kind=NoticeKind.CASE_ASSIGNED,
                 text=(
                     f"{case} is yours: {describe_items(complaint)} from {organisation.name}, handed over by "
                     f"{ctx.caller.ref}. `case {case}` shows it."
@@ -183,5 +185,5 @@ def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) 
         if taking_it
         else f"{ctx.caller.ref} handed {case} to {member_label(to)} (was {was})."
     )
-    reply.notices.append(Notice(channel=TEAM, case_id=case, kind="case_assigned", text=line))
+    reply.notices.append(Notice(channel=Channel.TEAM, case_id=case, kind=NoticeKind.CASE_ASSIGNED, text=line))
     return reply

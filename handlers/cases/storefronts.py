@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.cases.link_parsing import ParsedLink, parse_link
-from handlers.cases.notices import OUTCOMES, TEAM
 from handlers.cases.storefront_rules import add_strike, closure_refusal
 from handlers.kit.arguments import Args, parse_enum, parse_platform
 from handlers.kit.audit_trail import record_change
@@ -17,9 +16,8 @@ from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Storefront
 from storage.queries.marketplace_items import ensure_targets, storefront_by_key
 from storage.queries.storefronts import active_strike_count, complaints_naming, storefronts, strikes_of
-from storage.vocabulary import ItemKind, Platform, RogueBlockStatus, StorefrontStatus
+from storage.vocabulary import AuditEntity, Channel, ItemKind, NoticeKind, Platform, RogueBlockStatus, StorefrontStatus
 
-ROGUEBLOCK = "rogueblock"
 LINK = Option("link", "the storefront's link, e.g. https://shop123456.taobao.com", required=True)
 ANSWERS = ("accepted", "declined")
 NOTE = Option("note", "why, for the audit log and the notice", keyword=True)
@@ -53,7 +51,7 @@ def store_strike(ctx: Context, args: Args, session: Session) -> Reply:
     storefront = session.get(Storefront, ids[link.key.external_id])
     assert storefront is not None and storefront.id is not None
     strikes = add_strike(session, ctx, storefront, None, note)
-    record_change(session, ctx, "storefront", storefront.id, "strike", note=note)
+    record_change(session, ctx, AuditEntity.STOREFRONT, storefront.id, "strike", note=note)
     threshold = ctx.rules.strike_threshold(link.key.platform)
     return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
 
@@ -190,8 +188,8 @@ def _close(ctx: Context, session: Session, storefront: Storefront, note: str | N
     reply = Reply(f"Closed {storefront.canonical_url} (permanently banned).")
     text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + _because(note)
     reply.notices += [
-        Notice(channel=TEAM, kind="storefront_closed", text=text),
-        Notice(channel=OUTCOMES, kind="storefront_closed", text=text),
+        Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_CLOSED, text=text),
+        Notice(channel=Channel.OUTCOMES, kind=NoticeKind.STOREFRONT_CLOSED, text=text),
     ]
     return reply
 
@@ -202,7 +200,7 @@ def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str
     _set_status(ctx, session, storefront, StorefrontStatus.ACTIVE, note)
     reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
     text = f"Storefront reinstated on appeal: {storefront.canonical_url}" + _because(note)
-    reply.notices.append(Notice(channel=TEAM, kind="storefront_reinstated", text=text))
+    reply.notices.append(Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_REINSTATED, text=text))
     return reply
 
 
@@ -218,11 +216,19 @@ def _refer(ctx: Context, session: Session, storefront: Storefront, note: str | N
     storefront.rogueblock_referred_at = ctx.now
     session.add(storefront)
     record_change(
-        session, ctx, "storefront", storefront.id, "rogueblock", to_status=RogueBlockStatus.REFERRED, note=note
+        session,
+        ctx,
+        AuditEntity.STOREFRONT,
+        storefront.id,
+        "rogueblock",
+        to_status=RogueBlockStatus.REFERRED,
+        note=note,
     )
     text = f"Referred to RogueBlock: the seller of {storefront.canonical_url} ({Platform(storefront.platform).label})"
     reply = Reply(f"Referred the seller of {storefront.canonical_url} to RogueBlock.")
-    reply.notices.append(Notice(channel=ROGUEBLOCK, kind="rogueblock_referral", text=text + _because(note)))
+    reply.notices.append(
+        Notice(channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_REFERRAL, text=text + _because(note))
+    )
     return reply
 
 
@@ -240,7 +246,7 @@ def _referral(
     record_change(
         session,
         ctx,
-        "storefront",
+        AuditEntity.STOREFRONT,
         storefront.id,
         "rogueblock",
         from_status=RogueBlockStatus.REFERRED,
@@ -248,7 +254,9 @@ def _referral(
         note=note,
     )
     reply = Reply(f"RogueBlock {answer} the referral of {storefront.canonical_url}.")
-    reply.notices.append(Notice(channel=ROGUEBLOCK, kind="rogueblock_answer", text=reply.text[:-1] + _because(note)))
+    reply.notices.append(
+        Notice(channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_ANSWER, text=reply.text[:-1] + _because(note))
+    )
     return reply
 
 
@@ -262,7 +270,9 @@ def _set_status(
     storefront.closed_at = ctx.now if closing else None
     storefront.closed_by = ctx.caller.ref if closing else None
     session.add(storefront)
-    record_change(session, ctx, "storefront", storefront.id, "status", from_status=before, to_status=status, note=note)
+    record_change(
+        session, ctx, AuditEntity.STOREFRONT, storefront.id, "status", from_status=before, to_status=status, note=note
+    )
 
 
 def _because(note: str | None) -> str:

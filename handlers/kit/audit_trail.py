@@ -6,12 +6,13 @@ from sqlmodel import Session
 
 from handlers.kit.context import Context
 from storage.queries import audit
+from storage.vocabulary import AuditEntity
 
 
 def record_change(
     session: Session,
     ctx: Context,
-    entity: str,
+    entity: AuditEntity,
     entity_id: int,
     action: str,
     *,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from storage.vocabulary import NoticeKind
+
 if TYPE_CHECKING:
     from handlers.kit.forms import FormRequest
 
@@ -32,7 +34,7 @@ class Notice:
 
     channel: str
     text: str
-    kind: str = "info"
+    kind: NoticeKind = NoticeKind.INFO
     case_id: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
     buttons: tuple[Button, ...] = ()

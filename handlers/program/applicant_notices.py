@@ -15,7 +15,7 @@ from handlers.program.regions import group_label
 from storage.models import Application, Organisation
 from storage.queries import audit
 from storage.queries.applications import group_applications, latest_milestone, place_in_group
-from storage.vocabulary import ApplicationStatus, MilestoneKind
+from storage.vocabulary import ApplicationStatus, AuditEntity, MilestoneKind, NoticeKind, dm_channel
 
 S = ApplicationStatus
 IN_LINE = (S.QUEUED, S.WAITLISTED, S.SELECTED, S.NOTIFIED, S.ONBOARDED)
@@ -29,9 +29,9 @@ def tell(session: Session, rows: list[Application], now: datetime, zone: ZoneInf
         status = application.status
         notices.append(
             Notice(
-                direct_channel(application),
+                applicant_channel(application),
                 message(session, application, zone),
-                "application",
+                NoticeKind.APPLICATION,
                 dedupe_key=f"application-status:{application.id}:{status}",
             )
         )
@@ -117,7 +117,7 @@ def promote_after(
     opening = f"Good news from MarketSafe: a seat opened in {group_label(promoted.group_key)}."
     key = f"application-status:{promoted.id}:{S.SELECTED}"
     text = message(session, promoted, zone, opening)
-    return promoted, [Notice(direct_channel(promoted), text, "application", dedupe_key=key)]
+    return promoted, [Notice(applicant_channel(promoted), text, NoticeKind.APPLICATION, dedupe_key=key)]
 
 
 def move(
@@ -129,10 +129,10 @@ def move(
     application.status, application.updated_at = status, now
     session.add(application)
     audit.record(
-        session, actor=actor, entity="application", entity_id=application.id, action="status",
+        session, actor=actor, entity=AuditEntity.APPLICATION, entity_id=application.id, action="status",
         from_status=before, to_status=status, note=note, at=now,
     )  # fmt: skip
 
 
-def direct_channel(application: Application) -> str:
-    return f"dm:{application.applicant_platform}:{application.applicant_user_id}"
+def applicant_channel(application: Application) -> str:
+    return dm_channel(application.applicant_platform, application.applicant_user_id)

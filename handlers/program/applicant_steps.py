@@ -8,7 +8,6 @@ import unicodedata
 
 from sqlmodel import Session
 
-from handlers.cases.notices import TEAM
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -20,7 +19,7 @@ from handlers.program.application_answers import MAX_TEXT
 from storage.models import Application, IPRight, Member, Organisation
 from storage.queries.applications import SEAT_STATUSES, latest_application
 from storage.queries.members import member_by_identity, organisation_by_slug
-from storage.vocabulary import ApplicationStatus, RightKind, RightStatus
+from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, NoticeKind, RightKind, RightStatus
 from storage.vocabulary import Role as MemberRole
 
 S = ApplicationStatus
@@ -99,7 +98,7 @@ def _withdraw(ctx: Context, session: Session, application: Application, *, decli
             reply.lines.append("Your seat goes to the first applicant on the waitlist.")
             team += f"; #{promoted.id} {promoted.legal_name} is selected from the waitlist"
     reply.lines.append("You may apply again while applications are open.")
-    reply.notices.append(Notice(TEAM, team, "application"))
+    reply.notices.append(Notice(Channel.TEAM, team, NoticeKind.APPLICATION))
     return reply
 
 
@@ -124,7 +123,9 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
     session.add(organisation)
     session.flush()
     assert organisation.id is not None
-    record_change(session, ctx, "organisation", organisation.id, "created", note=f"application #{application.id}")
+    record_change(
+        session, ctx, AuditEntity.ORGANISATION, organisation.id, "created", note=f"application #{application.id}"
+    )
     role = MemberRole.REPRESENTATIVE if application.represents else MemberRole.MEMBER
     member = existing or Member(platform=ctx.caller.platform, user_id=ctx.caller.user_id, role=role)
     member.role, member.active, member.organisation_id = role, True, organisation.id
@@ -132,7 +133,7 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
     session.add(member)
     session.flush()
     assert member.id is not None
-    record_change(session, ctx, "member", member.id, "role", to_status=role, note=organisation.slug)
+    record_change(session, ctx, AuditEntity.MEMBER, member.id, "role", to_status=role, note=organisation.slug)
     rights = []
     for number, mark in enumerate(m.strip() for m in application.marks.split(",") if m.strip()):
         right = IPRight(
@@ -145,7 +146,7 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
         session.add(right)
         session.flush()
         assert right.id is not None
-        record_change(session, ctx, "ip_right", right.id, "created", to_status=right.status)
+        record_change(session, ctx, AuditEntity.IP_RIGHT, right.id, "created", to_status=right.status)
         rights.append(right)
     application.organisation_id = organisation.id
     move(session, ctx.caller.ref, application, S.ONBOARDED, ctx.now, note=organisation.slug)
@@ -156,10 +157,10 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
     reply.lines.append("File complaints with `complaint <links>`" + (" right=<id>." if len(rights) > 1 else "."))
     reply.notices.append(
         Notice(
-            TEAM,
+            Channel.TEAM,
             f"Application #{application.id} accepted: {organisation.name} joined as {organisation.slug} with "
             f"{plural(len(rights), 'mark')}",
-            "application",
+            NoticeKind.APPLICATION,
         )
     )
     return reply

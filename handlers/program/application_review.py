@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.cases.notices import TEAM
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -28,7 +27,7 @@ from storage.queries.applications import (
     group_applications,
     latest_milestone,
 )
-from storage.vocabulary import ApplicationStatus, MilestoneKind
+from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, MilestoneKind, NoticeKind
 
 S = ApplicationStatus
 MAX_SEATS = 10_000
@@ -154,7 +153,7 @@ def _seats(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(group)
     # The group's key is its name; the audit log keeps it in the note.
     record_change(
-        session, ctx, "application_group", 0, "seats",
+        session, ctx, AuditEntity.APPLICATION_GROUP, 0, "seats",
         from_status=None if before is None else str(before), to_status=str(seats), note=key,
     )  # fmt: skip
     was = "" if before is None else f" (it had {before})"
@@ -199,7 +198,9 @@ def _select(ctx: Context, session: Session) -> Reply:
     else:
         when = f" on {local_time(update.at, ctx.rules.timezone)}" if update else " (not on the calendar yet)"
         reply.lines.append(f"Applicants hear at the status update{when}.")
-    reply.notices.append(Notice(TEAM, f"Seats allocated: {selected} selected, {waitlisted} waitlisted", "application"))
+    reply.notices.append(
+        Notice(Channel.TEAM, f"Seats allocated: {selected} selected, {waitlisted} waitlisted", NoticeKind.APPLICATION)
+    )
     return reply
 
 

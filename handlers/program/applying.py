@@ -11,7 +11,6 @@ import hashlib
 
 from sqlmodel import Session
 
-from handlers.cases.notices import TEAM
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -31,7 +30,7 @@ from storage.queries.applications import (
     next_arrival_seq,
     place_in_group,
 )
-from storage.vocabulary import ApplicationStatus, CompanySize, MilestoneKind
+from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, CompanySize, MilestoneKind, NoticeKind
 
 S = ApplicationStatus
 LETTER_LIMIT = 10 * 1024 * 1024
@@ -119,7 +118,7 @@ def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
     session.flush()
     assert application.id is not None
     record_change(
-        session, ctx, "application", application.id, "submitted", from_status=S.SUBMITTED,
+        session, ctx, AuditEntity.APPLICATION, application.id, "submitted", from_status=S.SUBMITTED,
         to_status=application.status, note=application.status_reason or application.group_key,
     )  # fmt: skip
     return _submitted_reply(ctx, session, application, letter is not None, ignored=bool(ctx.attachments) and not letter)
@@ -149,7 +148,7 @@ def _submitted_reply(ctx: Context, session: Session, application: Application, l
     if ignored:
         reply.lines.append("The attached file was not kept: only representatives send a letter of authorisation.")
     fields = (("country", application.country), ("size", application.size_band), ("marks", application.marks))
-    reply.notices.append(Notice(TEAM, text, "application", fields=fields))
+    reply.notices.append(Notice(Channel.TEAM, text, NoticeKind.APPLICATION, fields=fields))
     return reply
 
 

@@ -12,7 +12,6 @@ import re
 from sqlmodel import Session
 
 from handlers.cases.case_thread import author
-from handlers.cases.notices import organisation_channel
 from handlers.kit.arguments import Args, leading_options
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Attachment, Context
@@ -22,9 +21,9 @@ from handlers.kit.forms import Choice, Form, FormField, options_args, register_f
 from handlers.kit.registry import Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply
 from handlers.program.glossary import LANGUAGES, language_code
-from handlers.program.language_requests import LANGUAGE, MAX_TEXT, text_fields
+from handlers.program.language_requests import MAX_TEXT, text_fields
 from storage.models import LanguageRequest, Organisation
-from storage.vocabulary import LanguageRequestStatus
+from storage.vocabulary import AuditEntity, Channel, LanguageRequestStatus, NoticeKind, org_channel
 
 FORM_TEXT = 3000  # Slack's limit for a modal's text input; longer text goes in a TXT document
 _REQUEST_OPTIONS = ("source", "target", "text")
@@ -104,7 +103,7 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
     assert request.id is not None
     reference = request.reference
     record_change(
-        session, ctx, "language_request", request.id, "created", to_status=LanguageRequestStatus.OPEN,
+        session, ctx, AuditEntity.LANGUAGE_REQUEST, request.id, "created", to_status=LanguageRequestStatus.OPEN,
         note=f"{source} -> {target}" + (f", document {document.name} sha256 {document.sha256}" if document else ""),
     )  # fmt: skip
     document_fields = (
@@ -125,16 +124,16 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
         )
     reply.notices += [
         Notice(
-            channel=LANGUAGE,
+            channel=Channel.LANGUAGE,
             case_id=reference,
-            kind="language_request",
+            kind=NoticeKind.LANGUAGE_REQUEST,
             text=f"Language help {reference} from {organisation.name}: {source} → {target}",
             fields=(*asked, ("Asked by", author(ctx)), ("Answer with", f"language answer {reference} <answer>")),
         ),
         Notice(
-            channel=organisation_channel(organisation),
+            channel=org_channel(organisation.slug),
             case_id=reference,
-            kind="language_request",
+            kind=NoticeKind.LANGUAGE_REQUEST,
             text=(
                 f"Language help {reference} asked by {author(ctx)}: {source} → {target}. The IACC/Alibaba team's "
                 "answer will be posted in this thread."

@@ -8,7 +8,6 @@ import re
 from sqlmodel import Session
 
 from handlers.cases.case_thread import author
-from handlers.cases.notices import organisation_channel
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -16,10 +15,10 @@ from handlers.kit.errors import UserError
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply, plural
-from handlers.program.language_requests import LANGUAGE, MAX_TEXT, load_request, summary, text_fields
+from handlers.program.language_requests import MAX_TEXT, load_request, summary, text_fields
 from storage.models import LanguageRequest, Member, Organisation
 from storage.queries.language import record_answer
-from storage.vocabulary import LanguageRequestStatus
+from storage.vocabulary import AuditEntity, Channel, LanguageRequestStatus, NoticeKind, dm_channel, org_channel
 
 
 @command(
@@ -56,7 +55,7 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
         raise _already_answered(ctx, request)  # someone else answered it a moment ago
     assert request.id is not None
     record_change(
-        session, ctx, "language_request", request.id, "status",
+        session, ctx, AuditEntity.LANGUAGE_REQUEST, request.id, "status",
         from_status=LanguageRequestStatus.OPEN, to_status=LanguageRequestStatus.ANSWERED,
         note=f"answer of {plural(len(answer), 'character')}",
     )  # fmt: skip
@@ -71,22 +70,22 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
     )
     reply.notices += [
         Notice(
-            channel=organisation_channel(organisation),
+            channel=org_channel(organisation.slug),
             case_id=reference,
-            kind="language_answer",
+            kind=NoticeKind.LANGUAGE_ANSWER,
             text=f"Answer to language request {reference} ({direction}) from {author(ctx)}:",
             fields=fields,
         ),
         Notice(
-            channel=f"dm:{requester.platform}:{requester.user_id}",
-            kind="language_answer",
+            channel=dm_channel(requester.platform, requester.user_id),
+            kind=NoticeKind.LANGUAGE_ANSWER,
             text=f"The IACC/Alibaba team answered your language request {reference} ({direction}):",
             fields=fields,
         ),
         Notice(
-            channel=LANGUAGE,
+            channel=Channel.LANGUAGE,
             case_id=reference,
-            kind="language_answered",
+            kind=NoticeKind.LANGUAGE_ANSWERED,
             text=f"{reference} answered by {author(ctx)}; the answer was sent to {organisation.name}.",
         ),
     ]

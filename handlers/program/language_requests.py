@@ -14,7 +14,6 @@ from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from storage.models import LanguageRequest
 
-LANGUAGE = "language"  # the team's logical channel for language help
 MAX_TEXT = 4000  # what the database keeps, for the text and for the answer
 FIELD_CHUNK = 1000  # long text is posted in fields of this size, so no platform cuts it short
 REFERENCE = re.compile(r"(?i)^(?:LR-?)?0*(\d{1,9})$")

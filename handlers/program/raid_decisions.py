@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.cases.notices import OUTCOMES
 from handlers.cases.storefront_rules import add_strike, closure_refusal
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
@@ -15,7 +14,7 @@ from handlers.kit.replies import Button, Notice, Reply, plural
 from handlers.program.raids import NOTE, REFERENCE, load_raid, move, thread
 from storage.models import RaidEvidence, Storefront
 from storage.queries.raids import storefronts_of_raid
-from storage.vocabulary import Platform, RaidStatus, StorefrontStatus
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, Platform, RaidStatus, StorefrontStatus
 
 PENALTIES = ("close", "strike")
 
@@ -34,7 +33,7 @@ def raid_forward(ctx: Context, args: Args, session: Session) -> Reply:
     ref, because = evidence.reference, _because(note)
     reply = Reply(f"{ref} is forwarded to Alibaba; the brand is told.")
     reply.notices = thread(
-        session, evidence, "raid_forwarded", f"{ref} forwarded to Alibaba by {ctx.caller.ref}{because}",
+        session, evidence, NoticeKind.RAID_FORWARDED, f"{ref} forwarded to Alibaba by {ctx.caller.ref}{because}",
         f"{ref} was forwarded to Alibaba for seller penalties{because}",
         buttons=tuple(Button(f"Penalty: {word}", f"raid penalty {ref} {word}") for word in PENALTIES),
     )  # fmt: skip
@@ -58,7 +57,7 @@ def raid_decline(ctx: Context, args: Args, session: Session) -> Reply:
     ref, because = evidence.reference, _because(note)
     reply = Reply(f"{ref} is declined; the brand is told why.")
     reply.notices = thread(
-        session, evidence, "raid_declined", f"{ref} declined by {ctx.caller.ref}{because}",
+        session, evidence, NoticeKind.RAID_DECLINED, f"{ref} declined by {ctx.caller.ref}{because}",
         f"{ref} was declined{because}",
     )  # fmt: skip
     return reply
@@ -96,14 +95,16 @@ def raid_penalty(ctx: Context, args: Args, session: Session) -> Reply:
         done = f"a strike against each of {plural(len(stores), 'storefront')}"
     reply = Reply(f"{ref}: penalty applied, {done}.", lines=lines)
     reply.notices = thread(
-        session, evidence, "raid_penalty", f"{ref}: penalty applied by {ctx.caller.ref}, {done}{because}",
+        session, evidence, NoticeKind.RAID_PENALTY, f"{ref}: penalty applied by {ctx.caller.ref}, {done}{because}",
         f"{ref}: Alibaba applied the penalty, {done}{because}", fields=(("Storefronts", "\n".join(lines)),),
     )  # fmt: skip
     closed = [line.removesuffix(" · closed") for line in lines if line.endswith(" · closed")]
     if closed:
         text = f"Storefronts closed on raid evidence {ref}."
         fields = (("Storefronts", "\n".join(closed)),)
-        reply.notices.append(Notice(channel=OUTCOMES, kind="storefront_closed", text=text, fields=fields))
+        reply.notices.append(
+            Notice(channel=Channel.OUTCOMES, kind=NoticeKind.STOREFRONT_CLOSED, text=text, fields=fields)
+        )
     return reply
 
 
@@ -128,7 +129,9 @@ def _close(session: Session, ctx: Context, store: Storefront, ref: str) -> str:
     store.status, store.closed_at, store.closed_by = StorefrontStatus.CLOSED, ctx.now, ctx.caller.ref
     session.add(store)
     note = f"raid evidence {ref}"
-    record_change(session, ctx, "storefront", store.id, "status", from_status=before, to_status=store.status, note=note)
+    record_change(
+        session, ctx, AuditEntity.STOREFRONT, store.id, "status", from_status=before, to_status=store.status, note=note
+    )
     return f"{store.canonical_url} · closed"
 
 
@@ -137,6 +140,6 @@ def _strike(session: Session, ctx: Context, store: Storefront, ref: str, note: s
     assert store.id is not None
     why = (f"raid evidence {ref}" + (f": {note}" if note else ""))[:1000]
     strikes = add_strike(session, ctx, store, None, why)
-    record_change(session, ctx, "storefront", store.id, "strike", note=why)
+    record_change(session, ctx, AuditEntity.STOREFRONT, store.id, "strike", note=why)
     threshold = ctx.rules.strike_threshold(Platform(store.platform))
     return f"{store.canonical_url} · {plural(strikes, 'active strike')} (closes at {threshold})"

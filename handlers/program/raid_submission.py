@@ -22,7 +22,7 @@ from handlers.kit.replies import Button, Reply, plural
 from handlers.program.raids import NOTE, thread
 from storage.models import Organisation
 from storage.queries.raids import add_raid
-from storage.vocabulary import ItemKind, RaidStatus
+from storage.vocabulary import AuditEntity, ItemKind, NoticeKind, RaidStatus
 
 MAX_STOREFRONTS = 50
 MAX_RAID_AGE_YEARS = 5
@@ -77,7 +77,7 @@ def raid_submit(ctx: Context, args: Args, session: Session) -> Reply:
         documents=[(d.name, d.size, d.sha256, d.media_type) for d in documents], now=ctx.now,
     )  # fmt: skip
     assert evidence.id is not None
-    record_change(session, ctx, "raid", evidence.id, "status", to_status=RaidStatus.SUBMITTED, note=note)
+    record_change(session, ctx, AuditEntity.RAID, evidence.id, "status", to_status=RaidStatus.SUBMITTED, note=note)
     ref, urls = evidence.reference, [link.canonical_url for link in links]
     summary = (
         f"{plural(len(urls), 'storefront')}, {plural(len(documents), 'document')}, "
@@ -92,7 +92,7 @@ def raid_submit(ctx: Context, args: Args, session: Session) -> Reply:
     reply.lines = ["Storefronts:", *urls, "Documents (keep the originals; the SHA-256 proves them):"]
     reply.lines += [d.describe() for d in documents]
     reply.notices = thread(
-        session, evidence, "raid_submitted", f"Raid evidence {ref} from {organisation.name}: {summary}.",
+        session, evidence, NoticeKind.RAID_SUBMITTED, f"Raid evidence {ref} from {organisation.name}: {summary}.",
         f"{ref} submitted: {summary}. The team forwards it to Alibaba; each step is posted here.",
         fields=fields, buttons=(Button("Forward to Alibaba", f"raid forward {ref}", "primary"),),
     )  # fmt: skip

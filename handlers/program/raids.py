@@ -12,7 +12,6 @@ import re
 
 from sqlmodel import Session
 
-from handlers.cases.notices import TEAM, organisation_channel
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -24,7 +23,7 @@ from handlers.kit.replies import Button, Notice, Reply
 from storage.models import Member, Organisation, RaidEvidence
 from storage.queries import audit
 from storage.queries.raids import documents_of_raid, raid_by_id, storefronts_of_raid
-from storage.vocabulary import RaidStatus
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, RaidStatus, org_channel
 
 NEXT: dict[RaidStatus, tuple[RaidStatus, ...]] = {
     RaidStatus.SUBMITTED: (RaidStatus.FORWARDED, RaidStatus.DECLINED),
@@ -64,7 +63,7 @@ def raid_show(ctx: Context, args: Args, session: Session) -> Reply:
     reply.lines.append(f"Documents ({len(documents)}):")
     reply.lines += [CheckedDocument(d.name, d.size_bytes, d.sha256, d.media_type).describe() for d in documents]
     reply.lines.append("History:")
-    for entry in audit.history(session, [("raid", [evidence.id])]):
+    for entry in audit.history(session, [(AuditEntity.RAID, [evidence.id])]):
         note = f" ({entry.note})" if entry.note else ""
         change = f"{entry.from_status or 'new'} -> {entry.to_status}"
         reply.lines.append(f"{local_time(entry.at, zone)} {entry.actor}: {change}{note}")
@@ -99,13 +98,15 @@ def move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidSta
         evidence.decision_note = note
     session.add(evidence)
     session.flush()
-    record_change(session, ctx, "raid", evidence.id, "status", from_status=current, to_status=target, note=note)
+    record_change(
+        session, ctx, AuditEntity.RAID, evidence.id, "status", from_status=current, to_status=target, note=note
+    )
 
 
 def thread(
     session: Session,
     evidence: RaidEvidence,
-    kind: str,
+    kind: NoticeKind,
     team: str,
     brand: str,
     *,
@@ -117,6 +118,6 @@ def thread(
     assert organisation is not None
     ref = evidence.reference
     return [
-        Notice(channel=TEAM, case_id=ref, kind=kind, text=team, fields=fields, buttons=buttons),
-        Notice(channel=organisation_channel(organisation), case_id=ref, kind=kind, text=brand, fields=fields),
+        Notice(channel=Channel.TEAM, case_id=ref, kind=kind, text=team, fields=fields, buttons=buttons),
+        Notice(channel=org_channel(organisation.slug), case_id=ref, kind=kind, text=brand, fields=fields),
     ]

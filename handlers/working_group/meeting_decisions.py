@@ -16,7 +16,6 @@ from handlers.kit.replies import Notice, Reply, plural
 from handlers.working_group.meetings import MEETING, find_meeting
 from handlers.working_group.proposal_wording import (
     LISTED_TITLE,
-    WORKING_GROUP,
     clip,
     find_item,
     kind_label,
@@ -25,6 +24,7 @@ from handlers.working_group.proposal_wording import (
 )
 from storage.models import MeetingDecision, Proposal
 from storage.queries.proposals import decisions_of_meeting, latest_meeting_started
+from storage.vocabulary import AuditEntity, Channel, NoticeKind
 
 MIN_DECISION, MAX_DECISION = 3, 2000
 _PREFIXED_REFERENCE = re.compile(r"(?i)^B?P-?\d{1,9}$")
@@ -81,14 +81,19 @@ def propose_decision(ctx: Context, args: Args, session: Session) -> Reply:
     session.add(decision)
     session.flush()
     assert decision.id is not None
-    record_change(session, ctx, "meeting_decision", decision.id, "recorded", note=clip(text, 1000))
+    record_change(session, ctx, AuditEntity.MEETING_DECISION, decision.id, "recorded", note=clip(text, 1000))
     fields: tuple[tuple[str, str], ...] = ()
     if proposal is not None:
         fields = ((kind_label(proposal).capitalize(), f"{proposal.reference} · {proposal.title}"),)
     where = meeting_label(meeting, zone)
     reply = Reply(f"Recorded decision {_number_at(session, meeting.id)} of {where} and posted it to the working group.")
     reply.notices.append(
-        Notice(channel=WORKING_GROUP, kind="meeting_decision", text=f"Decided at {where}: {text}", fields=fields)
+        Notice(
+            channel=Channel.WORKING_GROUP,
+            kind=NoticeKind.MEETING_DECISION,
+            text=f"Decided at {where}: {text}",
+            fields=fields,
+        )
     )
     return reply
 

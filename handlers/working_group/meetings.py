@@ -22,7 +22,6 @@ from handlers.kit.registry import Option, command
 from handlers.kit.replies import Notice, Reply, plural
 from handlers.working_group.proposal_wording import (
     UNDECIDED,
-    WORKING_GROUP,
     author_of,
     chunked,
     item_line,
@@ -33,7 +32,7 @@ from handlers.working_group.proposal_wording import (
 from storage.models import Milestone
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.proposals import find_proposals, next_meeting, previous_meeting
-from storage.vocabulary import MilestoneKind, ProposalKind
+from storage.vocabulary import Channel, MilestoneKind, NoticeKind, ProposalKind
 
 AGENDA_PROPOSALS = 10
 AGENDA_PRACTICES = 20
@@ -75,8 +74,8 @@ def meeting_agenda_notices(session: Session, meeting: Milestone, now: datetime, 
     heading, fields = agenda(session, meeting, now, zone)
     return [
         Notice(
-            channel=WORKING_GROUP,
-            kind="agenda",
+            channel=Channel.WORKING_GROUP,
+            kind=NoticeKind.AGENDA,
             text=heading,
             fields=tuple(fields),
             dedupe_key=f"agenda:{meeting.id}:{meeting.at.isoformat()}",

@@ -11,10 +11,10 @@ from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply, plural
-from handlers.working_group.proposal_wording import UNDECIDED, WORKING_GROUP, find_item, status_label
+from handlers.working_group.proposal_wording import UNDECIDED, find_item, status_label
 from storage.models import Member, Proposal
 from storage.queries.proposals import change_status, voters
-from storage.vocabulary import ProposalKind, ProposalStatus
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind, ProposalStatus, dm_channel
 
 TEAM_DECISIONS = {  # action: (new status, what the note must say, or None when optional)
     "review": (ProposalStatus.UNDER_REVIEW, None),
@@ -88,7 +88,9 @@ def _decide(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     ):  # fmt: skip
         raise _already(ref, proposal)
     assert proposal.id is not None
-    record_change(session, ctx, "proposal", proposal.id, "status", from_status=before, to_status=status, note=note)
+    record_change(
+        session, ctx, AuditEntity.PROPOSAL, proposal.id, "status", from_status=before, to_status=status, note=note
+    )
     return _announce(ctx, session, proposal, note)
 
 
@@ -112,7 +114,9 @@ def _announce(ctx: Context, session: Session, proposal: Proposal, note: str | No
     else:
         happened, why = "was declined", f" Why: {note}"
     notices = [
-        Notice(channel=WORKING_GROUP, kind="proposal_status", text=f"{ref} ({title}) {happened}.{why}"),
+        Notice(
+            channel=Channel.WORKING_GROUP, kind=NoticeKind.PROPOSAL_STATUS, text=f"{ref} ({title}) {happened}.{why}"
+        ),
     ]
     author = session.get(Member, proposal.member_id)
     told: list[str] = []
@@ -138,4 +142,4 @@ def _announce(ctx: Context, session: Session, proposal: Proposal, note: str | No
 
 
 def _direct(member: Member, text: str) -> Notice:
-    return Notice(channel=f"dm:{member.platform}:{member.user_id}", kind="proposal_status", text=text)
+    return Notice(channel=dm_channel(member.platform, member.user_id), kind=NoticeKind.PROPOSAL_STATUS, text=text)

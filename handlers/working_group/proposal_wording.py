@@ -14,7 +14,6 @@ from storage.models import Member, Milestone, Organisation, Proposal
 from storage.queries.proposals import Tally, parse_reference
 from storage.vocabulary import ProposalKind, ProposalStatus
 
-WORKING_GROUP = "working-group"
 UNDECIDED = (ProposalStatus.OPEN, ProposalStatus.UNDER_REVIEW)
 FIELD_CHUNK = 1000  # fields stay under the smallest platform limit (Discord's 1024)
 LISTED_TITLE = 80

@@ -20,14 +20,13 @@ from handlers.kit.forms import Form, FormField, register_form, request_form
 from handlers.kit.registry import Option, command, group
 from handlers.kit.replies import Notice, Reply, plural
 from handlers.working_group.proposal_wording import (
-    WORKING_GROUP,
     author_of,
     chunked,
     kind_label,
     vote_buttons,
 )
 from storage.models import Proposal
-from storage.vocabulary import ProposalKind, ProposalStatus
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind, ProposalStatus
 
 MIN_TITLE, MAX_TITLE = 3, 200
 MIN_TEXT, MAX_TEXT = 10, 4000
@@ -93,7 +92,7 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
     session.flush()
     assert proposal.id is not None
     ref, what = proposal.reference, kind_label(proposal)
-    record_change(session, ctx, "proposal", proposal.id, "created", to_status=proposal.status, note=title)
+    record_change(session, ctx, AuditEntity.PROPOSAL, proposal.id, "created", to_status=proposal.status, note=title)
     fields = chunked(what.capitalize(), [text])
     if tags:
         fields.append(("Tags", ", ".join(tags)))
@@ -103,8 +102,8 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
     reply.lines.append(f"Members vote on it with the buttons or `propose vote {ref} up|down`.")
     reply.notices.append(
         Notice(
-            channel=WORKING_GROUP,
-            kind=kind.value,
+            channel=Channel.WORKING_GROUP,
+            kind=NoticeKind(kind.value),
             text=f"{verb} {ref} from {author_of(session, proposal)}: {title}",
             fields=tuple(fields),
             buttons=vote_buttons(ref),

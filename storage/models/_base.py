@@ -8,6 +8,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint
 from sqlmodel import SQLModel
 
+from storage.vocabulary import DM_PREFIX, ORG_PREFIX, Channel
+
 # Stable constraint names, so migrations can refer to them on every database.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -29,3 +31,11 @@ def one_of(column: str, vocabulary: type[StrEnum], *, nullable: bool = False) ->
     if nullable:
         condition = f"{column} IS NULL OR {condition}"
     return CheckConstraint(condition, name=column)
+
+
+def logical_channel(column: str) -> CheckConstraint:
+    """A CHECK constraint that keeps `column` a logical channel: a fixed one, `org:<slug>` or `dm:<platform>:<user>`."""
+    fixed = ", ".join(f"'{channel.value}'" for channel in Channel)
+    # substr rather than LIKE: LIKE ignores letter case on SQLite but not on PostgreSQL.
+    prefixed = " OR ".join(f"substr({column}, 1, {len(prefix)}) = '{prefix}'" for prefix in (ORG_PREFIX, DM_PREFIX))
+    return CheckConstraint(f"{column} IN ({fixed}) OR {prefixed}", name=column)

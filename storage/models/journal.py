@@ -7,15 +7,15 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Column, Field, SQLModel
 
-from storage.models._base import one_of, utcnow
-from storage.vocabulary import DeliveryStatus
+from storage.models._base import logical_channel, one_of, utcnow
+from storage.vocabulary import AuditEntity, DeliveryStatus, NoticeKind
 
 
 class AuditEntry(SQLModel, table=True):
     """Who changed what, when, from which status to which, and why."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index(None, "entity", "entity_id", "at"),)
+    __table_args__ = (Index(None, "entity", "entity_id", "at"), one_of("entity", AuditEntity))
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow)
@@ -31,7 +31,7 @@ class AuditEntry(SQLModel, table=True):
 class Notice(SQLModel, table=True):
     """A message to post to a logical channel, optionally inside a case's thread."""
 
-    __table_args__ = (UniqueConstraint("dedupe_key"),)
+    __table_args__ = (UniqueConstraint("dedupe_key"), logical_channel("channel"), one_of("kind", NoticeKind))
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -101,6 +101,7 @@ class PostedMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("platform", "channel", "case_id"),
         Index(None, "platform", "channel_ref", "message_ref"),
+        logical_channel("channel"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

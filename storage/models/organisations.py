@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models._base import one_of, utcnow
+from storage.models._base import logical_channel, one_of, utcnow
 from storage.vocabulary import CompanySize, RightKind, RightStatus, Role
 
 
@@ -79,7 +79,7 @@ class ChannelMapping(SQLModel, table=True):
     """Where a logical channel (`team`, `org:acme`, ...) lives on one chat platform."""
 
     __tablename__ = "channel_mapping"
-    __table_args__ = (UniqueConstraint("platform", "logical_name"),)
+    __table_args__ = (UniqueConstraint("platform", "logical_name"), logical_channel("logical_name"))
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models._base import one_of, utcnow
+from storage.models._base import logical_channel, one_of, utcnow
 from storage.vocabulary import (
     ApplicationStatus,
     CompanySize,
@@ -79,7 +79,7 @@ class Milestone(SQLModel, table=True):
 class Reminder(SQLModel, table=True):
     """A reminder a member set for themselves or a channel: once, or on a weekly/daily rule."""
 
-    __table_args__ = (Index(None, "member_id", "active"),)
+    __table_args__ = (Index(None, "member_id", "active"), logical_channel("target"))
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")

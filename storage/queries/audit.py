@@ -9,13 +9,14 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEntry, ComplaintItem, utcnow
+from storage.vocabulary import AuditEntity
 
 
 def record(
     session: Session,
     *,
     actor: str,
-    entity: str,
+    entity: AuditEntity,
     entity_id: int,
     action: str,
     from_status: str | None = None,
@@ -44,7 +45,9 @@ def record_many(session: Session, rows: Iterable[dict[str, object]]) -> None:
         session.execute(insert(AuditEntry), batch)
 
 
-def history(session: Session, entities: Sequence[tuple[str, Sequence[int]]], *, limit: int = 30) -> list[AuditEntry]:
+def history(
+    session: Session, entities: Sequence[tuple[AuditEntity, Sequence[int]]], *, limit: int = 30
+) -> list[AuditEntry]:
     """The newest entries about any of the given (entity, ids), newest last."""
     clauses = [
         (col(AuditEntry.entity) == entity) & col(AuditEntry.entity_id).in_(ids) for entity, ids in entities if ids
@@ -61,8 +64,8 @@ def history(session: Session, entities: Sequence[tuple[str, Sequence[int]]], *, 
 def case_history(session: Session, complaint_id: int) -> list[AuditEntry]:
     """Every entry about a complaint and its items, oldest first."""
     item_ids = select(ComplaintItem.id).where(ComplaintItem.complaint_id == complaint_id)
-    about_case = (col(AuditEntry.entity) == "complaint") & (col(AuditEntry.entity_id) == complaint_id)
-    about_items = (col(AuditEntry.entity) == "item") & col(AuditEntry.entity_id).in_(item_ids)
+    about_case = (col(AuditEntry.entity) == AuditEntity.COMPLAINT) & (col(AuditEntry.entity_id) == complaint_id)
+    about_items = (col(AuditEntry.entity) == AuditEntity.ITEM) & col(AuditEntry.entity_id).in_(item_ids)
     return list(session.exec(select(AuditEntry).where(about_case | about_items).order_by(col(AuditEntry.id))).all())
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryCursor, Notice, PostedMessage
-from storage.vocabulary import DeliveryStatus
+from storage.vocabulary import DeliveryStatus, NoticeKind
 
 
 def write_notice(
@@ -18,7 +18,7 @@ def write_notice(
     *,
     channel: str,
     text: str,
-    kind: str,
+    kind: NoticeKind,
     case_id: str | None,
     payload: dict[str, object],
     dedupe_key: str | None,

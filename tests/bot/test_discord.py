@@ -365,13 +365,14 @@ def contents(fake: FakeDiscord, channel_id: int) -> list[str]:
 
 def write(env: Discord, channel: str, text: str, *, case_id: str | None = None) -> None:
     from storage.queries.outbox import write_notice
+    from storage.vocabulary import NoticeKind
 
     with env.database.transaction() as session:
         write_notice(
             session,
             channel=channel,
             text=text,
-            kind="test",
+            kind=NoticeKind.INFO,
             case_id=case_id,
             payload={},
             dedupe_key=None,

@@ -8,10 +8,13 @@ from typing import cast
 import pytest
 from sqlalchemy import insert, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
+from sqlmodel import col, select
 
 from storage.database import Database
-from storage.models import Complaint, ComplaintItem, IPRight, Listing, Member, Organisation
+from storage.models import AuditEntry, Complaint, ComplaintItem, IPRight, Listing, Member, Notice, Organisation
+from storage.queries import audit
+from storage.queries.outbox import write_notice
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, dm_channel, org_channel
 
 NOW = datetime(2026, 11, 18, tzinfo=UTC)
 
@@ -116,3 +119,33 @@ def test_datetimes_come_back_aware_in_utc(database: Database) -> None:
         item = session.get(ComplaintItem, 1)
         assert item is not None and item.complaint_id == complaint_id
         assert item.reported_at == NOW and item.reported_at.tzinfo is not None
+
+
+def test_every_notice_kind_and_channel_the_code_knows_is_accepted(database: Database) -> None:
+    channels = [*Channel, org_channel("acme"), dm_channel("discord", "112233445566778899")]
+    with database.transaction() as session:
+        for number, kind in enumerate(NoticeKind):
+            write_notice(
+                session, channel=channels[number % len(channels)], text=f"notice {number}", kind=kind, case_id=None,
+                payload={}, dedupe_key=None, now=NOW,
+            )  # fmt: skip
+        for channel in channels:
+            write_notice(
+                session, channel=channel, text="x", kind=NoticeKind.INFO, case_id=None, payload={}, dedupe_key=None,
+                now=NOW,
+            )  # fmt: skip
+    with database.transaction() as session:
+        assert len(session.exec(select(Notice)).all()) == len(NoticeKind) + len(channels)
+
+
+def test_every_audit_entity_the_code_knows_is_accepted(database: Database) -> None:
+    with database.transaction() as session:
+        for entity in AuditEntity:
+            audit.record(session, actor="console:operator", entity=entity, entity_id=1, action="created", at=NOW)
+    with database.transaction() as session:
+        assert {entry.entity for entry in session.exec(select(AuditEntry)).all()} == set(AuditEntity)
+
+
+def test_a_notice_kind_outside_the_vocabulary_is_refused(database: Database) -> None:
+    with pytest.raises(IntegrityError, match="ck_notice_kind"), database.transaction() as session:
+        session.add(Notice(channel=Channel.TEAM, kind="newsletter", text="x", created_at=NOW))

@@ -1,14 +1,25 @@
-"""The migrations build exactly the schema the models describe, on every back-end."""
+"""The migrations build exactly the schema the models describe, on every back-end, and upgrade a
+database that holds data without losing a row."""
 
 from __future__ import annotations
 
-from alembic import command
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from storage.database import FOREIGN_TABLES, Database, alembic_config, include_name
+from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
+from storage.models import Notice
+from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
+from support.first_revision import FIRST_REVISION, NOW, every_row, fill_first_revision, insert
 
 
 def schema_differences(database: Database) -> list[object]:
@@ -28,10 +39,7 @@ def test_upgrading_an_up_to_date_database_changes_nothing(database: Database) ->
 
 
 def test_downgrade_removes_every_table_and_upgrade_restores_them(database: Database) -> None:
-    with database.engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+    database.downgrade("base")
     remaining = set(inspect(database.engine).get_table_names()) - {"alembic_version"} - FOREIGN_TABLES
     assert remaining == set()
     database.upgrade()
@@ -41,3 +49,113 @@ def test_downgrade_removes_every_table_and_upgrade_restores_them(database: Datab
 def test_the_scheduler_job_table_is_not_ours_to_migrate() -> None:
     assert include_name("apscheduler_jobs", "table", {}) is False
     assert include_name("complaint", "table", {}) is True
+
+
+# Revisions deployed databases may already be at. Editing one would leave those databases with a
+# schema no revision describes: change the schema in a new revision, and list it here once released.
+RELEASED_REVISIONS = {
+    "0001_initial_schema.py": "69ba7281850af70b37cdb4dcfc2d76028d65822ccb1bea1a11707d2e9c10abe7",
+}
+
+
+def test_a_released_revision_is_never_edited() -> None:
+    versions = MIGRATIONS / "versions"
+    digests = {name: hashlib.sha256((versions / name).read_bytes()).hexdigest() for name in RELEASED_REVISIONS}
+    assert digests == RELEASED_REVISIONS
+
+
+# --- upgrading a database that holds data ------------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database with no tables at all, on each back-end."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+        yield database
+        database.dispose()
+    else:
+        schema = f"marketsafe_migrations_{os.getpid()}"
+        create_schema(schema)
+        database = Database(postgres_schema_url(schema))
+        yield database
+        database.dispose()
+        drop_schema(schema)
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_upgrading_a_database_of_the_first_revision_keeps_every_row(empty_database: Database) -> None:
+    empty_database.upgrade(FIRST_REVISION)
+    fill_first_revision(empty_database)
+    before = every_row(empty_database)
+    empty_database.upgrade()
+    assert current_revision(empty_database) == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert every_row(empty_database) == before
+    assert schema_differences(empty_database) == []
+    with empty_database.transaction() as session:
+        notice = session.get(Notice, 3)
+        assert notice is not None
+        assert (notice.channel, notice.kind, notice.payload["fields"]) == (
+            "dm:slack:U0TEAM1",
+            "case_assigned",
+            [["Items", "2"]],
+        )
+
+
+@pytest.mark.parametrize(
+    ("table", "values", "constraint"),
+    [
+        ("notice", {"kind": "legacy_digest", "dedupe_key": None}, "ck_notice_kind"),
+        ("notice", {"channel": "general", "dedupe_key": None}, "ck_notice_channel"),
+        ("notice", {"channel": "ORG:acme", "dedupe_key": None}, "ck_notice_channel"),
+        ("audit_entry", {"entity": "widget"}, "ck_audit_entry_entity"),
+        ("reminder", {"target": "Team"}, "ck_reminder_target"),
+        ("channel_mapping", {"logical_name": "working_group"}, "ck_channel_mapping_logical_name"),
+        ("posted_message", {"channel": "random"}, "ck_posted_message_channel"),
+    ],
+)
+def test_the_upgraded_database_refuses_values_outside_the_vocabulary(
+    empty_database: Database, table: str, values: dict[str, object], constraint: str
+) -> None:
+    empty_database.upgrade(FIRST_REVISION)
+    fill_first_revision(empty_database)
+    empty_database.upgrade()
+    with empty_database.engine.connect() as connection:
+        good = connection.execute(text(f"SELECT * FROM {table} WHERE id = 1")).mappings().one()
+    with pytest.raises(IntegrityError, match=constraint), empty_database.engine.begin() as connection:
+        insert(connection, table, **(dict(good) | {"id": 100} | values))
+
+
+def test_the_upgrade_leaves_references_enforced(empty_database: Database) -> None:
+    empty_database.upgrade(FIRST_REVISION)
+    fill_first_revision(empty_database)
+    empty_database.upgrade()
+    with pytest.raises(IntegrityError), empty_database.engine.begin() as connection:
+        insert(connection, "delivery", id=100, notice_id=999, platform="slack", status="pending", attempts=0,
+               next_attempt_at=NOW, uncertain=False)  # fmt: skip
+
+
+def test_an_unknown_value_stops_the_upgrade_naming_it_and_changes_nothing(empty_database: Database) -> None:
+    empty_database.upgrade(FIRST_REVISION)
+    fill_first_revision(empty_database)
+    with empty_database.engine.begin() as connection:
+        connection.execute(text("UPDATE notice SET kind = 'legacy_digest' WHERE id IN (1, 2)"))
+        connection.execute(text("UPDATE audit_entry SET entity = 'widget' WHERE id = 1"))
+    before = every_row(empty_database)
+    with pytest.raises(RuntimeError) as refused:
+        empty_database.upgrade()
+    message = str(refused.value)
+    assert "notice.kind = 'legacy_digest' (2 rows)" in message
+    assert "audit_entry.entity = 'widget' (1 row)" in message
+    assert "The database was not changed." in message
+    assert current_revision(empty_database) == FIRST_REVISION
+    assert every_row(empty_database) == before
+    with empty_database.engine.begin() as connection:
+        connection.execute(text("UPDATE notice SET kind = 'weekly_digest' WHERE kind = 'legacy_digest'"))
+        connection.execute(text("UPDATE audit_entry SET entity = 'item' WHERE entity = 'widget'"))
+    empty_database.upgrade()
+    assert schema_differences(empty_database) == []
