@@ -2,13 +2,14 @@
 
 from handlers import help  # noqa: F401
 from handlers.admin import channels, members, organisations, rights, team  # noqa: F401
-
-# isort: off
-# In the order `help calendar` and `help remind` list the sub-commands they register.
-from handlers.calendar import milestone_listing, milestone_changes, milestone_loading  # noqa: F401
-from handlers.calendar import reminder_setting, reminder_listing, reminder_cancelling  # noqa: F401
-
-# isort: on
+from handlers.calendar import (  # noqa: F401
+    milestone_changes,
+    milestone_listing,
+    milestone_loading,
+    reminder_cancelling,
+    reminder_listing,
+    reminder_setting,
+)
 from handlers.cases import case_reading, case_thread, case_view, complaints, outcomes, stats, storefronts  # noqa: F401
 from handlers.kit.registry import COMMAND_WORDS, COMMANDS, GROUPS, CommandSpec, resolve, subcommands, top_words
 from handlers.program import (  # noqa: F401

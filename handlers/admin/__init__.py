@@ -2,4 +2,8 @@
 
 from handlers.kit.registry import group
 
-group("admin", summary="organisations, members, IP rights, channels and the team's platforms (admins)")
+group(
+    "admin",
+    summary="organisations, members, IP rights, channels and the team's platforms (admins)",
+    order=("org", "member", "team", "right", "channel", "channels"),
+)

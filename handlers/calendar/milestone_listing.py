@@ -21,7 +21,11 @@ from storage.queries.calendar import (
 
 LIST_LIMIT = 50
 
-group("calendar", summary="program milestones: deadlines, orientation, launch, meetings")
+group(
+    "calendar",
+    summary="program milestones: deadlines, orientation, launch, meetings",
+    order=("list", "past", "add", "move", "remove", "load"),
+)
 
 
 @command(

@@ -24,7 +24,11 @@ MAX_ACTIVE = 50
 MAX_TEXT = 1000
 EXAMPLE = "e.g. remind me tomorrow 09:00 to check MS-000123"
 
-group("remind", summary="reminders for yourself, your organisation's channel or a team channel")
+group(
+    "remind",
+    summary="reminders for yourself, your organisation's channel or a team channel",
+    order=("set", "list", "cancel"),
+)
 
 
 @command(

@@ -101,10 +101,12 @@ class CommandSpec:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A command word whose work is done by sub-commands; its summary is what `help` lists."""
+    """A command word whose work is done by sub-commands; its summary is what `help` lists, and
+    `order` the order in which help (and Discord) list its sub-commands' second words."""
 
     word: str
     summary: str
+    order: tuple[str, ...] = ()
 
 
 COMMANDS: dict[str, CommandSpec] = {}
@@ -141,11 +143,11 @@ def command(
     return register
 
 
-def group(word: str, *, summary: str) -> None:
-    """Declare a command word whose work is done by its sub-commands."""
+def group(word: str, *, summary: str, order: tuple[str, ...] = ()) -> None:
+    """Declare a command word whose work is done by its sub-commands, listed in `order`."""
     if word not in COMMAND_WORDS:
         raise ValueError(f"{word} is not a command word of the contract")
-    GROUPS[word] = Group(word, summary)
+    GROUPS[word] = Group(word, summary, order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +178,10 @@ def default_of(word: str) -> CommandSpec | None:
 
 
 def subcommands(word: str) -> list[CommandSpec]:
-    """The sub-commands under a command word, in the order they were registered."""
-    return [spec for spec in COMMANDS.values() if spec.top == word and len(spec.path) > 1]
+    """The sub-commands under a command word: in its group's order, then in the order registered."""
+    found = [spec for spec in COMMANDS.values() if spec.top == word and len(spec.path) > 1]
+    order = GROUPS[word].order if word in GROUPS else ()
+    return sorted(found, key=lambda spec: order.index(spec.path[1]) if spec.path[1] in order else len(order))
 
 
 def top_words() -> list[str]:

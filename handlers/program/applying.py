@@ -37,7 +37,11 @@ LETTER_LIMIT = 10 * 1024 * 1024
 LETTER_TYPES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")  # PDF, PNG, JPEG, by their first bytes
 
 
-group("apply", summary="apply to the program, follow your application, accept a seat")
+group(
+    "apply",
+    summary="apply to the program, follow your application, accept a seat",
+    order=("submit", "status", "withdraw", "accept", "decline"),
+)
 
 
 def _answer(name: str, description: str, *, required: bool = True, choices: tuple[str, ...] = ()) -> Option:

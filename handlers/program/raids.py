@@ -35,7 +35,11 @@ REFERENCE = Option("reference", "the raid evidence's reference, e.g. RAID-000001
 NOTE = Option("note", "a note for the brand and the audit log", keyword=True)
 _REFERENCE = re.compile(r"(?i)^(?:RAID-?)?0*(\d{1,9})$")
 
-group("raid", summary="submit civil-raid evidence for seller penalties, and follow it")
+group(
+    "raid",
+    summary="submit civil-raid evidence for seller penalties, and follow it",
+    order=("submit", "show", "forward", "penalty", "decline"),
+)
 
 
 @command("raid show", summary="a raid evidence's storefronts, documents and history", options=(REFERENCE,))

@@ -43,7 +43,11 @@ CREATE_OPTIONS = (
 )
 
 SUMMARY = "propose changes to the program; vote on, list and decide proposals"
-group("propose", summary=SUMMARY)
+group(
+    "propose",
+    summary=SUMMARY,
+    order=("vote", "list", "show", "review", "accept", "decline", "agenda", "decision", "decisions"),
+)
 
 
 # A proposal is the bare word followed by free text, so that no sub-command word can swallow its title.

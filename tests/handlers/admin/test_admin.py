@@ -305,7 +305,7 @@ def test_a_platform_without_channels_is_refused(program: Harness) -> None:
 
 
 def test_an_unknown_admin_area_is_refused(program: Harness) -> None:
-    areas = "Use one of: org, channel, channels, member, right, team. `help admin` shows each."
+    areas = "Use one of: org, member, team, right, channel, channels. `help admin` shows each."
     assert program.refused("admin orgs") == f"'orgs' is not a sub-command of `admin`. {areas}"
     assert program.refused("admin") == f"`admin` needs a sub-command. {areas}"
 
@@ -379,9 +379,9 @@ def test_help_admin_lists_each_admin_sub_command(program: Harness) -> None:
     assert reply.text == f"admin: {summary_of('admin')}"
     listed = [line.split(":")[0] for line in reply.lines[:-1]]
     assert listed == [
-        "admin org add", "admin org list", "admin org show", "admin channel", "admin channels",
-        "admin member add", "admin member remove", "admin right add", "admin right verify", "admin right expire",
-        "admin right luxury", "admin team",
+        "admin org add", "admin org list", "admin org show", "admin member add", "admin member remove", "admin team",
+        "admin right add", "admin right verify", "admin right expire", "admin right luxury", "admin channel",
+        "admin channels",
     ]  # fmt: skip
     assert reply.lines[-1] == "`help admin org add` shows one in full."
     org = program.ok("help admin org", as_="brand1")

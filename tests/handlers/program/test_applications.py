@@ -673,7 +673,7 @@ def test_help_shows_the_usage(program: Harness) -> None:
     assert usage[0].startswith('apply submit legal_name="<company>" country=<ISO code>')
     listed = program.ok("help apply", as_="stranger").lines
     assert [line.split(":")[0] for line in listed[:-1]] == [
-        "apply status", "apply withdraw", "apply accept", "apply decline", "apply submit",
+        "apply submit", "apply status", "apply withdraw", "apply accept", "apply decline",
     ]  # fmt: skip
     assert [program.ok(f"help {word}", as_="team1").lines[0] for word in (
         "applications list", "applications show", "applications seats", "applications select",
