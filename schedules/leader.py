@@ -12,7 +12,7 @@ import logging
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from storage.database import Database
+from storage.database import SCHEMA_LOCK, Database
 
 log = logging.getLogger(__name__)
 LOCK_ID = 0x4D53_5343  # "MSSC"
@@ -41,7 +41,8 @@ class LeaderLock:
                 return False
         connection = self.database.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
-            acquired = bool(connection.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": LOCK_ID}).scalar())
+            locked = connection.execute(text(f"SELECT pg_try_advisory_lock({SCHEMA_LOCK})"), {"id": LOCK_ID})
+            acquired = bool(locked.scalar())
         except DBAPIError:
             connection.close()
             return False
@@ -55,7 +56,7 @@ class LeaderLock:
     def release(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(DBAPIError):
-                self._connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": LOCK_ID})
+                self._connection.execute(text(f"SELECT pg_advisory_unlock({SCHEMA_LOCK})"), {"id": LOCK_ID})
             self._drop()
 
     def _drop(self) -> None:

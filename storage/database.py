@@ -18,6 +18,10 @@ import storage.models  # noqa: F401  (registers every table on the metadata)
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Serialises migrations when several processes start at once against one PostgreSQL database.
 _MIGRATION_LOCK_ID = 0x4D53_4D49
+# Advisory locks are held per database, not per schema: the second key (the schema's hash) keeps two
+# deployments (or test runs) in schemas of one database from waiting on each other's locks.
+SCHEMA_LOCK = ":id, hashtext(current_schema())"
+_MIGRATION_LOCK = text(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
 
 
 def make_engine(url: str) -> Engine:
@@ -83,7 +87,9 @@ class Database:
             try:
                 with connection.begin():
                     if self.is_postgresql:
-                        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+                        connection.execute(
+                            text(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})"), {"id": _MIGRATION_LOCK_ID}
+                        )
                     config = alembic_config()
                     config.attributes["connection"] = connection
                     yield config

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from handlers.kit.context import ProgramRules
 from schedules.jobs import DIGEST, FOLLOW_UP_SWEEP, fire
+from schedules.leader import LeaderLock
 from schedules.service import SchedulerService
 from storage.database import Database
 from support.clock import FakeClock
+from support.databases import create_schema, drop_schema, postgres_schema_url
 from support.harness import Harness
 from support.scheduling import ManualScheduler, drive_scheduler_time
 
@@ -108,3 +112,23 @@ def test_an_appeal_is_reminded_to_the_brand_before_it_is_due_and_escalated_after
     fire(FOLLOW_UP_SWEEP)
     (overdue,) = [p for p in program.delivered() if p.kind.startswith("appeal")]
     assert (overdue.channel, overdue.kind) == ("team", "appeal_overdue")
+
+
+def test_deployments_in_other_schemas_of_one_database_each_have_their_own_leader(database: Database) -> None:
+    """Advisory locks are per database: the lock is keyed by schema too, so neighbours never wait on us."""
+    if not database.is_postgresql:
+        assert LeaderLock(database).poll() is True  # SQLite: one process, always the leader
+        return
+    schema = f"marketsafe_neighbour_{os.getpid()}"
+    create_schema(schema)
+    neighbour = Database(postgres_schema_url(schema))
+    ours, theirs, ours_again = LeaderLock(database), LeaderLock(neighbour), LeaderLock(database)
+    try:
+        assert ours.poll() is True
+        assert theirs.poll() is True, "a deployment in another schema leads on its own"
+        assert ours_again.poll() is False, "still one leader per deployment"
+    finally:
+        for lock in (ours, theirs, ours_again):
+            lock.release()
+        neighbour.dispose()
+        drop_schema(schema)
