@@ -153,7 +153,8 @@ ROWS_REJECTED = 3
 @click.option("--as", "identity", default=f"console:{OPERATOR}", show_default=True, help="who files the complaints")
 def import_command(file: Path, identity: str) -> None:
     """Register complaints from a CSV file (organisation, right, link[, reason, note, platform])."""
-    bot = assemble(load_settings(), extra_admins=frozenset({identity}))
+    # The operator is the console's admin; any other identity files as itself, with its own role.
+    bot = assemble(load_settings(), extra_admins=frozenset({f"console:{OPERATOR}"}))
     platform, _, user = identity.partition(":")
     try:
         rows = read_csv(file.read_bytes(), file.name, required=REQUIRED, optional=OPTIONAL)
@@ -161,7 +162,10 @@ def import_command(file: Path, identity: str) -> None:
         raise click.ClickException(str(error)) from None
     incoming = Incoming(caller=Caller(platform, user), text="")
     with bot.database.transaction() as session:
-        groups, problems = plan_import(session, rows, bot.router.context_for(session, incoming))
+        ctx = bot.router.context_for(session, incoming)
+        if ctx.role is None or ctx.member_id is None:
+            raise click.ClickException(f"{identity} is not in the program, so it cannot file complaints")
+        groups, problems = plan_import(session, rows, ctx)
     registered = skipped = 0
     cases: list[str] = []
     with click.progressbar(groups, label=f"Importing {len(rows)} rows", file=sys.stderr) as bar:

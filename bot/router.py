@@ -170,22 +170,29 @@ class Router:
         return Reply(f"There is no command '{word[:40]}'.{hint} `help` lists the commands.", is_error=True)
 
     def context_for(self, session: Session, incoming: Incoming) -> Context:
-        """The caller's context: membership, role (settings admins are always admins), now."""
+        """The caller's context: membership, role, now.
+
+        Admins named in the settings are admins while they are named: their role in this context is
+        admin, and nothing about it is written, so removing a name from the settings takes the role
+        away again and their membership (organisation, role) is as it was.
+        """
         caller = incoming.caller
+        listed = caller.ref in self.admins
         member = member_by_identity(session, caller.platform, caller.user_id)
-        if member is not None and not member.active and caller.ref not in self.admins:
+        if member is None and listed:
+            member = self._listed_admin(session, caller)
+        elif member is not None and not member.active and not listed:
             member = None
-        if caller.ref in self.admins and (member is None or member.role != Role.ADMIN):
-            member = self._bootstrap_admin(session, caller, member)
         organisation = session.get(Organisation, member.organisation_id) if member and member.organisation_id else None
+        role = Role.ADMIN if listed else (Role(member.role) if member else None)
         return Context(
             caller=caller,
             now=self.clock(),
             rules=self.rules,
             member_id=member.id if member else None,
-            organisation_id=organisation.id if organisation else None,
-            organisation_slug=organisation.slug if organisation else None,
-            role=Role(member.role) if member else None,
+            organisation_id=organisation.id if organisation and member and member.active else None,
+            organisation_slug=organisation.slug if organisation and member and member.active else None,
+            role=role,
             channel=incoming.channel,
             thread=incoming.thread,
             attachments=incoming.attachments,
@@ -193,11 +200,11 @@ class Router:
         )
 
     @staticmethod
-    def _bootstrap_admin(session: Session, caller: Caller, member: Member | None) -> Member:
-        """Admins named in the settings are admins whatever the database says."""
-        member = member or Member(platform=caller.platform, user_id=caller.user_id, role=Role.ADMIN)
-        member.role = Role.ADMIN
-        member.active = True
+    def _listed_admin(session: Session, caller: Caller) -> Member:
+        """A settings admin seen for the first time: an identity on record (for the audit log and
+        for what they file), inactive and with no role of its own, so it grants nothing once the
+        settings no longer name it."""
+        member = Member(platform=caller.platform, user_id=caller.user_id, role=Role.MEMBER, active=False)
         session.add(member)
         session.flush()
         return member

@@ -61,6 +61,11 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
         if organisation is None or organisation.id is None:
             problems.append(RowProblem(row.line, "organisation", f"no organisation '{slug}'" if slug else "empty"))
             continue
+        if not ctx.is_staff and organisation.id != ctx.organisation_id:
+            problems.append(
+                RowProblem(row.line, "organisation", f"{ctx.caller.ref} files only for its own organisation")
+            )
+            continue
         if organisation.id not in rights:
             rights[organisation.id] = usable_rights(session, organisation.id, ctx.today)
         wanted = values.get("right", "").lstrip("#")

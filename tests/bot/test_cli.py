@@ -195,3 +195,20 @@ def test_db_upgrade_can_be_run_again_and_again(program: Harness, cli: CliRunner,
     assert marketsafe(cli, "db", "upgrade").stdout.strip() == "database is up to date"
     assert "acme: ACME Corp" in program.ok("admin org list").render_plain()
     assert program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1").text.startswith("Registered 1 item")
+
+
+def test_import_as_a_member_files_only_for_its_own_organisation_and_never_elevates_it(
+    program: Harness, cli: CliRunner, tmp_path: Path
+) -> None:
+    path = csv_file(
+        tmp_path,
+        "mixed.csv",
+        HEADER + f"acme,1,{TAOBAO.format(2001)},,\n" + "globex,2,https://www.aliexpress.com/item/1005009.html,,\n",
+    )
+    result = marketsafe(cli, "import", str(path), "--as", "console:brand1")
+    assert result.stdout.splitlines()[0] == "1 items registered in 1 complaints (MS-000001)"
+    assert "mixed.csv: line 3, column organisation: console:brand1 files only for its own organisation" in result.stdout
+    assert program.refused("admin org list", as_="brand1").startswith("Only program admins")
+    assert program.ok("cases", as_="brand1").lines[0].startswith("MS-000001 ")
+    stranger = marketsafe(cli, "import", str(path), "--as", "console:stranger")
+    assert stranger.exit_code == 1 and "console:stranger is not in the program" in stranger.output

@@ -226,3 +226,22 @@ def test_people_outside_the_program_get_help_but_nothing_else(program: Harness) 
 
 def test_members_are_not_told_they_are_outside_the_program(program: Harness) -> None:
     assert "not in the program" not in program.ok("help", as_="brand1").render_plain()
+
+
+def test_an_admin_by_the_settings_is_admin_only_while_listed_and_keeps_their_membership(
+    database: Database, clock: FakeClock
+) -> None:
+    program = Harness(database, clock)
+    program.set_up_program()
+    listed = Router(database, ProgramRules(), frozenset({"console:brand1", "console:newcomer"}), clock=clock)
+
+    def ask(text: str, who: str) -> Reply:
+        return listed.handle(Incoming(Caller("console", who), text))
+
+    assert not ask("admin org list", "brand1").is_error, "while listed, an admin"
+    assert not ask("admin org list", "newcomer").is_error, "while listed, an admin even with no membership"
+    # No longer listed: the brand is the member of acme it was, the newcomer has no role at all.
+    assert program.refused("admin org list", as_="brand1").startswith("Only program admins")
+    assert program.ok("cases", as_="brand1").text == "No cases match."
+    assert program.refused("admin org list", as_="newcomer").startswith("Only program admins")
+    assert program.refused("cases", as_="newcomer").startswith("You need to be in the program")

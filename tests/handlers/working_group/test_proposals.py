@@ -270,6 +270,7 @@ def test_a_long_list_comes_in_pages(program: Harness) -> None:
 
 
 def test_accepting_tells_the_author_the_voters_and_the_working_group(program: Harness) -> None:
+    program.ok("admin member add console:operator - admin")  # an admin by the settings is granted a role explicitly
     program.ok(PROPOSE, as_="brand1")
     program.ok("propose vote P-0001 up", as_="brand2")
     program.ok("propose vote P-0001 down", as_="operator")
