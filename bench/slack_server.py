@@ -38,7 +38,7 @@ def main() -> None:
     if kind == "bare":
         app = bare_app(settings)
         print("ready", flush=True)
-        serve(wsgi_application(app), host="127.0.0.1", port=int(port), threads=16, backlog=1024, _quiet=True)
+        serve(wsgi_application(app, SECRET), host="127.0.0.1", port=int(port), threads=16, backlog=1024, _quiet=True)
         return
     database = Database(database_url)
     service = SlackService(settings, Router(database, ProgramRules(), frozenset()), database)

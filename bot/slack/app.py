@@ -19,6 +19,7 @@ from bot.router import Router
 from bot.settings import Settings
 from bot.slack import actions, commands, events, views
 from bot.slack.bridge import SlackBridge
+from bot.slack.gate import MAX_BODY, WsgiApp, gated
 from bot.slack.poster import SlackPoster
 from storage.database import Database
 
@@ -49,9 +50,9 @@ def build_app(settings: Settings, router: Router) -> App:
     return app
 
 
-def wsgi_application(app: App) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
-    """Bolt at /slack/events, a health check at /healthz, 404 elsewhere."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+def wsgi_application(app: App, signing_secret: str) -> WsgiApp:
+    """Bolt at /slack/events behind the size and signature gate, a health check at /healthz, 404 elsewhere."""
+    bolt = gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
@@ -101,7 +102,10 @@ class SlackService:
         # Acknowledgements are short; letting threads switch more often keeps them from waiting
         # behind a command's work, which runs after its acknowledgement.
         sys.setswitchinterval(SWITCH_INTERVAL)
-        serve(wsgi_application(self.app), host=host, port=port, threads=16, backlog=1024, _quiet=True)
+        assert self.settings.slack_signing_secret is not None
+        application = wsgi_application(self.app, self.settings.slack_signing_secret.get_secret_value())
+        # waitress refuses a declared body over the limit before reading it, whatever the application.
+        serve(application, host=host, port=port, threads=16, backlog=1024, max_request_body_size=MAX_BODY, _quiet=True)
 
     def stop(self) -> None:
         self.stopping.set()

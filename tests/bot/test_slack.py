@@ -184,7 +184,7 @@ def slack(database: Database, clock: FakeClock, fake: FakeSlack, caplog: pytest.
     server = make_server(
         "127.0.0.1",
         0,
-        wsgi_application(service.app),
+        wsgi_application(service.app, SECRET),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )

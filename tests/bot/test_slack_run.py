@@ -83,3 +83,24 @@ def test_run_serves_slash_commands_over_http_and_keeps_secrets_out_of_its_output
     output, _ = process.communicate(timeout=10)
     assert TOKEN not in output and SECRET not in output
     assert "HTTP mode" in output
+
+
+def test_an_oversized_or_malformed_unsigned_request_is_refused_cheaply_and_the_bot_stays_up(
+    fake: FakeSlack, bot: tuple[str, subprocess.Popen[str]]
+) -> None:
+    base, process = bot
+    events = f"{base}/slack/events"
+    huge = httpx.post(
+        events, content=b"x" * (8 * 1024 * 1024), headers={"X-Slack-Request-Timestamp": str(int(time.time()))},
+        timeout=30, trust_env=False,
+    )  # fmt: skip
+    assert huge.status_code == 413
+    for headers in ({"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=0"}, {}):
+        malformed = httpx.post(events, content=b'{"type": ', headers=headers, timeout=5, trust_env=False)
+        assert malformed.status_code == 401, malformed.text
+    sender = SlackSender(events, SECRET, fake=fake)
+    assert sender.slash_command("U0ADMIN1", "help").status_code == 200
+    assert process.poll() is None
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output
