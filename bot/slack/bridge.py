@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.router import Incoming, Router, ThreadMessage
 from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, reply_blocks, submitted_values
+from bot.slack.files import FileNotFetched, SlackFiles
 from handlers.home import home
-from handlers.kit.context import Attachment, Caller
+from handlers.kit.context import Caller
 from handlers.kit.forms import FORMS
 from handlers.kit.replies import Reply
 
@@ -31,16 +30,12 @@ PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 
 
 WORKERS = 2
-FILE_HOST = "files.slack.com"
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class SlackBridge:
     def __init__(self, router: Router, *, token: str = "", api_url: str = "") -> None:
         self.router = router
-        self._token = token
-        # Shared files are fetched from Slack's file host (or the configured API host: a proxy).
-        self._file_hosts = {FILE_HOST, urlsplit(api_url).netloc} - {""}
+        self._files = SlackFiles(token, api_url)
         self._names: dict[str, str] = {}
         # Work after an acknowledgement runs here: a few threads, so that a burst of commands'
         # work never crowds out the acknowledgements of the commands still arriving.
@@ -123,8 +118,8 @@ class SlackBridge:
         `language` with a document, or any command at all, written to the bot directly."""
         text = unescape(str(event.get("text") or "")).strip()
         try:
-            attachments = tuple(self._download(shared) for shared in event.get("files") or [])
-        except ValueError as error:
+            attachments = tuple(self._files.download(shared) for shared in event.get("files") or [])
+        except FileNotFetched as error:
             client.chat_postMessage(channel=event["channel"], text=fallback_text(f"⚠ {error}"))
             return
         incoming = Incoming(
@@ -136,21 +131,6 @@ class SlackBridge:
         )
         reply = self.router.handle(incoming)
         client.chat_postMessage(channel=event["channel"], text=fallback_text(reply.text), blocks=reply_blocks(reply))
-
-    def _download(self, shared: dict[str, Any]) -> Attachment:
-        name = str(shared.get("name") or "file")
-        url = str(shared.get("url_private_download") or shared.get("url_private") or "")
-        parts = urlsplit(url)
-        if parts.scheme not in ("https", "http") or parts.netloc not in self._file_hosts:
-            raise ValueError(f"{name} could not be fetched from Slack; share it again.")
-        if int(shared.get("size") or 0) > MAX_FILE_BYTES:
-            raise ValueError(f"{name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._token}"})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  (host checked above)
-            content = response.read(MAX_FILE_BYTES + 1)
-        if len(content) > MAX_FILE_BYTES:
-            raise ValueError(f"{name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-        return Attachment(name, content)
 
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A person's message in one of the bot's threads: the router decides what it stands for
