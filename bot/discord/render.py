@@ -25,11 +25,14 @@ MAX_INPUTS = 5
 RUN_PREFIX = "run:"
 FORM_PREFIX = "form:"
 NO_MENTIONS = discord.AllowedMentions.none()
+# Discord's masked link: `[text](url)`, also across lines and with `<url>`; escaping its bracket shows it as typed.
+_MASKED_LINK = re.compile(r"(?<!\\)\[([^\]]*)\]\(")
 
 
 def escape(text: str) -> str:
-    """`@everyone`, `@here` and user/role mentions made inert."""
-    return discord.utils.escape_mentions(text)
+    """`@everyone`, `@here` and user/role mentions made inert, and masked links (`[click here](https://…)`)
+    shown as written, so nobody can put a disguised link under the bot's name."""
+    return _MASKED_LINK.sub(r"\\[\1](", discord.utils.escape_mentions(text))
 
 
 @dataclass(slots=True)
