@@ -146,16 +146,24 @@ def _storefront_link(text: str) -> ParsedLink:
 def _known(session: Session, link: ParsedLink) -> Storefront:
     storefront = storefront_by_key(session, link.key.platform, link.key.external_id)
     if storefront is None:
-        raise NotFound(f"{link.canonical_url} is not known yet: no complaint or strike names it.")
+        raise _unknown(link)
     return storefront
 
 
+def _unknown(link: ParsedLink) -> NotFound:
+    return NotFound(f"{link.canonical_url} is not known yet: no complaint or strike names it.")
+
+
 def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
+    scope = None if ctx.is_staff else ctx.require_organisation()
     storefront = _known(session, link)
     assert storefront.id is not None
+    if scope is not None and complaints_naming(session, storefront.id, scope) == 0:
+        if complaints_naming(session, storefront.id, None):
+            # Which storefronts other organisations pursue is theirs to know: to this member it is unknown.
+            raise _unknown(link)
     strikes = strikes_of(session, storefront.id)
     active = active_strike_count(session, storefront.id, ctx.now)
-    scope = None if ctx.is_staff else ctx.require_organisation()
     reply = Reply(f"{storefront.canonical_url} · {storefront.status}")
     reply.fields = [
         ("Platform", Platform(storefront.platform).label),

@@ -253,10 +253,13 @@ def test_members_see_counts_but_not_strike_details(program: Harness) -> None:
     ]
 
 
-def test_another_organisation_sees_none_of_the_complaints_as_its_own(program: Harness) -> None:
+def test_a_storefront_only_another_organisation_pursues_looks_unknown_to_a_member(program: Harness) -> None:
+    never_named = program.refused("store show https://shop999.taobao.com", as_="brand2")
     program.ok(f"complaint {SHOP}", as_="brand1")
-    shown = program.ok(f"store show {SHOP}", as_="brand2")
-    assert ("Complaints naming it", "0 of yours") in shown.fields
+    refused = program.refused(f"store show {SHOP}", as_="brand2")
+    assert refused == never_named.replace("https://shop999.taobao.com/", SHOP)
+    assert refused.startswith(f"{SHOP} is not known yet")
+    assert ("Complaints naming it", "1") in program.ok(f"store show {SHOP}", as_="team1").fields
 
 
 def test_the_storefront_is_the_same_whatever_form_of_its_link(program: Harness) -> None:
