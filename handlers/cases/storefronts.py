@@ -158,10 +158,13 @@ def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
     scope = None if ctx.is_staff else ctx.require_organisation()
     storefront = _known(session, link)
     assert storefront.id is not None
-    if scope is not None and complaints_naming(session, storefront.id, scope) == 0:
-        if complaints_naming(session, storefront.id, None):
-            # Which storefronts other organisations pursue is theirs to know: to this member it is unknown.
-            raise _unknown(link)
+    pursued_only_by_others = (
+        scope is not None
+        and complaints_naming(session, storefront.id, scope) == 0
+        and complaints_naming(session, storefront.id, None) > 0
+    )
+    if pursued_only_by_others:  # which storefronts other organisations pursue is theirs to know
+        raise _unknown(link)
     strikes = strikes_of(session, storefront.id)
     active = active_strike_count(session, storefront.id, ctx.now)
     reply = Reply(f"{storefront.canonical_url} · {storefront.status}")
