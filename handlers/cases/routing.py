@@ -137,7 +137,8 @@ def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) 
     if not handles_cases(to):
         raise UserError(
             f"{member_ref(to)} is a {to.role}, not on the team: only team members and admins take cases.",
-            hint=f"`admin member add {member_ref(to)} - team` makes them a team member.",
+            hint=f"`admin member add {member_ref(to)} - team move=yes` moves them out of their organisation onto the "
+            "team.",
         )
     if complaint.status not in OPEN_COMPLAINT_STATUSES:
         raise UserError(f"{case} is {complaint.status}: only open cases can be handed over.")

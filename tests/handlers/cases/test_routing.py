@@ -120,7 +120,7 @@ def test_admin_team_input_mistakes_are_explained(program: Harness) -> None:
     )
     assert program.refused("admin team console:brand1 platforms=taobao") == (
         "console:brand1 is a member: only team members and admins act on platforms' cases. "
-        "`admin member add console:brand1 - team` makes them a team member first."
+        "`admin member add console:brand1 - team move=yes` moves them out of their organisation onto the team first."
     )
     program.ok("admin member remove console:team1")
     assert program.refused("admin team console:team1 platforms=taobao").startswith("console:team1 is not a member.")
@@ -433,7 +433,7 @@ def test_hand_over_mistakes_are_explained_and_change_nothing(program: Harness) -
     )
     assert program.refused("case MS-000001 assign console:brand1", as_="team1") == (
         "console:brand1 is a member, not on the team: only team members and admins take cases. "
-        "`admin member add console:brand1 - team` makes them a team member."
+        "`admin member add console:brand1 - team move=yes` moves them out of their organisation onto the team."
     )
     assert program.refused("case MS-000001 assign console:team1", as_="team1") == (
         "MS-000001 is already assigned to console:team1."
