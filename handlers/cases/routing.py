@@ -15,6 +15,7 @@ from handlers.cases.notices import describe_items
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import STAFF_ROLES, Context
 from handlers.kit.errors import UserError
+from handlers.kit.formatting import full_stop
 from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, Member, Organisation
 from storage.queries.cases import OPEN_COMPLAINT_STATUSES
@@ -105,7 +106,10 @@ def routing_notices(ctx: Context, complaint: Complaint, organisation: Organisati
             Notice(
                 channel=dm_channel(routing.assignee.platform, routing.assignee.user_id),
                 kind=NoticeKind.CASE_ASSIGNED,
-                text=f"{case} is yours: {describe_items(complaint)} from {organisation.name}. `case {case}` shows it.",
+                text=(
+                    f"{case} is yours: {describe_items(complaint)} from {full_stop(organisation.name)} "
+                    f"`case {case}` shows it."
+                ),
             )
         ]
     platform = routing.platform

@@ -150,6 +150,18 @@ def test_cases_alternate_between_two_members_by_load_ties_to_the_earlier_member(
     }
 
 
+def test_the_assignees_message_ends_once_after_a_name_ending_in_a_full_stop(program: Harness) -> None:
+    program.ok("admin team console:team1 platforms=taobao")
+    program.ok('admin org add initech "Initech Inc."')
+    program.ok('admin right add initech trademark 555 mark="INITECH" jurisdiction=CN')
+    program.ok("admin right verify 3")
+    program.ok("admin member add console:peter initech member")
+    program.delivered()
+    file_case(program, 1, as_="peter")
+    posted = program.delivered()
+    assert posted[-1].text == "MS-000001 is yours: 1 Taobao listing from Initech Inc. `case MS-000001` shows it."
+
+
 def test_the_team_message_names_the_assignee_and_the_assignee_gets_a_direct_message(program: Harness) -> None:
     program.ok("admin team console:team1 platforms=taobao")
     program.delivered()
