@@ -505,3 +505,19 @@ def test_deciding_is_refused_to_members_before_the_meeting_is_looked_up(program:
 def test_a_title_that_starts_like_no_sub_command_keeps_its_first_word(program: Harness) -> None:
     reply = program.ok("propose New sellers should be flagged -- Sellers removed twice should be named.", as_="brand1")
     assert reply.text == "Posted proposal P-0001 to the working group: New sellers should be flagged"
+
+
+def test_every_practice_on_the_agenda_keeps_its_indentation_on_the_console(program: Harness) -> None:
+    program.ok('calendar add meeting 2026-12-03 10:00 "December working group"')
+    program.ok(SHARE, as_="brand1")
+    program.ok(f'practices share title="Photo checklist" {TEXT}', as_="brand2")
+    program.clock.advance(hours=1)
+    shown = program.ok("propose agenda", as_="team1").render_plain().splitlines()
+    practices = shown.index(
+        "  Best practices shared in the last 30 days: BP-0001 · Relabelled watches · 0 (0 for, 0 against) · "
+        "aliexpress, watches · from console:brand1 (ACME Corp)"
+    )
+    assert (
+        shown[practices + 1]
+        == "    BP-0002 · Photo checklist · 0 (0 for, 0 against) · from console:brand2 (Globex Ltd)"
+    )
