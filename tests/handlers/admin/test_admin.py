@@ -284,6 +284,28 @@ def test_an_over_long_list_of_classes_gets_a_clear_answer(program: Harness) -> N
     assert not reply.text.startswith("Something went wrong"), reply.text
 
 
+def test_verifying_a_right_past_its_expiry_says_it_cannot_be_used_until_the_expiry_is_moved(program: Harness) -> None:
+    program.ok('admin right add globex copyright R-77 mark="Globex logo" jurisdiction=US expires=2026-01-31')
+    assert program.ok("admin right verify 3").text == (
+        "IP right #3 (Globex logo) is now verified, but it expired on 2026-01-31: complaints cannot rely on it "
+        "until its expiry is moved, e.g. `admin right verify 3 expires=YYYY-MM-DD` with the renewed registration's "
+        "expiry."
+    )
+    assert "expired on 2026-01-31" in program.refused(f"complaint right=3 {TAOBAO.format(1)}", as_="brand2")
+    assert program.ok("admin right verify 3 expires=2036-01-31").text == (
+        "IP right #3 (Globex logo) is now verified, expiring on 2036-01-31 (it was 2026-01-31)."
+    )
+    assert program.ok(f"complaint right=3 {TAOBAO.format(1)}", as_="brand2").text.startswith("Registered 1 item")
+
+
+def test_verifying_a_right_marked_expired_says_it_is_usable_again(program: Harness) -> None:
+    program.ok("admin right expire 1")
+    assert program.ok("admin right verify 1").text == (
+        "IP right #1 (ACME) was expired and is now verified: complaints may rely on it again."
+    )
+    assert program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1").text.startswith("Registered 1 item")
+
+
 def test_verifying_a_right_that_does_not_exist_is_refused(program: Harness) -> None:
     expected = "There is no IP right #99. `admin org show <slug>` lists an organisation's rights."
     assert program.refused("admin right verify 99") == expected
