@@ -6,14 +6,14 @@ import re
 
 from sqlmodel import Session
 
-from handlers.admin.organisations import MANAGE, organisation_named
+from handlers.admin.organisations import MANAGE, YES_NO, is_yes, organisation_named
 from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply
-from storage.models import Member
+from storage.models import Member, Organisation
 from storage.queries.members import member_by_identity
 from storage.vocabulary import AuditEntity, Role
 
@@ -48,12 +48,17 @@ def member_named(session: Session, text: str, *, hint: str) -> Member:
         WHO,
         Option("organisation", "their organisation's slug, or - for none (team and admins)", required=True),
         Option("role", "their role", OptionKind.CHOICE, required=True, choices=tuple(role.value for role in Role)),
+        Option("move", "move them out of their current organisation?", OptionKind.CHOICE, keyword=True,
+               choices=YES_NO),
     ),
 )  # fmt: skip
 def member_add(ctx: Context, args: Args, session: Session) -> Reply:
-    """admin member add <platform:user> <org slug | -> <member|representative|team|admin>
+    """admin member add <platform:user> <org slug | -> <member|representative|team|admin> [move=yes]
     Members and representatives belong to an organisation; team members and admins need none (-).
+    Someone already in one organisation is moved to another (or to none) only with move=yes: they
+    then see the new organisation's cases instead of the old one's.
     Example: admin member add slack:U0123ABCD acme representative"""
+    args.check_options("move")
     identity = args.word(0, "member identity, e.g. slack:U0123ABCD")
     platform, user_id = chat_identity(identity)
     org_text = args.word(1, "organisation slug (or - for none)")
@@ -62,17 +67,52 @@ def member_add(ctx: Context, args: Args, session: Session) -> Reply:
     if organisation is None and role in (Role.MEMBER, Role.REPRESENTATIVE):
         raise UserError(f"A {role} must belong to an organisation.", hint="Name its slug instead of -.")
     existing = member_by_identity(session, platform, user_id)
+    active = existing if existing is not None and existing.active else None
+    previous = _organisation_left(session, active, organisation)
+    if previous is not None and not is_yes(args.option("move")):
+        change = (
+            f"adding them to {_named(organisation)} would move them there, and they would see "
+            f"{organisation.slug}'s cases instead of {previous.slug}'s"
+            if organisation
+            else f"adding them with no organisation would take them out of it, and they would no longer see "
+            f"{previous.slug}'s cases"
+        )
+        raise UserError(
+            f"{identity} belongs to {_named(previous)}: {change}.",
+            hint=f"To move them, add move=yes: `admin member add {identity} {org_text} {role} move=yes`.",
+            field="move",
+        )
     member = existing or Member(platform=platform, user_id=user_id, role=role, created_at=ctx.now)
-    before = existing.role if existing and existing.active else None
+    before = active.role if active else None
     member.role = role
     member.active = True
     member.organisation_id = organisation.id if organisation else None
     session.add(member)
     session.flush()
     assert member.id is not None
-    record_change(session, ctx, AuditEntity.MEMBER, member.id, "role", from_status=before, to_status=role)
     where = f"in {organisation.slug}" if organisation else "with no organisation"
+    note = organisation.slug if organisation else None
+    if previous is not None:
+        note = f"moved from {previous.slug} to {organisation.slug if organisation else 'no organisation'}"
+    record_change(session, ctx, AuditEntity.MEMBER, member.id, "role", from_status=before, to_status=role, note=note)
+    if previous is not None:
+        destination = _named(organisation) if organisation else "no organisation"
+        return Reply(f"{identity} moved from {_named(previous)} to {destination}: now {role} {where}.")
     return Reply(f"{identity} is now {role} {where}.")
+
+
+def _organisation_left(session: Session, member: Member | None, joining: Organisation | None) -> Organisation | None:
+    """The organisation an active member would leave by joining `joining` (None for none), if any."""
+    if member is None or member.organisation_id is None:
+        return None
+    if joining is not None and joining.id == member.organisation_id:
+        return None
+    return session.get(Organisation, member.organisation_id)
+
+
+def _named(organisation: Organisation) -> str:
+    """`acme (ACME Corp)`."""
+    return f"{organisation.slug} ({organisation.name})"
 
 
 @command(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session
 
 from handlers.admin.organisations import MANAGE, NO, ORGANISATION, YES, YES_NO, is_yes, organisation_named
@@ -62,14 +64,43 @@ def right_add(ctx: Context, args: Args, session: Session) -> Reply:
 
 @command(
     "admin right verify", summary="verify an IP right: complaints may rely on it (admins)",
-    roles=ADMINS, action=MANAGE, options=(RIGHT,),
+    roles=ADMINS, action=MANAGE,
+    options=(RIGHT, Option("expires", "its expiry date, when renewed: YYYY-MM-DD", keyword=True)),
 )  # fmt: skip
 def right_verify(ctx: Context, args: Args, session: Session) -> Reply:
-    """admin right verify <id>
+    """admin right verify <id> [expires=YYYY-MM-DD]
+    A right past its expiry date stays unusable for complaints, verified or not: give the renewed
+    registration's expiry with expires=.
     Example: admin right verify 3"""
+    args.check_options("expires")
     right = _right_numbered(session, args.word(0, "IP right id"))
+    assert right.id is not None
+    before, expired = right.status, right.expires_on
+    if args.option("expires"):
+        right.expires_on = parse_date(args.options["expires"], "expiry date")
+        record_change(
+            session, ctx, AuditEntity.IP_RIGHT, right.id, "expires",
+            from_status=str(expired) if expired else None, to_status=str(right.expires_on),
+        )  # fmt: skip
     right.verified_by, right.verified_at = ctx.caller.ref, ctx.now
-    return _set_status(ctx, session, right, RightStatus.VERIFIED)
+    _set_status(ctx, session, right, RightStatus.VERIFIED)
+    return Reply(_verified(right, before, expired, ctx.today))
+
+
+def _verified(right: IPRight, before: str, expired: date | None, today: date) -> str:
+    """The answer to a verification, saying what it means for complaints when the expiry matters."""
+    done = f"IP right #{right.id} ({right.mark})"
+    if right.expires_on is not None and right.expires_on < today:
+        return (
+            f"{done} is now verified, but it expired on {right.expires_on}: complaints cannot rely on it until its "
+            f"expiry is moved, e.g. `admin right verify {right.id} expires=YYYY-MM-DD` with the renewed "
+            "registration's expiry."
+        )
+    if right.expires_on != expired:
+        return f"{done} is now verified, expiring on {right.expires_on}" + (f" (it was {expired})." if expired else ".")
+    if before == RightStatus.EXPIRED:
+        return f"{done} was expired and is now verified: complaints may rely on it again."
+    return f"{done} is now verified."
 
 
 @command(
@@ -79,7 +110,9 @@ def right_verify(ctx: Context, args: Args, session: Session) -> Reply:
 def right_expire(ctx: Context, args: Args, session: Session) -> Reply:
     """admin right expire <id>
     Example: admin right expire 3"""
-    return _set_status(ctx, session, _right_numbered(session, args.word(0, "IP right id")), RightStatus.EXPIRED)
+    right = _right_numbered(session, args.word(0, "IP right id"))
+    _set_status(ctx, session, right, RightStatus.EXPIRED)
+    return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
 
 
 @command(
@@ -111,13 +144,12 @@ def right_luxury(ctx: Context, args: Args, session: Session) -> Reply:
     )
 
 
-def _set_status(ctx: Context, session: Session, right: IPRight, status: RightStatus) -> Reply:
+def _set_status(ctx: Context, session: Session, right: IPRight, status: RightStatus) -> None:
     assert right.id is not None
     before = right.status
     right.status = status
     session.add(right)
     record_change(session, ctx, AuditEntity.IP_RIGHT, right.id, "status", from_status=before, to_status=status)
-    return Reply(f"IP right #{right.id} ({right.mark}) is now {right.status}.")
 
 
 def _right_numbered(session: Session, text: str) -> IPRight:

@@ -48,7 +48,8 @@ def _set_platforms(ctx: Context, session: Session, who: str, text: str | None) -
     if not handles_cases(member):
         raise UserError(
             f"{identity} is a {member.role}: only team members and admins act on platforms' cases.",
-            hint=f"`admin member add {identity} - team` makes them a team member first.",
+            hint=f"`admin member add {identity} - team move=yes` moves them out of their organisation onto the team "
+            "first.",
         )
     if text is None:
         raise UserError(

@@ -20,6 +20,7 @@ from storage.queries.members import rights_of, usable_rights
 from storage.vocabulary import Platform, ReasonCode, RightStatus
 
 SHOW_AT_MOST = 15
+LUXURY_RULE = "reason=no_proof (Taobao's luxury rule) applies to Taobao listings only"
 
 
 @command(
@@ -66,6 +67,7 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
         text=text,
         platform=platform,
         listings_only=reason is ReasonCode.NO_PROOF,
+        platform_rule=LUXURY_RULE if reason is ReasonCode.NO_PROOF else None,
     )
     outcome = file_links(session, ctx, request)
     if not (outcome.complaints or outcome.merged or outcome.flagged or outcome.unresolved or outcome.rejected):
@@ -96,7 +98,7 @@ def _luxury_rule(right: IPRight, platform: Platform | None) -> Platform:
             field="reason",
         )
     if platform not in (None, Platform.TAOBAO):
-        raise UserError("reason=no_proof applies to Taobao listings only.", field="platform")
+        raise UserError(f"{LUXURY_RULE}.", field="platform")
     return Platform.TAOBAO
 
 

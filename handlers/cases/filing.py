@@ -39,6 +39,8 @@ class FilingRequest:
     request_key: str | None = None
     # Only listings may be filed (a reason that concerns listings, not stores).
     listings_only: bool = False
+    # Why links of another platform are refused when a rule, not the member, set the platform.
+    platform_rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ def file_links(session: Session, ctx: Context, request: FilingRequest) -> Filing
     """Register every new link of the request; report what was merged, held and rejected."""
     extraction = extract_links(request.text)
     outcome = FilingOutcome(unresolved=list(extraction.unresolved), rejected=list(extraction.rejected))
-    groups = _group_new_links(extraction.parsed, request.platform, request.listings_only, outcome)
+    groups = _group_new_links(extraction.parsed, request, outcome)
     router = CaseRouter(session)
     for (platform, kind), links in groups.items():
         _file_group(session, ctx, request, platform, kind, links, outcome, router)
@@ -82,22 +84,23 @@ def file_links(session: Session, ctx: Context, request: FilingRequest) -> Filing
 
 
 def _group_new_links(
-    parsed: Sequence[ParsedLink], platform: Platform | None, listings_only: bool, outcome: FilingOutcome
+    parsed: Sequence[ParsedLink], request: FilingRequest, outcome: FilingOutcome
 ) -> dict[tuple[Platform, ItemKind], list[ParsedLink]]:
     """Links grouped by (platform, kind) in order, each key once; the rest is merged or rejected."""
     groups: dict[tuple[Platform, ItemKind], list[ParsedLink]] = {}
     first_seen: dict[ItemKey, str] = {}
+    platform = request.platform
     for link in parsed:
         if platform is not None and link.key.platform is not platform:
-            outcome.rejected.append(
-                RejectedLink(
-                    link.original,
-                    f"this is a {link.key.platform.label} link, but the complaint is for "
-                    f"{platform.label}: file it separately",
-                )
+            label = link.key.platform.label
+            why = (
+                f"this is a {label} link, and {request.platform_rule}"
+                if request.platform_rule
+                else f"this is a {label} link, but the complaint is for {platform.label}: file it separately"
             )
+            outcome.rejected.append(RejectedLink(link.original, why))
             continue
-        if listings_only and link.key.kind is not ItemKind.LISTING:
+        if request.listings_only and link.key.kind is not ItemKind.LISTING:
             outcome.rejected.append(RejectedLink(link.original, "this reason applies to listings, not storefronts"))
             continue
         if link.key in first_seen:

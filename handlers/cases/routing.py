@@ -15,6 +15,7 @@ from handlers.cases.notices import describe_items
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import STAFF_ROLES, Context
 from handlers.kit.errors import UserError
+from handlers.kit.formatting import full_stop
 from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, Member, Organisation
 from storage.queries.cases import OPEN_COMPLAINT_STATUSES
@@ -105,7 +106,10 @@ def routing_notices(ctx: Context, complaint: Complaint, organisation: Organisati
             Notice(
                 channel=dm_channel(routing.assignee.platform, routing.assignee.user_id),
                 kind=NoticeKind.CASE_ASSIGNED,
-                text=f"{case} is yours: {describe_items(complaint)} from {organisation.name}. `case {case}` shows it.",
+                text=(
+                    f"{case} is yours: {describe_items(complaint)} from {full_stop(organisation.name)} "
+                    f"`case {case}` shows it."
+                ),
             )
         ]
     platform = routing.platform
@@ -137,7 +141,8 @@ def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) 
     if not handles_cases(to):
         raise UserError(
             f"{member_ref(to)} is a {to.role}, not on the team: only team members and admins take cases.",
-            hint=f"`admin member add {member_ref(to)} - team` makes them a team member.",
+            hint=f"`admin member add {member_ref(to)} - team move=yes` moves them out of their organisation onto the "
+            "team.",
         )
     if complaint.status not in OPEN_COMPLAINT_STATUSES:
         raise UserError(f"{case} is {complaint.status}: only open cases can be handed over.")

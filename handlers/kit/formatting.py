@@ -41,3 +41,8 @@ def item_numbers(positions: Sequence[int]) -> str:
         else:
             ranges.append([position, position])
     return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in ranges)
+
+
+def full_stop(text: str) -> str:
+    """`text` ending a sentence: with a full stop, unless it has one already (`ACME Inc.`)."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."

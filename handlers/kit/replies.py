@@ -60,7 +60,8 @@ class Reply:
     def render_plain(self) -> str:
         """The reply as plain text, the way the console prints it."""
         parts = [self.text]
-        parts.extend(f"  {name}: {value}" for name, value in self.fields)
+        # A field's later lines are indented under its first, so that the list reads as one.
+        parts.extend(f"  {name}: " + value.replace("\n", "\n    ") for name, value in self.fields)
         parts.extend(f"  {line}" for line in self.lines)
         if self.buttons:
             parts.append("  actions: " + " | ".join(b.command for b in self.buttons))

@@ -15,7 +15,8 @@ from handlers.program.regions import group_label
 from storage.models import Application, Organisation
 from storage.queries import audit
 from storage.queries.applications import group_applications, latest_milestone, place_in_group
-from storage.vocabulary import ApplicationStatus, AuditEntity, MilestoneKind, NoticeKind, dm_channel
+from storage.queries.members import rights_of
+from storage.vocabulary import ApplicationStatus, AuditEntity, MilestoneKind, NoticeKind, RightStatus, dm_channel
 
 S = ApplicationStatus
 IN_LINE = (S.QUEUED, S.WAITLISTED, S.SELECTED, S.NOTIFIED, S.ONBOARDED)
@@ -79,12 +80,19 @@ def details(session: Session, application: Application, zone: ZoneInfo) -> list[
     if status in (S.SELECTED, S.NOTIFIED):
         return [
             program_dates(session, zone),
-            "Accept your seat with `apply accept`: your organisation is set up at once and you can file "
-            "complaints. `apply decline` gives the seat to the next on the waitlist.",
+            "Accept your seat with `apply accept`: your organisation is set up at once, and you can file "
+            "complaints once a program admin has verified your marks. `apply decline` gives the seat to the next "
+            "on the waitlist.",
         ]
     if status is S.ONBOARDED:
         organisation = session.get(Organisation, application.organisation_id) if application.organisation_id else None
         slug = organisation.slug if organisation else "-"
+        rights = rights_of(session, organisation.id) if organisation and organisation.id else []
+        if not any(right.status == RightStatus.VERIFIED for right in rights):
+            return [
+                f"You are in the program as organisation {slug}. Its rights await a program admin's verification; "
+                "then file complaints with `complaint <links>`."
+            ]
         return [f"You are in the program as organisation {slug}; file complaints with `complaint <links>`."]
     if status is S.INELIGIBLE:
         return [f"Reason: {application.status_reason}.", "If that changes, apply again with `apply`."]

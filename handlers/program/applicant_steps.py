@@ -45,7 +45,8 @@ def apply_withdraw(ctx: Context, args: Args, session: Session) -> Reply:
 def apply_accept(ctx: Context, args: Args, session: Session) -> Reply:
     """apply accept
     For a selected applicant: sets up the organisation with its marks, and you as its member (or
-    representative), so that you can file complaints at once.
+    representative). The marks are pending until a program admin verifies them; you can file
+    complaints once one is verified.
     Example: apply accept"""
     return _accept(ctx, session, _mine(ctx, args, session, "accept"))
 
@@ -140,8 +141,7 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
             organisation_id=organisation.id, kind=RightKind.TRADEMARK, mark=mark[:MAX_TEXT],
             # The unique key (organisation, kind, jurisdiction, number) needs a distinct placeholder per mark.
             registration_number="pending" if number == 0 else f"pending-{number + 1}", jurisdiction="CN",
-            status=RightStatus.VERIFIED, verified_by=f"application #{application.id}", verified_at=ctx.now,
-            created_at=ctx.now,
+            status=RightStatus.PENDING, created_at=ctx.now,
         )  # fmt: skip
         session.add(right)
         session.flush()
@@ -153,13 +153,22 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
     reply = Reply(
         f"Welcome to MarketSafe: {organisation.name} is organisation {organisation.slug}, and you are its {role}."
     )
-    reply.lines = [f"right #{r.id}: trademark {r.mark} (CN, registration {r.registration_number})" for r in rights]
-    reply.lines.append("File complaints with `complaint <links>`" + (" right=<id>." if len(rights) > 1 else "."))
+    reply.lines = [
+        f"right #{r.id}: trademark {r.mark} (CN, registration {r.registration_number}), awaiting verification"
+        for r in rights
+    ]
+    numbers = " and ".join(", ".join(f"#{r.id}" for r in rights).rsplit(", ", 1))
+    complaint = "`complaint <links> right=<id>`" if len(rights) > 1 else "`complaint <links>`"
+    reply.lines.append(
+        "A program admin verifies each right before complaints may rely on it: you can file complaints with "
+        f"{complaint} once an admin has verified {'rights' if len(rights) > 1 else 'right'} {numbers}."
+    )
+    verify = "; ".join(f"`admin right verify {r.id}`" for r in rights)
     reply.notices.append(
         Notice(
             Channel.TEAM,
             f"Application #{application.id} accepted: {organisation.name} joined as {organisation.slug} with "
-            f"{plural(len(rights), 'mark')}",
+            f"{plural(len(rights), 'mark')} awaiting verification: {verify}",
             NoticeKind.APPLICATION,
         )
     )

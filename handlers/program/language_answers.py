@@ -12,6 +12,7 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.formatting import full_stop
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply, plural
@@ -86,7 +87,7 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
             channel=Channel.LANGUAGE,
             case_id=reference,
             kind=NoticeKind.LANGUAGE_ANSWERED,
-            text=f"{reference} answered by {author(ctx)}; the answer was sent to {organisation.name}.",
+            text=f"{reference} answered by {author(ctx)}; the answer was sent to {full_stop(organisation.name)}",
         ),
     ]
     return reply

@@ -87,9 +87,12 @@ def raid_penalty(ctx: Context, args: Args, session: Session) -> Reply:
     assert evidence.id is not None
     ref, because = evidence.reference, _because(note)
     stores = storefronts_of_raid(session, evidence.id)
+    closed: list[str] = []
     if penalty == "close":
+        already = [store.canonical_url for store in stores if store.status == StorefrontStatus.CLOSED]
         lines = [_close(session, ctx, store, ref) for store in stores]
-        done = f"{plural(len(stores), 'storefront')} closed (permanently banned)"
+        closed = [line.removesuffix(" · closed") for line in lines if line.endswith(" · closed")]
+        done = _closures(len(closed), already)
     else:
         lines = [_strike(session, ctx, store, ref, note) for store in stores]
         done = f"a strike against each of {plural(len(stores), 'storefront')}"
@@ -98,7 +101,6 @@ def raid_penalty(ctx: Context, args: Args, session: Session) -> Reply:
         session, evidence, NoticeKind.RAID_PENALTY, f"{ref}: penalty applied by {ctx.caller.ref}, {done}{because}",
         f"{ref}: Alibaba applied the penalty, {done}{because}", fields=(("Storefronts", "\n".join(lines)),),
     )  # fmt: skip
-    closed = [line.removesuffix(" · closed") for line in lines if line.endswith(" · closed")]
     if closed:
         text = f"Storefronts closed on raid evidence {ref}."
         fields = (("Storefronts", "\n".join(closed)),)
@@ -113,6 +115,15 @@ def _evidence(ctx: Context, args: Args, session: Session) -> tuple[RaidEvidence,
     args.check_options("note")
     reference = args.word(0, "raid reference (e.g. RAID-000001)")
     return load_raid(session, ctx, reference, for_update=True), args.note()
+
+
+def _closures(closed: int, already: list[str]) -> str:
+    """`1 storefront closed (permanently banned), 1 was already closed (<link>)`: only what the penalty changed
+    is counted as closed."""
+    done = f"{plural(closed, 'storefront')} closed (permanently banned)" if closed else "no storefront closed"
+    if already:
+        done += f", {len(already)} {'was' if len(already) == 1 else 'were'} already closed ({', '.join(already)})"
+    return done
 
 
 def _because(note: str | None) -> str:

@@ -24,7 +24,7 @@ from handlers.working_group.proposal_wording import (
 )
 from storage.models import MeetingDecision, Proposal
 from storage.queries.proposals import decisions_of_meeting, latest_meeting_started
-from storage.vocabulary import AuditEntity, Channel, NoticeKind
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind
 
 MIN_DECISION, MAX_DECISION = 3, 2000
 _PREFIXED_REFERENCE = re.compile(r"(?i)^B?P-?\d{1,9}$")
@@ -59,7 +59,7 @@ def propose_decision(ctx: Context, args: Args, session: Session) -> Reply:
     proposal: Proposal | None = None
     second, after = split_word(text)
     if _PREFIXED_REFERENCE.match(second):
-        proposal = find_item(session, second)
+        proposal = find_item(session, second, ProposalKind.PROPOSAL)
         text = after
     text = text.strip()
     if len(text) < MIN_DECISION:

@@ -59,7 +59,7 @@ def practices_list(ctx: Context, args: Args, session: Session) -> Reply:
 def practices_show(ctx: Context, args: Args, session: Session) -> Reply:
     """practices show <BP-0001>
     Example: practices show BP-0001"""
-    return show_item(ctx, args, session)
+    return show_item(ctx, args, session, ProposalKind.PRACTICE)
 
 
 @command("practices vote", summary="vote for or against a best practice", options=(REF, VOTE))
@@ -67,7 +67,7 @@ def practices_vote(ctx: Context, args: Args, session: Session) -> Reply:
     """practices vote <BP-0001> up|down
     One vote per member; vote again the other way to change it.
     Example: practices vote BP-0001 up"""
-    return cast_vote(ctx, args, session)
+    return cast_vote(ctx, args, session, ProposalKind.PRACTICE)
 
 
 PRACTICE_FORM = register_form(

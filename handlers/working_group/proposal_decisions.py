@@ -67,7 +67,7 @@ def _decide(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     example = f'propose {action} <P-0001> note="..."'
     if not args.words:
         raise UserError("Which proposal? Give its reference.", hint=f"Write {example}.", field="ref")
-    proposal = find_item(session, args.words[0])
+    proposal = find_item(session, args.words[0], ProposalKind.PROPOSAL)
     ref = proposal.reference
     if proposal.kind != ProposalKind.PROPOSAL:
         raise UserError(f"{ref} is a best practice: it is shared, not decided on.")

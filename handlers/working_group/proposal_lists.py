@@ -63,7 +63,7 @@ def propose_list(ctx: Context, args: Args, session: Session) -> Reply:
 def propose_show(ctx: Context, args: Args, session: Session) -> Reply:
     """propose show <P-0001>
     Example: propose show P-0001"""
-    return show_item(ctx, args, session)
+    return show_item(ctx, args, session, ProposalKind.PROPOSAL)
 
 
 def list_items(ctx: Context, args: Args, kind: ProposalKind, session: Session) -> Reply:
@@ -115,14 +115,14 @@ def list_items(ctx: Context, args: Args, kind: ProposalKind, session: Session) -
     return reply
 
 
-def show_item(ctx: Context, args: Args, session: Session) -> Reply:
+def show_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) -> Reply:
     """One proposal or best practice in full, with vote buttons while votes are open."""
     args.check_options()
     if not args.words:
         raise UserError("Which one? Give its reference.", hint="Write propose show <P-0001>.", field="ref")
     if len(args.words) > 1:
         raise UserError(f"I did not expect '{args.words[1]}' there.", hint="Write propose show <P-0001>.")
-    proposal = find_item(session, args.words[0])
+    proposal = find_item(session, args.words[0], kind)
     assert proposal.id is not None
     zone = ctx.rules.timezone
     reply = Reply(f"{proposal.reference}: {proposal.title}")
@@ -141,5 +141,5 @@ def show_item(ctx: Context, args: Args, session: Session) -> Reply:
     for decision, meeting in decisions_on_proposal(session, proposal.id):
         reply.lines.append(f"Decided at {meeting_label(meeting, zone)}: {decision.text}")
     if proposal.status not in (ProposalStatus.ACCEPTED, ProposalStatus.DECLINED):
-        reply.buttons = list(vote_buttons(proposal.reference))
+        reply.buttons = list(vote_buttons(proposal))
     return reply

@@ -9,10 +9,10 @@ from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.registry import Option, OptionKind, command
 from handlers.kit.replies import Reply
-from handlers.working_group.proposal_wording import find_item, score_label
+from handlers.working_group.proposal_wording import find_item, score_label, vote_command
 from storage.models import ProposalVote
 from storage.queries.proposals import tally_of, vote_of
-from storage.vocabulary import ProposalStatus
+from storage.vocabulary import ProposalKind, ProposalStatus
 
 _VOTES = {"up": 1, "for": 1, "+1": 1, "+": 1, "yes": 1, "down": -1, "against": -1, "-1": -1, "-": -1, "no": -1}
 VOTE = Option("vote", "for (up) or against (down)", OptionKind.CHOICE, required=True, choices=("up", "down"))
@@ -26,18 +26,18 @@ def propose_vote(ctx: Context, args: Args, session: Session) -> Reply:
     """propose vote <P-0001> up|down
     One vote per member; vote again the other way to change it. Votes close when a proposal is decided.
     Example: propose vote P-0001 up"""
-    return cast_vote(ctx, args, session)
+    return cast_vote(ctx, args, session, ProposalKind.PROPOSAL)
 
 
-def cast_vote(ctx: Context, args: Args, session: Session) -> Reply:
+def cast_vote(ctx: Context, args: Args, session: Session, kind: ProposalKind) -> Reply:
     """The caller's vote on the item named first: up (for) or down (against)."""
     args.check_options()
-    usage = "Write propose vote <P-0001> up|down."
+    usage = f"Write {'propose vote <P-0001>' if kind == ProposalKind.PROPOSAL else 'practices vote <BP-0001>'} up|down."
     if len(args.words) < 2:
         raise UserError("Which item, and up or down?" if not args.words else "Up or down?", hint=usage)
     if len(args.words) > 2:
         raise UserError(f"I did not expect '{args.words[1]}' there.", hint=usage)
-    proposal = find_item(session, args.words[0])
+    proposal = find_item(session, args.words[0], kind)
     value = _VOTES.get(args.words[1].lower())
     if value is None:
         raise UserError(f"'{args.words[1]}' is not a vote.", hint=f"Vote up (for) or down (against): {usage}")
@@ -51,7 +51,9 @@ def cast_vote(ctx: Context, args: Args, session: Session) -> Reply:
     vote = vote_of(session, proposal.id, ctx.member_id)
     if vote is not None and vote.value == value:
         other = "down" if value > 0 else "up"
-        raise UserError(f"You already voted {side} {ref}.", hint=f"To change your vote: propose vote {ref} {other}.")
+        raise UserError(
+            f"You already voted {side} {ref}.", hint=f"To change your vote: {vote_command(proposal)} {other}."
+        )
     changed = vote is not None
     vote = vote or ProposalVote(proposal_id=proposal.id, member_id=ctx.member_id, value=value)
     vote.value, vote.updated_at = value, ctx.now

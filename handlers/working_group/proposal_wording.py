@@ -11,7 +11,7 @@ from sqlmodel import Session
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.replies import Button
 from storage.models import Member, Milestone, Organisation, Proposal
-from storage.queries.proposals import Tally, parse_reference
+from storage.queries.proposals import Tally, numbered, parse_reference
 from storage.vocabulary import ProposalKind, ProposalStatus
 
 UNDECIDED = (ProposalStatus.OPEN, ProposalStatus.UNDER_REVIEW)
@@ -62,8 +62,9 @@ def author_of(session: Session, proposal: Proposal) -> str:
     return f"{who} ({organisation.name})" if organisation is not None else who
 
 
-def find_item(session: Session, text: str, field: str = "ref") -> Proposal:
-    """A proposal (`P-0001`) or best practice (`BP-0001`) by its reference, or a clear refusal."""
+def find_item(session: Session, text: str, kind: ProposalKind, field: str = "ref") -> Proposal:
+    """A proposal (`P-0001`) or best practice (`BP-0001`) by its reference, or a clear refusal; a bare
+    number (`3`) is of `kind`, the kind the command is about."""
     reference = parse_reference(text)
     if reference is None:
         raise UserError(
@@ -71,18 +72,14 @@ def find_item(session: Session, text: str, field: str = "ref") -> Proposal:
             hint="References look like P-0001 (proposals) or BP-0001 (best practices); `propose list` shows them.",
             field=field,
         )
-    proposal = session.get(Proposal, reference.id)
+    wanted = reference.kind or kind
+    proposal = numbered(session, wanted, reference.number)
     if proposal is None:
+        practice = wanted == ProposalKind.PRACTICE
+        prefix, listing = ("BP", "`practices list`") if practice else ("P", "`propose list all`")
         raise NotFound(
-            f"There is no proposal or best practice {text.strip().upper()}.",
-            hint="`propose list all` and `practices list` show them with their references.",
-            field=field,
-        )
-    if reference.kind is not None and reference.kind != proposal.kind:
-        what = "proposal" if reference.kind == ProposalKind.PROPOSAL else "best practice"
-        raise NotFound(
-            f"There is no {what} {text.strip().upper()}.",
-            hint=f"{proposal.reference} has that number: did you mean {proposal.reference}?",
+            f"There is no {'best practice' if practice else 'proposal'} {prefix}-{reference.number:04d}.",
+            hint=f"{listing} shows them with their references.",
             field=field,
         )
     return proposal
@@ -113,8 +110,15 @@ def chunked(name: str, lines: list[str]) -> list[tuple[str, str]]:
     return fields
 
 
-def vote_buttons(ref: str) -> tuple[Button, ...]:
-    return (Button("👍 For", f"propose vote {ref} up"), Button("👎 Against", f"propose vote {ref} down"))
+def vote_command(proposal: Proposal) -> str:
+    """`propose vote P-0001` or `practices vote BP-0001`: the command its members vote with."""
+    word = "propose" if proposal.kind == ProposalKind.PROPOSAL else "practices"
+    return f"{word} vote {proposal.reference}"
+
+
+def vote_buttons(proposal: Proposal) -> tuple[Button, ...]:
+    vote = vote_command(proposal)
+    return (Button("👍 For", f"{vote} up"), Button("👎 Against", f"{vote} down"))
 
 
 def kind_label(proposal: Proposal) -> str:

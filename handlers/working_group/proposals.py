@@ -24,8 +24,10 @@ from handlers.working_group.proposal_wording import (
     chunked,
     kind_label,
     vote_buttons,
+    vote_command,
 )
 from storage.models import Proposal
+from storage.queries.proposals import add_numbered, next_number
 from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind, ProposalStatus
 
 MIN_TITLE, MAX_TITLE = 3, 200
@@ -89,11 +91,11 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
         text=text,
         tags=",".join(tags),
         status=ProposalStatus.OPEN if kind == ProposalKind.PROPOSAL else ProposalStatus.SHARED,
+        number=next_number(session, kind),
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    session.add(proposal)
-    session.flush()
+    add_numbered(session, proposal)
     assert proposal.id is not None
     ref, what = proposal.reference, kind_label(proposal)
     record_change(session, ctx, AuditEntity.PROPOSAL, proposal.id, "created", to_status=proposal.status, note=title)
@@ -103,14 +105,14 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
     verb = "New proposal" if kind == ProposalKind.PROPOSAL else "New best practice"
     reply = Reply(f"Posted {what} {ref} to the working group: {title}")
     reply.fields = [("Tags", ", ".join(tags) or "none")]
-    reply.lines.append(f"Members vote on it with the buttons or `propose vote {ref} up|down`.")
+    reply.lines.append(f"Members vote on it with the buttons or `{vote_command(proposal)} up|down`.")
     reply.notices.append(
         Notice(
             channel=Channel.WORKING_GROUP,
             kind=NoticeKind(kind.value),
             text=f"{verb} {ref} from {author_of(session, proposal)}: {title}",
             fields=tuple(fields),
-            buttons=vote_buttons(ref),
+            buttons=vote_buttons(proposal),
         )
     )
     return reply

@@ -19,10 +19,14 @@ class Proposal(SQLModel, table=True):
         one_of("kind", ProposalKind),
         one_of("status", ProposalStatus),
         Index(None, "kind", "status", "created_at"),
+        UniqueConstraint("kind", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
+    # Its number among its kind: proposals and best practices each count from 1 (P-0001, BP-0001).
+    # Rows from before revision 0003 kept their id as their number, so their references still hold.
+    number: int
     member_id: int = Field(foreign_key="member.id")
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     title: str = Field(max_length=200)
@@ -37,8 +41,7 @@ class Proposal(SQLModel, table=True):
 
     @property
     def reference(self) -> str:
-        assert self.id is not None
-        return f"{'P' if self.kind == ProposalKind.PROPOSAL else 'BP'}-{self.id:04d}"
+        return f"{'P' if self.kind == ProposalKind.PROPOSAL else 'BP'}-{self.number:04d}"
 
 
 class ProposalVote(SQLModel, table=True):

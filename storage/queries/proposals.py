@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, literal, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import MeetingDecision, Member, Milestone, Proposal, ProposalVote
@@ -32,7 +33,7 @@ class Tally:
 class Reference:
     """A reference as written: `P-0001` (a proposal), `BP-0002` (a practice) or a bare `3`."""
 
-    id: int
+    number: int
     kind: ProposalKind | None
 
 
@@ -43,6 +44,35 @@ def parse_reference(text: str) -> Reference | None:
     prefix = (match.group("prefix") or "").upper()
     kind = {"P": ProposalKind.PROPOSAL, "BP": ProposalKind.PRACTICE}.get(prefix)
     return Reference(int(match.group("number")), kind)
+
+
+def numbered(session: Session, kind: ProposalKind, number: int) -> Proposal | None:
+    """The proposal or best practice with this number among its kind."""
+    return session.exec(select(Proposal).where(Proposal.kind == kind, Proposal.number == number)).first()
+
+
+def next_number(session: Session, kind: ProposalKind) -> int:
+    """The number the next item of this kind gets: one more than the highest so far."""
+    highest = session.exec(select(func.max(Proposal.number)).where(Proposal.kind == kind)).one()
+    return (highest or 0) + 1
+
+
+def add_numbered(session: Session, proposal: Proposal, attempts: int = 3) -> None:
+    """Store a new proposal or best practice numbered by `next_number`.
+
+    Two members posting at once may both read the same highest number: the unique (kind, number)
+    refuses the second, which takes the next number instead, inside a savepoint so that the rest
+    of the transaction stands."""
+    for attempt in range(attempts):
+        try:
+            with session.begin_nested():
+                session.add(proposal)
+                session.flush()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            proposal.number = next_number(session, ProposalKind(proposal.kind))
 
 
 def _vote_totals() -> Any:

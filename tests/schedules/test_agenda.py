@@ -44,7 +44,7 @@ def test_the_agenda_lists_top_proposals_new_practices_and_figures_since_the_last
     program.ok("complaint https://item.taobao.com/item.htm?id=100", as_="brand1")
     program.ok("outcome MS-000001 1 removed", as_="team1")
     program.clock.now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # the day after the November meeting
-    for number in range(2, 14):  # P-0002 to P-0013: BP-0001 took the first number
+    for number in range(1, 13):  # P-0001 to P-0012: best practices are numbered on their own
         program.ok(f'propose title="Proposal {number}" {TEXT}', as_="brand2")
     program.ok("propose vote P-0008 up", as_="brand1")
     program.ok("propose vote P-0008 up", as_="team1")
@@ -53,7 +53,7 @@ def test_the_agenda_lists_top_proposals_new_practices_and_figures_since_the_last
     program.ok("propose review P-0006", as_="team1")
     program.ok('propose accept P-0004 note="Done."', as_="team1")
     program.ok('practices share title="Relabelled watches" tags=watches Serial numbers cut off the case.', as_="brand2")
-    program.ok("propose vote BP-0014 up", as_="brand1")
+    program.ok("propose vote BP-0002 up", as_="brand1")
     program.ok(
         "complaint https://item.taobao.com/item.htm?id=1 https://item.taobao.com/item.htm?id=2 "
         "https://item.taobao.com/item.htm?id=3",
@@ -75,21 +75,21 @@ def test_the_agenda_lists_top_proposals_new_practices_and_figures_since_the_last
                 [
                     "1. P-0008 · Proposal 8 · +2 (2 for, 0 against) · open",
                     "2. P-0006 · Proposal 6 · +1 (1 for, 0 against) · under review",
-                    "3. P-0003 · Proposal 3 · 0 (0 for, 0 against) · open",
-                    "4. P-0005 · Proposal 5 · 0 (0 for, 0 against) · open",
-                    "5. P-0007 · Proposal 7 · 0 (0 for, 0 against) · open",
-                    "6. P-0009 · Proposal 9 · 0 (0 for, 0 against) · open",
-                    "7. P-0010 · Proposal 10 · 0 (0 for, 0 against) · open",
-                    "8. P-0011 · Proposal 11 · 0 (0 for, 0 against) · open",
-                    "9. P-0012 · Proposal 12 · 0 (0 for, 0 against) · open",
-                    "10. P-0013 · Proposal 13 · 0 (0 for, 0 against) · open",
+                    "3. P-0001 · Proposal 1 · 0 (0 for, 0 against) · open",
+                    "4. P-0003 · Proposal 3 · 0 (0 for, 0 against) · open",
+                    "5. P-0005 · Proposal 5 · 0 (0 for, 0 against) · open",
+                    "6. P-0007 · Proposal 7 · 0 (0 for, 0 against) · open",
+                    "7. P-0009 · Proposal 9 · 0 (0 for, 0 against) · open",
+                    "8. P-0010 · Proposal 10 · 0 (0 for, 0 against) · open",
+                    "9. P-0011 · Proposal 11 · 0 (0 for, 0 against) · open",
+                    "10. P-0012 · Proposal 12 · 0 (0 for, 0 against) · open",
                     "... and 1 more open proposal: `propose list`",
                 ]
             ),
         ),
         (
             f"Best practices shared {since}",
-            "BP-0014 · Relabelled watches · +1 (1 for, 0 against) · watches · from console:brand2 (Globex Ltd)",
+            "BP-0002 · Relabelled watches · +1 (1 for, 0 against) · watches · from console:brand2 (Globex Ltd)",
         ),
         (f"Program figures {since}", "3 listings reported, 1 removed, takedown rate 50.0%"),
     )

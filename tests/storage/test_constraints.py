@@ -11,10 +11,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.database import Database
-from storage.models import AuditEntry, Complaint, ComplaintItem, IPRight, Listing, Member, Notice, Organisation
+from storage.models import (
+    AuditEntry,
+    Complaint,
+    ComplaintItem,
+    IPRight,
+    Listing,
+    Member,
+    Notice,
+    Organisation,
+    Proposal,
+)
 from storage.queries import audit
 from storage.queries.outbox import write_notice
-from storage.vocabulary import AuditEntity, Channel, NoticeKind, dm_channel, org_channel
+from storage.queries.proposals import add_numbered, next_number
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind, dm_channel, org_channel
 
 NOW = datetime(2026, 11, 18, tzinfo=UTC)
 
@@ -149,3 +160,25 @@ def test_every_audit_entity_the_code_knows_is_accepted(database: Database) -> No
 def test_a_notice_kind_outside_the_vocabulary_is_refused(database: Database) -> None:
     with pytest.raises(IntegrityError, match="ck_notice_kind"), database.transaction() as session:
         session.add(Notice(channel=Channel.TEAM, kind="newsletter", text="x", created_at=NOW))
+
+
+def test_two_items_of_one_kind_never_share_a_number_and_a_late_one_takes_the_next(database: Database) -> None:
+    seed(database)
+    with database.transaction() as session:
+        member_id = cast(int, session.exec(select(Member.id)).one())
+
+        def practice(number: int) -> Proposal:
+            return Proposal(kind="practice", member_id=member_id, title="Tip", text="Some words", status="shared",
+                            number=number)  # fmt: skip
+
+        add_numbered(session, practice(next_number(session, ProposalKind.PRACTICE)))
+        late = practice(1)  # read the same highest number as the first, before it was stored
+        add_numbered(session, late)
+        assert late.reference == "BP-0002"
+        proposal = Proposal(kind="proposal", member_id=member_id, title="Idea", text="Some words", status="open",
+                            number=next_number(session, ProposalKind.PROPOSAL))  # fmt: skip
+        add_numbered(session, proposal)
+        assert proposal.reference == "P-0001"
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.add(practice(2))
+        session.flush()

@@ -14,10 +14,12 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
 from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
-from storage.models import Notice
+from storage.models import Notice, Proposal
+from storage.queries.proposals import next_number
+from storage.vocabulary import ProposalKind
 from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
 from support.first_revision import FIRST_REVISION, NOW, every_row, fill_first_revision, insert
 
@@ -55,6 +57,7 @@ def test_the_scheduler_job_table_is_not_ours_to_migrate() -> None:
 # schema no revision describes: change the schema in a new revision, and list it here once released.
 RELEASED_REVISIONS = {
     "0001_initial_schema.py": "69ba7281850af70b37cdb4dcfc2d76028d65822ccb1bea1a11707d2e9c10abe7",
+    "0002_closed_vocabularies.py": "a1ec52f867be91b82816cb209ce59825b2a0439988943026280301ee3b5af4b1",
 }
 
 
@@ -159,3 +162,33 @@ def test_an_unknown_value_stops_the_upgrade_naming_it_and_changes_nothing(empty_
         connection.execute(text("UPDATE audit_entry SET entity = 'item' WHERE entity = 'widget'"))
     empty_database.upgrade()
     assert schema_differences(empty_database) == []
+
+
+# --- revision 0003: best practices numbered apart from proposals --------------------------------
+
+
+def test_upgrading_keeps_every_proposal_and_practice_reference_and_numbers_each_kind_on_its_own(
+    empty_database: Database,
+) -> None:
+    empty_database.upgrade("0002")
+    fill_first_revision(empty_database)
+    with empty_database.engine.begin() as connection:
+        for number, kind, status in ((1, "proposal", "open"), (2, "proposal", "accepted"), (3, "practice", "shared")):
+            insert(connection, "proposal", id=number, kind=kind, member_id=1, organisation_id=1, title=f"item {number}",
+                   text="some words of text", tags="", status=status, created_at=NOW, updated_at=NOW)  # fmt: skip
+        insert(connection, "proposal_vote", id=1, proposal_id=3, member_id=1, value=1, updated_at=NOW)
+    empty_database.upgrade()
+    assert schema_differences(empty_database) == []
+    with empty_database.transaction() as session:
+        stored = session.exec(select(Proposal).order_by(col(Proposal.id))).all()
+        assert [(p.reference, p.title) for p in stored] == [
+            ("P-0001", "item 1"), ("P-0002", "item 2"), ("BP-0003", "item 3"),
+        ]  # fmt: skip
+        assert next_number(session, ProposalKind.PROPOSAL) == 3
+        assert next_number(session, ProposalKind.PRACTICE) == 4
+    with (
+        pytest.raises(IntegrityError, match=r"uq_proposal_kind_number|proposal\.kind, proposal\.number"),
+        empty_database.engine.begin() as c,
+    ):
+        insert(c, "proposal", id=4, number=3, kind="practice", member_id=1, title="again", text="some words of text",
+               tags="", status="shared", created_at=NOW, updated_at=NOW)  # fmt: skip

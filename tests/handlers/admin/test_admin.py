@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+
 from handlers.catalogue import COMMANDS, subcommands, top_words
 from handlers.kit.registry import summary_of
+from storage.models import AuditEntry, Member
 from support.harness import Harness
 
 TAOBAO = "https://item.taobao.com/item.htm?id={}"
@@ -166,10 +169,46 @@ def test_a_new_member_can_file_for_their_organisation(program: Harness) -> None:
     assert "Globex Ltd" in program.ok("stats", as_="newcomer").text
 
 
+def test_a_member_of_another_organisation_is_moved_only_when_move_is_said(program: Harness) -> None:
+    refused = program.send("admin member add console:brand1 globex representative")
+    assert (refused.text, refused.error_field) == (
+        "console:brand1 belongs to acme (ACME Corp): adding them to globex (Globex Ltd) would move them there, "
+        "and they would see globex's cases instead of acme's. To move them, add move=yes: "
+        "`admin member add console:brand1 globex representative move=yes`.",
+        "move",
+    )
+    assert program.refused("admin member add console:brand1 - team") == (
+        "console:brand1 belongs to acme (ACME Corp): adding them with no organisation would take them out of it, "
+        "and they would no longer see acme's cases. To move them, add move=yes: "
+        "`admin member add console:brand1 - team move=yes`."
+    )
+    assert program.ok("cases", as_="brand1").text.startswith("No cases")
+    with program.database.transaction() as session:
+        brand1 = session.exec(select(Member).where(Member.user_id == "brand1")).one()
+        assert (brand1.role, brand1.organisation_id) == ("member", 1)
+    assert program.ok("admin member add console:brand1 acme representative").text == (
+        "console:brand1 is now representative in acme."
+    )
+
+
+def test_a_move_names_both_organisations_in_the_reply_and_the_audit_log(program: Harness) -> None:
+    assert program.ok("admin member add console:brand1 globex member move=yes").text == (
+        "console:brand1 moved from acme (ACME Corp) to globex (Globex Ltd): now member in globex."
+    )
+    with program.database.transaction() as session:
+        entry = session.exec(
+            select(AuditEntry).where(AuditEntry.entity == "member").order_by(col(AuditEntry.id).desc())
+        ).first()
+        assert entry is not None
+        assert (entry.action, entry.from_status, entry.to_status, entry.note) == (
+            "role", "member", "member", "moved from acme to globex"
+        )  # fmt: skip
+
+
 def test_moving_a_member_to_another_organisation_changes_what_they_see(program: Harness) -> None:
     program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1")
-    assert program.ok("admin member add console:brand1 globex representative").text == (
-        "console:brand1 is now representative in globex."
+    assert program.ok("admin member add console:brand1 globex representative move=yes").text == (
+        "console:brand1 moved from acme (ACME Corp) to globex (Globex Ltd): now representative in globex."
     )
     assert program.refused("case MS-000001", as_="brand1").startswith("There is no case MS-000001")
     assert program.ok("stats", as_="brand1").text.startswith("Globex Ltd: ")
@@ -243,6 +282,28 @@ def test_an_over_long_list_of_classes_gets_a_clear_answer(program: Harness) -> N
     classes = ",".join(str(n) for n in range(1, 46)) * 2  # 250 characters; the column holds 200
     reply = program.send(f'admin right add acme trademark 999 mark="ACME" jurisdiction=CN classes={classes}')
     assert not reply.text.startswith("Something went wrong"), reply.text
+
+
+def test_verifying_a_right_past_its_expiry_says_it_cannot_be_used_until_the_expiry_is_moved(program: Harness) -> None:
+    program.ok('admin right add globex copyright R-77 mark="Globex logo" jurisdiction=US expires=2026-01-31')
+    assert program.ok("admin right verify 3").text == (
+        "IP right #3 (Globex logo) is now verified, but it expired on 2026-01-31: complaints cannot rely on it "
+        "until its expiry is moved, e.g. `admin right verify 3 expires=YYYY-MM-DD` with the renewed registration's "
+        "expiry."
+    )
+    assert "expired on 2026-01-31" in program.refused(f"complaint right=3 {TAOBAO.format(1)}", as_="brand2")
+    assert program.ok("admin right verify 3 expires=2036-01-31").text == (
+        "IP right #3 (Globex logo) is now verified, expiring on 2036-01-31 (it was 2026-01-31)."
+    )
+    assert program.ok(f"complaint right=3 {TAOBAO.format(1)}", as_="brand2").text.startswith("Registered 1 item")
+
+
+def test_verifying_a_right_marked_expired_says_it_is_usable_again(program: Harness) -> None:
+    program.ok("admin right expire 1")
+    assert program.ok("admin right verify 1").text == (
+        "IP right #1 (ACME) was expired and is now verified: complaints may rely on it again."
+    )
+    assert program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1").text.startswith("Registered 1 item")
 
 
 def test_verifying_a_right_that_does_not_exist_is_refused(program: Harness) -> None:
@@ -391,7 +452,9 @@ def test_help_admin_lists_each_admin_sub_command(program: Harness) -> None:
 def test_help_of_one_admin_sub_command_shows_its_usage_alone(program: Harness) -> None:
     reply = program.ok("help admin member add", as_="brand1")
     assert reply.text == "admin member add: add someone to the program, or change their organisation or role (admins)"
-    assert reply.lines[0] == "admin member add <platform:user> <org slug | -> <member|representative|team|admin>"
+    assert reply.lines[0] == (
+        "admin member add <platform:user> <org slug | -> <member|representative|team|admin> [move=yes]"
+    )
     assert reply.lines[-1] == "Example: admin member add slack:U0123ABCD acme representative"
     assert not any("admin member remove" in line or "admin org" in line for line in reply.lines)
     team = program.ok("help admin team", as_="brand1").lines

@@ -19,10 +19,13 @@ def test_a_luxury_brand_files_no_proof_against_taobao_listings_only(program: Har
         "https://shop123456.taobao.com/",
         as_="brand1",
     )
-    text = reply.render_plain()
     assert reply.text == "Registered 1 item in MS-000001 (1 Taobao listing)."
-    assert "this is a Tmall link, but the complaint is for Taobao" in text
-    assert "this reason applies to listings, not storefronts" in text
+    assert reply.lines == [
+        "2 links rejected:",
+        "  - https://detail.tmall.com/item.htm?id=2: this is a Tmall link, and reason=no_proof (Taobao's luxury "
+        "rule) applies to Taobao listings only",
+        "  - https://shop123456.taobao.com/: this reason applies to listings, not storefronts",
+    ]
     assert "no proof of authenticity" in program.ok("case MS-000001", as_="brand1").render_plain()
     assert "Taobao listings only" in program.refused(
         f"complaint reason=no_proof platform=tmall {TAOBAO.format(3)}", as_="brand1"

@@ -119,7 +119,7 @@ def test_admin_team_input_mistakes_are_explained(program: Harness) -> None:
     )
     assert program.refused("admin team console:brand1 platforms=taobao") == (
         "console:brand1 is a member: only team members and admins act on platforms' cases. "
-        "`admin member add console:brand1 - team` makes them a team member first."
+        "`admin member add console:brand1 - team move=yes` moves them out of their organisation onto the team first."
     )
     program.ok("admin member remove console:team1")
     assert program.refused("admin team console:team1 platforms=taobao").startswith("console:team1 is not a member.")
@@ -147,6 +147,18 @@ def test_cases_alternate_between_two_members_by_load_ties_to_the_earlier_member(
         "MS-000003": "console:team1",
         "MS-000004": "console:team2",
     }
+
+
+def test_the_assignees_message_ends_once_after_a_name_ending_in_a_full_stop(program: Harness) -> None:
+    program.ok("admin team console:team1 platforms=taobao")
+    program.ok('admin org add initech "Initech Inc."')
+    program.ok('admin right add initech trademark 555 mark="INITECH" jurisdiction=CN')
+    program.ok("admin right verify 3")
+    program.ok("admin member add console:peter initech member")
+    program.delivered()
+    file_case(program, 1, as_="peter")
+    posted = program.delivered()
+    assert posted[-1].text == "MS-000001 is yours: 1 Taobao listing from Initech Inc. `case MS-000001` shows it."
 
 
 def test_the_team_message_names_the_assignee_and_the_assignee_gets_a_direct_message(program: Harness) -> None:
@@ -434,7 +446,7 @@ def test_hand_over_mistakes_are_explained_and_change_nothing(program: Harness) -
     )
     assert program.refused("case MS-000001 assign console:brand1", as_="team1") == (
         "console:brand1 is a member, not on the team: only team members and admins take cases. "
-        "`admin member add console:brand1 - team` makes them a team member."
+        "`admin member add console:brand1 - team move=yes` moves them out of their organisation onto the team."
     )
     assert program.refused("case MS-000001 assign console:team1", as_="team1") == (
         "MS-000001 is already assigned to console:team1."

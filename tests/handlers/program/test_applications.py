@@ -432,8 +432,9 @@ def test_a_withdrawal_gives_the_seat_to_the_first_on_the_waitlist(program: Harne
             "dm:console:charlie",
             "Good news from MarketSafe: a seat opened in North America, large. Application #5 (Charlie Inc) is "
             "selected in North America, large. Orientation: 2027-02-07 10:00 EST; launch: 2027-02-15 09:00 EST. "
-            "Accept your seat with `apply accept`: your organisation is set up at once and you can file complaints. "
-            "`apply decline` gives the seat to the next on the waitlist.",
+            "Accept your seat with `apply accept`: your organisation is set up at once, and you can file complaints "
+            "once a program admin has verified your marks. `apply decline` gives the seat to the next on the "
+            "waitlist.",
         ),
         (
             "team",
@@ -494,8 +495,9 @@ def test_the_status_update_tells_every_applicant_once(program: Harness) -> None:
     }
     assert told["dm:console:alpha"] == (
         "MarketSafe: Application #1 (Alpha Inc) is selected in North America, large. Orientation: 2027-02-07 10:00 "
-        "EST; launch: 2027-02-15 09:00 EST. Accept your seat with `apply accept`: your organisation is set up at once "
-        "and you can file complaints. `apply decline` gives the seat to the next on the waitlist."
+        "EST; launch: 2027-02-15 09:00 EST. Accept your seat with `apply accept`: your organisation is set up at once, "
+        "and you can file complaints once a program admin has verified your marks. `apply decline` gives the seat to "
+        "the next on the waitlist."
     )
     assert told["dm:console:foxtrot"] == (
         "MarketSafe: Application #7 (Foxtrot Inc) is on the waitlist for North America, large. It is number 2 on the "
@@ -537,28 +539,32 @@ def test_a_selection_after_the_status_update_tells_applicants_at_once(program: H
 # --- onboarding -------------------------------------------------------------------------------
 
 
-def test_an_accepted_seat_makes_an_organisation_that_can_file_complaints_at_once(program: Harness) -> None:
+def test_an_accepted_seat_makes_an_organisation_whose_marks_await_an_admins_verification(program: Harness) -> None:
     _round(program)
     program.ok("applications select", as_="team1")
     program.delivered()
     reply = program.ok("apply accept", as_="alpha")
     assert reply.text == "Welcome to MarketSafe: Alpha Inc is organisation alpha-inc, and you are its member."
     assert reply.lines == [
-        "right #3: trademark WIDGETCO (CN, registration pending)",
-        "File complaints with `complaint <links>`.",
+        "right #3: trademark WIDGETCO (CN, registration pending), awaiting verification",
+        "A program admin verifies each right before complaints may rely on it: you can file complaints with "
+        "`complaint <links>` once an admin has verified right #3.",
     ]
     assert texts(program.delivered()) == [
-        ("team", "Application #1 accepted: Alpha Inc joined as alpha-inc with 1 mark")
+        (
+            "team",
+            "Application #1 accepted: Alpha Inc joined as alpha-inc with 1 mark awaiting verification: "
+            "`admin right verify 3`",
+        )
     ]
-    filed = program.ok("complaint https://item.taobao.com/item.htm?id=1", as_="alpha")
-    assert filed.text.startswith("Registered 1 item in MS-000001")
-    assert program.ok("apply status", as_="alpha").lines == [
-        "You are in the program as organisation alpha-inc; file complaints with `complaint <links>`."
-    ]
-    assert program.refused("apply withdraw", as_="alpha") == (
-        "Application #1 is complete: Alpha Inc is in the program. To leave the program, ask a program admin."
+    assert program.refused("complaint https://item.taobao.com/item.htm?id=1", as_="alpha") == (
+        "Your organisation has no verified, unexpired IP right to file under. "
+        "Ask an admin to add and verify one: `admin right add ...`."
     )
-    assert program.refused("apply accept", as_="alpha").startswith("Only a selected applicant can accept a seat")
+    assert program.ok("apply status", as_="alpha").lines == [
+        "You are in the program as organisation alpha-inc. Its rights await a program admin's verification; "
+        "then file complaints with `complaint <links>`."
+    ]
     with program.database.transaction() as session:
         organisation = session.exec(select(Organisation).where(Organisation.slug == "alpha-inc")).one()
         assert (organisation.name, organisation.country, organisation.region, organisation.size_band) == (
@@ -569,7 +575,17 @@ def test_an_accepted_seat_makes_an_organisation_that_can_file_complaints_at_once
         )
         assert not organisation.good_faith and organisation.represents is None
         right = session.exec(select(IPRight).where(IPRight.organisation_id == organisation.id)).one()
-        assert (right.status, right.verified_by, right.jurisdiction) == ("verified", "application #1", "CN")
+        assert (right.status, right.verified_by, right.verified_at, right.jurisdiction) == ("pending", None, None, "CN")
+    assert program.ok("admin right verify 3").text == "IP right #3 (WIDGETCO) is now verified."
+    filed = program.ok("complaint https://item.taobao.com/item.htm?id=1", as_="alpha")
+    assert filed.text.startswith("Registered 1 item in MS-000001")
+    assert program.ok("apply status", as_="alpha").lines == [
+        "You are in the program as organisation alpha-inc; file complaints with `complaint <links>`."
+    ]
+    assert program.refused("apply withdraw", as_="alpha") == (
+        "Application #1 is complete: Alpha Inc is in the program. To leave the program, ask a program admin."
+    )
+    assert program.refused("apply accept", as_="alpha").startswith("Only a selected applicant can accept a seat")
 
 
 def test_a_representative_is_onboarded_as_a_representative_with_every_mark(program: Harness) -> None:
@@ -586,10 +602,16 @@ def test_a_representative_is_onboarded_as_a_representative_with_every_mark(progr
         == "Welcome to MarketSafe: Brand Agents is organisation brand-agents-2, and you are its representative."
     )
     assert reply.lines == [
-        "right #3: trademark WIDGETCO (CN, registration pending)",
-        "right #4: trademark Widgetco Pro (CN, registration pending-2)",
-        "File complaints with `complaint <links>` right=<id>.",
+        "right #3: trademark WIDGETCO (CN, registration pending), awaiting verification",
+        "right #4: trademark Widgetco Pro (CN, registration pending-2), awaiting verification",
+        "A program admin verifies each right before complaints may rely on it: you can file complaints with "
+        "`complaint <links> right=<id>` once an admin has verified rights #3 and #4.",
     ]
+    assert program.refused("complaint right=4 https://item.taobao.com/item.htm?id=7", as_="agent") == (
+        "IP right #4 is still pending verification. Usable: none yet."
+    )
+    program.ok("admin right verify 3")
+    program.ok("admin right verify 4")
     assert program.refused("complaint https://item.taobao.com/item.htm?id=7", as_="agent").startswith(
         "Your organisation has several IP rights: choose one with right=<id>."
     )

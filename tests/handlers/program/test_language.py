@@ -101,6 +101,15 @@ def test_a_request_reaches_the_language_thread_and_the_answer_comes_back_to_the_
     assert stored_request(program)["answer"] == "Please provide the letter of authorisation."
 
 
+def test_a_name_ending_in_a_full_stop_ends_the_sentence_once(program: Harness) -> None:
+    program.ok('admin org add initech "Initech Inc."')
+    program.ok("admin member add console:peter initech member")
+    program.ok(ASK, as_="peter")
+    program.ok("language answer LR-000001 Please provide the letter of authorisation.", as_="team1")
+    posted = program.delivered()
+    assert posted[-1].text == "LR-000001 answered by console:team1; the answer was sent to Initech Inc."
+
+
 def test_the_member_sees_the_request_and_its_answer(program: Harness) -> None:
     program.ok(ASK, as_="brand1")
     shown = program.ok("language show LR-000001", as_="brand1")

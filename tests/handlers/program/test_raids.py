@@ -387,6 +387,35 @@ def test_an_already_closed_storefront_is_left_as_it_is(program: Harness) -> None
     assert reply.lines == [f"{SHOP} · not closed: it is already closed", f"{OTHER_SHOP} · closed"]
 
 
+def test_the_penalty_counts_only_the_storefronts_it_closed_and_names_those_already_closed(program: Harness) -> None:
+    for _ in range(3):
+        program.ok(f"store strike {SHOP}", as_="team1")
+    program.ok(f"store close {SHOP}", as_="team1")
+    submitted(program, f"{SHOP} {OTHER_SHOP}")
+    program.ok("raid forward RAID-000001", as_="team1")
+    program.delivered()
+    reply = program.ok("raid penalty RAID-000001 close", as_="team1")
+    done = f"1 storefront closed (permanently banned), 1 was already closed ({SHOP})"
+    assert reply.text == f"RAID-000001: penalty applied, {done}."
+    assert [(p.channel, p.text) for p in program.delivered()] == [
+        ("team", f"RAID-000001: penalty applied by console:team1, {done}."),
+        ("org:acme", f"RAID-000001: Alibaba applied the penalty, {done}."),
+        ("outcomes", "Storefronts closed on raid evidence RAID-000001."),
+    ]
+
+
+def test_a_penalty_that_finds_every_storefront_closed_closes_none(program: Harness) -> None:
+    for _ in range(3):
+        program.ok(f"store strike {SHOP}", as_="team1")
+    program.ok(f"store close {SHOP}", as_="team1")
+    submitted(program, SHOP)
+    program.ok("raid forward RAID-000001", as_="team1")
+    program.delivered()
+    reply = program.ok("raid penalty RAID-000001 close", as_="team1")
+    assert reply.text == f"RAID-000001: penalty applied, no storefront closed, 1 was already closed ({SHOP})."
+    assert [p.channel for p in program.delivered()] == ["team", "org:acme"]
+
+
 def test_penalty_strike_adds_a_strike_to_each_storefront_and_then_allows_closing(program: Harness) -> None:
     program.ok(f"store strike {SHOP}", as_="team1")
     submitted(program, f"{SHOP} {OTHER_SHOP}")

@@ -185,11 +185,10 @@ def test_votes_name_what_was_wrong(program: Harness) -> None:
         "'sideways' is not a vote. Vote up (for) or down (against): Write propose vote <P-0001> up|down."
     )
     assert program.refused("propose vote P-0009 up", as_="brand2") == (
-        "There is no proposal or best practice P-0009. `propose list all` and `practices list` show them with "
-        "their references."
+        "There is no proposal P-0009. `propose list all` shows them with their references."
     )
     assert program.refused("propose vote BP-0001 up", as_="brand2") == (
-        "There is no best practice BP-0001. P-0001 has that number: did you mean P-0001?"
+        "There is no best practice BP-0001. `practices list` shows them with their references."
     )
     assert program.refused("propose vote MS-000001 up", as_="brand2").startswith(
         "'MS-000001' is not a proposal or best practice reference."
@@ -373,7 +372,8 @@ def test_a_best_practice_is_shared_voted_on_and_listed(program: Harness) -> None
     (posted,) = program.delivered()
     assert (posted.channel, posted.kind) == ("working-group", "practice")
     assert posted.text == "New best practice BP-0001 from console:brand2 (Globex Ltd): Relabelled watches"
-    assert posted.buttons == ("propose vote BP-0001 up", "propose vote BP-0001 down")
+    assert posted.buttons == ("practices vote BP-0001 up", "practices vote BP-0001 down")
+    assert reply.lines == ["Members vote on it with the buttons or `practices vote BP-0001 up|down`."]
     assert program.ok("propose vote BP-0001 up", as_="brand1").text == (
         "You voted for BP-0001 (Relabelled watches). Score now +1 (1 for, 0 against)."
     )
@@ -392,6 +392,26 @@ def test_a_best_practice_is_shared_voted_on_and_listed(program: Harness) -> None
         "BP-0001 is a best practice: it is shared, not decided on."
     )
     assert program.ok("propose list all").text == "No proposals."
+
+
+def test_best_practices_are_numbered_apart_from_proposals(program: Harness) -> None:
+    for number in range(1, 4):
+        program.ok(f'propose title="Proposal {number}" {TEXT}', as_="brand1")
+    assert program.ok(SHARE, as_="brand2").text == (
+        "Posted best practice BP-0001 to the working group: Relabelled watches"
+    )
+    assert program.ok(PROPOSE, as_="brand1").text.startswith("Posted proposal P-0004 to the working group")
+    assert program.ok("practices show 1").text == "BP-0001: Relabelled watches"
+    assert program.ok("propose show 1").text == "P-0001: Proposal 1"
+    assert program.ok("practices show BP-0001").text == "BP-0001: Relabelled watches"
+    assert program.ok("propose show BP-1").text == "BP-0001: Relabelled watches"
+    assert program.ok("practices vote 1 up", as_="brand1").text == (
+        "You voted for BP-0001 (Relabelled watches). Score now +1 (1 for, 0 against)."
+    )
+    assert program.ok("propose vote 1 up", as_="brand2").text.startswith("You voted for P-0001 (Proposal 1).")
+    assert program.refused("practices show BP-0002") == (
+        "There is no best practice BP-0002. `practices list` shows them with their references."
+    )
 
 
 def test_practices_share_alone_opens_a_form(program: Harness) -> None:
@@ -466,8 +486,7 @@ def test_decisions_name_what_was_wrong_and_are_for_the_team(program: Harness) ->
     )
     assert error_field(program, "propose decision 9 We agreed.", as_="team1")[1] == "meeting"
     assert error_field(program, "propose decision 1 P-0004 We agreed.", as_="team1") == (
-        "There is no proposal or best practice P-0004. `propose list all` and `practices list` show them with "
-        "their references.",
+        "There is no proposal P-0004. `propose list all` shows them with their references.",
         "ref",
     )
     assert error_field(program, "propose decision 1", as_="team1")[0].startswith("The decision is empty.")
@@ -506,3 +525,19 @@ def test_deciding_is_refused_to_members_before_the_meeting_is_looked_up(program:
 def test_a_title_that_starts_like_no_sub_command_keeps_its_first_word(program: Harness) -> None:
     reply = program.ok("propose New sellers should be flagged -- Sellers removed twice should be named.", as_="brand1")
     assert reply.text == "Posted proposal P-0001 to the working group: New sellers should be flagged"
+
+
+def test_every_practice_on_the_agenda_keeps_its_indentation_on_the_console(program: Harness) -> None:
+    program.ok('calendar add meeting 2026-12-03 10:00 "December working group"')
+    program.ok(SHARE, as_="brand1")
+    program.ok(f'practices share title="Photo checklist" {TEXT}', as_="brand2")
+    program.clock.advance(hours=1)
+    shown = program.ok("propose agenda", as_="team1").render_plain().splitlines()
+    practices = shown.index(
+        "  Best practices shared in the last 30 days: BP-0001 · Relabelled watches · 0 (0 for, 0 against) · "
+        "aliexpress, watches · from console:brand1 (ACME Corp)"
+    )
+    assert (
+        shown[practices + 1]
+        == "    BP-0002 · Photo checklist · 0 (0 for, 0 against) · from console:brand2 (Globex Ltd)"
+    )
