@@ -22,12 +22,14 @@ from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
+from storage.queries import audit
 from storage.queries.members import organisations
 from storage.queries.routing import members_by_id
-from storage.vocabulary import Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
+from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
 
 MILESTONE, REMINDER, DIGEST, SWEEP, AGENDA = "milestone", "reminder", "digest", "sweep", "agenda"
 FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
+SCHEDULER = "scheduler"  # the audit log's actor for what the scheduler changes
 
 
 def fire(job_id: str) -> None:
@@ -45,7 +47,7 @@ def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice
         return _milestone(session, runtime, job_id, int(milestone_id), int(minutes))
     if kind == REMINDER:
         reminder_id, _ = rest.split(":")
-        return _reminder(session, job_id, int(reminder_id))
+        return _reminder(session, job_id, int(reminder_id), runtime.clock())
     if kind == DIGEST:
         return _digests(session, runtime, job_id)
     if kind == AGENDA:
@@ -81,13 +83,28 @@ def _in(minutes: int) -> str:
     return f"in {minutes} minutes"
 
 
-def _reminder(session: Session, job_id: str, reminder_id: int) -> list[Notice]:
+def _reminder(session: Session, job_id: str, reminder_id: int, now: datetime) -> list[Notice]:
     reminder = session.get(Reminder, reminder_id)
     if reminder is None or not reminder.active:
         return []
+    retire_one_off(session, reminder, "fired", now)
     return [
         Notice(channel=reminder.target, kind=NoticeKind.REMINDER, text=f"Reminder: {reminder.text}", dedupe_key=job_id)
     ]
+
+
+def retire_one_off(session: Session, reminder: Reminder, how: str, now: datetime) -> None:
+    """A one-off reminder that fired (or was missed) is done: no longer listed, nor counted toward
+    its setter's limit. A repeating one stays active until cancelled."""
+    if reminder.recurrence is not None or not reminder.active:
+        return
+    assert reminder.id is not None
+    reminder.active = False
+    session.add(reminder)
+    audit.record(
+        session, actor=SCHEDULER, entity=AuditEntity.REMINDER, entity_id=reminder.id, action=how,
+        from_status="active", to_status=how, at=now,
+    )  # fmt: skip
 
 
 def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
