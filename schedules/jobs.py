@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers.cases.routing import handles_cases, member_label
-from handlers.kit.formatting import percent
+from handlers.kit.formatting import items_reported, percent
 from handlers.kit.local_time import add_business_days, local_time
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
@@ -20,9 +20,9 @@ from handlers.program.application_review import status_update_notices
 from handlers.working_group.meetings import meeting_agenda_notices
 from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
+from storage.queries import audit
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
-from storage.queries import audit
 from storage.queries.members import organisations
 from storage.queries.routing import members_by_id
 from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
@@ -116,7 +116,7 @@ def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
     for organisation in organisations(session):
         if organisation.id is None or not organisation.active:
             continue
-        week = figures.get(organisation.id, WindowFigures(0, 0, 0))  # a quiet week is news too
+        week = figures.get(organisation.id, WindowFigures(0, 0, 0, 0))  # a quiet week is news too
         notices.append(
             _digest_notice(org_channel(organisation.slug), organisation.name, week, f"{job_id}:{organisation.id}")
         )
@@ -130,7 +130,8 @@ def _digest_notice(channel: str, title: str, week: WindowFigures, key: str) -> N
         channel=channel,
         kind=NoticeKind.WEEKLY_DIGEST,
         text=(
-            f"{title}, the last 7 days: {week.reported} listings reported, {week.removed} removed "
+            f"{title}, the last 7 days: {items_reported(week.listings_reported, week.storefronts_reported)}, "
+            f"{week.removed} removed "
             f"({percent(week.takedown_rate)} taken down)."
         ),
         dedupe_key=key,
