@@ -15,7 +15,7 @@ from handlers.cases.routing import handles_cases, member_label
 from handlers.kit.formatting import items_reported, percent
 from handlers.kit.local_time import add_business_days, local_time
 from handlers.kit.outbox import save_notices
-from handlers.kit.replies import Notice
+from handlers.kit.replies import Notice, plural
 from handlers.program.application_review import status_update_notices
 from handlers.working_group.meetings import meeting_agenda_notices
 from schedules.runtime import Runtime, current
@@ -76,11 +76,11 @@ def _milestone(session: Session, runtime: Runtime, job_id: str, milestone_id: in
 def _in(minutes: int) -> str:
     days, rest = divmod(minutes, 24 * 60)
     if days and not rest:
-        return f"in {days} day{'s' if days != 1 else ''}"
+        return f"in {plural(days, 'day')}"
     hours, rest = divmod(minutes, 60)
     if hours and not rest:
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
-    return f"in {minutes} minutes"
+        return f"in {plural(hours, 'hour')}"
+    return f"in {plural(minutes, 'minute')}"
 
 
 def _reminder(session: Session, job_id: str, reminder_id: int, now: datetime) -> list[Notice]:

@@ -50,6 +50,20 @@ def test_a_milestone_added_with_calendar_is_announced_at_each_reminder(
     assert now.text == "Now: Orientation for new members (2026-12-01 10:00 EST)."
 
 
+def test_a_milestone_reminder_one_minute_before_says_minute_not_minutes(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok('calendar add orientation 2026-12-01 10:00 "Orientation" remind=1m,2m')
+    program.delivered()
+    at_ten = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    (two,) = at(program, scheduler, at_ten - timedelta(minutes=2), ("milestone",))
+    (one,) = at(program, scheduler, at_ten - timedelta(minutes=1), ("milestone",))
+    assert (two.text, one.text) == (
+        "Orientation in 2 minutes: 2026-12-01 10:00 EST.",
+        "Orientation in 1 minute: 2026-12-01 10:00 EST.",
+    )
+
+
 def test_a_personal_reminder_arrives_in_a_direct_message_at_its_time(
     program: Harness, scheduler: SchedulerService
 ) -> None:
