@@ -105,7 +105,7 @@ def monthly_figures(
             organisation_id,
         )
     ).all():
-        reported[(month, item_kind)] = count
+        reported[(cast(int, month), str(item_kind))] = cast(int, count)
     decisions = decisions_by_month(session, organisation_id, first_month, last_month)
     closed = storefronts_closed_by_month(session, organisation_id, first_month, last_month, zone)
     referred = rogueblock_referrals_by_month(session, organisation_id, first_month, last_month, zone)
