@@ -20,6 +20,7 @@ from bot.router import Incoming, Router
 from handlers.catalogue import subcommands, top_words
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.csv_files import MAX_CSV_BYTES
+from handlers.kit.registry import as_typed
 from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import Notice
@@ -58,7 +59,7 @@ class ConsolePoster:
             lines.append(f"    {name}: " + value.replace("\n", "\n      "))
         buttons = buttons_of(notice)
         if buttons:
-            lines.append("    actions: " + " | ".join(button.command for button in buttons))
+            lines.append("    actions: " + " | ".join(as_typed(button.command) for button in buttons))
         print("\n".join(lines), file=self.out, flush=True)
 
 
@@ -127,7 +128,7 @@ class Console:
         self._print(f"(now acting as {self.caller.ref})")
 
     def _show(self, reply: Reply) -> None:
-        text = reply.render_plain()
+        text = reply.render_plain(as_typed)
         self._print(("! " if reply.is_error else "") + text)
 
     def _print(self, text: str) -> None:

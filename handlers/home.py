@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from handlers.cases.notices import describe_items
 from handlers.kit.context import Context
-from handlers.kit.formatting import duration, month_label, percent
+from handlers.kit.formatting import duration, items_reported, month_label, percent
 from handlers.kit.local_time import local_time, month_of, shift_month
 from handlers.kit.replies import Reply
 from storage.models import Organisation
@@ -43,7 +43,8 @@ def home(ctx: Context, session: Session) -> Reply:
         reply.fields.append(
             (
                 month_label(row.month),
-                f"{row.reported} reported, {row.removed} removed ({percent(row.takedown_rate)}), "
+                f"{items_reported(row.listings_reported, row.storefronts_reported)}, "
+                f"{row.removed} removed ({percent(row.takedown_rate)}), "
                 f"{row.storefronts_closed} stores closed, median {duration(row.median_removal_seconds)} to removal",
             )
         )

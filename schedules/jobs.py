@@ -12,22 +12,24 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers.cases.routing import handles_cases, member_label
-from handlers.kit.formatting import percent
+from handlers.kit.formatting import items_reported, percent
 from handlers.kit.local_time import add_business_days, local_time
 from handlers.kit.outbox import save_notices
-from handlers.kit.replies import Notice
+from handlers.kit.replies import Notice, plural
 from handlers.program.application_review import status_update_notices
 from handlers.working_group.meetings import meeting_agenda_notices
 from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
+from storage.queries import audit
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
 from storage.queries.members import organisations
 from storage.queries.routing import members_by_id
-from storage.vocabulary import Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
+from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
 
 MILESTONE, REMINDER, DIGEST, SWEEP, AGENDA = "milestone", "reminder", "digest", "sweep", "agenda"
 FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
+SCHEDULER = "scheduler"  # the audit log's actor for what the scheduler changes
 
 
 def fire(job_id: str) -> None:
@@ -45,7 +47,7 @@ def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice
         return _milestone(session, runtime, job_id, int(milestone_id), int(minutes))
     if kind == REMINDER:
         reminder_id, _ = rest.split(":")
-        return _reminder(session, job_id, int(reminder_id))
+        return _reminder(session, job_id, int(reminder_id), runtime.clock())
     if kind == DIGEST:
         return _digests(session, runtime, job_id)
     if kind == AGENDA:
@@ -74,20 +76,35 @@ def _milestone(session: Session, runtime: Runtime, job_id: str, milestone_id: in
 def _in(minutes: int) -> str:
     days, rest = divmod(minutes, 24 * 60)
     if days and not rest:
-        return f"in {days} day{'s' if days != 1 else ''}"
+        return f"in {plural(days, 'day')}"
     hours, rest = divmod(minutes, 60)
     if hours and not rest:
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
-    return f"in {minutes} minutes"
+        return f"in {plural(hours, 'hour')}"
+    return f"in {plural(minutes, 'minute')}"
 
 
-def _reminder(session: Session, job_id: str, reminder_id: int) -> list[Notice]:
+def _reminder(session: Session, job_id: str, reminder_id: int, now: datetime) -> list[Notice]:
     reminder = session.get(Reminder, reminder_id)
     if reminder is None or not reminder.active:
         return []
+    retire_one_off(session, reminder, "fired", now)
     return [
         Notice(channel=reminder.target, kind=NoticeKind.REMINDER, text=f"Reminder: {reminder.text}", dedupe_key=job_id)
     ]
+
+
+def retire_one_off(session: Session, reminder: Reminder, how: str, now: datetime) -> None:
+    """A one-off reminder that fired (or was missed) is done: no longer listed, nor counted toward
+    its setter's limit. A repeating one stays active until cancelled."""
+    if reminder.recurrence is not None or not reminder.active:
+        return
+    assert reminder.id is not None
+    reminder.active = False
+    session.add(reminder)
+    audit.record(
+        session, actor=SCHEDULER, entity=AuditEntity.REMINDER, entity_id=reminder.id, action=how,
+        from_status="active", to_status=how, at=now,
+    )  # fmt: skip
 
 
 def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
@@ -99,7 +116,7 @@ def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
     for organisation in organisations(session):
         if organisation.id is None or not organisation.active:
             continue
-        week = figures.get(organisation.id, WindowFigures(0, 0, 0))  # a quiet week is news too
+        week = figures.get(organisation.id, WindowFigures(0, 0, 0, 0))  # a quiet week is news too
         notices.append(
             _digest_notice(org_channel(organisation.slug), organisation.name, week, f"{job_id}:{organisation.id}")
         )
@@ -113,7 +130,8 @@ def _digest_notice(channel: str, title: str, week: WindowFigures, key: str) -> N
         channel=channel,
         kind=NoticeKind.WEEKLY_DIGEST,
         text=(
-            f"{title}, the last 7 days: {week.reported} listings reported, {week.removed} removed "
+            f"{title}, the last 7 days: {items_reported(week.listings_reported, week.storefronts_reported)}, "
+            f"{week.removed} removed "
             f"({percent(week.takedown_rate)} taken down)."
         ),
         dedupe_key=key,

@@ -34,12 +34,12 @@ from handlers.kit.context import ProgramRules
 from handlers.kit.local_time import local_time
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
-from schedules.jobs import AGENDA, DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire
+from schedules.jobs import AGENDA, DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire, retire_one_off
 from schedules.leader import LeaderLock
 from schedules.plan import FOLLOW_UP_GRACE, planned_jobs
 from schedules.runtime import Runtime, install
 from storage.database import Database
-from storage.models import Milestone, utcnow
+from storage.models import Milestone, Reminder, utcnow
 from storage.vocabulary import Channel, NoticeKind
 
 log = logging.getLogger(__name__)
@@ -183,6 +183,10 @@ class SchedulerService:
         when = local_time(event.scheduled_run_time, self.rules.timezone)
         with self.database.transaction() as session:
             what = describe(session, event.job_id)
+            if event.job_id.startswith(f"{REMINDER}:"):
+                reminder = session.get(Reminder, int(event.job_id.split(":")[1]))
+                if reminder is not None:
+                    retire_one_off(session, reminder, "missed", self.clock())
             notice = Notice(
                 channel=Channel.TEAM,
                 kind=NoticeKind.MISSED,

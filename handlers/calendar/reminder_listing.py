@@ -26,7 +26,8 @@ LISTED_TEXT = 200  # longer texts are shortened in the list
 )  # fmt: skip
 def remind_list(ctx: Context, args: Args, session: Session) -> Reply:
     """remind list [all]
-    A repeating reminder shows its next firing. `remind list all` shows everyone's, for admins.
+    A repeating reminder shows its next firing. A one-off reminder that fired (or was missed) is no longer
+    active and is not listed; the audit log keeps it. `remind list all` shows everyone's, for admins.
     Example: remind list"""
     args.check_options()
     choice = args.words[0].lower() if args.words else ""

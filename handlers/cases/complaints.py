@@ -192,7 +192,7 @@ def filing_reply(outcome: FilingOutcome) -> Reply:
     sections: list[tuple[str, list[str]]] = [
         ("merged as duplicates", [f"{link}: {why}" for link, why in outcome.merged]),
         ("already in another member's open complaint: flagged to the team, not filed twice",
-         outcome.flagged),
+         [link for link, _ in outcome.flagged]),
         ("held: short links cannot be resolved here; open each one and paste the full link",
          [link.original for link in outcome.unresolved]),
         ("rejected", [f"{link.original}: {link.reason}" for link in outcome.rejected]),

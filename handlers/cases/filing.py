@@ -59,7 +59,8 @@ class FiledComplaint:
 class FilingOutcome:
     complaints: list[FiledComplaint] = field(default_factory=list)
     merged: list[tuple[str, str]] = field(default_factory=list)  # (link, why)
-    flagged: list[str] = field(default_factory=list)
+    # (link, the other organisation's case holding it): the case id is for the team only.
+    flagged: list[tuple[str, str]] = field(default_factory=list)
     unresolved: list[UnresolvedLink] = field(default_factory=list)
     rejected: list[RejectedLink] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
@@ -134,7 +135,7 @@ def _file_group(
         elif already_open[target_id][1] == organisation_id:
             outcome.merged.append((link.original, f"already in your open case {case_id(already_open[target_id][0])}"))
         else:
-            outcome.flagged.append(link.original)
+            outcome.flagged.append((link.original, case_id(already_open[target_id][0])))
     for start in range(0, len(fresh), MAX_ITEMS_PER_COMPLAINT):
         batch = fresh[start : start + MAX_ITEMS_PER_COMPLAINT]
         outcome.complaints.append(_create_complaint(session, ctx, request, platform, kind, batch, outcome, router))

@@ -113,8 +113,10 @@ def case_actioned_notice(complaint: Complaint, organisation: Organisation, tally
     )
 
 
-def cross_member_notice(organisation: Organisation, actor: str, links: Sequence[str]) -> Notice:
-    shown = [f"- {link}" for link in links[:20]]
+def cross_member_notice(organisation: Organisation, actor: str, links: Sequence[tuple[str, str]]) -> Notice:
+    """For the team: links `organisation` reported that another organisation's open case holds,
+    each with that case's id (never shown to the filer)."""
+    shown = [f"- {link} (in {holder})" for link, holder in links[:20]]
     if len(links) > 20:
         shown.append(f"... and {len(links) - 20} more")
     return Notice(

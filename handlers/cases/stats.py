@@ -20,10 +20,10 @@ LOST_APPEAL_CEILING = 0.05
 ACCURACY_MONTHS = 3
 
 
-@command("stats", summary="figures per month: reported, removed, takedown rate, stores closed")
+@command("stats", summary="figures per month: listings and storefronts reported, removed, takedown rate, stores closed")
 def stats(ctx: Context, args: Args, session: Session) -> Reply:
     """stats [months=<n>] [until=YYYY-MM] [org=<slug> | overall]
-    Per month: listings reported, listings removed, takedown rate (removed / decided),
+    Per month: listings reported, storefronts reported, items removed, takedown rate (removed / decided),
     storefronts closed, median time from report to removal, sellers referred to RogueBlock;
     then the success and lost-appeal
     rates of the last 3 months against the program's 90% / 5% thresholds. Members see their
@@ -42,10 +42,13 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     rows = monthly_figures(session, organisation_id=scope_id, first_month=first, last_month=last, zone=zone)
     title = organisation.name if organisation else "The whole program"
     reply = Reply(f"{title}: figures for {month_label(first)} to {month_label(last)}")
-    reply.lines.append("month    reported  removed  takedown  stores closed  median to removal")
+    reply.lines.append(
+        "month    listings reported  storefronts reported  removed  takedown  stores closed  median to removal"
+    )
     for row in rows:
         reply.lines.append(
-            f"{month_label(row.month)}  {row.reported:>8}  {row.removed:>7}  {percent(row.takedown_rate):>8}  "
+            f"{month_label(row.month)}  {row.listings_reported:>17}  {row.storefronts_reported:>20}  "
+            f"{row.removed:>7}  {percent(row.takedown_rate):>8}  "
             f"{row.storefronts_closed:>13}  {duration(row.median_removal_seconds)}"
         )
     referrals = [f"{month_label(row.month)}: {row.rogueblock_referrals}" for row in rows if row.rogueblock_referrals]

@@ -15,7 +15,13 @@ from handlers.kit.registry import STAFF, Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Storefront
 from storage.queries.marketplace_items import ensure_targets, storefront_by_key
-from storage.queries.storefronts import active_strike_count, complaints_naming, storefronts, strikes_of
+from storage.queries.storefronts import (
+    active_strike_count,
+    complaints_naming,
+    end_active_strikes,
+    storefronts,
+    strikes_of,
+)
 from storage.vocabulary import AuditEntity, Channel, ItemKind, NoticeKind, Platform, RogueBlockStatus, StorefrontStatus
 
 LINK = Option("link", "the storefront's link, e.g. https://shop123456.taobao.com", required=True)
@@ -74,6 +80,7 @@ def store_close(ctx: Context, args: Args, session: Session) -> Reply:
 )  # fmt: skip
 def store_reinstate(ctx: Context, args: Args, session: Session) -> Reply:
     """store reinstate <store link> [note="..."]
+    The strikes recorded before the reinstatement no longer count toward closing it again; they stay in its history.
     Example: store reinstate https://shop123456.taobao.com note="appeal upheld"
     """
     args.check_options("note")
@@ -209,7 +216,15 @@ def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str
     if storefront.status != StorefrontStatus.CLOSED:
         raise UserError(f"{storefront.canonical_url} is not closed.")
     _set_status(ctx, session, storefront, StorefrontStatus.ACTIVE, note)
+    assert storefront.id is not None
+    # The appeal undid the closure, so the strikes behind it end now: a fresh start, with the history kept.
+    ended = end_active_strikes(session, storefront.id, ctx.now)
     reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
+    if ended:
+        reply.lines.append(
+            f"Its {plural(ended, 'strike')} no longer {'counts' if ended == 1 else 'count'} toward closing it again; "
+            f"{'it stays' if ended == 1 else 'they stay'} in its history (`store show`)."
+        )
     text = f"Storefront reinstated on appeal: {storefront.canonical_url}" + _because(note)
     reply.notices.append(Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_REINSTATED, text=text))
     return reply

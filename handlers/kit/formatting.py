@@ -19,6 +19,12 @@ def duration(seconds: float | None) -> str:
     return f"{minutes}m"
 
 
+def items_reported(listings: int, storefronts: int) -> str:
+    """`3 listings and 1 storefront reported`: the one wording of the figure everywhere it is shown."""
+    listing_words = f"{listings} listing{'' if listings == 1 else 's'}"
+    return f"{listing_words} and {storefronts} storefront{'' if storefronts == 1 else 's'} reported"
+
+
 def percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate * 100:.1f}%"
 

@@ -172,6 +172,26 @@ def resolve(text: str) -> Resolved | None:
     return None
 
 
+_USAGE_PART = re.compile(r"<[^>]*>|\[[^\]]*\]|\S+")
+
+
+def as_typed(command_line: str) -> str:
+    """A button's command as someone types it where buttons cannot open forms: what the form would
+    ask is shown as the usage's placeholders (`outcome MS-000001` -> `outcome MS-000001 <all | items>
+    <outcome>`); a complete command line is unchanged."""
+    resolved = resolve(command_line)
+    if resolved is None:
+        return command_line
+    usage = _USAGE_PART.findall(resolved.spec.usage.splitlines()[0])
+    rest = usage[len(command_line.split()) :]
+    missing = []
+    for part in rest:
+        if not part.startswith("<"):
+            break
+        missing.append(part)
+    return " ".join([command_line, *missing])
+
+
 def default_of(word: str) -> CommandSpec | None:
     """The sub-command that runs when `word` comes with no sub-command word of its own."""
     return next((spec for spec in COMMANDS.values() if spec.top == word and spec.default), None)

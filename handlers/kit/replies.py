@@ -6,6 +6,7 @@ user text echoed inside a reply can never become a mention or a link.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -57,14 +58,15 @@ class Reply:
     error_field: str | None = None  # the option or form field an error concerns
     form: FormRequest | None = None  # input to ask for; platforms without forms show `text`
 
-    def render_plain(self) -> str:
-        """The reply as plain text, the way the console prints it."""
+    def render_plain(self, typed: Callable[[str], str] = str) -> str:
+        """The reply as plain text, the way the console prints it; `typed` shows a button's command
+        as one types it (see `registry.as_typed`)."""
         parts = [self.text]
         # A field's later lines are indented under its first, so that the list reads as one.
         parts.extend(f"  {name}: " + value.replace("\n", "\n    ") for name, value in self.fields)
         parts.extend(f"  {line}" for line in self.lines)
         if self.buttons:
-            parts.append("  actions: " + " | ".join(b.command for b in self.buttons))
+            parts.append("  actions: " + " | ".join(typed(b.command) for b in self.buttons))
         return "\n".join(parts)
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
-from handlers.kit.formatting import percent
+from handlers.kit.formatting import items_reported, percent
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import Option, command
 from handlers.kit.replies import Notice, Reply, plural
@@ -104,12 +104,13 @@ def agenda(session: Session, meeting: Milestone, now: datetime, zone: ZoneInfo) 
     if count > len(shared):
         lines.append(f"... and {count - len(shared)} more: `practices list sort=newest`")
     fields += chunked(f"Best practices shared {span}", lines or ["None were shared."])
-    program = figures_between(session, since, now, zone).get(None, WindowFigures(0, 0, 0))
+    program = figures_between(session, since, now, zone).get(None, WindowFigures(0, 0, 0, 0))
     rate = f"takedown rate {percent(program.takedown_rate)}" if program.decided else "no takedown rate (none decided)"
     fields.append(
         (
             f"Program figures {span}",
-            f"{plural(program.reported, 'listing')} reported, {program.removed} removed, {rate}",
+            f"{items_reported(program.listings_reported, program.storefronts_reported)}, "
+            f"{program.removed} removed, {rate}",
         )
     )
     return heading, fields

@@ -1,4 +1,5 @@
-"""The program's figures per month: reported, removed, takedown rate, stores closed, median time.
+"""The program's figures per month: listings and storefronts reported, removed, takedown rate,
+stores closed, median time.
 
 Every count is an index-only scan of `complaint_item` (see its partial indexes), so the answer
 stays fast at millions of items.
@@ -16,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import ComplaintItem, Storefront
 from storage.months import month_bounds, month_of, months_between
-from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemStatus
+from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemKind, ItemStatus
 
 S = TypeVar("S", bound=Select)
 
@@ -24,12 +25,18 @@ S = TypeVar("S", bound=Select)
 @dataclass(frozen=True, slots=True)
 class MonthFigures:
     month: int  # YYYYMM
-    reported: int
+    listings_reported: int
+    storefronts_reported: int
     removed: int
     decided: int
     storefronts_closed: int
     median_removal_seconds: float | None
     rogueblock_referrals: int = 0
+
+    @property
+    def reported(self) -> int:
+        """Items reported: listings and storefronts."""
+        return self.listings_reported + self.storefronts_reported
 
     @property
     def takedown_rate(self) -> float | None:
@@ -88,17 +95,17 @@ def monthly_figures(
 ) -> list[MonthFigures]:
     """Figures for every month in [first_month, last_month], oldest first, months with no
     activity included as zeros."""
-    reported_month = col(ComplaintItem.reported_month)
-    reported: dict[int, int] = dict(
-        session.execute(
-            _scope(
-                select(reported_month, func.count())
-                .where(reported_month >= first_month, reported_month <= last_month)
-                .group_by(reported_month),
-                organisation_id,
-            )
-        ).all()
-    )
+    reported_month, kind = col(ComplaintItem.reported_month), col(ComplaintItem.kind)
+    reported: Counter[tuple[int, str]] = Counter()
+    for month, item_kind, count in session.execute(
+        _scope(
+            select(reported_month, kind, func.count())
+            .where(reported_month >= first_month, reported_month <= last_month)
+            .group_by(reported_month, kind),
+            organisation_id,
+        )
+    ).all():
+        reported[(cast(int, month), str(item_kind))] = cast(int, count)
     decisions = decisions_by_month(session, organisation_id, first_month, last_month)
     closed = storefronts_closed_by_month(session, organisation_id, first_month, last_month, zone)
     referred = rogueblock_referrals_by_month(session, organisation_id, first_month, last_month, zone)
@@ -108,7 +115,8 @@ def monthly_figures(
         figures.append(
             MonthFigures(
                 month=month,
-                reported=int(reported.get(month, 0)),
+                listings_reported=reported[(month, ItemKind.LISTING)],
+                storefronts_reported=reported[(month, ItemKind.STOREFRONT)],
                 removed=sum(statuses[s] for s in REMOVAL_STATUSES),
                 decided=sum(statuses[s] for s in DECIDED_STATUSES),
                 storefronts_closed=closed.get(month, 0),
@@ -192,7 +200,8 @@ def accuracy(session: Session, organisation_id: int | None, first_month: int, la
 
 @dataclass(frozen=True, slots=True)
 class WindowFigures:
-    reported: int
+    listings_reported: int
+    storefronts_reported: int
     removed: int
     decided: int
 
@@ -206,13 +215,13 @@ def figures_between(session: Session, start: datetime, end: datetime, zone: tzin
     month columns narrow the scan to the months the window touches."""
     months = months_between(month_of(start, zone), month_of(end, zone))
     reported_rows = session.exec(
-        select(ComplaintItem.organisation_id, func.count())
+        select(ComplaintItem.organisation_id, ComplaintItem.kind, func.count())
         .where(
             col(ComplaintItem.reported_month).in_(months),
             col(ComplaintItem.reported_at) >= start,
             col(ComplaintItem.reported_at) < end,
         )
-        .group_by(col(ComplaintItem.organisation_id))
+        .group_by(col(ComplaintItem.organisation_id), col(ComplaintItem.kind))
     ).all()
     decided_rows = session.exec(
         select(ComplaintItem.organisation_id, ComplaintItem.status, func.count())
@@ -223,10 +232,12 @@ def figures_between(session: Session, start: datetime, end: datetime, zone: tzin
         )
         .group_by(col(ComplaintItem.organisation_id), col(ComplaintItem.status))
     ).all()
-    reported: Counter[int | None] = Counter()
+    listings: Counter[int | None] = Counter()
+    storefronts: Counter[int | None] = Counter()
     removed: Counter[int | None] = Counter()
     decided: Counter[int | None] = Counter()
-    for organisation_id, count in reported_rows:
+    for organisation_id, item_kind, count in reported_rows:
+        reported = storefronts if item_kind == ItemKind.STOREFRONT else listings
         reported[organisation_id] += count
         reported[None] += count
     for organisation_id, status, count in decided_rows:
@@ -235,5 +246,5 @@ def figures_between(session: Session, start: datetime, end: datetime, zone: tzin
                 removed[key] += count
             if status in DECIDED_STATUSES:
                 decided[key] += count
-    keys = set(reported) | set(decided) | {None}
-    return {key: WindowFigures(reported[key], removed[key], decided[key]) for key in keys}
+    keys = set(listings) | set(storefronts) | set(decided) | {None}
+    return {key: WindowFigures(listings[key], storefronts[key], removed[key], decided[key]) for key in keys}

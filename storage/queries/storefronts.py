@@ -23,6 +23,17 @@ def active_strike_count(session: Session, storefront_id: int, now: datetime) -> 
     ).scalar_one()
 
 
+def end_active_strikes(session: Session, storefront_id: int, now: datetime) -> int:
+    """Make the storefront's active strikes expire now (they stay listed); how many there were."""
+    active = list(
+        session.exec(select(Strike).where(Strike.storefront_id == storefront_id, col(Strike.expires_at) > now)).all()
+    )
+    for strike in active:
+        strike.expires_at = now
+        session.add(strike)
+    return len(active)
+
+
 def has_accepted_raid(session: Session, storefront_id: int) -> bool:
     """True when raid evidence naming the storefront led to a penalty."""
     found = session.execute(

@@ -171,6 +171,11 @@ def test_new_cases_are_posted_to_the_team_and_to_the_brand(whole_case: Run) -> N
     assert whole_case.after("Registered 3 items", "[#team > MS-000001] New case")
 
 
+def test_the_per_item_action_reads_as_a_command_to_complete_not_a_bare_case(whole_case: Run) -> None:
+    actions = next(line for line in whole_case.lines if line.startswith("    actions: outcome MS-000001 all removed"))
+    assert actions.endswith(" | outcome MS-000001 <all | items> <outcome>"), actions
+
+
 def test_outcomes_reach_the_team_thread_the_brand_and_the_outcomes_channel(whole_case: Run) -> None:
     lines = whole_case.lines
     assert "MS-000001: item 1 is now removed; the case is actioned." in lines
@@ -193,8 +198,8 @@ def test_outcomes_reach_the_team_thread_the_brand_and_the_outcomes_channel(whole
 
 def test_stats_count_what_the_script_reported_and_removed(whole_case: Run) -> None:
     assert any(line.startswith("The whole program: figures for ") for line in whole_case.lines)
-    # 5 listings reported; removed: MS-000001 (upheld) and MS-000003; decided: those and MS-000002.
-    assert re.search(r"^  \d{4}-\d{2}\s+5\s+2\s+66\.7%\s+0\s+\S+$", whole_case.out, re.MULTILINE)
+    # 5 listings and no storefront reported; removed: MS-000001 (upheld) and MS-000003; decided: those and MS-000002.
+    assert re.search(r"^  \d{4}-\d{2}\s+5\s+0\s+2\s+66\.7%\s+0\s+\S+$", whole_case.out, re.MULTILINE)
     assert "  Takedown success, last 3 months: 66.7% of 3 decided" in whole_case.lines
     assert "  Appeals lost, last 3 months: 0.0% of 1 decided" in whole_case.lines
     assert "  Warning: takedown success is under 90%; check the accuracy of complaints." in whole_case.lines

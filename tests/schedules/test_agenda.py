@@ -56,7 +56,7 @@ def test_the_agenda_lists_top_proposals_new_practices_and_figures_since_the_last
     program.ok("propose vote BP-0002 up", as_="brand1")
     program.ok(
         "complaint https://item.taobao.com/item.htm?id=1 https://item.taobao.com/item.htm?id=2 "
-        "https://item.taobao.com/item.htm?id=3",
+        "https://item.taobao.com/item.htm?id=3 https://shop123456.taobao.com/",
         as_="brand1",
     )
     program.ok("outcome MS-000002 1 removed", as_="team1")
@@ -91,7 +91,7 @@ def test_the_agenda_lists_top_proposals_new_practices_and_figures_since_the_last
             f"Best practices shared {since}",
             "BP-0002 · Relabelled watches · +1 (1 for, 0 against) · watches · from console:brand2 (Globex Ltd)",
         ),
-        (f"Program figures {since}", "3 listings reported, 1 removed, takedown rate 50.0%"),
+        (f"Program figures {since}", "3 listings and 1 storefront reported, 1 removed, takedown rate 50.0%"),
     )
 
 
@@ -129,7 +129,7 @@ def test_without_an_earlier_meeting_the_agenda_covers_the_last_30_days(program: 
         ),
         (
             "Program figures in the last 30 days",
-            "0 listings reported, 0 removed, no takedown rate (none decided)",
+            "0 listings and 0 storefronts reported, 0 removed, no takedown rate (none decided)",
         ),
     )
 

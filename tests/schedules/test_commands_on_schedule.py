@@ -50,6 +50,20 @@ def test_a_milestone_added_with_calendar_is_announced_at_each_reminder(
     assert now.text == "Now: Orientation for new members (2026-12-01 10:00 EST)."
 
 
+def test_a_milestone_reminder_one_minute_before_says_minute_not_minutes(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok('calendar add orientation 2026-12-01 10:00 "Orientation" remind=1m,2m')
+    program.delivered()
+    at_ten = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    (two,) = at(program, scheduler, at_ten - timedelta(minutes=2), ("milestone",))
+    (one,) = at(program, scheduler, at_ten - timedelta(minutes=1), ("milestone",))
+    assert (two.text, one.text) == (
+        "Orientation in 2 minutes: 2026-12-01 10:00 EST.",
+        "Orientation in 1 minute: 2026-12-01 10:00 EST.",
+    )
+
+
 def test_a_personal_reminder_arrives_in_a_direct_message_at_its_time(
     program: Harness, scheduler: SchedulerService
 ) -> None:
@@ -57,6 +71,39 @@ def test_a_personal_reminder_arrives_in_a_direct_message_at_its_time(
     assert at(program, scheduler, program.clock.now + timedelta(hours=1), ("reminder",)) == []
     (reminder,) = at(program, scheduler, program.clock.now + timedelta(hours=1), ("reminder",))
     assert (reminder.channel, reminder.text) == ("dm:console:brand1", "Reminder: check MS-000001")
+
+
+def test_a_one_off_reminder_that_fired_leaves_the_list_and_the_limit(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok("remind me in 2 hours to check MS-000001", as_="brand1")
+    program.ok("remind me every day 09:00 to read the outcomes", as_="brand1")
+    assert "2 active reminders" in program.ok("remind list", as_="brand1").text
+    (fired,) = at(program, scheduler, program.clock.now + timedelta(hours=2), ("reminder",))
+    assert fired.text == "Reminder: check MS-000001"
+    listed = program.ok("remind list", as_="brand1")
+    assert listed.text == "You have 1 active reminder:"
+    assert "check MS-000001" not in "\n".join(listed.lines)
+    assert "read the outcomes" in "\n".join(listed.lines), "a repeating reminder stays"
+    assert "There is no active reminder #1" in program.refused("remind cancel 1", as_="brand1")
+
+
+def test_a_one_off_reminder_missed_while_down_is_no_longer_active(program: Harness) -> None:
+    program.ok("remind me in 2 hours to check MS-000001", as_="brand1")
+    first = SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    first.step()
+    first.stop()  # down until long after the reminder was due
+    restarted = SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    try:
+        program.clock.now += timedelta(hours=5)
+        restarted.step()
+        assert isinstance(restarted.scheduler, ManualScheduler)
+        restarted.scheduler.tick()
+        (missed,) = [p for p in program.delivered() if p.kind == "missed"]
+        assert "reminder #1" in missed.text
+        assert program.ok("remind list", as_="brand1").text == "You have no active reminders."
+    finally:
+        restarted.stop()
 
 
 def test_a_weekly_reminder_comes_back_every_week_until_cancelled(program: Harness, scheduler: SchedulerService) -> None:

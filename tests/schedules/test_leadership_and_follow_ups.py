@@ -68,6 +68,20 @@ def test_two_schedulers_sharing_postgresql_announce_each_occurrence_once(
         second.stop()
 
 
+def test_the_weekly_digest_counts_listings_and_storefronts_reported_apart(program: Harness) -> None:
+    SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    program.ok(f"complaint {TAOBAO.format(1)} {TAOBAO.format(2)} https://shop123456.taobao.com/", as_="brand1")
+    program.ok("outcome MS-000001 1 removed", as_="team1")
+    program.delivered()
+    program.clock.advance(days=1)
+    fire(f"{DIGEST}:weekly")
+    digests = {p.channel: p.text for p in program.delivered() if p.kind == "weekly_digest"}
+    assert digests["org:acme"] == (
+        "ACME Corp, the last 7 days: 2 listings and 1 storefront reported, 1 removed (100.0% taken down)."
+    )
+    assert digests["org:globex"].startswith("Globex Ltd, the last 7 days: 0 listings and 0 storefronts reported,")
+
+
 def test_an_undecided_case_is_escalated_to_its_team_thread_each_day_until_decided(program: Harness) -> None:
     SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
     program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1")

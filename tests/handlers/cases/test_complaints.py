@@ -63,6 +63,20 @@ def test_link_in_another_organisations_open_case_is_flagged_to_the_team(program:
     assert len(flags) == 1 and flags[0].channel == "team"
 
 
+def test_the_teams_duplicate_flag_names_the_case_holding_the_link_and_the_filer_does_not_learn_it(
+    program: Harness,
+) -> None:
+    program.ok(f"complaint {TAOBAO.format(88)}", as_="brand1")
+    program.delivered()
+    reply = program.ok(f"complaint {TAOBAO.format(88)} {TAOBAO.format(89)}", as_="brand2")
+    assert "MS-000001" not in reply.render_plain(), "the filing organisation must not learn the other case"
+    (flag,) = [notice for notice in reply.notices if notice.kind == "cross_member_duplicate"]
+    assert flag.channel == "team"
+    assert flag.fields == (("Links", f"- {TAOBAO.format(88)} (in MS-000001)"),)
+    for posted in program.delivered():
+        assert posted.channel == "team" or "MS-000001" not in posted.text, posted
+
+
 def test_complaint_needs_a_verified_unexpired_right(program: Harness) -> None:
     program.ok('admin right add acme copyright R-9 mark="ACME logo" jurisdiction=US')
     message = program.refused(f"complaint right=3 {TAOBAO.format(1)}", as_="brand1")

@@ -17,9 +17,10 @@ def file_listings(bot: Harness, count: int, as_: str = "brand1", first: int = 1)
 
 
 def row(reply: Reply, month: str) -> list[str]:
-    """The figures of one month: month, reported, removed, takedown rate, stores closed, median."""
+    """The figures of one month: month, listings reported, storefronts reported, removed, takedown rate,
+    stores closed, median."""
     [line] = [line for line in reply.lines if line.startswith(month)]
-    return line.split(maxsplit=5)
+    return line.split(maxsplit=6)
 
 
 def warnings(reply: Reply) -> list[str]:
@@ -40,9 +41,11 @@ def test_figures_come_from_what_was_filed_and_decided(program: Harness) -> None:
     program.ok("outcome MS-000001 3 removed", as_="team1")
     reply = program.ok("stats", as_="team1")
     assert reply.text == "The whole program: figures for 2026-06 to 2026-11"
-    assert reply.lines[0] == "month    reported  removed  takedown  stores closed  median to removal"
+    assert reply.lines[0] == (
+        "month    listings reported  storefronts reported  removed  takedown  stores closed  median to removal"
+    )
     # Removals after 1, 2 and 5 days: the median is 2 days.
-    assert row(reply, "2026-11") == ["2026-11", "4", "3", "75.0%", "0", "2d 0h"]
+    assert row(reply, "2026-11") == ["2026-11", "4", "0", "3", "75.0%", "0", "2d 0h"]
 
 
 def test_the_median_of_an_even_number_of_removals_is_the_mean_of_the_middle_two(program: Harness) -> None:
@@ -51,7 +54,7 @@ def test_the_median_of_an_even_number_of_removals_is_the_mean_of_the_middle_two(
     program.ok("outcome MS-000001 1 removed", as_="team1")
     program.clock.advance(days=1)
     program.ok("outcome MS-000001 2 removed", as_="team1")
-    assert row(program.ok("stats", as_="team1"), "2026-11") == ["2026-11", "2", "2", "100.0%", "0", "1d 12h"]
+    assert row(program.ok("stats", as_="team1"), "2026-11") == ["2026-11", "2", "0", "2", "100.0%", "0", "1d 12h"]
 
 
 def test_items_not_removed_are_decided_but_not_in_the_median(program: Harness) -> None:
@@ -60,14 +63,14 @@ def test_items_not_removed_are_decided_but_not_in_the_median(program: Harness) -
     program.ok("outcome MS-000001 1 removed", as_="team1")
     program.clock.advance(days=10)
     program.ok("outcome MS-000001 2-3 not_found", as_="team1")
-    assert row(program.ok("stats", as_="team1"), "2026-11") == ["2026-11", "3", "1", "33.3%", "0", "5h 0m"]
+    assert row(program.ok("stats", as_="team1"), "2026-11") == ["2026-11", "3", "0", "1", "33.3%", "0", "5h 0m"]
 
 
 def test_undecided_and_withdrawn_items_are_reported_but_not_decided(program: Harness) -> None:
     file_listings(program, 3)
     program.ok("withdraw MS-000001 3", as_="brand1")
     reply = program.ok("stats", as_="brand1")
-    assert row(reply, "2026-11") == ["2026-11", "3", "0", "-", "0", "-"]
+    assert row(reply, "2026-11") == ["2026-11", "3", "0", "0", "-", "0", "-"]
     assert "Takedown success, last 3 months: - of 0 decided" in reply.lines
 
 
@@ -77,7 +80,7 @@ def test_months_with_no_activity_show_zeros(program: Harness) -> None:
         "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11",
     ]  # fmt: skip
     for month in ("2026-06", "2026-11"):
-        assert row(reply, month) == [month, "0", "0", "-", "0", "-"]
+        assert row(reply, month) == [month, "0", "0", "0", "-", "0", "-"]
     assert "Takedown success, last 3 months: - of 0 decided" in reply.lines
     assert "Appeals lost, last 3 months: - of 0 decided" in reply.lines
     assert warnings(reply) == []
@@ -88,9 +91,9 @@ def test_months_and_until_choose_the_months_shown(program: Harness) -> None:
     program.ok("outcome MS-000001 removed", as_="team1")
     reply = program.ok("stats months=3 until=2027-01", as_="team1")
     assert reply.text == "The whole program: figures for 2026-11 to 2027-01"
-    assert row(reply, "2026-11")[:4] == ["2026-11", "2", "2", "100.0%"]
-    assert row(reply, "2026-12") == ["2026-12", "0", "0", "-", "0", "-"]
-    assert row(reply, "2027-01") == ["2027-01", "0", "0", "-", "0", "-"]
+    assert row(reply, "2026-11")[:5] == ["2026-11", "2", "0", "2", "100.0%"]
+    assert row(reply, "2026-12") == ["2026-12", "0", "0", "0", "-", "0", "-"]
+    assert row(reply, "2027-01") == ["2027-01", "0", "0", "0", "-", "0", "-"]
     one = program.ok("stats months=1", as_="team1")
     assert one.text == "The whole program: figures for 2026-11 to 2026-11"
     assert [line for line in one.lines if line[:4].isdigit()] == [one.lines[1]]
@@ -114,10 +117,10 @@ def test_a_member_sees_only_their_organisations_figures(program: Harness) -> Non
     program.ok("outcome MS-000002 all removed", as_="team1")
     acme = program.ok("stats", as_="brand1")
     assert acme.text == "ACME Corp: figures for 2026-06 to 2026-11"
-    assert row(acme, "2026-11") == ["2026-11", "2", "0", "-", "0", "-"]
+    assert row(acme, "2026-11") == ["2026-11", "2", "0", "0", "-", "0", "-"]
     globex = program.ok("stats", as_="brand2")
     assert globex.text == "Globex Ltd: figures for 2026-06 to 2026-11"
-    assert row(globex, "2026-11")[:4] == ["2026-11", "3", "3", "100.0%"]
+    assert row(globex, "2026-11")[:5] == ["2026-11", "3", "0", "3", "100.0%"]
 
 
 def test_a_member_is_refused_other_organisations_and_the_whole_program(program: Harness) -> None:
@@ -131,11 +134,11 @@ def test_the_team_sees_the_whole_program_or_one_organisation(program: Harness) -
     file_listings(program, 3, as_="brand2", first=10)
     program.ok("outcome MS-000002 all removed", as_="team1")
     program.ok("outcome MS-000001 all not_found", as_="team1")
-    assert row(program.ok("stats", as_="team1"), "2026-11")[:4] == ["2026-11", "5", "3", "60.0%"]
-    assert row(program.ok("stats overall", as_="team1"), "2026-11")[:4] == ["2026-11", "5", "3", "60.0%"]
+    assert row(program.ok("stats", as_="team1"), "2026-11")[:5] == ["2026-11", "5", "0", "3", "60.0%"]
+    assert row(program.ok("stats overall", as_="team1"), "2026-11")[:5] == ["2026-11", "5", "0", "3", "60.0%"]
     globex = program.ok("stats org=globex", as_="team1")
     assert globex.text.startswith("Globex Ltd: ")
-    assert row(globex, "2026-11")[:4] == ["2026-11", "3", "3", "100.0%"]
+    assert row(globex, "2026-11")[:5] == ["2026-11", "3", "0", "3", "100.0%"]
     assert program.refused("stats org=initech", as_="team1") == "There is no organisation 'initech'."
 
 
@@ -156,8 +159,13 @@ def test_months_follow_the_program_time_zone(program: Harness) -> None:
     program.ok("outcome MS-000001 2 removed", as_="team1")
     file_listings(program, 1, first=3)
     reply = program.ok("stats months=2 until=2026-12", as_="team1")
-    assert row(reply, "2026-11") == ["2026-11", "2", "1", "100.0%", "0", "1h 0m"]
-    assert row(reply, "2026-12") == ["2026-12", "1", "1", "100.0%", "0", "4h 0m"]
+    assert row(reply, "2026-11") == ["2026-11", "2", "0", "1", "100.0%", "0", "1h 0m"]
+    assert row(reply, "2026-12") == ["2026-12", "1", "0", "1", "100.0%", "0", "4h 0m"]
+
+
+def test_storefronts_reported_are_counted_apart_from_listings(program: Harness) -> None:
+    program.ok(f"complaint {TAOBAO.format(1)} {TAOBAO.format(2)} https://shop123456.taobao.com/", as_="brand1")
+    assert row(program.ok("stats", as_="brand1"), "2026-11")[:3] == ["2026-11", "2", "1"]
 
 
 # --- storefronts closed -----------------------------------------------------------------------
@@ -172,10 +180,10 @@ def test_storefronts_closed_count_for_the_organisations_that_named_them(program:
     program.clock.now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
     program.ok(f"store close {shop}", as_="team1")
     until = "months=2 until=2026-12"
-    assert row(program.ok(f"stats {until}", as_="brand1"), "2026-11")[4] == "1"
-    assert row(program.ok(f"stats {until}", as_="brand1"), "2026-12")[4] == "0"
-    assert row(program.ok(f"stats {until}", as_="brand2"), "2026-11")[4] == "0"
-    assert row(program.ok(f"stats {until}", as_="team1"), "2026-11")[4] == "1"
+    assert row(program.ok(f"stats {until}", as_="brand1"), "2026-11")[5] == "1"
+    assert row(program.ok(f"stats {until}", as_="brand1"), "2026-12")[5] == "0"
+    assert row(program.ok(f"stats {until}", as_="brand2"), "2026-11")[5] == "0"
+    assert row(program.ok(f"stats {until}", as_="team1"), "2026-11")[5] == "1"
 
 
 # --- accuracy warnings ------------------------------------------------------------------------
@@ -232,7 +240,7 @@ def test_appeals_still_open_do_not_count_as_lost_or_won(program: Harness) -> Non
     program.ok("outcome MS-000001 all counter_notice", as_="team1")
     reply = program.ok("stats", as_="brand1")
     assert "Appeals lost, last 3 months: - of 0 decided" in reply.lines
-    assert row(reply, "2026-11")[:4] == ["2026-11", "2", "2", "100.0%"]
+    assert row(reply, "2026-11")[:5] == ["2026-11", "2", "0", "2", "100.0%"]
     assert warnings(reply) == []
 
 

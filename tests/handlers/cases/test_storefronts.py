@@ -225,6 +225,25 @@ def test_a_closed_store_is_reinstated_after_an_upheld_appeal(database: Database,
     assert bot.ok("store list closed", as_="team1").text == "No storefronts match."
 
 
+def test_strikes_before_a_reinstatement_stay_in_history_but_no_longer_count_toward_closing(
+    database: Database, clock: FakeClock
+) -> None:
+    bot = custom_program(database, clock)
+    bot.ok(f"store strike {SHOP}", as_="team1")
+    bot.ok(f"store strike {SHOP}", as_="team1")
+    bot.ok(f"store close {SHOP}", as_="team1")
+    clock.advance(days=2)
+    reply = bot.ok(f"store reinstate {SHOP}", as_="team1")
+    assert reply.lines == [
+        "Its 2 strikes no longer count toward closing it again; they stay in its history (`store show`)."
+    ]
+    shown = bot.ok(f"store show {SHOP}", as_="team1")
+    assert ("Active strikes", "0 (closes at 2)") in shown.fields
+    assert [line.split(", ")[1].split()[0] for line in shown.lines] == ["expired", "expired"]
+    assert bot.ok(f"store strike {SHOP}", as_="team1").text.endswith("has 1 of the 2 that close it.")
+    assert bot.refused(f"store close {SHOP}", as_="team1")
+
+
 def test_only_a_closed_store_can_be_reinstated(program: Harness) -> None:
     program.ok(f"complaint {SHOP}", as_="brand1")
     assert program.refused(f"store reinstate {SHOP}", as_="team1") == f"{SHOP} is not closed."
