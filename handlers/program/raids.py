@@ -13,7 +13,7 @@ import re
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.documents import CheckedDocument
 from handlers.kit.errors import NotFound, UserError
@@ -96,11 +96,7 @@ def move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidSta
     evidence.updated_at = ctx.now
     if target in (RaidStatus.PENALTY_APPLIED, RaidStatus.DECLINED):
         evidence.decision_note = note
-    session.add(evidence)
-    session.flush()
-    record_change(
-        session, ctx, AuditEntity.RAID, evidence.id, "status", from_status=current, to_status=target, note=note
-    )
+    add_recorded(session, ctx, evidence, AuditEntity.RAID, "status", from_status=current, to_status=target, note=note)
 
 
 def thread(

@@ -13,7 +13,7 @@ import re
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args, leading_options
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.forms import Form, FormField, register_form, request_form
@@ -88,11 +88,8 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    session.add(proposal)
-    session.flush()
-    assert proposal.id is not None
+    add_recorded(session, ctx, proposal, AuditEntity.PROPOSAL, to_status=proposal.status, note=title)
     ref, what = proposal.reference, kind_label(proposal)
-    record_change(session, ctx, AuditEntity.PROPOSAL, proposal.id, "created", to_status=proposal.status, note=title)
     fields = chunked(what.capitalize(), [text])
     if tags:
         fields.append(("Tags", ", ".join(tags)))
