@@ -185,7 +185,7 @@ class Router:
             member_id=member.id if member else None,
             organisation_id=organisation.id if organisation else None,
             organisation_slug=organisation.slug if organisation else None,
-            role=Role(member.role) if member else None,
+            role=member.role if member else None,
             channel=incoming.channel,
             thread=incoming.thread,
             attachments=incoming.attachments,

@@ -70,7 +70,7 @@ def _mine(ctx: Context, args: Args, session: Session, action: str) -> Applicatio
 
 
 def _withdraw(ctx: Context, session: Session, application: Application, *, declining: bool) -> Reply:
-    status = S(application.status)
+    status = application.status
     if declining and status not in (S.SELECTED, S.NOTIFIED):
         raise UserError(
             f"Only a selected applicant can decline a seat; application #{application.id} is {status}.",

@@ -85,7 +85,7 @@ def load_raid(session: Session, ctx: Context, text: str, *, for_update: bool = F
 def move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidStatus, note: str | None) -> None:
     """Change the evidence's status if the step is allowed; refuse naming its status otherwise."""
     assert evidence.id is not None
-    current = RaidStatus(evidence.status)
+    current = evidence.status
     if target not in NEXT[current]:
         allowed = " or ".join(NEXT[current]) or "nothing more: it is final"
         raise UserError(

@@ -14,7 +14,7 @@ from storage.database import Database
 from storage.models import AuditEntry, Complaint, ComplaintItem, IPRight, Listing, Member, Notice, Organisation
 from storage.queries import audit
 from storage.queries.outbox import write_notice
-from storage.vocabulary import AuditEntity, Channel, NoticeKind, dm_channel, org_channel
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, Role, dm_channel, org_channel
 
 NOW = datetime(2026, 11, 18, tzinfo=UTC)
 
@@ -25,7 +25,7 @@ def seed(database: Database) -> int:
         organisation = Organisation(slug="acme", name="ACME")
         session.add(organisation)
         session.flush()
-        member = Member(platform="console", user_id="brand1", role="member", organisation_id=organisation.id)
+        member = Member(platform="console", user_id="brand1", role=Role.MEMBER, organisation_id=organisation.id)
         right = IPRight(
             organisation_id=cast(int, organisation.id),
             kind="trademark",
