@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from handlers.admin.organisations import MANAGE, organisation_named
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.local_time import local_time
@@ -54,11 +54,8 @@ def channel(ctx: Context, args: Args, session: Session) -> Reply:
     )
     before = mapping.external_id if mapping.id is not None else None
     mapping.external_id, mapping.updated_by, mapping.updated_at = external, ctx.caller.ref, ctx.now
-    session.add(mapping)
-    session.flush()
-    assert mapping.id is not None
-    record_change(
-        session, ctx, AuditEntity.CHANNEL_MAPPING, mapping.id, "mapped",
+    add_recorded(
+        session, ctx, mapping, AuditEntity.CHANNEL_MAPPING, "mapped",
         from_status=before, to_status=external, note=f"{logical} on {platform}",
     )  # fmt: skip
     return Reply(f"{logical} on {platform} is now channel {external} (set {local_time(ctx.now, ctx.rules.timezone)}).")

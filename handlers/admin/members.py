@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from handlers.admin.organisations import MANAGE, YES_NO, is_yes, organisation_named
 from handlers.kit.arguments import Args, parse_enum
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded, record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
@@ -87,14 +87,11 @@ def member_add(ctx: Context, args: Args, session: Session) -> Reply:
     member.role = role
     member.active = True
     member.organisation_id = organisation.id if organisation else None
-    session.add(member)
-    session.flush()
-    assert member.id is not None
-    where = f"in {organisation.slug}" if organisation else "with no organisation"
     note = organisation.slug if organisation else None
     if previous is not None:
         note = f"moved from {previous.slug} to {organisation.slug if organisation else 'no organisation'}"
-    record_change(session, ctx, AuditEntity.MEMBER, member.id, "role", from_status=before, to_status=role, note=note)
+    add_recorded(session, ctx, member, AuditEntity.MEMBER, "role", from_status=before, to_status=role, note=note)
+    where = f"in {organisation.slug}" if organisation else "with no organisation"
     if previous is not None:
         destination = _named(organisation) if organisation else "no organisation"
         return Reply(f"{identity} moved from {_named(previous)} to {destination}: now {role} {where}.")

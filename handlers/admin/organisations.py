@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args, parse_enum
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
@@ -78,10 +78,7 @@ def org_add(ctx: Context, args: Args, session: Session) -> Reply:
         good_faith=is_yes(args.option("good_faith")),
         created_at=ctx.now,
     )
-    session.add(organisation)
-    session.flush()
-    assert organisation.id is not None
-    record_change(session, ctx, AuditEntity.ORGANISATION, organisation.id, "created")
+    add_recorded(session, ctx, organisation, AuditEntity.ORGANISATION)
     return Reply(
         f"Created organisation {slug} ({organisation.name}). "
         f"Add members with `admin member add <platform:user> {slug} member`."

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from handlers.admin.organisations import MANAGE, NO, ORGANISATION, YES, YES_NO, is_yes, organisation_named
 from handlers.kit.arguments import Args, parse_date, parse_enum
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded, record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
@@ -52,10 +52,7 @@ def right_add(ctx: Context, args: Args, session: Session) -> Reply:
         jurisdiction=jurisdiction[:8], classes=args.limited("classes", 200), expires_on=expires,
         luxury=is_yes(args.option("luxury")), created_at=ctx.now,
     )  # fmt: skip
-    session.add(right)
-    session.flush()
-    assert right.id is not None
-    record_change(session, ctx, AuditEntity.IP_RIGHT, right.id, "created", to_status=right.status)
+    add_recorded(session, ctx, right, AuditEntity.IP_RIGHT, to_status=right.status)
     return Reply(
         f"Added IP right #{right.id}: {kind} {mark} ({jurisdiction} {registration}), pending. "
         f"Verify it with `admin right verify {right.id}`."

@@ -30,7 +30,7 @@ from handlers.calendar.milestone_fields import (
 )
 from handlers.calendar.milestone_wording import announcement, moment, reminders_label, zone_of
 from handlers.kit.arguments import Args, parse_enum
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded, record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.local_time import local_time, typed_local_time, utc_stamp, zone_label
@@ -78,10 +78,7 @@ def calendar_add(ctx: Context, args: Args, session: Session) -> Reply:
         created_by=ctx.caller.ref,
         created_at=ctx.now,
     )
-    session.add(milestone)
-    session.flush()
-    assert milestone.id is not None
-    record_change(session, ctx, AuditEntity.MILESTONE, milestone.id, "created", to_status=utc_stamp(at), note=title)
+    add_recorded(session, ctx, milestone, AuditEntity.MILESTONE, to_status=utc_stamp(at), note=title)
     program = ctx.rules.timezone
     reply = Reply(
         f"Added #{milestone.id} ({kind}): {title} on {moment(at, zone, program)}, {reminders_label(milestone)}."

@@ -19,7 +19,7 @@ from handlers.calendar.milestone_fields import (
 )
 from handlers.calendar.milestone_wording import announcement, describe, moment, zone_of
 from handlers.kit.arguments import Args, parse_enum
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.csv_files import CsvRow, RowProblem, read_csv
 from handlers.kit.errors import UserError
@@ -80,11 +80,8 @@ def calendar_load(ctx: Context, args: Args, session: Session) -> Reply:
                 kind=row.kind, title=row.title, at=row.at, timezone=zone_label(row.zone),
                 reminder_offsets=row.offsets, created_by=ctx.caller.ref, created_at=ctx.now,
             )  # fmt: skip
-            session.add(milestone)
-            session.flush()
-            assert milestone.id is not None
-            record_change(
-                session, ctx, AuditEntity.MILESTONE, milestone.id, "created", to_status=utc_stamp(row.at),
+            add_recorded(
+                session, ctx, milestone, AuditEntity.MILESTONE, to_status=utc_stamp(row.at),
                 note=f"{row.title} (from {attachment.name})"[:1000],
             )  # fmt: skip
             added.append(milestone)

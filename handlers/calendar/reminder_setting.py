@@ -9,7 +9,7 @@ from sqlmodel import Session
 from handlers.admin.channels import FIXED_CHANNELS
 from handlers.calendar.time_grammar import parse_when
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
 from handlers.kit.local_time import zone_named
@@ -93,11 +93,8 @@ def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
         timezone=zone.key,
         created_at=ctx.now,
     )
-    session.add(reminder)
-    session.flush()
-    assert reminder.id is not None
-    record_change(
-        session, ctx, AuditEntity.REMINDER, reminder.id, "created", to_status="active",
+    add_recorded(
+        session, ctx, reminder, AuditEntity.REMINDER, to_status="active",
         note=f"{target}, {when.recurrence or 'once'}, first {when.first_at.isoformat()}",
     )  # fmt: skip
     return Reply(f"Reminder #{reminder.id} set: {when.describe(zone)} {where(target)}: {text}")

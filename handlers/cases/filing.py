@@ -16,7 +16,7 @@ from sqlmodel import Session
 from handlers.cases.link_parsing import ItemKey, ParsedLink, RejectedLink, UnresolvedLink, extract_links
 from handlers.cases.notices import case_opened_notices, cross_member_notice
 from handlers.cases.routing import CaseRouter
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.local_time import month_of
 from handlers.kit.replies import Notice, plural
@@ -168,14 +168,20 @@ def _create_complaint(
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    session.add(complaint)
-    session.flush()
-    assert complaint.id is not None
+    complaint_id = add_recorded(
+        session,
+        ctx,
+        complaint,
+        AuditEntity.COMPLAINT,
+        "filed",
+        to_status=ComplaintStatus.SUBMITTED,
+        note=f"{plural(len(batch), kind + ' item')} on {platform.label}",
+    )
     target_column = "listing_id" if kind is ItemKind.LISTING else "storefront_id"
     reported_month = month_of(ctx.now, ctx.rules.timezone)
     rows = [
         {
-            "complaint_id": complaint.id,
+            "complaint_id": complaint_id,
             "position": position,
             "organisation_id": request.organisation.id,
             "platform": platform,
@@ -191,21 +197,12 @@ def _create_complaint(
         for position, (link, target_id) in enumerate(batch, start=1)
     ]
     session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
-    record_change(
-        session,
-        ctx,
-        AuditEntity.COMPLAINT,
-        complaint.id,
-        "filed",
-        to_status=ComplaintStatus.SUBMITTED,
-        note=f"{plural(len(batch), kind + ' item')} on {platform.label}",
-    )
     links = [link for link, _ in batch]
     outcome.notices.extend(
         case_opened_notices(complaint, request.organisation, request.right, links, assignment=routing.clause)
     )
     outcome.notices.extend(router.notices(ctx, complaint, request.organisation, routing))
-    return FiledComplaint(complaint.id, platform, kind, len(batch))
+    return FiledComplaint(complaint_id, platform, kind, len(batch))
 
 
 def _hold_unresolved(session: Session, request: FilingRequest, outcome: FilingOutcome) -> None:

@@ -45,7 +45,7 @@ def change_items(
     audit_rows: list[dict[str, object]] = []
     for item in items:
         assert item.id is not None
-        previous = ItemStatus(item.status)
+        previous = item.status
         _apply(item, target, ctx)
         if target is ItemStatus.COUNTER_NOTICED:
             notices.append(_open_counter_notice(session, ctx, item, note))
@@ -58,14 +58,14 @@ def change_items(
         )  # fmt: skip
     audit.record_many(session, audit_rows)
     session.flush()
-    before = ComplaintStatus(complaint.status)
+    before = complaint.status
     counts = item_status_counts(session, [complaint.id])[complaint.id]
     after = complaint_status(counts.elements(), before)
     set_complaint_status(session, ctx, complaint, after, note=None)
     return CaseChange([item.position for item in items], before, after, notices, tally_of(counts))
 
 
-def tally_of(counts: Counter[str]) -> str:
+def tally_of(counts: Counter[ItemStatus]) -> str:
     """A case's items by status, e.g. "3 removed, 1 not_found"."""
     return ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
 

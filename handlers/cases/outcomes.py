@@ -129,7 +129,7 @@ def _items_that_can_take(
 ) -> list[ComplaintItem]:
     assert complaint.id is not None
     items = items_of(session, complaint.id, selection)
-    refusals = {item.position: refusal(ItemStatus(item.status), target, item.counter_rounds) for item in items}
+    refusals = {item.position: refusal(item.status, target, item.counter_rounds) for item in items}
     allowed = [item for item in items if refusals[item.position] is None]
     if selection is not None and len(allowed) < len(items):
         per_item = "; ".join(f"item {position}: {why}" for position, why in refusals.items() if why)

@@ -20,7 +20,7 @@ from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, Member, Organisation
 from storage.queries.cases import OPEN_COMPLAINT_STATUSES
 from storage.queries.routing import members_covering, open_loads, platforms_of
-from storage.vocabulary import AuditEntity, Channel, NoticeKind, Platform, Role, dm_channel
+from storage.vocabulary import AuditEntity, Channel, NoticeKind, Platform, dm_channel
 
 WHOLE_TEAM = "the whole team"
 # The audit log keeps statuses in 30 characters; longer identities are recorded by member id.
@@ -64,7 +64,7 @@ def member_label(member: Member) -> str:
 
 def handles_cases(member: Member) -> bool:
     """Active team members and admins act on cases; nobody else can be assigned one."""
-    return member.active and Role(member.role) in STAFF_ROLES
+    return member.active and member.role in STAFF_ROLES
 
 
 class CaseRouter:

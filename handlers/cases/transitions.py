@@ -44,9 +44,9 @@ def refusal(current: ItemStatus, target: ItemStatus, counter_rounds: int) -> str
     return None
 
 
-def complaint_status(item_statuses: Iterable[str], current: ComplaintStatus) -> ComplaintStatus:
+def complaint_status(item_statuses: Iterable[ItemStatus], current: ComplaintStatus) -> ComplaintStatus:
     """A complaint's status follows from its items' statuses."""
-    counts = Counter(ItemStatus(status) for status in item_statuses)
+    counts = Counter(item_statuses)
     total = sum(counts.values())
     withdrawn = counts[ItemStatus.WITHDRAWN]
     if withdrawn == total:  # also true of a complaint with no items

@@ -57,13 +57,13 @@ def headline(application: Application) -> str:
         S.ONBOARDED: "onboarded",
         S.INELIGIBLE: "not eligible",
         S.WITHDRAWN: "withdrawn",
-    }.get(S(application.status), str(application.status))
+    }.get(application.status, application.status)
     return f"Application #{application.id} ({application.legal_name}) is {standing}"
 
 
 def details(session: Session, application: Application, zone: ZoneInfo) -> list[str]:
     """What the status means and what happens next, in a sentence or two each."""
-    status = S(application.status)
+    status = application.status
     if status is S.QUEUED:
         update = latest_milestone(session, MilestoneKind.STATUS_UPDATE)
         hear = f" at the status update, {local_time(update.at, zone)}" if update else " when they are allocated"

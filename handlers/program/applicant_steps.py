@@ -9,7 +9,7 @@ import unicodedata
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
 from handlers.kit.registry import EVERYONE, command
@@ -71,7 +71,7 @@ def _mine(ctx: Context, args: Args, session: Session, action: str) -> Applicatio
 
 
 def _withdraw(ctx: Context, session: Session, application: Application, *, declining: bool) -> Reply:
-    status = S(application.status)
+    status = application.status
     if declining and status not in (S.SELECTED, S.NOTIFIED):
         raise UserError(
             f"Only a selected applicant can decline a seat; application #{application.id} is {status}.",
@@ -121,34 +121,25 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
         good_faith=False, represents=application.represents,
         authorisation_sha256=application.authorisation_sha256, created_at=ctx.now,
     )  # fmt: skip
-    session.add(organisation)
-    session.flush()
-    assert organisation.id is not None
-    record_change(
-        session, ctx, AuditEntity.ORGANISATION, organisation.id, "created", note=f"application #{application.id}"
+    organisation_id = add_recorded(
+        session, ctx, organisation, AuditEntity.ORGANISATION, note=f"application #{application.id}"
     )
     role = MemberRole.REPRESENTATIVE if application.represents else MemberRole.MEMBER
     member = existing or Member(platform=ctx.caller.platform, user_id=ctx.caller.user_id, role=role)
-    member.role, member.active, member.organisation_id = role, True, organisation.id
+    member.role, member.active, member.organisation_id = role, True, organisation_id
     member.created_at = member.created_at if existing else ctx.now
-    session.add(member)
-    session.flush()
-    assert member.id is not None
-    record_change(session, ctx, AuditEntity.MEMBER, member.id, "role", to_status=role, note=organisation.slug)
+    add_recorded(session, ctx, member, AuditEntity.MEMBER, "role", to_status=role, note=organisation.slug)
     rights = []
     for number, mark in enumerate(m.strip() for m in application.marks.split(",") if m.strip()):
         right = IPRight(
-            organisation_id=organisation.id, kind=RightKind.TRADEMARK, mark=mark[:MAX_TEXT],
+            organisation_id=organisation_id, kind=RightKind.TRADEMARK, mark=mark[:MAX_TEXT],
             # The unique key (organisation, kind, jurisdiction, number) needs a distinct placeholder per mark.
             registration_number="pending" if number == 0 else f"pending-{number + 1}", jurisdiction="CN",
             status=RightStatus.PENDING, created_at=ctx.now,
         )  # fmt: skip
-        session.add(right)
-        session.flush()
-        assert right.id is not None
-        record_change(session, ctx, AuditEntity.IP_RIGHT, right.id, "created", to_status=right.status)
+        add_recorded(session, ctx, right, AuditEntity.IP_RIGHT, to_status=right.status)
         rights.append(right)
-    application.organisation_id = organisation.id
+    application.organisation_id = organisation_id
     move(session, ctx.caller.ref, application, S.ONBOARDED, ctx.now, note=organisation.slug)
     reply = Reply(
         f"Welcome to MarketSafe: {organisation.name} is organisation {organisation.slug}, and you are its {role}."

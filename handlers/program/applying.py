@@ -12,7 +12,7 @@ import hashlib
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotPermitted, UserError
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
@@ -118,11 +118,8 @@ def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
         arrival_seq=next_arrival_seq(session), status=S.INELIGIBLE if reasons else S.QUEUED,
         status_reason="; ".join(reasons) or None, submitted_at=ctx.now, updated_at=ctx.now,
     )  # fmt: skip
-    session.add(application)
-    session.flush()
-    assert application.id is not None
-    record_change(
-        session, ctx, AuditEntity.APPLICATION, application.id, "submitted", from_status=S.SUBMITTED,
+    add_recorded(
+        session, ctx, application, AuditEntity.APPLICATION, "submitted", from_status=S.SUBMITTED,
         to_status=application.status, note=application.status_reason or application.group_key,
     )  # fmt: skip
     return _submitted_reply(ctx, session, application, letter is not None, ignored=bool(ctx.attachments) and not letter)

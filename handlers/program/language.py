@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from handlers.cases.case_thread import author
 from handlers.kit.arguments import Args, leading_options
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Attachment, Context
 from handlers.kit.documents import LANGUAGE_HELP, CheckedDocument, check_documents
 from handlers.kit.errors import UserError
@@ -98,14 +98,11 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
         status=LanguageRequestStatus.OPEN,
         created_at=ctx.now,
     )
-    session.add(request)
-    session.flush()
-    assert request.id is not None
-    reference = request.reference
-    record_change(
-        session, ctx, AuditEntity.LANGUAGE_REQUEST, request.id, "created", to_status=LanguageRequestStatus.OPEN,
+    add_recorded(
+        session, ctx, request, AuditEntity.LANGUAGE_REQUEST, to_status=LanguageRequestStatus.OPEN,
         note=f"{source} -> {target}" + (f", document {document.name} sha256 {document.sha256}" if document else ""),
     )  # fmt: skip
+    reference = request.reference
     document_fields = (
         [("Document", f"{document.name} ({document.code}, {document.size:,} bytes)"), ("SHA-256", document.sha256)]
         if document

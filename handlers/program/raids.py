@@ -13,7 +13,7 @@ import re
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.documents import CheckedDocument
 from handlers.kit.errors import NotFound, UserError
@@ -89,7 +89,7 @@ def load_raid(session: Session, ctx: Context, text: str, *, for_update: bool = F
 def move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidStatus, note: str | None) -> None:
     """Change the evidence's status if the step is allowed; refuse naming its status otherwise."""
     assert evidence.id is not None
-    current = RaidStatus(evidence.status)
+    current = evidence.status
     if target not in NEXT[current]:
         allowed = " or ".join(NEXT[current]) or "nothing more: it is final"
         raise UserError(
@@ -100,11 +100,7 @@ def move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidSta
     evidence.updated_at = ctx.now
     if target in (RaidStatus.PENALTY_APPLIED, RaidStatus.DECLINED):
         evidence.decision_note = note
-    session.add(evidence)
-    session.flush()
-    record_change(
-        session, ctx, AuditEntity.RAID, evidence.id, "status", from_status=current, to_status=target, note=note
-    )
+    add_recorded(session, ctx, evidence, AuditEntity.RAID, "status", from_status=current, to_status=target, note=note)
 
 
 def thread(

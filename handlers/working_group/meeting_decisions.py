@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import record_change
+from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.local_time import local_time
@@ -78,10 +78,7 @@ def propose_decision(ctx: Context, args: Args, session: Session) -> Reply:
         recorded_by=ctx.caller.ref,
         created_at=ctx.now,
     )
-    session.add(decision)
-    session.flush()
-    assert decision.id is not None
-    record_change(session, ctx, AuditEntity.MEETING_DECISION, decision.id, "recorded", note=clip(text, 1000))
+    add_recorded(session, ctx, decision, AuditEntity.MEETING_DECISION, "recorded", note=clip(text, 1000))
     fields: tuple[tuple[str, str], ...] = ()
     if proposal is not None:
         fields = ((kind_label(proposal).capitalize(), f"{proposal.reference} · {proposal.title}"),)

@@ -95,10 +95,10 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    add_numbered(session, proposal)
+    add_numbered(session, proposal)  # numbered under its own kind's sequence, so it is added there
     assert proposal.id is not None
-    ref, what = proposal.reference, kind_label(proposal)
     record_change(session, ctx, AuditEntity.PROPOSAL, proposal.id, "created", to_status=proposal.status, note=title)
+    ref, what = proposal.reference, kind_label(proposal)
     fields = chunked(what.capitalize(), [text])
     if tags:
         fields.append(("Tags", ", ".join(tags)))

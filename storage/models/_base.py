@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Enum
 from sqlmodel import SQLModel
 
 from storage.vocabulary import DM_PREFIX, ORG_PREFIX, Channel
@@ -31,6 +31,21 @@ def one_of(column: str, vocabulary: type[StrEnum], *, nullable: bool = False) ->
     if nullable:
         condition = f"{column} IS NULL OR {condition}"
     return CheckConstraint(condition, name=column)
+
+
+def stored_as_text(vocabulary: type[StrEnum], length: int) -> Enum:
+    """Column type of a closed vocabulary: each member's value in a VARCHAR(length), read back as the member.
+
+    Neither a native enum type nor a constraint of its own: the schema stays the plain string column
+    that `one_of` checks, so typing a column this way needs no migration.
+    """
+    return Enum(
+        vocabulary,
+        length=length,
+        native_enum=False,
+        create_constraint=False,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def logical_channel(column: str) -> CheckConstraint:

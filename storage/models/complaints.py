@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from storage.models._base import one_of, utcnow
+from storage.models._base import one_of, stored_as_text, utcnow
 from storage.vocabulary import (
     ComplaintStatus,
     CounterNoticeStatus,
@@ -47,7 +47,7 @@ class Complaint(SQLModel, table=True):
     kind: str = Field(max_length=16)
     reason_code: str = Field(max_length=20)
     reason_text: str | None = Field(default=None, max_length=1000)
-    status: str = Field(default=ComplaintStatus.SUBMITTED, max_length=20)
+    status: ComplaintStatus = Field(default=ComplaintStatus.SUBMITTED, sa_type=stored_as_text(ComplaintStatus, 20))
     item_count: int
     # The team member the case is routed to (by platform and load); None: the whole team.
     assigned_to_id: int | None = Field(default=None, foreign_key="member.id", index=True)
@@ -82,10 +82,10 @@ class Storefront(SQLModel, table=True):
     platform: str = Field(max_length=16)
     external_id: str = Field(max_length=64)
     canonical_url: str = Field(max_length=300)
-    status: str = Field(default=StorefrontStatus.ACTIVE, max_length=16)
+    status: StorefrontStatus = Field(default=StorefrontStatus.ACTIVE, sa_type=stored_as_text(StorefrontStatus, 16))
     closed_at: datetime | None = None
     closed_by: str | None = Field(default=None, max_length=100)
-    rogueblock_status: str | None = Field(default=None, max_length=20)  # RogueBlockStatus
+    rogueblock_status: RogueBlockStatus | None = Field(default=None, sa_type=stored_as_text(RogueBlockStatus, 20))
     rogueblock_referred_at: datetime | None = None
     first_seen_at: datetime = Field(default_factory=utcnow)
 
@@ -155,7 +155,7 @@ class ComplaintItem(SQLModel, table=True):
     storefront_id: int | None = Field(default=None, foreign_key="storefront.id")
     original_text: str = Field(max_length=2000)
     canonical_url: str = Field(max_length=300)
-    status: str = Field(default=ItemStatus.REPORTED, max_length=20)
+    status: ItemStatus = Field(default=ItemStatus.REPORTED, sa_type=stored_as_text(ItemStatus, 20))
     reported_at: datetime = Field(default_factory=utcnow)
     reported_month: int
     decided_at: datetime | None = None
@@ -194,7 +194,9 @@ class CounterNotice(SQLModel, table=True):
     round: int
     received_at: datetime = Field(default_factory=utcnow)
     due_at: datetime
-    status: str = Field(default=CounterNoticeStatus.OPEN, max_length=20)
+    status: CounterNoticeStatus = Field(
+        default=CounterNoticeStatus.OPEN, sa_type=stored_as_text(CounterNoticeStatus, 20)
+    )
     decided_at: datetime | None = None
     note: str | None = Field(default=None, max_length=1000)
 

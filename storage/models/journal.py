@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Column, Field, SQLModel
 
-from storage.models._base import logical_channel, one_of, utcnow
+from storage.models._base import logical_channel, one_of, stored_as_text, utcnow
 from storage.vocabulary import AuditEntity, DeliveryStatus, NoticeKind
 
 
@@ -62,7 +62,7 @@ class Delivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     notice_id: int = Field(foreign_key="notice.id")
     platform: str = Field(max_length=16)
-    status: str = Field(default=DeliveryStatus.PENDING, max_length=16)
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, sa_type=stored_as_text(DeliveryStatus, 16))
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
     message_ref: str | None = Field(default=None, max_length=120)

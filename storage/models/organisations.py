@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models._base import logical_channel, one_of, utcnow
+from storage.models._base import logical_channel, one_of, stored_as_text, utcnow
 from storage.vocabulary import CompanySize, RightKind, RightStatus, Role
 
 
@@ -44,7 +44,7 @@ class Member(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     display_name: str | None = Field(default=None, max_length=120)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
-    role: str = Field(max_length=16)
+    role: Role = Field(sa_type=stored_as_text(Role, 16))
     # A removed member keeps its row (its complaints and audit entries name it) but no access.
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
@@ -68,7 +68,7 @@ class IPRight(SQLModel, table=True):
     jurisdiction: str = Field(max_length=8)
     classes: str | None = Field(default=None, max_length=200)
     expires_on: date | None = None
-    status: str = Field(default=RightStatus.PENDING, max_length=16)
+    status: RightStatus = Field(default=RightStatus.PENDING, sa_type=stored_as_text(RightStatus, 16))
     luxury: bool = False
     verified_by: str | None = Field(default=None, max_length=100)
     verified_at: datetime | None = None

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models._base import logical_channel, one_of, utcnow
+from storage.models._base import logical_channel, one_of, stored_as_text, utcnow
 from storage.vocabulary import (
     ApplicationStatus,
     CompanySize,
@@ -42,7 +42,9 @@ class Application(SQLModel, table=True):
     marks: str = Field(max_length=1000)
     group_key: str = Field(max_length=60)
     arrival_seq: int
-    status: str = Field(default=ApplicationStatus.SUBMITTED, max_length=16)
+    status: ApplicationStatus = Field(
+        default=ApplicationStatus.SUBMITTED, sa_type=stored_as_text(ApplicationStatus, 16)
+    )
     status_reason: str | None = Field(default=None, max_length=500)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     submitted_at: datetime = Field(default_factory=utcnow)
@@ -107,7 +109,7 @@ class RaidEvidence(SQLModel, table=True):
     raid_date: date
     authority: str = Field(max_length=200)
     authority_case_number: str = Field(max_length=100)
-    status: str = Field(default=RaidStatus.SUBMITTED, max_length=20)
+    status: RaidStatus = Field(default=RaidStatus.SUBMITTED, sa_type=stored_as_text(RaidStatus, 20))
     decision_note: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -157,7 +159,9 @@ class LanguageRequest(SQLModel, table=True):
     text: str | None = Field(default=None, max_length=4000)
     document_name: str | None = Field(default=None, max_length=255)
     document_sha256: str | None = Field(default=None, max_length=64)
-    status: str = Field(default=LanguageRequestStatus.OPEN, max_length=16)
+    status: LanguageRequestStatus = Field(
+        default=LanguageRequestStatus.OPEN, sa_type=stored_as_text(LanguageRequestStatus, 16)
+    )
     answer: str | None = Field(default=None, max_length=4000)
     answered_by: str | None = Field(default=None, max_length=100)
     answered_at: datetime | None = None

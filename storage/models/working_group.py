@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models._base import one_of, utcnow
+from storage.models._base import one_of, stored_as_text, utcnow
 from storage.vocabulary import Platform, ProposalKind, ProposalStatus
 
 
@@ -33,7 +33,7 @@ class Proposal(SQLModel, table=True):
     text: str = Field(max_length=4000)
     # Comma-separated tags such as "taobao,handbags".
     tags: str = Field(default="", max_length=300)
-    status: str = Field(max_length=16)
+    status: ProposalStatus = Field(sa_type=stored_as_text(ProposalStatus, 16))
     decision_note: str | None = Field(default=None, max_length=1000)
     decided_by: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(default_factory=utcnow)

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, ComplaintItem, CounterNotice
-from storage.vocabulary import ComplaintStatus
+from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemStatus
 
 OPEN_COMPLAINT_STATUSES = (
     ComplaintStatus.SUBMITTED,
@@ -38,8 +38,8 @@ def items_of(session: Session, complaint_id: int, positions: Sequence[int] | Non
     return list(session.exec(query.order_by(col(ComplaintItem.position))).all())
 
 
-def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[int, Counter[str]]:
-    counts: dict[int, Counter[str]] = {complaint_id: Counter() for complaint_id in complaint_ids}
+def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[int, Counter[ItemStatus]]:
+    counts: dict[int, Counter[ItemStatus]] = {complaint_id: Counter() for complaint_id in complaint_ids}
     if not complaint_ids:
         return counts
     rows = session.exec(
@@ -48,7 +48,8 @@ def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[i
         .group_by(col(ComplaintItem.complaint_id), col(ComplaintItem.status))
     ).all()
     for complaint_id, status, count in rows:
-        counts[int(complaint_id)][str(status)] = int(count)
+        # The column reads back as ItemStatus; select()'s typing only says str.
+        counts[int(complaint_id)][ItemStatus(status)] = int(count)
     return counts
 
 
@@ -89,7 +90,7 @@ def counter_notices_of(session: Session, item_ids: Sequence[int]) -> list[Counte
 
 def open_counter_notice(session: Session, item_id: int) -> CounterNotice | None:
     return session.exec(
-        select(CounterNotice).where(CounterNotice.item_id == item_id, CounterNotice.status == "open")
+        select(CounterNotice).where(CounterNotice.item_id == item_id, CounterNotice.status == CounterNoticeStatus.OPEN)
     ).first()
 
 

@@ -25,7 +25,16 @@ from storage.models import (
 from storage.queries import audit
 from storage.queries.outbox import write_notice
 from storage.queries.proposals import add_numbered, next_number
-from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind, dm_channel, org_channel
+from storage.vocabulary import (
+    AuditEntity,
+    Channel,
+    NoticeKind,
+    ProposalKind,
+    ProposalStatus,
+    Role,
+    dm_channel,
+    org_channel,
+)
 
 NOW = datetime(2026, 11, 18, tzinfo=UTC)
 
@@ -36,7 +45,7 @@ def seed(database: Database) -> int:
         organisation = Organisation(slug="acme", name="ACME")
         session.add(organisation)
         session.flush()
-        member = Member(platform="console", user_id="brand1", role="member", organisation_id=organisation.id)
+        member = Member(platform="console", user_id="brand1", role=Role.MEMBER, organisation_id=organisation.id)
         right = IPRight(
             organisation_id=cast(int, organisation.id),
             kind="trademark",
@@ -168,15 +177,15 @@ def test_two_items_of_one_kind_never_share_a_number_and_a_late_one_takes_the_nex
         member_id = cast(int, session.exec(select(Member.id)).one())
 
         def practice(number: int) -> Proposal:
-            return Proposal(kind="practice", member_id=member_id, title="Tip", text="Some words", status="shared",
-                            number=number)  # fmt: skip
+            return Proposal(kind="practice", member_id=member_id, title="Tip", text="Some words",
+                            status=ProposalStatus.SHARED, number=number)  # fmt: skip
 
         add_numbered(session, practice(next_number(session, ProposalKind.PRACTICE)))
         late = practice(1)  # read the same highest number as the first, before it was stored
         add_numbered(session, late)
         assert late.reference == "BP-0002"
-        proposal = Proposal(kind="proposal", member_id=member_id, title="Idea", text="Some words", status="open",
-                            number=next_number(session, ProposalKind.PROPOSAL))  # fmt: skip
+        proposal = Proposal(kind="proposal", member_id=member_id, title="Idea", text="Some words",
+                            status=ProposalStatus.OPEN, number=next_number(session, ProposalKind.PROPOSAL))  # fmt: skip
         add_numbered(session, proposal)
         assert proposal.reference == "P-0001"
     with pytest.raises(IntegrityError), database.transaction() as session:

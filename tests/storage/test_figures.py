@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from storage.database import Database
 from storage.models import Complaint, ComplaintItem, IPRight, Listing, Member, Organisation, Storefront, month_of
 from storage.queries.figures import accuracy, monthly_figures
-from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemStatus
+from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemStatus, Role, StorefrontStatus
 
 ZONE = ZoneInfo("America/New_York")
 START = datetime(2026, 1, 1, 5, tzinfo=UTC)
@@ -34,7 +34,7 @@ def populate(database: Database, seed: int) -> list[dict[str, object]]:
         session.add_all(organisations)
         session.flush()
         for number, organisation in enumerate(organisations):
-            member = Member(platform="console", user_id=f"m{number}", role="member", organisation_id=organisation.id)
+            member = Member(platform="console", user_id=f"m{number}", role=Role.MEMBER, organisation_id=organisation.id)
             right = IPRight(
                 organisation_id=cast(int, organisation.id),
                 kind="trademark",
@@ -92,7 +92,7 @@ def populate(database: Database, seed: int) -> list[dict[str, object]]:
                     platform="aliexpress",
                     external_id=str(store),
                     canonical_url="s",
-                    status="closed" if closed else "active",
+                    status=StorefrontStatus.CLOSED if closed else StorefrontStatus.ACTIVE,
                     closed_at=closed,
                 )
             )

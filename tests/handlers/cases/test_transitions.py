@@ -46,7 +46,7 @@ S = ComplaintStatus
     ],
 )
 def test_complaint_status_follows_its_items(items: list[str], current: S, expected: S) -> None:
-    assert complaint_status(items, current) is expected
+    assert complaint_status([ItemStatus(item) for item in items], current) is expected
 
 
 def test_complaint_status_accepts_any_iterable_of_statuses() -> None:
