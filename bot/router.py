@@ -184,7 +184,7 @@ class Router:
         elif member is not None and not member.active and not listed:
             member = None
         organisation = session.get(Organisation, member.organisation_id) if member and member.organisation_id else None
-        role = Role.ADMIN if listed else (Role(member.role) if member else None)
+        role = Role.ADMIN if listed else (member.role if member else None)
         return Context(
             caller=caller,
             now=self.clock(),
