@@ -8,8 +8,14 @@ from collections.abc import Iterable
 from typing import TextIO
 
 # Slack tokens (bot, user, app, config) and Discord bot tokens, should one reach a message.
+# Also per-request secrets: Slack's response URLs (anyone holding one can answer as the bot, for 30
+# minutes) and Discord's interaction and webhook tokens (the path part after the id).
 TOKEN_PATTERNS = re.compile(
     r"xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|[MNO][A-Za-z\d_-]{23,27}\.[\w-]{6}\.[\w-]{27,}"
+    r"|https?://hooks\.slack\.com/\S+"
+    r"|(?<=/interactions/)\d+/[\w-]{20,}"
+    r"|(?<=/webhooks/)\d+/[\w-]{20,}"
+    r"|(?<=\btoken[=:] )[\w.-]{20,}|(?<=\btoken=)[\w.-]{20,}|(?<=['\"]token['\"]: ['\"])[\w.-]{20,}"
 )
 
 
