@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,8 +10,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
@@ -103,6 +107,18 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def unready(self) -> str | None:
+        """Why this process should not take requests now (the database unreachable, migrations
+        pending), or None when it is ready."""
+        try:
+            with self.engine.connect() as connection:
+                current = set(MigrationContext.configure(connection).get_current_heads())
+        except (OperationalError, DBAPIError):
+            return "the database is unreachable"
+        if current != _script_heads():
+            return "migrations are pending"
+        return None
+
 
 def _refuse_broken_references(connection: Connection) -> None:
     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
@@ -118,6 +134,12 @@ FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
     """Which database objects the migrations manage: all but the foreign tables."""
     return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
+@functools.cache
+def _script_heads() -> frozenset[str]:
+    """The revisions this code expects the database at (its scripts do not change while it runs)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def alembic_config() -> Config:

@@ -25,6 +25,7 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH, READY_PATH = "/healthz", "/readyz"
 SWITCH_INTERVAL = 0.001
 
 
@@ -50,14 +51,20 @@ def build_app(settings: Settings, router: Router) -> App:
     return app
 
 
-def wsgi_application(app: App, signing_secret: str) -> WsgiApp:
-    """Bolt at /slack/events behind the size and signature gate, a health check at /healthz, 404 elsewhere."""
+def wsgi_application(app: App, signing_secret: str, database: Database | None = None) -> WsgiApp:
+    """Bolt at /slack/events behind the size and signature gate; liveness at /healthz (the process
+    answers), readiness at /readyz (the database answers and is migrated); 404 elsewhere."""
     bolt = gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
+        path = environ.get("PATH_INFO")
+        if path == HEALTH_PATH:
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
+        if path == READY_PATH:
+            why = database.unready() if database is not None else None
+            start_response("503 Service Unavailable" if why else "200 OK", [("Content-Type", "text/plain")])
+            return [(why or "ready").encode()]
         return bolt(environ, start_response)
 
     return application
@@ -68,6 +75,7 @@ class SlackService:
 
     def __init__(self, settings: Settings, router: Router, database: Database) -> None:
         self.settings = settings
+        self.database = database
         self.app = build_app(settings, router)
         self.worker = DeliveryWorker(
             database,
@@ -103,7 +111,8 @@ class SlackService:
         # behind a command's work, which runs after its acknowledgement.
         sys.setswitchinterval(SWITCH_INTERVAL)
         assert self.settings.slack_signing_secret is not None
-        application = wsgi_application(self.app, self.settings.slack_signing_secret.get_secret_value())
+        secret = self.settings.slack_signing_secret.get_secret_value()
+        application = wsgi_application(self.app, secret, self.database)
         # waitress refuses a declared body over the limit before reading it, whatever the application.
         serve(application, host=host, port=port, threads=16, backlog=1024, max_request_body_size=MAX_BODY, _quiet=True)
 

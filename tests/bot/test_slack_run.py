@@ -104,3 +104,10 @@ def test_an_oversized_or_malformed_unsigned_request_is_refused_cheaply_and_the_b
     process.terminate()
     output, _ = process.communicate(timeout=10)
     assert "Traceback" not in output
+
+
+def test_liveness_and_readiness_answer_over_http(bot: tuple[str, subprocess.Popen[str]]) -> None:
+    base, _ = bot
+    assert httpx.get(f"{base}/healthz", timeout=5, trust_env=False).text == "ok"
+    ready = httpx.get(f"{base}/readyz", timeout=5, trust_env=False)
+    assert (ready.status_code, ready.text) == (200, "ready")
