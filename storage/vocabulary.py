@@ -88,7 +88,7 @@ class ComplaintStatus(StrEnum):
     RETURNED = "returned"
 
 
-class CounterNoticeStatus(StrEnum):
+class SellerAppealStatus(StrEnum):
     OPEN = "open"
     UPHELD = "removal_upheld"
     REINSTATED = "reinstated"

@@ -8,11 +8,10 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
-from handlers.kit.outbox import save_notices
+from handlers.kit.outbox import NoticePayload, save_notices
 from handlers.kit.replies import Notice
 from storage.database import Database
-from storage.models import Delivery, PostedMessage
-from storage.models import Notice as StoredNotice
+from storage.models import Delivery, OutboxNotice, PostedMessage
 from storage.queries.outbox import claim_delivery, enqueue
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
@@ -41,8 +40,8 @@ def delivery_of(database: Database, text: str, platform: str = "test") -> Delive
     with database.transaction() as session:
         row = session.exec(
             select(Delivery)
-            .join(StoredNotice, col(StoredNotice.id) == col(Delivery.notice_id))
-            .where(StoredNotice.text == text, Delivery.platform == platform)
+            .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+            .where(OutboxNotice.text == text, Delivery.platform == platform)
         ).one()
     return row
 
@@ -283,15 +282,15 @@ class PlatformWithMemory(RecordingPoster):
         self.by_notice: dict[int, str] = {}
         self.lose_answer = False
 
-    def post(self, notice: StoredNotice, target: Target) -> str:
-        reference = super().post(notice, target)
+    def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
+        reference = super().post(notice, payload, target)
         assert notice.id is not None
         self.by_notice[notice.id] = reference
         if self.lose_answer:  # the message is posted, but the worker never hears back
             raise TimeoutError("read timed out")
         return reference
 
-    def find_posted(self, notice: StoredNotice, target: Target) -> str | None:
+    def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         return self.by_notice.get(notice.id or 0)
 
 
@@ -333,8 +332,8 @@ def test_a_delivery_another_worker_is_posting_is_left_to_it_until_its_lease_runs
 def delivery_of_session(session: Session, text: str) -> int:
     found = session.exec(
         select(Delivery.id)
-        .join(StoredNotice, col(StoredNotice.id) == col(Delivery.notice_id))
-        .where(StoredNotice.text == text)
+        .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+        .where(OutboxNotice.text == text)
     ).one()
     assert found is not None
     return found

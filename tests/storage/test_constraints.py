@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.database import Database
-from storage.models import AuditEntry, Complaint, ComplaintItem, IPRight, Listing, Member, Notice, Organisation
+from storage.models import AuditEntry, Complaint, ComplaintItem, IPRight, Listing, Member, Organisation, OutboxNotice
 from storage.queries import audit
 from storage.queries.outbox import write_notice
 from storage.vocabulary import AuditEntity, Channel, NoticeKind, dm_channel, org_channel
@@ -135,7 +135,7 @@ def test_every_notice_kind_and_channel_the_code_knows_is_accepted(database: Data
                 now=NOW,
             )  # fmt: skip
     with database.transaction() as session:
-        assert len(session.exec(select(Notice)).all()) == len(NoticeKind) + len(channels)
+        assert len(session.exec(select(OutboxNotice)).all()) == len(NoticeKind) + len(channels)
 
 
 def test_every_audit_entity_the_code_knows_is_accepted(database: Database) -> None:
@@ -148,4 +148,4 @@ def test_every_audit_entity_the_code_knows_is_accepted(database: Database) -> No
 
 def test_a_notice_kind_outside_the_vocabulary_is_refused(database: Database) -> None:
     with pytest.raises(IntegrityError, match="ck_notice_kind"), database.transaction() as session:
-        session.add(Notice(channel=Channel.TEAM, kind="newsletter", text="x", created_at=NOW))
+        session.add(OutboxNotice(channel=Channel.TEAM, kind="newsletter", text="x", created_at=NOW))

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
-from storage.models import Notice
+from storage.models import OutboxNotice
 from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
 from support.first_revision import FIRST_REVISION, NOW, every_row, fill_first_revision, insert
 
@@ -97,7 +97,7 @@ def test_upgrading_a_database_of_the_first_revision_keeps_every_row(empty_databa
     assert every_row(empty_database) == before
     assert schema_differences(empty_database) == []
     with empty_database.transaction() as session:
-        notice = session.get(Notice, 3)
+        notice = session.get(OutboxNotice, 3)
         assert notice is not None
         assert (notice.channel, notice.kind, notice.payload["fields"]) == (
             "dm:slack:U0TEAM1",
