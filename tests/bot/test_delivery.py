@@ -9,11 +9,11 @@ from sqlmodel import Session, col, select
 
 from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
 from handlers.kit.outbox import NoticePayload, save_notices
-from handlers.kit.replies import Notice
+from handlers.kit.replies import Button, Notice
 from storage.database import Database
 from storage.models import Delivery, OutboxNotice, PostedMessage
-from storage.queries.outbox import claim_delivery, enqueue
-from storage.vocabulary import DeliveryStatus
+from storage.queries.outbox import claim_delivery, enqueue, write_notice
+from storage.vocabulary import DeliveryStatus, NoticeKind
 from support.clock import FakeClock
 from support.harness import Posted, RecordingPoster
 
@@ -155,6 +155,48 @@ def test_a_notice_for_an_unmapped_channel_is_skipped_and_never_retried(
     assert running.run_once() == 0
     assert texts(poster.posted) == ["mapped"]
     assert delivery_of(database, "nowhere to go").attempts == 1
+
+
+def test_a_notice_whose_stored_payload_does_not_validate_is_failed_and_logged_and_the_rest_still_posted(
+    database: Database,
+    clock: FakeClock,
+    poster: RecordingPoster,
+    running: DeliveryWorker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    garbled: dict[str, object] = {"fields": "Items: 2", "buttons": [{"label": "Removed"}]}
+    with database.transaction() as session:
+        write_notice(session, channel="team", text="garbled", kind=NoticeKind.CASE_OPENED, case_id="MS-000001",
+                     payload=garbled, dedupe_key=None, now=clock())  # fmt: skip
+        session.flush()
+        garbled_id = session.exec(select(OutboxNotice.id).where(OutboxNotice.text == "garbled")).one()
+    write(database, clock, Notice("team", "next in its thread", case_id="MS-000001"), Notice("team", "unrelated"))
+    assert running.run_once() == 2
+    assert texts(poster.posted) == ["next in its thread", "unrelated"]
+    failed = delivery_of(database, "garbled")
+    assert failed.status == DeliveryStatus.FAILED
+    assert "malformed payload" in (failed.last_error or "") and "buttons.0.command" in (failed.last_error or "")
+    assert any(
+        f"notice {garbled_id} has a malformed payload" in record.getMessage()
+        for record in caplog.records
+        if record.levelname == "ERROR"
+    )
+    clock.advance(days=1)
+    assert running.run_once() == 0
+    assert delivery_of(database, "garbled").attempts == 1, "refused once, never retried"
+
+
+def test_a_notice_keeps_its_fields_buttons_and_summary_flag_on_the_way_to_the_platform(
+    database: Database, clock: FakeClock, poster: RecordingPoster, running: DeliveryWorker
+) -> None:
+    buttons = (Button("Removed", "outcome MS-000001 all removed", "primary"), Button("Case", "case MS-000001"))
+    write(database, clock, Notice("team", "case opened", case_id="MS-000001", buttons=buttons))
+    write(database, clock, Notice("team", "case summary", case_id="MS-000001", replaces_case_message=True))
+    running.run_once()
+    assert [(p.text, p.buttons) for p in poster.posted] == [
+        ("case opened", ("outcome MS-000001 all removed", "case MS-000001"))
+    ]
+    assert [(u.text, u.thread_ref) for u in poster.updated] == [("case summary", "msg-1")]
 
 
 def test_a_case_gets_one_thread_per_channel_and_later_notices_go_into_it(

@@ -16,6 +16,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
+from handlers.kit.outbox import NoticePayload
 from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
 from storage.models import OutboxNotice
 from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
@@ -104,6 +105,7 @@ def test_upgrading_a_database_of_the_first_revision_keeps_every_row(empty_databa
             "case_assigned",
             [["Items", "2"]],
         )
+        assert NoticePayload.model_validate(notice.payload).fields == (("Items", "2"),), "old rows still read"
 
 
 @pytest.mark.parametrize(
