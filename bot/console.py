@@ -56,8 +56,9 @@ class ConsolePoster:
         lines = [f"[{where}] {prefix}{notice.text}"]
         for name, value in payload.fields:
             lines.append(f"    {name}: " + value.replace("\n", "\n      "))
-        if payload.buttons:
-            lines.append("    actions: " + " | ".join(button.command for button in payload.buttons))
+        buttons = payload.buttons
+        if buttons:
+            lines.append("    actions: " + " | ".join(button.command for button in buttons))
         print("\n".join(lines), file=self.out, flush=True)
 
 

@@ -88,7 +88,7 @@ class ComplaintStatus(StrEnum):
     RETURNED = "returned"
 
 
-class SellerAppealStatus(StrEnum):
+class CounterNoticeStatus(StrEnum):
     OPEN = "open"
     UPHELD = "removal_upheld"
     REINSTATED = "reinstated"

@@ -15,7 +15,7 @@ from handlers.kit.local_time import month_of
 from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries import audit
 from storage.queries.cases import item_status_counts, open_appeal
-from storage.vocabulary import REMOVAL_STATUSES, AuditEntity, ComplaintStatus, ItemStatus, SellerAppealStatus
+from storage.vocabulary import REMOVAL_STATUSES, AuditEntity, ComplaintStatus, CounterNoticeStatus, ItemStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +121,6 @@ def _close_appeal(session: Session, ctx: Context, item: ComplaintItem, target: I
     assert item.id is not None
     appeal = open_appeal(session, item.id)
     if appeal is not None:
-        appeal.status = SellerAppealStatus(target.value)
+        appeal.status = CounterNoticeStatus(target.value)
         appeal.decided_at = ctx.now
         session.add(appeal)

@@ -10,12 +10,12 @@ from sqlmodel import Field, SQLModel
 from storage.models._base import one_of, utcnow
 from storage.vocabulary import (
     ComplaintStatus,
+    CounterNoticeStatus,
     ItemKind,
     ItemStatus,
     Platform,
     ReasonCode,
     RogueBlockStatus,
-    SellerAppealStatus,
     StorefrontStatus,
 )
 
@@ -184,7 +184,7 @@ class SellerAppeal(SQLModel, table=True):
     __tablename__ = "counter_notice"
     __table_args__ = (
         UniqueConstraint("item_id", "round"),
-        one_of("status", SellerAppealStatus),
+        one_of("status", CounterNoticeStatus),
         CheckConstraint("round BETWEEN 1 AND 3", name="round"),
         Index(None, "status", "due_at"),
     )
@@ -194,7 +194,7 @@ class SellerAppeal(SQLModel, table=True):
     round: int
     received_at: datetime = Field(default_factory=utcnow)
     due_at: datetime
-    status: str = Field(default=SellerAppealStatus.OPEN, max_length=20)
+    status: str = Field(default=CounterNoticeStatus.OPEN, max_length=20)
     decided_at: datetime | None = None
     note: str | None = Field(default=None, max_length=1000)
 

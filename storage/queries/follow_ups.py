@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, ComplaintItem, SellerAppeal
-from storage.vocabulary import ComplaintStatus, SellerAppealStatus
+from storage.vocabulary import ComplaintStatus, CounterNoticeStatus
 
 WAITING_FOR_THE_TEAM = (ComplaintStatus.SUBMITTED, ComplaintStatus.IN_REVIEW)
 
@@ -30,7 +30,7 @@ def open_appeals_due_before(session: Session, moment: datetime) -> list[tuple[Se
         select(SellerAppeal, ComplaintItem, Complaint)
         .join(ComplaintItem, col(ComplaintItem.id) == col(SellerAppeal.item_id))
         .join(Complaint, col(Complaint.id) == col(ComplaintItem.complaint_id))
-        .where(SellerAppeal.status == SellerAppealStatus.OPEN, col(SellerAppeal.due_at) <= moment)
+        .where(SellerAppeal.status == CounterNoticeStatus.OPEN, col(SellerAppeal.due_at) <= moment)
         .order_by(col(SellerAppeal.due_at))
     ).all()
     return [(appeal, item, complaint) for appeal, item, complaint in rows]
