@@ -17,7 +17,7 @@ from bot.router import Incoming, Router
 from handlers.kit.context import Caller, ProgramRules
 from schedules.service import SchedulerService
 from storage.database import Database
-from storage.models import Notice, Reminder, utcnow
+from storage.models import OutboxNotice, Reminder, utcnow
 from storage.vocabulary import NoticeKind, dm_channel
 
 REMINDERS = 10_000
@@ -88,7 +88,9 @@ def _lateness(database: Database) -> list[float]:
     deadline = time.monotonic() + 15
     while len(arrived) < len(due) and time.monotonic() < deadline:
         with database.transaction() as session:
-            keys = session.exec(select(Notice.dedupe_key).where(col(Notice.kind) == NoticeKind.REMINDER)).all()
+            keys = session.exec(
+                select(OutboxNotice.dedupe_key).where(col(OutboxNotice.kind) == NoticeKind.REMINDER)
+            ).all()
         seen = utcnow()
         for key in keys:
             prefix = next((p for p in due if key and key.startswith(p)), None)

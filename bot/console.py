@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.delivery import DeliveryWorker, Target
-from bot.outbox import buttons_of, fields_of
 from bot.router import Incoming, Router
 from handlers.catalogue import subcommands, top_words
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.csv_files import MAX_CSV_BYTES
+from handlers.kit.outbox import NoticePayload
 from handlers.kit.registry import as_typed
 from handlers.kit.replies import Reply
 from storage.database import Database
-from storage.models import Notice
+from storage.models import OutboxNotice
 
 OPERATOR = "operator"
 PREFIX, SWITCH = "/marketsafe", "/as"
@@ -40,24 +40,24 @@ class ConsolePoster:
         self.out = out
         self.count = 0
 
-    def find_posted(self, notice: Notice, target: Target) -> str | None:
+    def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         return None
 
-    def update(self, notice: Notice, target: Target) -> str:
-        self._print(notice, "(case message updated) ")
+    def update(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
+        self._print(notice, payload, "(case message updated) ")
         return target.thread_ref or ""
 
-    def post(self, notice: Notice, target: Target) -> str:
-        self._print(notice, "")
+    def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
+        self._print(notice, payload, "")
         self.count += 1
         return f"console-{self.count}"
 
-    def _print(self, notice: Notice, prefix: str) -> None:
+    def _print(self, notice: OutboxNotice, payload: NoticePayload, prefix: str) -> None:
         where = f"#{notice.channel}" + (f" > {notice.case_id}" if notice.case_id else "")
         lines = [f"[{where}] {prefix}{notice.text}"]
-        for name, value in fields_of(notice):
+        for name, value in payload.fields:
             lines.append(f"    {name}: " + value.replace("\n", "\n      "))
-        buttons = buttons_of(notice)
+        buttons = payload.buttons
         if buttons:
             lines.append("    actions: " + " | ".join(as_typed(button.command) for button in buttons))
         print("\n".join(lines), file=self.out, flush=True)

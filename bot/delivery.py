@@ -2,7 +2,8 @@
 
 Each platform gets its own deliveries (see `storage.queries.outbox`). A failed post is retried
 with exponential back-off, or after the platform's `Retry-After`; a notice whose logical channel
-is mapped nowhere on the platform is skipped with a warning rather than retried forever.
+is mapped nowhere on the platform is skipped with a warning rather than retried forever, and one
+whose stored payload does not validate as a `NoticePayload` is failed at once, with an error.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.outbox import replaces_case_message
+from pydantic import ValidationError
+
+from handlers.kit.outbox import NoticePayload
 from storage.database import Database
-from storage.models import Notice, PostedMessage, utcnow
+from storage.models import OutboxNotice, PostedMessage, utcnow
 from storage.queries.members import channel_mapping
 from storage.queries.outbox import (
     DueDelivery,
@@ -55,13 +58,13 @@ class Target:
 class Poster(Protocol):
     platform: str
 
-    def post(self, notice: Notice, target: Target) -> str:
+    def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         """Post the notice (in `target.thread_ref`'s thread when set); return its message reference."""
 
-    def update(self, notice: Notice, target: Target) -> str:
+    def update(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         """Replace the message `target.thread_ref` (a case's first message) with the notice."""
 
-    def find_posted(self, notice: Notice, target: Target) -> str | None:
+    def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         """The reference of a message already posted for this notice, or None when there is none."""
 
 
@@ -119,6 +122,10 @@ class DeliveryWorker:
     def _deliver(self, delivery: DueDelivery) -> DeliveryStatus:
         """Post one notice; the delivery's status afterwards."""
         now, notice, delivery_id = self.clock(), delivery.notice, delivery.delivery_id
+        try:
+            payload = NoticePayload.model_validate(notice.payload)
+        except ValidationError as error:
+            return self._refuse(delivery_id, notice, now, error)
         channel_ref = self._channel_ref(notice.channel)
         if channel_ref is None:
             log.warning("no %s channel mapped for %s; notice %s skipped", self.platform, notice.channel, notice.id)
@@ -130,7 +137,7 @@ class DeliveryWorker:
             with self.database.transaction() as session:
                 thread = posted_message(session, self.platform, notice.channel, notice.case_id)
         target = Target(channel_ref, thread.message_ref if thread else None)
-        replacing = thread is not None and replaces_case_message(notice)
+        replacing = thread is not None and payload.replace
         with self.database.transaction() as session:
             if not claim_delivery(session, delivery_id, now, CLAIM_LEASE):
                 return DeliveryStatus.PENDING  # another worker is posting it right now
@@ -138,10 +145,10 @@ class DeliveryWorker:
             message_ref = None
             if delivery.may_be_posted and not replacing:
                 # An earlier attempt may have posted it before its worker stopped.
-                message_ref = self.poster.find_posted(notice, target)
+                message_ref = self.poster.find_posted(notice, payload, target)
             if message_ref is None:
                 post = self.poster.update if replacing else self.poster.post
-                message_ref = post(notice, target)
+                message_ref = post(notice, payload, target)
         except RetryLater as wait:
             return self._retry(delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=False)
         except Exception as error:  # a platform failure must never stop the worker
@@ -156,6 +163,16 @@ class DeliveryWorker:
                                   channel_ref=channel_ref, message_ref=message_ref, created_at=now)
                 )  # fmt: skip
         return DeliveryStatus.SENT
+
+    def _refuse(self, delivery_id: int, notice: OutboxNotice, now: datetime, error: ValidationError) -> DeliveryStatus:
+        """Fail a notice whose stored payload cannot be read: posting a guess could mislead."""
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in error.errors())
+        log.error("notice %s has a malformed payload; not posted to %s: %s", notice.id, self.platform, problems)
+        with self.database.transaction() as session:
+            mark_delivery(
+                session, delivery_id, status=DeliveryStatus.FAILED, now=now, error=f"malformed payload: {problems}"
+            )
+        return DeliveryStatus.FAILED
 
     def _retry(
         self, delivery: DueDelivery, now: datetime, wait: timedelta, error: str, *, maybe_posted: bool

@@ -22,7 +22,7 @@ from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
 from storage.queries import audit
 from storage.queries.figures import WindowFigures, figures_between
-from storage.queries.follow_ups import open_counter_notices_due_before, undecided_cases_filed_before
+from storage.queries.follow_ups import open_appeals_due_before, undecided_cases_filed_before
 from storage.queries.members import organisations
 from storage.queries.routing import members_by_id
 from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
@@ -145,7 +145,7 @@ def follow_ups(session: Session, runtime: Runtime) -> list[Notice]:
     now, zone, holidays = runtime.clock(), runtime.rules.timezone, runtime.rules.holidays
     notices = _escalations(session, now)
     horizon = add_business_days(now, 1, zone, holidays)
-    for appeal, item, complaint in open_counter_notices_due_before(session, horizon):
+    for appeal, item, complaint in open_appeals_due_before(session, horizon):
         organisation = session.get(Organisation, complaint.organisation_id)
         assert organisation is not None
         due = local_time(appeal.due_at, zone)

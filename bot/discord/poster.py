@@ -16,8 +16,8 @@ import discord
 
 from bot.delivery import RetryLater, Target
 from bot.discord.render import Rendered, render
-from bot.outbox import buttons_of, fields_of
-from storage.models import Notice
+from handlers.kit.outbox import NoticePayload
+from storage.models import OutboxNotice
 
 T = TypeVar("T")
 TIMEOUT = 30.0
@@ -32,20 +32,20 @@ class DiscordPoster:
         self.client = client
         self.timeout = timeout
 
-    def post(self, notice: Notice, target: Target) -> str:
-        return self._call(self._post(notice, target))
+    def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
+        return self._call(self._post(notice, _rendered(notice, payload), target))
 
-    def update(self, notice: Notice, target: Target) -> str:
+    def update(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         assert target.thread_ref is not None
-        return self._call(self._update(notice, target))
+        return self._call(self._update(_rendered(notice, payload), target))
 
-    def find_posted(self, notice: Notice, target: Target) -> str | None:
+    def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         """A recent message of the bot's with this notice's content, where it would have been posted."""
-        return self._call(self._find_posted(notice, target))
+        return self._call(self._find_posted(_rendered(notice, payload), target))
 
     # -- on the client's loop --------------------------------------------------------------------
 
-    async def _post(self, notice: Notice, target: Target) -> str:
+    async def _post(self, notice: OutboxNotice, rendered: Rendered, target: Target) -> str:
         where: discord.abc.Messageable | None = None
         if target.thread_ref is not None:
             # A case's thread; in a direct message (which has no threads) the case's first message.
@@ -53,26 +53,25 @@ class DiscordPoster:
                 where = await self._messageable(int(target.thread_ref), user=False)
         if where is None:
             where = await self._messageable(int(target.channel_ref))
-        message = await where.send(**_rendered(notice).arguments())
+        message = await where.send(**rendered.arguments())
         if notice.case_id is not None and target.thread_ref is None and isinstance(where, discord.TextChannel):
             await message.create_thread(name=notice.case_id[:100], auto_archive_duration=THREAD_ARCHIVE_MINUTES)
         return str(message.id)
 
-    async def _update(self, notice: Notice, target: Target) -> str:
+    async def _update(self, rendered: Rendered, target: Target) -> str:
         assert target.thread_ref is not None
         channel = self.client.get_partial_messageable(int(target.channel_ref))
-        rendered = _rendered(notice)
         arguments = rendered.arguments()
         arguments["view"] = rendered.view  # None removes buttons the summary no longer has
         await channel.get_partial_message(int(target.thread_ref)).edit(**arguments)
         return target.thread_ref
 
-    async def _find_posted(self, notice: Notice, target: Target) -> str | None:
+    async def _find_posted(self, rendered: Rendered, target: Target) -> str | None:
         try:
             where = await self._messageable(int(target.thread_ref or target.channel_ref))
         except discord.NotFound:
             return None
-        content = _rendered(notice).content
+        content = rendered.content
         me = self.client.user
         async for message in where.history(limit=HISTORY):
             if me is not None and message.author.id == me.id and message.content == content:
@@ -119,5 +118,5 @@ async def _translated(coroutine: Coroutine[Any, Any, T]) -> T:
         raise
 
 
-def _rendered(notice: Notice) -> Rendered:
-    return render(notice.text, fields_of(notice), [], buttons_of(notice))
+def _rendered(notice: OutboxNotice, payload: NoticePayload) -> Rendered:
+    return render(notice.text, list(payload.fields), [], list(payload.buttons))

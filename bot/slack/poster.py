@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import RetryLater, Target
-from bot.outbox import buttons_of, fields_of
 from bot.slack.blocks import fallback_text, message_blocks
-from storage.models import Notice
+from handlers.kit.outbox import NoticePayload
+from storage.models import OutboxNotice
 
 METADATA_EVENT = "marketsafe_notice"
 
@@ -25,31 +25,31 @@ class SlackPoster:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def post(self, notice: Notice, target: Target) -> str:
+    def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         response = self._call(
             self.client.chat_postMessage,
             channel=target.channel_ref,
             thread_ts=target.thread_ref,
             text=fallback_text(notice.text),
-            blocks=self._blocks(notice),
+            blocks=self._blocks(notice, payload),
             unfurl_links=False,
             unfurl_media=False,
             metadata={"event_type": METADATA_EVENT, "event_payload": {"notice_id": notice.id}},
         )
         return str(response["ts"])
 
-    def update(self, notice: Notice, target: Target) -> str:
+    def update(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         assert target.thread_ref is not None
         self._call(
             self.client.chat_update,
             channel=target.channel_ref,
             ts=target.thread_ref,
             text=fallback_text(notice.text),
-            blocks=self._blocks(notice),
+            blocks=self._blocks(notice, payload),
         )
         return target.thread_ref
 
-    def find_posted(self, notice: Notice, target: Target) -> str | None:
+    def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         """The ts of a message already posted for this notice, if any (looked up after a restart)."""
         where: dict[str, Any] = {"channel": target.channel_ref, "include_all_metadata": True, "limit": 200}
         if target.thread_ref:
@@ -58,14 +58,14 @@ class SlackPoster:
             response = self._call(self.client.conversations_history, **where)
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == METADATA_EVENT and payload.get("notice_id") == notice.id:
+            event = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and event.get("notice_id") == notice.id:
                 return str(message["ts"])
         return None
 
     @staticmethod
-    def _blocks(notice: Notice) -> list[dict[str, Any]]:
-        return message_blocks(notice.text, fields_of(notice), [], buttons_of(notice))
+    def _blocks(notice: OutboxNotice, payload: NoticePayload) -> list[dict[str, Any]]:
+        return message_blocks(notice.text, list(payload.fields), [], list(payload.buttons))
 
     @staticmethod
     def _call(method: Any, **arguments: Any) -> Any:

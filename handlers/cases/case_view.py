@@ -14,7 +14,7 @@ from handlers.kit.registry import Option, OptionKind, command, group
 from handlers.kit.replies import Reply, plural
 from storage.models import AuditEntry, Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
-from storage.queries.cases import counter_notices_of, item_status_counts, items_of
+from storage.queries.cases import appeals_of, item_status_counts, items_of
 
 PAGE = 25
 HISTORY_SHOWN = 15  # the latest history entries shown with a case; `case … history` pages through all
@@ -109,7 +109,7 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
     for item in items:
         pasted = "" if item.original_text == item.canonical_url else f" (pasted: {item.original_text})"
         reply.lines.append(f"{item.position}. {item.status} {item.canonical_url}{pasted}")
-    appeals = counter_notices_of(session, [item.id for item in items if item.id is not None])
+    appeals = appeals_of(session, [item.id for item in items if item.id is not None])
     by_id = {item.id: item.position for item in items}
     for notice in appeals:
         reply.lines.append(

@@ -12,9 +12,9 @@ from handlers.cases.transitions import complaint_status, counter_notice_due
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.local_time import month_of
-from storage.models import Complaint, ComplaintItem, CounterNotice
+from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries import audit
-from storage.queries.cases import item_status_counts, open_counter_notice
+from storage.queries.cases import item_status_counts, open_appeal
 from storage.vocabulary import REMOVAL_STATUSES, AuditEntity, ComplaintStatus, CounterNoticeStatus, ItemStatus
 
 
@@ -23,7 +23,7 @@ class CaseChange:
     positions: list[int]
     complaint_from: ComplaintStatus
     complaint_to: ComplaintStatus
-    counter_notices: list[CounterNotice]
+    appeals: list[SellerAppeal]
     tally: str  # the case's items by status after the change, e.g. "3 removed, 1 not_found"
 
     @property
@@ -41,16 +41,16 @@ def change_items(
 ) -> CaseChange:
     """Move every item to `target` (transitions already checked) and re-derive the case status."""
     assert complaint.id is not None
-    notices: list[CounterNotice] = []
+    appeals: list[SellerAppeal] = []
     audit_rows: list[dict[str, object]] = []
     for item in items:
         assert item.id is not None
         previous = item.status
         _apply(item, target, ctx)
         if target is ItemStatus.COUNTER_NOTICED:
-            notices.append(_open_counter_notice(session, ctx, item, note))
+            appeals.append(_open_appeal(session, ctx, item, note))
         elif previous is ItemStatus.COUNTER_NOTICED:
-            _close_counter_notice(session, ctx, item, target)
+            _close_appeal(session, ctx, item, target)
         session.add(item)
         audit_rows.append(
             {"at": ctx.now, "actor": ctx.caller.ref, "entity": AuditEntity.ITEM, "entity_id": item.id,
@@ -62,7 +62,7 @@ def change_items(
     counts = item_status_counts(session, [complaint.id])[complaint.id]
     after = complaint_status(counts.elements(), before)
     set_complaint_status(session, ctx, complaint, after, note=None)
-    return CaseChange([item.position for item in items], before, after, notices, tally_of(counts))
+    return CaseChange([item.position for item in items], before, after, appeals, tally_of(counts))
 
 
 def tally_of(counts: Counter[ItemStatus]) -> str:
@@ -109,18 +109,18 @@ def _apply(item: ComplaintItem, target: ItemStatus, ctx: Context) -> None:
     item.status = target
 
 
-def _open_counter_notice(session: Session, ctx: Context, item: ComplaintItem, note: str | None) -> CounterNotice:
+def _open_appeal(session: Session, ctx: Context, item: ComplaintItem, note: str | None) -> SellerAppeal:
     assert item.id is not None
     due = counter_notice_due(ctx.now, item.counter_rounds, ctx.rules.timezone, ctx.rules.holidays)
-    notice = CounterNotice(item_id=item.id, round=item.counter_rounds, received_at=ctx.now, due_at=due, note=note)
-    session.add(notice)
-    return notice
+    appeal = SellerAppeal(item_id=item.id, round=item.counter_rounds, received_at=ctx.now, due_at=due, note=note)
+    session.add(appeal)
+    return appeal
 
 
-def _close_counter_notice(session: Session, ctx: Context, item: ComplaintItem, target: ItemStatus) -> None:
+def _close_appeal(session: Session, ctx: Context, item: ComplaintItem, target: ItemStatus) -> None:
     assert item.id is not None
-    notice = open_counter_notice(session, item.id)
-    if notice is not None:
-        notice.status = CounterNoticeStatus(target.value)
-        notice.decided_at = ctx.now
-        session.add(notice)
+    appeal = open_appeal(session, item.id)
+    if appeal is not None:
+        appeal.status = CounterNoticeStatus(target.value)
+        appeal.decided_at = ctx.now
+        session.add(appeal)

@@ -201,7 +201,7 @@ def _outcome_notices(
             text=f"Outcome for {case}: {items} {target}{because}; the case is {change.complaint_to}.",
         ),
     ]
-    for appeal in change.counter_notices:
+    for appeal in change.appeals:
         notices.append(
             Notice(
                 channel=org_channel(organisation.slug),

@@ -1,14 +1,40 @@
-"""Notices into the outbox, written in the caller's transaction with the change they announce."""
+"""Notices into the outbox, written in the caller's transaction with the change they announce.
+
+A stored notice keeps its address and text in columns and the rest in `payload`, whose one
+definition is `NoticePayload`: the handlers write it here, the posters read it back with
+`NoticePayload.model_validate`, so a payload the posters cannot read is refused, never guessed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
-from handlers.kit.replies import Notice
+from handlers.kit.replies import Button, Notice
 from storage.queries.outbox import write_notice
+
+
+class NoticePayload(BaseModel):
+    """What a stored notice carries besides its channel, case, kind and text.
+
+    Its JSON is `{"fields": [[name, value], ...], "buttons": [{"label", "command", "style"}, ...],
+    "replace": bool}`, the shape the outbox has always stored, so older rows read as they are.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    fields: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+    # Replace the case's first message in the channel (its summary) instead of adding to the thread.
+    replace: bool = False
+
+    @classmethod
+    def of(cls, notice: Notice) -> NoticePayload:
+        """The payload of a handler's notice."""
+        return cls(fields=notice.fields, buttons=notice.buttons, replace=notice.replaces_case_message)
 
 
 def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> None:
@@ -21,10 +47,6 @@ def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> 
             kind=notice.kind,
             case_id=notice.case_id,
             dedupe_key=notice.dedupe_key,
-            payload={
-                "fields": [list(field) for field in notice.fields],
-                "buttons": [{"label": b.label, "command": b.command, "style": b.style} for b in notice.buttons],
-                "replace": notice.replaces_case_message,
-            },
+            payload=NoticePayload.of(notice).model_dump(mode="json"),
             now=now,
         )

@@ -4,14 +4,14 @@ from storage.models._base import utcnow
 from storage.models.complaints import (
     Complaint,
     ComplaintItem,
-    CounterNotice,
     HeldLink,
     Listing,
+    SellerAppeal,
     Storefront,
     Strike,
     case_id,
 )
-from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, HandledRequest, Notice, PostedMessage
+from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, HandledRequest, OutboxNotice, PostedMessage
 from storage.models.organisations import ChannelMapping, IPRight, Member, Organisation
 from storage.models.program import (
     Application,
@@ -33,7 +33,6 @@ __all__ = [
     "ChannelMapping",
     "Complaint",
     "ComplaintItem",
-    "CounterNotice",
     "Delivery",
     "DeliveryCursor",
     "HandledRequest",
@@ -44,8 +43,8 @@ __all__ = [
     "MeetingDecision",
     "Member",
     "Milestone",
-    "Notice",
     "Organisation",
+    "OutboxNotice",
     "PlatformAssignment",
     "PostedMessage",
     "Proposal",
@@ -54,6 +53,7 @@ __all__ = [
     "RaidEvidence",
     "RaidStorefront",
     "Reminder",
+    "SellerAppeal",
     "Storefront",
     "Strike",
     "case_id",

@@ -178,8 +178,8 @@ class HeldLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class CounterNotice(SQLModel, table=True):
-    """A seller's appeal against a removal; at most three rounds per item."""
+class SellerAppeal(SQLModel, table=True):
+    """A seller's appeal against a removal (its counter-notice); at most three rounds per item."""
 
     __tablename__ = "counter_notice"
     __table_args__ = (

@@ -28,9 +28,12 @@ class AuditEntry(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=1000)
 
 
-class Notice(SQLModel, table=True):
-    """A message to post to a logical channel, optionally inside a case's thread."""
+class OutboxNotice(SQLModel, table=True):
+    """A row of the outbox: a handler's `Notice` as written for the posters to post to a logical
+    channel, optionally inside a case's thread. `payload` holds the rest of the notice (fields,
+    buttons, ...), in the shape `handlers.kit.outbox.NoticePayload` defines."""
 
+    __tablename__ = "notice"
     __table_args__ = (UniqueConstraint("dedupe_key"), logical_channel("channel"), one_of("kind", NoticeKind))
 
     id: int | None = Field(default=None, primary_key=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Complaint, ComplaintItem, CounterNotice
+from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemStatus
 
 OPEN_COMPLAINT_STATUSES = (
@@ -76,21 +76,21 @@ def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: i
     return list(page), total
 
 
-def counter_notices_of(session: Session, item_ids: Sequence[int]) -> list[CounterNotice]:
+def appeals_of(session: Session, item_ids: Sequence[int]) -> list[SellerAppeal]:
     if not item_ids:
         return []
     return list(
         session.exec(
-            select(CounterNotice)
-            .where(col(CounterNotice.item_id).in_(item_ids))
-            .order_by(col(CounterNotice.item_id), col(CounterNotice.round))
+            select(SellerAppeal)
+            .where(col(SellerAppeal.item_id).in_(item_ids))
+            .order_by(col(SellerAppeal.item_id), col(SellerAppeal.round))
         ).all()
     )
 
 
-def open_counter_notice(session: Session, item_id: int) -> CounterNotice | None:
+def open_appeal(session: Session, item_id: int) -> SellerAppeal | None:
     return session.exec(
-        select(CounterNotice).where(CounterNotice.item_id == item_id, CounterNotice.status == CounterNoticeStatus.OPEN)
+        select(SellerAppeal).where(SellerAppeal.item_id == item_id, SellerAppeal.status == CounterNoticeStatus.OPEN)
     ).first()
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Complaint, ComplaintItem, CounterNotice
+from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.vocabulary import ComplaintStatus, CounterNoticeStatus
 
 WAITING_FOR_THE_TEAM = (ComplaintStatus.SUBMITTED, ComplaintStatus.IN_REVIEW)
@@ -24,15 +24,13 @@ def undecided_cases_filed_before(session: Session, moment: datetime, limit: int 
     )
 
 
-def open_counter_notices_due_before(
-    session: Session, moment: datetime
-) -> list[tuple[CounterNotice, ComplaintItem, Complaint]]:
+def open_appeals_due_before(session: Session, moment: datetime) -> list[tuple[SellerAppeal, ComplaintItem, Complaint]]:
     """Open appeals whose answer is due before `moment`, with their item and case."""
     rows = session.exec(
-        select(CounterNotice, ComplaintItem, Complaint)
-        .join(ComplaintItem, col(ComplaintItem.id) == col(CounterNotice.item_id))
+        select(SellerAppeal, ComplaintItem, Complaint)
+        .join(ComplaintItem, col(ComplaintItem.id) == col(SellerAppeal.item_id))
         .join(Complaint, col(Complaint.id) == col(ComplaintItem.complaint_id))
-        .where(CounterNotice.status == CounterNoticeStatus.OPEN, col(CounterNotice.due_at) <= moment)
-        .order_by(col(CounterNotice.due_at))
+        .where(SellerAppeal.status == CounterNoticeStatus.OPEN, col(SellerAppeal.due_at) <= moment)
+        .order_by(col(SellerAppeal.due_at))
     ).all()
-    return [(notice, item, complaint) for notice, item, complaint in rows]
+    return [(appeal, item, complaint) for appeal, item, complaint in rows]

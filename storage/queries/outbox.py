@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, DeliveryCursor, Notice, PostedMessage
+from storage.models import Delivery, DeliveryCursor, OutboxNotice, PostedMessage
 from storage.vocabulary import DeliveryStatus, NoticeKind
 
 
@@ -26,11 +26,11 @@ def write_notice(
 ) -> bool:
     """Add a notice; False (and nothing written) when one with the same dedupe key exists."""
     if dedupe_key is not None:
-        exists = session.exec(select(Notice.id).where(Notice.dedupe_key == dedupe_key)).first()
+        exists = session.exec(select(OutboxNotice.id).where(OutboxNotice.dedupe_key == dedupe_key)).first()
         if exists is not None:
             return False
     session.add(
-        Notice(
+        OutboxNotice(
             created_at=now,
             channel=channel,
             case_id=case_id,
@@ -44,7 +44,7 @@ def write_notice(
 
 
 def latest_notice_id(session: Session) -> int:
-    return session.execute(select(func.coalesce(func.max(Notice.id), 0))).scalar_one()
+    return session.execute(select(func.coalesce(func.max(OutboxNotice.id), 0))).scalar_one()
 
 
 def start_cursor(session: Session, platform: str, *, skip_history: bool) -> None:
@@ -67,7 +67,9 @@ def enqueue(session: Session, platform: str, now: datetime) -> int:
     newest = latest_notice_id(session)
     if newest <= cursor.last_notice_id:
         return 0
-    ids = session.exec(select(Notice.id).where(col(Notice.id) > cursor.last_notice_id, col(Notice.id) <= newest)).all()
+    ids = session.exec(
+        select(OutboxNotice.id).where(col(OutboxNotice.id) > cursor.last_notice_id, col(OutboxNotice.id) <= newest)
+    ).all()
     if ids:
         session.execute(
             insert(Delivery),
@@ -85,7 +87,7 @@ class DueDelivery:
     attempts: int
     claimed_at: datetime | None
     uncertain: bool
-    notice: Notice
+    notice: OutboxNotice
 
     @property
     def may_be_posted(self) -> bool:
@@ -97,7 +99,7 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
     notice of the same case thread waits for a retry, so a thread is never posted out of order
     (the caller keeps the order within the batch it is given)."""
     earlier = aliased(Delivery)
-    earlier_notice = aliased(Notice)
+    earlier_notice = aliased(OutboxNotice)
     held_back = (
         select(earlier.id)
         .join(earlier_notice, col(earlier_notice.id) == col(earlier.notice_id))
@@ -106,14 +108,14 @@ def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 
             earlier.status == DeliveryStatus.PENDING,
             col(earlier.next_attempt_at) > now,
             col(earlier.notice_id) < col(Delivery.notice_id),
-            earlier_notice.channel == Notice.channel,
-            earlier_notice.case_id == Notice.case_id,
+            earlier_notice.channel == OutboxNotice.channel,
+            earlier_notice.case_id == OutboxNotice.case_id,
         )
         .exists()
     )
     rows = session.exec(
-        select(Delivery, Notice)
-        .join(Notice, col(Notice.id) == col(Delivery.notice_id))
+        select(Delivery, OutboxNotice)
+        .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
         .where(
             Delivery.platform == platform,
             Delivery.status == DeliveryStatus.PENDING,

@@ -8,13 +8,12 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
-from handlers.kit.outbox import save_notices
-from handlers.kit.replies import Notice
+from handlers.kit.outbox import NoticePayload, save_notices
+from handlers.kit.replies import Button, Notice
 from storage.database import Database
-from storage.models import Delivery, PostedMessage
-from storage.models import Notice as StoredNotice
-from storage.queries.outbox import claim_delivery, enqueue
-from storage.vocabulary import DeliveryStatus
+from storage.models import Delivery, OutboxNotice, PostedMessage
+from storage.queries.outbox import claim_delivery, enqueue, write_notice
+from storage.vocabulary import DeliveryStatus, NoticeKind
 from support.clock import FakeClock
 from support.harness import Posted, RecordingPoster
 
@@ -41,8 +40,8 @@ def delivery_of(database: Database, text: str, platform: str = "test") -> Delive
     with database.transaction() as session:
         row = session.exec(
             select(Delivery)
-            .join(StoredNotice, col(StoredNotice.id) == col(Delivery.notice_id))
-            .where(StoredNotice.text == text, Delivery.platform == platform)
+            .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+            .where(OutboxNotice.text == text, Delivery.platform == platform)
         ).one()
     return row
 
@@ -156,6 +155,48 @@ def test_a_notice_for_an_unmapped_channel_is_skipped_and_never_retried(
     assert running.run_once() == 0
     assert texts(poster.posted) == ["mapped"]
     assert delivery_of(database, "nowhere to go").attempts == 1
+
+
+def test_a_notice_whose_stored_payload_does_not_validate_is_failed_and_logged_and_the_rest_still_posted(
+    database: Database,
+    clock: FakeClock,
+    poster: RecordingPoster,
+    running: DeliveryWorker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    garbled: dict[str, object] = {"fields": "Items: 2", "buttons": [{"label": "Removed"}]}
+    with database.transaction() as session:
+        write_notice(session, channel="team", text="garbled", kind=NoticeKind.CASE_OPENED, case_id="MS-000001",
+                     payload=garbled, dedupe_key=None, now=clock())  # fmt: skip
+        session.flush()
+        garbled_id = session.exec(select(OutboxNotice.id).where(OutboxNotice.text == "garbled")).one()
+    write(database, clock, Notice("team", "next in its thread", case_id="MS-000001"), Notice("team", "unrelated"))
+    assert running.run_once() == 2
+    assert texts(poster.posted) == ["next in its thread", "unrelated"]
+    failed = delivery_of(database, "garbled")
+    assert failed.status == DeliveryStatus.FAILED
+    assert "malformed payload" in (failed.last_error or "") and "buttons.0.command" in (failed.last_error or "")
+    assert any(
+        f"notice {garbled_id} has a malformed payload" in record.getMessage()
+        for record in caplog.records
+        if record.levelname == "ERROR"
+    )
+    clock.advance(days=1)
+    assert running.run_once() == 0
+    assert delivery_of(database, "garbled").attempts == 1, "refused once, never retried"
+
+
+def test_a_notice_keeps_its_fields_buttons_and_summary_flag_on_the_way_to_the_platform(
+    database: Database, clock: FakeClock, poster: RecordingPoster, running: DeliveryWorker
+) -> None:
+    buttons = (Button("Removed", "outcome MS-000001 all removed", "primary"), Button("Case", "case MS-000001"))
+    write(database, clock, Notice("team", "case opened", case_id="MS-000001", buttons=buttons))
+    write(database, clock, Notice("team", "case summary", case_id="MS-000001", replaces_case_message=True))
+    running.run_once()
+    assert [(p.text, p.buttons) for p in poster.posted] == [
+        ("case opened", ("outcome MS-000001 all removed", "case MS-000001"))
+    ]
+    assert [(u.text, u.thread_ref) for u in poster.updated] == [("case summary", "msg-1")]
 
 
 def test_a_case_gets_one_thread_per_channel_and_later_notices_go_into_it(
@@ -283,15 +324,15 @@ class PlatformWithMemory(RecordingPoster):
         self.by_notice: dict[int, str] = {}
         self.lose_answer = False
 
-    def post(self, notice: StoredNotice, target: Target) -> str:
-        reference = super().post(notice, target)
+    def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
+        reference = super().post(notice, payload, target)
         assert notice.id is not None
         self.by_notice[notice.id] = reference
         if self.lose_answer:  # the message is posted, but the worker never hears back
             raise TimeoutError("read timed out")
         return reference
 
-    def find_posted(self, notice: StoredNotice, target: Target) -> str | None:
+    def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         return self.by_notice.get(notice.id or 0)
 
 
@@ -333,8 +374,8 @@ def test_a_delivery_another_worker_is_posting_is_left_to_it_until_its_lease_runs
 def delivery_of_session(session: Session, text: str) -> int:
     found = session.exec(
         select(Delivery.id)
-        .join(StoredNotice, col(StoredNotice.id) == col(Delivery.notice_id))
-        .where(StoredNotice.text == text)
+        .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+        .where(OutboxNotice.text == text)
     ).one()
     assert found is not None
     return found

@@ -29,9 +29,10 @@ from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
 from bot.slack.poster import SlackPoster
 from handlers.kit.context import Caller, ProgramRules
+from handlers.kit.outbox import NoticePayload
 from handlers.kit.replies import Reply
 from storage.database import Database
-from storage.models import Notice
+from storage.models import OutboxNotice
 from storage.queries.outbox import mark_delivery
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
@@ -703,7 +704,7 @@ def test_a_thread_reply_claimed_but_never_posted_is_posted_once_after_a_restart(
     slack.press(TEAM, team_post, team_ts, "Removed")
 
     class KilledWhilePosting(SlackPoster):
-        def post(self, notice: Notice, target: Target) -> str:
+        def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
             raise Killed
 
     dying = DeliveryWorker(

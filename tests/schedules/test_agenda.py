@@ -15,8 +15,7 @@ import handlers.catalogue  # noqa: F401  (registers `propose` and `practices`)
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
 from handlers.working_group.meetings import meeting_agenda_notices
-from storage.models import Milestone
-from storage.models import Notice as StoredNotice
+from storage.models import Milestone, OutboxNotice
 from support.harness import Harness
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -108,7 +107,7 @@ def test_the_agenda_is_posted_once_however_often_it_is_written(program: Harness)
     assert (posted.channel, posted.kind) == ("working-group", "agenda")
     assert posted.text == "Agenda for December working group, 2026-12-03 10:00 EST:"
     with program.database.transaction() as session:
-        assert len(session.exec(select(StoredNotice).where(StoredNotice.kind == "agenda")).all()) == 1
+        assert len(session.exec(select(OutboxNotice).where(OutboxNotice.kind == "agenda")).all()) == 1
     program.ok("calendar move 2 2026-12-04 10:00")
     (moved,) = agenda_of(program, 2, datetime(2026, 12, 3, 15, 0, tzinfo=UTC))
     assert moved.dedupe_key == "agenda:2:2026-12-04T15:00:00+00:00"

@@ -18,8 +18,8 @@ from storage.models import (
     IPRight,
     Listing,
     Member,
-    Notice,
     Organisation,
+    OutboxNotice,
     Proposal,
 )
 from storage.queries import audit
@@ -155,7 +155,7 @@ def test_every_notice_kind_and_channel_the_code_knows_is_accepted(database: Data
                 now=NOW,
             )  # fmt: skip
     with database.transaction() as session:
-        assert len(session.exec(select(Notice)).all()) == len(NoticeKind) + len(channels)
+        assert len(session.exec(select(OutboxNotice)).all()) == len(NoticeKind) + len(channels)
 
 
 def test_every_audit_entity_the_code_knows_is_accepted(database: Database) -> None:
@@ -168,7 +168,7 @@ def test_every_audit_entity_the_code_knows_is_accepted(database: Database) -> No
 
 def test_a_notice_kind_outside_the_vocabulary_is_refused(database: Database) -> None:
     with pytest.raises(IntegrityError, match="ck_notice_kind"), database.transaction() as session:
-        session.add(Notice(channel=Channel.TEAM, kind="newsletter", text="x", created_at=NOW))
+        session.add(OutboxNotice(channel=Channel.TEAM, kind="newsletter", text="x", created_at=NOW))
 
 
 def test_two_items_of_one_kind_never_share_a_number_and_a_late_one_takes_the_next(database: Database) -> None:

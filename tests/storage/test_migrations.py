@@ -16,8 +16,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 
+from handlers.kit.outbox import NoticePayload
 from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
-from storage.models import Notice, Proposal
+from storage.models import OutboxNotice, Proposal
 from storage.queries.proposals import next_number
 from storage.vocabulary import ProposalKind
 from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
@@ -100,13 +101,14 @@ def test_upgrading_a_database_of_the_first_revision_keeps_every_row(empty_databa
     assert every_row(empty_database) == before
     assert schema_differences(empty_database) == []
     with empty_database.transaction() as session:
-        notice = session.get(Notice, 3)
+        notice = session.get(OutboxNotice, 3)
         assert notice is not None
         assert (notice.channel, notice.kind, notice.payload["fields"]) == (
             "dm:slack:U0TEAM1",
             "case_assigned",
             [["Items", "2"]],
         )
+        assert NoticePayload.model_validate(notice.payload).fields == (("Items", "2"),), "old rows still read"
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.delivery import DeliveryWorker, Target
-from bot.outbox import buttons_of
 from bot.router import Incoming, Router, ThreadMessage
 from handlers.kit.context import Attachment, Caller, ProgramRules
+from handlers.kit.outbox import NoticePayload
 from handlers.kit.replies import Reply
 from storage.database import Database
-from storage.models import Notice
+from storage.models import OutboxNotice
 from storage.queries.outbox import posted_message
 from support.clock import FakeClock
 
@@ -41,17 +41,17 @@ class RecordingPoster:
         self.updated: list[Posted] = []
         self.failures: list[Exception] = []
 
-    def find_posted(self, notice: Notice, target: Target) -> str | None:
+    def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         return None
 
-    def update(self, notice: Notice, target: Target) -> str:
+    def update(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         self.updated.append(Posted(notice.channel, notice.case_id, notice.text, notice.kind, target.thread_ref, ()))
         return target.thread_ref or ""
 
-    def post(self, notice: Notice, target: Target) -> str:
+    def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         if self.failures:
             raise self.failures.pop(0)
-        buttons = tuple(button.command for button in buttons_of(notice))
+        buttons = tuple(button.command for button in payload.buttons)
         self.posted.append(Posted(notice.channel, notice.case_id, notice.text, notice.kind, target.thread_ref, buttons))
         return f"msg-{len(self.posted)}"
 

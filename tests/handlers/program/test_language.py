@@ -11,7 +11,7 @@ import handlers.program.language  # noqa: F401  (registers the `language` comman
 from bot.router import Incoming
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.replies import Reply
-from storage.models import AuditEntry, LanguageRequest, Notice
+from storage.models import AuditEntry, LanguageRequest, OutboxNotice
 from storage.queries.language import record_answer
 from support.harness import Harness
 
@@ -25,7 +25,7 @@ ZIP = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 32
 def stored_notices(bot: Harness, kind: str) -> list[tuple[str, str | None, dict[str, str]]]:
     """Notices of one kind as written to the outbox: channel, thread key and fields."""
     with bot.database.transaction() as session:
-        rows = session.exec(select(Notice).where(Notice.kind == kind).order_by(col(Notice.id))).all()
+        rows = session.exec(select(OutboxNotice).where(OutboxNotice.kind == kind).order_by(col(OutboxNotice.id))).all()
         return [(row.channel, row.case_id, dict(cast(list[tuple[str, str]], row.payload["fields"]))) for row in rows]
 
 

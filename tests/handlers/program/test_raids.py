@@ -11,7 +11,7 @@ from bot.router import Incoming
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.documents import RAID_EVIDENCE
 from handlers.kit.replies import Reply
-from storage.models import Notice, RaidDocument, RaidEvidence, RaidStorefront
+from storage.models import OutboxNotice, RaidDocument, RaidEvidence, RaidStorefront
 from support.harness import Harness
 
 SHOP = "https://shop123456.taobao.com/"
@@ -44,9 +44,11 @@ def submitted(bot: Harness, links: str = SHOP, documents: tuple[Attachment, ...]
     bot.delivered()
 
 
-def raid_notices(bot: Harness, channel: str) -> list[Notice]:
+def raid_notices(bot: Harness, channel: str) -> list[OutboxNotice]:
     with bot.database.transaction() as session:
-        rows = session.exec(select(Notice).where(Notice.channel == channel).order_by(col(Notice.id))).all()
+        rows = session.exec(
+            select(OutboxNotice).where(OutboxNotice.channel == channel).order_by(col(OutboxNotice.id))
+        ).all()
         return [row for row in rows if row.case_id and row.case_id.startswith("RAID-")]
 
 

@@ -13,7 +13,7 @@ import handlers.catalogue  # noqa: F401  (registers `propose` and `practices`)
 from bot.router import Incoming
 from handlers.kit.context import Caller
 from handlers.kit.replies import Reply
-from storage.models import AuditEntry, MeetingDecision, Notice, ProposalVote
+from storage.models import AuditEntry, MeetingDecision, OutboxNotice, ProposalVote
 from support.harness import Harness
 
 TEXT = "Sellers whose listings were removed twice should be flagged to every member."
@@ -25,7 +25,7 @@ BUTTONS = ("propose vote P-0001 up", "propose vote P-0001 down")
 def stored(bot: Harness, kind: str) -> list[tuple[str, str, list[list[str]]]]:
     """Notices of one kind as written to the outbox: channel, text and fields."""
     with bot.database.transaction() as session:
-        rows = session.exec(select(Notice).where(Notice.kind == kind).order_by(col(Notice.id))).all()
+        rows = session.exec(select(OutboxNotice).where(OutboxNotice.kind == kind).order_by(col(OutboxNotice.id))).all()
         return [(row.channel, row.text, cast(list[list[str]], row.payload["fields"])) for row in rows]
 
 
