@@ -126,6 +126,11 @@ class Router:
 
     def run(self, incoming: Incoming, what: str, work: Work) -> Reply:
         """Run `work` for the caller in one transaction with the notices it produces; never raises."""
+        if _has_nul(incoming):
+            return Reply(
+                "That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again.",
+                is_error=True,
+            )
         try:
             with self.database.transaction() as session:
                 key = incoming.request_key
@@ -208,6 +213,14 @@ class Router:
         session.add(member)
         session.flush()
         return member
+
+
+def _has_nul(incoming: Incoming) -> bool:
+    """A NUL character: PostgreSQL refuses it in text, so it is refused before anything runs."""
+    parts = [incoming.text]
+    if incoming.args is not None:
+        parts += [incoming.args.text, *incoming.args.words, *incoming.args.options.values()]
+    return any("\x00" in part for part in parts)
 
 
 def _missing_sub_command(written: list[str]) -> str:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from handlers.kit.arguments import check_year
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.local_time import zone_named
 from handlers.kit.registry import Option, OptionKind
@@ -61,13 +62,15 @@ def parse_day(text: str, field: str) -> date:
     try:
         if not _DATE.match(text.strip()):
             raise ValueError(text)
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UserError(
             f"'{text}' is not a valid date." if text.strip() else "The date is empty.",
             hint="Write dates as YYYY-MM-DD, e.g. 2027-02-07.",
             field=field,
         ) from None
+    check_year(day.year, text, field)
+    return day
 
 
 def parse_clock(text: str, field: str) -> time:

@@ -23,6 +23,7 @@ _CASE_ID = re.compile(r"(?i)^(?:MS-?)?0*(\d{1,9})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_LINE = 2_000_000
 MAX_NOTE = 1000
+YEARS = range(2000, 2101)
 
 
 @dataclass(slots=True)
@@ -187,14 +188,27 @@ def parse_month(text: str) -> int:
     match = _MONTH.match(text.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise UserError(f"'{text}' is not a month.", hint="Write months as YYYY-MM, e.g. 2026-11.")
+    check_year(int(match.group(1)), text)
     return int(match.group(1)) * 100 + int(match.group(2))
 
 
 def parse_date(text: str, what: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UserError(f"'{text}' is not a valid {what}.", hint="Write dates as YYYY-MM-DD.") from None
+    check_year(day.year, text)
+    return day
+
+
+def check_year(year: int, text: str, field: str | None = None) -> None:
+    """Refuse a year outside the program's years (0000 or 9999 would overflow date arithmetic)."""
+    if year not in YEARS:
+        raise UserError(
+            f"'{text.strip()}' is outside the years the program keeps.",
+            hint=f"Use a year from {YEARS.start} to {YEARS.stop - 1}.",
+            field=field,
+        )
 
 
 def parse_selection(text: str, count: int, field: str | None = None) -> list[int] | None:

@@ -245,3 +245,19 @@ def test_an_admin_by_the_settings_is_admin_only_while_listed_and_keeps_their_mem
     assert program.ok("cases", as_="brand1").text == "No cases match."
     assert program.refused("admin org list", as_="newcomer").startswith("Only program admins")
     assert program.refused("cases", as_="newcomer").startswith("You need to be in the program")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["cases month=0000-01", "cases month=9999-12", 'calendar add orientation 9999-12-31 10:00 "X"',
+     "remind me on 9999-12-31 09:00 the end"],
+)  # fmt: skip
+def test_years_the_program_cannot_keep_are_refused_not_failed(program: Harness, line: str) -> None:
+    refusal = program.refused(line)
+    assert "is outside the years the program keeps" in refusal and "2000 to 2100" in refusal
+
+
+def test_a_nul_character_is_refused_before_anything_runs(program: Harness) -> None:
+    refusal = program.refused("admin org add nul A\x00B")
+    assert refusal.startswith("That message contains a NUL character")
+    assert program.refused("admin org show nul").startswith("There is no organisation")
