@@ -176,7 +176,7 @@ def _date(text: str) -> date:
     try:
         if _DATE.match(text):
             day = date.fromisoformat(text)
-            check_year(day.year, text)
+            check_year(day.year, text, "when")
             return day
     except ValueError:
         pass
