@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.kit.arguments import check_year
 from handlers.kit.errors import UserError
 from handlers.kit.local_time import local_time, next_weekly, read_wall_clock, shift_days
 
@@ -175,9 +174,7 @@ def _time(text: str) -> time:
 def _date(text: str) -> date:
     try:
         if _DATE.match(text):
-            day = date.fromisoformat(text)
-            check_year(day.year, text, "when")
-            return day
+            return date.fromisoformat(text)
     except ValueError:
         pass
     hint = "Write dates as YYYY-MM-DD, e.g. on 2026-12-01 14:30"

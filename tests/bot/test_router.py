@@ -249,8 +249,7 @@ def test_an_admin_by_the_settings_is_admin_only_while_listed_and_keeps_their_mem
 
 @pytest.mark.parametrize(
     "line",
-    ["cases month=0000-01", "cases month=9999-12", 'calendar add orientation 9999-12-31 10:00 "X"',
-     "remind me on 9999-12-31 09:00 the end"],
+    ["cases month=0000-01", "cases month=9999-12", 'calendar add orientation 9999-12-31 10:00 "X"'],
 )  # fmt: skip
 def test_years_the_program_cannot_keep_are_refused_not_failed(program: Harness, line: str) -> None:
     refusal = program.refused(line)
