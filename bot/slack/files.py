@@ -39,7 +39,10 @@ class SlackFiles:
         url = str(shared.get("url_private_download") or shared.get("url_private") or "")
         if not self._allowed(url):
             raise FileNotFetched(f"{name} could not be fetched from Slack; share it again.")
-        if int(shared.get("size") or 0) > MAX_FILE_BYTES:
+        declared = str(shared.get("size") or "0")
+        if not declared.isascii() or not declared.isdigit():  # Slack sends a number; anything else is not Slack's
+            raise FileNotFetched(f"{name} could not be fetched from Slack; share it again.")
+        if int(declared) > MAX_FILE_BYTES:
             raise FileNotFetched(f"{name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB.")
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._token}"})  # noqa: S310
         try:
