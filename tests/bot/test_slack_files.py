@@ -119,6 +119,6 @@ def test_a_file_declared_too_large_is_refused_before_fetching(server: Server) ->
 @pytest.mark.parametrize("size", ["12abc", "-1", "1e9", "٣"])
 def test_a_malformed_file_size_gets_a_sentence_not_a_python_error(server: Server, size: str) -> None:
     entry = shared(server, "/files/report.pdf") | {"size": size}
-    with pytest.raises(FileNotFetched, match="report.pdf could not be fetched from Slack; share it again"):
+    with pytest.raises(FileNotFetched, match=r"report\.pdf could not be fetched from Slack; share it again"):
         files(server).download(entry)
     assert server.seen == []
