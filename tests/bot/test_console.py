@@ -183,13 +183,13 @@ def test_outcomes_reach_the_team_thread_the_brand_and_the_outcomes_channel(whole
     assert "[#org:acme > MS-000001] Outcome for MS-000001: item 1 removed; the case is actioned." in lines
     assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 removed." in lines
 
-    assert "MS-000001: item 1 is now counter_noticed; the case is partially_actioned." in lines
+    assert "MS-000001: item 1 is now counter_notice; the case is partially_actioned." in lines
     assert any(
         line.startswith("[#org:acme > MS-000001] The seller appealed a removal in MS-000001 (round 1). Respond by ")
         for line in lines
     )
-    assert "MS-000001: item 1 is now removal_upheld; the case is actioned." in lines
-    assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 removal_upheld." in lines
+    assert "MS-000001: item 1 is now upheld; the case is actioned." in lines
+    assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 upheld." in lines
 
     assert "MS-000002: item 1 is now not_removed; the case is actioned." in lines
     assert "[#outcomes] MS-000002 (ACME Corp, 1 Tmall listing) actioned: 1 not_removed." in lines
