@@ -26,8 +26,8 @@ CLOSED_STOREFRONTS = 5_000
 MONTHS = 24
 ZONE = ZoneInfo("America/New_York")
 OUTCOMES = (  # status, weight
-    ("reported", 20), ("removed", 62), ("not_removed", 4), ("not_found", 8), ("counter_noticed", 2),
-    ("removal_upheld", 2), ("reinstated", 1), ("withdrawn", 1),
+    ("reported", 20), ("removed", 62), ("not_removed", 4), ("not_found", 8), ("counter_notice", 2),
+    ("upheld", 2), ("reinstated", 1), ("withdrawn", 1),
 )  # fmt: skip
 PLATFORMS = ("taobao", "tmall", "aliexpress", "1688", "alibaba", "tmall_global")
 
@@ -155,14 +155,14 @@ def _batches(
                 decided = min(now, filed + timedelta(hours=rng.uniform(2, 24 * 6)))
             removal = (
                 int((decided - filed).total_seconds())
-                if decided and status in ("removed", "counter_noticed", "removal_upheld")
+                if decided and status in ("removed", "counter_notice", "upheld")
                 else None
             )
             items.append((
                 complaint_id, position, organisation, platform, listing_id, url, url, status, stamp(filed),
                 month_of(filed, ZONE), stamp(decided) if decided else None,
                 month_of(decided, ZONE) if decided else None,
-                removal, 1 if status in ("counter_noticed", "removal_upheld", "reinstated") else 0,
+                removal, 1 if status in ("counter_notice", "upheld", "reinstated") else 0,
             ))  # fmt: skip
         if len(items) >= 100_000:
             yield complaints, listings, items

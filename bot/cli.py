@@ -28,6 +28,9 @@ from storage.queries.members import organisation_by_slug
 if TYPE_CHECKING:
     from bot.slack.app import SlackService
 
+# How long a scripted console waits, at its end, for the jobs due at start and then for delivery.
+SETTLE_SECONDS = 3.0
+
 
 def load_settings() -> Settings:
     try:
@@ -106,12 +109,18 @@ def console(identity: str) -> None:
 def _console(settings: Settings, identity: str) -> None:
     bot = assemble(settings, extra_admins=frozenset({f"console:{OPERATOR}"}))
     interactive = sys.stdin.isatty()
+    # The console's delivery starts before the scheduler, so what the jobs missed while the bot
+    # was down write at start is shown too.
+    runner = Console(bot.router, bot.database, sys.stdout, identity=identity)
     scheduler = start_scheduler(bot)
-    runner = Console(bot.router, bot.database, sys.stdout, identity=identity, after_command=scheduler.sync_if_leading)
+    runner.after_command = scheduler.sync_if_leading
     if interactive:
         runner.deliver_in_background()  # announcements appear as they fire
     try:
         runner.run(_stdin_lines(interactive, runner), greet=interactive)
+        if not interactive:  # a script's output ends with everything it and the start caused
+            scheduler.settle(timeout=SETTLE_SECONDS)
+            runner.drain(timeout=SETTLE_SECONDS)
     finally:
         scheduler.stop()
 
@@ -124,9 +133,10 @@ def _stdin_lines(interactive: bool, runner: Console) -> Iterator[str]:
             yield line
         return
     enable_tab_completion()
+    runner.screen.follow_readline()
     while True:
         try:
-            yield input(f"{runner.caller.ref}> ")
+            yield runner.read_line()
         except EOFError:
             print()
             return

@@ -7,10 +7,12 @@ terminal, Tab completes command and sub-command words.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -31,13 +33,59 @@ NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 FILE_OPTION = re.compile(r'(?:^|\s)file=(?:"([^"]+)"|(\S+))')
 
 
+class Screen:
+    """Where the console prints. While a prompt waits for a line (`prompting`), a text printed from
+    another thread (an announcement delivered in the background) goes above it: the line is
+    cleared, the text printed, then the prompt and what was typed so far are drawn again under it,
+    so the line being typed is never broken."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.typed: Callable[[], str] = lambda: ""
+        # Draws the prompt and the typed text again, the cursor where it was; None: written by hand.
+        self.redraw: Callable[[], None] | None = None
+        self.prompt: str | None = None
+        self._lock = threading.Lock()
+
+    def follow_readline(self) -> None:
+        """Take the typed text from readline, and let readline redraw its line (GNU readline)."""
+        import readline
+
+        self.typed = readline.get_line_buffer
+        with contextlib.suppress(OSError, AttributeError):  # libedit, or no library to load
+            self.redraw = ctypes.CDLL(readline.__file__).rl_forced_update_display
+
+    @contextlib.contextmanager
+    def prompting(self, prompt: str) -> Iterator[None]:
+        """While a line is read after `prompt`."""
+        with self._lock:
+            self.prompt = prompt
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.prompt = None
+
+    def print(self, text: str) -> None:
+        with self._lock:
+            if self.prompt is None:
+                print(text, file=self.out, flush=True)
+                return
+            self.out.write(f"\r\x1b[K{text}\n")
+            if self.redraw is None:
+                self.out.write(self.prompt + self.typed())
+            self.out.flush()
+            if self.redraw is not None:
+                self.redraw()
+
+
 class ConsolePoster:
     """Delivers notices by printing them: `[#team > MS-000123] text`."""
 
     platform = "console"
 
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
         self.count = 0
 
     def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
@@ -60,7 +108,7 @@ class ConsolePoster:
         buttons = payload.buttons
         if buttons:
             lines.append("    actions: " + " | ".join(as_typed(button.command) for button in buttons))
-        print("\n".join(lines), file=self.out, flush=True)
+        self.screen.print("\n".join(lines))
 
 
 class Console:
@@ -74,10 +122,10 @@ class Console:
         after_command: Callable[[], None] | None = None,
     ) -> None:
         self.router = router
-        self.out = out
+        self.screen = Screen(out)
         self.caller = Caller("console", identity)
         self.after_command = after_command
-        self.delivery = DeliveryWorker(database, ConsolePoster(out), resolve=lambda logical: f"#{logical}")
+        self.delivery = DeliveryWorker(database, ConsolePoster(self.screen), resolve=lambda logical: f"#{logical}")
         self.delivery.start(skip_history=True)
         self._lock = threading.Lock()
 
@@ -91,6 +139,13 @@ class Console:
                     self.delivery.run_once()
 
         threading.Thread(target=loop, name="console-delivery", daemon=True).start()
+
+    def drain(self, timeout: float) -> None:
+        """Print every notice written so far, and those written meanwhile, for at most `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self.delivery.run_once() and time.monotonic() < deadline:
+                pass
 
     def run(self, lines: Iterable[str], *, greet: bool = False) -> None:
         if greet:
@@ -131,8 +186,14 @@ class Console:
         text = reply.render_plain(as_typed)
         self._print(("! " if reply.is_error else "") + text)
 
+    def read_line(self) -> str:
+        """One line typed at the terminal, after a prompt naming who is acting."""
+        prompt = f"{self.caller.ref}> "
+        with self.screen.prompting(prompt):
+            return input(prompt)
+
     def _print(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        self.screen.print(text)
 
 
 def _attachments(text: str) -> tuple[str, tuple[Attachment, ...]]:

@@ -21,7 +21,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+    JobExecutionEvent,
+)
 from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -69,6 +76,7 @@ class SchedulerService:
             timezone=UTC,
         )
         self.scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
+        self.scheduler.add_listener(self._count_runs, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.leader = LeaderLock(database)
         self.sync_interval = sync_interval
         self.poll_interval = poll_interval
@@ -78,6 +86,9 @@ class SchedulerService:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._sync_lock = threading.Lock()
+        self._runs_under_way = 0
+        self._runs_lock = threading.Lock()
+        self._polled = threading.Event()
         install(Runtime(database, rules, clock))
 
     # -- leadership ---------------------------------------------------------------------------
@@ -98,6 +109,7 @@ class SchedulerService:
         elif not leading and self.running:
             log.warning("standing down: another process leads the scheduler")
             self._shutdown()
+        self._polled.set()
         return leading
 
     def run_forever(self) -> threading.Thread:
@@ -120,6 +132,26 @@ class SchedulerService:
                 self.sync()
             except Exception:
                 log.exception("scheduler sync failed; the next pass retries")
+
+    def settle(self, timeout: float) -> None:
+        """Wait, at most `timeout` seconds, until the jobs due now (those missed while the bot was
+        down included) have run or been reported missed; at once when another process leads."""
+        deadline = time.monotonic() + timeout
+        self._polled.wait(timeout)
+        while self.running and not self._idle() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def _idle(self) -> bool:
+        with self._runs_lock:
+            if self._runs_under_way:
+                return False
+        now = datetime.now(UTC)  # APScheduler's own clock decides what is due
+        return all(job.next_run_time is None or job.next_run_time > now for job in self.scheduler.get_jobs())
+
+    def _count_runs(self, event: JobEvent) -> None:
+        # A run may report its end before its submission is reported: the count then dips below zero.
+        with self._runs_lock:
+            self._runs_under_way += 1 if event.code == EVENT_JOB_SUBMITTED else -1
 
     def stop(self) -> None:
         """Stop leading: finish the pass under way, shut the scheduler down, release the lock."""

@@ -74,8 +74,8 @@ class ItemStatus(StrEnum):
     NOT_REMOVED = "not_removed"
     NOT_FOUND = "not_found"
     WITHDRAWN = "withdrawn"
-    COUNTER_NOTICED = "counter_noticed"
-    REMOVAL_UPHELD = "removal_upheld"
+    COUNTER_NOTICE = "counter_notice"
+    UPHELD = "upheld"
     REINSTATED = "reinstated"
 
 
@@ -90,7 +90,7 @@ class ComplaintStatus(StrEnum):
 
 class CounterNoticeStatus(StrEnum):
     OPEN = "open"
-    UPHELD = "removal_upheld"
+    UPHELD = "upheld"
     REINSTATED = "reinstated"
 
 
@@ -279,12 +279,12 @@ FINAL_ITEM_STATUSES = frozenset(
         ItemStatus.NOT_REMOVED,
         ItemStatus.NOT_FOUND,
         ItemStatus.WITHDRAWN,
-        ItemStatus.REMOVAL_UPHELD,
+        ItemStatus.UPHELD,
         ItemStatus.REINSTATED,
     }
 )
 # Statuses in which the listing is (still) down: they count as removals in the figures.
-REMOVAL_STATUSES = frozenset({ItemStatus.REMOVED, ItemStatus.COUNTER_NOTICED, ItemStatus.REMOVAL_UPHELD})
+REMOVAL_STATUSES = frozenset({ItemStatus.REMOVED, ItemStatus.COUNTER_NOTICE, ItemStatus.UPHELD})
 # Statuses that are a decision by the platform (the denominator of the takedown rate).
 DECIDED_STATUSES = REMOVAL_STATUSES | {
     ItemStatus.NOT_REMOVED,

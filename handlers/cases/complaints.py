@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session
 
 from handlers.cases.filing import FilingOutcome, FilingRequest, file_links
+from handlers.cases.link_parsing import ParsedLink, extract_links, parse_link
 from handlers.cases.notices import REASON_LABELS
 from handlers.kit.arguments import Args, parse_enum, parse_platform
 from handlers.kit.context import Context
@@ -57,7 +58,7 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     right = choose_right(session, organisation_id, args.option("right"), ctx.today)
     if reason is ReasonCode.NO_PROOF:
         platform = _luxury_rule(right, platform)
-    text = _links_text(ctx, args)
+    text, rows_without_links = _links_text(ctx, args)
     request = FilingRequest(
         organisation=organisation,
         member_id=ctx.member_id,
@@ -70,22 +71,36 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
         platform_rule=LUXURY_RULE if reason is ReasonCode.NO_PROOF else None,
     )
     outcome = file_links(session, ctx, request)
-    if not (outcome.complaints or outcome.merged or outcome.flagged or outcome.unresolved or outcome.rejected):
+    found = outcome.complaints or outcome.merged or outcome.flagged or outcome.unresolved or outcome.rejected
+    if not (found or rows_without_links):
         raise UserError(
             "I found no marketplace links in your message.",
             hint="Paste full links, e.g. https://item.taobao.com/item.htm?id=123, or attach a CSV file.",
             field="links",
         )
-    return filing_reply(outcome)
+    reply = filing_reply(outcome)
+    for name, refused in rows_without_links.items():
+        _list_section(reply, f"{plural(len(refused), 'row')} of {name} hold no link", refused)
+    return reply
 
 
-def _links_text(ctx: Context, args: Args) -> str:
-    """The pasted text minus the options, plus the links of any attached CSV file."""
+def _links_text(ctx: Context, args: Args) -> tuple[str, dict[str, list[str]]]:
+    """The pasted text minus the options, plus the links of any attached CSV file; and, per
+    file, each row whose `link` cell holds no link, by line and why (no row goes unanswered)."""
     parts = [" ".join(args.words)]
+    rows_without_links: dict[str, list[str]] = {}
     for attachment in ctx.attachments:
-        rows = read_csv(attachment.content, attachment.name, required=("link",))
-        parts.extend(row.values.get("link", "") for row in rows)
-    return "\n".join(parts)
+        for row in read_csv(attachment.content, attachment.name, required=("link",)):
+            cell = row.values.get("link", "")
+            found = extract_links(cell)
+            if found.parsed or found.unresolved or found.rejected:
+                parts.append(cell)
+                continue
+            verdict = parse_link(cell)
+            # A cell no link is found in is refused whole, so it names no link to file.
+            assert not isinstance(verdict, ParsedLink)
+            rows_without_links.setdefault(attachment.name, []).append(f"line {row.line}: {verdict.reason}")
+    return "\n".join(parts), rows_without_links
 
 
 def _luxury_rule(right: IPRight, platform: Platform | None) -> Platform:
@@ -198,10 +213,13 @@ def filing_reply(outcome: FilingOutcome) -> Reply:
         ("rejected", [f"{link.original}: {link.reason}" for link in outcome.rejected]),
     ]  # fmt: skip
     for title, entries in sections:
-        if not entries:
-            continue
-        reply.lines.append(f"{plural(len(entries), 'link')} {title}:")
-        reply.lines.extend(f"  - {entry}" for entry in entries[:SHOW_AT_MOST])
-        if len(entries) > SHOW_AT_MOST:
-            reply.lines.append(f"  ... and {len(entries) - SHOW_AT_MOST} more")
+        if entries:
+            _list_section(reply, f"{plural(len(entries), 'link')} {title}", entries)
     return reply
+
+
+def _list_section(reply: Reply, title: str, entries: list[str]) -> None:
+    reply.lines.append(f"{title}:")
+    reply.lines.extend(f"  - {entry}" for entry in entries[:SHOW_AT_MOST])
+    if len(entries) > SHOW_AT_MOST:
+        reply.lines.append(f"  ... and {len(entries) - SHOW_AT_MOST} more")

@@ -47,9 +47,9 @@ def change_items(
         assert item.id is not None
         previous = item.status
         _apply(item, target, ctx)
-        if target is ItemStatus.COUNTER_NOTICED:
+        if target is ItemStatus.COUNTER_NOTICE:
             appeals.append(_open_appeal(session, ctx, item, note))
-        elif previous is ItemStatus.COUNTER_NOTICED:
+        elif previous is ItemStatus.COUNTER_NOTICE:
             _close_appeal(session, ctx, item, target)
         session.add(item)
         audit_rows.append(
@@ -104,7 +104,7 @@ def _apply(item: ComplaintItem, target: ItemStatus, ctx: Context) -> None:
     elif target not in REMOVAL_STATUSES:
         # Only listings that are down count in the median time to removal.
         item.removal_seconds = None
-    if target is ItemStatus.COUNTER_NOTICED:
+    if target is ItemStatus.COUNTER_NOTICE:
         item.counter_rounds += 1
     item.status = target
 

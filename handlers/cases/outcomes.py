@@ -30,8 +30,8 @@ ITEM_OUTCOMES = {
     "not_found": ItemStatus.NOT_FOUND,
     # Taobao's luxury rule: the seller showed no invoice or authorisation, so the listing goes.
     "no_proof_shown": ItemStatus.REMOVED,
-    "counter_notice": ItemStatus.COUNTER_NOTICED,
-    "upheld": ItemStatus.REMOVAL_UPHELD,
+    "counter_notice": ItemStatus.COUNTER_NOTICE,
+    "upheld": ItemStatus.UPHELD,
     "reinstated": ItemStatus.REINSTATED,
 }
 CASE_OUTCOMES = {"need_info": ComplaintStatus.RETURNED, "in_review": ComplaintStatus.IN_REVIEW}

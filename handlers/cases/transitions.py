@@ -20,10 +20,10 @@ ITEM_TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
     ItemStatus.REPORTED: frozenset(
         {ItemStatus.REMOVED, ItemStatus.NOT_REMOVED, ItemStatus.NOT_FOUND, ItemStatus.WITHDRAWN}
     ),
-    ItemStatus.REMOVED: frozenset({ItemStatus.COUNTER_NOTICED}),
-    ItemStatus.COUNTER_NOTICED: frozenset({ItemStatus.REMOVAL_UPHELD, ItemStatus.REINSTATED}),
+    ItemStatus.REMOVED: frozenset({ItemStatus.COUNTER_NOTICE}),
+    ItemStatus.COUNTER_NOTICE: frozenset({ItemStatus.UPHELD, ItemStatus.REINSTATED}),
     # A seller may appeal again after a round is lost, up to MAX_COUNTER_ROUNDS rounds.
-    ItemStatus.REMOVAL_UPHELD: frozenset({ItemStatus.COUNTER_NOTICED}),
+    ItemStatus.UPHELD: frozenset({ItemStatus.COUNTER_NOTICE}),
     ItemStatus.NOT_REMOVED: frozenset(),
     ItemStatus.NOT_FOUND: frozenset(),
     ItemStatus.WITHDRAWN: frozenset(),
@@ -39,7 +39,7 @@ def refusal(current: ItemStatus, target: ItemStatus, counter_rounds: int) -> str
     if target not in ITEM_TRANSITIONS[current]:
         allowed = ", ".join(sorted(ITEM_TRANSITIONS[current])) or "nothing (it is final)"
         return f"it is {current}, which can change to {allowed}"
-    if target is ItemStatus.COUNTER_NOTICED and counter_rounds >= MAX_COUNTER_ROUNDS:
+    if target is ItemStatus.COUNTER_NOTICE and counter_rounds >= MAX_COUNTER_ROUNDS:
         return f"the seller has already had {MAX_COUNTER_ROUNDS} counter-notice rounds"
     return None
 

@@ -188,7 +188,7 @@ def accuracy(session: Session, organisation_id: int | None, first_month: int, la
     for statuses in decisions_by_month(session, organisation_id, first_month, last_month).values():
         totals.update(statuses)
     # An appeal is decided when the removal was upheld or the listing reinstated.
-    upheld = totals[ItemStatus.REMOVAL_UPHELD]
+    upheld = totals[ItemStatus.UPHELD]
     lost = totals[ItemStatus.REINSTATED]
     return Accuracy(
         removed=sum(totals[s] for s in REMOVAL_STATUSES),

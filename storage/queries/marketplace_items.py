@@ -14,7 +14,7 @@ from storage.vocabulary import ItemKind, ItemStatus
 
 # Items that are still being acted on: a second complaint about the same target would be a
 # double submission.
-OPEN_ITEM_STATUSES = (ItemStatus.REPORTED, ItemStatus.COUNTER_NOTICED)
+OPEN_ITEM_STATUSES = (ItemStatus.REPORTED, ItemStatus.COUNTER_NOTICE)
 _CHUNK = 900  # well under every backend's bound-parameter limit
 
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import pty
 import re
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.console import completions
+from bot.console import Screen, completions
 from handlers.catalogue import COMMANDS, CommandSpec
-from handlers.kit.replies import Reply
+from handlers.kit.outbox import save_notices
+from handlers.kit.replies import Notice, Reply
+from storage.database import Database
+from storage.models import utcnow
 
 MARKETSAFE = Path(sys.executable).with_name("marketsafe")
 SLACK_TOKEN = "xoxb-2718281828-3141592653-Zq8vLmN4pR7sT1uW5yX9aB2c"
@@ -183,13 +190,13 @@ def test_outcomes_reach_the_team_thread_the_brand_and_the_outcomes_channel(whole
     assert "[#org:acme > MS-000001] Outcome for MS-000001: item 1 removed; the case is actioned." in lines
     assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 removed." in lines
 
-    assert "MS-000001: item 1 is now counter_noticed; the case is partially_actioned." in lines
+    assert "MS-000001: item 1 is now counter_notice; the case is partially_actioned." in lines
     assert any(
         line.startswith("[#org:acme > MS-000001] The seller appealed a removal in MS-000001 (round 1). Respond by ")
         for line in lines
     )
-    assert "MS-000001: item 1 is now removal_upheld; the case is actioned." in lines
-    assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 removal_upheld." in lines
+    assert "MS-000001: item 1 is now upheld; the case is actioned." in lines
+    assert "[#outcomes] MS-000001 (ACME Corp, 1 Taobao listing) actioned: 1 upheld." in lines
 
     assert "MS-000002: item 1 is now not_removed; the case is actioned." in lines
     assert "[#outcomes] MS-000002 (ACME Corp, 1 Tmall listing) actioned: 1 not_removed." in lines
@@ -229,6 +236,34 @@ def test_file_option_attaches_a_csv_and_a_missing_file_is_reported(whole_case: R
         " no team member covers Taobao: the whole team."
     ) in whole_case.lines
     assert "! Cannot read that file: No such file or directory." in whole_case.lines
+
+
+@pytest.mark.parametrize("script", ["cases\n", ""], ids=["a command", "no command"])
+def test_a_piped_console_prints_what_became_due_while_it_was_down_before_it_exits(tmp_path: Path, script: str) -> None:
+    setup = """\
+admin org add acme "ACME Corp" country=US size=large
+admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31
+admin right verify 1
+admin member add console:brand1 acme member
+/as brand1
+complaint https://item.taobao.com/item.htm?id=123
+"""
+    assert marketsafe("console", setup, tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "bot.db") as database:
+        # The case was filed three days ago, and the follow-ups' sweep fell due while the bot was down.
+        database.execute("UPDATE complaint SET created_at = datetime(created_at, '-3 days')")
+        (state,) = database.execute("SELECT job_state FROM apscheduler_jobs WHERE id = 'sweep:follow-ups'").fetchone()
+        job = pickle.loads(state)
+        job["next_run_time"] = datetime.now(UTC) - timedelta(minutes=10)
+        database.execute(
+            "UPDATE apscheduler_jobs SET job_state = ?, next_run_time = ? WHERE id = 'sweep:follow-ups'",
+            (pickle.dumps(job), job["next_run_time"].timestamp()),
+        )
+    started = time.monotonic()
+    result = marketsafe("console", script, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "[#team > MS-000001] MS-000001 has had no outcome for 3 days." in result.stdout.splitlines()
+    assert time.monotonic() - started < 30
 
 
 def test_run_without_chat_tokens_runs_the_console(tmp_path: Path) -> None:
@@ -367,6 +402,52 @@ def test_at_a_terminal_tab_completes_the_line_being_typed(tmp_path: Path) -> Non
         code = exit_code(pid, timeout=30)
     finally:
         if code is None:  # a console that did not leave must not outlive the test
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(terminal)
+    assert code == 0
+
+
+def test_an_announcement_printed_while_someone_types_goes_above_the_line_being_typed() -> None:
+    out = io.StringIO()
+    screen = Screen(out)
+    screen.typed = lambda: "store st"
+    with screen.prompting("console:operator> "):
+        screen.print("[#announcements] Orientation starts in 1 hour")
+    screen.print("a reply, after the line was sent")
+    assert out.getvalue() == (
+        "\r\x1b[K[#announcements] Orientation starts in 1 hour\nconsole:operator> store st"
+        "a reply, after the line was sent\n"
+    )
+
+
+def test_at_a_terminal_an_announcement_leaves_the_typed_line_whole_under_it(tmp_path: Path) -> None:
+    prompt = b"console:operator> "
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.chdir(tmp_path)
+        os.dup2(os.open(tmp_path / "stderr.log", os.O_WRONLY | os.O_CREAT), 2)
+        os.execve(str(MARKETSAFE), [str(MARKETSAFE), "console"], clean_env(DATABASE_URL=url))
+    code = None
+    try:
+        read_terminal(terminal, until=prompt)
+        os.write(terminal, b"help sto")
+        read_terminal(terminal, until=b"help sto")
+        database = Database(url)  # another process announces something while the line is half typed
+        with database.transaction() as session:
+            save_notices(session, [Notice(channel="announcements", text="Orientation starts in 1 hour")], utcnow())
+        database.dispose()
+        shown = read_terminal(terminal, until=b"1 hour\r\n" + prompt + b"help sto")
+        assert b"\r\x1b[K[#announcements] Orientation starts in 1 hour\r\n" + prompt + b"help sto" in shown, shown
+        os.write(terminal, b"re strike\n")  # the line goes on where it was
+        shown = read_terminal(terminal, until=b"Example: store strike")
+        assert b"store strike <store link>" in shown, shown.decode(errors="replace")
+        read_terminal(terminal, until=prompt)
+        os.write(terminal, b"\x04")
+        code = exit_code(pid, timeout=30)
+    finally:
+        if code is None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         os.close(terminal)

@@ -21,7 +21,7 @@ ZONE = ZoneInfo("America/New_York")
 START = datetime(2026, 1, 1, 5, tzinfo=UTC)
 OUTCOMES = [
     ItemStatus.REPORTED, ItemStatus.REMOVED, ItemStatus.REMOVED, ItemStatus.NOT_REMOVED, ItemStatus.NOT_FOUND,
-    ItemStatus.COUNTER_NOTICED, ItemStatus.REMOVAL_UPHELD, ItemStatus.REINSTATED, ItemStatus.WITHDRAWN,
+    ItemStatus.COUNTER_NOTICE, ItemStatus.UPHELD, ItemStatus.REINSTATED, ItemStatus.WITHDRAWN,
 ]  # fmt: skip
 
 
@@ -149,5 +149,5 @@ def test_accuracy_counts_removals_and_lost_appeals_over_the_window(database: Dat
     assert result.decided == sum(1 for row in window if row["status"] in DECIDED_STATUSES)
     assert result.appeals_lost == sum(1 for row in window if row["status"] == ItemStatus.REINSTATED)
     assert result.appeals_decided == result.appeals_lost + sum(
-        1 for row in window if row["status"] == ItemStatus.REMOVAL_UPHELD
+        1 for row in window if row["status"] == ItemStatus.UPHELD
     )

@@ -59,6 +59,7 @@ def test_the_scheduler_job_table_is_not_ours_to_migrate() -> None:
 RELEASED_REVISIONS = {
     "0001_initial_schema.py": "69ba7281850af70b37cdb4dcfc2d76028d65822ccb1bea1a11707d2e9c10abe7",
     "0002_closed_vocabularies.py": "a1ec52f867be91b82816cb209ce59825b2a0439988943026280301ee3b5af4b1",
+    "0003_practice_numbers.py": "8ac583a6200e0c415ee7a0086e99c0e725616c89bb6eacfb40dd67c5b6a59a8b",
 }
 
 
@@ -194,3 +195,68 @@ def test_upgrading_keeps_every_proposal_and_practice_reference_and_numbers_each_
     ):
         insert(c, "proposal", id=4, number=3, kind="practice", member_id=1, title="again", text="some words of text",
                tags="", status="shared", created_at=NOW, updated_at=NOW)  # fmt: skip
+
+
+# --- revision 0004: outcomes stored in the words the team types ---------------------------------
+
+
+def test_upgrading_renames_appeal_outcomes_to_the_words_the_team_types_in_items_appeals_and_history(
+    empty_database: Database,
+) -> None:
+    empty_database.upgrade("0003")
+    fill_first_revision(empty_database)
+    with empty_database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE complaint_item SET status = 'counter_noticed', counter_rounds = 2 WHERE id = 1")
+        )
+        connection.execute(text("UPDATE complaint_item SET status = 'removal_upheld', counter_rounds = 1 WHERE id = 2"))
+        for number, item, round_, status in (
+            (1, 1, 1, "removal_upheld"),
+            (2, 1, 2, "open"),
+            (3, 2, 1, "removal_upheld"),
+        ):
+            insert(connection, "counter_notice", id=number, item_id=item, round=round_, received_at=NOW, due_at=NOW,
+                   status=status)  # fmt: skip
+        for number, entity, from_status, to_status in (
+            (3, "item", "removed", "counter_noticed"), (4, "item", "counter_noticed", "removal_upheld"),
+            (5, "complaint", "partially_actioned", "actioned"),
+        ):  # fmt: skip
+            insert(connection, "audit_entry", id=number, at=NOW, actor="slack:U0TEAM1", entity=entity, entity_id=1,
+                   action="status", from_status=from_status, to_status=to_status)  # fmt: skip
+    empty_database.upgrade()
+    assert schema_differences(empty_database) == []
+    with empty_database.engine.connect() as connection:
+        items = connection.execute(text("SELECT id, status, counter_rounds FROM complaint_item ORDER BY id")).all()
+        appeals = connection.execute(text("SELECT id, status FROM counter_notice ORDER BY id")).all()
+        history = connection.execute(text("SELECT id, from_status, to_status FROM audit_entry ORDER BY id")).all()
+    assert [tuple(row) for row in items] == [(1, "counter_notice", 2), (2, "upheld", 1)]
+    assert [tuple(row) for row in appeals] == [(1, "upheld"), (2, "open"), (3, "upheld")]
+    assert [tuple(row) for row in history] == [
+        (1, "reported", "removed"), (2, "submitted", "partially_actioned"), (3, "removed", "counter_notice"),
+        (4, "counter_notice", "upheld"), (5, "partially_actioned", "actioned"),
+    ]  # fmt: skip
+    for table, constraint in (
+        ("complaint_item", "ck_complaint_item_status"),
+        ("counter_notice", "ck_counter_notice_status"),
+    ):
+        with pytest.raises(IntegrityError, match=constraint), empty_database.engine.begin() as connection:
+            connection.execute(text(f"UPDATE {table} SET status = 'removal_upheld' WHERE id = 1"))
+
+
+def test_the_outcome_words_revision_keeps_the_figures_indexes_partial(empty_database: Database) -> None:
+    empty_database.upgrade("0003")
+    before = partial_index_conditions(empty_database)
+    empty_database.upgrade()
+    assert partial_index_conditions(empty_database) == before
+    assert len(before) == 6
+
+
+def partial_index_conditions(database: Database) -> dict[str, str]:
+    """Each partial index of complaint_item, with the condition that makes it partial."""
+    with database.engine.connect() as connection:
+        indexes = inspect(connection).get_indexes("complaint_item")
+    return {
+        str(index["name"]): str(index.get("dialect_options", {}).get(f"{database.engine.dialect.name}_where"))
+        for index in indexes
+        if index.get("dialect_options", {}).get(f"{database.engine.dialect.name}_where") is not None
+    }

@@ -115,6 +115,37 @@ def test_links_from_an_attached_csv_file_are_filed(program: Harness) -> None:
     assert reply.text.startswith("Registered 5 items")
 
 
+def test_each_csv_row_whose_link_cell_holds_no_link_is_answered_by_its_line(program: Harness) -> None:
+    content = (
+        "link,comment\n"
+        f"{TAOBAO.format(1)},first\n"
+        "hello,a word\n"
+        f"{TAOBAO.format(2)},second\n"
+        "taobao.com,a bare marketplace\n"
+        ",no link at all\n"
+        "https://example.com/x,another site\n"
+    ).encode()
+    reply = program.ok("complaint", as_="brand1", attachments=(Attachment("links.csv", content),))
+    lines = reply.render_plain().splitlines()
+    assert lines[0].startswith("Registered 2 items")
+    assert "  3 rows of links.csv hold no link:" in lines
+    assert "    - line 3: hello is not a link: paste the full link starting with https://" in lines
+    assert any(line.startswith("    - line 5: Taobao link without an item id") for line in lines)
+    assert "    - line 6: empty link: paste the full listing link" in lines
+    assert any(line.startswith("    - https://example.com/x: example.com is not a supported") for line in lines)
+
+
+def test_a_csv_file_of_rows_without_links_is_answered_row_by_row(program: Harness) -> None:
+    content = b"link\nhello\nworld\n"
+    reply = program.ok("complaint", as_="brand1", attachments=(Attachment("links.csv", content),))
+    assert reply.render_plain().splitlines() == [
+        "Nothing new was registered.",
+        "  2 rows of links.csv hold no link:",
+        "    - line 2: hello is not a link: paste the full link starting with https://",
+        "    - line 3: world is not a link: paste the full link starting with https://",
+    ]
+
+
 def test_a_broken_csv_file_is_refused_with_its_problem(program: Harness) -> None:
     message = program.refused("complaint", as_="brand1", attachments=(Attachment("links.csv", b"url\nx\n"),))
     assert "no column named link" in message

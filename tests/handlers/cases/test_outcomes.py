@@ -69,10 +69,10 @@ def test_a_removal_appealed_by_the_seller_can_be_upheld(program: Harness) -> Non
     file_listings(program, 1)
     program.ok("outcome MS-000001 removed", as_="team1")
     reply = program.ok("outcome MS-000001 counter_notice", as_="team1")
-    assert reply.text == "MS-000001: item 1 is now counter_noticed; the case is partially_actioned."
+    assert reply.text == "MS-000001: item 1 is now counter_notice; the case is partially_actioned."
     reply = program.ok("outcome MS-000001 upheld", as_="team1")
-    assert reply.text == "MS-000001: item 1 is now removal_upheld; the case is actioned."
-    assert "Counter-notice, item 1 round 1: removal_upheld" in program.ok("case MS-000001", as_="brand1").render_plain()
+    assert reply.text == "MS-000001: item 1 is now upheld; the case is actioned."
+    assert "Counter-notice, item 1 round 1: upheld" in program.ok("case MS-000001", as_="brand1").render_plain()
 
 
 def test_a_removal_appealed_by_the_seller_can_be_reinstated_and_that_is_final(program: Harness) -> None:
@@ -94,7 +94,7 @@ def test_an_upheld_removal_can_be_appealed_again_up_to_three_rounds(program: Har
     message = program.refused("outcome MS-000001 1 counter_notice", as_="team1")
     assert message == "Nothing was recorded: item 1: the seller has already had 3 counter-notice rounds."
     view = program.ok("case MS-000001", as_="team1").render_plain()
-    assert "item 1 round 3: removal_upheld" in view and "round 4" not in view
+    assert "item 1 round 3: upheld" in view and "round 4" not in view
     assert "MS-000001 · actioned" in view
 
 
@@ -106,8 +106,7 @@ def test_a_fourth_appeal_asked_for_with_all_is_refused_with_the_items_states(pro
         program.ok("outcome MS-000001 upheld", as_="team1")
     message = program.refused("outcome MS-000001 all counter_notice", as_="team1")
     assert (
-        message
-        == "No item of MS-000001 can become counter_noticed: the seller has already had 3 counter-notice rounds."
+        message == "No item of MS-000001 can become counter_notice: the seller has already had 3 counter-notice rounds."
     )
 
 
@@ -122,7 +121,7 @@ def test_moves_outside_the_state_machine_are_refused_with_what_is_allowed(progra
     assert "item 1: it is not_removed, which can change to nothing (it is final)" in message
     program.ok("outcome MS-000001 2 removed", as_="team1")
     message = program.refused("outcome MS-000001 2 reinstated", as_="team1")
-    assert "item 2: it is removed, which can change to counter_noticed" in message
+    assert "item 2: it is removed, which can change to counter_notice" in message
 
 
 # --- selections -------------------------------------------------------------------------------
@@ -135,7 +134,7 @@ def test_an_explicit_selection_is_all_or_nothing_and_names_each_refused_item(pro
     program.delivered()
     message = program.refused("outcome MS-000001 1-5 not_removed", as_="team1")
     assert message == (
-        "Nothing was recorded: item 2: it is removed, which can change to counter_noticed; "
+        "Nothing was recorded: item 2: it is removed, which can change to counter_notice; "
         "item 4: it is not_found, which can change to nothing (it is final)."
     )
     assert program.delivered() == []
@@ -164,7 +163,7 @@ def test_all_applies_only_to_items_that_can_take_the_outcome(program: Harness) -
     reply = program.ok("outcome MS-000001 all removed", as_="team1")
     assert reply.text == "MS-000001: items 3-4 are now removed; the case is actioned."
     reply = program.ok("outcome MS-000001 all counter_notice", as_="team1")
-    assert reply.text == "MS-000001: items 2-4 are now counter_noticed; the case is partially_actioned."
+    assert reply.text == "MS-000001: items 2-4 are now counter_notice; the case is partially_actioned."
 
 
 def test_the_outcome_alone_means_all_items(program: Harness) -> None:
@@ -178,7 +177,7 @@ def test_all_is_refused_when_no_item_can_take_the_outcome(program: Harness) -> N
     file_listings(program, 3)
     message = program.refused("outcome MS-000001 all upheld", as_="team1")
     assert message == (
-        "No item of MS-000001 can become removal_upheld: "
+        "No item of MS-000001 can become upheld: "
         "it is reported, which can change to not_found, not_removed, removed, withdrawn."
     )
 
@@ -263,8 +262,8 @@ def test_later_appeal_rounds_are_due_in_twenty_seven_business_days(program: Harn
     program.clock.advance(days=3)  # Thursday 2026-11-26
     program.ok("outcome MS-000001 counter_notice", as_="team1")
     view = program.ok("case MS-000001", as_="team1").render_plain()
-    assert "item 1 round 1: removal_upheld, due 2026-11-23 15:00 EST" in view
-    assert "item 1 round 2: removal_upheld, due 2026-12-30 15:00 EST" in view
+    assert "item 1 round 1: upheld, due 2026-11-23 15:00 EST" in view
+    assert "item 1 round 2: upheld, due 2026-12-30 15:00 EST" in view
     assert "item 1 round 3: open, due 2027-01-04 15:00 EST" in view
 
 
@@ -495,3 +494,21 @@ def test_a_long_history_says_how_much_is_older_and_pages_back_to_the_filing(prog
     assert "case filed (14 listing items on Taobao)" in first_page.lines[0], "the filing is never lost from view"
     assert program.refused("case MS-000001 history page=2", as_="brand1") == ("The history of MS-000001 has 1 page.")
     assert program.refused("case MS-000001 history", as_="brand2").startswith("There is no case MS-000001")
+
+
+def test_an_appeal_reads_back_in_the_words_the_team_typed(program: Harness) -> None:
+    file_listings(program, 1)
+    program.ok("outcome MS-000001 removed", as_="team1")
+    program.delivered()
+    said = [program.ok("outcome MS-000001 counter_notice", as_="team1").text]
+    said.append(program.ok("outcome MS-000001 upheld", as_="team1").text)
+    said += [p.text for p in program.delivered()]
+    said.append(program.ok("case MS-000001", as_="brand1").render_plain())
+    said.append(program.ok("case MS-000001 history", as_="team1").render_plain())
+    everything = "\n".join(said)
+    assert "item 1 is now counter_notice;" in everything
+    assert "item 1 is now upheld;" in everything
+    assert "Counter-notice, item 1 round 1: upheld" in everything
+    assert "removed -> counter_notice" in everything and "counter_notice -> upheld" in everything
+    assert "1 upheld" in everything
+    assert "counter_noticed" not in everything and "removal_upheld" not in everything

@@ -34,11 +34,11 @@ S = ComplaintStatus
         (["removed", "reported"], S.SUBMITTED, S.PARTIALLY_ACTIONED),
         (["not_found", "reported", "withdrawn"], S.RETURNED, S.PARTIALLY_ACTIONED),
         # An appeal in progress keeps the case open.
-        (["counter_noticed"], S.ACTIONED, S.PARTIALLY_ACTIONED),
-        (["counter_noticed", "removed"], S.ACTIONED, S.PARTIALLY_ACTIONED),
+        (["counter_notice"], S.ACTIONED, S.PARTIALLY_ACTIONED),
+        (["counter_notice", "removed"], S.ACTIONED, S.PARTIALLY_ACTIONED),
         # Every live item has a final outcome.
         (["removed", "not_removed", "not_found"], S.PARTIALLY_ACTIONED, S.ACTIONED),
-        (["removal_upheld", "reinstated"], S.PARTIALLY_ACTIONED, S.ACTIONED),
+        (["upheld", "reinstated"], S.PARTIALLY_ACTIONED, S.ACTIONED),
         (["removed", "withdrawn"], S.PARTIALLY_ACTIONED, S.ACTIONED),
         # Everything withdrawn (or nothing at all).
         (["withdrawn", "withdrawn"], S.SUBMITTED, S.WITHDRAWN),
@@ -61,11 +61,11 @@ ALLOWED = [
     (ItemStatus.REPORTED, ItemStatus.NOT_REMOVED, 0),
     (ItemStatus.REPORTED, ItemStatus.NOT_FOUND, 0),
     (ItemStatus.REPORTED, ItemStatus.WITHDRAWN, 0),
-    (ItemStatus.REMOVED, ItemStatus.COUNTER_NOTICED, 0),
-    (ItemStatus.COUNTER_NOTICED, ItemStatus.REMOVAL_UPHELD, 1),
-    (ItemStatus.COUNTER_NOTICED, ItemStatus.REINSTATED, 3),
-    (ItemStatus.REMOVAL_UPHELD, ItemStatus.COUNTER_NOTICED, 1),
-    (ItemStatus.REMOVAL_UPHELD, ItemStatus.COUNTER_NOTICED, 2),
+    (ItemStatus.REMOVED, ItemStatus.COUNTER_NOTICE, 0),
+    (ItemStatus.COUNTER_NOTICE, ItemStatus.UPHELD, 1),
+    (ItemStatus.COUNTER_NOTICE, ItemStatus.REINSTATED, 3),
+    (ItemStatus.UPHELD, ItemStatus.COUNTER_NOTICE, 1),
+    (ItemStatus.UPHELD, ItemStatus.COUNTER_NOTICE, 2),
 ]
 
 
@@ -77,19 +77,19 @@ def test_allowed_moves_have_no_refusal(current: ItemStatus, target: ItemStatus, 
 @pytest.mark.parametrize(
     ("current", "target", "expected"),
     [
-        (ItemStatus.REPORTED, ItemStatus.REMOVAL_UPHELD,
+        (ItemStatus.REPORTED, ItemStatus.UPHELD,
          "it is reported, which can change to not_found, not_removed, removed, withdrawn"),
-        (ItemStatus.REPORTED, ItemStatus.COUNTER_NOTICED,
+        (ItemStatus.REPORTED, ItemStatus.COUNTER_NOTICE,
          "it is reported, which can change to not_found, not_removed, removed, withdrawn"),
-        (ItemStatus.REMOVED, ItemStatus.NOT_FOUND, "it is removed, which can change to counter_noticed"),
-        (ItemStatus.REMOVED, ItemStatus.WITHDRAWN, "it is removed, which can change to counter_noticed"),
-        (ItemStatus.COUNTER_NOTICED, ItemStatus.REMOVED,
-         "it is counter_noticed, which can change to reinstated, removal_upheld"),
-        (ItemStatus.REMOVAL_UPHELD, ItemStatus.REINSTATED, "it is removal_upheld, which can change to counter_noticed"),
+        (ItemStatus.REMOVED, ItemStatus.NOT_FOUND, "it is removed, which can change to counter_notice"),
+        (ItemStatus.REMOVED, ItemStatus.WITHDRAWN, "it is removed, which can change to counter_notice"),
+        (ItemStatus.COUNTER_NOTICE, ItemStatus.REMOVED,
+         "it is counter_notice, which can change to reinstated, upheld"),
+        (ItemStatus.UPHELD, ItemStatus.REINSTATED, "it is upheld, which can change to counter_notice"),
         (ItemStatus.NOT_REMOVED, ItemStatus.REMOVED, "it is not_removed, which can change to nothing (it is final)"),
         (ItemStatus.NOT_FOUND, ItemStatus.REMOVED, "it is not_found, which can change to nothing (it is final)"),
         (ItemStatus.WITHDRAWN, ItemStatus.REPORTED, "it is withdrawn, which can change to nothing (it is final)"),
-        (ItemStatus.REINSTATED, ItemStatus.COUNTER_NOTICED,
+        (ItemStatus.REINSTATED, ItemStatus.COUNTER_NOTICE,
          "it is reinstated, which can change to nothing (it is final)"),
     ],
 )  # fmt: skip
@@ -98,7 +98,7 @@ def test_moves_outside_the_machine_say_what_is_allowed(current: ItemStatus, targ
 
 
 def test_a_fourth_appeal_round_is_refused() -> None:
-    assert refusal(ItemStatus.REMOVAL_UPHELD, ItemStatus.COUNTER_NOTICED, 3) == (
+    assert refusal(ItemStatus.UPHELD, ItemStatus.COUNTER_NOTICE, 3) == (
         "the seller has already had 3 counter-notice rounds"
     )
 
