@@ -27,11 +27,15 @@ from apscheduler.job import Job
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from schedules.jobs import AGENDA, DIGEST, MILESTONE, REMINDER, SWEEP
+
 FIRE = "schedules.jobs:fire"
 VERSION = 1
 MAX_ID_LENGTH = 191  # the job table's id column
 EXECUTOR = "default"
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9000  # far from datetime's limits, where APScheduler's arithmetic overflows
 LONGEST_INTERVAL = timedelta.max.days * 86400  # seconds; NaN and infinity fail the comparison too
+KINDS = frozenset({MILESTONE, REMINDER, DIGEST, AGENDA, SWEEP})  # what a job id names, before its first colon
 KEYS = frozenset(
     {"version", "id", "func", "args", "trigger", "next_run_time", "misfire_grace_time", "coalesce", "max_instances"}
 )
@@ -63,10 +67,12 @@ def encode(job: Job) -> bytes:
     return encoded
 
 
-def decode(document: bytes, row_id: str) -> dict[str, Any]:
+def decode(document: object, row_id: object) -> dict[str, Any]:
     """The APScheduler job state (`Job.__setstate__`) a stored document describes, or RefusedJob."""
+    if not isinstance(document, bytes | memoryview):  # SQLite keeps whatever type a row was given
+        raise RefusedJob("not a JSON document (not bytes)")
     try:
-        fields = json.loads(document.decode("utf-8"))
+        fields = json.loads(bytes(document).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise RefusedJob(f"not a JSON document ({type(error).__name__})") from None
     _expect(isinstance(fields, dict) and fields.keys() == KEYS, f"fields must be exactly {sorted(KEYS)}")
@@ -74,6 +80,7 @@ def decode(document: bytes, row_id: str) -> dict[str, Any]:
     job_id = fields["id"]
     _expect(isinstance(job_id, str) and 0 < len(job_id) <= MAX_ID_LENGTH, "id must be a short string")
     _expect(job_id == row_id, "id differs from the row's id")
+    _expect(job_id.partition(":")[0] in KINDS, f"id must name an occurrence of {sorted(KINDS)}")
     _expect(fields["func"] == FIRE, f"func must be {FIRE}")
     _expect(fields["args"] == [job_id], "args must be the job id alone")
     grace = fields["misfire_grace_time"]
@@ -151,6 +158,11 @@ def _parse_instant(text: object, name: str) -> datetime:
     except ValueError:
         raise RefusedJob(f"{name} is not an ISO 8601 date and time") from None
     _expect(moment.utcoffset() is not None, f"{name} must carry its offset")
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        year = 0
+    _expect(EARLIEST_YEAR <= year <= LATEST_YEAR, f"{name} must fall between {EARLIEST_YEAR} and {LATEST_YEAR}")
     return moment
 
 

@@ -114,13 +114,12 @@ class DocumentJobStore(BaseJobStore):
         for row in rows:
             job_id = row.id
             try:
-                state = decode(bytes(row.job_state), job_id)
+                state = decode(row.job_state, job_id)
             except RefusedJob as reason:
-                due = utc_timestamp_to_datetime(row.next_run_time)
                 log.warning(
                     "Removed job %r from %s, due %s: not a job this bot schedules (%s). "
                     "Reconciliation plans its future occurrences again from the program's tables.",
-                    job_id, self.jobs_t.name, due.isoformat() if due else "never", reason,
+                    job_id, self.jobs_t.name, _due(row.next_run_time), reason,
                 )  # fmt: skip
                 refused.append(job_id)
                 continue
@@ -132,3 +131,11 @@ class DocumentJobStore(BaseJobStore):
         if refused:
             connection.execute(self.jobs_t.delete().where(self.jobs_t.c.id.in_(refused)))
         return jobs
+
+
+def _due(timestamp: object) -> str:
+    """A refused row's due time for the log, whatever the row holds."""
+    try:
+        return "never" if timestamp is None else utc_timestamp_to_datetime(timestamp).isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return repr(timestamp)

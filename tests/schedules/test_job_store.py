@@ -17,7 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import insert, select
 
 from handlers.kit.context import ProgramRules
-from schedules.job_document import RefusedJob
+from schedules.job_document import RefusedJob, decode
 from schedules.job_store import DocumentJobStore
 from schedules.jobs import fire
 from schedules.service import SchedulerService
@@ -237,3 +237,41 @@ def test_jobs_pickled_by_apschedulers_own_store_are_dropped_and_planned_again_fr
         assert announced_at_deadline(bot, upgraded) == ["Now: Application deadline (2026-12-15 12:00 EST)."]
     finally:
         upgraded.stop()
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        (valid_document(id="backdoor:1", args=["backdoor:1"]), "id must name an occurrence of"),
+        (valid_document(next_run_time="0001-01-01T00:00:00+05:00"), "next_run_time must fall between 1970 and 9000"),
+        (
+            valid_document(trigger={"kind": "interval", "seconds": float("nan"), "start_date": "2026-12-01T00:00:00Z",
+                                    "end_date": None, "timezone": "UTC", "jitter": None}),
+            "interval seconds must be a positive number",
+        ),
+        (
+            valid_document(trigger={"kind": "interval", "seconds": 300, "start_date": "2026-12-01T00:00:00Z",
+                                    "end_date": None, "timezone": "../../etc/passwd", "jitter": None}),
+            "timezone is not a known zone",
+        ),
+    ],
+    ids=["other-kind-of-job", "year-1", "nan-interval", "path-as-zone"],
+)  # fmt: skip
+def test_a_document_naming_another_kind_of_job_or_an_impossible_time_is_refused(
+    document: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(RefusedJob, match=reason):
+        decode(json.dumps(document).encode(), document["id"])
+
+
+def test_an_interval_document_becomes_the_job_it_describes() -> None:
+    document = valid_document(
+        trigger={"kind": "interval", "seconds": 300.0, "start_date": "2026-12-01T00:00:00+00:00", "end_date": None,
+                 "timezone": "America/New_York", "jitter": None},
+    )  # fmt: skip
+    state = decode(json.dumps(document).encode(), document["id"])
+    trigger = state.pop("trigger")
+    assert isinstance(trigger, IntervalTrigger) and trigger.interval == timedelta(minutes=5)
+    assert str(trigger.timezone) == "America/New_York"
+    assert state["func"] == "schedules.jobs:fire" and state["args"] == (document["id"],)
+    assert state["next_run_time"] == datetime(2026, 12, 1, tzinfo=UTC)
