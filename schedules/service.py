@@ -10,6 +10,7 @@ Design, against APScheduler 3's traps:
 - Missed runs within their grace run once at start (coalesced); later ones are reported to the
   team, never dropped silently.
 - The job store's I/O runs on the scheduler's own thread, never in an event loop.
+- The job store holds plain JSON documents, never pickles (see `job_store.py`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from apscheduler.events import (
     JobExecutionEvent,
 )
 from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -41,6 +41,7 @@ from handlers.kit.context import ProgramRules
 from handlers.kit.local_time import local_time
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
+from schedules.job_store import DocumentJobStore
 from schedules.jobs import AGENDA, DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire, retire_one_off
 from schedules.leader import LeaderLock
 from schedules.plan import FOLLOW_UP_GRACE, planned_jobs
@@ -50,7 +51,6 @@ from storage.models import Milestone, Reminder, utcnow
 from storage.vocabulary import Channel, NoticeKind
 
 log = logging.getLogger(__name__)
-JOB_TABLE = "apscheduler_jobs"
 MANAGED = (f"{MILESTONE}:", f"{REMINDER}:", f"{DIGEST}:", f"{AGENDA}:")
 SWEEP_EVERY = timedelta(minutes=5)
 
@@ -71,7 +71,7 @@ class SchedulerService:
         self.clock = clock
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
         self.scheduler.configure(
-            jobstores={"default": SQLAlchemyJobStore(engine=database.engine, tablename=JOB_TABLE)},
+            jobstores={"default": DocumentJobStore(database.engine)},
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=UTC,
         )
