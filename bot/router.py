@@ -125,12 +125,36 @@ class Router:
         return reply
 
     def run(self, incoming: Incoming, what: str, work: Work) -> Reply:
-        """Run `work` for the caller in one transaction with the notices it produces; never raises."""
+        """Run `work` for the caller in one transaction with the notices it produces; never raises.
+
+        A uniqueness conflict means a concurrent command wrote first what this one was about to
+        write; nothing of this one was kept, so it runs once more and answers from what the other
+        one wrote (e.g. "already accepted") instead of failing.
+        """
         if _has_nul(incoming):
             return Reply(
                 "That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again.",
                 is_error=True,
             )
+        try:
+            try:
+                return self._run_once(incoming, work)
+            except IntegrityError:
+                log.info("conflict with a concurrent command, running it again: command=%s", what)
+                return self._run_once(incoming, work)
+        except IntegrityError:
+            return _failure("conflict", what, incoming, UNEXPECTED)
+        except OperationalError:
+            return _failure(
+                "database unavailable", what, incoming,
+                "The bot cannot reach its database right now (reference {reference}). Nothing was changed; "
+                "please try again in a minute.",
+            )  # fmt: skip
+        except Exception:
+            return _failure("command failed", what, incoming, UNEXPECTED)
+
+    def _run_once(self, incoming: Incoming, work: Work) -> Reply:
+        """Run `work` in one transaction; a user's mistake becomes its explanation, anything else is raised."""
         try:
             with self.database.transaction() as session:
                 key = incoming.request_key
@@ -147,21 +171,6 @@ class Router:
             return reply
         except UserError as error:
             return Reply(str(error), is_error=True, error_field=error.field)
-        except IntegrityError:
-            if incoming.request_key is not None:
-                with self.database.transaction() as session:
-                    earlier = earlier_reply(session, incoming.request_key)
-                if earlier is not None:  # a concurrent copy of the same request got there first
-                    return Reply(earlier or "That request was already handled.")
-            return _failure("conflict", what, incoming, UNEXPECTED)
-        except OperationalError:
-            return _failure(
-                "database unavailable", what, incoming,
-                "The bot cannot reach its database right now (reference {reference}). Nothing was changed; "
-                "please try again in a minute.",
-            )  # fmt: skip
-        except Exception:
-            return _failure("command failed", what, incoming, UNEXPECTED)
 
     def _unknown(self, text: str) -> Reply:
         written = text.split()

@@ -34,16 +34,27 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    # The driver would begin a transaction only before its first write, leaving the reads before it
+    # outside: SQLAlchemy's `begin` event begins it instead (SQLAlchemy's pysqlite recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Every transaction takes SQLite's write lock when it begins, not at its first write: a command
+    reads the state it changes and writes the change with no other writer in between, and a
+    transaction that reads first never fails at its first write because another one wrote meanwhile."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -85,9 +96,9 @@ class Database:
             if not self.is_postgresql:
                 # SQLite alters a table by copying it and dropping the original, which the foreign
                 # keys of rows referring to it refuse. The pragma is ignored inside a transaction, so
-                # it is set before one starts; the references are checked before the commit instead.
-                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-                connection.commit()
+                # it is set on the driver's connection, outside one; the references are checked
+                # before the commit instead.
+                _outside_transaction(connection, "PRAGMA foreign_keys = OFF")
             try:
                 with connection.begin():
                     if self.is_postgresql:
@@ -101,8 +112,7 @@ class Database:
                         _refuse_broken_references(connection)
             finally:
                 if not self.is_postgresql:
-                    connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-                    connection.commit()
+                    _outside_transaction(connection, "PRAGMA foreign_keys = ON")
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -118,6 +128,13 @@ class Database:
         if current != _script_heads():
             return "migrations are pending"
         return None
+
+
+def _outside_transaction(connection: Connection, statement: str) -> None:
+    """Run a SQLite statement on the driver's connection, which begins no transaction of its own."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(statement)
 
 
 def _refuse_broken_references(connection: Connection) -> None:

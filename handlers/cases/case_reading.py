@@ -114,7 +114,7 @@ def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
     Withdraws items the team has not decided yet; items are numbered as in `case`.
     Example: withdraw MS-000123 2,5-7 note="licensed reseller\""""
     args.check_options("note")
-    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"), for_update=True)
     if ctx.is_staff and not ctx.is_admin and complaint.organisation_id != ctx.organisation_id:
         raise UserError("Only the organisation that filed a case can withdraw it.")
     assert complaint.id is not None

@@ -28,7 +28,7 @@ def case_reply(ctx: Context, args: Args, session: Session) -> Reply:
     A brand's message goes to the team, the team's to the brand. On a case the team returned for
     more information, the brand's reply also sends the case back to the team.
     Example: case MS-000123 reply the invoice is attached in our channel"""
-    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"), for_update=True)
     _, _, message = args.text.strip().partition(args.words[0])
     message = message.strip()
     if not message:
@@ -62,7 +62,7 @@ def case_assign(ctx: Context, args: Args, session: Session) -> Reply:
     """case MS-000123 assign <platform:user | me>
     The hand-over is recorded in the case's history and the new assignee hears of it.
     Example: case MS-000123 assign slack:U0456"""
-    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"), for_update=True)
     who = args.word(1, f"who to assign it to: case {complaint.case_id} assign <platform:user | me>")
     if len(args.words) > 2:
         raise UserError(

@@ -12,6 +12,7 @@ from handlers.kit.errors import NotFound, UserError
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import Option, OptionKind, command, group
 from handlers.kit.replies import Reply, plural
+from storage.locks import locked
 from storage.models import AuditEntry, Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
 from storage.queries.cases import appeals_of, item_status_counts, items_of
@@ -25,13 +26,17 @@ PAGE_OPTION = Option("page", "which page", OptionKind.NUMBER, keyword=True)
 group("case", summary="show one case with its items, outcomes and history; reply in it; assign it")
 
 
-def load_case(session: Session, ctx: Context, text: str, field: str | None = None) -> Complaint:
+def load_case(
+    session: Session, ctx: Context, text: str, field: str | None = None, *, for_update: bool = False
+) -> Complaint:
     """The case the caller named, if they may see it: their organisation's, or any for the team.
 
     A case of another organisation is answered exactly like a missing one, so ids reveal nothing.
+    `for_update` locks it until the transaction ends, for a command that changes the case or its
+    items: a concurrent change waits, then checks itself against what this one wrote.
     """
     number = parse_case_id(text, field)
-    complaint = session.get(Complaint, number)
+    complaint = locked(session, Complaint, number) if for_update else session.get(Complaint, number)
     if complaint is None or not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
         raise NotFound(
             f"There is no case {case_id(number)} among your organisation's cases.",

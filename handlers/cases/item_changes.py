@@ -11,7 +11,8 @@ from sqlmodel import Session
 from handlers.cases.transitions import complaint_status, counter_notice_due
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
-from handlers.kit.local_time import month_of
+from handlers.kit.formatting import item_numbers, items_label
+from handlers.kit.local_time import local_time, month_of
 from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries import audit
 from storage.queries.cases import item_status_counts, open_appeal
@@ -63,6 +64,31 @@ def change_items(
     after = complaint_status(counts.elements(), before)
     set_complaint_status(session, ctx, complaint, after, note=None)
     return CaseChange([item.position for item in items], before, after, appeals, tally_of(counts))
+
+
+def already_there(
+    session: Session, ctx: Context, complaint: Complaint, items: Sequence[ComplaintItem], target: ItemStatus
+) -> str | None:
+    """What to say when every one of `items` already has `target` (a second click, or a colleague
+    first), with who and when from the audit log; None otherwise. E.g. "Nothing to record: item 1
+    of MS-000001 is already removed (by console:team1 at 2026-11-18 15:00 EST)."
+    """
+    if not items or any(item.status != target for item in items):
+        return None
+    ids = [item.id for item in items if item.id is not None]
+    changes = audit.latest_status_changes(session, ids, target)
+    by_whom: dict[str, list[int]] = {}
+    for item in items:
+        entry = changes.get(item.id) if item.id is not None else None
+        who = f"by {entry.actor} at {local_time(entry.at, ctx.rules.timezone)}" if entry else "earlier"
+        by_whom.setdefault(who, []).append(item.position)
+    positions = [item.position for item in items]
+    if len(by_whom) == 1:
+        when = next(iter(by_whom))
+    else:
+        when = "; ".join(f"{item_numbers(group)} {who}" for who, group in by_whom.items())
+    verb = "is" if len(positions) == 1 else "are"
+    return f"Nothing to record: {items_label(positions)} of {complaint.case_id} {verb} already {target} ({when})."
 
 
 def tally_of(counts: Counter[ItemStatus]) -> str:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from handlers.cases.case_view import CASE, load_case
-from handlers.cases.item_changes import CaseChange, case_tally, change_items, set_complaint_status
+from handlers.cases.item_changes import CaseChange, already_there, case_tally, change_items, set_complaint_status
 from handlers.cases.notices import case_actioned_notice, case_summary_notices
 from handlers.cases.routing import assignee_label
 from handlers.cases.storefront_rules import strike_storefronts
@@ -78,7 +78,7 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
             "Say the case, the items and the outcome, e.g. outcome MS-000123 1-3 removed.",
             form=request_form(OUTCOME_FORM, ctx, session, initial),
         )
-    complaint = load_case(session, ctx, args.words[0], field="case")
+    complaint = load_case(session, ctx, args.words[0], field="case", for_update=True)
     words = [word.lower() for word in args.words[1:]]
     if len(words) == 1:
         words.insert(0, "all")
@@ -107,7 +107,7 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
         note = note or "seller showed no proof of authenticity"
     assert complaint.id is not None
     selection = parse_selection(selection_text, complaint.item_count, field="items")
-    items = _items_that_can_take(session, complaint, selection, target)
+    items = _items_that_can_take(session, ctx, complaint, selection, target)
     change = change_items(session, ctx, complaint, items, target, note)
     reply = Reply(
         f"{complaint.case_id}: {items_label(change.positions)} {'is' if len(change.positions) == 1 else 'are'} "
@@ -125,12 +125,15 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 def _items_that_can_take(
-    session: Session, complaint: Complaint, selection: list[int] | None, target: ItemStatus
+    session: Session, ctx: Context, complaint: Complaint, selection: list[int] | None, target: ItemStatus
 ) -> list[ComplaintItem]:
     assert complaint.id is not None
     items = items_of(session, complaint.id, selection)
     refusals = {item.position: refusal(item.status, target, item.counter_rounds) for item in items}
     allowed = [item for item in items if refusals[item.position] is None]
+    repeated = None if allowed else already_there(session, ctx, complaint, items, target)
+    if repeated is not None:
+        raise UserError(repeated, field="items")
     if selection is not None and len(allowed) < len(items):
         per_item = "; ".join(f"item {position}: {why}" for position, why in refusals.items() if why)
         raise UserError(f"Nothing was recorded: {per_item}.", field="items")

@@ -13,6 +13,7 @@ from handlers.kit.errors import NotFound, UserError
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply, plural
+from storage.locks import locked
 from storage.models import Storefront
 from storage.queries.marketplace_items import ensure_targets, storefront_by_key
 from storage.queries.storefronts import (
@@ -54,7 +55,7 @@ def store_strike(ctx: Context, args: Args, session: Session) -> Reply:
     ids, _ = ensure_targets(
         session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now
     )
-    storefront = session.get(Storefront, ids[link.key.external_id])
+    storefront = locked(session, Storefront, ids[link.key.external_id])
     assert storefront is not None and storefront.id is not None
     strikes = add_strike(session, ctx, storefront, None, note)
     record_change(session, ctx, AuditEntity.STOREFRONT, storefront.id, "strike", note=note)
@@ -150,8 +151,9 @@ def _storefront_link(text: str) -> ParsedLink:
     return result
 
 
-def _known(session: Session, link: ParsedLink) -> Storefront:
-    storefront = storefront_by_key(session, link.key.platform, link.key.external_id)
+def _known(session: Session, link: ParsedLink, *, for_update: bool = True) -> Storefront:
+    """The storefront of a link; locked until the transaction ends unless only read (`storage.locks`)."""
+    storefront = storefront_by_key(session, link.key.platform, link.key.external_id, for_update=for_update)
     if storefront is None:
         raise _unknown(link)
     return storefront
@@ -163,7 +165,7 @@ def _unknown(link: ParsedLink) -> NotFound:
 
 def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
     scope = None if ctx.is_staff else ctx.require_organisation()
-    storefront = _known(session, link)
+    storefront = _known(session, link, for_update=False)
     assert storefront.id is not None
     pursued_only_by_others = (
         scope is not None

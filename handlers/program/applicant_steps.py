@@ -16,6 +16,7 @@ from handlers.kit.registry import EVERYONE, command
 from handlers.kit.replies import Notice, Reply, plural
 from handlers.program.applicant_notices import details, headline, move, promote_after
 from handlers.program.application_answers import MAX_TEXT
+from storage.locks import locked
 from storage.models import Application, IPRight, Member, Organisation
 from storage.queries.applications import SEAT_STATUSES, latest_application
 from storage.queries.members import member_by_identity, organisation_by_slug
@@ -60,14 +61,15 @@ def apply_decline(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 def _mine(ctx: Context, args: Args, session: Session, action: str) -> Application:
-    """The caller's latest application; the sub-command takes nothing after it."""
+    """The caller's latest application, locked until the transaction ends (`storage.locks`) so that
+    two clicks decide once; the sub-command takes nothing after it."""
     args.check_options()
     if args.words:
         raise UserError(f"I did not expect '{args.words[0]}' there.", hint=f"Write just `apply {action}`.")
     mine = latest_application(session, ctx.caller.platform, ctx.caller.user_id)
     if mine is None:
         raise NotFound("You have not applied to the program.", hint="Apply with `apply`: it shows the form.")
-    return mine
+    return locked(session, Application, mine.id) or mine
 
 
 def _withdraw(ctx: Context, session: Session, application: Application, *, declining: bool) -> Reply:

@@ -165,7 +165,7 @@ def _seats(ctx: Context, args: Args, session: Session) -> Reply:
 
 def _select(ctx: Context, session: Session) -> Reply:
     groups = application_groups(session)
-    waiting = applications_with_status(session, (S.QUEUED, S.WAITLISTED))
+    waiting = applications_with_status(session, (S.QUEUED, S.WAITLISTED), for_update=True)
     keys = sorted({row.group_key for row in waiting})
     if not keys:
         return Reply("No queued or waitlisted applications to allocate.")

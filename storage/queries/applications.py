@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storage.locks import locking
 from storage.models import Application, ApplicationGroup, Milestone
 from storage.vocabulary import ApplicationStatus
 
@@ -64,15 +65,17 @@ def applications_in_order(session: Session) -> list[Application]:
     )
 
 
-def applications_with_status(session: Session, statuses: Iterable[str]) -> list[Application]:
-    """Applications in any of `statuses`, in order of arrival."""
-    return list(
-        session.exec(
-            select(Application)
-            .where(col(Application.status).in_(list(statuses)))
-            .order_by(col(Application.arrival_seq), col(Application.id))
-        ).all()
+def applications_with_status(
+    session: Session, statuses: Iterable[str], *, for_update: bool = False
+) -> list[Application]:
+    """Applications in any of `statuses`, in order of arrival; `for_update` locks them until the
+    transaction ends (`storage.locks`)."""
+    statement = (
+        select(Application)
+        .where(col(Application.status).in_(list(statuses)))
+        .order_by(col(Application.arrival_seq), col(Application.id))
     )
+    return list(session.exec(locking(statement) if for_update else statement).all())
 
 
 def group_applications(session: Session, group_key: str, statuses: Iterable[str]) -> list[Application]:

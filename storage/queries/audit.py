@@ -61,6 +61,21 @@ def history(
     return list(reversed(rows))
 
 
+def latest_status_changes(session: Session, item_ids: Sequence[int], status: str) -> dict[int, AuditEntry]:
+    """For each of these items, the latest entry that moved it to `status`."""
+    rows = session.exec(
+        select(AuditEntry)
+        .where(
+            col(AuditEntry.entity) == AuditEntity.ITEM,
+            col(AuditEntry.entity_id).in_(item_ids),
+            col(AuditEntry.action) == "status",
+            col(AuditEntry.to_status) == status,
+        )
+        .order_by(col(AuditEntry.id))
+    ).all()
+    return {row.entity_id: row for row in rows}
+
+
 def case_history(session: Session, complaint_id: int) -> list[AuditEntry]:
     """Every entry about a complaint and its items, oldest first."""
     item_ids = select(ComplaintItem.id).where(ComplaintItem.complaint_id == complaint_id)

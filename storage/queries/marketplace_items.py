@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
+from storage.locks import locking
 from storage.models import ComplaintItem, Listing, Storefront
 from storage.vocabulary import ItemKind, ItemStatus
 
@@ -73,10 +74,18 @@ def _ids_for(
 
 
 def open_items_for(session: Session, kind: ItemKind, target_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """For targets already in an open item: target id -> (complaint id, organisation id)."""
+    """For targets already in an open item: target id -> (complaint id, organisation id).
+
+    The targets are locked first, in the order of their ids, until the transaction ends: a
+    concurrent filing of any of them waits, then finds the items this one adds.
+    """
+    table = target_table(kind)
+    ids = sorted(set(target_ids))
+    for chunk in chunks(ids):
+        session.exec(locking(select(table.id).where(col(table.id).in_(chunk)).order_by(col(table.id)))).all()
     column = col(ComplaintItem.listing_id if kind is ItemKind.LISTING else ComplaintItem.storefront_id)
     found: dict[int, tuple[int, int]] = {}
-    for chunk in chunks(sorted(set(target_ids))):
+    for chunk in chunks(ids):
         rows = session.exec(
             select(column, ComplaintItem.complaint_id, ComplaintItem.organisation_id).where(
                 column.in_(chunk), col(ComplaintItem.status).in_(OPEN_ITEM_STATUSES)
@@ -87,7 +96,9 @@ def open_items_for(session: Session, kind: ItemKind, target_ids: Iterable[int]) 
     return found
 
 
-def storefront_by_key(session: Session, platform: str, external_id: str) -> Storefront | None:
-    return session.exec(
-        select(Storefront).where(Storefront.platform == platform, Storefront.external_id == external_id)
-    ).first()
+def storefront_by_key(
+    session: Session, platform: str, external_id: str, *, for_update: bool = False
+) -> Storefront | None:
+    """The storefront with this key; `for_update` locks it until the transaction ends (`storage.locks`)."""
+    statement = select(Storefront).where(Storefront.platform == platform, Storefront.external_id == external_id)
+    return session.exec(locking(statement) if for_update else statement).first()

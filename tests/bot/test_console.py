@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
 import os
-import pickle
 import pty
 import re
 import select
@@ -253,11 +253,12 @@ complaint https://item.taobao.com/item.htm?id=123
         # The case was filed three days ago, and the follow-ups' sweep fell due while the bot was down.
         database.execute("UPDATE complaint SET created_at = datetime(created_at, '-3 days')")
         (state,) = database.execute("SELECT job_state FROM apscheduler_jobs WHERE id = 'sweep:follow-ups'").fetchone()
-        job = pickle.loads(state)
-        job["next_run_time"] = datetime.now(UTC) - timedelta(minutes=10)
+        job = json.loads(state)
+        due = datetime.now(UTC) - timedelta(minutes=10)
+        job["next_run_time"] = due.isoformat()
         database.execute(
             "UPDATE apscheduler_jobs SET job_state = ?, next_run_time = ? WHERE id = 'sweep:follow-ups'",
-            (pickle.dumps(job), job["next_run_time"].timestamp()),
+            (json.dumps(job).encode(), due.timestamp()),
         )
     started = time.monotonic()
     result = marketsafe("console", script, tmp_path)

@@ -6,9 +6,10 @@ import dataclasses
 import logging
 import re
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from bot.router import Incoming, Router
@@ -99,6 +100,27 @@ def test_an_unexpected_error_gives_a_reference_that_is_also_in_the_log(
     assert logged[0].levelno == logging.ERROR
     assert "console:brand1" in logged[0].getMessage() and "stats" in logged[0].getMessage()
     assert logged[0].exc_info is not None and "the handler fell over" in str(logged[0].exc_info[1])
+
+
+def test_a_command_that_a_concurrent_one_beat_to_a_unique_row_is_answered_from_what_that_one_wrote(
+    program: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its insert met the row the other command committed meanwhile: asked again, it sees that row."""
+    attempts: list[str] = []
+
+    def make(original: Any) -> object:
+        def beaten_once(ctx: Context, args: Args, session: Session) -> Reply:
+            attempts.append(ctx.caller.ref)
+            if len(attempts) == 1:
+                raise IntegrityError("INSERT INTO organisation ...", {}, Exception("duplicate key value: slug"))
+            return cast(Reply, original(ctx, args, session))
+
+        return beaten_once
+
+    program.ok('admin org add initech "Initech"')
+    replace_handler(monkeypatch, "admin org add", make)
+    assert program.refused('admin org add initech "Initech"') == "There is already an organisation 'initech'."
+    assert len(attempts) == 2
 
 
 def test_an_unexpected_error_commits_nothing_and_the_next_command_works(

@@ -181,14 +181,18 @@ def test_an_answer_written_over_several_lines_is_kept_as_written(program: Harnes
 
 def test_an_answer_given_at_the_same_moment_by_someone_else_wins(program: Harness) -> None:
     program.ok(ASK, as_="brand1")
-    with program.database.transaction() as first:
-        stale = first.get(LanguageRequest, 1)
+    # The second answerer read the request while it was open; SQLite lets no transaction write while
+    # another is open, so that reading is kept in an object carried into its later transaction.
+    with program.database.transaction() as reading:
+        stale = reading.get(LanguageRequest, 1)
         assert stale is not None and stale.status == "open"
-        with program.database.transaction() as second:
-            fresh = second.get(LanguageRequest, 1)
-            assert fresh is not None
-            assert record_answer(second, fresh, answer="first", by="console:team1", at=program.clock.now)
-        assert not record_answer(first, stale, answer="second", by="console:team2", at=program.clock.now)
+    with program.database.transaction() as first:
+        fresh = first.get(LanguageRequest, 1)
+        assert fresh is not None
+        assert record_answer(first, fresh, answer="first", by="console:team1", at=program.clock.now)
+    with program.database.transaction() as second:
+        second.add(stale)
+        assert not record_answer(second, stale, answer="second", by="console:team2", at=program.clock.now)
         assert (stale.status, stale.answer, stale.answered_by) == ("answered", "first", "console:team1")
 
 
