@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from handlers.cases.link_parsing import ParsedLink, parse_link
 from handlers.cases.storefront_rules import add_strike, closure_refusal
-from handlers.kit.arguments import Args, parse_enum, parse_platform
+from handlers.kit.arguments import Args, parse_platform
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
@@ -23,13 +23,16 @@ from storage.queries.storefronts import (
     storefronts,
     strikes_of,
 )
-from storage.vocabulary import AuditEntity, Channel, ItemKind, NoticeKind, Platform, RogueBlockStatus, StorefrontStatus
+from storage.vocabulary import AuditEntity, Channel, ItemKind, NoticeKind, Platform, StorefrontStatus
 
 LINK = Option("link", "the storefront's link, e.g. https://shop123456.taobao.com", required=True)
-ANSWERS = ("accepted", "declined")
 NOTE = Option("note", "why, for the audit log and the notice", keyword=True)
 
-group("store", summary="storefront strikes, closure and reinstatement")
+group(
+    "store",
+    summary="storefront strikes, closure and reinstatement",
+    order=("show", "strike", "close", "reinstate", "refer", "referral", "list"),
+)
 
 
 @command("store show", summary="a storefront's status, strikes and the complaints naming it", options=(LINK,))
@@ -38,7 +41,7 @@ def store_show(ctx: Context, args: Args, session: Session) -> Reply:
     To ask for a storefront's removal, file its link with `complaint`.
     Example: store show https://shop123456.taobao.com"""
     args.check_options()
-    return _show(ctx, session, _link(args, "store show"))
+    return _show(ctx, session, storefront_link_of(args, "store show"))
 
 
 @command(
@@ -51,7 +54,7 @@ def store_strike(ctx: Context, args: Args, session: Session) -> Reply:
     Example: store strike https://shop123456.taobao.com note="third counterfeit batch"
     """
     args.check_options("note")
-    link, note = _link(args, "store strike"), args.note()
+    link, note = storefront_link_of(args, "store strike"), args.note()
     ids, _ = ensure_targets(
         session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now
     )
@@ -72,7 +75,7 @@ def store_close(ctx: Context, args: Args, session: Session) -> Reply:
     Allowed at the platform's strike threshold or after accepted raid evidence.
     Example: store close https://shop123456.taobao.com"""
     args.check_options("note")
-    return _close(ctx, session, _known(session, _link(args, "store close")), args.note())
+    return _close(ctx, session, known(session, storefront_link_of(args, "store close")), args.note())
 
 
 @command(
@@ -85,34 +88,7 @@ def store_reinstate(ctx: Context, args: Args, session: Session) -> Reply:
     Example: store reinstate https://shop123456.taobao.com note="appeal upheld"
     """
     args.check_options("note")
-    return _reinstate(ctx, session, _known(session, _link(args, "store reinstate")), args.note())
-
-
-@command(
-    "store refer", summary="refer a closed storefront's seller to RogueBlock (team)",
-    roles=STAFF, action="refer storefronts", options=(LINK, NOTE),
-)  # fmt: skip
-def store_refer(ctx: Context, args: Args, session: Session) -> Reply:
-    """store refer <store link> [note="..."]
-    RogueBlock is IACC's payment-processor program; only closed storefronts' sellers are referred, once.
-    Example: store refer https://shop123456.taobao.com"""
-    args.check_options("note")
-    return _refer(ctx, session, _known(session, _link(args, "store refer")), args.note())
-
-
-@command(
-    "store referral", summary="record RogueBlock's answer to a referral (team)", roles=STAFF,
-    action="record RogueBlock answers",
-    options=(LINK, Option("answer", "RogueBlock's answer", OptionKind.CHOICE, True, choices=ANSWERS), NOTE),
-)  # fmt: skip
-def store_referral(ctx: Context, args: Args, session: Session) -> Reply:
-    """store referral <store link> accepted|declined [note="..."]
-    Example: store referral https://shop123456.taobao.com accepted"""
-    args.check_options("note")
-    storefront = _known(session, _link(args, "store referral"))
-    answer = args.word(1, "RogueBlock's answer (accepted or declined)", usage="store referral")
-    args.no_more_words(2, "store referral")
-    return _referral(ctx, session, storefront, parse_enum(RogueBlockStatus, answer, "RogueBlock answer"), args.note())
+    return _reinstate(ctx, session, known(session, storefront_link_of(args, "store reinstate")), args.note())
 
 
 @command(
@@ -132,7 +108,7 @@ def store_list(ctx: Context, args: Args, session: Session) -> Reply:
     return _list(ctx, session, args)
 
 
-def _link(args: Args, usage: str) -> ParsedLink:
+def storefront_link_of(args: Args, usage: str) -> ParsedLink:
     link = _storefront_link(args.word(0, "storefront link"))
     if len(args.words) > 1 and usage != "store referral":
         args.no_more_words(1, usage)
@@ -151,7 +127,7 @@ def _storefront_link(text: str) -> ParsedLink:
     return result
 
 
-def _known(session: Session, link: ParsedLink, *, for_update: bool = True) -> Storefront:
+def known(session: Session, link: ParsedLink, *, for_update: bool = True) -> Storefront:
     """The storefront of a link; locked until the transaction ends unless only read (`storage.locks`)."""
     storefront = storefront_by_key(session, link.key.platform, link.key.external_id, for_update=for_update)
     if storefront is None:
@@ -165,7 +141,7 @@ def _unknown(link: ParsedLink) -> NotFound:
 
 def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
     scope = None if ctx.is_staff else ctx.require_organisation()
-    storefront = _known(session, link, for_update=False)
+    storefront = known(session, link, for_update=False)
     assert storefront.id is not None
     pursued_only_by_others = (
         scope is not None
@@ -206,7 +182,7 @@ def _close(ctx: Context, session: Session, storefront: Storefront, note: str | N
         raise UserError(f"{storefront.canonical_url} cannot be closed: {why_not}.")
     _set_status(ctx, session, storefront, StorefrontStatus.CLOSED, note)
     reply = Reply(f"Closed {storefront.canonical_url} (permanently banned).")
-    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + _because(note)
+    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + because(note)
     reply.notices += [
         Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_CLOSED, text=text),
         Notice(channel=Channel.OUTCOMES, kind=NoticeKind.STOREFRONT_CLOSED, text=text),
@@ -227,64 +203,8 @@ def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str
             f"Its {plural(ended, 'strike')} no longer {'counts' if ended == 1 else 'count'} toward closing it again; "
             f"{'it stays' if ended == 1 else 'they stay'} in its history (`store show`)."
         )
-    text = f"Storefront reinstated on appeal: {storefront.canonical_url}" + _because(note)
+    text = f"Storefront reinstated on appeal: {storefront.canonical_url}" + because(note)
     reply.notices.append(Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_REINSTATED, text=text))
-    return reply
-
-
-def _refer(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
-    """Refer a closed storefront's seller to RogueBlock, IACC's payment-processor program."""
-    if storefront.status != StorefrontStatus.CLOSED:
-        raise UserError(f"{storefront.canonical_url} is not closed: only closed storefronts' sellers are referred.")
-    if storefront.rogueblock_status is not None:
-        referred = local_time(storefront.rogueblock_referred_at, ctx.rules.timezone)
-        raise UserError(f"{storefront.canonical_url} was referred on {referred} ({storefront.rogueblock_status}).")
-    assert storefront.id is not None
-    storefront.rogueblock_status = RogueBlockStatus.REFERRED
-    storefront.rogueblock_referred_at = ctx.now
-    session.add(storefront)
-    record_change(
-        session,
-        ctx,
-        AuditEntity.STOREFRONT,
-        storefront.id,
-        "rogueblock",
-        to_status=RogueBlockStatus.REFERRED,
-        note=note,
-    )
-    text = f"Referred to RogueBlock: the seller of {storefront.canonical_url} ({Platform(storefront.platform).label})"
-    reply = Reply(f"Referred the seller of {storefront.canonical_url} to RogueBlock.")
-    reply.notices.append(
-        Notice(channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_REFERRAL, text=text + _because(note))
-    )
-    return reply
-
-
-def _referral(
-    ctx: Context, session: Session, storefront: Storefront, answer: RogueBlockStatus, note: str | None
-) -> Reply:
-    if storefront.rogueblock_status != RogueBlockStatus.REFERRED or answer is RogueBlockStatus.REFERRED:
-        state = storefront.rogueblock_status or "not referred"
-        raise UserError(
-            f"{storefront.canonical_url} is {state}; answers are accepted or declined, once, after `store refer`."
-        )
-    assert storefront.id is not None
-    storefront.rogueblock_status = answer
-    session.add(storefront)
-    record_change(
-        session,
-        ctx,
-        AuditEntity.STOREFRONT,
-        storefront.id,
-        "rogueblock",
-        from_status=RogueBlockStatus.REFERRED,
-        to_status=answer,
-        note=note,
-    )
-    reply = Reply(f"RogueBlock {answer} the referral of {storefront.canonical_url}.")
-    reply.notices.append(
-        Notice(channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_ANSWER, text=reply.text[:-1] + _because(note))
-    )
     return reply
 
 
@@ -303,7 +223,7 @@ def _set_status(
     )
 
 
-def _because(note: str | None) -> str:
+def because(note: str | None) -> str:
     return f": {note}" if note else "."
 
 
