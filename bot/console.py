@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import re
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +31,8 @@ from storage.models import OutboxNotice
 OPERATOR = "operator"
 PREFIX, SWITCH = "/marketsafe", "/as"
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+# C0 controls but line feed and tab, DEL, and the C1 controls (an 8-bit escape sequence starts with \x9b).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FILE_OPTION = re.compile(r'(?:^|\s)file=(?:"([^"]+)"|(\S+))')
 
 
@@ -67,6 +70,7 @@ class Screen:
                 self.prompt = None
 
     def print(self, text: str) -> None:
+        text = inert(text)
         with self._lock:
             if self.prompt is None:
                 print(text, file=self.out, flush=True)
@@ -196,15 +200,24 @@ class Console:
         self.screen.print(text)
 
 
+def inert(text: str) -> str:
+    """Text as the terminal should show it: control characters people wrote (escape sequences that
+    could move the cursor, rewrite the screen or set the title) are shown as `\\x1b`, never obeyed."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
 def _attachments(text: str) -> tuple[str, tuple[Attachment, ...]]:
     """`file=PATH` options become attachments, as files sent with a message do on chat platforms."""
     found: list[Attachment] = []
     for match in FILE_OPTION.finditer(text):
         path = Path(match.group(1) or match.group(2)).expanduser()
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise ValueError(f"{path.name} is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}.")
-        found.append(Attachment(path.name, path.read_bytes()))
+        if not stat.S_ISREG(path.stat().st_mode):  # a device or a pipe would be read without end
+            raise ValueError(f"{path.name} is not a regular file: give the path of a file.")
+        with path.open("rb") as file:
+            content = file.read(MAX_CSV_BYTES + 1)  # the size is checked on what is read, not what was said
+        if len(content) > MAX_CSV_BYTES:
+            raise ValueError(f"{path.name} is over {MAX_CSV_BYTES:,} bytes, the limit.")
+        found.append(Attachment(path.name, content))
     return FILE_OPTION.sub(" ", text).strip(), tuple(found)
 
 

@@ -476,3 +476,23 @@ def exit_code(pid: int, *, timeout: float) -> int | None:
             return os.waitstatus_to_exitcode(status)
         time.sleep(0.1)
     return None
+
+
+def test_file_accepts_only_regular_files_and_never_hangs_on_a_device_or_a_pipe(tmp_path: Path) -> None:
+    pipe = tmp_path / "links.csv"
+    os.mkfifo(pipe)
+    script = f"complaint file=/dev/zero\ncomplaint file={pipe}\n"
+    started = time.monotonic()
+    result = marketsafe("console", script, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "! zero is not a regular file: give the path of a file." in result.stdout.splitlines()
+    assert "! links.csv is not a regular file: give the path of a file." in result.stdout.splitlines()
+    assert time.monotonic() - started < 60
+
+
+def test_escape_sequences_people_write_are_shown_not_obeyed_by_the_operators_terminal(tmp_path: Path) -> None:
+    script = 'admin org add evil "\x1b]0;owned\x07\x1b[2JEvil Corp"\nadmin org list\n'
+    result = marketsafe("console", script, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "evil: \\x1b]0;owned\\x07\\x1b[2JEvil Corp" in result.stdout
