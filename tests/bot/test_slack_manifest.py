@@ -53,3 +53,11 @@ def test_the_scopes_are_the_smallest_set_the_bot_calls_need() -> None:
     assert scopes == {
         "commands", "chat:write", "channels:history", "groups:history", "users:read", "im:history", "files:read",
     }  # fmt: skip
+
+
+def test_members_can_write_to_the_bot_in_its_messages_tab() -> None:
+    """Commands by direct message and shared files (CSV links, raid and language documents) need a
+    writable Messages tab: a read-only tab lets nobody write to the bot."""
+    app_home = manifest()["features"]["app_home"]
+    assert app_home["messages_tab_enabled"] is True
+    assert app_home["messages_tab_read_only_enabled"] is False
