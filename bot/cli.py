@@ -93,6 +93,12 @@ def _serve_discord(bot: Bot) -> None:
         service.run()
     except discord.LoginFailure:
         raise click.ClickException(f"cannot start Discord: {api} refused DISCORD_BOT_TOKEN") from None
+    except discord.PrivilegedIntentsRequired:
+        raise click.ClickException(
+            "cannot start Discord: the bot needs the Message Content intent (to relay case threads), and it is "
+            "not enabled. Turn on discord.com/developers -> your application -> Bot -> Privileged Gateway "
+            "Intents -> Message Content Intent, then start again."
+        ) from None
     except (discord.DiscordException, OSError) as error:
         raise click.ClickException(
             f"cannot start Discord: {type(error).__name__} while connecting to {api} ({str(error)[:200]})"

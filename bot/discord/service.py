@@ -21,6 +21,27 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 
+# What the bot does in a server, and so what its invite asks for: read and post in its channels,
+# start case threads and post in them, read history (to find what it already posted), and embed
+# links (case messages carry their details as embeds; without it they show without them).
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    create_public_threads=True,
+    send_messages_in_threads=True,
+    read_message_history=True,
+    embed_links=True,
+)
+
+
+def invite_url(application_id: int | str) -> str:
+    """The link a server admin opens to add the bot with the permissions it needs."""
+    return (
+        f"https://discord.com/oauth2/authorize?client_id={application_id}"
+        f"&scope=bot+applications.commands&permissions={BOT_PERMISSIONS.value}"
+    )
+
+
 def point_at(api_url: str) -> None:
     """Send discord.py's REST calls to `api_url` (a proxy, or a fake in tests)."""
     discord.http.Route.BASE = api_url.rstrip("/")

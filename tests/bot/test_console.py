@@ -25,6 +25,7 @@ from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice, Reply
 from storage.database import Database
 from storage.models import utcnow
+from support.fake_discord import FakeDiscord
 
 MARKETSAFE = Path(sys.executable).with_name("marketsafe")
 SLACK_TOKEN = "xoxb-2718281828-3141592653-Zq8vLmN4pR7sT1uW5yX9aB2c"
@@ -496,3 +497,15 @@ def test_escape_sequences_people_write_are_shown_not_obeyed_by_the_operators_ter
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "evil: \\x1b]0;owned\\x07\\x1b[2JEvil Corp" in result.stdout
+
+
+def test_run_without_the_message_content_intent_stops_with_one_line_saying_how_to_enable_it(tmp_path: Path) -> None:
+    with FakeDiscord(privileged_intents=()) as portal:  # the Developer Portal switch left off: Discord closes 4014
+        result = marketsafe(
+            "run", "", tmp_path, DISCORD_BOT_TOKEN=DISCORD_TOKEN, DISCORD_API_URL=portal.api_url,
+            NO_PROXY="127.0.0.1,localhost",
+        )  # fmt: skip
+    assert result.returncode != 0
+    assert "Error: cannot start Discord: the bot needs the Message Content intent" in result.stderr
+    assert "Privileged Gateway Intents -> Message Content Intent" in result.stderr
+    assert "Traceback" not in result.stderr and DISCORD_TOKEN not in result.stderr
