@@ -23,7 +23,7 @@ SECRET = "bench-signing-secret"
 
 
 def bare_app(settings: Settings) -> App:
-    app = App(signing_secret=SECRET, client=web_client(settings, retry_rate_limits=False))
+    app = App(signing_secret=SECRET, client=web_client(settings, retries=False))
 
     @app.command("/marketsafe")
     def acknowledge(ack: Ack) -> None:

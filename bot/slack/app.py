@@ -29,12 +29,19 @@ HEALTH_PATH, READY_PATH = "/healthz", "/readyz"
 SWITCH_INTERVAL = 0.001
 
 
-def web_client(settings: Settings, *, retry_rate_limits: bool) -> WebClient:
-    """A client for `SLACK_API_URL`. Listeners wait out rate limits; the poster reports them."""
+def web_client(settings: Settings, *, retries: bool) -> WebClient:
+    """A client for `SLACK_API_URL`. Listeners' calls are retried after a dropped connection and wait
+    out rate limits; without `retries` (the poster's) a call is made once: a post whose answer was
+    lost may have been kept, so only the delivery worker, which looks it up first, tries again."""
     assert settings.slack_bot_token is not None
-    retry_handlers = [RateLimitErrorRetryHandler(max_retry_count=2)] if retry_rate_limits else []
-    client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=10)
-    client.retry_handlers.extend(retry_handlers)
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=None if retries else [],
+    )
+    if retries:
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
     return client
 
 
@@ -42,7 +49,7 @@ def build_app(settings: Settings, router: Router) -> App:
     assert settings.slack_signing_secret is not None
     app = App(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=web_client(settings, retry_rate_limits=True),
+        client=web_client(settings, retries=True),
     )
     assert settings.slack_bot_token is not None
     bridge = SlackBridge(router, token=settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
@@ -79,7 +86,7 @@ class SlackService:
         self.app = build_app(settings, router)
         self.worker = DeliveryWorker(
             database,
-            SlackPoster(web_client(settings, retry_rate_limits=False)),
+            SlackPoster(web_client(settings, retries=False)),
             channel_defaults=settings.channel_defaults("slack"),
         )
         self.stopping = threading.Event()

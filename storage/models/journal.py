@@ -89,7 +89,8 @@ class HandledRequest(SQLModel, table=True):
 
 
 class DeliveryCursor(SQLModel, table=True):
-    """The last notice each platform's delivery worker has taken on."""
+    """Each platform's low-water mark: every notice up to it has a delivery for the platform (or
+    came before the platform started); later ones are checked on every pass."""
 
     __tablename__ = "delivery_cursor"
 

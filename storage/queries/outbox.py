@@ -12,6 +12,10 @@ from sqlmodel import Session, col, select
 from storage.models import Delivery, DeliveryCursor, OutboxNotice, PostedMessage
 from storage.vocabulary import DeliveryStatus, NoticeKind
 
+# Far longer than any transaction that writes a notice runs (and than the clocks of the
+# processes writing notices drift apart): a notice this old was committed, or never will be.
+SETTLED = timedelta(minutes=10)
+
 
 def write_notice(
     session: Session,
@@ -60,15 +64,21 @@ def start_cursor(session: Session, platform: str, *, skip_history: bool) -> None
 
 
 def enqueue(session: Session, platform: str, now: datetime) -> int:
-    """Give the platform a pending delivery for every notice past its cursor."""
+    """Give the platform a pending delivery for every notice past its cursor that has none yet.
+
+    Ids are handed out when a notice is inserted, but transactions commit in any order, so a
+    notice may become visible after a later one was taken on. The cursor is therefore a low-water
+    mark: it moves only past notices older than `SETTLED`, by when every transaction that was
+    writing below them has ended; until then each pass looks again, and the unique (notice,
+    platform) pair keeps a notice from being taken twice."""
     cursor = session.get(DeliveryCursor, platform, with_for_update=True)
     if cursor is None:
         cursor = DeliveryCursor(platform=platform, last_notice_id=0)
-    newest = latest_notice_id(session)
-    if newest <= cursor.last_notice_id:
-        return 0
+    taken = select(Delivery.id).where(col(Delivery.notice_id) == col(OutboxNotice.id), Delivery.platform == platform)
     ids = session.exec(
-        select(OutboxNotice.id).where(col(OutboxNotice.id) > cursor.last_notice_id, col(OutboxNotice.id) <= newest)
+        select(OutboxNotice.id)
+        .where(col(OutboxNotice.id) > cursor.last_notice_id, ~taken.exists())
+        .order_by(col(OutboxNotice.id))
     ).all()
     if ids:
         session.execute(
@@ -76,7 +86,13 @@ def enqueue(session: Session, platform: str, now: datetime) -> int:
             [{"notice_id": notice_id, "platform": platform, "status": DeliveryStatus.PENDING,
               "attempts": 0, "next_attempt_at": now} for notice_id in ids],
         )  # fmt: skip
-    cursor.last_notice_id = newest
+    settled: int | None = session.execute(
+        select(func.max(OutboxNotice.id)).where(
+            col(OutboxNotice.id) > cursor.last_notice_id, col(OutboxNotice.created_at) < now - SETTLED
+        )
+    ).scalar_one()
+    if settled is not None:
+        cursor.last_notice_id = settled
     session.add(cursor)
     return len(ids)
 

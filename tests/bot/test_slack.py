@@ -139,9 +139,7 @@ class Slack:
 
     def new_worker(self) -> DeliveryWorker:
         """A delivery worker as a freshly started process builds it, on the same database."""
-        worker = DeliveryWorker(
-            self.database, SlackPoster(web_client(self.settings, retry_rate_limits=False)), clock=self.clock
-        )
+        worker = DeliveryWorker(self.database, SlackPoster(web_client(self.settings, retries=False)), clock=self.clock)
         worker.start()
         return worker
 
@@ -180,7 +178,7 @@ def slack(database: Database, clock: FakeClock, fake: FakeSlack, caplog: pytest.
         marketsafe_admins=f"slack:{ADMIN}",
     )
     service = SlackService(settings, router, database)
-    worker = DeliveryWorker(database, SlackPoster(web_client(settings, retry_rate_limits=False)), clock=clock)
+    worker = DeliveryWorker(database, SlackPoster(web_client(settings, retries=False)), clock=clock)
     worker.start()
     server = make_server(
         "127.0.0.1",
@@ -355,7 +353,7 @@ def test_a_case_goes_from_the_complaint_modal_to_the_team_and_back_to_the_brand(
     assert slack.deliver() == 3
     (team_post,) = posts(fake, TEAM_CHANNEL, containing=CASE)
     (brand_post,) = posts(fake, ACME_CHANNEL, containing=CASE)
-    (assignee_post,) = posts(fake, TEAM, containing=f"{CASE} is yours")
+    (assignee_post,) = posts(fake, dm_channel(TEAM), containing=f"{CASE} is yours")
     assert history(fake, dm_channel(TEAM))[-1]["text"] == assignee_post.params["text"]
     assert "ACME Corp" in team_post.params["text"] and "2 Taobao listings" in team_post.params["text"]
     assert "item.htm?id=1001" in shown_text(team_post.params["blocks"])
@@ -683,7 +681,7 @@ def test_a_restarted_worker_does_not_repost_what_slack_already_has(
 
     assert metadata_lookups(fake, "conversations.history", channel=TEAM_CHANNEL)
     reposted = fake.calls_to("chat.postMessage")[posted_before:]
-    assert [call.params["channel"] for call in reposted] == [ACME_CHANNEL, TEAM]
+    assert [call.params["channel"] for call in reposted] == [ACME_CHANNEL, dm_channel(TEAM)]
     (team_message,) = history(fake, TEAM_CHANNEL)
     assert len(history(fake, ACME_CHANNEL)) == 1
     # The message found after the restart is the case's message: its buttons still work on it.
@@ -708,7 +706,7 @@ def test_a_thread_reply_claimed_but_never_posted_is_posted_once_after_a_restart(
             raise Killed
 
     dying = DeliveryWorker(
-        slack.database, KilledWhilePosting(web_client(slack.settings, retry_rate_limits=False)), clock=slack.clock
+        slack.database, KilledWhilePosting(web_client(slack.settings, retries=False)), clock=slack.clock
     )
     with pytest.raises(Killed):
         dying.run_once()  # the team's outcome reply was claimed, then the process died
@@ -770,7 +768,10 @@ def test_an_answer_written_in_the_language_thread_reaches_the_member(slack: Slac
         for call in slack.fake.calls_to("chat.postMessage")
         if "The seller says it is genuine." in shown_text(call.params["blocks"])
     ]
-    assert {call.params["channel"] for call in answers} == {ACME_CHANNEL, BRAND}  # the brand's thread, and a DM
+    assert {call.params["channel"] for call in answers} == {
+        ACME_CHANNEL,
+        dm_channel(BRAND),
+    }  # the brand's thread, and a DM
     assert (
         slack.router.handle(Incoming(Caller("slack", BRAND), "language show LR-000001"))
         .render_plain()

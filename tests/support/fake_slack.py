@@ -10,7 +10,9 @@ posts are kept, so `conversations.history` and `conversations.replies` show them
         client.chat_postMessage(channel="C0BRAND", text="hello")
         assert fake.wait_for("chat.postMessage")[0].params["text"] == "hello"
 
-Like Slack: posting to a user ID lands in that user's direct-message channel (`dm_channel`);
+Like Slack: posting to a user ID lands in that user's direct-message channel (`dm_channel`),
+which `conversations.open` names, while history and replies answer `channel_not_found` for a
+user ID;
 `chat.update` and `chat.delete` answer `message_not_found` for a message the fake never
 accepted; history and replies strip each message's `metadata.event_payload` unless the call
 asks for `include_all_metadata`; a call without a token answers `not_authed`.
@@ -146,6 +148,7 @@ class FakeSlack(FakeHTTP[Call]):
             "users.info": self._users_info,
             "conversations.history": self._history,
             "conversations.replies": self._replies,
+            "conversations.open": self._conversations_open,
         }
 
     def _add_routes(self, app: web.Application) -> None:
@@ -525,9 +528,16 @@ class FakeSlack(FakeHTTP[Call]):
         next_cursor = base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
         return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": next_cursor}}
 
+    def _conversations_open(self, params: dict[str, Any]) -> _Answer:
+        users = [user for user in str(params.get("users") or "").split(",") if user]
+        if len(users) != 1 or not is_user_id(users[0]):
+            return _error("users_list_not_supplied" if not users else "user_not_found")
+        channel = {"id": dm_channel(users[0]), "is_im": True, "user": users[0], "is_open": True}
+        return _Answer({"ok": True, "channel": channel})
+
     def _history(self, params: dict[str, Any]) -> _Answer:
         channel = str(params.get("channel") or "")
-        if not channel:
+        if not channel or is_user_id(channel):
             return _error("channel_not_found")
         inclusive = _truthy(params.get("inclusive"))
         oldest = float(params.get("oldest") or 0)
@@ -549,7 +559,7 @@ class FakeSlack(FakeHTTP[Call]):
 
     def _replies(self, params: dict[str, Any]) -> _Answer:
         channel, ts = str(params.get("channel") or ""), str(params.get("ts") or "")
-        if not channel:
+        if not channel or is_user_id(channel):
             return _error("channel_not_found")
         stored = self._find(channel, ts)
         if stored is None:
