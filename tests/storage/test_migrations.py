@@ -60,6 +60,7 @@ RELEASED_REVISIONS = {
     "0001_initial_schema.py": "69ba7281850af70b37cdb4dcfc2d76028d65822ccb1bea1a11707d2e9c10abe7",
     "0002_closed_vocabularies.py": "a1ec52f867be91b82816cb209ce59825b2a0439988943026280301ee3b5af4b1",
     "0003_practice_numbers.py": "8ac583a6200e0c415ee7a0086e99c0e725616c89bb6eacfb40dd67c5b6a59a8b",
+    "0004_outcome_words.py": "206ddb41b9a1b4928869cd28926f0763b34df82bcf9afa474b4df4625fcfeea6",
 }
 
 
