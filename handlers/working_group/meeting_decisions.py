@@ -13,7 +13,7 @@ from handlers.kit.errors import UserError
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply, plural
-from handlers.working_group.meetings import MEETING, find_meeting
+from handlers.working_group.meetings import MEETING, chosen_meeting, find_meeting
 from handlers.working_group.proposal_wording import (
     LISTED_TITLE,
     clip,
@@ -100,23 +100,11 @@ def propose_decisions(ctx: Context, args: Args, session: Session) -> Reply:
     """propose decisions [<meeting id>]
     The latest meeting that has started, by default.
     Example: propose decisions 3"""
-    rest = args.text
     args.check_options()
-    first, more = split_word(rest)
-    if more.strip():
-        raise UserError(
-            f"I did not expect '{split_word(more)[0]}' there.", hint="Write propose decisions [<meeting id>]."
-        )
-    if first:
-        meeting = find_meeting(session, first)
-    else:
-        found = latest_meeting_started(session, ctx.now)
-        if found is None:
-            raise UserError(
-                "No working-group meeting has taken place yet.",
-                hint="`calendar` shows when the next one is.",
-            )
-        meeting = found
+    meeting = chosen_meeting(
+        session, args.text, "propose decisions", lambda: latest_meeting_started(session, ctx.now),
+        UserError("No working-group meeting has taken place yet.", hint="`calendar` shows when the next one is."),
+    )  # fmt: skip
     assert meeting.id is not None
     where = meeting_label(meeting, ctx.rules.timezone)
     decisions = decisions_of_meeting(session, meeting.id)

@@ -8,6 +8,7 @@ program's figures over the same span. Decisions recorded after a meeting: handle
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,21 +47,14 @@ def propose_agenda(ctx: Context, args: Args, session: Session) -> Reply:
     """propose agenda [<meeting id>]
     The next meeting by default; the agenda is also posted to the working group before each meeting.
     Example: propose agenda 3"""
-    rest = args.text
     args.check_options()
-    first, more = split_word(rest)
-    if more.strip():
-        raise UserError(f"I did not expect '{split_word(more)[0]}' there.", hint="Write propose agenda [<meeting id>].")
-    if first:
-        meeting = find_meeting(session, first)
-    else:
-        found = next_meeting(session, ctx.now)
-        if found is None:
-            raise UserError(
-                "No working-group meeting is coming up on the calendar.",
-                hint='An admin adds one with `calendar add meeting <YYYY-MM-DD> <HH:MM> "<title>"`.',
-            )
-        meeting = found
+    meeting = chosen_meeting(
+        session, args.text, "propose agenda", lambda: next_meeting(session, ctx.now),
+        UserError(
+            "No working-group meeting is coming up on the calendar.",
+            hint='An admin adds one with `calendar add meeting <YYYY-MM-DD> <HH:MM> "<title>"`.',
+        ),
+    )  # fmt: skip
     heading, fields = agenda(session, meeting, ctx.now, ctx.rules.timezone)
     return Reply(heading, fields=fields)
 
@@ -114,6 +108,22 @@ def agenda(session: Session, meeting: Milestone, now: datetime, zone: ZoneInfo) 
         )
     )
     return heading, fields
+
+
+def chosen_meeting(
+    session: Session, text: str, usage: str, fallback: Callable[[], Milestone | None], missing: UserError
+) -> Milestone:
+    """The meeting whose id is the only word of `text`, or the `fallback` one when none is given
+    (refused with `missing` when there is none)."""
+    first, more = split_word(text)
+    if more.strip():
+        raise UserError(f"I did not expect '{split_word(more)[0]}' there.", hint=f"Write {usage} [<meeting id>].")
+    if first:
+        return find_meeting(session, first)
+    found = fallback()
+    if found is None:
+        raise missing
+    return found
 
 
 def find_meeting(session: Session, text: str) -> Milestone:
