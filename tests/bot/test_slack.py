@@ -27,6 +27,7 @@ from bot.delivery import CLAIM_LEASE, DeliveryWorker, Target
 from bot.router import Incoming, Router
 from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
+from bot.slack.blocks import MAX_MESSAGES, reply_messages
 from bot.slack.poster import SlackPoster
 from handlers.kit.context import Caller, ProgramRules
 from handlers.kit.outbox import NoticePayload
@@ -37,6 +38,7 @@ from storage.queries.outbox import mark_delivery
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
 from support.fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack, dm_channel
+from support.slack_limits import refusal
 from support.slack_requests import SlackSender, payload_template, static_select, text_input
 
 TOKEN = "xoxb-1111-2222-Zq8sK3mT9pLwR4vB"
@@ -932,3 +934,12 @@ def test_an_answer_slack_refuses_reaches_the_user_as_a_short_answer_naming_the_e
     reference = short.rsplit(" ", 1)[-1].rstrip(".")
     assert any(BLOCK_REFUSED in r.getMessage() and reference in r.getMessage() for r in caplog.records)
     assert max(r.levelno for r in caplog.records if reference in r.getMessage()) >= logging.WARNING
+
+
+def test_a_list_too_long_for_five_messages_says_how_many_sections_are_left_out_and_how_to_see_them() -> None:
+    reply = Reply("Everything:", lines=[f"line {n} " + "x" * 2800 for n in range(300)])
+    parts = reply_messages(reply)
+    assert len(parts) == MAX_MESSAGES and all(refusal("chat.postMessage", {"blocks": part}) is None for part in parts)
+    last = parts[-1][-1]["text"]["text"]
+    assert "more sections not shown" in last and "help" in last
+    assert shown_text(parts[0]).startswith("Everything:")
