@@ -9,8 +9,12 @@ from typing import Any
 from handlers.kit.forms import FormRequest
 from handlers.kit.replies import Button, Reply
 
-MAX_SECTION = 2900  # Slack's limit for a section's text is 3000 characters
+MAX_SECTION = 2900  # Slack's limit for a section's text is 3000 characters ("Block Kit reference")
+MAX_MESSAGE_BLOCKS = 50  # blocks in one message ("Block Kit reference", Blocks)
+MAX_VIEW_BLOCKS = 100  # blocks in a modal or the home tab ("Block Kit reference", Blocks)
+MAX_MESSAGES = 5  # messages one reply may take before the rest is left out with a note
 FORM_CALLBACK = "form:"
+Blocks = list[dict[str, Any]]
 
 
 def escape(text: str) -> str:
@@ -18,23 +22,31 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": escape(text)[:MAX_SECTION], "verbatim": True}}
+def _section(shown: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": shown, "verbatim": True}}
 
 
-def _fields(fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    return [_section(f"{name}:\n{value}") for name, value in fields]
+def _cut(shown: str) -> int:
+    """Where to end a section of escaped text: the last line break, else space, that fits, and
+    never inside an escaped character."""
+    for separator in ("\n", " "):
+        cut = shown.rfind(separator, 0, MAX_SECTION + 1)
+        if cut > 0:
+            return cut
+    amp = shown.rfind("&", MAX_SECTION - 4, MAX_SECTION)
+    return amp if amp > 0 and ";" not in shown[amp:MAX_SECTION] else MAX_SECTION
 
 
-def _lines(lines: list[str]) -> list[dict[str, Any]]:
-    blocks, chunk = [], ""
-    for line in lines:
-        if len(chunk) + len(line) + 1 > MAX_SECTION:
-            blocks.append(_section(chunk))
-            chunk = ""
-        chunk += line + "\n"
-    if chunk:
-        blocks.append(_section(chunk))
+def sections(text: str) -> Blocks:
+    """`text` escaped, over as many sections as it needs, in order; none is empty (Slack refuses those)."""
+    shown, blocks = escape(text), []
+    while len(shown) > MAX_SECTION:
+        cut = _cut(shown)
+        if shown[:cut].strip():
+            blocks.append(_section(shown[:cut]))
+        shown = shown[cut:].lstrip("\n ")
+    if shown.strip():
+        blocks.append(_section(shown))
     return blocks
 
 
@@ -53,18 +65,42 @@ def buttons_block(buttons: list[Button], block_id: str = "case_actions") -> dict
     return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
+def _parts(
+    text: str, fields: list[tuple[str, str]], lines: list[str], buttons: list[Button], most: int, parts: int
+) -> list[Blocks]:
+    """The blocks over at most `parts` messages of `most` blocks, buttons last; what does not fit
+    is replaced by a last section saying how much more there is and how to see it."""
+    content = sections(text) + [b for name, value in fields for b in sections(f"{name}:\n{value}")]
+    content += sections("\n".join(lines))
+    tail = [buttons_block(buttons)] if buttons else []
+    room = most * parts - len(tail)
+    if len(content) > room:
+        hidden = len(content) - room + 1
+        more = f"… and {hidden} more sections not shown. Narrow the command (`help <command>` shows its options)."
+        content = content[: room - 1] + sections(more)
+    blocks = content + tail
+    return [blocks[start : start + most] for start in range(0, len(blocks), most)] or [[]]
+
+
 def message_blocks(
-    text: str, fields: list[tuple[str, str]], lines: list[str], buttons: list[Button]
-) -> list[dict[str, Any]]:
-    blocks = [_section(text), *_fields(fields), *_lines(lines)]
-    if buttons:
-        blocks.append(buttons_block(buttons))
-    return blocks[:50]
+    text: str, fields: list[tuple[str, str]], lines: list[str], buttons: list[Button], most: int = MAX_MESSAGE_BLOCKS
+) -> Blocks:
+    """One message's blocks (or a view's, with `most`), what does not fit left out with a note."""
+    return _parts(text, fields, lines, buttons, most, 1)[0]
 
 
-def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
-    text = f":warning: {reply.text}" if reply.is_error else reply.text
-    return message_blocks(text, reply.fields, reply.lines, reply.buttons)
+def _shown(reply: Reply) -> str:
+    return f":warning: {reply.text}" if reply.is_error else reply.text
+
+
+def reply_messages(reply: Reply) -> list[Blocks]:
+    """A reply as the messages it takes, in order: each within Slack's limit of blocks."""
+    return _parts(_shown(reply), reply.fields, reply.lines, reply.buttons, MAX_MESSAGE_BLOCKS, MAX_MESSAGES)
+
+
+def view_blocks(reply: Reply) -> Blocks:
+    """A reply as the blocks of the home tab."""
+    return message_blocks(_shown(reply), reply.fields, reply.lines, reply.buttons, MAX_VIEW_BLOCKS)
 
 
 def fallback_text(text: str) -> str:

@@ -16,7 +16,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.router import Incoming, Router, ThreadMessage
-from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, reply_blocks, submitted_values
+from bot.slack.answers import Refused, checked_client, checked_respond, refused_content, send_reply, tell_refused
+from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, submitted_values, view_blocks
 from bot.slack.files import FileNotFetched, SlackFiles
 from handlers.home import home
 from handlers.kit.context import Caller
@@ -130,7 +131,7 @@ class SlackBridge:
             request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
         )
         reply = self.router.handle(incoming)
-        client.chat_postMessage(channel=event["channel"], text=fallback_text(reply.text), blocks=reply_blocks(reply))
+        send_reply(checked_client(client.chat_postMessage, channel=event["channel"]), reply)
 
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A person's message in one of the bot's threads: the router decides what it stands for
@@ -153,31 +154,31 @@ class SlackBridge:
     def publish_home(self, user_id: str, client: WebClient) -> None:
         incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home")
         reply = self.router.run(incoming, "home", home)
-        client.views_publish(user_id=user_id, view={"type": "home", "blocks": reply_blocks(reply)})
+        client.views_publish(user_id=user_id, view={"type": "home", "blocks": view_blocks(reply)})
 
     def _answer(
         self, reply: Reply, respond: Callable[..., Any], client: WebClient, trigger_id: str | None, channel: str | None
     ) -> None:
         if reply.form is not None and trigger_id:
-            client.views_open(trigger_id=trigger_id, view=modal(reply.form, {"channel": channel or ""}))
+            try:
+                client.views_open(trigger_id=trigger_id, view=modal(reply.form, {"channel": channel or ""}))
+            except SlackApiError as error:
+                refused = refused_content(error)
+                if not isinstance(refused, Refused):
+                    raise
+                tell_refused(checked_respond(respond), refused.error)
             return
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text=fallback_text(reply.text),
-            blocks=reply_blocks(reply),
-        )
+        send_reply(checked_respond(respond), reply)
 
     def _tell(self, client: WebClient, user_id: str, channel: str | None, reply: Reply) -> None:
         """A reply outside a command's response URL: ephemeral where the form was opened, else a DM."""
-        text, blocks = fallback_text(reply.text), reply_blocks(reply)
         try:
             if channel:
-                client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
+                send_reply(checked_client(client.chat_postEphemeral, channel=channel, user=user_id), reply)
                 return
         except SlackApiError as error:  # the bot may not be in that channel
             log.info("ephemeral reply failed (%s); sending a direct message", error.response.get("error"))
-        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        send_reply(checked_client(client.chat_postMessage, channel=user_id), reply)
 
     def _display_name(self, client: WebClient, user_id: str) -> str | None:
         if user_id not in self._names:

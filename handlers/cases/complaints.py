@@ -45,6 +45,11 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     organisation = session.get(Organisation, organisation_id)
     assert organisation is not None and ctx.member_id is not None
     if not args.words and not args.options and not ctx.attachments:
+        if not usable_rights(session, organisation_id, ctx.today):
+            raise UserError(
+                f"{organisation.name} has no verified IP right yet, so there is nothing to file a complaint on.",
+                hint="An admin must verify one of its rights first: `admin right verify <id>`.",
+            )
         return Reply(
             "Paste the links after `complaint`, or attach a CSV file with a `link` column. "
             "`help complaint` shows every option.",

@@ -27,6 +27,7 @@ from bot.delivery import CLAIM_LEASE, DeliveryWorker, Target
 from bot.router import Incoming, Router
 from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
+from bot.slack.blocks import MAX_MESSAGES, reply_messages
 from bot.slack.poster import SlackPoster
 from handlers.kit.context import Caller, ProgramRules
 from handlers.kit.outbox import NoticePayload
@@ -37,6 +38,7 @@ from storage.queries.outbox import mark_delivery
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
 from support.fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack, dm_channel
+from support.slack_limits import refusal
 from support.slack_requests import SlackSender, payload_template, static_select, text_input
 
 TOKEN = "xoxb-1111-2222-Zq8sK3mT9pLwR4vB"
@@ -847,3 +849,97 @@ def test_a_file_from_anywhere_but_slack_is_not_fetched(slack: Slack) -> None:
     (answer,) = slack.fake.wait_for("chat.postMessage")
     assert "could not be fetched from Slack" in answer.params["text"]
     assert slack.fake.calls_to("file_download") == []
+
+
+# -- answers longer than Slack takes at once -------------------------------------------------------
+
+BLOCK_REFUSED = "invalid_blocks"
+
+
+def sections_of(calls: list[Call]) -> list[str]:
+    """The text of every section the posts show, in the order they were posted."""
+    return [
+        block["text"]["text"].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        for call in calls
+        for block in call.params.get("blocks") or []
+        if block["type"] == "section"
+    ]
+
+
+def answers_to(slack: Slack, user: str, text: str) -> list[Call]:
+    """Run `/marketsafe text`; every post to its response URL once the router is done."""
+    with slack.router.handled():
+        slack.sender.slash_command(user, text, channel_id=ACME_CHANNEL)
+    calls = slack.fake.wait_for("response_url")
+    while True:  # the later parts of a long answer follow the first: wait until no more come
+        time.sleep(0.2)
+        if len(slack.fake.calls_to("response_url")) == len(calls):
+            return calls
+        calls = slack.fake.calls_to("response_url")
+
+
+def accepted(calls: list[Call]) -> None:
+    for call in calls:
+        blocks: Any = call.params.get("blocks")
+        assert blocks and len(blocks) <= 50
+        assert all(len(block.get("text", {}).get("text", "x")) >= 1 for block in blocks)
+
+
+def test_a_proposal_of_4000_characters_on_one_line_is_shown_whole(slack: Slack) -> None:
+    text = "".join(f"R&D<{n:04d}>" for n in range(500))[:4000]
+    assert len(text) == 4000 and "\n" not in text and " " not in text
+    reply = slack.router.handle(Incoming(Caller("slack", BRAND), f'propose title="A long one" {text}'))
+    assert not reply.is_error, reply.text
+    calls = answers_to(slack, BRAND, "propose show P-0001")
+    accepted(calls)
+    assert text in "".join(sections_of(calls))
+
+
+def test_a_calendar_of_50_long_titled_milestones_arrives_complete_and_in_order(slack: Slack) -> None:
+    titles = [f"Milestone {n:02d} " + "& <long title> " * 12 for n in range(50)]
+    for n, title in enumerate(titles):
+        command = f'calendar add meeting 2027-{1 + n // 28:02d}-{1 + n % 28:02d} 10:00 "{title.strip()}"'
+        reply = slack.router.handle(Incoming(Caller("slack", ADMIN), command))
+        assert not reply.is_error, reply.text
+    calls = answers_to(slack, BRAND, "calendar")
+    accepted(calls)
+    shown = "\n".join(sections_of(calls))
+    positions = [shown.find(title.strip()) for title in titles]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+def test_the_complaint_form_for_an_organisation_without_a_verified_right_says_an_admin_must_verify_one(
+    slack: Slack,
+) -> None:
+    beta = "U0BETA1"
+    for command in (
+        'admin org add beta "Beta Co" country=US size=large',
+        'admin right add beta trademark 5550001 mark="BETA" jurisdiction=CN',
+        f"admin member add slack:{beta} beta member",
+    ):
+        reply = slack.router.handle(Incoming(Caller("slack", ADMIN), command))
+        assert not reply.is_error, reply.text
+    (answer,) = answers_to(slack, beta, "complaint")
+    assert "`admin right verify &lt;id&gt;`" in answer.params["text"]  # as Slack shows it
+    assert slack.fake.calls_to("views.open") == []
+
+
+def test_an_answer_slack_refuses_reaches_the_user_as_a_short_answer_naming_the_error(
+    slack: Slack, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.fake.fail_next("response_url", status=200, error=BLOCK_REFUSED)
+    calls = answers_to(slack, BRAND, "help")
+    short = calls[-1].params["text"]
+    assert short.startswith(f"That answer could not be shown (Slack refused it: {BLOCK_REFUSED}); reference ")
+    reference = short.rsplit(" ", 1)[-1].rstrip(".")
+    assert any(BLOCK_REFUSED in r.getMessage() and reference in r.getMessage() for r in caplog.records)
+    assert max(r.levelno for r in caplog.records if reference in r.getMessage()) >= logging.WARNING
+
+
+def test_a_list_too_long_for_five_messages_says_how_many_sections_are_left_out_and_how_to_see_them() -> None:
+    reply = Reply("Everything:", lines=[f"line {n} " + "x" * 2800 for n in range(300)])
+    parts = reply_messages(reply)
+    assert len(parts) == MAX_MESSAGES and all(refusal("chat.postMessage", {"blocks": part}) is None for part in parts)
+    last = parts[-1][-1]["text"]["text"]
+    assert "more sections not shown" in last and "help" in last
+    assert shown_text(parts[0]).startswith("Everything:")

@@ -15,7 +15,8 @@ which `conversations.open` names, while history and replies answer `channel_not_
 user ID;
 `chat.update` and `chat.delete` answer `message_not_found` for a message the fake never
 accepted; history and replies strip each message's `metadata.event_payload` unless the call
-asks for `include_all_metadata`; a call without a token answers `not_authed`.
+asks for `include_all_metadata`; a call without a token answers `not_authed`; blocks and text
+over Slack's documented limits are refused as Slack refuses them (`support.slack_limits`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 from aiohttp import web
 
 from support.fake_http import FakeHTTP, Headers, json_response, rate_limited, refused
+from support.slack_limits import refusal
 
 TEAM_ID = "T0TEAM"
 TEAM_NAME = "MarketSafe Test"
@@ -289,12 +291,15 @@ class FakeSlack(FakeHTTP[Call]):
     def _answer(self, call: Call) -> _Answer:
         """Slack's answer to `call` (with the lock held)."""
         method, params = call.method, copy.deepcopy(call.params)
+        refused_as = refusal(method, params)
         if method == "response_url":
-            return _Answer({"ok": True})
+            return _error(refused_as) if refused_as else _Answer({"ok": True})
         if not call.path.startswith("/api/"):
             return _Answer({"ok": False, "error": "unknown_method"}, status=404)
         if method not in NO_AUTH_METHODS and not self._has_token(call.headers, params):
             return _error("not_authed")
+        if refused_as:
+            return _error(refused_as)
         handler = self._methods.get(method)
         if handler is None:
             return _Answer({"ok": True})

@@ -1,0 +1,91 @@
+"""Sending a reply as the messages it takes, in order, and never losing one Slack refuses.
+
+Slack refuses a message whose blocks or text break its limits (`invalid_blocks`, `msg_too_long`)
+with `ok: false`; the person asked for an answer, so they are told it could not be shown, with a
+reference that finds the logged error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks import Blocks, fallback_text, reply_messages, sections
+from handlers.kit.replies import Reply
+
+log = logging.getLogger(__name__)
+# Errors that say what was sent is wrong, not where it was sent: only a plainer message can help.
+CONTENT_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text"})
+
+Send = Callable[[str, Blocks], None]
+
+
+class Refused(Exception):
+    """Slack answered `ok: false` to a message: `error` is its reason."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def refused_content(error: SlackApiError) -> Refused | SlackApiError:
+    """A Web API error as a `Refused` when it is about the message itself, else unchanged."""
+    reason = str(error.response.get("error") or "")
+    return Refused(reason) if reason in CONTENT_ERRORS else error
+
+
+def checked_respond(respond: Callable[..., Any]) -> Send:
+    """Posts to a response URL, each raising `Refused` when Slack answers `ok: false`."""
+
+    def send(text: str, blocks: Blocks) -> None:
+        answer = respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
+        body = getattr(answer, "body", "") or ""
+        try:
+            found = json.loads(body) if body.lstrip().startswith("{") else {}
+        except ValueError:
+            found = {}
+        if found.get("ok") is False or getattr(answer, "status_code", 200) >= 400:
+            raise Refused(str(found.get("error") or f"HTTP {getattr(answer, 'status_code', '?')}"))
+
+    return send
+
+
+def checked_client(call: Callable[..., Any], **where: Any) -> Send:
+    """Web API posts (`chat_postMessage`, `chat_postEphemeral`) to `where`, raising `Refused` for
+    content Slack refuses."""
+
+    def send(text: str, blocks: Blocks) -> None:
+        try:
+            call(text=text, blocks=blocks, **where)
+        except SlackApiError as error:
+            raise refused_content(error) from None
+
+    return send
+
+
+def send_reply(send: Send, reply: Reply) -> None:
+    """Every message of `reply`, in order; if Slack refuses one, a short answer saying so instead."""
+    parts = reply_messages(reply)
+    for index, blocks in enumerate(parts):
+        text = fallback_text(reply.text) if index == 0 else f"(continued, {index + 1} of {len(parts)})"
+        try:
+            send(text, blocks)
+        except Refused as refused:
+            tell_refused(send, refused.error)
+            return
+
+
+def tell_refused(send: Send, error: str) -> None:
+    """The short answer for an answer Slack refused; the log names the error under the same reference."""
+    reference = secrets.token_hex(4)
+    log.warning("Slack refused an answer (%s); reference %s", error, reference)
+    text = f"That answer could not be shown (Slack refused it: {error}); reference {reference}."
+    try:
+        send(fallback_text(text), sections(text))
+    except Refused as again:
+        log.error("Slack refused the short answer too (%s); reference %s", again.error, reference)
