@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 # Slack tokens (bot, user, app, config) and Discord bot tokens, should one reach a message.
@@ -20,6 +22,34 @@ TOKEN_PATTERNS = re.compile(
 
 
 CHATTY_LIBRARIES = ("alembic", "apscheduler")
+# Loggers whose warnings come in bursts under load ("Task queue depth is 9" once per queued request):
+# one line per interval, saying how many were held back, keeps the log readable and its cost flat.
+BURSTY_LOGGERS = ("waitress.queue",)
+BURST_INTERVAL = 10.0
+
+
+class OncePerInterval(logging.Filter):
+    """Lets one record through per `interval` seconds; the next one says how many were held back."""
+
+    def __init__(self, interval: float = BURST_INTERVAL, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.interval = interval
+        self.clock = clock
+        self._next = 0.0
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            now = self.clock()
+            if now < self._next:
+                self._held += 1
+                return False
+            held, self._held, self._next = self._held, 0, now + self.interval
+        if held:
+            record.msg = f"{record.getMessage()} ({held} more like it in the last {self.interval:.0f} s not shown)"
+            record.args = None
+        return True
 
 
 class RedactSecrets(logging.Filter):
@@ -57,3 +87,7 @@ def configure_logging(level: str, secrets: Iterable[str], stream: TextIO | None 
     # at INFO and would overwrite what a console user types; their warnings still show, and DEBUG shows all.
     for library in CHATTY_LIBRARIES:
         logging.getLogger(library).setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)
+    for bursty in BURSTY_LOGGERS:
+        library_logger = logging.getLogger(bursty)
+        library_logger.filters[:] = [f for f in library_logger.filters if not isinstance(f, OncePerInterval)]
+        library_logger.addFilter(OncePerInterval())

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import RedactSecrets, configure_logging
+from bot.logs import OncePerInterval, RedactSecrets, configure_logging
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SLACK_TOKENS = [
@@ -145,3 +145,26 @@ def test_per_request_tokens_never_reach_the_log(output: io.StringIO, line: str, 
     log.warning(line)
     assert secret not in output.getvalue()
     assert "[redacted]" in output.getvalue()
+
+
+def test_a_burst_of_library_warnings_becomes_one_line_per_interval_saying_how_many_were_held() -> None:
+    moments = iter([0.0, 1.0, 2.0, 3.0, 11.0])
+    burst = logging.getLogger("test.burst")
+    burst.filters[:] = [OncePerInterval(10.0, clock=lambda: next(moments))]
+    stream = io.StringIO()
+    configure_logging("INFO", [], stream)
+    for depth in range(1, 6):
+        burst.warning("Task queue depth is %d", depth)
+    lines = stream.getvalue().splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "Task queue depth is 1",
+        "Task queue depth is 5 (3 more like it in the last 10 s not shown)",
+    ]
+    burst.filters.clear()
+
+
+def test_waitress_queue_warnings_are_rate_limited_once_logging_is_configured() -> None:
+    configure_logging("INFO", [], io.StringIO())
+    assert any(isinstance(found, OncePerInterval) for found in logging.getLogger("waitress.queue").filters)
+    configure_logging("INFO", [], io.StringIO())
+    assert sum(isinstance(found, OncePerInterval) for found in logging.getLogger("waitress.queue").filters) == 1
