@@ -16,6 +16,7 @@ from storage.locks import locked
 from storage.models import AuditEntry, Complaint, IPRight, Member, Organisation, case_id
 from storage.queries import audit
 from storage.queries.cases import appeals_of, item_status_counts, items_of
+from storage.vocabulary import AuditEntity
 
 PAGE = 25
 HISTORY_SHOWN = 15  # the latest history entries shown with a case; `case … history` pages through all
@@ -75,14 +76,14 @@ def case_history(ctx: Context, args: Args, session: Session) -> Reply:
     args.no_more_words(1, "case history")
     assert complaint.id is not None
     page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
-    entries = _visible(ctx, audit.case_history(session, complaint.id))
-    pages = max(1, -(-len(entries) // HISTORY_PAGE))
+    shown, total = audit.case_history(
+        session, complaint.id, hidden_actions=_hidden(ctx), offset=(page - 1) * HISTORY_PAGE, limit=HISTORY_PAGE
+    )
+    pages = max(1, -(-total // HISTORY_PAGE))
     if page > pages:
         raise UserError(f"The history of {complaint.case_id} has {plural(pages, 'page')}.")
-    positions = dict(audit.item_positions(session, complaint.id))
-    reply = Reply(f"{complaint.case_id} history, {plural(len(entries), 'entry', 'entries')}, page {page} of {pages}:")
-    shown = entries[(page - 1) * HISTORY_PAGE : page * HISTORY_PAGE]
-    reply.lines = [_history_line(ctx, entry, positions) for entry in shown]
+    reply = Reply(f"{complaint.case_id} history, {plural(total, 'entry', 'entries')}, page {page} of {pages}:")
+    reply.lines = _history_lines(ctx, session, shown)
     if page < pages:
         reply.lines.append(f"More: `case {complaint.case_id} history page={page + 1}`.")
     return reply
@@ -130,23 +131,28 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
 def _add_latest_history(ctx: Context, session: Session, complaint: Complaint, reply: Reply) -> None:
     """The latest entries of the whole case's history, newest last, saying how many are older."""
     assert complaint.id is not None
-    entries = _visible(ctx, audit.case_history(session, complaint.id))
-    if not entries:
+    latest, total = audit.case_history(
+        session, complaint.id, hidden_actions=_hidden(ctx), limit=HISTORY_SHOWN, latest=True
+    )
+    if not latest:
         return
-    positions = dict(audit.item_positions(session, complaint.id))
-    latest = entries[-HISTORY_SHOWN:]
-    older = len(entries) - len(latest)
     reply.lines.append(
-        f"History, the latest {len(latest)} of {len(entries)} (`case {complaint.case_id} history` shows all):"
-        if older
+        f"History, the latest {len(latest)} of {total} (`case {complaint.case_id} history` shows all):"
+        if total > len(latest)
         else "History:"
     )
-    reply.lines.extend(_history_line(ctx, entry, positions) for entry in latest)
+    reply.lines.extend(_history_lines(ctx, session, latest))
 
 
-def _visible(ctx: Context, entries: list[AuditEntry]) -> list[AuditEntry]:
+def _hidden(ctx: Context) -> tuple[str, ...]:
     """Routing is the team's business: brands do not see who a case is assigned to."""
-    return entries if ctx.is_staff else [entry for entry in entries if entry.action != "assigned"]
+    return () if ctx.is_staff else ("assigned",)
+
+
+def _history_lines(ctx: Context, session: Session, entries: list[AuditEntry]) -> list[str]:
+    items = [entry.entity_id for entry in entries if entry.entity == AuditEntity.ITEM]
+    positions = audit.item_positions(session, items)
+    return [_history_line(ctx, entry, positions) for entry in entries]
 
 
 def _history_line(ctx: Context, entry: AuditEntry, positions: dict[int, int]) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from storage.models import AuditEntry, ComplaintItem, utcnow
 from storage.vocabulary import AuditEntity
@@ -76,17 +76,30 @@ def latest_status_changes(session: Session, item_ids: Sequence[int], status: str
     return {row.entity_id: row for row in rows}
 
 
-def case_history(session: Session, complaint_id: int) -> list[AuditEntry]:
-    """Every entry about a complaint and its items, oldest first."""
+def case_history(
+    session: Session,
+    complaint_id: int,
+    *,
+    hidden_actions: Sequence[str] = (),
+    offset: int = 0,
+    limit: int | None = None,
+    latest: bool = False,
+) -> tuple[list[AuditEntry], int]:
+    """A page of the entries about a complaint and its items, oldest first (with `latest`, the last
+    `limit` of them, still oldest first), and how many there are in all."""
     item_ids = select(ComplaintItem.id).where(ComplaintItem.complaint_id == complaint_id)
     about_case = (col(AuditEntry.entity) == AuditEntity.COMPLAINT) & (col(AuditEntry.entity_id) == complaint_id)
     about_items = (col(AuditEntry.entity) == AuditEntity.ITEM) & col(AuditEntry.entity_id).in_(item_ids)
-    return list(session.exec(select(AuditEntry).where(about_case | about_items).order_by(col(AuditEntry.id))).all())
+    condition = (about_case | about_items) & col(AuditEntry.action).not_in(hidden_actions)
+    total = session.exec(select(func.count()).select_from(AuditEntry).where(condition)).one()
+    order = col(AuditEntry.id).desc() if latest else col(AuditEntry.id)
+    rows = list(session.exec(select(AuditEntry).where(condition).order_by(order).offset(offset).limit(limit)).all())
+    return (rows[::-1] if latest else rows), total
 
 
-def item_positions(session: Session, complaint_id: int) -> list[tuple[int, int]]:
-    """(item id, position) for every item of a complaint."""
-    rows = session.exec(
-        select(ComplaintItem.id, ComplaintItem.position).where(ComplaintItem.complaint_id == complaint_id)
-    ).all()
-    return [(item_id, position) for item_id, position in rows if item_id is not None]
+def item_positions(session: Session, item_ids: Sequence[int]) -> dict[int, int]:
+    """Item id -> its position in its complaint, for the items named."""
+    if not item_ids:
+        return {}
+    rows = session.exec(select(ComplaintItem.id, ComplaintItem.position).where(col(ComplaintItem.id).in_(item_ids)))
+    return {item_id: position for item_id, position in rows if item_id is not None}
