@@ -1,12 +1,13 @@
 """The Discord client: `/marketsafe` slash commands (built from the command registry, see
-`bot.discord.commands`), buttons and modals, each run through the router as the Discord user who
-used them and answered only to them."""
+`bot.discord.commands`), buttons, forms in steps of modals (`bot.discord.form_steps`) and direct
+messages, each run through the router as the Discord user who used them and answered only to
+them. Files attached to a command or a direct message are fetched by `bot.discord.downloads`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import discord
@@ -14,12 +15,15 @@ from discord import app_commands
 from sqlmodel import Session
 
 from bot.discord.commands import Suggester, check_limits, marketsafe_commands
+from bot.discord.downloads import Downloads, NotDownloaded, limit_for
+from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
-from bot.discord.render import FormModal, RunButton, field_label, render_reply
-from bot.router import Incoming, Router, ThreadMessage
+from bot.discord.render import RunButton, render_reply
+from bot.router import Incoming, Router, ThreadMessage, strip_prefix
 from handlers.cases.suggestions import case_suggestions, right_suggestions
+from handlers.catalogue import resolve
 from handlers.kit.arguments import Args
-from handlers.kit.context import Caller, Context
+from handlers.kit.context import Attachment, Caller, Context
 from handlers.kit.forms import FormRequest
 from handlers.kit.registry import OptionKind
 from handlers.kit.replies import Button, Reply
@@ -36,12 +40,21 @@ class MarketSafeClient(discord.Client):
     """A plain client with one command group; it syncs the group to the guild (or globally) when it starts."""
 
     def __init__(
-        self, router: Router, *, guild_id: int | None = None, sync_commands: bool = True, **options: Any
+        self,
+        router: Router,
+        *,
+        guild_id: int | None = None,
+        sync_commands: bool = True,
+        api_url: str = "",
+        **options: Any,
     ) -> None:
         intents = options.pop("intents", None) or discord.Intents.default()
         intents.message_content = True  # a person's words in a case thread are relayed
+        intents.dm_messages = True  # commands written to the bot directly
         super().__init__(intents=intents, **options)
         self.router = router
+        self.downloads = Downloads(api_url, proxy=self.http.proxy, proxy_auth=self.http.proxy_auth)
+        self.drafts = FormDrafts()
         self.defer_after = DEFER_AFTER
         self.guild = discord.Object(id=guild_id) if guild_id else None
         self.sync_commands = sync_commands
@@ -56,7 +69,7 @@ class MarketSafeClient(discord.Client):
             self.tree.add_command(command, guild=self.guild)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(RunButton)
+        self.add_dynamic_items(RunButton, ContinueButton)
         if self.sync_commands:
             await self.tree.sync(guild=self.guild)
 
@@ -90,64 +103,120 @@ class MarketSafeClient(discord.Client):
 
     # -- what people do ------------------------------------------------------------------------
 
-    async def run_typed(self, interaction: discord.Interaction, command: str, args: Args) -> None:
-        """A slash command, its values already parsed: a form when the command asks for one, else
-        an ephemeral reply."""
-        await self._respond(interaction, self._handle(interaction, command, args=args), forms=True)
+    async def run_typed(
+        self, interaction: discord.Interaction, command: str, args: Args, files: tuple[discord.Attachment, ...] = ()
+    ) -> None:
+        """A slash command, its values already parsed and its file fetched: a form when the command
+        asks for one, else an ephemeral reply."""
+        kept: list[Attachment] = []
+
+        async def handled() -> Reply:
+            if files:
+                try:
+                    kept.extend(await self.downloads.fetch_all(files, limit_for(command)))
+                except NotDownloaded as error:
+                    return Reply(str(error), is_error=True)
+            return await self._handle(interaction, command, args=args, attachments=tuple(kept))
+
+        await self._respond(interaction, handled(), forms=True, kept=kept)
 
     async def run_button(self, interaction: discord.Interaction, command: str) -> None:
         """A button runs the command line it carries, as the person who pressed it."""
         forms = interaction.type is not discord.InteractionType.modal_submit
         await self._respond(interaction, self._handle(interaction, command), forms=forms)
 
-    async def submit_form(self, interaction: discord.Interaction, request: FormRequest, values: dict[str, str]) -> None:
-        """A submitted modal runs its form's command with the values; an error names the field."""
-        form = request.form
+    async def submit_step(self, interaction: discord.Interaction, draft: Draft, values: dict[str, str]) -> None:
+        """A submitted step of a form: kept, and a Continue button to the next step; after the
+        last step the form's command runs with every value, and an error names its field and
+        offers that field's step again, with what was typed."""
+        if self.drafts.get(draft.key, interaction.user.id) is not draft:
+            await interaction.response.send_message(f"⚠ {EXPIRED}", ephemeral=True)
+            return
+        draft.values.update(values)
+        steps = draft.steps
+        if draft.step + 1 < len(steps):
+            draft.step += 1
+            following = ", ".join(item.label for item in steps[draft.step])
+            text = f"Step {draft.step} of {len(steps)} kept. Continue with step {draft.step + 1}: {following}."
+            await self._answer(interaction, Reply(text), ContinueButton(draft.key))
+            return
+        form = draft.form
+        kept: list[ContinueButton] = []
 
         async def handled() -> Reply:
-            reply = await self._handle(interaction, form.command, args=form.to_args(values))
+            reply = await self._handle(
+                interaction, form.command, args=form.to_args(dict(draft.values)), attachments=draft.attachments
+            )
             if reply.is_error:
-                _, label = field_label(request, reply.error_field)
+                name, label = field_label(draft.request, reply.error_field)
+                draft.step = form.step_of(name, MODAL_COMPONENTS)
+                kept.append(ContinueButton(draft.key, f"Correct {label}"))
                 reply = Reply(f"{label}: {reply.text}", is_error=True)
+            else:
+                self.drafts.close(draft.key)
             reply.form = None  # a modal cannot answer with another modal
             return reply
 
-        await self._respond(interaction, handled(), forms=False)
+        await self._respond(interaction, handled(), forms=False, extra=kept)
+
+    async def continue_form(self, interaction: discord.Interaction, key: str) -> None:
+        """A Continue button: the draft's next step, for the person who opened the form only."""
+        draft = self.drafts.get(key, interaction.user.id)
+        if draft is None:
+            await interaction.response.send_message(f"⚠ {EXPIRED}", ephemeral=True)
+            return
+        await interaction.response.send_modal(StepModal(draft, self.submit_step))
 
     async def _respond(
-        self, interaction: discord.Interaction, handling: Coroutine[Any, Any, Reply], *, forms: bool
+        self,
+        interaction: discord.Interaction,
+        handling: Coroutine[Any, Any, Reply],
+        *,
+        forms: bool,
+        kept: Sequence[Attachment] = (),
+        extra: Sequence[discord.ui.Item[Any]] = (),
     ) -> None:
         """Answer with the reply when it is ready within `defer_after`; else defer (ephemeral
         "thinking"), and put the reply in place of the deferred answer when it is ready. A form
-        can only be opened as the first answer: after a deferral it is offered as a button."""
+        can only be opened as the first answer: after a deferral it is offered as a button. The
+        files `kept` (filled in while handling) go with the form to its last step; `extra` items
+        (filled in while handling) join the reply's buttons."""
         task = asyncio.ensure_future(handling)
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if task in done:
             reply = task.result()
             if reply.form is not None and forms:
-                await interaction.response.send_modal(FormModal(reply.form, self.submit_form))
+                draft = self._draft(interaction, reply.form, tuple(kept))
+                await interaction.response.send_modal(StepModal(draft, self.submit_step))
                 return
             reply.form = None
-            await self._answer(interaction, reply)
+            await self._answer(interaction, reply, *extra)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await task
+        items = list(extra)
         if reply.form is not None:
-            command = reply.form.form.command
-            reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
+            if kept:  # the files wait in a draft: the button opens that draft's form
+                items.insert(0, ContinueButton(self._draft(interaction, reply.form, tuple(kept)).key, "Open the form"))
+            else:
+                command = reply.form.form.command
+                reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
             reply.form = None
-        rendered = render_reply(reply)
-        arguments = rendered.arguments()
-        if rendered.view is None:
-            arguments.pop("view", None)
-        await interaction.edit_original_response(**arguments)
+        await interaction.edit_original_response(**_arguments(reply, items))
 
-    # -- messages in the bot's threads ------------------------------------------------------------
+    def _draft(self, interaction: discord.Interaction, request: FormRequest, kept: tuple[Attachment, ...]) -> Draft:
+        return self.drafts.open(interaction.user.id, request, channel_id=interaction.channel_id, attachments=kept)
+
+    # -- messages: to the bot directly, and in the bot's threads -----------------------------------
 
     async def on_message(self, message: discord.Message) -> None:
-        """A person's message in one of the bot's threads: the router decides what it stands for
-        (a case reply relayed to the other side, an answer to a language request)."""
+        """A direct message to the bot is a command (with any files attached); a person's message
+        in one of the bot's threads stands for what the router decides (a case reply relayed to
+        the other side, an answer to a language request)."""
         if message.author.bot or message.webhook_id is not None:
+            return
+        if isinstance(message.channel, discord.DMChannel):
+            await self.on_direct_message(message)
             return
         if not message.content.strip():
             return  # nothing to act on: spare the channel lookup
@@ -174,6 +243,34 @@ class MarketSafeClient(discord.Client):
         except Exception:  # one message must not take the client down
             log.exception("message %s in thread %s not relayed", message.id, thread.id)
 
+    async def on_direct_message(self, message: discord.Message) -> None:
+        """`complaint <links>`, `complaint` with a CSV file, `raid ...` with its documents, or any
+        command at all, written to the bot directly: answered in the same conversation."""
+        text = message.content.strip()
+        if not text and not message.attachments:
+            return
+        try:
+            try:
+                resolved = resolve(strip_prefix(text) or "help")
+                limit = limit_for(resolved.spec.word if resolved else None)
+                attachments = await self.downloads.fetch_all(message.attachments, limit)
+            except NotDownloaded as error:
+                reply = Reply(str(error), is_error=True)
+            else:
+                author = message.author
+                incoming = Incoming(
+                    caller=Caller(PLATFORM, str(author.id), author.name),
+                    text=text,
+                    channel=str(message.channel.id),
+                    attachments=attachments,
+                    request_key=f"discord:message:{message.id}",
+                )
+                reply = await asyncio.to_thread(self.router.handle, incoming)
+            reply.form = None  # a message cannot open a modal: the reply says what to type instead
+            await message.channel.send(**_arguments(reply, []))
+        except Exception:  # one message must not take the client down
+            log.exception("direct message %s not answered", message.id)
+
     async def _handle(self, interaction: discord.Interaction, text: str, **extra: Any) -> Reply:
         user = interaction.user
         incoming = Incoming(
@@ -186,9 +283,18 @@ class MarketSafeClient(discord.Client):
         return await asyncio.to_thread(self.router.handle, incoming)
 
     @staticmethod
-    async def _answer(interaction: discord.Interaction, reply: Reply) -> None:
-        rendered = render_reply(reply)
-        arguments = rendered.arguments()
-        if rendered.view is None:
-            arguments.pop("view", None)
-        await interaction.response.send_message(ephemeral=True, **arguments)
+    async def _answer(interaction: discord.Interaction, reply: Reply, *extra: discord.ui.Item[Any]) -> None:
+        await interaction.response.send_message(ephemeral=True, **_arguments(reply, extra))
+
+
+def _arguments(reply: Reply, extra: Sequence[discord.ui.Item[Any]]) -> dict[str, Any]:
+    """The message of a reply, with `extra` items (a form's Continue button) after its buttons."""
+    rendered = render_reply(reply)
+    if extra:
+        rendered.view = rendered.view or discord.ui.View(timeout=None)
+        for item in extra:
+            rendered.view.add_item(item)
+    arguments = rendered.arguments()
+    if rendered.view is None:
+        arguments.pop("view", None)
+    return arguments

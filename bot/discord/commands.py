@@ -6,12 +6,16 @@ command word is a top-level command of its own, `/marketsafe-<word>`, each well 
 Discord's picker lists them together under "marketsafe". A word without sub-commands is a command;
 a word with sub-commands is a group whose sub-commands are the registered paths (`admin member add`
 -> `/marketsafe-admin member add`). Each registered `Option` becomes a typed Discord option; a
-trailing optional `text` takes anything more, typed as on any other platform.
+trailing optional `text` takes anything more, typed as on any other platform. The commands that
+take a file (`FILE_OPTIONS`) have an optional attachment option as well, and a command that opens a
+form when given nothing (`apply submit`, `raid submit`) has every option optional: left empty, they
+open the form.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import inspect
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from typing import Any
@@ -22,6 +26,7 @@ from discord import app_commands
 from bot.discord.limits import CommandLimitError, check_command, check_description
 from handlers.catalogue import GROUPS, CommandSpec, subcommands, top_words
 from handlers.kit.arguments import Args
+from handlers.kit.forms import FORMS
 from handlers.kit.registry import COMMANDS, Option, OptionKind, summary_of
 from storage.vocabulary import Platform, ReasonCode
 
@@ -29,8 +34,17 @@ PREFIX = "marketsafe-"
 FREE = "text"  # the trailing option holding anything more, as typed on other platforms
 FREE_DESCRIPTION = "anything more, as you would type it"
 
-# Runs a command: the interaction, the command's path (`store strike`) and its arguments.
-Run = Callable[[discord.Interaction, str, Args], Coroutine[Any, Any, None]]
+# The commands that take a file on Discord: the attachment option's name and description.
+FILE_OPTIONS = {
+    "complaint": ("file", "a CSV file of links, with a link column"),
+    "raid submit": ("document", "a document of the raid: its record, photos or inventory"),
+    "language": ("document", "a document to translate or explain (PDF, PNG, JPEG or TXT)"),
+    "apply submit": ("letter", "representatives: the signed letter of authorisation (PDF, PNG, JPEG)"),
+}
+
+# Runs a command: the interaction, the command's path (`store strike`), its arguments and the
+# files attached to it.
+Run = Callable[[discord.Interaction, str, Args, tuple[discord.Attachment, ...]], Coroutine[Any, Any, None]]
 Suggester = Callable[[discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
 
 
@@ -116,16 +130,28 @@ def _command(
     run: Run,
     suggesters: Mapping[OptionKind, Suggester],
 ) -> app_commands.Command[Any, ..., None]:
-    options = _with_free_text(spec.options)
+    options = _with_free_text(_optional_when_form(spec, spec.options))
     names = {_parameter(index): option.name for index, option in enumerate(options)}
+    file_option = FILE_OPTIONS.get(spec.word)
 
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
-        await run(interaction, spec.word, to_args(options, {names[key]: value for key, value in values.items()}))
+        attached = values.pop(FILE_PARAMETER, None)
+        files = (attached,) if isinstance(attached, discord.Attachment) else ()
+        await run(interaction, spec.word, to_args(options, {names[key]: value for key, value in values.items()}), files)
 
     path = f"/{command_name(spec.top)} {' '.join(spec.path[1:])}".strip()
     with _naming(path):
-        _declare(callback, options, suggesters)
+        _declare(callback, options, suggesters, file_option)
         return app_commands.Command(name=name, description=spec.summary, callback=callback, parent=parent)
+
+
+def _optional_when_form(spec: CommandSpec, options: Sequence[Option]) -> Sequence[Option]:
+    """A command that opens a form when given nothing takes every option optionally on Discord,
+    so that it can be run empty; the handler still names each missing answer when some are given."""
+    has_form = spec.word in FORMS or (spec.default and spec.top in FORMS)
+    if not has_form:
+        return options
+    return [dataclasses.replace(option, required=False) for option in options]
 
 
 def _with_free_text(options: Sequence[Option]) -> tuple[Option, ...]:
@@ -136,14 +162,23 @@ def _with_free_text(options: Sequence[Option]) -> tuple[Option, ...]:
     return (*required, *optional) if free.required else (*required, *optional, free)
 
 
+FILE_PARAMETER = "attached"
+
+
 def _parameter(index: int) -> str:
     # An option's name need not be a Python identifier (`member-id`, `in`): parameters are p0, p1, ...
     # renamed to the options' names for Discord.
     return f"p{index}"
 
 
-def _declare(callback: Any, options: Sequence[Option], suggesters: Mapping[OptionKind, Suggester]) -> None:
-    """Give the callback a typed parameter per option, with its description and choices or autocomplete."""
+def _declare(
+    callback: Any,
+    options: Sequence[Option],
+    suggesters: Mapping[OptionKind, Suggester],
+    file_option: tuple[str, str] | None = None,
+) -> None:
+    """Give the callback a typed parameter per option, with its description and choices or
+    autocomplete, and an optional attachment when the command takes a file."""
     parameters = [
         inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)
     ]
@@ -168,6 +203,15 @@ def _declare(callback: Any, options: Sequence[Option], suggesters: Mapping[Optio
             choices[parameter] = listed
         elif option.kind in (OptionKind.CASE, OptionKind.RIGHT):
             autocompletes[parameter] = suggesters[option.kind]
+    if file_option is not None:
+        name, description = file_option
+        check_description(description, f"option '{name}'")
+        parameters.append(
+            inspect.Parameter(
+                FILE_PARAMETER, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=discord.Attachment | None
+            )
+        )
+        renames[FILE_PARAMETER], descriptions[FILE_PARAMETER] = name, description
     callback.__signature__ = inspect.Signature(parameters)
     app_commands.rename(**renames)(callback)
     app_commands.describe(**descriptions)(callback)

@@ -7,13 +7,11 @@ allowed: a user's words can never ping anyone in what the bot posts.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 import discord
 
-from handlers.kit.forms import FormField, FormRequest
 from handlers.kit.replies import Button, Reply
 
 MAX_CONTENT = 2000
@@ -21,9 +19,7 @@ MAX_DESCRIPTION = 3000
 MAX_EMBED = 5500  # Discord's limit for an embed's text is 6000 characters
 MAX_CUSTOM_ID = 100
 MAX_BUTTONS = 25
-MAX_INPUTS = 5
 RUN_PREFIX = "run:"
-FORM_PREFIX = "form:"
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord's masked link: `[text](url)`, also across lines and with `<url>`; escaping its bracket shows it as typed.
 _MASKED_LINK = re.compile(r"(?<!\\)\[([^\]]*)\]\(")
@@ -117,72 +113,3 @@ def buttons_view(buttons: list[Button]) -> discord.ui.View | None:
         style = STYLES.get(button.style or "", discord.ButtonStyle.secondary)
         view.add_item(RunButton(button.command, button.label, style))
     return view
-
-
-Submit = Callable[[discord.Interaction, FormRequest, dict[str, str]], Awaitable[None]]
-
-
-class FormModal(discord.ui.Modal):
-    """A form as a modal: a text input per field (a select's choices listed in its placeholder)."""
-
-    def __init__(self, request: FormRequest, submit: Submit) -> None:
-        form = request.form
-        super().__init__(title=form.title[:45], custom_id=(FORM_PREFIX + form.command)[:MAX_CUSTOM_ID], timeout=600)
-        self.request = request
-        self._submit = submit
-        self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
-        for item in form.fields[:MAX_INPUTS]:
-            text_input = _text_input(item, request)
-            self.inputs[item.name] = text_input
-            self.add_item(text_input)
-
-    def values(self) -> dict[str, str]:
-        """What was entered, a select's answer given as its choice's value."""
-        found = {}
-        for name, text_input in self.inputs.items():
-            value = text_input.value.strip()
-            choices = self.request.choices.get(name)
-            if choices and value:
-                wanted = value.lower()
-                chosen = next(
-                    (c for c in choices if wanted in (c.value.lower(), c.label.lower(), _word(c.label))), None
-                )
-                value = chosen.value if chosen else value
-            found[name] = value
-        return found
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self._submit(interaction, self.request, self.values())
-
-
-def _word(label: str) -> str:
-    return label.lower().replace(" ", "_")
-
-
-def _text_input(item: FormField, request: FormRequest) -> discord.ui.TextInput[FormModal]:
-    placeholder = item.placeholder
-    default = request.initial.get(item.name)
-    max_length = min(item.max_length, 4000)
-    if item.kind == "select":
-        choices = request.choices.get(item.name, ())
-        listed = ", ".join(c.value if _word(c.label) == c.value else f"{c.value} ({c.label})" for c in choices)
-        placeholder = f"One of: {listed}" if listed else placeholder
-        max_length = 100
-        if default is None and len(choices) == 1 and not item.optional:
-            default = choices[0].value
-    return discord.ui.TextInput(
-        label=item.label[:45],
-        custom_id=item.name,
-        style=discord.TextStyle.long if item.kind == "multiline" else discord.TextStyle.short,
-        required=not item.optional,
-        max_length=max_length,
-        placeholder=(placeholder or "")[:100] or None,
-        default=(default or "")[:max_length] or None,
-    )
-
-
-def field_label(request: FormRequest, name: str | None) -> tuple[str, str]:
-    """The form field an error names (the first field when it names none): name and label."""
-    form = request.form
-    item = form.field(name or "") or form.fields[0]
-    return item.name, item.label

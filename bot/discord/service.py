@@ -51,7 +51,9 @@ class DiscordService:
     def __init__(self, settings: Settings, router: Router, database: Database, **client_options: Any) -> None:
         assert settings.discord_bot_token is not None
         self.settings = settings
-        self.client = MarketSafeClient(router, guild_id=settings.discord_guild_id, **client_options)
+        self.client = MarketSafeClient(
+            router, guild_id=settings.discord_guild_id, api_url=settings.discord_api_url or "", **client_options
+        )
         self.worker = DeliveryWorker(
             database, DiscordPoster(self.client), channel_defaults=settings.channel_defaults("discord")
         )

@@ -46,6 +46,18 @@ class Form:
     def field(self, name: str) -> FormField | None:
         return next((candidate for candidate in self.fields if candidate.name == name), None)
 
+    def steps(self, per_step: int) -> tuple[tuple[FormField, ...], ...]:
+        """The fields in order, in steps of at most `per_step`, for a platform whose forms hold
+        fewer inputs than this form has (a Discord modal holds 5): every field is in one step."""
+        if per_step < 1:
+            raise ValueError("a step holds at least one field")
+        return tuple(self.fields[start : start + per_step] for start in range(0, len(self.fields), per_step))
+
+    def step_of(self, name: str, per_step: int) -> int:
+        """The step (from 0) holding the field `name`; the first for a name the form does not have."""
+        index = next((i for i, candidate in enumerate(self.fields) if candidate.name == name), 0)
+        return index // per_step
+
 
 @dataclass(frozen=True, slots=True)
 class FormRequest:

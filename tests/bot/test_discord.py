@@ -198,7 +198,7 @@ def test_a_complaint_without_text_opens_a_modal_whose_submission_files_the_case(
             assert opened.json["type"] == 9
             modal = opened.json["data"]
             fields = inputs(modal)
-            assert modal["custom_id"] == "form:complaint" and len(fields) == 5
+            assert modal["custom_id"].startswith("form:") and modal["title"] == "File a complaint" and len(fields) == 5
             assert list(fields) == ["right", "links", "reason", "platform", "note"]
             assert fields["right"]["value"] == "1"  # the only usable right, filled in
             assert "counterfeit" in fields["reason"]["placeholder"]
@@ -206,7 +206,7 @@ def test_a_complaint_without_text_opens_a_modal_whose_submission_files_the_case(
                 await submit(
                     env.fake,
                     BRAND,
-                    "form:complaint",
+                    modal["custom_id"],
                     {"right": "1", "links": "no links at all", "reason": "counterfeit"},
                     channel_id=env.fake.brand_channel_id,
                 )
@@ -217,7 +217,7 @@ def test_a_complaint_without_text_opens_a_modal_whose_submission_files_the_case(
                 await submit(
                     env.fake,
                     BRAND,
-                    "form:complaint",
+                    again.json["data"]["custom_id"],
                     {"right": "1", "links": LINKS, "reason": "Counterfeit"},
                     channel_id=env.fake.brand_channel_id,
                 )
@@ -235,12 +235,12 @@ def test_an_outcome_form_names_the_case_field_when_the_case_is_unknown(env: Disc
     async def scenario() -> None:
         async with running(env):
             opened = await command(env.fake, TEAM, "outcome", channel_id=env.fake.team_channel_id)
-            assert opened.json["type"] == 9 and opened.json["data"]["custom_id"] == "form:outcome"
+            assert opened.json["type"] == 9 and opened.json["data"]["title"] == "Record an outcome"
             refused = ephemeral(
                 await submit(
                     env.fake,
                     TEAM,
-                    "form:outcome",
+                    opened.json["data"]["custom_id"],
                     {"case": "MS-999999", "items": "all", "outcome": "removed"},
                     channel_id=env.fake.team_channel_id,
                 )
@@ -462,7 +462,7 @@ def test_a_deferred_command_that_asks_for_a_form_offers_it_as_a_button(env: Disc
             opened = await press(
                 env.fake, BRAND, "run:complaint", channel_id=env.fake.brand_channel_id, message_id=original
             )
-            assert opened.json["type"] == 9 and opened.json["data"]["custom_id"] == "form:complaint"
+            assert opened.json["type"] == 9 and opened.json["data"]["title"] == "File a complaint"
 
     run(scenario())
 
@@ -647,7 +647,8 @@ def test_a_complaint_with_right_platform_and_reason_options_files_the_links_in_i
         assert "the complaint is for Tmall" in str(wrong["embeds"]), wrong  # the platform option was used
         synced = {command["name"]: command for command in env.fake.commands()}
         options = {o["name"]: o for o in synced["marketsafe-complaint"]["options"]}
-        assert list(options) == ["right", "platform", "reason", "text"]
+        assert list(options) == ["right", "platform", "reason", "text", "file"]
+        assert options["file"]["type"] == 11 and not options["file"].get("required")
         assert options["right"]["autocomplete"] is True
         assert {"name": "Tmall Global", "value": "tmall_global"} in options["platform"]["choices"]
         assert [c["value"] for c in options["reason"]["choices"]] == [r.value for r in ReasonCode]

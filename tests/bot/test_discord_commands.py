@@ -22,7 +22,9 @@ from handlers.kit.registry import COMMANDS, Option, OptionKind, top_words
 STRIKE = COMMANDS["store strike"]
 
 
-async def _run(interaction: discord.Interaction, command: str, args: Args) -> None:
+async def _run(
+    interaction: discord.Interaction, command: str, args: Args, files: tuple[discord.Attachment, ...]
+) -> None:
     pass
 
 

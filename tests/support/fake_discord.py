@@ -39,6 +39,15 @@ Like Discord:
 - `POST /users/@me/channels` opens (once per user) a direct message channel of type 1, where the
   bot can post; `dm_channel_of(user_id)` shows it.
 - messages over 2000 characters and empty messages are refused (50035, 50006).
+- a modal with no component or more than 5, a title over 45 characters, a custom_id outside
+  1-100, or a text input whose label (45), placeholder (100), value (4000), min_length (0-4000)
+  or max_length (1-4000) breaks its limit is refused (400, 50035, with the field's path).
+- `upload()` stores a file the way a member attaches one (refused over the guild's
+  `attachment_size_limit`); its attachment object goes in a slash command's attachment option
+  (type 11, with `resolved.attachments`) or a direct message (`direct_message()`). Its URL is on
+  the fake's CDN (`/attachments/...`), which records each fetch in `downloads`.
+- a direct message reaches only a client that identified with DIRECT_MESSAGES, with its content
+  and attachments even without the message content intent.
 - application commands are refused (400, 50035) for an invalid name, a description outside
   1-100 characters, more than 25 options or sub-commands a level, a required option after an
   optional one, more than 25 choices, choices with autocomplete, nesting deeper than command >
@@ -82,6 +91,22 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 HEARTBEAT_INTERVAL_MS = 41_250
 MAX_CONTENT_LENGTH = 2000
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+# "Receiving and Responding", modal (receiving-and-responding.mdx:320-322): a title of at most 45
+# characters, 1 to 5 components, a custom_id of 1 to 100 characters.
+MODAL_TITLE_LENGTH = 45
+MODAL_COMPONENTS = (1, 5)
+CUSTOM_ID_LENGTH = (1, 100)
+# Components reference, text input (components/reference.mdx:501-507,2017): label at most 45
+# characters, placeholder at most 100, value at most 4000, min_length 0-4000, max_length 1-4000.
+TEXT_INPUT_LABEL = 45
+TEXT_INPUT_PLACEHOLDER = 100
+TEXT_INPUT_VALUE = 4000
+TEXT_INPUT_MIN_LENGTH = (0, 4000)
+TEXT_INPUT_MAX_LENGTH = (1, 4000)
+# Gateway intents (events/gateway.mdx, "List of Intents"): MESSAGE_CREATE in direct messages needs
+# DIRECT_MESSAGES; their content is sent whatever MESSAGE_CONTENT says ("Message Content Intent":
+# content in DMs with the app is one of the exceptions).
+DIRECT_MESSAGES_INTENT = 1 << 12
 
 # Gateway opcodes.
 OP_DISPATCH = 0
@@ -285,6 +310,57 @@ def _check_options(options: list[dict[str, Any]], path: list[str], *, depth: int
                 )
 
 
+def _check_length(value: Any, bounds: tuple[int, int], path: list[str]) -> None:
+    low, high = bounds
+    if value is None and low == 0:
+        return
+    length = len(str(value or ""))
+    if not low <= length <= high:
+        if low == 0:
+            raise _invalid_form(path, "BASE_TYPE_MAX_LENGTH", f"Must be {high} or fewer in length.")
+        raise _invalid_form(path, "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length.")
+
+
+def _check_number(value: Any, bounds: tuple[int, int], path: list[str]) -> None:
+    low, high = bounds
+    if value is None:
+        return
+    if int(value) > high:
+        raise _invalid_form(path, "NUMBER_TYPE_MAX", f"int value should be less than or equal to {high}.")
+    if int(value) < low:
+        raise _invalid_form(path, "NUMBER_TYPE_MIN", f"int value should be greater than or equal to {low}.")
+
+
+def _check_modal(data: dict[str, Any]) -> None:
+    """Refuse a modal the way Discord does: its title, custom_id, 1 to 5 components, and each
+    text input's label, placeholder, value, min_length and max_length, naming the field's path."""
+    _check_length(data.get("title"), (1, MODAL_TITLE_LENGTH), ["data", "title"])
+    _check_length(data.get("custom_id"), CUSTOM_ID_LENGTH, ["data", "custom_id"])
+    components = data.get("components") or []
+    low, high = MODAL_COMPONENTS
+    if not low <= len(components) <= high:
+        raise _invalid_form(
+            ["data", "components"], "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length."
+        )
+    for index, top in enumerate(components):
+        where = ["data", "components", str(index)]
+        if top.get("type") == 1:
+            inputs = [([*where, "components", str(n)], c) for n, c in enumerate(top.get("components") or [])]
+        else:  # a label (type 18) holds its input in `component`
+            inputs = [([*where, "component"], top.get("component") or {})]
+            _check_length(top.get("label"), (1, TEXT_INPUT_LABEL), [*where, "label"])
+        for path, component in inputs:
+            if component.get("type") != 4:
+                continue
+            _check_length(component.get("custom_id"), CUSTOM_ID_LENGTH, [*path, "custom_id"])
+            if "label" in component:
+                _check_length(component.get("label"), (1, TEXT_INPUT_LABEL), [*path, "label"])
+            _check_length(component.get("placeholder"), (0, TEXT_INPUT_PLACEHOLDER), [*path, "placeholder"])
+            _check_length(component.get("value"), (0, TEXT_INPUT_VALUE), [*path, "value"])
+            _check_number(component.get("min_length"), TEXT_INPUT_MIN_LENGTH, [*path, "min_length"])
+            _check_number(component.get("max_length"), TEXT_INPUT_MAX_LENGTH, [*path, "max_length"])
+
+
 def _command_size(part: dict[str, Any]) -> int:
     """Names, descriptions and choice names and values of a command with all its options."""
     size = len(str(part.get("name") or "")) + len(str(part.get("description") or ""))
@@ -383,7 +459,7 @@ def _infer_option_type(value: Any) -> int:
 class FakeDiscord(FakeHTTP[Call]):
     """A fake of Discord's REST API and gateway for one bot in one guild, bound to an ephemeral port."""
 
-    client_max_size = ATTACHMENT_SIZE_LIMIT * 2
+    client_max_size = ATTACHMENT_SIZE_LIMIT * 2  # bot uploads; members' files go through upload()
 
     def __init__(
         self,
@@ -395,6 +471,7 @@ class FakeDiscord(FakeHTTP[Call]):
         privileged_intents: Iterable[str] = ("message_content",),
         interaction_deadline: float = 3.0,
         heartbeat_interval_ms: int = HEARTBEAT_INTERVAL_MS,
+        attachment_size_limit: int = ATTACHMENT_SIZE_LIMIT,
     ) -> None:
         unknown = set(privileged_intents) - set(PRIVILEGED_INTENTS)
         if unknown:
@@ -407,6 +484,7 @@ class FakeDiscord(FakeHTTP[Call]):
         self.privileged_intents = frozenset(privileged_intents)
         self.interaction_deadline = interaction_deadline
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.attachment_size_limit = attachment_size_limit
         self.verify_key = secrets.token_hex(32)
 
         self.category_id = snowflake_at(_CREATED, 2)
@@ -428,6 +506,10 @@ class FakeDiscord(FakeHTTP[Call]):
         self._dm_channels: dict[int, dict[str, Any]] = {}  # direct message channels, by the user's id
         self._messages: dict[int, dict[str, Any]] = {}
         self._files: dict[str, bytes] = {}
+        self._redirects: dict[str, str] = {}  # CDN paths answered with a redirect, to the URL given
+        self._uploads: dict[str, dict[str, Any]] = {}  # attachments members uploaded, by id
+        self._chunked: set[str] = set()  # CDN paths sent in chunks, without a Content-Length
+        self.downloads: list[str] = []  # CDN paths fetched, in order
         self._members: dict[int, _Member] = {}
         self._commands: dict[int | None, list[dict[str, Any]]] = {}  # by guild id, None for global
         self._interactions: dict[int, _Interaction] = {}
@@ -768,6 +850,70 @@ class FakeDiscord(FakeHTTP[Call]):
         self._deliver("MESSAGE_CREATE", event)
         return int(message["id"])
 
+    def upload(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        url: str | None = None,
+        size: int | None = None,
+        redirect_to: str | None = None,
+        chunked: bool = False,
+    ) -> dict[str, Any]:
+        """Store a file a member attaches, as Discord does before the command or message carrying
+        it is sent; returns its attachment object (for `attachment_option()` or `direct_message()`).
+
+        A file over the guild's `attachment_size_limit` is refused, as Discord's client refuses to
+        send it. Forged payloads for tests: `url` gives the attachment another address, `size`
+        another declared size, `redirect_to` makes the CDN answer its address with a redirect, and
+        `chunked` makes it send the file in chunks with no Content-Length.
+        """
+        if len(data) > self.attachment_size_limit:
+            raise ValueError(f"{filename} is over this guild's attachment size limit ({self.attachment_size_limit})")
+        with self._lock:
+            attachment_id = self._ids.next()
+            path = f"ephemeral-attachments/{attachment_id}/{filename}"
+            self._files[path] = data
+            if redirect_to is not None:
+                self._redirects[path] = redirect_to
+            if chunked:
+                self._chunked.add(path)
+            address = f"{self.base_url}/attachments/{path}"
+            attachment = {
+                "id": str(attachment_id),
+                "filename": filename,
+                "size": len(data) if size is None else size,
+                "url": url or address,
+                "proxy_url": url or address,
+                "content_type": _content_type(filename),
+                "ephemeral": True,
+            }
+            self._uploads[str(attachment_id)] = attachment
+        return copy.deepcopy(attachment)
+
+    @staticmethod
+    def attachment_option(name: str, attachment: dict[str, Any]) -> dict[str, Any]:
+        """A slash command's attachment option (type 11) holding an uploaded file."""
+        return {"name": name, "type": 11, "value": attachment["id"]}
+
+    def direct_message(self, user_id: int, content: str, *, attachments: Iterable[dict[str, Any]] = ()) -> int:
+        """`user_id` writes to the bot in their direct message channel, with uploaded files;
+        returns the message id. Only a client identified with DIRECT_MESSAGES receives it."""
+        with self._lock:
+            channel = self._dm_channel(user_id)
+            message = self._compose(
+                int(channel["id"]),
+                {"content": content},
+                author=self._user(user_id),
+                attachments=[copy.deepcopy(a) for a in attachments],
+            )
+            self._store(channel, message)
+            event = self._gateway_message(message, user_id)
+            subscribed = bool(self._session and self._session.intents & DIRECT_MESSAGES_INTENT)
+        if subscribed:
+            self._deliver("MESSAGE_CREATE", event)
+        return int(message["id"])
+
     def reconnect(self) -> None:
         """Ask the connected client to reconnect (op 7); it comes back with RESUME, which is accepted.
 
@@ -1102,7 +1248,7 @@ class FakeDiscord(FakeHTTP[Call]):
         content_intent = bool(intents & PRIVILEGED_INTENTS["message_content"][0])
         mentioned = any(int(u["id"]) == self.bot_user_id for u in message["mentions"])
         own = int(message["author"]["id"]) == self.bot_user_id
-        if not (content_intent or mentioned or own):
+        if not (content_intent or mentioned or own or direct):
             event.update(content="", embeds=[], attachments=[], components=[])
         return event
 
@@ -1197,7 +1343,7 @@ class FakeDiscord(FakeHTTP[Call]):
                     option["type"] = 2 if any("value" not in child for child in children) else 1
             if option["type"] in (1, 2):
                 option["options"] = self._prepare_options(option.get("options") or [])
-            elif option["type"] in (6, 7, 8, 9):
+            elif option["type"] in (6, 7, 8, 9, 11):
                 option["value"] = str(option["value"])
         return options
 
@@ -1236,6 +1382,10 @@ class FakeDiscord(FakeHTTP[Call]):
                     resolved.setdefault("channels", {})[str(value)] = partial
                 elif kind == 8:
                     add_role(int(value))
+                elif kind == 11:
+                    if str(value) not in self._uploads:
+                        raise ValueError(f"no file {value} was uploaded")
+                    resolved.setdefault("attachments", {})[str(value)] = copy.deepcopy(self._uploads[str(value)])
                 elif kind == 9:
                     if int(value) in self._roles:
                         add_role(int(value))
@@ -1418,6 +1568,9 @@ class FakeDiscord(FakeHTTP[Call]):
             user_id = 0
         if not user_id:
             raise _invalid_form(["recipient_id"], "BASE_TYPE_REQUIRED", "This field is required")
+        return _Answer(copy.deepcopy(self._dm_channel(user_id)))
+
+    def _dm_channel(self, user_id: int) -> dict[str, Any]:
         channel = self._dm_channels.get(user_id)
         if channel is None:
             channel = {
@@ -1428,7 +1581,7 @@ class FakeDiscord(FakeHTTP[Call]):
                 "recipients": [self._user(user_id)],
             }
             self._dm_channels[user_id] = channel
-        return _Answer(copy.deepcopy(channel))
+        return channel
 
     def _get_application(self, call: Call) -> _Answer:
         body: dict[str, Any] = {
@@ -1550,6 +1703,8 @@ class FakeDiscord(FakeHTTP[Call]):
             raise _invalid_form(["type"], "INTERACTION_RESPONSE_TYPE_INVALID", "Interaction response type is invalid")
         if kind == RESPONSE_AUTOCOMPLETE_RESULT:
             self._check_choices(data.get("choices"))
+        if kind == RESPONSE_MODAL:
+            _check_modal(data)
         interaction.response_type = kind
         summary: dict[str, Any] = {
             "id": str(interaction.id),
@@ -1797,11 +1952,26 @@ class FakeDiscord(FakeHTTP[Call]):
         return _Answer(self._member_payload(int(user_id)))
 
     async def _attachment(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["path"]
         with self._lock:
-            data = self._files.get(request.match_info["path"])
+            self.downloads.append(path)
+            data = self._files.get(path)
+            redirect = self._redirects.get(path)
+            chunked = path in self._chunked
+        if redirect is not None:
+            return web.Response(status=302, headers={"Location": redirect})
         if data is None:
             return web.Response(status=404)
-        return web.Response(body=data, content_type=_content_type(request.match_info["path"]))
+        if not chunked:
+            return web.Response(body=data, headers={"Content-Type": _content_type(path)})
+        response = web.StreamResponse(headers={"Content-Type": _content_type(path)})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        with contextlib.suppress(ConnectionResetError):  # the reader may stop early
+            for start in range(0, len(data), 256 * 1024):
+                await response.write(data[start : start + 256 * 1024])
+            await response.write_eof()
+        return response
 
     # -- gateway -----------------------------------------------------------------------------
 
