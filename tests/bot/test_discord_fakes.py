@@ -644,3 +644,96 @@ def test_application_commands_discord_refuses_are_refused_with_50035(
         assert [c["name"] for c in accepted] == ["marketsafe"]
 
     run(scenario())
+
+
+def _text_input(custom_id: str, **extra: Any) -> dict[str, Any]:
+    return {"type": 1, "components": [{"type": 4, "custom_id": custom_id, "label": "Field", "style": 1, **extra}]}
+
+
+@pytest.mark.parametrize(
+    ("modal", "path", "says"),
+    [
+        (
+            {"components": [_text_input(f"f{n}") for n in range(6)]},
+            ["data", "components"],
+            "Must be between 1 and 5 in length.",
+        ),
+        ({"components": []}, ["data", "components"], "Must be between 1 and 5 in length."),
+        ({"title": "t" * 46}, ["data", "title"], "Must be between 1 and 45 in length."),
+        (
+            {"components": [_text_input("a", label="l" * 46)]},
+            ["data", "components", "0", "components", "0", "label"],
+            "Must be between 1 and 45 in length.",
+        ),
+        (
+            {"components": [_text_input("a", placeholder="p" * 101)]},
+            ["data", "components", "0", "components", "0", "placeholder"],
+            "Must be 100 or fewer in length.",
+        ),
+        (
+            {"components": [_text_input("a", value="v" * 4001)]},
+            ["data", "components", "0", "components", "0", "value"],
+            "Must be 4000 or fewer in length.",
+        ),
+        (
+            {"components": [_text_input("a", max_length=4001)]},
+            ["data", "components", "0", "components", "0", "max_length"],
+            "int value should be less than or equal to 4000.",
+        ),
+    ],
+)
+def test_modals_discord_refuses_are_refused_with_50035_and_the_fields_path(
+    fake: FakeDiscord, modal: dict[str, Any], path: list[str], says: str
+) -> None:
+    asked: list[discord.Interaction] = []
+
+    async def scenario() -> None:
+        bot = Bot(fake)
+
+        @bot.tree.command(name="form", description="Open a form", guild=bot.guild)
+        async def form(interaction: discord.Interaction) -> None:
+            asked.append(interaction)  # answered below, with a raw modal
+
+        async with running(bot):
+            interaction = fake.slash_command(USER, "form")
+            await until(lambda: bool(asked))
+            url = f"{fake.api_url}/interactions/{interaction}/{asked[0].token}/callback"
+            data = {"title": "Form", "custom_id": "form", "components": [_text_input("a")], **modal}
+            async with aiohttp.ClientSession() as session:
+                async with session.post(url, json={"type": 9, "data": data}) as refused:
+                    body = await refused.json()
+                    assert refused.status == 400
+                fine = {"title": "Form", "custom_id": "form", "components": [_text_input(f"f{n}") for n in range(5)]}
+                async with session.post(url, json={"type": 9, "data": fine}) as accepted:
+                    assert accepted.status == 204  # the refusal left the interaction unanswered
+
+        errors = body["errors"]
+        for name in path:
+            errors = errors[name]
+        assert body["code"] == 50035 and errors["_errors"][0]["message"] == says
+
+    run(scenario())
+
+
+def test_direct_messages_need_the_direct_messages_intent_and_carry_content_and_files_without_message_content(
+    fake: FakeDiscord,
+) -> None:
+    csv = fake.upload("links.csv", b"link\nhttps://item.taobao.com/item.htm?id=1\n")
+
+    async def scenario(intents: discord.Intents) -> Bot:
+        bot = Bot(fake, intents=intents)
+        async with running(bot):
+            fake.direct_message(USER, "complaint", attachments=[csv])
+            await asyncio.sleep(0.3)
+        return bot
+
+    default = discord.Intents.default()
+    assert default.dm_messages and not default.message_content
+    listening = asyncio.run(scenario(default))
+    (message,) = listening.messages
+    assert isinstance(message.channel, discord.DMChannel) and message.guild is None
+    assert message.content == "complaint" and [a.filename for a in message.attachments] == ["links.csv"]
+    assert message.attachments[0].size == len(b"link\nhttps://item.taobao.com/item.htm?id=1\n")
+    deaf = default
+    deaf.dm_messages = False
+    assert asyncio.run(scenario(deaf)).messages == []

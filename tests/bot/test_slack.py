@@ -21,6 +21,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from slack_sdk import WebClient
+from sqlmodel import select
 
 import bot.delivery
 from bot.delivery import CLAIM_LEASE, DeliveryWorker, Target
@@ -33,7 +34,7 @@ from handlers.kit.context import Caller, ProgramRules
 from handlers.kit.outbox import NoticePayload
 from handlers.kit.replies import Reply
 from storage.database import Database
-from storage.models import OutboxNotice
+from storage.models import Complaint, OutboxNotice
 from storage.queries.outbox import mark_delivery
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
@@ -849,6 +850,24 @@ def test_a_file_from_anywhere_but_slack_is_not_fetched(slack: Slack) -> None:
     (answer,) = slack.fake.wait_for("chat.postMessage")
     assert "could not be fetched from Slack" in answer.params["text"]
     assert slack.fake.calls_to("file_download") == []
+
+
+def test_a_member_files_300_links_by_sharing_a_csv_with_the_bot_and_hears_every_merged_and_rejected_row(
+    slack: Slack,
+) -> None:
+    rows = ["link"] + [f"https://item.taobao.com/item.htm?id={700_000 + n}" for n in range(300)]
+    rows += ["https://h5.m.taobao.com/awp/core/detail.htm?id=700000", "https://example.com/shoe", "hello"]
+    links = slack.fake.share_file("links.csv", ("\n".join(rows) + "\n").encode(), mimetype="text/csv")
+    direct_message(slack, BRAND, "complaint", [links], ts="1700002002.000100")
+    answers = [c for c in slack.fake.wait_for("chat.postMessage") if c.params["channel"] == dm_channel(BRAND)]
+    shown = "\n".join(shown_text(answer.params["blocks"]) for answer in answers)
+    assert "Registered 300 items in MS-000001" in shown, shown
+    assert "https://h5.m.taobao.com/awp/core/detail.htm?id=700000" in shown  # merged, with its twin
+    assert "example.com is not a supported marketplace" in shown
+    assert "line 304: hello is not a link" in shown
+    with slack.database.transaction() as session:
+        (complaint,) = session.exec(select(Complaint)).all()
+        assert complaint.item_count == 300
 
 
 # -- answers longer than Slack takes at once -------------------------------------------------------

@@ -331,9 +331,10 @@ def _check_number(value: Any, bounds: tuple[int, int], path: list[str]) -> None:
         raise _invalid_form(path, "NUMBER_TYPE_MIN", f"int value should be greater than or equal to {low}.")
 
 
-def _check_modal(data: dict[str, Any]) -> None:
-    """Refuse a modal the way Discord does: its title, custom_id, 1 to 5 components, and each
-    text input's label, placeholder, value, min_length and max_length, naming the field's path."""
+def check_modal(data: dict[str, Any]) -> None:
+    """Refuse a modal the way Discord does (raising `_Refused`, whose `answer` is Discord's 400):
+    its title, custom_id, 1 to 5 components, and each text input's label, placeholder, value,
+    min_length and max_length, naming the field's path."""
     _check_length(data.get("title"), (1, MODAL_TITLE_LENGTH), ["data", "title"])
     _check_length(data.get("custom_id"), CUSTOM_ID_LENGTH, ["data", "custom_id"])
     components = data.get("components") or []
@@ -1704,7 +1705,7 @@ class FakeDiscord(FakeHTTP[Call]):
         if kind == RESPONSE_AUTOCOMPLETE_RESULT:
             self._check_choices(data.get("choices"))
         if kind == RESPONSE_MODAL:
-            _check_modal(data)
+            check_modal(data)
         interaction.response_type = kind
         summary: dict[str, Any] = {
             "id": str(interaction.id),
