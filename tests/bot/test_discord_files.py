@@ -402,3 +402,20 @@ def test_a_complaint_written_to_the_bot_directly_is_answered_there_as_on_the_con
             assert third["content"] == discord.utils.escape_mentions(console.text)
 
     run(scenario())
+
+
+def test_a_deferred_form_keeps_its_file_behind_an_open_the_form_button(env: Discord) -> None:
+    async def scenario() -> None:
+        async with running(env) as client:
+            client.defer_after = 0.0  # every command is deferred
+            letter = env.fake.upload("authorisation.pdf", PDF)
+            deferred = await reply_to(env.fake, await slash(env.fake, NEWCOMER, "apply submit", letter=letter))
+            (button,) = buttons(deferred)
+            assert button["label"] == "Open the form" and button["custom_id"].startswith("form-step:")
+            client.defer_after = 5.0
+            opened = await continue_form(env.fake, NEWCOMER, deferred)
+            assert opened.json["type"] == 9 and opened.json["data"]["title"] == "Apply to MarketSafe (1/2)"
+            (draft,) = [d for d in client.drafts._drafts.values() if d.user_id == NEWCOMER]
+            assert [a.content for a in draft.attachments] == [PDF]
+
+    run(scenario())
