@@ -1,5 +1,6 @@
 """A program-sized SQLite database: 1,000,000 items in 100,000 complaints of 200 organisations
-over 24 months, with outcomes, appeals and 5,000 closed storefronts.
+over 24 months, with outcomes, appeals and 5,000 closed storefronts; every third case is
+assigned to the team member `team1`.
 
 Built once into bench/.data/ (the migrations first, then plain sqlite3 for speed) and reused
 while the schema revision is the same.
@@ -29,6 +30,8 @@ OUTCOMES = (  # status, weight
     ("reported", 20), ("removed", 62), ("not_removed", 4), ("not_found", 8), ("counter_notice", 2),
     ("upheld", 2), ("reinstated", 1), ("withdrawn", 1),
 )  # fmt: skip
+TEAM_MEMBER = ORGANISATIONS + 1  # team1, who is assigned every third case
+ASSIGNED_EVERY = 3
 PLATFORMS = ("taobao", "tmall", "aliexpress", "1688", "alibaba", "tmall_global")
 
 
@@ -37,8 +40,10 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def program_database(now: datetime) -> Path:
-    path = DATA / f"program-{_schema_fingerprint()}-{now:%Y%m}.db"
+def program_database(now: datetime, scale: int = 1) -> Path:
+    """The database for `now`'s month; `scale` multiplies the complaints (and items) by that much."""
+    size = "" if scale == 1 else f"x{scale}-"
+    path = DATA / f"program-{size}{_schema_fingerprint()}-{now:%Y%m}.db"
     if not path.exists():
         DATA.mkdir(exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -46,7 +51,7 @@ def program_database(now: datetime) -> Path:
         database = Database(f"sqlite:///{partial}")
         database.upgrade()
         database.dispose()
-        _fill(partial, now)
+        _fill(partial, now, COMPLAINTS * scale)
         partial.rename(path)
     return path
 
@@ -59,7 +64,7 @@ def _schema_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def _fill(path: Path, now: datetime) -> None:
+def _fill(path: Path, now: datetime, complaints: int) -> None:
     rng = random.Random(20170115)
     start = now - timedelta(days=30 * MONTHS)
     connection = sqlite3.connect(path)
@@ -84,12 +89,12 @@ def _fill(path: Path, now: datetime) -> None:
         [(n, n, f"MARK{n}", str(1_000_000 + n), created) for n in range(1, ORGANISATIONS + 1)],
     )
     statuses, weights = zip(*OUTCOMES, strict=True)
-    for batch in _batches(rng, start, now, statuses, weights):
+    for batch in _batches(rng, start, now, statuses, weights, complaints):
         complaints, listings, items = batch
         connection.executemany(
             "INSERT INTO complaint (id, organisation_id, filed_by_id, ip_right_id, platform, kind, reason_code, "
-            "status, "
-            "item_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'listing', 'counterfeit', ?, ?, ?, ?)",
+            "status, item_count, assigned_to_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 'listing', 'counterfeit', ?, ?, ?, ?, ?)",
             complaints,
         )
         connection.executemany(
@@ -122,17 +127,22 @@ def _fill(path: Path, now: datetime) -> None:
 
 
 def _batches(
-    rng: random.Random, start: datetime, now: datetime, statuses: tuple[str, ...], weights: tuple[int, ...]
+    rng: random.Random,
+    start: datetime,
+    now: datetime,
+    statuses: tuple[str, ...],
+    weights: tuple[int, ...],
+    count: int,
 ) -> Iterator[tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]]:
     span = (now - start).total_seconds()
     complaints: list[tuple[object, ...]] = []
     listings: list[tuple[object, ...]] = []
     items: list[tuple[object, ...]] = []
     listing_id = 0
-    for complaint_id in range(1, COMPLAINTS + 1):
+    for complaint_id in range(1, count + 1):
         organisation = rng.randint(1, ORGANISATIONS)
         platform = PLATFORMS[complaint_id % len(PLATFORMS)]
-        filed = start + timedelta(seconds=span * complaint_id / COMPLAINTS)
+        filed = start + timedelta(seconds=span * complaint_id / count)
         complaints.append(
             (
                 complaint_id,
@@ -142,6 +152,7 @@ def _batches(
                 platform,
                 "in_review",
                 ITEMS_PER_COMPLAINT,
+                TEAM_MEMBER if complaint_id % ASSIGNED_EVERY == 0 else None,
                 stamp(filed),
                 stamp(filed),
             )

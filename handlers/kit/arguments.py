@@ -90,6 +90,9 @@ class Args:
 
 
 LEADING_OPTION = re.compile(r"\s*[a-z][a-z_]*=")
+# Runs of non-space and of space; \s is exactly what str.isspace() accepts.
+_WORD = re.compile(r"\S*")
+_SPACE = re.compile(r"\s*")
 
 
 def read_value(text: str, position: int) -> tuple[str, int]:
@@ -111,16 +114,18 @@ def read_value(text: str, position: int) -> tuple[str, int]:
                 f"The quote at {shown!r} is never closed.",
                 hint=f"Close it with {closing}, or leave the quotes out if the value has no spaces.",
             )
-    end = position
-    while end < len(text) and not text[end].isspace():
-        end += 1
+    end = _run_end(_WORD, text, position)
     return text[position:end], end
 
 
 def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position].isspace():
-        position += 1
-    return position
+    return _run_end(_SPACE, text, position)
+
+
+def _run_end(run: re.Pattern[str], text: str, position: int) -> int:
+    match = run.match(text, position)
+    assert match is not None  # a `*` run matches everywhere, if only the empty string
+    return match.end()
 
 
 def _closing_quote(text: str, start: int, closing: str) -> int | None:

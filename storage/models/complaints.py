@@ -37,6 +37,8 @@ class Complaint(SQLModel, table=True):
         Index(None, "organisation_id", "created_at"),
         Index(None, "status", "created_at"),
         Index(None, "platform", "created_at"),
+        Index(None, "created_at", "id"),
+        Index(None, "assigned_to_id", "created_at", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -50,7 +52,7 @@ class Complaint(SQLModel, table=True):
     status: ComplaintStatus = Field(default=ComplaintStatus.SUBMITTED, sa_type=stored_as_text(ComplaintStatus, 20))
     item_count: int
     # The team member the case is routed to (by platform and load); None: the whole team.
-    assigned_to_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    assigned_to_id: int | None = Field(default=None, foreign_key="member.id")
     # The paste or import row group this complaint came from; a repeated request finds it here.
     request_key: str | None = Field(default=None, max_length=120, index=True)
     created_at: datetime = Field(default_factory=utcnow)
