@@ -61,6 +61,7 @@ RELEASED_REVISIONS = {
     "0002_closed_vocabularies.py": "a1ec52f867be91b82816cb209ce59825b2a0439988943026280301ee3b5af4b1",
     "0003_practice_numbers.py": "8ac583a6200e0c415ee7a0086e99c0e725616c89bb6eacfb40dd67c5b6a59a8b",
     "0004_outcome_words.py": "206ddb41b9a1b4928869cd28926f0763b34df82bcf9afa474b4df4625fcfeea6",
+    "0005_reported_items_by_kind.py": "a1221d0768f955d97c35d8e9b0c2e3dc4921eb5db42c47c147c7340284f2735a",
 }
 
 

@@ -1,6 +1,6 @@
 """case lists read newest first from an index
 
-Revision ID: 0006_reads
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006_reads"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
