@@ -248,7 +248,8 @@ def test_the_outcome_words_revision_keeps_the_figures_indexes_partial(empty_data
     empty_database.upgrade("0003")
     before = partial_index_conditions(empty_database)
     empty_database.upgrade()
-    assert partial_index_conditions(empty_database) == before
+    after = partial_index_conditions(empty_database)
+    assert {name: after.get(name) for name in before} == before  # later revisions add partial indexes of their own
     assert len(before) == 6
 
 
