@@ -26,8 +26,8 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     """stats [months=<n>] [until=YYYY-MM] [org=<slug> | overall]
     Per month: listings reported, storefronts reported, items removed, takedown rate (removed / decided),
     storefronts closed, median time from report to removal, sellers referred to RogueBlock;
-    per platform, the share of the items reported in those months decided within 24 h and 72 h
-    and the median time to a first decision; then the success and lost-appeal
+    per platform, the share of the items reported in the last 3 months decided within 24 h and
+    72 h and the median time to a first decision; then the success and lost-appeal
     rates of the last 3 months against the program's 90% / 5% thresholds. Members see their
     organisation; the team sees the whole program, or one organisation with org=.
     Example: stats months=12"""
@@ -56,7 +56,7 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     referrals = [f"{month_label(row.month)}: {row.rogueblock_referrals}" for row in rows if row.rogueblock_referrals]
     if referrals:
         reply.lines.append("Sellers referred to RogueBlock: " + ", ".join(referrals))
-    reply.lines.extend(service_lines(session, scope_id, first, last))
+    reply.lines.extend(service_lines(session, scope_id, shift_month(last, -(ACCURACY_MONTHS - 1)), last))
     window = accuracy(session, scope_id, shift_month(last, -(ACCURACY_MONTHS - 1)), last)
     reply.lines.append(f"Takedown success, last 3 months: {percent(window.success_rate)} of {window.decided} decided")
     reply.lines.append(
@@ -77,7 +77,7 @@ def service_lines(session: Session, organisation_id: int | None, first: int, las
     if not rows:
         return []
     lines = [
-        "First decisions, of the items reported in these months:",
+        "First decisions, of the items reported in the last 3 months:",
         "platform      items  decided within 24 h  within 72 h  median to first decision",
     ]
     for row in rows:

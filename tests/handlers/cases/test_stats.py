@@ -276,7 +276,7 @@ def test_an_unknown_word_is_refused_rather_than_ignored(program: Harness) -> Non
 
 def service(reply: Reply, platform: str) -> list[str]:
     """A platform's service figures: items, share within 24 h, within 72 h, median to first decision."""
-    start = reply.lines.index("First decisions, of the items reported in these months:")
+    start = reply.lines.index("First decisions, of the items reported in the last 3 months:")
     [line] = [line for line in reply.lines[start + 2 :] if line.startswith(platform)]
     return line.removeprefix(platform).split(maxsplit=3)
 
@@ -296,7 +296,7 @@ def test_shares_decided_within_24_and_72_hours_and_the_median_first_decision_per
     # Taobao: 4 items, 1 within 24 h, 2 within 72 h; first decisions after 5, 30 and 90 hours.
     assert service(reply, "Taobao") == ["4", "25.0%", "50.0%", "1d 6h"]
     assert service(reply, "Tmall") == ["1", "0.0%", "0.0%", "-"]
-    assert "First decisions, of the items reported in these months:" not in program.ok("stats", as_="brand2").lines
+    assert "First decisions, of the items reported in the last 3 months:" not in program.ok("stats", as_="brand2").lines
 
 
 def test_service_figures_are_scoped_to_the_organisation(program: Harness) -> None:
