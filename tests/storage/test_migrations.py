@@ -276,6 +276,8 @@ def test_upgrading_gives_items_decided_before_their_time_to_a_first_decision(emp
         )
     empty_database.upgrade()
     with empty_database.engine.connect() as connection:
-        times = dict(connection.execute(text("SELECT id, decision_seconds FROM complaint_item ORDER BY id")).all())
+        times: dict[int, int | None] = dict(
+            connection.execute(text("SELECT id, decision_seconds FROM complaint_item ORDER BY id")).all()
+        )
     assert times[1] == 30 * 3600 + 7
     assert all(seconds is None for item, seconds in times.items() if item != 1), "undecided items have no time"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.models import CaseMessage
 from support.harness import Harness
@@ -55,7 +55,9 @@ def test_a_relayed_message_is_kept_with_the_case_by_who_wrote_it(program: Harnes
     program.say_in_thread("org:acme", CASE, "It is the 2026 handbag line.", as_="brand1")
     program.ok(f"case {CASE} reply thanks, noted", as_="team1")
     with program.database.transaction() as session:
-        kept = [(m.side, m.author, m.text) for m in session.exec(select(CaseMessage).order_by(CaseMessage.id)).all()]
+        kept = [
+            (m.side, m.author, m.text) for m in session.exec(select(CaseMessage).order_by(col(CaseMessage.id))).all()
+        ]
     assert kept == [
         ("brand", "console:brand1", "It is the 2026 handbag line."),
         ("team", "console:team1", "thanks, noted"),
