@@ -104,8 +104,8 @@ def _fill(path: Path, now: datetime, complaints: int) -> None:
         connection.executemany(
             "INSERT INTO complaint_item (complaint_id, position, organisation_id, platform, kind, listing_id, "
             "original_text, canonical_url, status, reported_at, reported_month, decided_at, decided_month, "
-            "removal_seconds, counter_rounds"
-            ") VALUES (?, ?, ?, ?, 'listing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "removal_seconds, decision_seconds, counter_rounds"
+            ") VALUES (?, ?, ?, ?, 'listing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             items,
         )
     connection.executemany(
@@ -173,7 +173,8 @@ def _batches(
                 complaint_id, position, organisation, platform, listing_id, url, url, status, stamp(filed),
                 month_of(filed, ZONE), stamp(decided) if decided else None,
                 month_of(decided, ZONE) if decided else None,
-                removal, 1 if status in ("counter_notice", "upheld", "reinstated") else 0,
+                removal, int((decided - filed).total_seconds()) if decided else None,
+                1 if status in ("counter_notice", "upheld", "reinstated") else 0,
             ))  # fmt: skip
         if len(items) >= 100_000:
             yield complaints, listings, items

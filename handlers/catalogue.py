@@ -10,7 +10,18 @@ from handlers.calendar import (  # noqa: F401
     reminder_listing,
     reminder_setting,
 )
-from handlers.cases import case_reading, case_thread, case_view, complaints, outcomes, rogueblock, stats, storefronts  # noqa: F401
+from handlers.cases import (  # noqa: F401
+    case_reading,
+    case_thread,
+    case_timeline,
+    case_view,
+    complaints,
+    lookup,
+    outcomes,
+    rogueblock,
+    stats,
+    storefronts,
+)
 from handlers.kit.registry import COMMAND_WORDS, COMMANDS, GROUPS, CommandSpec, resolve, subcommands, top_words
 from handlers.program import (  # noqa: F401
     applicant_steps,

@@ -18,6 +18,7 @@ from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice, plural
 from handlers.program.application_review import status_update_notices
 from handlers.working_group.meetings import meeting_agenda_notices
+from schedules.right_expiry import EXPIRY, expiry_notices
 from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
 from storage.queries import audit
@@ -55,6 +56,8 @@ def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice
         if meeting is None:
             return []
         return meeting_agenda_notices(session, meeting, runtime.clock(), runtime.rules.timezone)
+    if kind == EXPIRY:
+        return expiry_notices(session, runtime)
     if job_id == FOLLOW_UP_SWEEP:
         return follow_ups(session, runtime)
     raise ValueError(f"unknown job {job_id}")

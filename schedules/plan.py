@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from handlers.kit.local_time import before, job_stamp, next_weekly
 from schedules.jobs import AGENDA, DIGEST, MILESTONE, REMINDER
+from schedules.right_expiry import expiry_check
 from storage.models import Milestone, Reminder
 from storage.vocabulary import MilestoneKind
 
@@ -33,6 +34,7 @@ def planned_jobs(session: Session, now: datetime, zone: ZoneInfo) -> list[Planne
     jobs = [*_milestones(session, now), *_reminders(session, now)]
     digest_at = next_weekly(now, DIGEST_WEEKDAY, DIGEST_TIME, zone)
     jobs.append(PlannedJob(f"{DIGEST}:{job_stamp(digest_at)}", digest_at, DIGEST_GRACE))
+    jobs.append(expiry_check(now, zone))
     return jobs
 
 

@@ -45,6 +45,7 @@ from schedules.job_store import DocumentJobStore
 from schedules.jobs import AGENDA, DIGEST, FOLLOW_UP_SWEEP, MILESTONE, REMINDER, fire, retire_one_off
 from schedules.leader import LeaderLock
 from schedules.plan import FOLLOW_UP_GRACE, planned_jobs
+from schedules.right_expiry import EXPIRY
 from schedules.runtime import Runtime, install
 from storage.database import Database
 from storage.models import Milestone, Reminder, utcnow
@@ -237,6 +238,8 @@ def describe(session: Session, job_id: str) -> str:
         return f"reminder #{rest.split(':')[0]}"
     if kind == DIGEST:
         return "the weekly digest"
+    if kind == EXPIRY:
+        return "the daily check of IP rights running out"
     if kind == AGENDA:
         meeting = session.get(Milestone, int(rest.split(":")[0]))
         return f"the agenda of {meeting.title}" if meeting else "a meeting's agenda"

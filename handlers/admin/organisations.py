@@ -6,6 +6,7 @@ import re
 
 from sqlmodel import Session
 
+from handlers.admin.right_expiry import expiry_mark
 from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
@@ -109,6 +110,7 @@ def org_show(ctx: Context, args: Args, session: Session) -> Reply:
     reply.lines += [
         f"right #{r.id} {r.kind} {r.mark} {r.jurisdiction} {r.registration_number} {r.status}"
         + (f", expires {r.expires_on}" if r.expires_on else "")
+        + expiry_mark(r, ctx.today)
         for r in rights_of(session, organisation.id)
     ]
     return reply

@@ -13,7 +13,7 @@ from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply
-from storage.models import Member, Organisation
+from storage.models import CaseMessage, Member, Organisation
 from storage.vocabulary import Channel, ComplaintStatus, NoticeKind, org_channel
 
 MAX_MESSAGE = 2000
@@ -45,6 +45,15 @@ def case_reply(ctx: Context, args: Args, session: Session) -> Reply:
         set_complaint_status(session, ctx, complaint, ComplaintStatus.SUBMITTED, note=message[:1000])
         reply.text = f"{complaint.case_id} is back with the team with your answer."
     target = org_channel(organisation.slug) if ctx.is_staff else Channel.TEAM
+    # Kept with the case, in the transaction that writes the relay notice: the timeline shows it.
+    assert complaint.id is not None
+    session.add(
+        CaseMessage(
+            complaint_id=complaint.id, at=ctx.now, side="team" if ctx.is_staff else "brand",
+            author=ctx.caller.ref, author_name=(ctx.caller.display_name or None) and ctx.caller.display_name[:120],
+            text=message,
+        )
+    )  # fmt: skip
     reply.notices.append(
         Notice(
             channel=target, case_id=complaint.case_id, kind=NoticeKind.CASE_MESSAGE, text=f"{author(ctx)}: {message}"

@@ -77,13 +77,13 @@ def case_history(ctx: Context, args: Args, session: Session) -> Reply:
     assert complaint.id is not None
     page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
     shown, total = audit.case_history(
-        session, complaint.id, hidden_actions=_hidden(ctx), offset=(page - 1) * HISTORY_PAGE, limit=HISTORY_PAGE
+        session, complaint.id, hidden_actions=hidden_actions(ctx), offset=(page - 1) * HISTORY_PAGE, limit=HISTORY_PAGE
     )
     pages = max(1, -(-total // HISTORY_PAGE))
     if page > pages:
         raise UserError(f"The history of {complaint.case_id} has {plural(pages, 'page')}.")
     reply = Reply(f"{complaint.case_id} history, {plural(total, 'entry', 'entries')}, page {page} of {pages}:")
-    reply.lines = _history_lines(ctx, session, shown)
+    reply.lines = history_lines(ctx, session, shown)
     if page < pages:
         reply.lines.append(f"More: `case {complaint.case_id} history page={page + 1}`.")
     return reply
@@ -132,7 +132,7 @@ def _add_latest_history(ctx: Context, session: Session, complaint: Complaint, re
     """The latest entries of the whole case's history, newest last, saying how many are older."""
     assert complaint.id is not None
     latest, total = audit.case_history(
-        session, complaint.id, hidden_actions=_hidden(ctx), limit=HISTORY_SHOWN, latest=True
+        session, complaint.id, hidden_actions=hidden_actions(ctx), limit=HISTORY_SHOWN, latest=True
     )
     if not latest:
         return
@@ -141,21 +141,21 @@ def _add_latest_history(ctx: Context, session: Session, complaint: Complaint, re
         if total > len(latest)
         else "History:"
     )
-    reply.lines.extend(_history_lines(ctx, session, latest))
+    reply.lines.extend(history_lines(ctx, session, latest))
 
 
-def _hidden(ctx: Context) -> tuple[str, ...]:
+def hidden_actions(ctx: Context) -> tuple[str, ...]:
     """Routing is the team's business: brands do not see who a case is assigned to."""
     return () if ctx.is_staff else ("assigned",)
 
 
-def _history_lines(ctx: Context, session: Session, entries: list[AuditEntry]) -> list[str]:
+def history_lines(ctx: Context, session: Session, entries: list[AuditEntry]) -> list[str]:
     items = [entry.entity_id for entry in entries if entry.entity == AuditEntity.ITEM]
     positions = audit.item_positions(session, items)
-    return [_history_line(ctx, entry, positions) for entry in entries]
+    return [history_line(ctx, entry, positions) for entry in entries]
 
 
-def _history_line(ctx: Context, entry: AuditEntry, positions: dict[int, int]) -> str:
+def history_line(ctx: Context, entry: AuditEntry, positions: dict[int, int]) -> str:
     change = f"{entry.from_status} -> {entry.to_status}" if entry.action == "status" else entry.action
     if entry.action == "assigned":
         change = f"assigned {entry.from_status or WHOLE_TEAM} -> {entry.to_status or WHOLE_TEAM}"

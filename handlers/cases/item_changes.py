@@ -125,6 +125,7 @@ def _apply(item: ComplaintItem, target: ItemStatus, ctx: Context) -> None:
     if item.decided_at is None and target is not ItemStatus.WITHDRAWN:
         item.decided_at = ctx.now
         item.decided_month = month_of(ctx.now, ctx.rules.timezone)
+        item.decision_seconds = int((ctx.now - item.reported_at).total_seconds())
     if target is ItemStatus.REMOVED:
         item.removal_seconds = int((ctx.now - item.reported_at).total_seconds())
     elif target not in REMOVAL_STATUSES:

@@ -12,8 +12,9 @@ from handlers.kit.local_time import month_of, shift_month
 from handlers.kit.registry import command
 from handlers.kit.replies import Reply
 from storage.models import Organisation
-from storage.queries.figures import accuracy, monthly_figures
+from storage.queries.figures import accuracy, monthly_figures, service_by_platform
 from storage.queries.members import organisation_by_slug
+from storage.vocabulary import Platform
 
 SUCCESS_FLOOR = 0.90
 LOST_APPEAL_CEILING = 0.05
@@ -25,7 +26,8 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     """stats [months=<n>] [until=YYYY-MM] [org=<slug> | overall]
     Per month: listings reported, storefronts reported, items removed, takedown rate (removed / decided),
     storefronts closed, median time from report to removal, sellers referred to RogueBlock;
-    then the success and lost-appeal
+    per platform, the share of the items reported in the last 3 months decided within 24 h and
+    72 h and the median time to a first decision; then the success and lost-appeal
     rates of the last 3 months against the program's 90% / 5% thresholds. Members see their
     organisation; the team sees the whole program, or one organisation with org=.
     Example: stats months=12"""
@@ -54,6 +56,7 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     referrals = [f"{month_label(row.month)}: {row.rogueblock_referrals}" for row in rows if row.rogueblock_referrals]
     if referrals:
         reply.lines.append("Sellers referred to RogueBlock: " + ", ".join(referrals))
+    reply.lines.extend(service_lines(session, scope_id, shift_month(last, -(ACCURACY_MONTHS - 1)), last))
     window = accuracy(session, scope_id, shift_month(last, -(ACCURACY_MONTHS - 1)), last)
     reply.lines.append(f"Takedown success, last 3 months: {percent(window.success_rate)} of {window.decided} decided")
     reply.lines.append(
@@ -66,6 +69,23 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
             f"Warning: over {LOST_APPEAL_CEILING:.0%} of appeals were lost; review complaints before filing."
         )
     return reply
+
+
+def service_lines(session: Session, organisation_id: int | None, first: int, last: int) -> list[str]:
+    """Per platform, how fast the items reported in these months got their first decision."""
+    rows = service_by_platform(session, organisation_id, first, last)
+    if not rows:
+        return []
+    lines = [
+        "First decisions, of the items reported in the last 3 months:",
+        "platform      items  decided within 24 h  within 72 h  median to first decision",
+    ]
+    for row in rows:
+        lines.append(
+            f"{Platform(row.platform).label:<12}  {row.reported:>5}  {percent(row.share_within_day):>19}  "
+            f"{percent(row.share_within_three_days):>11}  {duration(row.median_decision_seconds)}"
+        )
+    return lines
 
 
 def _scope(ctx: Context, args: Args, session: Session) -> Organisation | None:

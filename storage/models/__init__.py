@@ -2,6 +2,7 @@
 
 from storage.models._base import utcnow
 from storage.models.complaints import (
+    CaseMessage,
     Complaint,
     ComplaintItem,
     HeldLink,
@@ -30,6 +31,7 @@ __all__ = [
     "Application",
     "ApplicationGroup",
     "AuditEntry",
+    "CaseMessage",
     "ChannelMapping",
     "Complaint",
     "ComplaintItem",

@@ -34,7 +34,12 @@ class OutboxNotice(SQLModel, table=True):
     buttons, ...), in the shape `handlers.kit.outbox.NoticePayload` defines."""
 
     __tablename__ = "notice"
-    __table_args__ = (UniqueConstraint("dedupe_key"), logical_channel("channel"), one_of("kind", NoticeKind))
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        logical_channel("channel"),
+        one_of("kind", NoticeKind),
+        Index(None, "case_id", "created_at"),  # a case's timeline
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -21,6 +21,9 @@ TABLES = (
     "delivery", "posted_message", "reminder", "channel_mapping",
 )  # fmt: skip
 
+# Columns later revisions add to those tables (0006: each item's time to its first decision).
+ADDED_COLUMNS = {"complaint_item": ("decision_seconds",)}
+
 
 def insert(connection: Connection, table_name: str, /, **values: object) -> None:
     """One row of `table_name`, with only the columns given, typed by their values."""
@@ -84,10 +87,14 @@ def fill_first_revision(database: Database) -> None:
     # fmt: on
 
 
-def every_row(database: Database) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the tables `fill_first_revision` writes to, in id order, as the database returns them."""
+def every_row(database: Database) -> dict[str, list[dict[str, object]]]:
+    """Every row of the tables `fill_first_revision` writes to, in id order, as the database returns
+    them, by column; columns added by later revisions are left out, so rows compare across upgrades."""
     with database.engine.connect() as connection:
         return {
-            name: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY id"))]
+            name: [
+                {column: value for column, value in row._mapping.items() if column not in ADDED_COLUMNS.get(name, ())}
+                for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY id"))
+            ]
             for name in TABLES
         }

@@ -269,3 +269,42 @@ def test_warnings_look_only_at_the_last_three_months(program: Harness) -> None:
 def test_an_unknown_word_is_refused_rather_than_ignored(program: Harness) -> None:
     message = program.refused("stats lastyear", as_="team1")
     assert message == "'lastyear' is not a choice here. Use `overall` or the options in `help stats`."
+
+
+# --- first decisions per platform -------------------------------------------------------------
+
+
+def service(reply: Reply, platform: str) -> list[str]:
+    """A platform's service figures: items, share within 24 h, within 72 h, median to first decision."""
+    start = reply.lines.index("First decisions, of the items reported in the last 3 months:")
+    [line] = [line for line in reply.lines[start + 2 :] if line.startswith(platform)]
+    return line.removeprefix(platform).split(maxsplit=3)
+
+
+def test_shares_decided_within_24_and_72_hours_and_the_median_first_decision_per_platform(program: Harness) -> None:
+    file_listings(program, 4)
+    program.ok("complaint https://detail.tmall.com/item.htm?id=9", as_="brand1")
+    program.clock.advance(hours=5)
+    program.ok("outcome MS-000001 1 removed", as_="team1")
+    program.clock.advance(hours=25)  # 30 h after the report
+    program.ok("outcome MS-000001 2 not_found", as_="team1")
+    program.clock.advance(hours=60)  # 90 h
+    program.ok("outcome MS-000001 3 removed", as_="team1")
+    program.ok("outcome MS-000001 1 counter_notice", as_="team1")  # a later change is not a first decision
+    program.ok("withdraw MS-000002 1", as_="brand1")
+    reply = program.ok("stats", as_="team1")
+    # Taobao: 4 items, 1 within 24 h, 2 within 72 h; first decisions after 5, 30 and 90 hours.
+    assert service(reply, "Taobao") == ["4", "25.0%", "50.0%", "1d 6h"]
+    assert service(reply, "Tmall") == ["1", "0.0%", "0.0%", "-"]
+    assert "First decisions, of the items reported in the last 3 months:" not in program.ok("stats", as_="brand2").lines
+
+
+def test_service_figures_are_scoped_to_the_organisation(program: Harness) -> None:
+    file_listings(program, 2)
+    file_listings(program, 1, as_="brand2", first=10)
+    program.clock.advance(hours=1)
+    program.ok("outcome MS-000002 1 removed", as_="team1")
+    acme = program.ok("stats", as_="brand1")
+    globex = program.ok("stats", as_="brand2")
+    assert service(acme, "Taobao") == ["2", "0.0%", "0.0%", "-"]
+    assert service(globex, "Taobao") == ["1", "100.0%", "100.0%", "1h 0m"]
