@@ -64,7 +64,7 @@ def _schema_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def _fill(path: Path, now: datetime, complaints: int) -> None:
+def _fill(path: Path, now: datetime, count: int) -> None:
     rng = random.Random(20170115)
     start = now - timedelta(days=30 * MONTHS)
     connection = sqlite3.connect(path)
@@ -89,7 +89,7 @@ def _fill(path: Path, now: datetime, complaints: int) -> None:
         [(n, n, f"MARK{n}", str(1_000_000 + n), created) for n in range(1, ORGANISATIONS + 1)],
     )
     statuses, weights = zip(*OUTCOMES, strict=True)
-    for batch in _batches(rng, start, now, statuses, weights, complaints):
+    for batch in _batches(rng, start, now, statuses, weights, count):
         complaints, listings, items = batch
         connection.executemany(
             "INSERT INTO complaint (id, organisation_id, filed_by_id, ip_right_id, platform, kind, reason_code, "

@@ -46,7 +46,7 @@ def parse_seconds(first_id: int) -> tuple[float, list[ParsedLink]]:
     """Our link parser alone over the paste."""
     text = paste(first_id)
     started = time.perf_counter()
-    parsed = extract_links(text).parsed
+    parsed = list(extract_links(text).parsed)
     return time.perf_counter() - started, parsed
 
 

@@ -20,7 +20,7 @@ from handlers.kit.registry import Option, command
 from handlers.kit.replies import Reply, plural
 from storage.models import Listing, Organisation, Storefront
 from storage.queries.lookup import Holder, holders, target_by_key, targets_with_id
-from storage.queries.storefronts import active_strike_count
+from storage.queries.storefronts import active_strike_count, complaints_naming
 from storage.vocabulary import ItemKind, Platform
 
 BARE_ID = re.compile(r"u?[0-9]{1,30}")
@@ -33,8 +33,8 @@ BARE_ID = re.compile(r"u?[0-9]{1,30}")
 def lookup(ctx: Context, args: Args, session: Session) -> Reply:
     """lookup <link | listing id | store link>
     Every case that names it with its outcome and appeals (your organisation's cases in full; of
-    others', that another member reported it and its outcome), the storefront's status, strikes and
-    RogueBlock referral.
+    others', that another member reported it and its outcome), the storefront's status, and its
+    strikes and RogueBlock referral when your organisation pursues it too.
     Example: lookup https://item.taobao.com/item.htm?id=123"""
     args.check_options()
     written = args.word(0, "a listing or store link, or a listing's id")
@@ -108,11 +108,14 @@ def _store_of(session: Session, listing: Listing) -> Storefront | None:
 
 def _store_line(ctx: Context, session: Session, store: Storefront, *, own: bool) -> str:
     assert store.id is not None
-    threshold = ctx.rules.strike_threshold(Platform(store.platform))
     status = str(store.status)
     if store.closed_at is not None:
         status += f" on {local_time(store.closed_at, ctx.rules.timezone)}"
-    parts = [f"{status}, {active_strike_count(session, store.id, ctx.now)} active strikes (closes at {threshold})"]
-    if store.rogueblock_status is not None:
-        parts.append(f"RogueBlock: {store.rogueblock_status}")
+    parts = [status]
+    # Its status is public; strikes and referrals tell who pursues it, which is the pursuers' to know.
+    if ctx.is_staff or complaints_naming(session, store.id, ctx.organisation_id) > 0:
+        threshold = ctx.rules.strike_threshold(Platform(store.platform))
+        parts = [f"{status}, {active_strike_count(session, store.id, ctx.now)} active strikes (closes at {threshold})"]
+        if store.rogueblock_status is not None:
+            parts.append(f"RogueBlock: {store.rogueblock_status}")
     return f"  {'Storefront' if own else 'Its storefront ' + store.canonical_url}: " + "; ".join(parts) + "."

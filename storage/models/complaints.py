@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.models._base import one_of, stored_as_text, utcnow
@@ -248,4 +248,4 @@ class CaseMessage(SQLModel, table=True):
     side: str = Field(max_length=8)  # who wrote it: the brand's side or the team's
     author: str = Field(max_length=100)  # platform:user
     author_name: str | None = Field(default=None, max_length=120)
-    text: str = Field(max_length=2000)
+    text: str = Field(sa_type=Text)  # as written, however long a thread message the platform allows

@@ -40,17 +40,22 @@ def test_the_team_sees_every_case_holding_the_item_and_whose_it_is(program: Harn
     assert "MS-000002 item 1 (Globex Ltd): reported" in shown
 
 
-def test_a_storefront_shows_its_status_strikes_and_rogueblock(program: Harness) -> None:
+def test_a_storefront_shows_its_status_strikes_and_rogueblock_to_whom_pursues_it(program: Harness) -> None:
     program.ok(f"complaint {STORE}", as_="brand1")
     for _ in range(3):
         program.ok(f"store strike {STORE}", as_="team1")
     program.ok(f"store close {STORE}", as_="team1")
     program.ok(f"store refer {STORE}", as_="team1")
+    for who in ("brand1", "team1"):
+        line = program.ok(f"lookup {STORE}", as_=who).lines[2]
+        assert line.startswith("  Storefront: closed on ")
+        assert line.endswith(", 3 active strikes (closes at 3); RogueBlock: referred.")
     reply = program.ok(f"lookup {STORE}", as_="brand2")
     assert reply.lines[0] == f"AliExpress storefront: {STORE}"
     assert reply.lines[1] == "  Reported by another member: reported."
+    # Another organisation sees the public status, not how it is pursued (as `store show` keeps it).
     assert reply.lines[2].startswith("  Storefront: closed on ")
-    assert reply.lines[2].endswith(", 3 active strikes (closes at 3); RogueBlock: referred.")
+    assert "strike" not in reply.lines[2] and "RogueBlock" not in reply.render_plain()
 
 
 def test_an_unknown_item_and_a_foreign_link_are_answered(program: Harness) -> None:

@@ -1,11 +1,12 @@
 """the case record: relayed messages, and the time to each item's first decision
 
-Revision ID: 0006_record
-Revises: 0005
-Create Date: 2026-12-04
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-30
 
-A case's notices are indexed by case, for its timeline. Messages relayed in a case's threads (brand to team and back) are kept as part of the case, so
-its timeline shows them with who wrote them. Each item keeps the seconds from its report to its
+A case's notices are indexed by case, for its timeline. Messages relayed in a case's threads
+(brand to team and back) are kept whole as part of the case, so its timeline shows them with
+who wrote them. Each item keeps the seconds from its report to its
 first decision, with indexes that give the service figures per platform (shares decided within
 24 and 72 hours, the median time to a first decision) from the indexes alone. Items decided
 before this revision get their time from the decision already recorded.
@@ -17,8 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_record"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -34,7 +35,7 @@ def upgrade() -> None:
         sa.Column("side", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("author", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("author_name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
         sa.CheckConstraint("side IN ('brand', 'team')", name=op.f("ck_case_message_side")),
         sa.ForeignKeyConstraint(
             ["complaint_id"], ["complaint.id"], name=op.f("fk_case_message_complaint_id_complaint"), ondelete="CASCADE"
