@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from sqlmodel import Session
 
+from bot import metrics
 from bot.discord.commands import Suggester, check_limits, marketsafe_commands
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
 from bot.discord.render import FormModal, RunButton, field_label, render_reply
@@ -120,6 +121,7 @@ class MarketSafeClient(discord.Client):
         """Answer with the reply when it is ready within `defer_after`; else defer (ephemeral
         "thinking"), and put the reply in place of the deferred answer when it is ready. A form
         can only be opened as the first answer: after a deferral it is offered as a button."""
+        metrics.time_discord_ack(interaction)
         task = asyncio.ensure_future(handling)
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if task in done:
