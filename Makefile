@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	@command -v haproxy >/dev/null || { echo "make test needs haproxy (the scale-out tests run deploy/haproxy.cfg): apt-get install -y haproxy" >&2; exit 1; }
 	$(BIN)/pytest
 
 bench: $(STAMP)

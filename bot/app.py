@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.logs import configure_logging
 from bot.router import Router
 from bot.settings import Settings
@@ -21,7 +22,11 @@ class Bot:
 
 def start_scheduler(bot: Bot) -> SchedulerService:
     """The scheduler, leading in this process when no other process does (see schedules/)."""
+    from apscheduler.events import EVENT_JOB_SUBMITTED
+
     service = SchedulerService(bot.database, bot.settings.rules())
+    service.scheduler.add_listener(metrics.on_job_submitted, EVENT_JOB_SUBMITTED)
+    metrics.watch_leadership("scheduler", lambda: service.running)
     service.run_forever()
     return service
 
@@ -37,10 +42,11 @@ def assemble(settings: Settings, *, extra_admins: frozenset[str] = frozenset(), 
         )
         if secret is not None
     ]
-    configure_logging(settings.marketsafe_log_level, secrets)
+    configure_logging(settings.marketsafe_log_level, secrets, log_format=settings.marketsafe_log_format)
     if (deprecated := settings.deprecation_warning()) is not None:
         logging.getLogger(__name__).warning(deprecated)
     database = Database(settings.database_url)
+    metrics.watch(database)
     if migrate:
         database.upgrade()
     router = Router(database, settings.rules(), settings.admins | extra_admins)

@@ -1,4 +1,4 @@
-"""The `marketsafe` command: run, console, db upgrade, import, export."""
+"""The `marketsafe` command: run, console, health, db upgrade/backup/restore, import, export."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from storage.queries.export import EXPORT_COLUMNS, export_rows
 from storage.queries.members import organisation_by_slug
 
 if TYPE_CHECKING:
+    from bot.health import HealthServer
     from bot.slack.app import SlackService
 
 # How long a scripted console waits, at its end, for the jobs due at start and then for delivery.
@@ -54,6 +55,7 @@ def run() -> None:
     bot = assemble(settings)
     slack = _slack_service(bot) if settings.slack_enabled else None
     scheduler = start_scheduler(bot)
+    health = _health_server(bot)
     try:
         if slack is not None:
             slack.start_delivery()
@@ -66,7 +68,26 @@ def run() -> None:
     finally:
         if slack is not None:
             slack.stop()
+        if health is not None:
+            health.stop()
         scheduler.stop()
+
+
+def _health_server(bot: Bot) -> HealthServer | None:
+    """The health endpoints and /metrics on a port of their own, unless Slack's HTTP port
+    serves them (then only when MARKETSAFE_HEALTH_PORT names another port)."""
+    from bot.health import serve_health
+
+    settings = bot.settings
+    if settings.slack_http and settings.health_port == settings.slack_port:
+        return None
+    try:
+        return serve_health(bot.database, settings.health_port)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot serve the health endpoints on port {settings.health_port} ({error}); "
+            "set MARKETSAFE_HEALTH_PORT to a free port"
+        ) from None
 
 
 def _slack_service(bot: Bot) -> SlackService:
@@ -85,12 +106,16 @@ def _serve_discord(bot: Bot) -> None:
     """Block serving Discord; a failure to log in or connect stops with a clear message."""
     import discord
 
+    from bot import metrics
+    from bot.discord.gateway import DiscordConnection, GatewayHolder, gateway_lock
     from bot.discord.service import DiscordService
 
-    service = DiscordService(bot.settings, bot.router, bot.database)
+    lock = gateway_lock(bot.database)
+    holder = GatewayHolder(lock, lambda: DiscordConnection(DiscordService(bot.settings, bot.router, bot.database)))
+    metrics.watch_leadership("discord-gateway", lambda: holder.holding)
     api = bot.settings.discord_api_url or discord.http.Route.BASE
     try:
-        service.run()
+        holder.run()
     except discord.LoginFailure:
         raise click.ClickException(f"cannot start Discord: {api} refused DISCORD_BOT_TOKEN") from None
     except discord.PrivilegedIntentsRequired:
@@ -158,6 +183,57 @@ def upgrade() -> None:
     """Apply pending migrations."""
     assemble(load_settings())
     click.echo("database is up to date")
+
+
+@db.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    """Copy the database to PATH, safely while the bot runs (PostgreSQL: with pg_dump)."""
+    from bot.backups import BackupError, backup_sqlite, run_pg, sqlite_path
+
+    url = load_settings().database_url
+    try:
+        source = sqlite_path(url)
+        if source is None:
+            run_pg(url, "pg_dump", path)
+        else:
+            backup_sqlite(source, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up to {path}")
+
+
+@db.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces the whole database with the backup. Is the bot stopped?")
+def restore(path: Path) -> None:
+    """Replace the database with the backup at PATH (stop the bot first; PostgreSQL: pg_restore).
+    Migrations the backup lacks are applied by the next start or `db upgrade`."""
+    from bot.backups import BackupError, restore_sqlite, run_pg, sqlite_path
+
+    url = load_settings().database_url
+    try:
+        target = sqlite_path(url)
+        if target is None:
+            run_pg(url, "pg_restore", path)
+        else:
+            restore_sqlite(path, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored from {path}")
+
+
+@main.command()
+@click.option("--url", help="the readiness endpoint to ask (default: this host's, from the settings)")
+@click.option("--timeout", default=5.0, show_default=True, help="seconds to wait for the answer")
+def health(url: str | None, timeout: float) -> None:
+    """Ask the running bot whether it is ready: one line, exit status 0 (ready) or 1 (not)."""
+    from bot.health import READY_PATH, check
+
+    target = url or f"http://127.0.0.1:{load_settings().health_port}{READY_PATH}"
+    ready, line = check(target, timeout)
+    click.echo(line)
+    sys.exit(0 if ready else 1)
 
 
 # Exit status of `import` when some rows were refused (the good ones were filed): scripts can tell.

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
+from bot import metrics
 from handlers.kit.outbox import NoticePayload
 from storage.database import Database
 from storage.models import OutboxNotice, PostedMessage, utcnow
@@ -162,6 +163,7 @@ class DeliveryWorker:
                     PostedMessage(platform=self.platform, channel=notice.channel, case_id=notice.case_id,
                                   channel_ref=channel_ref, message_ref=message_ref, created_at=now)
                 )  # fmt: skip
+        metrics.delivery_result(self.platform, "posted")
         return DeliveryStatus.SENT
 
     def _refuse(self, delivery_id: int, notice: OutboxNotice, now: datetime, error: ValidationError) -> DeliveryStatus:
@@ -178,6 +180,7 @@ class DeliveryWorker:
         self, delivery: DueDelivery, now: datetime, wait: timedelta, error: str, *, maybe_posted: bool
     ) -> DeliveryStatus:
         final = delivery.attempts + 1 >= MAX_ATTEMPTS
+        metrics.delivery_result(self.platform, metrics.retry_result(final=final, maybe_posted=maybe_posted))
         with self.database.transaction() as session:
             mark_delivery(
                 session,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from secrets import token_hex
 from typing import TextIO
 
 # Slack tokens (bot, user, app, config) and Discord bot tokens, should one reach a message.
@@ -76,10 +81,64 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str], stream: TextIO | None = None) -> None:
+# The reference of the request being handled in this thread or task: every log line written while
+# it runs carries it, and a user told of a failure is given it.
+REFERENCE: ContextVar[str | None] = ContextVar("marketsafe_reference", default=None)
+
+
+@contextmanager
+def request_reference() -> Iterator[str]:
+    """A fresh reference for the request run inside; the enclosing one when already inside one."""
+    current = REFERENCE.get()
+    if current is not None:
+        yield current
+        return
+    token = REFERENCE.set(token_hex(4))
+    try:
+        yield REFERENCE.get() or ""
+    finally:
+        REFERENCE.reset(token)
+
+
+class WithReference(logging.Filter):
+    """Adds the current request's reference to the record (None outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.reference = REFERENCE.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, the request's
+    reference when there is one, and the traceback of an exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        reference = getattr(record, "reference", None)
+        if reference:
+            line["reference"] = reference
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(
+    level: str, secrets: Iterable[str], stream: TextIO | None = None, log_format: str = "text"
+) -> None:
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(WithReference())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

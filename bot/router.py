@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from bot import metrics
+from bot.logs import REFERENCE, request_reference
 from handlers.catalogue import COMMAND_WORDS, GROUPS, resolve, subcommands, top_words
 from handlers.kit.arguments import Args
 from handlers.kit.context import Attachment, Caller, Context, ProgramRules
@@ -94,6 +95,7 @@ class Router:
         text = strip_prefix(incoming.text) or "help"
         resolved = resolve(text)
         if resolved is None:
+            metrics.command_finished("unknown", "refused")
             return self._unknown(text)
         spec, rest = resolved.spec, resolved.rest
 
@@ -130,28 +132,38 @@ class Router:
         A uniqueness conflict means a concurrent command wrote first what this one was about to
         write; nothing of this one was kept, so it runs once more and answers from what the other
         one wrote (e.g. "already accepted") instead of failing.
+
+        Every log line written meanwhile carries one reference, the one a failure shows the user.
         """
+        with request_reference():
+            reply, outcome = self._run_counted(incoming, what, work)
+        metrics.command_finished(what, outcome)
+        return reply
+
+    def _run_counted(self, incoming: Incoming, what: str, work: Work) -> tuple[Reply, str]:
+        """The reply, and how the command ended: ok, refused (the caller's mistake) or error."""
         if _has_nul(incoming):
             return Reply(
                 "That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again.",
                 is_error=True,
-            )
+            ), "refused"
         try:
             try:
-                return self._run_once(incoming, work)
+                reply = self._run_once(incoming, work)
             except IntegrityError:
                 log.info("conflict with a concurrent command, running it again: command=%s", what)
-                return self._run_once(incoming, work)
+                reply = self._run_once(incoming, work)
+            return reply, "refused" if reply.is_error else "ok"
         except IntegrityError:
-            return _failure("conflict", what, incoming, UNEXPECTED)
+            return _failure("conflict", what, incoming, UNEXPECTED), "error"
         except OperationalError:
             return _failure(
                 "database unavailable", what, incoming,
                 "The bot cannot reach its database right now (reference {reference}). Nothing was changed; "
                 "please try again in a minute.",
-            )  # fmt: skip
+            ), "error"  # fmt: skip
         except Exception:
-            return _failure("command failed", what, incoming, UNEXPECTED)
+            return _failure("command failed", what, incoming, UNEXPECTED), "error"
 
     def _run_once(self, incoming: Incoming, work: Work) -> Reply:
         """Run `work` in one transaction; a user's mistake becomes its explanation, anything else is raised."""
@@ -253,7 +265,7 @@ def _missing_sub_command(written: list[str]) -> str:
 
 def _failure(what: str, word: str, incoming: Incoming, message: str) -> Reply:
     """Log an unexpected failure (with its traceback) under a reference the user is shown."""
-    reference = secrets.token_hex(4)
+    reference = REFERENCE.get() or "-"
     log.exception("%s ref=%s command=%s caller=%s", what, reference, word, incoming.caller.ref)
     return Reply(message.format(reference=reference), is_error=True)
 

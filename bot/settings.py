@@ -14,6 +14,9 @@ from handlers.kit.context import ProgramRules
 from storage.vocabulary import Platform
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+# Where the health endpoints and /metrics listen when Slack's HTTP port does not serve them.
+DEFAULT_HEALTH_PORT = 8080
 CHANNEL_ID_EXAMPLES = {"slack": "C0123ABCD", "discord": "112233445566778899"}
 # The settings that SLACK_CHANNELS and DISCORD_CHANNELS replace, one per platform and logical channel.
 DEPRECATED_CHANNEL_FIELDS = {
@@ -44,6 +47,8 @@ class Settings(BaseSettings):
     marketsafe_default_strike_threshold: int = Field(default=3, ge=1, le=100)
     marketsafe_holidays: str = ""
     marketsafe_log_level: str = "INFO"
+    marketsafe_log_format: str = "text"
+    marketsafe_health_port: int | None = Field(default=None, ge=0, le=65535)
 
     # Deprecated: one setting per logical channel, replaced by the mappings below.
     slack_channel_announcements: str | None = None
@@ -115,6 +120,13 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown log level {value!r} (use one of {', '.join(LOG_LEVELS)})")
         return value.upper()
 
+    @field_validator("marketsafe_log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in LOG_FORMATS:
+            raise ValueError(f"unknown log format {value!r} (use one of {', '.join(LOG_FORMATS)})")
+        return value.lower()
+
     @property
     def admins(self) -> frozenset[str]:
         return frozenset(filter(None, (part.strip() for part in self.marketsafe_admins.split(","))))
@@ -126,6 +138,19 @@ class Settings(BaseSettings):
     @property
     def discord_enabled(self) -> bool:
         return self.discord_bot_token is not None
+
+    @property
+    def slack_http(self) -> bool:
+        """Slack over HTTP (not Socket Mode): its port serves the health endpoints too."""
+        return self.slack_enabled and self.slack_app_token is None
+
+    @property
+    def health_port(self) -> int:
+        """Where /healthz, /readyz and /metrics answer: MARKETSAFE_HEALTH_PORT when set, else
+        Slack's port in HTTP mode, else 8080."""
+        if self.marketsafe_health_port is not None:
+            return self.marketsafe_health_port
+        return self.slack_port if self.slack_http else DEFAULT_HEALTH_PORT
 
     def channel_defaults(self, platform: str) -> dict[str, str]:
         """Logical channel -> channel id given in the environment for one platform."""

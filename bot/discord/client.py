@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from sqlmodel import Session
 
+from bot import metrics
 from bot.discord.commands import Suggester, check_limits, marketsafe_commands
 from bot.discord.downloads import Downloads, NotDownloaded, limit_for
 from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
@@ -181,6 +182,7 @@ class MarketSafeClient(discord.Client):
         can only be opened as the first answer: after a deferral it is offered as a button. The
         files `kept` (filled in while handling) go with the form to its last step; `extra` items
         (filled in while handling) join the reply's buttons."""
+        metrics.time_discord_ack(interaction)
         task = asyncio.ensure_future(handling)
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if task in done:

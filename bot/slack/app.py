@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.delivery import DeliveryWorker, deliver_forever
+from bot.health import observed
 from bot.router import Router
 from bot.settings import Settings
 from bot.slack import actions, commands, events, views
@@ -119,7 +120,7 @@ class SlackService:
         sys.setswitchinterval(SWITCH_INTERVAL)
         assert self.settings.slack_signing_secret is not None
         secret = self.settings.slack_signing_secret.get_secret_value()
-        application = wsgi_application(self.app, secret, self.database)
+        application = observed(wsgi_application(self.app, secret, self.database), self.database)
         # waitress refuses a declared body over the limit before reading it, whatever the application.
         serve(application, host=host, port=port, threads=16, backlog=1024, max_request_body_size=MAX_BODY, _quiet=True)
 
