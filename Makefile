@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean haproxy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
-	@command -v haproxy >/dev/null || { echo "make test needs haproxy (the scale-out tests run deploy/haproxy.cfg): apt-get install -y haproxy" >&2; exit 1; }
+test: lint haproxy
 	$(BIN)/pytest
+
+# The scale-out tests run Debian's HAProxy with deploy/haproxy.cfg in front of the replicas.
+haproxy:
+	@command -v haproxy >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else \
+	    echo "make test needs haproxy (the scale-out tests run deploy/haproxy.cfg): sudo apt-get install -y haproxy" >&2; \
+	    exit 1; \
+	  fi; }
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
