@@ -84,10 +84,19 @@ def fill_first_revision(database: Database) -> None:
     # fmt: on
 
 
-def every_row(database: Database) -> dict[str, list[tuple[object, ...]]]:
+def every_row(database: Database) -> dict[str, list[dict[str, object]]]:
     """Every row of the tables `fill_first_revision` writes to, in id order, as the database returns them."""
     with database.engine.connect() as connection:
         return {
-            name: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY id"))]
+            name: [dict(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY id")).mappings()]
             for name in TABLES
         }
+
+
+def as_before(rows: dict[str, list[dict[str, object]]], before: dict[str, list[dict[str, object]]]) -> object:
+    """`rows` with only the columns each table had `before`: what an upgrade must keep as it was
+    (a later revision may add columns)."""
+    return {
+        name: [{column: row[column] for column in before[name][0]} for row in table] if before[name] else table
+        for name, table in rows.items()
+    }
