@@ -283,12 +283,16 @@ class SchedulerService:
 
     def _plan_new_reminders(self) -> None:
         """Give each new reminder its first occurrence, and a job when that is within the horizon."""
-        with self.database.transaction() as session:
+        planned = []
+        with self.database.transaction() as session:  # the job store's writes wait for its commit
             for reminder in unplanned_reminders(session):
                 assert reminder.id is not None
-                reminder.next_at = first_occurrence(reminder)
-                if plan_reminder(session, reminder.id, reminder.next_at) and reminder.next_at <= self._horizon_end:
-                    self._add(reminder_job(reminder))
+                first = first_occurrence(reminder)
+                if plan_reminder(session, reminder.id, first) and first <= self._horizon_end:
+                    session.refresh(reminder)
+                    planned.append(reminder_job(reminder))
+        for job in planned:
+            self._add(job)
 
     def _plan_digest_and_sweep(self, now: datetime) -> None:
         self._add(next_digest(now, self.rules.timezone))
