@@ -126,8 +126,10 @@ def run() -> list[Figure]:
     figures += _lateness_figures()
     if POSTGRES_URL:
         takeover = _takeover(POSTGRES_URL)
-        figures.append(Figure("standby leads after the leader is killed, median", statistics.median(takeover), "ms", None))
-        figures.append(Figure("standby leads after the leader is killed, worst", max(takeover), "ms", 1000))
+        figures += [
+            Figure("standby leads after the leader is killed, median", statistics.median(takeover), "ms", None),
+            Figure("standby leads after the leader is killed, worst", max(takeover), "ms", 1000),
+        ]
     return figures
 
 
@@ -188,7 +190,8 @@ time.sleep(600)
 
 
 def _takeover(base_url: str) -> list[float]:
-    """Milliseconds, over several kills, from killing the leading process (SIGKILL) until a standby in this process leads."""
+    """Milliseconds, for each of several kills, from killing the leading process (SIGKILL) until a
+    standby in this process leads."""
     schema = f"marketsafe_bench_{os.getpid()}"
     admin = Database(base_url)
     with admin.engine.begin() as connection:
