@@ -146,3 +146,19 @@ def test_the_upgrade_retires_one_offs_that_fired_and_plans_the_rest(old_database
         )
         connection.execute(text("UPDATE reminder SET active = false WHERE id = 3"))
         assert connection.execute(text("SELECT source, source_id FROM schedule_change")).all() == [("reminder", 3)]
+
+
+def test_metrics_can_tell_who_leads_and_how_late_each_occurrence_was_posted(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    fired: list[tuple[str, float]] = []
+    scheduler.on_fired(lambda job_id, lateness: fired.append((job_id, lateness)))
+    assert scheduler.leading
+    program.ok("remind me in 10 minutes to call back", as_="brand1")
+    scheduler.sync()
+    program.clock.advance(minutes=10, seconds=3)
+    assert isinstance(scheduler.scheduler, ManualScheduler)
+    scheduler.scheduler.tick()
+    assert ("reminder:1:20261118T201000Z", 3.0) in fired
+    scheduler.stop()
+    assert not scheduler.leading
