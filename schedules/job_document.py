@@ -28,7 +28,6 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from schedules.jobs import AGENDA, DIGEST, MILESTONE, REMINDER, SWEEP
-from schedules.right_expiry import EXPIRY
 
 FIRE = "schedules.jobs:fire"
 VERSION = 1
@@ -36,7 +35,7 @@ MAX_ID_LENGTH = 191  # the job table's id column
 EXECUTOR = "default"
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9000  # far from datetime's limits, where APScheduler's arithmetic overflows
 LONGEST_INTERVAL = timedelta.max.days * 86400  # seconds; NaN and infinity fail the comparison too
-KINDS = frozenset({MILESTONE, REMINDER, DIGEST, AGENDA, SWEEP, EXPIRY})  # what a job id names, before its first colon
+KINDS = frozenset({MILESTONE, REMINDER, DIGEST, AGENDA, SWEEP})  # what a job id names, before its first colon
 KEYS = frozenset(
     {"version", "id", "func", "args", "trigger", "next_run_time", "misfire_grace_time", "coalesce", "max_instances"}
 )

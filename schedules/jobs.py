@@ -1,8 +1,11 @@
 """The jobs: each takes only its job id, looks everything else up, and writes to the outbox.
 
 A job id names one occurrence (`milestone:<id>:<minutes before>:<when>`, `reminder:<id>:<when>`,
-`digest:<when>`) and is the outbox dedupe key, so an occurrence is announced once however many
-times it runs. The follow-up sweep runs every few minutes and keys each message by case and day.
+`agenda:<id>:<when>`, `digest:<when>`). Running it records the occurrence in
+`scheduled_occurrence` in the same transaction as its notices, and moves a reminder on to its next
+occurrence there too: a process that dies before the commit leaves the occurrence unrecorded, for
+the next leader to post or report missed; one recorded is never posted again. The follow-up sweep
+runs every few minutes and keys each message by case and day.
 """
 
 from __future__ import annotations
@@ -13,32 +16,87 @@ from sqlmodel import Session
 
 from handlers.cases.routing import handles_cases, member_label
 from handlers.kit.formatting import items_reported, percent
-from handlers.kit.local_time import add_business_days, local_time
+from handlers.kit.local_time import add_business_days, job_stamp, local_time
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice, plural
 from handlers.program.application_review import status_update_notices
 from handlers.working_group.meetings import meeting_agenda_notices
-from schedules.right_expiry import EXPIRY, expiry_notices
+from schedules.plan import (
+    AGENDA,
+    DIGEST,
+    EXPIRY_SWEEP,
+    FOLLOW_UP_SWEEP,
+    MILESTONE,
+    REMINDER,
+    SWEEP,
+    following_occurrence,
+    milestone_jobs,
+    occurrence_of,
+)
+from schedules.right_expiry import expiry_notices
 from schedules.runtime import Runtime, current
 from storage.models import Milestone, Organisation, Reminder
 from storage.queries import audit
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_appeals_due_before, undecided_cases_filed_before
 from storage.queries.members import organisations
+from storage.queries.reminders import locked_reminder
 from storage.queries.routing import members_by_id
-from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind, dm_channel, org_channel
+from storage.queries.schedule_records import record_occurrence
+from storage.vocabulary import (
+    AuditEntity,
+    Channel,
+    MilestoneKind,
+    NoticeKind,
+    OccurrenceOutcome,
+    dm_channel,
+    org_channel,
+)
 
-MILESTONE, REMINDER, DIGEST, SWEEP, AGENDA = "milestone", "reminder", "digest", "sweep", "agenda"
-FOLLOW_UP_SWEEP = f"{SWEEP}:follow-ups"
+__all__ = ["AGENDA", "DIGEST", "EXPIRY_SWEEP", "FOLLOW_UP_SWEEP", "MILESTONE", "REMINDER", "SWEEP", "fire", "settle"]
 SCHEDULER = "scheduler"  # the audit log's actor for what the scheduler changes
 
 
 def fire(job_id: str) -> None:
-    """The entry point of every scheduled job."""
+    """The entry point of every scheduled job: post its occurrence, once."""
     runtime = current()
     with runtime.database.transaction() as session:
+        settle(session, runtime, job_id, OccurrenceOutcome.POSTED)
+
+
+def settle(session: Session, runtime: Runtime, job_id: str, outcome: OccurrenceOutcome) -> bool:
+    """Post an occurrence, or report it missed, and record it, all in the caller's transaction.
+    False, with nothing written, when it was recorded already or its source no longer calls for
+    it (a reminder cancelled or past it, a milestone moved or removed)."""
+    now = runtime.clock()
+    if job_id == FOLLOW_UP_SWEEP:  # state, not an occurrence: a lost run's work is the next run's
+        save_notices(session, follow_ups(session, runtime), now)
+        return True
+    if job_id == EXPIRY_SWEEP:  # likewise
+        save_notices(session, expiry_notices(session, runtime), now)
+        return True
+    kind, source_id, due_at = occurrence_of(job_id)
+    reminder = None
+    if kind == REMINDER:
+        reminder = locked_reminder(session, source_id)
+        if reminder is None or not reminder.active or reminder.next_at is None:
+            return False
+        if job_stamp(reminder.next_at) != job_stamp(due_at):
+            return False
+    elif kind in (MILESTONE, AGENDA):
+        milestone = session.get(Milestone, source_id)
+        if milestone is None or job_id not in {job.id for job in milestone_jobs(milestone)}:
+            return False
+    if not record_occurrence(session, kind, source_id, due_at, outcome, now):
+        return False
+    if outcome is OccurrenceOutcome.MISSED:
+        notices = [_missed_notice(session, runtime, job_id, due_at)]
+    else:
         notices = _notices_for(session, runtime, job_id)
-        save_notices(session, notices, runtime.clock())
+    if reminder is not None:
+        _move_on(session, reminder, due_at, outcome, now)
+    save_notices(session, notices, now)
+    return True
 
 
 def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
@@ -47,8 +105,13 @@ def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice
         milestone_id, minutes, _ = rest.split(":")
         return _milestone(session, runtime, job_id, int(milestone_id), int(minutes))
     if kind == REMINDER:
-        reminder_id, _ = rest.split(":")
-        return _reminder(session, job_id, int(reminder_id), runtime.clock())
+        reminder = session.get(Reminder, int(rest.split(":")[0]))
+        assert reminder is not None
+        return [
+            Notice(
+                channel=reminder.target, kind=NoticeKind.REMINDER, text=f"Reminder: {reminder.text}", dedupe_key=job_id
+            )
+        ]
     if kind == DIGEST:
         return _digests(session, runtime, job_id)
     if kind == AGENDA:
@@ -56,11 +119,43 @@ def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice
         if meeting is None:
             return []
         return meeting_agenda_notices(session, meeting, runtime.clock(), runtime.rules.timezone)
-    if kind == EXPIRY:
-        return expiry_notices(session, runtime)
-    if job_id == FOLLOW_UP_SWEEP:
-        return follow_ups(session, runtime)
     raise ValueError(f"unknown job {job_id}")
+
+
+def _missed_notice(session: Session, runtime: Runtime, job_id: str, due_at: datetime) -> Notice:
+    when = local_time(due_at, runtime.rules.timezone)
+    return Notice(
+        channel=Channel.TEAM,
+        kind=NoticeKind.MISSED,
+        text=f"Missed while the bot was down: {describe(session, job_id)}, due {when}. It was not sent.",
+        dedupe_key=f"missed:{job_id}",
+    )
+
+
+def describe(session: Session, job_id: str) -> str:
+    kind, _, rest = job_id.partition(":")
+    if kind == MILESTONE:
+        milestone = session.get(Milestone, int(rest.split(":")[0]))
+        return f"the announcement of {milestone.title}" if milestone else "an announcement"
+    if kind == REMINDER:
+        return f"reminder #{rest.split(':')[0]}"
+    if kind == DIGEST:
+        return "the weekly digest"
+    if kind == AGENDA:
+        meeting = session.get(Milestone, int(rest.split(":")[0]))
+        return f"the agenda of {meeting.title}" if meeting else "a meeting's agenda"
+    if job_id == EXPIRY_SWEEP:
+        return "the check of IP rights running out"
+    return "the case follow-ups"
+
+
+def _move_on(session: Session, reminder: Reminder, due_at: datetime, outcome: OccurrenceOutcome, now: datetime) -> None:
+    """A repeating reminder's next occurrence; a one-off is done."""
+    following = following_occurrence(reminder, due_at)
+    if following is None:
+        retire_one_off(session, reminder, "fired" if outcome is OccurrenceOutcome.POSTED else "missed", now)
+    reminder.next_at = following
+    session.add(reminder)
 
 
 def _milestone(session: Session, runtime: Runtime, job_id: str, milestone_id: int, minutes: int) -> list[Notice]:
@@ -84,16 +179,6 @@ def _in(minutes: int) -> str:
     if hours and not rest:
         return f"in {plural(hours, 'hour')}"
     return f"in {plural(minutes, 'minute')}"
-
-
-def _reminder(session: Session, job_id: str, reminder_id: int, now: datetime) -> list[Notice]:
-    reminder = session.get(Reminder, reminder_id)
-    if reminder is None or not reminder.active:
-        return []
-    retire_one_off(session, reminder, "fired", now)
-    return [
-        Notice(channel=reminder.target, kind=NoticeKind.REMINDER, text=f"Reminder: {reminder.text}", dedupe_key=job_id)
-    ]
 
 
 def retire_one_off(session: Session, reminder: Reminder, how: str, now: datetime) -> None:

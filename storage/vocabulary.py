@@ -272,6 +272,13 @@ class AuditEntity(StrEnum):
     STOREFRONT = "storefront"
 
 
+class OccurrenceOutcome(StrEnum):
+    """What became of a scheduled occurrence: its notice was written, or the team was told it was missed."""
+
+    POSTED = "posted"
+    MISSED = "missed"
+
+
 # Item statuses after which nothing more is expected of the team.
 FINAL_ITEM_STATUSES = frozenset(
     {

@@ -24,6 +24,7 @@ from storage.models.program import (
     RaidStorefront,
     Reminder,
 )
+from storage.models.schedule import ScheduleChange, ScheduledOccurrence, SchedulerMark
 from storage.models.working_group import MeetingDecision, PlatformAssignment, Proposal, ProposalVote
 from storage.months import month_of
 
@@ -55,6 +56,9 @@ __all__ = [
     "RaidEvidence",
     "RaidStorefront",
     "Reminder",
+    "ScheduleChange",
+    "ScheduledOccurrence",
+    "SchedulerMark",
     "SellerAppeal",
     "Storefront",
     "Strike",

@@ -81,7 +81,7 @@ class Milestone(SQLModel, table=True):
 class Reminder(SQLModel, table=True):
     """A reminder a member set for themselves or a channel: once, or on a weekly/daily rule."""
 
-    __table_args__ = (Index(None, "member_id", "active"), logical_channel("target"))
+    __table_args__ = (Index(None, "member_id", "active"), Index(None, "active", "next_at"), logical_channel("target"))
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")
@@ -95,6 +95,9 @@ class Reminder(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # The scheduler's: the next occurrence not yet posted or reported missed (UTC). Null until the
+    # scheduler has planned the reminder, and once a one-off is done.
+    next_at: datetime | None = None
 
 
 class RaidEvidence(SQLModel, table=True):

@@ -41,3 +41,12 @@ def identical_milestone(session: Session, kind: str, title: str, at: datetime) -
         .order_by(col(Milestone.id))
         .limit(1)
     ).first()
+
+
+def milestones_between(session: Session, after: datetime, until: datetime) -> list[Milestone]:
+    """Milestones after `after`, up to `until`: those whose announcements may fall in a window."""
+    return list(session.exec(select(Milestone).where(col(Milestone.at) > after, col(Milestone.at) <= until)).all())
+
+
+def milestones_by_ids(session: Session, milestone_ids: list[int]) -> list[Milestone]:
+    return list(session.exec(select(Milestone).where(col(Milestone.id).in_(milestone_ids))).all())

@@ -28,9 +28,11 @@ def scheduler(program: Harness) -> Iterator[SchedulerService]:
 
 
 def at(bot: Harness, scheduler: SchedulerService, moment: datetime, kinds: tuple[str, ...]) -> list[Posted]:
-    """Reconcile as the running bot does every few seconds, then let time reach `moment`."""
+    """Reconcile as the running bot does every few seconds, then let time reach `moment`
+    (reconciling there too: reminders enter the job store within an hour of their time)."""
     scheduler.sync()
     bot.clock.now = moment
+    scheduler.sync()
     assert isinstance(scheduler.scheduler, ManualScheduler)
     scheduler.scheduler.tick()
     return [posted for posted in bot.delivered() if posted.kind in kinds]

@@ -74,7 +74,7 @@ def test_the_weekly_digest_counts_listings_and_storefronts_reported_apart(progra
     program.ok("outcome MS-000001 1 removed", as_="team1")
     program.delivered()
     program.clock.advance(days=1)
-    fire(f"{DIGEST}:weekly")
+    fire(f"{DIGEST}:20261119T200000Z")
     digests = {p.channel: p.text for p in program.delivered() if p.kind == "weekly_digest"}
     assert digests["org:acme"] == (
         "ACME Corp, the last 7 days: 2 listings and 1 storefront reported, 1 removed (100.0% taken down)."

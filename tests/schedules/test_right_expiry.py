@@ -1,14 +1,15 @@
 """An organisation hears 30 and 7 days before a verified IP right expires, and when it expires; each
-notice once, from a daily scheduled check."""
+notice once, from a check the scheduler runs every hour, which speaks from 08:00 program time."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 
 from handlers.kit.context import ProgramRules
 from schedules.jobs import fire
-from schedules.plan import planned_jobs
-from schedules.right_expiry import EXPIRY
+from schedules.plan import EXPIRY_SWEEP
 from schedules.service import SchedulerService
 from support.clock import FakeClock
 from support.harness import Harness
@@ -35,8 +36,8 @@ def expiring(program: Harness) -> Harness:
 
 def check(bot: Harness) -> list[tuple[str, str]]:
     """Run the daily check twice (a restart, two leaders): what was posted."""
-    fire(f"{EXPIRY}:today")
-    fire(f"{EXPIRY}:today")
+    fire(EXPIRY_SWEEP)
+    fire(EXPIRY_SWEEP)
     return [(posted.channel, posted.text) for posted in bot.delivered()]
 
 
@@ -93,8 +94,19 @@ def test_admin_org_show_marks_rights_close_to_expiry(expiring: Harness) -> None:
     )
 
 
-def test_the_check_is_planned_daily_at_eight_in_the_program_zone(expiring: Harness) -> None:
-    with expiring.database.transaction() as session:
-        jobs = planned_jobs(session, expiring.clock(), ProgramRules().timezone)
-    [job] = [job for job in jobs if job.id.startswith(f"{EXPIRY}:")]
-    assert job.id == f"{EXPIRY}:20261119T130000Z"  # 08:00 EST the next morning
+def test_the_check_speaks_from_eight_in_the_program_zone(program: Harness) -> None:
+    program.clock.now = datetime(2026, 11, 19, 12, 30, tzinfo=UTC)  # 07:30 in New York
+    SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    program.ok('admin right add acme trademark 555 mark="ACME2" jurisdiction=US expires=2026-12-19')
+    program.ok("admin right verify 3")
+    program.delivered()
+    assert check(program) == []
+    program.clock.advance(minutes=30)  # 08:00
+    assert [channel for channel, _ in check(program)] == ["org:acme", "dm:console:brand1"]
+
+
+def test_the_check_is_an_hourly_job_of_the_leader(expiring: Harness) -> None:
+    service = SchedulerService(expiring.database, ProgramRules(), clock=expiring.clock, scheduler=ManualScheduler())
+    service.step()
+    job = service.scheduler.get_job(EXPIRY_SWEEP)
+    assert job is not None and job.trigger.interval.total_seconds() == 3600

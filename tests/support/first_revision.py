@@ -21,9 +21,6 @@ TABLES = (
     "delivery", "posted_message", "reminder", "channel_mapping",
 )  # fmt: skip
 
-# Columns later revisions add to those tables (0006: each item's time to its first decision).
-ADDED_COLUMNS = {"complaint_item": ("decision_seconds",)}
-
 
 def insert(connection: Connection, table_name: str, /, **values: object) -> None:
     """One row of `table_name`, with only the columns given, typed by their values."""
@@ -88,13 +85,18 @@ def fill_first_revision(database: Database) -> None:
 
 
 def every_row(database: Database) -> dict[str, list[dict[str, object]]]:
-    """Every row of the tables `fill_first_revision` writes to, in id order, as the database returns
-    them, by column; columns added by later revisions are left out, so rows compare across upgrades."""
+    """Every row of the tables `fill_first_revision` writes to, in id order, as the database returns them."""
     with database.engine.connect() as connection:
         return {
-            name: [
-                {column: value for column, value in row._mapping.items() if column not in ADDED_COLUMNS.get(name, ())}
-                for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY id"))
-            ]
+            name: [dict(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY id")).mappings()]
             for name in TABLES
         }
+
+
+def as_before(rows: dict[str, list[dict[str, object]]], before: dict[str, list[dict[str, object]]]) -> object:
+    """`rows` with only the columns each table had `before`: what an upgrade must keep as it was
+    (a later revision may add columns)."""
+    return {
+        name: [{column: row[column] for column in before[name][0]} for row in table] if before[name] else table
+        for name, table in rows.items()
+    }
