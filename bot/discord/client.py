@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot.discord.commands import Suggester, check_limits, marketsafe_commands
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
-from bot.discord.render import FormModal, RunButton, field_label, render_reply
+from bot.discord.render import FormModal, Rendered, RunButton, field_label, reply_messages
 from bot.router import Incoming, Router, ThreadMessage
 from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.kit.arguments import Args
@@ -136,11 +136,9 @@ class MarketSafeClient(discord.Client):
             command = reply.form.form.command
             reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
             reply.form = None
-        rendered = render_reply(reply)
-        arguments = rendered.arguments()
-        if rendered.view is None:
-            arguments.pop("view", None)
-        await interaction.edit_original_response(**arguments)
+        first, *rest = reply_messages(reply)
+        await interaction.edit_original_response(**_arguments(first))
+        await _follow_up(interaction, rest)
 
     # -- messages in the bot's threads ------------------------------------------------------------
 
@@ -187,8 +185,20 @@ class MarketSafeClient(discord.Client):
 
     @staticmethod
     async def _answer(interaction: discord.Interaction, reply: Reply) -> None:
-        rendered = render_reply(reply)
-        arguments = rendered.arguments()
-        if rendered.view is None:
-            arguments.pop("view", None)
-        await interaction.response.send_message(ephemeral=True, **arguments)
+        """The reply as the interaction's answer, and its further messages as follow-ups, in order."""
+        first, *rest = reply_messages(reply)
+        await interaction.response.send_message(ephemeral=True, **_arguments(first))
+        await _follow_up(interaction, rest)
+
+
+def _arguments(rendered: Rendered) -> dict[str, Any]:
+    arguments = rendered.arguments()
+    if rendered.view is None:
+        arguments.pop("view", None)
+    return arguments
+
+
+async def _follow_up(interaction: discord.Interaction, messages: list[Rendered]) -> None:
+    """A long reply's later messages, seen only by the caller like its first, one after the other."""
+    for rendered in messages:
+        await interaction.followup.send(ephemeral=True, wait=True, **_arguments(rendered))
