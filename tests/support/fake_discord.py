@@ -38,7 +38,11 @@ Like Discord:
   seconds (10062 after that); follow-ups need the answer first (10015).
 - `POST /users/@me/channels` opens (once per user) a direct message channel of type 1, where the
   bot can post; `dm_channel_of(user_id)` shows it.
-- messages over 2000 characters and empty messages are refused (50035, 50006).
+- messages over 2000 characters and empty messages are refused (50035, 50006), and so is every
+  message (sent, edited, an interaction's answer, a follow-up) or modal that breaks one of the
+  limits in `support.discord_limits` (embeds, fields, action rows, buttons, labels, custom ids,
+  select options, modal title and inputs): 400, code 50035 "Invalid Form Body", with the failing
+  field's path in `errors`.
 - application commands are refused (400, 50035) for an invalid name, a description outside
   1-100 characters, more than 25 options or sub-commands a level, a required option after an
   optional one, more than 25 choices, choices with autocomplete, nesting deeper than command >
@@ -74,6 +78,7 @@ import discord
 import yarl
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from support.discord_limits import message_refusal, modal_refusal
 from support.fake_http import Failure, FakeHTTP, Headers, json_response, retry_after_header
 
 API_VERSION = 10
@@ -1063,6 +1068,10 @@ class FakeDiscord(FakeHTTP[Call]):
             )
         if not (content or body.get("embeds") or body.get("components") or body.get("sticker_ids") or files):
             raise _Refused(400, 50006, "Cannot send an empty message")
+        refused = message_refusal(body)
+        if refused is not None:
+            where, code, message = refused
+            raise _invalid_form([*path, *where], code, message)
 
     def _store(self, channel: dict[str, Any], message: dict[str, Any]) -> None:
         self._messages[int(message["id"])] = message
@@ -1550,6 +1559,8 @@ class FakeDiscord(FakeHTTP[Call]):
             raise _invalid_form(["type"], "INTERACTION_RESPONSE_TYPE_INVALID", "Interaction response type is invalid")
         if kind == RESPONSE_AUTOCOMPLETE_RESULT:
             self._check_choices(data.get("choices"))
+        if kind == RESPONSE_MODAL and (refused := modal_refusal(data)) is not None:
+            raise _invalid_form(*refused)
         interaction.response_type = kind
         summary: dict[str, Any] = {
             "id": str(interaction.id),
