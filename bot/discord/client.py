@@ -168,7 +168,13 @@ class MarketSafeClient(discord.Client):
             author_name=lambda: author.display_name,
         )
         try:
-            await asyncio.to_thread(self.router.thread_message, in_thread)
+            reply = await asyncio.to_thread(self.router.thread_message, in_thread)
+            if reply is not None and reply.is_error:
+                # Not relayed (too long, or not allowed): the author is told why, under their message.
+                first, *rest = reply_messages(reply)
+                await message.reply(**first.arguments())
+                for rendered in rest:
+                    await thread.send(**rendered.arguments())
         except Exception:  # one message must not take the client down
             log.exception("message %s in thread %s not relayed", message.id, thread.id)
 

@@ -189,7 +189,7 @@ def _retry_later(error: discord.RateLimited | discord.HTTPException) -> RetryLat
 
 
 def _rendered(notice: OutboxNotice, payload: NoticePayload) -> list[Rendered]:
-    return render_messages(notice.text, list(payload.fields), [], list(payload.buttons))
+    return render_messages(notice.text, list(payload.fields), [], list(payload.buttons), most=None)
 
 
 def _says(message: discord.Message, rendered: Rendered) -> bool:

@@ -69,11 +69,18 @@ class Rendered:
 
 
 def render_messages(
-    text: str, fields: list[tuple[str, str]], lines: list[str], buttons: list[Button], *, error: bool = False
+    text: str,
+    fields: list[tuple[str, str]],
+    lines: list[str],
+    buttons: list[Button],
+    *,
+    error: bool = False,
+    most: int | None = MAX_MESSAGES,
 ) -> list[Rendered]:
     """The messages an answer or notice takes, in order, each within Discord's limits: the text as
     the content of as many messages as it needs, then the fields and lines as embeds, then the
-    buttons on the last message. Nothing is cut: past `MAX_MESSAGES` the last one says how much is
+    buttons on the last message. Nothing is cut: past `most` messages (an answer's; a notice,
+    such as a relayed thread message, takes as many as it needs) the last one says how much is
     left and how to see it."""
     shown = escape(f"⚠ {text}" if error else text).strip() or "…"
     contents = split_text(shown, limits.MAX_CONTENT)
@@ -92,7 +99,8 @@ def render_messages(
         if start:
             messages.append(Rendered(CONTINUED))
         messages[-1].view = buttons_view(pressable[start : start + MAX_BUTTONS])
-    messages = _at_most(messages, MAX_MESSAGES)
+    if most is not None:
+        messages = _at_most(messages, most)
     for message in messages:
         message.content = message.content or ("" if message.embeds else CONTINUED)
         limits.check_message(message.payload())
