@@ -86,6 +86,8 @@ API_PREFIX = f"/api/v{API_VERSION}"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 HEARTBEAT_INTERVAL_MS = 41_250
 MAX_CONTENT_LENGTH = 2000
+# What a person can post: 2000 characters, 4000 with Nitro ("Message Resource"; Nitro's longer messages).
+MAX_USER_CONTENT = 4000
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 # Gateway opcodes.
@@ -761,8 +763,11 @@ class FakeDiscord(FakeHTTP[Call]):
         """`user_id` posts `content` in a channel or thread (MESSAGE_CREATE); returns the message id.
 
         A client identified without the message content intent gets empty content, unless the
-        message mentions the bot (or the bot wrote it).
+        message mentions the bot (or the bot wrote it). Over 4000 characters (a Nitro member's
+        most) is refused: nobody can post it.
         """
+        if len(content) > MAX_USER_CONTENT:
+            raise ValueError(f"Discord lets a person post at most {MAX_USER_CONTENT} characters, not {len(content)}")
         with self._lock:
             channel = self._channel(channel_id)
             if bot and user_id not in self._members:
