@@ -24,6 +24,7 @@ from bot.discord.poster import DiscordPoster
 from bot.discord.service import DiscordService
 from bot.router import Incoming, Router
 from bot.settings import Settings
+from bot.text_parts import split_text
 from handlers.catalogue import GROUPS, resolve, subcommands
 from handlers.kit.context import Caller, ProgramRules
 from handlers.kit.outbox import save_notices
@@ -35,6 +36,7 @@ from storage.vocabulary import NoticeKind, ReasonCode
 from support.clock import FakeClock
 from support.discord_limits import message_refusal
 from support.fake_discord import Call, FakeDiscord, snowflake_at
+from support.fake_http import Failure, json_response
 from support.large_program import (
     ASKED,
     BIG_CASE,
@@ -875,3 +877,35 @@ def test_the_largest_answers_and_notices_arrive_whole(database: Database, clock:
                 assert len(fake.messages_in(team_thread)) >= 5  # 4,000 and 5,000 characters, 2,000 a message
 
         asyncio.run(asyncio.wait_for(scenario(), 180))
+
+
+def test_a_long_notice_stopped_half_way_goes_on_after_a_restart_and_posts_no_part_twice(env: Discord) -> None:
+    env.program()
+    paragraphs = [f"Paragraph {n}: " + " ".join(f"w{n}.{k}" for k in range(250)) for n in range(4)]
+    text = "\n\n".join(paragraphs)
+    channel = env.fake.team_channel_id
+    path = f"/channels/{channel}/messages"
+    posts = 0
+
+    def second_post(call: Call) -> bool:
+        nonlocal posts
+        posts += call.method == "POST" and call.path == path
+        return call.method == "POST" and call.path == path and posts == 2
+
+    async def scenario() -> list[dict[str, Any]]:
+        async with running(env) as (client, worker):
+            write(env, "team", text)
+            env.fake.fail_with(second_post, Failure(lambda: json_response({"message": "503", "code": 0}, 503)))
+            assert await asyncio.to_thread(worker.run_once) == 0  # Discord was unavailable after the first part
+            assert len(posted(env.fake, channel)) == 1
+            restarted = DeliveryWorker(env.database, DiscordPoster(client, timeout=10), clock=env.clock)
+            env.clock.advance(seconds=60)
+            assert await asyncio.to_thread(restarted.run_once) == 1
+            return posted(env.fake, channel)
+
+    messages = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert [m["content"] for m in messages] == split_text(text, limits.MAX_CONTENT)
+    assert len(messages) == 4
+    nonces = [call.json.get("nonce") for call in env.fake.calls_to("POST", path)]
+    assert nonces == ["ms1.0", "ms1.1", "ms1.1", "ms1.2", "ms1.3"]  # the part refused once, sent again
+    assert env.fake.calls_to("GET", path), "the restarted worker looked for what was posted"
