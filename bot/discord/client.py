@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -14,8 +15,8 @@ from discord import app_commands
 from sqlmodel import Session
 
 from bot.discord.commands import Suggester, check_limits, marketsafe_commands
-from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
-from bot.discord.render import FormModal, Rendered, RunButton, field_label, reply_messages
+from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES, MessageLimitError
+from bot.discord.render import FormModal, Rendered, RunButton, field_label, render_messages, reply_messages
 from bot.router import Incoming, Router, ThreadMessage
 from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.kit.arguments import Args
@@ -136,9 +137,7 @@ class MarketSafeClient(discord.Client):
             command = reply.form.form.command
             reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
             reply.form = None
-        first, *rest = reply_messages(reply)
-        await interaction.edit_original_response(**_arguments(first))
-        await _follow_up(interaction, rest)
+        await self._answer(interaction, reply, deferred=True)
 
     # -- messages in the bot's threads ------------------------------------------------------------
 
@@ -190,11 +189,23 @@ class MarketSafeClient(discord.Client):
         return await asyncio.to_thread(self.router.handle, incoming)
 
     @staticmethod
-    async def _answer(interaction: discord.Interaction, reply: Reply) -> None:
-        """The reply as the interaction's answer, and its further messages as follow-ups, in order."""
-        first, *rest = reply_messages(reply)
-        await interaction.response.send_message(ephemeral=True, **_arguments(first))
-        await _follow_up(interaction, rest)
+    async def _answer(interaction: discord.Interaction, reply: Reply, *, deferred: bool = False) -> None:
+        """The reply as the interaction's answer (in place of the deferred one), and its further
+        messages as follow-ups, in order. An answer Discord refuses is replaced by a short one
+        saying so, with a reference that finds the logged error."""
+        shown = False
+        try:
+            first, *rest = reply_messages(reply)
+            if deferred:
+                await interaction.edit_original_response(**_arguments(first))
+            else:
+                await interaction.response.send_message(ephemeral=True, **_arguments(first))
+            shown = True
+            await _follow_up(interaction, rest)
+        except (MessageLimitError, discord.HTTPException) as error:
+            if isinstance(error, discord.HTTPException) and error.status != 400:
+                raise
+            await _tell_refused(interaction, error, in_place=deferred and not shown)
 
 
 def _arguments(rendered: Rendered) -> dict[str, Any]:
@@ -202,6 +213,24 @@ def _arguments(rendered: Rendered) -> dict[str, Any]:
     if rendered.view is None:
         arguments.pop("view", None)
     return arguments
+
+
+async def _tell_refused(
+    interaction: discord.Interaction, error: MessageLimitError | discord.HTTPException, *, in_place: bool
+) -> None:
+    """The short answer for an answer Discord refused (in place of the deferred answer when
+    `in_place`, else after what was shown); the log names the error under the same reference."""
+    reference = secrets.token_hex(4)
+    reason = f"code {error.code}" if isinstance(error, discord.HTTPException) else "over its limits"
+    log.warning("Discord refused an answer (%s: %s); reference %s", type(error).__name__, error, reference)
+    short = render_messages(f"That answer could not be shown (Discord refused it, {reason}); reference {reference}.",
+                            [], [], [], error=True)[0]  # fmt: skip
+    if in_place:
+        await interaction.edit_original_response(**_arguments(short))
+    elif interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **_arguments(short))
+    else:
+        await interaction.response.send_message(ephemeral=True, **_arguments(short))
 
 
 async def _follow_up(interaction: discord.Interaction, messages: list[Rendered]) -> None:

@@ -909,3 +909,20 @@ def test_a_long_notice_stopped_half_way_goes_on_after_a_restart_and_posts_no_par
     nonces = [call.json.get("nonce") for call in env.fake.calls_to("POST", path)]
     assert nonces == ["ms1.0", "ms1.1", "ms1.1", "ms1.2", "ms1.3"]  # the part refused once, sent again
     assert env.fake.calls_to("GET", path), "the restarted worker looked for what was posted"
+
+
+def test_an_answer_discord_refuses_reaches_the_user_as_a_short_answer_naming_a_reference(
+    env: Discord, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario() -> list[Call]:
+        async with running(env):
+            env.fake.fail_next("POST", "/interactions/", status=400)
+            interaction = env.fake.slash_command(BRAND, *invoked("help", []))
+            return await env.fake.wait_for_async("POST", f"/interactions/{interaction}/", count=2)
+
+    refused, told = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert "MarketSafe commands" in refused.json["data"]["content"]
+    short = ephemeral(told)["content"]
+    assert short.startswith("⚠ That answer could not be shown (Discord refused it, code 0); reference ")
+    reference = short.rsplit(" ", 1)[-1].rstrip(".")
+    assert any(reference in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
