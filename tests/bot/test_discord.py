@@ -926,3 +926,22 @@ def test_an_answer_discord_refuses_reaches_the_user_as_a_short_answer_naming_a_r
     assert short.startswith("⚠ That answer could not be shown (Discord refused it, code 0); reference ")
     reference = short.rsplit(" ", 1)[-1].rstrip(".")
     assert any(reference in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+def test_a_thread_message_that_cannot_be_relayed_is_answered_under_it(env: Discord) -> None:
+    env.program()
+    stranger = 412_345_678_901_234_598
+
+    async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+        async with running(env) as (_, worker):
+            team, brand = await file_case(env, worker)
+            written = env.fake.message(stranger, "Is this our listing?", channel_id=int(brand["id"]))
+            await until(lambda: len(posted(env.fake, int(brand["id"]))) >= 2)
+            await asyncio.to_thread(worker.run_once)
+            return posted(env.fake, int(team["id"])), posted(env.fake, int(brand["id"])), written
+
+    to_team, in_brand_thread, written = asyncio.run(asyncio.wait_for(scenario(), 30))
+    answer = in_brand_thread[-1]
+    assert answer["author"]["bot"] and answer["content"].startswith("⚠")
+    assert answer["message_reference"]["message_id"] == str(written)
+    assert not any("our listing" in m["content"] for m in to_team)

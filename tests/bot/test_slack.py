@@ -572,6 +572,17 @@ def test_a_retried_message_event_is_relayed_once(slack: Slack) -> None:
     assert len(history(slack.fake, ACME_CHANNEL, brand_ts)) == 2
 
 
+def test_a_thread_message_too_long_to_relay_is_answered_to_its_author_alone_in_the_thread(slack: Slack) -> None:
+    team_ts, brand_ts = file_case(slack)
+    slack.say_in_thread(BRAND, "word " * 8001, channel=ACME_CHANNEL, thread_ts=brand_ts)
+    slack.deliver()
+
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    assert (told.params["channel"], told.params["user"], told.params["thread_ts"]) == (ACME_CHANNEL, BRAND, brand_ts)
+    assert "40,004 characters; the limit is 40,000" in shown_text(told.params["blocks"])
+    assert len(history(slack.fake, TEAM_CHANNEL, team_ts)) == 1  # nothing relayed
+
+
 # -- thread relay details ----------------------------------------------------------------------------
 
 
