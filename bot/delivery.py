@@ -45,9 +45,11 @@ CLAIM_LEASE = timedelta(minutes=2)
 class RetryLater(Exception):
     """The platform asked us to wait (HTTP 429 with Retry-After, or a passing outage)."""
 
-    def __init__(self, seconds: float, reason: str) -> None:
+    def __init__(self, seconds: float, reason: str, *, partly_posted: bool = False) -> None:
         super().__init__(reason)
         self.seconds = seconds
+        # Some messages of a notice that takes several were posted before the platform asked to wait.
+        self.partly_posted = partly_posted
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,9 @@ class DeliveryWorker:
                 post = self.poster.update if replacing else self.poster.post
                 message_ref = post(notice, payload, target)
         except RetryLater as wait:
-            return self._retry(delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=False)
+            return self._retry(
+                delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=wait.partly_posted
+            )
         except Exception as error:  # a platform failure must never stop the worker
             log.warning("posting notice %s to %s failed: %s", notice.id, self.platform, type(error).__name__)
             backoff = min(MAX_BACKOFF, timedelta(seconds=2**delivery.attempts))

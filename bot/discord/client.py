@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -18,8 +19,8 @@ from bot import metrics
 from bot.discord.commands import Suggester, check_limits, marketsafe_commands
 from bot.discord.downloads import Downloads, NotDownloaded, limit_for
 from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
-from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
-from bot.discord.render import RunButton, render_reply
+from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES, MessageLimitError
+from bot.discord.render import Rendered, RunButton, render_messages, reply_messages
 from bot.router import Incoming, Router, ThreadMessage, strip_prefix
 from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.catalogue import resolve
@@ -204,7 +205,7 @@ class MarketSafeClient(discord.Client):
                 command = reply.form.form.command
                 reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
             reply.form = None
-        await interaction.edit_original_response(**_arguments(reply, items))
+        await self._answer(interaction, reply, *items, deferred=True)
 
     def _draft(self, interaction: discord.Interaction, request: FormRequest, kept: tuple[Attachment, ...]) -> Draft:
         return self.drafts.open(interaction.user.id, request, channel_id=interaction.channel_id, attachments=kept)
@@ -241,7 +242,13 @@ class MarketSafeClient(discord.Client):
             author_name=lambda: author.display_name,
         )
         try:
-            await asyncio.to_thread(self.router.thread_message, in_thread)
+            reply = await asyncio.to_thread(self.router.thread_message, in_thread)
+            if reply is not None and reply.is_error:
+                # Not relayed (too long, or not allowed): the author is told why, under their message.
+                first, *rest = reply_messages(reply)
+                await message.reply(**first.arguments())
+                for rendered in rest:
+                    await thread.send(**rendered.arguments())
         except Exception:  # one message must not take the client down
             log.exception("message %s in thread %s not relayed", message.id, thread.id)
 
@@ -269,7 +276,8 @@ class MarketSafeClient(discord.Client):
                 )
                 reply = await asyncio.to_thread(self.router.handle, incoming)
             reply.form = None  # a message cannot open a modal: the reply says what to type instead
-            await message.channel.send(**_arguments(reply, []))
+            for rendered in reply_messages(reply):
+                await message.channel.send(**_arguments(rendered))
         except Exception:  # one message must not take the client down
             log.exception("direct message %s not answered", message.id)
 
@@ -285,18 +293,63 @@ class MarketSafeClient(discord.Client):
         return await asyncio.to_thread(self.router.handle, incoming)
 
     @staticmethod
-    async def _answer(interaction: discord.Interaction, reply: Reply, *extra: discord.ui.Item[Any]) -> None:
-        await interaction.response.send_message(ephemeral=True, **_arguments(reply, extra))
+    async def _answer(
+        interaction: discord.Interaction, reply: Reply, *extra: discord.ui.Item[Any], deferred: bool = False
+    ) -> None:
+        """The reply as the interaction's answer (in place of the deferred one), and its further
+        messages as follow-ups, in order; `extra` items (a form's Continue button) go after the
+        last message's buttons. An answer Discord refuses is replaced by a short one saying so,
+        with a reference that finds the logged error."""
+        shown = False
+        try:
+            messages = reply_messages(reply)
+            _add_items(messages[-1], extra)
+            first, *rest = messages
+            if deferred:
+                await interaction.edit_original_response(**_arguments(first))
+            else:
+                await interaction.response.send_message(ephemeral=True, **_arguments(first))
+            shown = True
+            await _follow_up(interaction, rest)
+        except (MessageLimitError, discord.HTTPException) as error:
+            if isinstance(error, discord.HTTPException) and error.status != 400:
+                raise
+            await _tell_refused(interaction, error, in_place=deferred and not shown)
 
 
-def _arguments(reply: Reply, extra: Sequence[discord.ui.Item[Any]]) -> dict[str, Any]:
-    """The message of a reply, with `extra` items (a form's Continue button) after its buttons."""
-    rendered = render_reply(reply)
+def _add_items(rendered: Rendered, extra: Sequence[discord.ui.Item[Any]]) -> None:
     if extra:
         rendered.view = rendered.view or discord.ui.View(timeout=None)
         for item in extra:
             rendered.view.add_item(item)
+
+
+def _arguments(rendered: Rendered) -> dict[str, Any]:
     arguments = rendered.arguments()
     if rendered.view is None:
         arguments.pop("view", None)
     return arguments
+
+
+async def _tell_refused(
+    interaction: discord.Interaction, error: MessageLimitError | discord.HTTPException, *, in_place: bool
+) -> None:
+    """The short answer for an answer Discord refused (in place of the deferred answer when
+    `in_place`, else after what was shown); the log names the error under the same reference."""
+    reference = secrets.token_hex(4)
+    reason = f"code {error.code}" if isinstance(error, discord.HTTPException) else "over its limits"
+    log.warning("Discord refused an answer (%s: %s); reference %s", type(error).__name__, error, reference)
+    short = render_messages(f"That answer could not be shown (Discord refused it, {reason}); reference {reference}.",
+                            [], [], [], error=True)[0]  # fmt: skip
+    if in_place:
+        await interaction.edit_original_response(**_arguments(short))
+    elif interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **_arguments(short))
+    else:
+        await interaction.response.send_message(ephemeral=True, **_arguments(short))
+
+
+async def _follow_up(interaction: discord.Interaction, messages: list[Rendered]) -> None:
+    """A long reply's later messages, seen only by the caller like its first, one after the other."""
+    for rendered in messages:
+        await interaction.followup.send(ephemeral=True, wait=True, **_arguments(rendered))

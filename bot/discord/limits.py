@@ -1,9 +1,14 @@
-"""Discord's limits on an application command, checked on the payload before it is synced.
+"""Discord's limits, in one place: on an application command (checked on the payload before it is
+synced) and on a message, its embeds and components, and a modal (checked on every message the bot
+renders before it is sent, see `bot.discord.render`).
 
-Discord refuses a whole sync (HTTP 400, code 50035) when one part breaks a limit, so the bot checks
-at start-up and fails with an error naming the command instead. The numbers are from the Discord
-developer docs, "Application Commands" (discord/discord-api-docs,
-docs/interactions/application-commands.mdx; the project's FACTS.md lists the lines).
+Discord refuses a whole sync or message (HTTP 400, code 50035 "Invalid Form Body") when one part
+breaks a limit, so the bot checks first. The numbers are from the Discord developer docs
+(discord/discord-api-docs); each names its page:
+- "Application Commands", https://discord.com/developers/docs/interactions/application-commands
+- "Message Resource", https://discord.com/developers/docs/resources/message
+- "Message Components", https://discord.com/developers/docs/interactions/message-components
+- "Receiving and Responding", https://discord.com/developers/docs/interactions/receiving-and-responding
 """
 
 from __future__ import annotations
@@ -34,6 +39,38 @@ MAX_COMMAND_SIZE = 8000
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 SOURCE = 'Discord developer docs, "Application Commands"'
+
+# "Message Resource", Create Message: content is up to 2000 characters, and up to 10 embeds.
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+# "Message Resource", Embed Limits: title 256, description 4096, up to 25 fields, field name 256,
+# field value 1024, footer text 2048, author name 256; and all of those together, across every
+# embed of a message, at most 6000 ("Violating any of these constraints will result in a Bad Request").
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+EMBED_FOOTER = 2048
+EMBED_AUTHOR = 256
+MAX_EMBED_TEXT = 6000
+# "Message Components": up to 5 action rows in a message, up to 5 buttons in a row, a button's
+# label up to 80 characters, a custom_id 1-100 characters; a string select up to 25 options.
+MAX_ACTION_ROWS = 5
+MAX_ROW_BUTTONS = 5
+BUTTON_LABEL = 80
+CUSTOM_ID = 100
+SELECT_OPTIONS = 25
+# "Receiving and Responding", Modal: title up to 45 characters, 1-5 components; "Message
+# Components", Text Input: label up to 45 characters, value and max_length up to 4000, placeholder 100.
+MODAL_TITLE = 45
+MODAL_COMPONENTS = 5
+INPUT_LABEL = 45
+INPUT_VALUE = 4000
+INPUT_PLACEHOLDER = 100
+# Messages a person writes: 2000 characters, 4000 with Nitro ("Message Resource", content; Discord
+# Nitro's "longer messages"). What the bot relays from them is split to fit its own 2000.
+MAX_NITRO_CONTENT = 4000
 
 
 class CommandLimitError(ValueError):
@@ -128,3 +165,64 @@ def _characters(part: dict[str, Any]) -> Iterator[int]:
         yield len(str(choice.get("name", ""))) + len(str(choice.get("value", "")))
     for option in part.get("options") or []:
         yield from _characters(option)
+
+
+class MessageLimitError(ValueError):
+    """A message Discord would refuse; names each part that breaks a limit, e.g. `embeds.0.description`."""
+
+
+def check_message(payload: dict[str, Any]) -> None:
+    """Refuse a message payload (as discord.py sends it) that breaks one of Discord's limits."""
+    problems = list(_message_problems(payload))
+    if problems:
+        raise MessageLimitError("; ".join(problems))
+
+
+def _too_long(path: str, text: Any, most: int) -> Iterator[str]:
+    if text is not None and len(str(text)) > most:
+        yield f"{path} is {len(str(text))} characters; Discord allows {most}"
+
+
+def _message_problems(payload: dict[str, Any]) -> Iterator[str]:
+    yield from _too_long("content", payload.get("content"), MAX_CONTENT)
+    embeds = payload.get("embeds") or []
+    if len(embeds) > MAX_EMBEDS:
+        yield f"embeds: {len(embeds)}; Discord allows {MAX_EMBEDS}"
+    total = 0
+    for number, embed in enumerate(embeds):
+        path = f"embeds.{number}"
+        yield from _too_long(f"{path}.title", embed.get("title"), EMBED_TITLE)
+        yield from _too_long(f"{path}.description", embed.get("description"), EMBED_DESCRIPTION)
+        yield from _too_long(f"{path}.footer.text", (embed.get("footer") or {}).get("text"), EMBED_FOOTER)
+        yield from _too_long(f"{path}.author.name", (embed.get("author") or {}).get("name"), EMBED_AUTHOR)
+        fields = embed.get("fields") or []
+        if len(fields) > EMBED_FIELDS:
+            yield f"{path}.fields: {len(fields)}; Discord allows {EMBED_FIELDS}"
+        for index, item in enumerate(fields):
+            yield from _too_long(f"{path}.fields.{index}.name", item.get("name"), FIELD_NAME)
+            yield from _too_long(f"{path}.fields.{index}.value", item.get("value"), FIELD_VALUE)
+        total += embed_text_size(embed)
+    if total > MAX_EMBED_TEXT:
+        yield f"embeds: {total} characters of text together; Discord allows {MAX_EMBED_TEXT}"
+    rows = payload.get("components") or []
+    if len(rows) > MAX_ACTION_ROWS:
+        yield f"components: {len(rows)} action rows; Discord allows {MAX_ACTION_ROWS}"
+    for number, row in enumerate(rows):
+        buttons = [c for c in row.get("components") or [] if c.get("type") == 2]
+        if len(buttons) > MAX_ROW_BUTTONS:
+            yield f"components.{number}: {len(buttons)} buttons; Discord allows {MAX_ROW_BUTTONS}"
+        for index, component in enumerate(row.get("components") or []):
+            path = f"components.{number}.components.{index}"
+            yield from _too_long(f"{path}.label", component.get("label"), BUTTON_LABEL)
+            yield from _too_long(f"{path}.custom_id", component.get("custom_id"), CUSTOM_ID)
+            options = component.get("options")
+            if options is not None and len(options) > SELECT_OPTIONS:
+                yield f"{path}.options: {len(options)}; Discord allows {SELECT_OPTIONS}"
+
+
+def embed_text_size(embed: dict[str, Any]) -> int:
+    """The characters of an embed that count towards a message's 6000: title, description, field
+    names and values, footer text and author name."""
+    size = len(embed.get("title") or "") + len(embed.get("description") or "")
+    size += len((embed.get("footer") or {}).get("text") or "") + len((embed.get("author") or {}).get("name") or "")
+    return size + sum(len(f.get("name") or "") + len(f.get("value") or "") for f in embed.get("fields") or [])

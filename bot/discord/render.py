@@ -12,14 +12,16 @@ from typing import Any, Protocol, cast
 
 import discord
 
+from bot.discord import limits
+from bot.text_parts import split_text
 from handlers.kit.replies import Button, Reply
 
-MAX_CONTENT = 2000
-MAX_DESCRIPTION = 3000
-MAX_EMBED = 5500  # Discord's limit for an embed's text is 6000 characters
-MAX_CUSTOM_ID = 100
-MAX_BUTTONS = 25
 RUN_PREFIX = "run:"
+MAX_CUSTOM_ID = limits.CUSTOM_ID
+# Messages one answer or notice may take; what is left after them is named in a last line.
+MAX_MESSAGES = 10
+MAX_BUTTONS = limits.MAX_ACTION_ROWS * limits.MAX_ROW_BUTTONS
+CONTINUED = "(continued)"
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord's masked link: `[text](url)`, also across lines and with `<url>`; escaping its bracket shows it as typed.
 _MASKED_LINK = re.compile(r"(?<!\\)\[([^\]]*)\]\(")
@@ -45,34 +47,112 @@ class Rendered:
             found["view"] = self.view
         return found
 
+    def payload(self) -> dict[str, Any]:
+        """The message as Discord receives it (content, embeds, components), to check its limits."""
+        return {
+            "content": self.content,
+            "embeds": [dict(embed.to_dict()) for embed in self.embeds],
+            "components": self.view.to_components() if self.view is not None else [],
+        }
 
-def render(
-    text: str, fields: list[tuple[str, str]], lines: list[str], buttons: list[Button], *, error: bool = False
-) -> Rendered:
-    content = escape(f"⚠ {text}" if error else text).strip() or "…"
-    if len(content) > MAX_CONTENT:
-        content = content[: MAX_CONTENT - 1] + "…"
-    embeds = [_embed(fields, lines)] if fields or lines else []
-    return Rendered(content, embeds, buttons_view(buttons))
+    def text(self) -> str:
+        """Everything the message says, in order: its content, then each embed's fields and description."""
+        parts = [self.content]
+        for embed in self.embeds:
+            parts.extend(f"{f.name}\n{f.value}" for f in embed.fields)
+            parts.append(embed.description or "")
+        return "\n".join(part for part in parts if part)
 
 
-def render_reply(reply: Reply) -> Rendered:
-    return render(reply.text, reply.fields, reply.lines, reply.buttons, error=reply.is_error)
+def render_messages(
+    text: str,
+    fields: list[tuple[str, str]],
+    lines: list[str],
+    buttons: list[Button],
+    *,
+    error: bool = False,
+    most: int | None = MAX_MESSAGES,
+) -> list[Rendered]:
+    """The messages an answer or notice takes, in order, each within Discord's limits: the text as
+    the content of as many messages as it needs, then the fields and lines as embeds, then the
+    buttons on the last message. Nothing is cut: past `most` messages (an answer's; a notice,
+    such as a relayed thread message, takes as many as it needs) the last one says how much is
+    left and how to see it."""
+    shown = escape(f"⚠ {text}" if error else text).strip() or "…"
+    contents = split_text(shown, limits.MAX_CONTENT)
+    pressable = [b for b in buttons if len(RUN_PREFIX + b.command) <= MAX_CUSTOM_ID]
+    # A command too long to ride on a button is shown for typing instead.
+    typed = [f"{b.label}: {b.command}" for b in buttons if b not in pressable]
+    embeds = _field_embeds(fields) + _line_embeds([*lines, *typed])
+    messages = [Rendered(content) for content in contents]
+    for embed in embeds:
+        last = messages[-1]
+        size = sum(_size(e) for e in [*last.embeds, embed])
+        if len(last.embeds) >= limits.MAX_EMBEDS or size > limits.MAX_EMBED_TEXT:
+            messages.append(Rendered(""))
+        messages[-1].embeds.append(embed)
+    for start in range(0, len(pressable), MAX_BUTTONS):
+        if start:
+            messages.append(Rendered(CONTINUED))
+        messages[-1].view = buttons_view(pressable[start : start + MAX_BUTTONS])
+    if most is not None:
+        messages = _at_most(messages, most)
+    for message in messages:
+        message.content = message.content or ("" if message.embeds else CONTINUED)
+        limits.check_message(message.payload())
+    return messages
 
 
-def _embed(fields: list[tuple[str, str]], lines: list[str]) -> discord.Embed:
-    description = escape("\n".join(lines))
-    if len(description) > MAX_DESCRIPTION:
-        description = description[: MAX_DESCRIPTION - 1] + "…"
-    embed = discord.Embed(description=description or None)
-    used = len(description)
-    for raw_name, raw_value in fields[:25]:
-        name, value = escape(raw_name)[:256] or "-", escape(raw_value)[:1024] or "-"
-        if used + len(name) + len(value) > MAX_EMBED:
-            break
-        used += len(name) + len(value)
-        embed.add_field(name=name, value=value, inline=False)
-    return embed
+def _size(embed: discord.Embed) -> int:
+    return limits.embed_text_size(dict(embed.to_dict()))
+
+
+def reply_messages(reply: Reply) -> list[Rendered]:
+    """A reply as the messages it takes, in order."""
+    return render_messages(reply.text, reply.fields, reply.lines, reply.buttons, error=reply.is_error)
+
+
+def _field_embeds(fields: list[tuple[str, str]]) -> list[discord.Embed]:
+    """Fields in embeds of at most 25 that stay under the 6000 characters of a message; a long
+    value continues in the next field, a long name in its value."""
+    pairs: list[tuple[str, str]] = []
+    for raw_name, raw_value in fields:
+        names = split_text(escape(raw_name), limits.FIELD_NAME)
+        value = "\n".join([*names[1:], escape(raw_value)]).strip()
+        name = names[0] or "-"
+        for number, chunk in enumerate(split_text(value, limits.FIELD_VALUE)):
+            later = f"{name} {CONTINUED}" if len(name) + len(CONTINUED) < limits.FIELD_NAME else CONTINUED
+            pairs.append((later if number else name, chunk or "-"))
+    embeds: list[discord.Embed] = []
+    size = 0
+    for name, value in pairs:
+        grown = size + len(name) + len(value)
+        if not embeds or len(embeds[-1].fields) >= limits.EMBED_FIELDS or grown > limits.MAX_EMBED_TEXT:
+            embeds.append(discord.Embed())
+            grown = len(name) + len(value)
+        embeds[-1].add_field(name=name, value=value, inline=False)
+        size = grown
+    return embeds
+
+
+def _line_embeds(lines: list[str]) -> list[discord.Embed]:
+    if not lines:
+        return []
+    text = escape("\n".join(lines))
+    return [discord.Embed(description=part) for part in split_text(text, limits.EMBED_DESCRIPTION) if part]
+
+
+def _at_most(messages: list[Rendered], most: int) -> list[Rendered]:
+    """The first `most` messages, the last of them saying how many more there were and how to see them."""
+    if len(messages) <= most:
+        return messages
+    kept, left = messages[: most - 1], messages[most - 1 :]
+    hidden = sum(len(m.embeds) for m in left) or len(left)
+    note = (
+        f"… and {hidden} more parts not shown ({len(left)} messages). Narrow the command or ask for the "
+        "next page (`page=2`, …); `help <command>` shows its options."
+    )
+    return [*kept, Rendered(note)]
 
 
 class ButtonRunner(Protocol):
@@ -90,7 +170,7 @@ class RunButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.comp
 
     def __init__(self, command: str, label: str = "Run", style: discord.ButtonStyle = discord.ButtonStyle.secondary):
         super().__init__(
-            discord.ui.Button(label=label[:80] or "Run", style=style, custom_id=(RUN_PREFIX + command)[:MAX_CUSTOM_ID])
+            discord.ui.Button(label=_label(label), style=style, custom_id=(RUN_PREFIX + command)[:MAX_CUSTOM_ID])
         )
         self.command = command
 
@@ -103,6 +183,13 @@ class RunButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.comp
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await cast(ButtonRunner, interaction.client).run_button(interaction, self.command)
+
+
+def _label(label: str) -> str:
+    """A button's label within Discord's 80 characters, a longer one visibly shortened."""
+    if len(label) <= limits.BUTTON_LABEL:
+        return label or "Run"
+    return label[: limits.BUTTON_LABEL - 1] + "…"
 
 
 def buttons_view(buttons: list[Button]) -> discord.ui.View | None:

@@ -13,6 +13,10 @@ MAX_SECTION = 2900  # Slack's limit for a section's text is 3000 characters ("Bl
 MAX_MESSAGE_BLOCKS = 50  # blocks in one message ("Block Kit reference", Blocks)
 MAX_VIEW_BLOCKS = 100  # blocks in a modal or the home tab ("Block Kit reference", Blocks)
 MAX_MESSAGES = 5  # messages one reply may take before the rest is left out with a note
+# The text of all blocks of one posted message together: Slack refuses more with msg_blocks_too_long.
+# Not in the reference docs; about 12,000 characters plus the blocks' own overhead, as Slack's
+# maintainers put it (slackapi/bolt-js#2867, measured near 13,200 in #2509; see FACTS.md).
+MAX_MESSAGE_TEXT = 11_000
 FORM_CALLBACK = "form:"
 Blocks = list[dict[str, Any]]
 
@@ -87,6 +91,25 @@ def message_blocks(
 ) -> Blocks:
     """One message's blocks (or a view's, with `most`), what does not fit left out with a note."""
     return _parts(text, fields, lines, buttons, most, 1)[0]
+
+
+def notice_messages(text: str, fields: list[tuple[str, str]], buttons: list[Button]) -> list[Blocks]:
+    """A notice as the messages it takes, in order, with nothing left out: each of at most 50
+    blocks and `MAX_MESSAGE_TEXT` characters of text (a thread message of 40,000 characters takes
+    four), the buttons on the last."""
+    content = sections(text) + [b for name, value in fields for b in sections(f"{name}:\n{value}")]
+    messages: list[Blocks] = [[]]
+    size = 0
+    for block in content:
+        grown = size + len(block["text"]["text"])
+        if messages[-1] and (grown > MAX_MESSAGE_TEXT or len(messages[-1]) >= MAX_MESSAGE_BLOCKS - 1):
+            messages.append([])
+            grown = len(block["text"]["text"])
+        messages[-1].append(block)
+        size = grown
+    if buttons:
+        messages[-1].append(buttons_block(buttons))
+    return messages
 
 
 def _shown(reply: Reply) -> str:

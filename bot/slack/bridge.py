@@ -149,7 +149,11 @@ class SlackBridge:
             request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
             author_name=lambda: self._display_name(client, event["user"]),
         )
-        self.router.thread_message(message)
+        reply = self.router.thread_message(message)
+        if reply is not None and reply.is_error:
+            # Not relayed (too long, or not allowed): the author alone is told why, in the thread.
+            where = {"channel": event["channel"], "user": event["user"], "thread_ts": event["thread_ts"]}
+            send_reply(checked_client(client.chat_postEphemeral, **where), reply)
 
     def publish_home(self, user_id: str, client: WebClient) -> None:
         incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home")

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import RetryLater, Target
-from bot.slack.blocks import fallback_text, message_blocks
+from bot.slack.blocks import Blocks, fallback_text, message_blocks, notice_messages
 from handlers.kit.outbox import NoticePayload
 from storage.models import OutboxNotice
 
@@ -27,24 +27,44 @@ USER_ID_PREFIXES = ("U", "W")
 
 
 class SlackPoster:
+    """Posts a notice as the messages it takes (see `notice_messages`), in order; a case's first
+    message starts its thread, where the notice's later messages go. Each message's metadata names
+    the notice and the part, so a notice whose posting stopped half-way goes on from its first
+    part not posted, whether this process remembers the parts it posted or finds them in Slack."""
+
     platform = "slack"
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
         self._direct_channels: dict[str, str] = {}
+        self._posted_parts: dict[int, list[str]] = {}  # notice id -> ts of its parts posted so far
 
     def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
-        response = self._call(
-            self.client.chat_postMessage,
-            channel=self._channel(target),
-            thread_ts=target.thread_ref,
-            text=fallback_text(notice.text),
-            blocks=self._blocks(notice, payload),
-            unfurl_links=False,
-            unfurl_media=False,
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"notice_id": notice.id}},
-        )
-        return str(response["ts"])
+        parts = self._messages(notice, payload)
+        key = notice.id or 0
+        posted = self._posted_parts.setdefault(key, [])
+        channel = self._channel(target)
+        starts_thread = notice.case_id is not None and target.thread_ref is None
+        for index, blocks in enumerate(parts):
+            if index < len(posted):
+                continue
+            thread = posted[0] if starts_thread and posted else target.thread_ref
+            try:
+                response = self._call(
+                    self.client.chat_postMessage,
+                    channel=channel,
+                    thread_ts=thread,
+                    text=_fallback(notice.text, index, len(parts)),
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    metadata={"event_type": METADATA_EVENT, "event_payload": _part(notice, index)},
+                )
+            except RetryLater as wait:
+                raise RetryLater(wait.seconds, str(wait), partly_posted=bool(posted)) from None
+            posted.append(str(response["ts"]))
+        del self._posted_parts[key]
+        return posted[0]
 
     def update(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
         assert target.thread_ref is not None
@@ -53,23 +73,46 @@ class SlackPoster:
             channel=self._channel(target),
             ts=target.thread_ref,
             text=fallback_text(notice.text),
-            blocks=self._blocks(notice, payload),
+            blocks=message_blocks(notice.text, list(payload.fields), [], list(payload.buttons)),
         )
         return target.thread_ref
 
     def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
-        """The ts of a message already posted for this notice, if any (looked up after a restart)."""
-        where: dict[str, Any] = {"channel": self._channel(target), "include_all_metadata": True, "limit": 200}
-        if target.thread_ref:
-            response = self._call(self.client.conversations_replies, ts=target.thread_ref, **where)
+        """The ts of the notice's first message when all its messages are already posted (looked
+        up after a restart); when only some are, they are remembered for `post` to go on after them."""
+        count = len(self._messages(notice, payload))
+        channel = self._channel(target)
+        found = self._find_parts(notice, channel, target.thread_ref)
+        if count > 1 and 0 in found and notice.case_id is not None and target.thread_ref is None:
+            found.update(self._find_parts(notice, channel, found[0]))  # its later parts are in its thread
+        posted = []
+        for index in range(count):
+            if index not in found:
+                break
+            posted.append(found[index])
+        if len(posted) == count:
+            return posted[0]
+        if posted:
+            self._posted_parts[notice.id or 0] = posted
+        return None
+
+    def _find_parts(self, notice: OutboxNotice, channel: str, thread: str | None) -> dict[int, str]:
+        where: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": 200}
+        if thread:
+            response = self._call(self.client.conversations_replies, ts=thread, **where)
         else:
             response = self._call(self.client.conversations_history, **where)
+        found: dict[int, str] = {}
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
             event = metadata.get("event_payload") or {}
             if metadata.get("event_type") == METADATA_EVENT and event.get("notice_id") == notice.id:
-                return str(message["ts"])
-        return None
+                found.setdefault(int(event.get("part") or 0), str(message["ts"]))
+        return found
+
+    @staticmethod
+    def _messages(notice: OutboxNotice, payload: NoticePayload) -> list[Blocks]:
+        return notice_messages(notice.text, list(payload.fields), list(payload.buttons))
 
     def _channel(self, target: Target) -> str:
         """The channel id to post in and look up: a user's id gives their direct-message channel."""
@@ -82,10 +125,6 @@ class SlackPoster:
         return self._direct_channels[reference]
 
     @staticmethod
-    def _blocks(notice: OutboxNotice, payload: NoticePayload) -> list[dict[str, Any]]:
-        return message_blocks(notice.text, list(payload.fields), [], list(payload.buttons))
-
-    @staticmethod
     def _call(method: Any, **arguments: Any) -> Any:
         try:
             return method(**arguments)
@@ -94,3 +133,12 @@ class SlackPoster:
                 wait = float(error.response.headers.get("Retry-After", "1"))
                 raise RetryLater(wait, "Slack rate limit") from None
             raise
+
+
+def _part(notice: OutboxNotice, index: int) -> dict[str, Any]:
+    """A message's metadata: its notice, and which of the notice's messages it is (the first has no number)."""
+    return {"notice_id": notice.id, "part": index} if index else {"notice_id": notice.id}
+
+
+def _fallback(text: str, index: int, count: int) -> str:
+    return fallback_text(text) if index == 0 else f"(continued, {index + 1} of {count})"

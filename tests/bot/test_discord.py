@@ -18,16 +18,39 @@ import yarl
 from sqlmodel import select
 
 from bot.delivery import DeliveryWorker
+from bot.discord import limits
 from bot.discord.client import MarketSafeClient
 from bot.discord.poster import DiscordPoster
 from bot.discord.service import DiscordService
 from bot.router import Incoming, Router
 from bot.settings import Settings
+from bot.text_parts import split_text
+from handlers.catalogue import GROUPS, resolve, subcommands
 from handlers.kit.context import Caller, ProgramRules
+from handlers.kit.outbox import save_notices
+from handlers.kit.replies import Notice, Reply
+from handlers.working_group.meetings import meeting_agenda_notices
 from storage.database import Database
-from storage.vocabulary import ReasonCode
+from storage.models import Milestone
+from storage.vocabulary import NoticeKind, ReasonCode
 from support.clock import FakeClock
+from support.discord_limits import message_refusal
 from support.fake_discord import Call, FakeDiscord, snowflake_at
+from support.fake_http import Failure, json_response
+from support.large_program import (
+    ASKED,
+    BIG_CASE,
+    NEW_LINKS,
+    THREAD_MESSAGE,
+    People,
+    big_paste,
+    build,
+    chinese_title,
+    compact,
+    file_open_cases,
+    listing,
+    missing,
+)
 
 TOKEN = "fake-discord-bot-token"
 ADMIN, BRAND, TEAM = 412_345_678_901_234_501, 412_345_678_901_234_502, 412_345_678_901_234_503
@@ -717,3 +740,209 @@ def test_store_strike_is_a_sub_command_with_a_link_field_and_its_note_arrives_in
     with env.database.transaction() as session:
         strikes = session.exec(select(Strike)).all()
         assert [(strike.note, strike.recorded_by) for strike in strikes] == [(note, f"discord:{TEAM}")]
+
+
+# -- the largest answers ----------------------------------------------------------------------------
+
+# Discord's string options take at most 6,000 characters ("Application Commands", max_length), so
+# 340 links reach Discord as a file; the filing's answer is given here through the client as it
+# gives any answer, for a command that names what was filed.
+FILED_AS_FILE = "links.csv"
+
+
+class Replaying(Router):
+    """The real router, which gives `replayed` as the answer to a command naming `FILED_AS_FILE`."""
+
+    replayed: Reply | None = None
+
+    def handle(self, incoming: Incoming) -> Reply:
+        typed = incoming.args.text if incoming.args is not None else incoming.text
+        if self.replayed is not None and FILED_AS_FILE in typed:
+            return self.replayed
+        return super().handle(incoming)
+
+
+def discord_command(line: str) -> tuple[str, list[dict[str, Any]]]:
+    """The `/marketsafe-<word> [<sub-command>]` path of a command line and its options: the
+    required ones from its first words, the rest as its text."""
+    resolved = resolve(line)
+    assert resolved is not None, line
+    word, *tail = resolved.spec.path
+    path = word if not (subcommands(word) or word in GROUPS) else " ".join([word, *(tail or [word])])
+    words = resolved.rest.split()
+    options = []
+    for option in resolved.spec.options:
+        if option.required and not option.keyword:
+            options.append({"name": option.name, "value": words.pop(0)})
+    if words:
+        options.append({"name": "text", "value": " ".join(words)})
+    return path, options
+
+
+def discord_shown(messages: list[dict[str, Any]]) -> str:
+    """What the messages show, in order, as typed: a field continued from the one before shows its
+    value only, and mentions and links are read without their escapes."""
+    parts = []
+    for message in messages:
+        assert message_refusal(message) is None
+        parts.append(message["content"])
+        for embed in message["embeds"]:
+            for item in embed.get("fields", []):
+                if not item["name"].endswith("(continued)"):
+                    parts.append(item["name"])
+                parts.append(item["value"])
+            parts.append(embed.get("description") or "")
+    return "\n".join(parts).replace("\u200b", "").replace("\\[", "[")
+
+
+async def answered(fake: FakeDiscord, user: int, line: str, channel_id: int) -> list[dict[str, Any]]:
+    """Run a command line as its slash command; every message of the answer, once no more come."""
+    before = len(fake.messages_in(channel_id))
+    interaction = fake.slash_command(user, *invoked(*discord_command(line)), channel_id=channel_id)
+    await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    count = -1
+    while count != len(fake.messages_in(channel_id)) or any(
+        m["flags"] & 128 for m in fake.messages_in(channel_id)[before:]
+    ):  # later messages follow the first; a deferred answer is still loading
+        count = len(fake.messages_in(channel_id))
+        await asyncio.sleep(0.3)
+    return fake.messages_in(channel_id)[before:]
+
+
+def test_the_largest_answers_and_notices_arrive_whole(database: Database, clock: FakeClock) -> None:
+    rival = 412_345_678_901_234_504
+    with FakeDiscord() as fake:
+        fake.use_for()
+        router = Replaying(database, ProgramRules(), frozenset({"console:operator", f"discord:{ADMIN}"}), clock=clock)
+        env = Discord(fake, router, database, clock)
+        env.program()
+        admin, brand, team, beta = (Caller("discord", str(user)) for user in (ADMIN, BRAND, TEAM, rival))
+        people = People(admin, brand, team, beta, lambda n: Caller("discord", str(500_000_000_000_000_000 + n)))
+        build(router, people, str(fake.team_channel_id), "discord")
+        filing = router.handle(Incoming(brand, "complaint " + big_paste()))
+        assert filing.text == f"Registered 300 items in {BIG_CASE} (300 Taobao listings)."
+        file_open_cases(router, people)
+        users = {"brand": BRAND, "team": TEAM}
+        where = fake.brand_channel_id
+        expected = {line: router.handle(Incoming(Caller("discord", str(users[who])), line)) for who, line in ASKED}
+        router.replayed = filing
+
+        async def scenario() -> None:
+            async with running(env) as (client, _):
+                shown = discord_shown(await answered(fake, BRAND, f"complaint {FILED_AS_FILE}", where))
+                assert list(missing(filing, shown)) == []
+                item_pages = ""
+                for who, line in ASKED:
+                    shown = discord_shown(await answered(fake, users[who], line, where))
+                    assert list(missing(expected[line], shown)) == [], line
+                    item_pages += shown if line.startswith("case ") else ""
+                assert all(listing(n) in item_pages for n in range(NEW_LINKS))
+
+                # From here on a worker posts what is new: the agenda, a case, long thread messages.
+                worker = DeliveryWorker(database, DiscordPoster(client, timeout=10), clock=clock)
+                await asyncio.to_thread(worker.start, skip_history=True)
+                with database.transaction() as session:
+                    (meeting,) = session.exec(select(Milestone).where(Milestone.title == chinese_title(0))).all()
+                    (agenda,) = meeting_agenda_notices(session, meeting, clock(), ProgramRules().timezone)
+                    save_notices(session, [agenda], clock())
+                before = len(fake.messages_in(fake.team_channel_id))
+                await asyncio.to_thread(worker.run_once)
+                posted_agenda = fake.messages_in(fake.team_channel_id)[before:]
+                agenda_reply = Reply(agenda.text, fields=list(agenda.fields))
+                assert list(missing(agenda_reply, discord_shown(posted_agenda))) == []
+
+                reply = ephemeral(await command(fake, BRAND, "complaint", "https://item.taobao.com/item.htm?id=424242"))
+                case = reply["content"].split(" in ")[1].split(" ")[0]
+                await asyncio.to_thread(worker.run_once)
+                (team_message,) = [m for m in posted(fake, fake.team_channel_id) if case in m["content"]]
+                (brand_message,) = [m for m in posted(fake, fake.brand_channel_id) if case in m["content"]]
+                team_thread, brand_thread = int(team_message["id"]), int(brand_message["id"])
+
+                # A Nitro member's 4,000 characters, and 5,000 written on Slack, reach the team whole.
+                nitro = "\n\n".join(f"Paragraph {n}: " + " ".join(f"w{n}.{k}" for k in range(70)) for n in range(9))
+                nitro = nitro[: limits.MAX_NITRO_CONTENT]
+                fake.message(BRAND, nitro, channel_id=brand_thread)
+                await deliver_until(worker, lambda: len(fake.messages_in(team_thread)) >= 2)
+                with database.transaction() as session:
+                    slack_side = "Long note from Slack. " * (THREAD_MESSAGE // 22 + 1)
+                    save_notices(
+                        session,
+                        [Notice(channel="team", text=slack_side, case_id=case, kind=NoticeKind.CASE_MESSAGE)],
+                        clock(),
+                    )
+                await deliver_until(worker, lambda: compact(slack_side) in compact(discord_shown(
+                    fake.messages_in(team_thread)
+                )))  # fmt: skip
+                relayed = discord_shown(fake.messages_in(team_thread))
+                assert compact(nitro) in compact(relayed)
+                assert len(fake.messages_in(team_thread)) >= 5  # 4,000 and 5,000 characters, 2,000 a message
+
+        asyncio.run(asyncio.wait_for(scenario(), 180))
+
+
+def test_a_long_notice_stopped_half_way_goes_on_after_a_restart_and_posts_no_part_twice(env: Discord) -> None:
+    env.program()
+    paragraphs = [f"Paragraph {n}: " + " ".join(f"w{n}.{k}" for k in range(250)) for n in range(4)]
+    text = "\n\n".join(paragraphs)
+    channel = env.fake.team_channel_id
+    path = f"/channels/{channel}/messages"
+    posts = 0
+
+    def second_post(call: Call) -> bool:
+        nonlocal posts
+        posts += call.method == "POST" and call.path == path
+        return call.method == "POST" and call.path == path and posts == 2
+
+    async def scenario() -> list[dict[str, Any]]:
+        async with running(env) as (client, worker):
+            write(env, "team", text)
+            env.fake.fail_with(second_post, Failure(lambda: json_response({"message": "503", "code": 0}, 503)))
+            assert await asyncio.to_thread(worker.run_once) == 0  # Discord was unavailable after the first part
+            assert len(posted(env.fake, channel)) == 1
+            restarted = DeliveryWorker(env.database, DiscordPoster(client, timeout=10), clock=env.clock)
+            env.clock.advance(seconds=60)
+            assert await asyncio.to_thread(restarted.run_once) == 1
+            return posted(env.fake, channel)
+
+    messages = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert [m["content"] for m in messages] == split_text(text, limits.MAX_CONTENT)
+    assert len(messages) == 4
+    nonces = [call.json.get("nonce") for call in env.fake.calls_to("POST", path)]
+    assert nonces == ["ms1.0", "ms1.1", "ms1.1", "ms1.2", "ms1.3"]  # the part refused once, sent again
+    assert env.fake.calls_to("GET", path), "the restarted worker looked for what was posted"
+
+
+def test_an_answer_discord_refuses_reaches_the_user_as_a_short_answer_naming_a_reference(
+    env: Discord, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario() -> list[Call]:
+        async with running(env):
+            env.fake.fail_next("POST", "/interactions/", status=400)
+            interaction = env.fake.slash_command(BRAND, *invoked("help", []))
+            return await env.fake.wait_for_async("POST", f"/interactions/{interaction}/", count=2)
+
+    refused, told = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert "MarketSafe commands" in refused.json["data"]["content"]
+    short = ephemeral(told)["content"]
+    assert short.startswith("⚠ That answer could not be shown (Discord refused it, code 0); reference ")
+    reference = short.rsplit(" ", 1)[-1].rstrip(".")
+    assert any(reference in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+def test_a_thread_message_that_cannot_be_relayed_is_answered_under_it(env: Discord) -> None:
+    env.program()
+    stranger = 412_345_678_901_234_598
+
+    async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+        async with running(env) as (_, worker):
+            team, brand = await file_case(env, worker)
+            written = env.fake.message(stranger, "Is this our listing?", channel_id=int(brand["id"]))
+            await until(lambda: len(posted(env.fake, int(brand["id"]))) >= 2)
+            await asyncio.to_thread(worker.run_once)
+            return posted(env.fake, int(team["id"])), posted(env.fake, int(brand["id"])), written
+
+    to_team, in_brand_thread, written = asyncio.run(asyncio.wait_for(scenario(), 30))
+    answer = in_brand_thread[-1]
+    assert answer["author"]["bot"] and answer["content"].startswith("⚠")
+    assert answer["message_reference"]["message_id"] == str(written)
+    assert not any("our listing" in m["content"] for m in to_team)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.discord.render import escape, render_reply
+from bot.discord.render import escape, reply_messages
 from handlers.kit.replies import Reply
 
 
@@ -22,6 +22,6 @@ def test_plain_links_and_brackets_stay_readable() -> None:
 
 def test_replies_and_their_fields_are_escaped_too() -> None:
     reply = Reply("[Removed](https://evil.example)", fields=[("Note", "[here](https://evil.example)")])
-    rendered = render_reply(reply)
+    (rendered,) = reply_messages(reply)
     assert rendered.content.startswith("\\[Removed](")
     assert all("\\[here](" in str(embed.to_dict()) for embed in rendered.embeds)

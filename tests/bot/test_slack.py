@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 from sqlmodel import select
 
 import bot.delivery
@@ -29,16 +32,34 @@ from bot.router import Incoming, Router
 from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
 from bot.slack.blocks import MAX_MESSAGES, reply_messages
+from bot.slack.bridge import unescape
 from bot.slack.poster import SlackPoster
+from handlers.home import home
 from handlers.kit.context import Caller, ProgramRules
-from handlers.kit.outbox import NoticePayload
+from handlers.kit.outbox import NoticePayload, save_notices
 from handlers.kit.replies import Reply
+from handlers.working_group.meetings import meeting_agenda_notices
 from storage.database import Database
-from storage.models import Complaint, OutboxNotice
+from storage.models import Complaint, Milestone, OutboxNotice
 from storage.queries.outbox import mark_delivery
 from storage.vocabulary import DeliveryStatus
 from support.clock import FakeClock
 from support.fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack, dm_channel
+from support.large_program import (
+    ASKED,
+    BIG_CASE,
+    NEW_LINKS,
+    OPEN_CASES,
+    THREAD_MESSAGE,
+    People,
+    big_paste,
+    build,
+    chinese_title,
+    compact,
+    file_open_cases,
+    listing,
+    missing,
+)
 from support.slack_limits import refusal
 from support.slack_requests import SlackSender, payload_template, static_select, text_input
 
@@ -70,6 +91,7 @@ class ObservedRouter(Router):
     def __init__(self, database: Database, clock: FakeClock) -> None:
         super().__init__(database, ProgramRules(), frozenset({f"slack:{ADMIN}"}), clock=clock)
         self.delay = 0.0
+        self.replies: list[Reply] = []  # every answer, in the order they were given
         self.finished = 0
         self.in_flight = 0
         self._changed = threading.Condition()
@@ -79,7 +101,9 @@ class ObservedRouter(Router):
             self.in_flight += 1
         try:
             time.sleep(self.delay)
-            return super().handle(incoming)
+            reply = super().handle(incoming)
+            self.replies.append(reply)
+            return reply
         finally:
             with self._changed:
                 self.in_flight -= 1
@@ -548,6 +572,17 @@ def test_a_retried_message_event_is_relayed_once(slack: Slack) -> None:
     assert len(history(slack.fake, ACME_CHANNEL, brand_ts)) == 2
 
 
+def test_a_thread_message_too_long_to_relay_is_answered_to_its_author_alone_in_the_thread(slack: Slack) -> None:
+    team_ts, brand_ts = file_case(slack)
+    slack.say_in_thread(BRAND, "word " * 8001, channel=ACME_CHANNEL, thread_ts=brand_ts)
+    slack.deliver()
+
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    assert (told.params["channel"], told.params["user"], told.params["thread_ts"]) == (ACME_CHANNEL, BRAND, brand_ts)
+    assert "40,004 characters; the limit is 40,000" in shown_text(told.params["blocks"])
+    assert len(history(slack.fake, TEAM_CHANNEL, team_ts)) == 1  # nothing relayed
+
+
 # -- thread relay details ----------------------------------------------------------------------------
 
 
@@ -962,3 +997,99 @@ def test_a_list_too_long_for_five_messages_says_how_many_sections_are_left_out_a
     last = parts[-1][-1]["text"]["text"]
     assert "more sections not shown" in last and "help" in last
     assert shown_text(parts[0]).startswith("Everything:")
+
+
+# -- the largest answers ----------------------------------------------------------------------------
+
+
+def sent_after(slack: Slack, method: str, before: int) -> list[Call]:
+    """The calls to `method` after the first `before`, once no more come."""
+    calls = slack.fake.wait_for(method, before + 1)
+    while True:  # a long answer's later messages follow its first: wait until no more come
+        time.sleep(0.2)
+        if len(slack.fake.calls_to(method)) == len(calls):
+            return calls[before:]
+        calls = slack.fake.calls_to(method)
+
+
+def valid_block_kit(blocks: list[dict[str, Any]]) -> None:
+    """slack_sdk's own models accept every block (they check Slack's documented limits)."""
+    assert blocks and len(blocks) <= 50
+    for block in Block.parse_all(blocks):
+        assert block is not None
+        block.validate_json()
+
+
+def slack_shown(calls: list[Call]) -> str:
+    for call in calls:
+        valid_block_kit(call.params["blocks"])
+        assert refusal(call.method, call.params) is None
+    return "\n".join(sections_of(calls))
+
+
+def test_the_largest_answers_arrive_whole_in_valid_block_kit(slack: Slack) -> None:
+    rival, working_group = "U0BETA1", "C0WG000001"
+    admin, brand, team, beta = (Caller("slack", user) for user in (ADMIN, BRAND, TEAM, rival))
+    people = People(admin, brand, team, beta, lambda n: Caller("slack", f"U0APP{n:04d}"))
+    build(slack.router, people, working_group, "slack")
+
+    # 340 links written to the bot: 300 filed in one case, the rest merged, flagged, held or rejected.
+    before = len(slack.fake.calls_to("chat.postMessage"))
+    with slack.router.handled():
+        slack.sender.message_event(BRAND, "complaint " + big_paste(), channel=dm_channel(BRAND))
+    filing = slack.router.replies[-1]
+    assert filing.text == f"Registered 300 items in {BIG_CASE} (300 Taobao listings)."
+    shown = slack_shown(sent_after(slack, "chat.postMessage", before))
+    assert list(missing(filing, shown)) == []
+    for section in ("merged as duplicates", "flagged to the team", "held: short links", "rejected"):
+        assert section in shown
+    file_open_cases(slack.router, people)
+
+    users = {"brand": BRAND, "team": TEAM}
+    item_pages = ""
+    for who, line in ASKED:
+        before = len(slack.fake.calls_to("response_url"))
+        slack.sender.slash_command(users[who], line, channel_id=ACME_CHANNEL)
+        shown = slack_shown(sent_after(slack, "response_url", before))
+        expected = slack.router.handle(Incoming(Caller("slack", users[who]), line))
+        assert not expected.is_error, (line, expected.text)
+        assert list(missing(expected, shown)) == [], line
+        item_pages += shown if line.startswith("case ") else ""
+    assert all(listing(n) in item_pages for n in range(NEW_LINKS))
+
+    # App Home for a team member with hundreds of open cases: a valid view, all of it shown.
+    assert slack.sender.app_home_opened(TEAM).status_code == 200
+    published = slack.fake.wait_for("views.publish")[-1].params["view"]
+    View(**published).validate_json()
+    home_reply = slack.router.run(Incoming(Caller("slack", TEAM), "home"), "home", home)
+    assert f"Open cases: {OPEN_CASES + 2}" in home_reply.lines
+    assert list(missing(home_reply, unescape(shown_text(published["blocks"])))) == []
+
+    # From here on a worker posts what is new: the agenda, a case, a 5,000-character thread message.
+    worker = slack.new_worker()
+    worker.start(skip_history=True)
+    with slack.database.transaction() as session:
+        (meeting,) = session.exec(select(Milestone).where(Milestone.title == chinese_title(0))).all()
+        notices = meeting_agenda_notices(session, meeting, slack.clock(), ProgramRules().timezone)
+        save_notices(session, notices, slack.clock())
+    before = len(slack.fake.calls_to("chat.postMessage"))
+    worker.run_once()
+    (agenda,) = notices
+    shown = slack_shown(
+        [c for c in sent_after(slack, "chat.postMessage", before) if c.params["channel"] == working_group]
+    )
+    assert list(missing(Reply(agenda.text, fields=list(agenda.fields)), shown)) == []
+
+    reply = slack.command(BRAND, "complaint https://item.taobao.com/item.htm?id=424242")
+    case = re.search(r"MS-\d{6}", reply.params["text"])[0]  # type: ignore[index]
+    worker.run_once()
+    team_ts, brand_ts = ts_of(slack.fake, TEAM_CHANNEL, case), ts_of(slack.fake, ACME_CHANNEL, case)
+    paragraphs = [f"Paragraph {n}: " + " ".join(f"word{n}.{k}" for k in range(60)) for n in range(12)]
+    message = "\n\n".join(paragraphs)[:THREAD_MESSAGE]
+    assert len(message) == THREAD_MESSAGE
+    slack.say_in_thread(BRAND, message, channel=ACME_CHANNEL, thread_ts=brand_ts)
+    before = len(slack.fake.calls_to("chat.postMessage"))
+    worker.run_once()
+    relayed = [c for c in sent_after(slack, "chat.postMessage", before) if c.params.get("thread_ts") == team_ts]
+    assert compact(message) in compact(slack_shown(relayed))
+    assert len(history(slack.fake, TEAM_CHANNEL, team_ts)) == 1 + len(relayed)

@@ -89,3 +89,40 @@ def test_a_direct_message_answered_500_after_slack_kept_it_is_shown_once(
     assert [m["text"] for m in shown(fake, dm_channel(BRAND))] == ["Reminder: weekly triage"]
     assert [call.params["channel"] for call in fake.calls_to("chat.postMessage")] == [dm_channel(BRAND)]
     assert [call.params["users"] for call in fake.calls_to("conversations.open")] == [BRAND], "opened once"
+
+
+def test_a_40000_character_notice_is_posted_whole_over_several_messages_and_a_retry_posts_no_part_twice(
+    database: Database, clock: FakeClock, fake: FakeSlack, worker: DeliveryWorker
+) -> None:
+    paragraphs = [f"Paragraph {n}: " + " ".join(f"w{n}.{k}" for k in range(160)) for n in range(40)]
+    text = "\n\n".join(paragraphs)[:40_000]
+    write(database, clock, Notice("team", text))
+    posts_seen = 0
+
+    def second_post(call: Call) -> bool:
+        nonlocal posts_seen
+        posts_seen += is_post(call)
+        return is_post(call) and posts_seen == 2
+
+    fake.fail_with(second_post, refused(500, {"ok": False, "error": "internal_error"}, after_write=False))
+    assert worker.run_once() == 0  # the first message was posted, the second failed
+    assert len(shown(fake, TEAM_CHANNEL)) == 1
+    # A new process takes over: it finds the first message by its metadata and goes on after it.
+    restarted = DeliveryWorker(
+        database,
+        SlackPoster(
+            web_client(Settings(_env_file=None, slack_bot_token=TOKEN, slack_api_url=fake.api_url), retries=False)
+        ),
+        channel_defaults={"team": TEAM_CHANNEL},
+        clock=clock,
+    )
+    deliver_until_sent(restarted, clock)
+
+    client = WebClient(base_url=fake.api_url, token=TOKEN)
+    messages = list(reversed(client.conversations_history(channel=TEAM_CHANNEL, include_all_metadata=True)["messages"]))
+    assert len(messages) == 4 and len(fake.calls_to("chat.postMessage")) == 5  # 4 parts, one failed attempt
+    assert [m["metadata"]["event_payload"].get("part", 0) for m in messages] == [0, 1, 2, 3]
+    shown_text = "".join(block["text"]["text"] for m in messages for block in m["blocks"])
+    assert shown_text.replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+    for message in messages:
+        assert sum(len(block["text"]["text"]) for block in message["blocks"]) <= 12_000

@@ -38,7 +38,11 @@ Like Discord:
   seconds (10062 after that); follow-ups need the answer first (10015).
 - `POST /users/@me/channels` opens (once per user) a direct message channel of type 1, where the
   bot can post; `dm_channel_of(user_id)` shows it.
-- messages over 2000 characters and empty messages are refused (50035, 50006).
+- messages over 2000 characters and empty messages are refused (50035, 50006), and so is every
+  message (sent, edited, an interaction's answer, a follow-up) or modal that breaks one of the
+  limits in `support.discord_limits` (embeds, fields, action rows, buttons, labels, custom ids,
+  select options, modal title and inputs): 400, code 50035 "Invalid Form Body", with the failing
+  field's path in `errors`.
 - a modal with no component or more than 5, a title over 45 characters, a custom_id outside
   1-100, or a text input whose label (45), placeholder (100), value (4000), min_length (0-4000)
   or max_length (1-4000) breaks its limit is refused (400, 50035, with the field's path).
@@ -83,6 +87,7 @@ import discord
 import yarl
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from support.discord_limits import message_refusal, modal_refusal
 from support.fake_http import Failure, FakeHTTP, Headers, json_response, retry_after_header
 
 API_VERSION = 10
@@ -90,6 +95,8 @@ API_PREFIX = f"/api/v{API_VERSION}"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 HEARTBEAT_INTERVAL_MS = 41_250
 MAX_CONTENT_LENGTH = 2000
+# What a person can post: 2000 characters, 4000 with Nitro ("Message Resource"; Nitro's longer messages).
+MAX_USER_CONTENT = 4000
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 # "Receiving and Responding", modal (receiving-and-responding.mdx:320-322): a title of at most 45
 # characters, 1 to 5 components, a custom_id of 1 to 100 characters.
@@ -839,8 +846,11 @@ class FakeDiscord(FakeHTTP[Call]):
         """`user_id` posts `content` in a channel or thread (MESSAGE_CREATE); returns the message id.
 
         A client identified without the message content intent gets empty content, unless the
-        message mentions the bot (or the bot wrote it).
+        message mentions the bot (or the bot wrote it). Over 4000 characters (a Nitro member's
+        most) is refused: nobody can post it.
         """
+        if len(content) > MAX_USER_CONTENT:
+            raise ValueError(f"Discord lets a person post at most {MAX_USER_CONTENT} characters, not {len(content)}")
         with self._lock:
             channel = self._channel(channel_id)
             if bot and user_id not in self._members:
@@ -1210,6 +1220,10 @@ class FakeDiscord(FakeHTTP[Call]):
             )
         if not (content or body.get("embeds") or body.get("components") or body.get("sticker_ids") or files):
             raise _Refused(400, 50006, "Cannot send an empty message")
+        refused = message_refusal(body)
+        if refused is not None:
+            where, code, message = refused
+            raise _invalid_form([*path, *where], code, message)
 
     def _store(self, channel: dict[str, Any], message: dict[str, Any]) -> None:
         self._messages[int(message["id"])] = message
@@ -1706,6 +1720,8 @@ class FakeDiscord(FakeHTTP[Call]):
             self._check_choices(data.get("choices"))
         if kind == RESPONSE_MODAL:
             check_modal(data)
+            if (refused := modal_refusal(data)) is not None:
+                raise _invalid_form(*refused)
         interaction.response_type = kind
         summary: dict[str, Any] = {
             "id": str(interaction.id),
