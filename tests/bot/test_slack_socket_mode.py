@@ -218,8 +218,16 @@ def test_a_case_runs_over_socket_mode_from_command_to_thread_and_every_envelope_
     )
     assert f"Li Wei (slack:{TEAM})" in relayed.params["text"]
 
+    # Slack sends the event again (retry_attempt 1): acknowledged, and not relayed a second time.
+    sent = sender.payloads[-1]
+    sender.event(sent["event"], event_id=sent["event_id"], retry_num=1, retry_reason="timeout")
+    fake.set_user(BRAND, name="ana", real_name="Ana Costa")
+    sender.message_event(BRAND, "Thank you.", channel=ACME_CHANNEL, thread_ts=brand_ts)
+    wait_until(lambda: posts(fake, TEAM_CHANNEL, thread=team_ts, containing="Thank you."), "the answer's relay")
+    assert len(posts(fake, ACME_CHANNEL, thread=brand_ts, containing="Both listings are gone")) == 1
+
     # Every envelope was acknowledged exactly once, well inside Slack's 3 seconds.
-    assert len(sender.envelope_ids) == len(PROGRAM) + 5
+    assert len(sender.envelope_ids) == len(PROGRAM) + 7
     for envelope_id in sender.envelope_ids:
         (ack,) = fake.acks_for(envelope_id)
         assert ack.seconds < 3 and ack.connection == 1

@@ -234,6 +234,7 @@ class SocketModeSender(SlackSender):
         self.socket_mode = fake
         self.ack_timeout = ack_timeout
         self.envelope_ids: list[str] = []
+        self.payloads: list[dict[str, Any]] = []  # each envelope's payload, in the order sent
 
     def post(
         self,
@@ -254,6 +255,7 @@ class SocketModeSender(SlackSender):
             retry_reason=str(headers.get("x-slack-retry-reason", "")),
         )
         self.envelope_ids.append(envelope_id)
+        self.payloads.append(payload)
         ack = self.socket_mode.wait_ack(envelope_id, timeout=self.ack_timeout)
         content = json.dumps(ack.payload).encode() if ack.payload else b""
         return httpx.Response(200, content=content, headers={"Content-Type": "application/json"})
