@@ -92,10 +92,13 @@ def _health_server(bot: Bot) -> HealthServer | None:
 
 def _slack_service(bot: Bot) -> SlackService:
     from bot.slack.app import SlackService
+    from bot.slack.startup import SlackStartError
 
     try:
         return SlackService(bot.settings, bot.router, bot.database)
-    except Exception as error:  # bolt checks the token with auth.test while it starts
+    except SlackStartError as error:  # the tokens and scopes are checked while it starts
+        raise click.ClickException(f"cannot start Slack: {error}") from None
+    except Exception as error:  # bolt checks the token with auth.test too
         raise click.ClickException(
             f"cannot start Slack: {type(error).__name__} while checking SLACK_BOT_TOKEN at "
             f"{bot.settings.slack_api_url} ({str(error)[:200]})"

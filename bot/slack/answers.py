@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
 
 from bot.slack.blocks import Blocks, fallback_text, reply_messages, sections
 from handlers.kit.replies import Reply
@@ -42,8 +44,10 @@ def refused_content(error: SlackApiError) -> Refused | SlackApiError:
 def checked_respond(respond: Callable[..., Any]) -> Send:
     """Posts to a response URL, each raising `Refused` when Slack answers `ok: false`."""
 
+    post = _posting_once(respond)
+
     def send(text: str, blocks: Blocks) -> None:
-        answer = respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
+        answer = post(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
         body = getattr(answer, "body", "") or ""
         try:
             found = json.loads(body) if body.lstrip().startswith("{") else {}
@@ -53,6 +57,21 @@ def checked_respond(respond: Callable[..., Any]) -> Send:
             raise Refused(str(found.get("error") or f"HTTP {getattr(answer, 'status_code', '?')}"))
 
     return send
+
+
+def _posting_once(respond: Callable[..., Any]) -> Callable[..., Any]:
+    """Posts to `respond`'s response URL made once (waiting out rate limits): bolt's `respond` sends
+    a post again after a dropped connection, and Slack may have shown the first one already."""
+    url = getattr(respond, "response_url", None)
+    if not isinstance(url, str):
+        return respond
+    client = WebhookClient(
+        url=url,
+        proxy=getattr(respond, "proxy", None),
+        ssl=getattr(respond, "ssl", None),
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+    return client.send
 
 
 def checked_client(call: Callable[..., Any], **where: Any) -> Send:

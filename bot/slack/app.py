@@ -4,10 +4,12 @@ delivery worker that posts the outbox to Slack."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -22,41 +24,65 @@ from bot.slack import actions, commands, events, views
 from bot.slack.bridge import SlackBridge
 from bot.slack.gate import MAX_BODY, WsgiApp, gated
 from bot.slack.poster import SlackPoster
+from bot.slack.retries import IdempotentConnectionRetryHandler
+from bot.slack.startup import check_bot_token, open_socket_url
 from storage.database import Database
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH, READY_PATH = "/healthz", "/readyz"
 SWITCH_INTERVAL = 0.001
+# Seconds between Socket Mode pings. slack_sdk's built-in client notices a connection that dropped
+# without a closing handshake only when five pings in a row fail or none is answered for four
+# intervals: about 12 s at 2 s, where bolt's default of 10 s leaves the bot deaf for a minute.
+SOCKET_PING_INTERVAL = 2.0
 
 
 def web_client(settings: Settings, *, retries: bool) -> WebClient:
-    """A client for `SLACK_API_URL`. Listeners' calls are retried after a dropped connection and wait
-    out rate limits; without `retries` (the poster's) a call is made once: a post whose answer was
-    lost may have been kept, so only the delivery worker, which looks it up first, tries again."""
+    """A client for `SLACK_API_URL`. Listeners' calls wait out rate limits, and after a dropped
+    connection only reads and repeatable writes are sent again (`bot.slack.retries`): an answer
+    posted once is never posted twice. Without `retries` (the poster's) a call is made once: a post
+    whose answer was lost may have been kept, so only the delivery worker, which looks it up
+    first, tries again."""
     assert settings.slack_bot_token is not None
-    client = WebClient(
+    return WebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=None if retries else [],
+        retry_handlers=[IdempotentConnectionRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)]
+        if retries
+        else [],
     )
-    if retries:
-        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    return client
 
 
 def build_app(settings: Settings, router: Router) -> App:
-    assert settings.slack_signing_secret is not None
-    app = App(
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=web_client(settings, retries=True),
-    )
-    assert settings.slack_bot_token is not None
+    """Bolt with our listeners, once Slack has accepted the bot token and its scopes
+    (`SlackStartError` otherwise)."""
+    assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
+    client = web_client(settings, retries=True)
+    check_bot_token(client, settings.slack_api_url)
+    with _without_environment("SLACK_BOT_TOKEN"):
+        app = App(signing_secret=settings.slack_signing_secret.get_secret_value(), client=client)
     bridge = SlackBridge(router, token=settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
     for listeners in (commands, actions, views, events):
         listeners.register(app, bridge)
     return app
+
+
+@contextmanager
+def _without_environment(name: str) -> Iterator[None]:
+    """bolt takes `SLACK_BOT_TOKEN` from the environment even when it is given a client, and then
+    warns at every start that the token goes unused: the client, built from our settings, is the
+    only place the token belongs, so bolt does not see the variable while it is built."""
+    hidden = os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        if hidden is not None:
+            os.environ[name] = hidden
 
 
 def wsgi_application(app: App, signing_secret: str, database: Database | None = None) -> WsgiApp:
@@ -91,6 +117,7 @@ class SlackService:
             channel_defaults=settings.channel_defaults("slack"),
         )
         self.stopping = threading.Event()
+        self.socket_mode = self._connect_socket_mode() if settings.slack_app_token is not None else None
 
     def start_delivery(self) -> threading.Thread:
         self.worker.start()
@@ -103,13 +130,24 @@ class SlackService:
 
     def serve(self) -> None:
         """Block serving Slack: Socket Mode with an app token, else HTTP on SLACK_PORT."""
-        if self.settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+        if self.socket_mode is not None:
             log.info("Slack: Socket Mode")
-            SocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value()).start()
+            self.stopping.wait()
             return
         self.serve_http("0.0.0.0", self.settings.slack_port)  # noqa: S104
+
+    def _connect_socket_mode(self) -> SocketModeHandler:
+        """Socket Mode's first connection, opened while the bot starts, so that a refused app token
+        stops it there (`SlackStartError`); the handler reconnects by itself after that."""
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert self.settings.slack_app_token is not None
+        token = self.settings.slack_app_token.get_secret_value()
+        url = open_socket_url(self.app.client, token, self.settings.slack_api_url)
+        handler = SocketModeHandler(self.app, token, ping_interval=SOCKET_PING_INTERVAL)
+        handler.client.wss_uri = url
+        handler.connect()
+        return handler
 
     def serve_http(self, host: str, port: int) -> None:
         from waitress import serve
@@ -126,3 +164,5 @@ class SlackService:
 
     def stop(self) -> None:
         self.stopping.set()
+        if self.socket_mode is not None:
+            self.socket_mode.close()

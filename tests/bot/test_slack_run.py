@@ -82,7 +82,7 @@ def test_run_serves_slash_commands_over_http_and_keeps_secrets_out_of_its_output
     process.terminate()
     output, _ = process.communicate(timeout=10)
     assert TOKEN not in output and SECRET not in output
-    assert "HTTP mode" in output
+    assert "HTTP mode" in output and "will be unused" not in output
 
 
 def test_an_oversized_or_malformed_unsigned_request_is_refused_cheaply_and_the_bot_stays_up(

@@ -15,7 +15,10 @@ which `conversations.open` names, while history and replies answer `channel_not_
 user ID;
 `chat.update` and `chat.delete` answer `message_not_found` for a message the fake never
 accepted; history and replies strip each message's `metadata.event_payload` unless the call
-asks for `include_all_metadata`; a call without a token answers `not_authed`; blocks and text
+asks for `include_all_metadata`; a call without a token answers `not_authed`, one with a token
+that is no Slack token `invalid_auth`, and one with the wrong kind of token (an app-level `xapp-`
+token for `chat.postMessage`, a bot token for `apps.connections.open`) `not_allowed_token_type`;
+`auth.test` names the bot token's scopes in `x-oauth-scopes` (`fake.scopes`); blocks and text
 over Slack's documented limits are refused as Slack refuses them (`support.slack_limits`).
 """
 
@@ -52,6 +55,14 @@ JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
 FIRST_TS_MICROS = 1_700_000_000_000_100
 JSON = "application/json; charset=utf-8"
 NO_AUTH_METHODS = frozenset({"api.test", "oauth.v2.access", "oauth.access"})
+# Methods that take an app-level token (docs.slack.dev/reference/methods/apps.connections.open:
+# "This API method uses an app-level token"); every other method here takes a bot or user token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+APP_TOKEN_PREFIX, BOT_TOKEN_PREFIX = "xapp-", "xox"
+# The scopes slack-app-manifest.yml asks for, which auth.test names for the bot token by default.
+MANIFEST_SCOPES = (
+    "channels:history", "chat:write", "commands", "files:read", "groups:history", "im:history", "users:read",
+)  # fmt: skip
 
 
 def dm_channel(user_id: str) -> str:
@@ -137,6 +148,7 @@ class FakeSlack(FakeHTTP[Call]):
         self._home_views: dict[str, str] = {}
         self._users: dict[str, dict[str, Any]] = {}
         self._serial = itertools.count(1)
+        self.scopes: tuple[str, ...] = MANIFEST_SCOPES  # what auth.test says the bot token may do
         self._methods: dict[str, Callable[[dict[str, Any]], _Answer]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -296,8 +308,11 @@ class FakeSlack(FakeHTTP[Call]):
             return _error(refused_as) if refused_as else _Answer({"ok": True})
         if not call.path.startswith("/api/"):
             return _Answer({"ok": False, "error": "unknown_method"}, status=404)
-        if method not in NO_AUTH_METHODS and not self._has_token(call.headers, params):
-            return _error("not_authed")
+        if method not in NO_AUTH_METHODS:
+            token = self._token(call.headers, params)
+            token_refused = self._token_refusal(method, token) if token else "not_authed"
+            if token_refused:
+                return _error(token_refused)
         if refused_as:
             return _error(refused_as)
         handler = self._methods.get(method)
@@ -309,9 +324,18 @@ class FakeSlack(FakeHTTP[Call]):
             return _Answer({"ok": False, "error": "fake_slack_error", "detail": repr(error)}, status=500)
 
     @staticmethod
-    def _has_token(headers: dict[str, str], params: dict[str, Any]) -> bool:
-        authorization = headers.get("authorization", "")
-        return authorization.startswith("Bearer xox") or str(params.get("token", "")).startswith("xox")
+    def _token(headers: dict[str, str], params: dict[str, Any]) -> str:
+        authorization = str(headers.get("authorization", ""))
+        if authorization.startswith("Bearer "):
+            return authorization.removeprefix("Bearer ").strip()
+        return str(params.get("token") or "")
+
+    def _token_refusal(self, method: str, token: str) -> str | None:
+        """Slack's error for `token` calling `method`, or None when it is the right kind of token."""
+        if not token.startswith((APP_TOKEN_PREFIX, BOT_TOKEN_PREFIX)):
+            return "invalid_auth"
+        needed = APP_TOKEN_PREFIX if method in APP_TOKEN_METHODS else BOT_TOKEN_PREFIX
+        return None if token.startswith(needed) else "not_allowed_token_type"
 
     def _next_ts(self) -> str:
         micros = FIRST_TS_MICROS + (next(self._serial) - 1) * 100
@@ -334,8 +358,7 @@ class FakeSlack(FakeHTTP[Call]):
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
-        scopes = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,users:read"
-        return _Answer(body, headers={"x-oauth-scopes": scopes})
+        return _Answer(body, headers={"x-oauth-scopes": ",".join(self.scopes)})
 
     def _post_message(self, params: dict[str, Any]) -> _Answer:
         channel = str(params.get("channel") or "")
