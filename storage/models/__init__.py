@@ -11,7 +11,15 @@ from storage.models.complaints import (
     Strike,
     case_id,
 )
-from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, HandledRequest, OutboxNotice, PostedMessage
+from storage.models.journal import (
+    AuditEntry,
+    Delivery,
+    DeliveryCursor,
+    DeliveryWorkerBeat,
+    HandledRequest,
+    OutboxNotice,
+    PostedMessage,
+)
 from storage.models.organisations import ChannelMapping, IPRight, Member, Organisation
 from storage.models.program import (
     Application,
@@ -35,6 +43,7 @@ __all__ = [
     "ComplaintItem",
     "Delivery",
     "DeliveryCursor",
+    "DeliveryWorkerBeat",
     "HandledRequest",
     "HeldLink",
     "IPRight",

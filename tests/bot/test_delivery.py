@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
+from bot.delivery import MAX_ATTEMPTS, MAX_BACKOFF, WORKER_TIMEOUT, DeliveryWorker, RetryLater, Target
 from handlers.kit.outbox import NoticePayload, save_notices
 from handlers.kit.replies import Button, Notice
 from storage.database import Database
 from storage.models import Delivery, OutboxNotice, PostedMessage
-from storage.queries.outbox import claim_delivery, enqueue, write_notice
+from storage.queries.outbox import write_notice
 from storage.vocabulary import DeliveryStatus, NoticeKind
 from support.clock import FakeClock
 from support.harness import Posted, RecordingPoster
@@ -353,32 +353,30 @@ def test_a_notice_whose_post_timed_out_is_looked_up_and_not_posted_again(databas
     assert sent.status == DeliveryStatus.SENT and sent.message_ref == "msg-1"
 
 
-def test_a_delivery_another_worker_is_posting_is_left_to_it_until_its_lease_runs_out(
+def test_a_delivery_another_worker_is_posting_is_left_to_it_while_that_worker_beats(
     database: Database, clock: FakeClock
 ) -> None:
+    platform = PlatformWithMemory()
+    other = worker(database, clock, platform)
+    other.start()
+    write(database, clock, Notice("team", "only once"))
+    (claimed,) = other.claim()  # the other worker posts it, then is killed before recording it
+    platform.post(claimed.notice, NoticePayload(), Target("#team", None))
+
     poster = RecordingPoster()
     running = worker(database, clock, poster)
     running.start()
-    write(database, clock, Notice("team", "only once"))
-    with database.transaction() as session:
-        enqueue(session, "test", clock())
-        delivery_id = delivery_of_session(session, "only once")
-        assert claim_delivery(session, delivery_id, clock(), CLAIM_LEASE), "the other worker's claim"
     assert running.run_once() == 0 and poster.posted == []
-    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)  # the other worker died mid-post
-    assert running.run_once() == 1
-    assert texts(poster.posted) == ["only once"]
+    clock.advance(seconds=WORKER_TIMEOUT.total_seconds() - 1)
+    other.heartbeat()  # still alive: its claim holds
+    clock.advance(seconds=WORKER_TIMEOUT.total_seconds() - 1)
     assert running.run_once() == 0
-
-
-def delivery_of_session(session: Session, text: str) -> int:
-    found = session.exec(
-        select(Delivery.id)
-        .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
-        .where(OutboxNotice.text == text)
-    ).one()
-    assert found is not None
-    return found
+    clock.advance(seconds=2)  # its last beat is now more than WORKER_TIMEOUT old: it is gone
+    taking_over = worker(database, clock, platform)
+    assert taking_over.run_once() == 1
+    assert texts(platform.posted) == ["only once"], "looked up on the platform before posting again"
+    assert delivery_of(database, "only once").message_ref == "msg-1"
+    assert taking_over.run_once() == 0 and running.run_once() == 0
 
 
 def test_a_direct_message_goes_to_its_person_on_their_platform_only(database: Database, clock: FakeClock) -> None:
