@@ -11,6 +11,7 @@ direct-message channel's id, so the poster opens that conversation first and use
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -22,6 +23,11 @@ from handlers.kit.outbox import NoticePayload
 from storage.models import OutboxNotice
 
 METADATA_EVENT = "marketsafe_notice"
+# Messages per page of a lookup: conversations.history "recommend[s] no more than 200 results at a
+# time" (https://api.slack.com/methods/conversations.history, argument `limit`).
+PAGE = 200
+# A lookup reads from this long before the first attempt, for clocks that disagree with Slack's.
+CLOCK_MARGIN = timedelta(minutes=1)
 # Slack's user ids (members, and members of an Enterprise Grid); channel ids start C, G or D.
 USER_ID_PREFIXES = ("U", "W")
 
@@ -58,18 +64,26 @@ class SlackPoster:
         return target.thread_ref
 
     def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
-        """The ts of a message already posted for this notice, if any (looked up after a restart)."""
-        where: dict[str, Any] = {"channel": self._channel(target), "include_all_metadata": True, "limit": 200}
+        """The ts of a message already posted for this notice, if any (looked up after a restart or a
+        lost answer). Only messages since the first attempt are read, every page of them: a busy
+        channel's hundreds of newer messages cannot hide it."""
+        where: dict[str, Any] = {"channel": self._channel(target), "include_all_metadata": True, "limit": PAGE}
+        if target.attempted_since is not None:
+            where["oldest"] = f"{(target.attempted_since - CLOCK_MARGIN).timestamp():.6f}"
+        read = self.client.conversations_history
         if target.thread_ref:
-            response = self._call(self.client.conversations_replies, ts=target.thread_ref, **where)
-        else:
-            response = self._call(self.client.conversations_history, **where)
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            event = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == METADATA_EVENT and event.get("notice_id") == notice.id:
-                return str(message["ts"])
-        return None
+            read, where["ts"] = self.client.conversations_replies, target.thread_ref
+        cursor = None
+        while True:
+            response = self._call(read, **where, **({"cursor": cursor} if cursor else {}))
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                event = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == METADATA_EVENT and event.get("notice_id") == notice.id:
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not (response.get("has_more") and cursor):
+                return None
 
     def _channel(self, target: Target) -> str:
         """The channel id to post in and look up: a user's id gives their direct-message channel."""

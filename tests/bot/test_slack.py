@@ -157,9 +157,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+def fake(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> Iterator[FakeSlack]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    with FakeSlack() as fake:
+    with FakeSlack(clock=clock) as fake:  # Slack's clock and the worker's agree
         yield fake
 
 
