@@ -11,6 +11,7 @@ direct-message channel's id, so the poster opens that conversation first and use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -70,7 +71,7 @@ class SlackPoster:
         where: dict[str, Any] = {"channel": self._channel(target), "include_all_metadata": True, "limit": PAGE}
         if target.attempted_since is not None:
             where["oldest"] = f"{(target.attempted_since - CLOCK_MARGIN).timestamp():.6f}"
-        read = self.client.conversations_history
+        read: Callable[..., Any] = self.client.conversations_history
         if target.thread_ref:
             read, where["ts"] = self.client.conversations_replies, target.thread_ref
         cursor = None
