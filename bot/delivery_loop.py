@@ -13,6 +13,7 @@ way finish and every claim not attempted is given back at once.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -147,7 +148,8 @@ class DeliveryLoop:
             outcome = self.worker.deliver(delivery)
         except Exception:  # the database failed while recording: give the claim back
             log.exception("%s delivery of notice %s failed", self.worker.platform, delivery.notice.id)
-        given_back = [delivery] if outcome is None else []
+        # Recording failed: the platform may have the message, so whoever takes it looks first.
+        given_back = [dataclasses.replace(delivery, may_be_posted=True)] if outcome is None else []
         finished = 1  # this delivery, and what is given back with it
         with self._changed:
             lane.busy = False
