@@ -197,7 +197,8 @@ def claim_due(
             Delivery.status == DeliveryStatus.PENDING,
             col(Delivery.next_attempt_at) <= now,
             _claim_is_free(worker_id, now),
-            ~held_back,
+            # A notice outside a case thread has no order to wait for (and skips the search).
+            col(OutboxNotice.case_id).is_(None) | ~held_back,
             col(OutboxNotice.channel).not_in(busy_channels) if busy_channels else true(),
         )
         .order_by(col(Delivery.notice_id))
