@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, insert, true, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Subquery, delete, func, insert, true, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryCursor, DeliveryWorkerBeat, OutboxNotice, PostedMessage
@@ -155,6 +155,22 @@ def _claim_is_free(worker_id: str, now: datetime) -> ColumnElement[bool]:
     )
 
 
+# An earlier notice of a channel due again within this long holds the channel's later notices back.
+CHANNEL_HOLD = timedelta(minutes=5)
+
+
+def _first_waiting(platform: str, waiting: ColumnElement[bool], *, by_case: bool = False) -> Subquery:
+    """Per channel (or case thread), the earliest pending notice that is `waiting`."""
+    keys = [col(OutboxNotice.channel), col(OutboxNotice.case_id)] if by_case else [col(OutboxNotice.channel)]
+    return (
+        select_columns(*keys, func.min(Delivery.notice_id).label("first"))
+        .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+        .where(col(Delivery.platform) == platform, col(Delivery.status) == DeliveryStatus.PENDING, waiting)
+        .group_by(*keys)
+        .subquery()
+    )
+
+
 def claim_due(
     session: Session,
     platform: str,
@@ -167,38 +183,33 @@ def claim_due(
     """Claim for `worker_id` up to `limit` pending deliveries whose time has come, oldest first,
     leaving out the logical channels in `busy_channels` (the worker has enough queued there).
 
-    A notice waits while an earlier notice of its case thread waits for a retry or is another
-    worker's, so a thread is never posted out of order (the worker posts each thread's notices
-    in the order given). Claims are taken under the platform's cursor row lock, so replicas
-    sharing the database take disjoint work; rows another transaction is writing are skipped
-    (PostgreSQL's SKIP LOCKED) rather than waited for."""
+    Order is kept per case thread, and per channel through short waits: a notice waits while an
+    earlier notice of its case thread waits for a retry, or while an earlier notice of its channel
+    is due again within `CHANNEL_HOLD` (a rate limit's Retry-After, a passing outage), or is
+    another worker's (the worker posts the notices of a channel in the order given). A notice that
+    keeps failing for longer stops holding its channel back, not its thread. Claims are taken under
+    the platform's cursor row lock, so replicas sharing the database take disjoint work; rows another
+    transaction is writing are skipped (PostgreSQL's SKIP LOCKED) rather than waited for."""
     session.get(DeliveryCursor, platform, with_for_update=True)
-    earlier = aliased(Delivery)
-    earlier_notice = aliased(OutboxNotice)
-    held_back = (
-        select(earlier.id)
-        .join(earlier_notice, col(earlier_notice.id) == col(earlier.notice_id))
-        .where(
-            earlier.platform == platform,
-            earlier.status == DeliveryStatus.PENDING,
-            col(earlier.notice_id) < col(Delivery.notice_id),
-            earlier_notice.channel == OutboxNotice.channel,
-            earlier_notice.case_id == OutboxNotice.case_id,
-            (col(earlier.next_attempt_at) > now)
-            | (col(earlier.claimed_at).is_not(None) & (func.coalesce(earlier.claimed_by, "") != worker_id)),
-        )
-        .exists()
-    )
+    others = col(Delivery.claimed_at).is_not(None) & (func.coalesce(Delivery.claimed_by, "") != worker_id)
+    waits = col(Delivery.next_attempt_at) > now
+    channel_held = _first_waiting(platform, (waits & (col(Delivery.next_attempt_at) <= now + CHANNEL_HOLD)) | others)
+    thread_held = _first_waiting(platform, (waits | others) & col(OutboxNotice.case_id).is_not(None), by_case=True)
     rows = session.exec(
         select(Delivery, OutboxNotice)
         .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+        .outerjoin(channel_held, channel_held.c.channel == OutboxNotice.channel)
+        .outerjoin(
+            thread_held,
+            (thread_held.c.channel == OutboxNotice.channel) & (thread_held.c.case_id == OutboxNotice.case_id),
+        )
         .where(
             Delivery.platform == platform,
             Delivery.status == DeliveryStatus.PENDING,
             col(Delivery.next_attempt_at) <= now,
             _claim_is_free(worker_id, now),
-            # A notice outside a case thread has no order to wait for (and skips the search).
-            col(OutboxNotice.case_id).is_(None) | ~held_back,
+            channel_held.c.first.is_(None) | (col(Delivery.notice_id) <= channel_held.c.first),
+            thread_held.c.first.is_(None) | (col(Delivery.notice_id) <= thread_held.c.first),
             col(OutboxNotice.channel).not_in(busy_channels) if busy_channels else true(),
         )
         .order_by(col(Delivery.notice_id))

@@ -12,7 +12,7 @@ from handlers.kit.outbox import NoticePayload, save_notices
 from handlers.kit.replies import Button, Notice
 from storage.database import Database
 from storage.models import Delivery, OutboxNotice, PostedMessage
-from storage.queries.outbox import write_notice
+from storage.queries.outbox import CHANNEL_HOLD, write_notice
 from storage.vocabulary import DeliveryStatus, NoticeKind
 from support.clock import FakeClock
 from support.harness import Posted, RecordingPoster
@@ -135,6 +135,31 @@ def test_a_failing_notice_does_not_hold_up_other_channels(
     clock.advance(seconds=1)
     assert running.run_once() == 1
     assert sorted(texts(poster.posted)) == ["first", "second"]
+
+
+def test_a_rate_limited_notice_is_not_overtaken_in_its_channel_while_other_channels_go_on(
+    database: Database, clock: FakeClock, poster: RecordingPoster, running: DeliveryWorker
+) -> None:
+    write(database, clock, Notice("team", "first"), Notice("team", "second"), Notice("announcements", "elsewhere"))
+    poster.failures.append(RetryLater(30, "429 Too Many Requests"))
+    assert running.run_once() == 1
+    clock.advance(seconds=29)
+    assert running.run_once() == 0, "the channel keeps its order while its first notice waits"
+    assert texts(poster.posted) == ["elsewhere"]
+    clock.advance(seconds=1)
+    assert running.run_once() == 2
+    assert texts(poster.posted) == ["elsewhere", "first", "second"]
+
+
+def test_a_notice_failing_past_the_channel_hold_stops_holding_its_channel_back(
+    database: Database, clock: FakeClock, poster: RecordingPoster, running: DeliveryWorker
+) -> None:
+    write(database, clock, Notice("team", "broken"), Notice("team", "next"))
+    poster.failures.append(RetryLater(CHANNEL_HOLD.total_seconds() + 60, "a long outage"))
+    assert running.run_once() == 0
+    clock.advance(seconds=1)
+    assert running.run_once() == 1
+    assert texts(poster.posted) == ["next"]
 
 
 def test_a_notice_for_an_unmapped_channel_is_skipped_and_never_retried(
@@ -266,12 +291,11 @@ def test_a_restarted_worker_posts_what_was_pending_and_nothing_twice(
     after = RecordingPoster()
     restarted = worker(database, clock, after)
     restarted.start()
-    restarted.run_once()
-    assert texts(after.posted) == ["written while down"]
-    assert after.posted[0].thread_ref == "msg-1", "the case thread survives the restart"
+    assert restarted.run_once() == 0, "the channel's earlier notice waits out its Retry-After first"
     clock.advance(seconds=60)
-    restarted.run_once()
-    assert texts(after.posted) == ["written while down", "held by the platform"]
+    assert restarted.run_once() == 2
+    assert texts(after.posted) == ["held by the platform", "written while down"]
+    assert after.posted[1].thread_ref == "msg-1", "the case thread survives the restart"
     clock.advance(hours=1)
     assert restarted.run_once() == 0
 
