@@ -1703,9 +1703,10 @@ class FakeDiscord(FakeHTTP[Call]):
             kept = self._nonces.get((self.bot_user_id, nonce))
             if kept is not None and time.monotonic() - kept[1] <= self.nonce_window and kept[0] in self._messages:
                 return _Answer(copy.deepcopy(self._messages[kept[0]]))  # the same message, nothing new
-        wait = self.pace.take(channel_id) if self.pace is not None else None
-        if wait is not None:
-            limited, headers = _rate_limit_answer(wait, via=True)
+        pace = self.pace
+        wait = pace.take(channel_id) if pace is not None else None
+        if pace is not None and wait is not None:
+            limited, headers = _rate_limit_answer(wait, via=True, limit=pace.burst)
             return _Answer(limited, status=429, headers=headers)
         attachments = self._attachments(int(channel_id), body, call.files)
         message = self._compose(int(channel_id), body, author=self._user(self.bot_user_id), attachments=attachments)
@@ -1997,11 +1998,13 @@ class FakeDiscord(FakeHTTP[Call]):
         self._run(self._dispatch(event, data))
 
 
-def _rate_limit_answer(retry_after: float, via: bool) -> tuple[dict[str, Any], dict[str, str]]:
-    """Discord's 429 body and headers, computed when it is answered."""
+def _rate_limit_answer(retry_after: float, via: bool, limit: int = 5) -> tuple[dict[str, Any], dict[str, str]]:
+    """Discord's 429 body and headers, computed when it is answered (the header set and the body are
+    the examples of docs/topics/rate-limits in discord/discord-api-docs; `limit` 5 is the example's,
+    Discord publishing no per-route number: "rate limits should not be hard coded")."""
     headers = {
         "Retry-After": retry_after_header(retry_after),
-        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Limit": str(limit),
         "X-RateLimit-Remaining": "0",
         "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
         "X-RateLimit-Reset-After": f"{retry_after:.3f}",
