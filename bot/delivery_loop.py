@@ -72,7 +72,7 @@ class DeliveryLoop:
                     if now >= next_pruning:
                         self._prune()
                         next_pruning = now + PRUNE_INTERVAL
-                    if now >= next_claim or (more_due and self._idle()):
+                    if now >= next_claim or (more_due and self._idle()) or self._resumed(now):
                         claimed, held = self._claim()
                         more_due = claimed > 0 or held
                         next_claim = now + (CLAIM_PAUSE if claimed else BUSY_PAUSE if held else DELIVERY_INTERVAL)
@@ -115,8 +115,13 @@ class DeliveryLoop:
                 if not lane.queue:
                     del self._lanes[channel]
                     continue
-                lane.busy = True
+                lane.busy, lane.paused_until = True, 0.0
                 pool.submit(self._post, lane, lane.queue.popleft())
+
+    def _resumed(self, now: float) -> bool:
+        """Whether a channel whose queue was given back at a 429 may go on: claim it again at once."""
+        with self._changed:
+            return any(0 < lane.paused_until <= now and not (lane.queue or lane.busy) for lane in self._lanes.values())
 
     def _idle(self) -> bool:
         with self._changed:
@@ -127,7 +132,7 @@ class DeliveryLoop:
         ready to start."""
         with self._changed:
             now = time.monotonic()
-            paused = [lane.paused_until for lane in self._lanes.values() if lane.queue and not lane.busy]
+            paused = [lane.paused_until for lane in self._lanes.values() if lane.paused_until and not lane.busy]
             if any(moment <= now for moment in paused):
                 return
             deadline = min([until, *paused])
