@@ -1,9 +1,7 @@
 """Delivering the outbox to the fake Slack (in a process of its own, over HTTP, through the real
-poster): notices a second with the delivery loop against the loop it replaced (50 notices a
-pass, then a second's sleep), at 1x and 10x the notices, and against Slack's per-channel pace.
-
-Not yet run by `python -m bench`: on SQLite its polling of the delivery count from the main
-thread met "database is locked" beside the lanes' transactions; it needs that resolved first."""
+poster), on SQLite: notices a second with the delivery loop against the loop it replaced (50
+notices a pass, then a second's sleep), measured in the same run, at 1x and 10x the notices; and
+against Slack's pace of one message a second per channel, the aggregate rate beside that limit."""
 
 from __future__ import annotations
 
@@ -92,7 +90,7 @@ def _new_loop(worker: DeliveryWorker, count: int) -> float:
     thread = threading.Thread(target=deliver_forever, args=(worker, stopping))
     thread.start()
     while _sent(worker) < count:
-        time.sleep(0.02)
+        time.sleep(0.1)
     elapsed = time.perf_counter() - started
     stopping.set()
     thread.join()
@@ -122,9 +120,11 @@ def run() -> list[Figure]:
             count = CHANNELS * PACED_PER_CHANNEL
             _write(worker, count)
             elapsed = _new_loop(worker, count)
-            # With a burst of one, a channel's first post goes at once and each later one a second after.
-            ideal = (PACED_PER_CHANNEL - 1) / SLACK_PACE
-            figures.append(Figure(f"delivery: paced {SLACK_PACE:g}/s/channel, aggregate", count / elapsed, "n/s", None))
-            figures.append(Figure("delivery: paced, share of the channels' limit", ideal / elapsed, "x", 0.9,
+            # With a burst of one, each channel's first post goes at once: the pace governs the rest.
+            paced = (count - CHANNELS) / elapsed
+            limit = CHANNELS * SLACK_PACE
+            figures.append(Figure(f"delivery: paced {SLACK_PACE:g}/s/channel, aggregate (limit {limit:g}/s)", paced,
+                                  "n/s", None))  # fmt: skip
+            figures.append(Figure("delivery: paced, aggregate / the channels' limit", paced / limit, "x", 0.9,
                                   lower_is_better=False))  # fmt: skip
     return figures
