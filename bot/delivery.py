@@ -1,19 +1,31 @@
-"""The delivery worker: posts outbox notices to one platform, at least once and in order.
+"""The delivery worker: posts outbox notices to one platform, exactly once and in order.
 
-Each platform gets its own deliveries (see `storage.queries.outbox`). A failed post is retried
+Each platform gets its own deliveries (see `storage.queries.outbox`). A worker claims due
+deliveries under its own id and beats a heartbeat row; a dead worker's claims are taken over
+within seconds, and a delivery whose earlier attempt may have reached the platform is first
+looked up there (from that attempt's start) before it is posted again. A failed post is retried
 with exponential back-off, or after the platform's `Retry-After`; a notice whose logical channel
 is mapped nowhere on the platform is skipped with a warning rather than retried forever, and one
 whose stored payload does not validate as a `NoticePayload` is failed at once, with an error.
+
+A pass posts to different channels side by side (`lanes` threads, see `bot.delivery_lanes`),
+each channel's notices one after the other in the order they were written. Every attempt ends
+in one `Outcome`, handed to the worker's `observe` hook (metrics, logs).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -24,22 +36,28 @@ from storage.database import Database
 from storage.models import OutboxNotice, PostedMessage, utcnow
 from storage.queries.members import channel_mapping
 from storage.queries.outbox import (
+    CLAIM_LEASE,
+    HEARTBEAT,
+    WORKER_TIMEOUT,
     DueDelivery,
-    claim_delivery,
-    due_deliveries,
+    beat,
+    claim_due,
     enqueue,
     mark_delivery,
     posted_message,
+    release,
+    retire,
     start_cursor,
 )
-from storage.queries.requests import prune_requests
 from storage.vocabulary import DeliveryStatus, dm_recipient
+
+__all__ = ["CLAIM_LEASE", "HEARTBEAT", "WORKER_TIMEOUT"]
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=15)
-# A worker's claim on a delivery; past it, a worker that died while posting is assumed gone.
-CLAIM_LEASE = timedelta(minutes=2)
+# Deliveries one pass claims at most.
+BATCH = 500
 
 
 class RetryLater(Exception):
@@ -52,10 +70,52 @@ class RetryLater(Exception):
         self.partly_posted = partly_posted
 
 
+class Result(StrEnum):
+    """How one delivery attempt ended."""
+
+    POSTED = "posted"  # posted now, or found already posted by an earlier attempt
+    RETRIED = "retried"  # failed; tried again after a back-off
+    RATE_LIMITED = "rate_limited"  # the platform said to wait (429 Retry-After)
+    FAILED = "failed"  # given up: a malformed payload, or out of attempts
+    SKIPPED = "skipped"  # nowhere to post it on this platform
+    UNCLAIMED = "unclaimed"  # another worker took it first
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    platform: str
+    notice_id: int
+    channel: str
+    result: Result
+    seconds: float  # how long the attempt took
+    retry_after: float | None = None  # the wait, for RETRIED and RATE_LIMITED
+    found: bool = False  # POSTED: an earlier attempt's message was found, nothing was posted now
+
+    @property
+    def status(self) -> DeliveryStatus:
+        return _STATUS[self.result]
+
+
+_STATUS = {
+    Result.POSTED: DeliveryStatus.SENT,
+    Result.RETRIED: DeliveryStatus.PENDING,
+    Result.RATE_LIMITED: DeliveryStatus.PENDING,
+    Result.FAILED: DeliveryStatus.FAILED,
+    Result.SKIPPED: DeliveryStatus.SKIPPED,
+    Result.UNCLAIMED: DeliveryStatus.PENDING,
+}
+
+
+def ignore(outcome: Outcome) -> None:
+    """The default `observe` hook."""
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     channel_ref: str
     thread_ref: str | None
+    # When the first attempt that may have posted this notice began: a lookup reads from there on.
+    attempted_since: datetime | None = None
 
 
 class Poster(Protocol):
@@ -68,7 +128,12 @@ class Poster(Protocol):
         """Replace the message `target.thread_ref` (a case's first message) with the notice."""
 
     def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
-        """The reference of a message already posted for this notice, or None when there is none."""
+        """The reference of a message already posted for this notice (since `target.attempted_since`),
+        or None when there is none."""
+
+
+def new_worker_id(platform: str) -> str:
+    return f"{platform}:{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class DeliveryWorker:
@@ -80,6 +145,9 @@ class DeliveryWorker:
         channel_defaults: Mapping[str, str] | None = None,
         resolve: Callable[[str], str | None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        lanes: int = 1,
+        observe: Callable[[Outcome], None] = ignore,
+        worker_id: str | None = None,
     ) -> None:
         self.database = database
         self.poster = poster
@@ -87,28 +155,72 @@ class DeliveryWorker:
         self.channel_defaults = dict(channel_defaults or {})
         self.resolve = resolve
         self.clock = clock
+        self.lanes = max(1, lanes)
+        self.observe = observe
+        self.worker_id = worker_id or new_worker_id(self.platform)
 
     def start(self, *, skip_history: bool = False) -> None:
         with self.database.transaction() as session:
             start_cursor(session, self.platform, skip_history=skip_history)
+            beat(session, self.worker_id, self.platform, self.clock())
 
-    def run_once(self) -> int:
-        """Take on new notices and post every due delivery; returns how many were posted."""
+    def heartbeat(self) -> None:
+        """Tell the other workers this one is alive (every `HEARTBEAT`)."""
+        with self.database.transaction() as session:
+            beat(session, self.worker_id, self.platform, self.clock())
+
+    def stop(self) -> None:
+        """Release this worker's remaining claims at once, for the others to take."""
+        with self.database.transaction() as session:
+            retire(session, self.worker_id)
+
+    def claim(self, limit: int = BATCH, *, busy_channels: frozenset[str] = frozenset()) -> list[DueDelivery]:
+        """Take on new notices and claim up to `limit` due deliveries, oldest first."""
         now = self.clock()
         with self.database.transaction() as session:
+            beat(session, self.worker_id, self.platform, now)
             enqueue(session, self.platform, now)
-            due = due_deliveries(session, self.platform, now)
-        posted = 0
-        blocked: set[tuple[str, str]] = set()
-        for delivery in due:
-            thread = (delivery.notice.channel, delivery.notice.case_id) if delivery.notice.case_id else None
-            if thread in blocked:
-                continue  # an earlier notice of this case thread is waiting: keep the order
-            result = self._deliver(delivery)
-            posted += result is DeliveryStatus.SENT
-            if thread is not None and result is DeliveryStatus.PENDING:
-                blocked.add(thread)
-        return posted
+            return claim_due(session, self.platform, self.worker_id, now, limit, busy_channels=busy_channels)
+
+    def release(self, deliveries: list[DueDelivery]) -> None:
+        if deliveries:
+            with self.database.transaction() as session:
+                release(session, self.worker_id, deliveries)
+
+    def run_once(self, limit: int = BATCH) -> int:
+        """Claim the due deliveries and post them (side by side across channels with `lanes`);
+        returns how many were posted."""
+        due = self.claim(limit)
+        if self.lanes == 1 or len(due) < 2:
+            outcomes = self.deliver_in_order(due)
+        else:
+            by_channel: dict[str, list[DueDelivery]] = {}
+            for delivery in due:
+                by_channel.setdefault(delivery.notice.channel, []).append(delivery)
+            with ThreadPoolExecutor(self.lanes, thread_name_prefix=f"{self.platform}-lane") as pool:
+                outcomes = [o for lane in pool.map(self.deliver_in_order, by_channel.values()) for o in lane]
+        return sum(outcome.result is Result.POSTED for outcome in outcomes)
+
+    def deliver_in_order(self, deliveries: list[DueDelivery]) -> list[Outcome]:
+        """Deliver claimed deliveries one after the other. A notice is not posted after one
+        before it in its case thread is to be retried, nor in a channel that is rate limited:
+        those claims are given back, for a later pass to take in order."""
+        outcomes: list[Outcome] = []
+        waiting_threads: set[tuple[str, str]] = set()
+        waiting_channels: set[str] = set()
+        given_back: list[DueDelivery] = []
+        for delivery in deliveries:
+            if delivery.notice.channel in waiting_channels or delivery.thread in waiting_threads:
+                given_back.append(delivery)
+                continue
+            outcome = self.deliver(delivery)
+            outcomes.append(outcome)
+            if outcome.result is Result.RATE_LIMITED:
+                waiting_channels.add(delivery.notice.channel)
+            if outcome.status is DeliveryStatus.PENDING and delivery.thread is not None:
+                waiting_threads.add(delivery.thread)
+        self.release(given_back)
+        return outcomes
 
     def _channel_ref(self, logical: str) -> str | None:
         if self.resolve is not None:
@@ -122,44 +234,65 @@ class DeliveryWorker:
             mapping = channel_mapping(session, self.platform, logical)
         return mapping.external_id if mapping else self.channel_defaults.get(logical)
 
-    def _deliver(self, delivery: DueDelivery) -> DeliveryStatus:
-        """Post one notice; the delivery's status afterwards."""
+    def deliver(self, delivery: DueDelivery) -> Outcome:
+        """Post one claimed notice; how it went, also handed to `observe`."""
+        started = time.monotonic()
+        result, wait, found = self._deliver(delivery)
+        outcome = Outcome(
+            self.platform,
+            int(delivery.notice.id or 0),
+            delivery.notice.channel,
+            result,
+            time.monotonic() - started,
+            wait,
+            found,
+        )
+        if result.value in metrics.DELIVERY_RESULTS:
+            metrics.delivery_result(self.platform, result.value)
+        try:
+            self.observe(outcome)
+        except Exception:  # an observer's failure must never stop the worker
+            log.exception("observing a delivery outcome failed")
+        return outcome
+
+    def _deliver(self, delivery: DueDelivery) -> tuple[Result, float | None, bool]:
         now, notice, delivery_id = self.clock(), delivery.notice, delivery.delivery_id
         try:
             payload = NoticePayload.model_validate(notice.payload)
         except ValidationError as error:
-            return self._refuse(delivery_id, notice, now, error)
+            return self._refuse(delivery_id, notice, now, error), None, False
         channel_ref = self._channel_ref(notice.channel)
         if channel_ref is None:
             log.warning("no %s channel mapped for %s; notice %s skipped", self.platform, notice.channel, notice.id)
             with self.database.transaction() as session:
                 mark_delivery(session, delivery_id, status=DeliveryStatus.SKIPPED, now=now, error="no channel mapped")
-            return DeliveryStatus.SKIPPED
+            return Result.SKIPPED, None, False
         thread = None
         if notice.case_id is not None:
             with self.database.transaction() as session:
                 thread = posted_message(session, self.platform, notice.channel, notice.case_id)
-        target = Target(channel_ref, thread.message_ref if thread else None)
+        target = Target(channel_ref, thread.message_ref if thread else None, delivery.first_attempt_at)
         replacing = thread is not None and payload.replace
-        with self.database.transaction() as session:
-            if not claim_delivery(session, delivery_id, now, CLAIM_LEASE):
-                return DeliveryStatus.PENDING  # another worker is posting it right now
+        may_be_posted = delivery.may_be_posted and not replacing  # an edit is safe to repeat
         try:
             message_ref = None
-            if delivery.may_be_posted and not replacing:
-                # An earlier attempt may have posted it before its worker stopped.
+            if may_be_posted:
+                # An earlier attempt may have posted it before its worker stopped or lost the answer.
                 message_ref = self.poster.find_posted(notice, payload, target)
+            found = message_ref is not None
+            may_be_posted = False  # looked up: not there
             if message_ref is None:
                 post = self.poster.update if replacing else self.poster.post
                 message_ref = post(notice, payload, target)
         except RetryLater as wait:
-            return self._retry(
-                delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=wait.partly_posted
-            )
+            maybe_posted = may_be_posted or wait.partly_posted
+            self._retry(delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=maybe_posted)
+            return Result.RATE_LIMITED, wait.seconds, False
         except Exception as error:  # a platform failure must never stop the worker
             log.warning("posting notice %s to %s failed: %s", notice.id, self.platform, type(error).__name__)
             backoff = min(MAX_BACKOFF, timedelta(seconds=2**delivery.attempts))
-            return self._retry(delivery, now, backoff, repr(error), maybe_posted=True)
+            final = self._retry(delivery, now, backoff, repr(error), maybe_posted=True)
+            return (Result.FAILED if final else Result.RETRIED), backoff.total_seconds(), False
         with self.database.transaction() as session:
             mark_delivery(session, delivery_id, status=DeliveryStatus.SENT, now=now, message_ref=message_ref)
             if notice.case_id is not None and thread is None:
@@ -167,10 +300,9 @@ class DeliveryWorker:
                     PostedMessage(platform=self.platform, channel=notice.channel, case_id=notice.case_id,
                                   channel_ref=channel_ref, message_ref=message_ref, created_at=now)
                 )  # fmt: skip
-        metrics.delivery_result(self.platform, "posted")
-        return DeliveryStatus.SENT
+        return Result.POSTED, None, found
 
-    def _refuse(self, delivery_id: int, notice: OutboxNotice, now: datetime, error: ValidationError) -> DeliveryStatus:
+    def _refuse(self, delivery_id: int, notice: OutboxNotice, now: datetime, error: ValidationError) -> Result:
         """Fail a notice whose stored payload cannot be read: posting a guess could mislead."""
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}" for e in error.errors())
         log.error("notice %s has a malformed payload; not posted to %s: %s", notice.id, self.platform, problems)
@@ -178,13 +310,11 @@ class DeliveryWorker:
             mark_delivery(
                 session, delivery_id, status=DeliveryStatus.FAILED, now=now, error=f"malformed payload: {problems}"
             )
-        return DeliveryStatus.FAILED
+        return Result.FAILED
 
-    def _retry(
-        self, delivery: DueDelivery, now: datetime, wait: timedelta, error: str, *, maybe_posted: bool
-    ) -> DeliveryStatus:
+    def _retry(self, delivery: DueDelivery, now: datetime, wait: timedelta, error: str, *, maybe_posted: bool) -> bool:
+        """Schedule the next attempt; True when this was the last one allowed."""
         final = delivery.attempts + 1 >= MAX_ATTEMPTS
-        metrics.delivery_result(self.platform, metrics.retry_result(final=final, maybe_posted=maybe_posted))
         with self.database.transaction() as session:
             mark_delivery(
                 session,
@@ -199,30 +329,15 @@ class DeliveryWorker:
             log.error(
                 "giving up on delivery %s to %s after %s attempts", delivery.delivery_id, self.platform, MAX_ATTEMPTS
             )
-            return DeliveryStatus.FAILED
-        return DeliveryStatus.PENDING
-
-
-# The loop every chat platform runs beside its adapter.
-DELIVERY_INTERVAL = 1.0
-PRUNE_INTERVAL = 3600.0
-# Platforms retry a request within minutes; a day of memory is ample.
-REQUEST_MEMORY = timedelta(days=1)
+        return final
 
 
 def deliver_forever(worker: DeliveryWorker, stopping: threading.Event) -> None:
-    """Deliver every second until `stopping` is set, and forget old handled requests hourly.
-    A database hiccup or a platform outage ends a pass, never the loop."""
-    next_pruning = 0.0
-    while not stopping.is_set():
-        try:
-            worker.run_once()
-            if time.monotonic() >= next_pruning:
-                with worker.database.transaction() as session:
-                    forgotten = prune_requests(session, worker.clock() - REQUEST_MEMORY)
-                if forgotten:
-                    log.info("forgot %s handled requests older than %s", forgotten, REQUEST_MEMORY)
-                next_pruning = time.monotonic() + PRUNE_INTERVAL
-        except Exception:
-            log.exception("%s delivery pass failed; retrying", worker.platform)
-        stopping.wait(DELIVERY_INTERVAL)
+    """The loop every chat platform runs beside its adapter (see `bot.delivery_loop`)."""
+    from bot.delivery_loop import deliver_forever as loop
+
+    loop(worker, stopping)
+
+
+# How long the loop waits for new notices when none is due.
+DELIVERY_INTERVAL = 1.0

@@ -67,11 +67,6 @@ def delivery_result(platform: str, result: str) -> None:
     DELIVERIES.labels(platform, result).inc()
 
 
-def retry_result(*, final: bool, maybe_posted: bool) -> str:
-    """The result of an attempt that did not post: given up, told to wait (429), or retried."""
-    return "failed" if final else "retried" if maybe_posted else "rate_limited"
-
-
 def job_started(job_id: str, due: datetime, started: datetime) -> None:
     """A scheduler job started; its lateness is counted under its kind (`milestone`, `digest`, ...)."""
     JOB_LATENESS.labels(job_id.partition(":")[0]).observe(max(0.0, (started - due).total_seconds()))

@@ -26,13 +26,29 @@ _MIGRATION_LOCK_ID = 0x4D53_4D49
 # deployments (or test runs) in schemas of one database from waiting on each other's locks.
 SCHEMA_LOCK = ":id, hashtext(current_schema())"
 _MIGRATION_LOCK = text(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+# How long a SQLite transaction waits for its turn: behind the others of this process (in the order
+# they asked), then for the file's write lock while another process holds it.
+SQLITE_TURN = 300
+SQLITE_BUSY = 30
 
 
 def make_engine(url: str) -> Engine:
     """An engine for a SQLite file or a PostgreSQL URL (psycopg 3), tuned for the bot's use."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Every SQLite transaction takes the file's one write lock as it begins (`_sqlite_begin`).
+        # Threads that each waited for it in SQLite's busy handler would poll with growing sleeps,
+        # unfairly: under many short transactions one thread could lose every round and fail with
+        # "database is locked" after the busy timeout. One pooled connection makes the process's
+        # transactions queue for it instead, in order and without polling; the busy timeout is
+        # left for other processes sharing the file.
+        single = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_TURN}
+        in_memory = parsed.database in (None, "", ":memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY},
+            **({} if in_memory else single),
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

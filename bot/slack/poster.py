@@ -11,6 +11,8 @@ direct-message channel's id, so the poster opens that conversation first and use
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -22,6 +24,11 @@ from handlers.kit.outbox import NoticePayload
 from storage.models import OutboxNotice
 
 METADATA_EVENT = "marketsafe_notice"
+# Messages per page of a lookup: conversations.history "recommend[s] no more than 200 results at a
+# time" (https://api.slack.com/methods/conversations.history, argument `limit`).
+PAGE = 200
+# A lookup reads from this long before the first attempt, for clocks that disagree with Slack's.
+CLOCK_MARGIN = timedelta(minutes=1)
 # Slack's user ids (members, and members of an Enterprise Grid); channel ids start C, G or D.
 USER_ID_PREFIXES = ("U", "W")
 
@@ -79,12 +86,14 @@ class SlackPoster:
 
     def find_posted(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str | None:
         """The ts of the notice's first message when all its messages are already posted (looked
-        up after a restart); when only some are, they are remembered for `post` to go on after them."""
+        up after a restart or a lost answer); when only some are, they are remembered for `post` to
+        go on after them. Only messages since the first attempt are read, every page of them: a
+        busy channel's hundreds of newer messages cannot hide them."""
         count = len(self._messages(notice, payload))
         channel = self._channel(target)
-        found = self._find_parts(notice, channel, target.thread_ref)
+        found = self._find_parts(notice, channel, target.thread_ref, target)
         if count > 1 and 0 in found and notice.case_id is not None and target.thread_ref is None:
-            found.update(self._find_parts(notice, channel, found[0]))  # its later parts are in its thread
+            found.update(self._find_parts(notice, channel, found[0], target))  # its later parts are in its thread
         posted = []
         for index in range(count):
             if index not in found:
@@ -96,19 +105,25 @@ class SlackPoster:
             self._posted_parts[notice.id or 0] = posted
         return None
 
-    def _find_parts(self, notice: OutboxNotice, channel: str, thread: str | None) -> dict[int, str]:
-        where: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": 200}
+    def _find_parts(self, notice: OutboxNotice, channel: str, thread: str | None, target: Target) -> dict[int, str]:
+        where: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": PAGE}
+        if target.attempted_since is not None:
+            where["oldest"] = f"{(target.attempted_since - CLOCK_MARGIN).timestamp():.6f}"
+        read: Callable[..., Any] = self.client.conversations_history
         if thread:
-            response = self._call(self.client.conversations_replies, ts=thread, **where)
-        else:
-            response = self._call(self.client.conversations_history, **where)
+            read, where["ts"] = self.client.conversations_replies, thread
         found: dict[int, str] = {}
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            event = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == METADATA_EVENT and event.get("notice_id") == notice.id:
-                found.setdefault(int(event.get("part") or 0), str(message["ts"]))
-        return found
+        cursor = None
+        while True:
+            response = self._call(read, **where, **({"cursor": cursor} if cursor else {}))
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                event = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == METADATA_EVENT and event.get("notice_id") == notice.id:
+                    found.setdefault(int(event.get("part") or 0), str(message["ts"]))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not (response.get("has_more") and cursor):
+                return found
 
     @staticmethod
     def _messages(notice: OutboxNotice, payload: NoticePayload) -> list[Blocks]:

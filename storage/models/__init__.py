@@ -12,7 +12,15 @@ from storage.models.complaints import (
     Strike,
     case_id,
 )
-from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, HandledRequest, OutboxNotice, PostedMessage
+from storage.models.journal import (
+    AuditEntry,
+    Delivery,
+    DeliveryCursor,
+    DeliveryWorkerBeat,
+    HandledRequest,
+    OutboxNotice,
+    PostedMessage,
+)
 from storage.models.organisations import ChannelMapping, IPRight, Member, Organisation
 from storage.models.program import (
     Application,
@@ -38,6 +46,7 @@ __all__ = [
     "ComplaintItem",
     "Delivery",
     "DeliveryCursor",
+    "DeliveryWorkerBeat",
     "HandledRequest",
     "HeldLink",
     "IPRight",

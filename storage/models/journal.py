@@ -75,8 +75,13 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow)
     message_ref: str | None = Field(default=None, max_length=120)
     last_error: str | None = Field(default=None, max_length=500)
-    # A worker's lease while it posts; one left behind means the worker died mid-post.
+    # A worker's claim while it posts: when, and which worker (`DeliveryWorkerBeat`). A claim
+    # whose worker stopped beating is taken over; one left without a worker, after a lease.
     claimed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=80)
+    # When the first attempt that may have reached the platform began: a lookup for the message
+    # after a crash reads the channel from there on, however busy it is.
+    first_attempt_at: datetime | None = None
     # An attempt failed in a way that may have posted the message (a timeout): the next attempt
     # first asks the platform whether the message exists.
     uncertain: bool = False
@@ -91,6 +96,16 @@ class HandledRequest(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     handled_at: datetime = Field(default_factory=utcnow)
     reply_text: str = ""
+
+
+class DeliveryWorkerBeat(SQLModel, table=True):
+    """A delivery worker's heartbeat: a claim of a worker not seen for a few seconds is taken over."""
+
+    __tablename__ = "delivery_worker"
+
+    worker_id: str = Field(primary_key=True, max_length=80)
+    platform: str = Field(max_length=16)
+    last_seen: datetime = Field(default_factory=utcnow)
 
 
 class DeliveryCursor(SQLModel, table=True):

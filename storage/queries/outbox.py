@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Subquery, delete, func, insert, true, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, DeliveryCursor, OutboxNotice, PostedMessage
+from storage.models import Delivery, DeliveryCursor, DeliveryWorkerBeat, OutboxNotice, PostedMessage
 from storage.vocabulary import DeliveryStatus, NoticeKind
 
 # Far longer than any transaction that writes a notice runs (and than the clocks of the
@@ -97,54 +97,160 @@ def enqueue(session: Session, platform: str, now: datetime) -> int:
     return len(ids)
 
 
+# A delivery worker beats every HEARTBEAT; one not seen for WORKER_TIMEOUT has stopped, and its
+# claims are taken over. The processes' clocks must agree to well within WORKER_TIMEOUT.
+HEARTBEAT = timedelta(seconds=2)
+WORKER_TIMEOUT = timedelta(seconds=10)
+# A claim that names no worker (written before workers beat) is taken over after this lease.
+CLAIM_LEASE = timedelta(minutes=2)
+
+
 @dataclass(frozen=True, slots=True)
 class DueDelivery:
     delivery_id: int
     attempts: int
-    claimed_at: datetime | None
-    uncertain: bool
+    may_be_posted: bool  # an earlier attempt may have posted it: look it up before posting
+    first_attempt_at: datetime  # when the first attempt that may have posted it began
     notice: OutboxNotice
 
     @property
-    def may_be_posted(self) -> bool:
-        return self.uncertain or self.claimed_at is not None
+    def thread(self) -> tuple[str, str] | None:
+        """The case thread the notice belongs to, whose order must be kept."""
+        return (self.notice.channel, self.notice.case_id) if self.notice.case_id else None
 
 
-def due_deliveries(session: Session, platform: str, now: datetime, limit: int = 50) -> list[DueDelivery]:
-    """Pending deliveries whose time has come, oldest first. A notice waits while an earlier
-    notice of the same case thread waits for a retry, so a thread is never posted out of order
-    (the caller keeps the order within the batch it is given)."""
-    earlier = aliased(Delivery)
-    earlier_notice = aliased(OutboxNotice)
-    held_back = (
-        select(earlier.id)
-        .join(earlier_notice, col(earlier_notice.id) == col(earlier.notice_id))
+def beat(session: Session, worker_id: str, platform: str, now: datetime) -> None:
+    """Record that the worker is alive."""
+    seen = session.execute(
+        update(DeliveryWorkerBeat).where(col(DeliveryWorkerBeat.worker_id) == worker_id).values(last_seen=now)
+    )
+    if getattr(seen, "rowcount", 0) == 0:
+        session.add(DeliveryWorkerBeat(worker_id=worker_id, platform=platform, last_seen=now))
+
+
+def retire(session: Session, worker_id: str) -> None:
+    """A worker stopping cleanly: its remaining claims are released and its beat removed."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.claimed_by) == worker_id, col(Delivery.status) == DeliveryStatus.PENDING)
+        .values(claimed_at=None, claimed_by=None, uncertain=True)
+    )
+    session.execute(delete(DeliveryWorkerBeat).where(col(DeliveryWorkerBeat.worker_id) == worker_id))
+
+
+def _claim_is_free(worker_id: str, now: datetime) -> ColumnElement[bool]:
+    """No claim; or one whose worker stopped beating; or a workerless one past its lease."""
+    alive = (
+        select(DeliveryWorkerBeat.worker_id)
         .where(
-            earlier.platform == platform,
-            earlier.status == DeliveryStatus.PENDING,
-            col(earlier.next_attempt_at) > now,
-            col(earlier.notice_id) < col(Delivery.notice_id),
-            earlier_notice.channel == OutboxNotice.channel,
-            earlier_notice.case_id == OutboxNotice.case_id,
+            col(DeliveryWorkerBeat.worker_id) == col(Delivery.claimed_by),
+            col(DeliveryWorkerBeat.last_seen) >= now - WORKER_TIMEOUT,
         )
         .exists()
     )
+    return (
+        col(Delivery.claimed_at).is_(None)
+        | (col(Delivery.claimed_by).is_(None) & (col(Delivery.claimed_at) < now - CLAIM_LEASE))
+        | (col(Delivery.claimed_by).is_not(None) & (col(Delivery.claimed_by) != worker_id) & ~alive)
+    )
+
+
+# An earlier notice of a channel due again within this long holds the channel's later notices back.
+CHANNEL_HOLD = timedelta(minutes=5)
+
+
+def _first_waiting(platform: str, waiting: ColumnElement[bool], *, by_case: bool = False) -> Subquery:
+    """Per channel (or case thread), the earliest pending notice that is `waiting`."""
+    keys = [col(OutboxNotice.channel), col(OutboxNotice.case_id)] if by_case else [col(OutboxNotice.channel)]
+    return (
+        select_columns(*keys, func.min(Delivery.notice_id).label("first"))
+        .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+        .where(col(Delivery.platform) == platform, col(Delivery.status) == DeliveryStatus.PENDING, waiting)
+        .group_by(*keys)
+        .subquery()
+    )
+
+
+def claim_due(
+    session: Session,
+    platform: str,
+    worker_id: str,
+    now: datetime,
+    limit: int,
+    *,
+    busy_channels: frozenset[str] = frozenset(),
+) -> list[DueDelivery]:
+    """Claim for `worker_id` up to `limit` pending deliveries whose time has come, oldest first,
+    leaving out the logical channels in `busy_channels` (the worker has enough queued there).
+
+    Order is kept per case thread, and per channel through short waits: a notice waits while an
+    earlier notice of its case thread waits for a retry, or while an earlier notice of its channel
+    is due again within `CHANNEL_HOLD` (a rate limit's Retry-After, a passing outage), or is
+    another worker's (the worker posts the notices of a channel in the order given). A notice that
+    keeps failing for longer stops holding its channel back, not its thread. Claims are taken under
+    the platform's cursor row lock, so replicas sharing the database take disjoint work; rows another
+    transaction is writing are skipped (PostgreSQL's SKIP LOCKED) rather than waited for."""
+    session.get(DeliveryCursor, platform, with_for_update=True)
+    others = col(Delivery.claimed_at).is_not(None) & (func.coalesce(Delivery.claimed_by, "") != worker_id)
+    waits = col(Delivery.next_attempt_at) > now
+    channel_held = _first_waiting(platform, (waits & (col(Delivery.next_attempt_at) <= now + CHANNEL_HOLD)) | others)
+    thread_held = _first_waiting(platform, (waits | others) & col(OutboxNotice.case_id).is_not(None), by_case=True)
     rows = session.exec(
         select(Delivery, OutboxNotice)
         .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
+        .outerjoin(channel_held, channel_held.c.channel == OutboxNotice.channel)
+        .outerjoin(
+            thread_held,
+            (thread_held.c.channel == OutboxNotice.channel) & (thread_held.c.case_id == OutboxNotice.case_id),
+        )
         .where(
             Delivery.platform == platform,
             Delivery.status == DeliveryStatus.PENDING,
             col(Delivery.next_attempt_at) <= now,
-            ~held_back,
+            _claim_is_free(worker_id, now),
+            channel_held.c.first.is_(None) | (col(Delivery.notice_id) <= channel_held.c.first),
+            thread_held.c.first.is_(None) | (col(Delivery.notice_id) <= thread_held.c.first),
+            col(OutboxNotice.channel).not_in(busy_channels) if busy_channels else true(),
         )
         .order_by(col(Delivery.notice_id))
         .limit(limit)
+        .with_for_update(skip_locked=True, of=Delivery)
     ).all()
-    return [
-        DueDelivery(int(delivery.id or 0), delivery.attempts, delivery.claimed_at, delivery.uncertain, notice)
+    claimed = [
+        DueDelivery(
+            int(delivery.id or 0),
+            delivery.attempts,
+            delivery.uncertain or delivery.claimed_at is not None,
+            delivery.first_attempt_at or now,
+            notice,
+        )
         for delivery, notice in rows
     ]
+    if claimed:
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.id).in_([due.delivery_id for due in claimed]))
+            .values(
+                claimed_at=now, claimed_by=worker_id, first_attempt_at=func.coalesce(Delivery.first_attempt_at, now)
+            )
+        )
+    return claimed
+
+
+def release(session: Session, worker_id: str, deliveries: list[DueDelivery]) -> None:
+    """Give back claims not attempted (a notice before them in their channel must wait); one that
+    may already be posted stays marked so, for whoever takes it next to look it up first."""
+    for uncertain in (False, True):
+        ids = [due.delivery_id for due in deliveries if due.may_be_posted is uncertain]
+        if ids:
+            values: dict[str, object] = {"claimed_at": None, "claimed_by": None}
+            if uncertain:
+                values["uncertain"] = True
+            session.execute(
+                update(Delivery)
+                .where(col(Delivery.id).in_(ids), col(Delivery.claimed_by) == worker_id)
+                .values(**values)
+            )
 
 
 def mark_delivery(
@@ -160,7 +266,8 @@ def mark_delivery(
 ) -> None:
     """Record an attempt and release the claim; `maybe_posted` when the platform may have it."""
     values: dict[str, object] = {
-        "status": status, "attempts": Delivery.attempts + 1, "claimed_at": None, "uncertain": maybe_posted,
+        "status": status, "attempts": Delivery.attempts + 1, "claimed_at": None, "claimed_by": None,
+        "uncertain": maybe_posted,
     }  # fmt: skip
     if status is DeliveryStatus.SENT:
         values |= {"sent_at": now, "message_ref": message_ref, "last_error": None}
@@ -169,17 +276,6 @@ def mark_delivery(
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
     session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
-
-
-def claim_delivery(session: Session, delivery_id: int, now: datetime, lease: timedelta) -> bool:
-    """Take the delivery for one worker; False when another worker holds an unexpired claim."""
-    free = col(Delivery.claimed_at).is_(None) | (col(Delivery.claimed_at) < now - lease)
-    result = session.execute(
-        update(Delivery)
-        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.PENDING, free)
-        .values(claimed_at=now)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def posted_thread(session: Session, platform: str, channel_ref: str, message_ref: str) -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.backups import BackupError, backup_sqlite, pg_command, postgresql_instructions, restore_sqlite
 from bot.cli import main
@@ -28,7 +28,9 @@ def contents(database: Database) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the tables a backup must keep, and the pending deliveries, by id."""
     with database.transaction() as session:
         found = {
-            model.__name__: sorted(tuple(row.model_dump().values()) for row in session.exec(select(model)).all())
+            model.__name__: [
+                tuple(row.model_dump().values()) for row in session.exec(select(model).order_by(col(model.id))).all()
+            ]
             for model in TABLES
         }
         pending = session.exec(select(Delivery.notice_id).where(Delivery.status == DeliveryStatus.PENDING)).all()

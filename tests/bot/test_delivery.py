@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from bot.delivery import CLAIM_LEASE, MAX_ATTEMPTS, MAX_BACKOFF, DeliveryWorker, RetryLater, Target
+from bot.delivery import MAX_ATTEMPTS, MAX_BACKOFF, WORKER_TIMEOUT, DeliveryWorker, RetryLater, Target
 from handlers.kit.outbox import NoticePayload, save_notices
 from handlers.kit.replies import Button, Notice
 from storage.database import Database
 from storage.models import Delivery, OutboxNotice, PostedMessage
-from storage.queries.outbox import claim_delivery, enqueue, write_notice
+from storage.queries.outbox import CHANNEL_HOLD, write_notice
 from storage.vocabulary import DeliveryStatus, NoticeKind
 from support.clock import FakeClock
 from support.harness import Posted, RecordingPoster
@@ -135,6 +135,31 @@ def test_a_failing_notice_does_not_hold_up_other_channels(
     clock.advance(seconds=1)
     assert running.run_once() == 1
     assert sorted(texts(poster.posted)) == ["first", "second"]
+
+
+def test_a_rate_limited_notice_is_not_overtaken_in_its_channel_while_other_channels_go_on(
+    database: Database, clock: FakeClock, poster: RecordingPoster, running: DeliveryWorker
+) -> None:
+    write(database, clock, Notice("team", "first"), Notice("team", "second"), Notice("announcements", "elsewhere"))
+    poster.failures.append(RetryLater(30, "429 Too Many Requests"))
+    assert running.run_once() == 1
+    clock.advance(seconds=29)
+    assert running.run_once() == 0, "the channel keeps its order while its first notice waits"
+    assert texts(poster.posted) == ["elsewhere"]
+    clock.advance(seconds=1)
+    assert running.run_once() == 2
+    assert texts(poster.posted) == ["elsewhere", "first", "second"]
+
+
+def test_a_notice_failing_past_the_channel_hold_stops_holding_its_channel_back(
+    database: Database, clock: FakeClock, poster: RecordingPoster, running: DeliveryWorker
+) -> None:
+    write(database, clock, Notice("team", "broken"), Notice("team", "next"))
+    poster.failures.append(RetryLater(CHANNEL_HOLD.total_seconds() + 60, "a long outage"))
+    assert running.run_once() == 0
+    clock.advance(seconds=1)
+    assert running.run_once() == 1
+    assert texts(poster.posted) == ["next"]
 
 
 def test_a_notice_for_an_unmapped_channel_is_skipped_and_never_retried(
@@ -266,12 +291,11 @@ def test_a_restarted_worker_posts_what_was_pending_and_nothing_twice(
     after = RecordingPoster()
     restarted = worker(database, clock, after)
     restarted.start()
-    restarted.run_once()
-    assert texts(after.posted) == ["written while down"]
-    assert after.posted[0].thread_ref == "msg-1", "the case thread survives the restart"
+    assert restarted.run_once() == 0, "the channel's earlier notice waits out its Retry-After first"
     clock.advance(seconds=60)
-    restarted.run_once()
-    assert texts(after.posted) == ["written while down", "held by the platform"]
+    assert restarted.run_once() == 2
+    assert texts(after.posted) == ["held by the platform", "written while down"]
+    assert after.posted[1].thread_ref == "msg-1", "the case thread survives the restart"
     clock.advance(hours=1)
     assert restarted.run_once() == 0
 
@@ -353,32 +377,30 @@ def test_a_notice_whose_post_timed_out_is_looked_up_and_not_posted_again(databas
     assert sent.status == DeliveryStatus.SENT and sent.message_ref == "msg-1"
 
 
-def test_a_delivery_another_worker_is_posting_is_left_to_it_until_its_lease_runs_out(
+def test_a_delivery_another_worker_is_posting_is_left_to_it_while_that_worker_beats(
     database: Database, clock: FakeClock
 ) -> None:
+    platform = PlatformWithMemory()
+    other = worker(database, clock, platform)
+    other.start()
+    write(database, clock, Notice("team", "only once"))
+    (claimed,) = other.claim()  # the other worker posts it, then is killed before recording it
+    platform.post(claimed.notice, NoticePayload(), Target("#team", None))
+
     poster = RecordingPoster()
     running = worker(database, clock, poster)
     running.start()
-    write(database, clock, Notice("team", "only once"))
-    with database.transaction() as session:
-        enqueue(session, "test", clock())
-        delivery_id = delivery_of_session(session, "only once")
-        assert claim_delivery(session, delivery_id, clock(), CLAIM_LEASE), "the other worker's claim"
     assert running.run_once() == 0 and poster.posted == []
-    clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)  # the other worker died mid-post
-    assert running.run_once() == 1
-    assert texts(poster.posted) == ["only once"]
+    clock.advance(seconds=WORKER_TIMEOUT.total_seconds() - 1)
+    other.heartbeat()  # still alive: its claim holds
+    clock.advance(seconds=WORKER_TIMEOUT.total_seconds() - 1)
     assert running.run_once() == 0
-
-
-def delivery_of_session(session: Session, text: str) -> int:
-    found = session.exec(
-        select(Delivery.id)
-        .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))
-        .where(OutboxNotice.text == text)
-    ).one()
-    assert found is not None
-    return found
+    clock.advance(seconds=2)  # its last beat is now more than WORKER_TIMEOUT old: it is gone
+    taking_over = worker(database, clock, platform)
+    assert taking_over.run_once() == 1
+    assert texts(platform.posted) == ["only once"], "looked up on the platform before posting again"
+    assert delivery_of(database, "only once").message_ref == "msg-1"
+    assert taking_over.run_once() == 0 and running.run_once() == 0
 
 
 def test_a_direct_message_goes_to_its_person_on_their_platform_only(database: Database, clock: FakeClock) -> None:

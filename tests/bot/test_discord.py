@@ -36,7 +36,7 @@ from storage.vocabulary import NoticeKind, ReasonCode
 from support.clock import FakeClock
 from support.discord_limits import message_refusal
 from support.fake_discord import Call, FakeDiscord, snowflake_at
-from support.fake_http import Failure, json_response
+from support.fake_http import Failure, dropped, json_response, refused
 from support.large_program import (
     ASKED,
     BIG_CASE,
@@ -529,8 +529,8 @@ def test_a_notice_to_a_discord_user_reaches_them_by_direct_message(env: Discord)
     run(scenario())
 
 
-@pytest.mark.parametrize("via", [True, False], ids=["retried-by-the-client", "retried-by-the-worker"])
-def test_a_rate_limited_post_is_retried_and_the_notice_posted_once(env: Discord, via: bool) -> None:
+@pytest.mark.parametrize("via", [True, False], ids=["through-a-proxy", "without-via"])
+def test_a_rate_limited_post_is_retried_by_the_worker_and_the_notice_posted_once(env: Discord, via: bool) -> None:
     env.program()
     path = f"/channels/{env.fake.team_channel_id}/messages"
 
@@ -538,16 +538,74 @@ def test_a_rate_limited_post_is_retried_and_the_notice_posted_once(env: Discord,
         async with running(env) as (_, worker):
             env.fake.fail_next("POST", path, status=429, retry_after=0.05, via=via)
             write(env, "team", "A rate-limited notice.")
-            posted = await asyncio.to_thread(worker.run_once)
-            if not via:  # Discord's answer without `Via` is not retried by discord.py: the worker waits
-                assert posted == 0
-                env.clock.advance(seconds=60)
-                posted = await asyncio.to_thread(worker.run_once)
-            assert posted == 1
+            # The poster sends each create once, whatever discord.py would do: the worker waits.
+            assert await asyncio.to_thread(worker.run_once) == 0
+            env.clock.advance(seconds=1)
+            assert await asyncio.to_thread(worker.run_once) == 1
             assert await asyncio.to_thread(worker.run_once) == 0
 
         assert contents(env.fake, env.fake.team_channel_id) == ["A rate-limited notice."]
         assert len(env.fake.calls_to("POST", path)) == 2
+
+    run(scenario())
+
+
+def is_create_in(channel_id: int) -> Callable[[Call], bool]:
+    return lambda call: call.method == "POST" and call.path == f"/channels/{channel_id}/messages"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [refused(500, {"message": "500: Internal Server Error", "code": 0}, after_write=True), dropped(after_write=True)],
+    ids=["500-after-discord-kept-it", "connection-dropped-after-discord-kept-it"],
+)
+@pytest.mark.parametrize("lookup", [True, False], ids=["found-by-lookup", "lookup-misses-nonce-dedupes"])
+def test_a_case_message_discord_kept_before_its_answer_was_lost_is_shown_once_with_one_thread(
+    env: Discord, failure: Failure, lookup: bool
+) -> None:
+    env.program()
+    channel = env.fake.team_channel_id
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            if not lookup:  # the history does not show it yet: the nonce alone keeps it single
+                worker.poster.find_posted = lambda *_: None  # type: ignore[method-assign]
+            env.fake.fail_with(is_create_in(channel), failure)
+            write(env, "team", "Case MS-000009 opened.", case_id="MS-000009")
+            assert await asyncio.to_thread(worker.run_once) == 0
+            env.clock.advance(seconds=1)
+            assert await asyncio.to_thread(worker.run_once) == 1
+            write(env, "team", "An outcome for MS-000009.", case_id="MS-000009")
+            assert await asyncio.to_thread(worker.run_once) == 1
+
+        assert contents(env.fake, channel) == ["Case MS-000009 opened."]
+        (thread,) = env.fake.threads_of(channel)
+        assert contents(env.fake, int(thread["id"])) == ["An outcome for MS-000009."]
+        creates = [c for c in env.fake.calls_to("POST", f"/channels/{channel}/") if c.path.endswith("/messages")]
+        assert all(call.json["enforce_nonce"] is True for call in creates)
+        assert len({call.json["nonce"] for call in creates}) == 1
+        assert len(creates) == (1 if lookup else 2), "found: not sent again; missed: sent again with the same nonce"
+
+    run(scenario())
+
+
+def test_a_lost_post_is_found_by_lookup_past_the_nonce_window_in_a_busy_channel(env: Discord) -> None:
+    env.program()
+    channel = env.fake.team_channel_id
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            env.fake.fail_with(is_create_in(channel), dropped(after_write=True))
+            write(env, "team", "A notice whose answer was lost.")
+            assert await asyncio.to_thread(worker.run_once) == 0
+            env.fake.nonce_window = 0  # Discord has forgotten the nonce
+            for n in range(120):  # more than a page of newer messages
+                env.fake.message(BRAND, f"chatter {n}", channel_id=channel)
+            env.clock.advance(minutes=10)
+            assert await asyncio.to_thread(worker.run_once) == 1
+
+        assert contents(env.fake, channel).count("A notice whose answer was lost.") == 1
+        assert len(env.fake.calls_to("POST", f"/channels/{channel}/messages")) == 1
 
     run(scenario())
 
@@ -908,7 +966,7 @@ def test_a_long_notice_stopped_half_way_goes_on_after_a_restart_and_posts_no_par
     assert [m["content"] for m in messages] == split_text(text, limits.MAX_CONTENT)
     assert len(messages) == 4
     nonces = [call.json.get("nonce") for call in env.fake.calls_to("POST", path)]
-    assert nonces == ["ms1.0", "ms1.1", "ms1.1", "ms1.2", "ms1.3"]  # the part refused once, sent again
+    assert nonces == ["msd1.0", "msd1.1", "msd1.1", "msd1.2", "msd1.3"]  # the part refused once, sent again
     assert env.fake.calls_to("GET", path), "the restarted worker looked for what was posted"
 
 

@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.http import Route
 
 from support.fake_discord import FakeDiscord, snowflake_at
+from support.fake_http import Pace
 
 TOKEN = "fake-bot-token"
 USER = 412_345_678_901_234_567
@@ -737,3 +738,36 @@ def test_direct_messages_need_the_direct_messages_intent_and_carry_content_and_f
     deaf = default
     deaf.dm_messages = False
     assert asyncio.run(scenario(deaf)).messages == []
+
+
+def test_a_channel_over_its_pace_gets_discords_429_and_other_channels_are_not_held() -> None:
+    # Discord publishes no per-channel number ("rate limits should not be hard coded",
+    # docs/topics/rate-limits): a burst of two at half a message a second, on a clock that stands still.
+    async def create(session: aiohttp.ClientSession, fake: FakeDiscord, channel: int) -> tuple[int, Any, Any]:
+        async with session.post(
+            f"{fake.api_url}/channels/{channel}/messages",
+            json={"content": "paced"},
+            headers={"Authorization": f"Bot {TOKEN}"},
+        ) as answer:
+            return answer.status, answer.headers, await answer.json(content_type=None)
+
+    async def scenario(fake: FakeDiscord) -> list[tuple[int, Any, Any]]:
+        async with aiohttp.ClientSession() as session:
+            return [await create(session, fake, channel) for channel in (team, team, team, brand)]
+
+    with FakeDiscord(pace=Pace(0.5, burst=2, clock=lambda: 0.0)) as fake:
+        team, brand = fake.team_channel_id, fake.brand_channel_id
+        answers = asyncio.run(scenario(fake))
+        kept = {channel: len(fake.messages_in(channel)) for channel in (team, brand)}
+        _, headers, body = answers[2]
+
+    assert [answer[0] for answer in answers] == [200, 200, 429, 200], "only the channel over its pace waits"
+    assert kept == {team: 2, brand: 1}, "a refused create keeps nothing"
+    assert headers["Content-Type"] == "application/json"
+    assert body == {"message": "You are being rate limited.", "retry_after": 2.0, "global": False}
+    assert headers["Retry-After"] == "2"
+    assert headers["X-RateLimit-Limit"] == "2" and headers["X-RateLimit-Remaining"] == "0"
+    assert float(headers["X-RateLimit-Reset-After"]) == 2.0
+    assert float(headers["X-RateLimit-Reset"]) > time.time() + 1
+    assert headers["X-RateLimit-Scope"] == "user" and headers["X-RateLimit-Bucket"]
+    assert "Via" in headers, "discord.py retries a 429 only behind Discord's proxy"

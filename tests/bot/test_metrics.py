@@ -70,13 +70,14 @@ def test_deliveries_are_counted_by_result(database: Database, clock: FakeClock) 
     results = ("posted", "retried", "rate_limited", "failed")
     before = {result: sample("marketsafe_deliveries_total", platform="metered", result=result) for result in results}
     with database.transaction() as session:
-        save_notices(session, [Notice("team", "one"), Notice("team", "two")], clock())
+        # Two channels: a channel's later notice waits behind an earlier one told to wait.
+        save_notices(session, [Notice("team", "one"), Notice("outcomes", "two")], clock())
     poster.failures += [RetryLater(5, "429"), ConnectionError("reset")]
     worker.run_once()  # one is told to wait, the other's connection drops
     clock.advance(seconds=10)
     worker.run_once()  # both posted
     with database.transaction() as session:
-        save_notices(session, [Notice("team", "doomed")], clock())
+        save_notices(session, [Notice("announcements", "doomed")], clock())
     poster.failures += [ConnectionError("down")] * MAX_ATTEMPTS
     for _ in range(MAX_ATTEMPTS):
         worker.run_once()
@@ -95,7 +96,9 @@ def test_the_outbox_backlog_and_its_oldest_notice_are_read_at_each_scrape(databa
     worker = DeliveryWorker(database, poster, resolve=lambda logical: f"#{logical}")
     worker.start()
     with database.transaction() as session:
-        save_notices(session, [Notice("team", f"n{n}") for n in range(3)], written)
+        # One a channel: a pass takes one notice of each channel at a time.
+        channels = ("team", "outcomes", "announcements")
+        save_notices(session, [Notice(channel, f"n{n}") for n, channel in enumerate(channels)], written)
     found = scrape(database)
     assert found[("marketsafe_outbox_backlog", (("platform", "slack"),))] == 3  # not yet taken on
     assert 170 < found[("marketsafe_outbox_oldest_age_seconds", (("platform", "slack"),))] < 400

@@ -27,7 +27,7 @@ from slack_sdk.models.views import View
 from sqlmodel import select
 
 import bot.delivery
-from bot.delivery import CLAIM_LEASE, DeliveryWorker, Target
+from bot.delivery import WORKER_TIMEOUT, DeliveryWorker, Target
 from bot.router import Incoming, Router
 from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
@@ -182,9 +182,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+def fake(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> Iterator[FakeSlack]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    with FakeSlack() as fake:
+    with FakeSlack(clock=clock) as fake:  # Slack's clock and the worker's agree
         yield fake
 
 
@@ -712,10 +712,10 @@ def test_a_restarted_worker_does_not_repost_what_slack_already_has(
     assert len(history(fake, TEAM_CHANNEL)) == 1 and history(fake, ACME_CHANNEL) == []
     posted_before = len(fake.calls_to("chat.postMessage"))
     restarted = slack.new_worker()
-    # The brand's message and the assignee's; the team's waits out the dead worker's claim.
-    assert restarted.run_once() == 2
-    slack.clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
-    assert restarted.run_once() == 1  # the team's: found in the channel, not posted again
+    # The dead worker had claimed all three: they wait until it has missed its beats.
+    assert restarted.run_once() == 0
+    slack.clock.advance(seconds=WORKER_TIMEOUT.total_seconds() + 1)
+    assert restarted.run_once() == 3  # the team's found in the channel, not posted again; the others posted
 
     assert metadata_lookups(fake, "conversations.history", channel=TEAM_CHANNEL)
     reposted = fake.calls_to("chat.postMessage")[posted_before:]
@@ -752,8 +752,8 @@ def test_a_thread_reply_claimed_but_never_posted_is_posted_once_after_a_restart(
 
     restarted = slack.new_worker()
     restarted.run_once()
-    assert len(history(fake, TEAM_CHANNEL, team_ts)) == 1  # the dead worker's claim still holds
-    slack.clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)
+    assert len(history(fake, TEAM_CHANNEL, team_ts)) == 1  # the dead worker's claim holds until its beats stop
+    slack.clock.advance(seconds=WORKER_TIMEOUT.total_seconds() + 1)
     restarted.run_once()
 
     assert metadata_lookups(fake, "conversations.replies", channel=TEAM_CHANNEL, ts=team_ts)

@@ -4,6 +4,7 @@ answer is lost: every notice is shown once, in its channel or its person's direc
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,13 +13,14 @@ from slack_sdk import WebClient
 from bot.delivery import DeliveryWorker
 from bot.settings import Settings
 from bot.slack.app import web_client
-from bot.slack.poster import SlackPoster
+from bot.slack.poster import CLOCK_MARGIN, SlackPoster
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
 from storage.database import Database
 from support.clock import FakeClock
-from support.fake_http import dropped, refused
+from support.fake_http import Pace, dropped, refused
 from support.fake_slack import Call, FakeSlack, dm_channel
+from support.slack_limits import POSTS_PER_SECOND_PER_CHANNEL
 
 TOKEN = "xoxb-1111-2222-Zq8sK3mT9pLwR4vB"
 TEAM_CHANNEL = "C0TEAM"
@@ -26,9 +28,9 @@ BRAND = "U0BRAND1"
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+def fake(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> Iterator[FakeSlack]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    with FakeSlack() as fake:
+    with FakeSlack(clock=clock) as fake:  # Slack's clock and the worker's agree
         yield fake
 
 
@@ -126,3 +128,77 @@ def test_a_40000_character_notice_is_posted_whole_over_several_messages_and_a_re
     assert shown_text.replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
     for message in messages:
         assert sum(len(block["text"]["text"]) for block in message["blocks"]) <= 12_000
+
+
+def test_a_lost_post_in_a_busy_channel_is_found_past_hundreds_of_newer_messages_and_shown_once(
+    database: Database, clock: FakeClock, fake: FakeSlack, worker: DeliveryWorker
+) -> None:
+    write(database, clock, Notice("team", "MS-000001 was filed"))
+    fake.fail_with(is_post, dropped(after_write=True))
+    assert worker.run_once() == 0
+    others = WebClient(base_url=fake.api_url, token=TOKEN)
+    for n in range(450):  # the channel is busy: more than two pages of newer messages
+        clock.advance(seconds=1)
+        others.chat_postMessage(channel=TEAM_CHANNEL, text=f"chatter {n}")
+    clock.advance(minutes=1)
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0
+
+    ours = [call for call in fake.calls_to("chat.postMessage") if call.params.get("metadata")]
+    assert len(ours) == 1, "found on the third page, not posted again"
+    lookups = fake.calls_to("conversations.history")
+    assert len(lookups) == 3 and all(int(call.params["limit"]) == 200 for call in lookups)
+    assert [bool(call.params.get("cursor")) for call in lookups] == [False, True, True]
+    assert all(float(call.params["oldest"]) <= float(history_ts(fake)) for call in lookups)
+
+
+def history_ts(fake: FakeSlack) -> str:
+    """The ts of the notice's message, as Slack keeps it."""
+    (message,) = [m for m in fake_messages(fake, TEAM_CHANNEL) if m["text"] == "MS-000001 was filed"]
+    return str(message["ts"])
+
+
+def fake_messages(fake: FakeSlack, channel: str) -> list[dict[str, Any]]:
+    client = WebClient(base_url=fake.api_url, token=TOKEN)
+    return [m for page in client.conversations_history(channel=channel, limit=1000) for m in page["messages"]]
+
+
+def test_a_lookup_reads_only_what_came_after_the_first_attempt(
+    database: Database, clock: FakeClock, fake: FakeSlack, worker: DeliveryWorker
+) -> None:
+    write(database, clock, Notice("team", "MS-000002 was filed"))
+    fake.fail_with(is_post, refused(500, {"ok": False, "error": "internal_error"}))  # Slack kept nothing
+    assert worker.run_once() == 0
+    clock.advance(minutes=5)
+    assert worker.run_once() == 1
+    (lookup,) = fake.calls_to("conversations.history")
+    first_attempt = clock.now - timedelta(minutes=5)
+    assert float(lookup.params["oldest"]) == pytest.approx((first_attempt - CLOCK_MARGIN).timestamp())
+    assert [m["text"] for m in fake_messages(fake, TEAM_CHANNEL)] == ["MS-000002 was filed"]
+
+
+def test_slack_paces_posts_per_channel_and_the_worker_waits_out_retry_after_in_that_channel_only(
+    database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    seconds = [0.0]
+    with FakeSlack(clock=clock, pace=Pace(POSTS_PER_SECOND_PER_CHANNEL, clock=lambda: seconds[0])) as fake:
+        settings = Settings(_env_file=None, slack_bot_token=TOKEN, slack_api_url=fake.api_url)
+        worker = DeliveryWorker(
+            database,
+            SlackPoster(web_client(settings, retries=False)),
+            channel_defaults={"team": TEAM_CHANNEL, "announcements": "C0NEWS"},
+            clock=clock,
+        )
+        worker.start()
+        write(database, clock, Notice("team", "first"))
+        write(database, clock, Notice("team", "second"))
+        write(database, clock, Notice("announcements", "elsewhere"))
+        assert worker.run_once() == 2
+        refused_posts = [call for call in fake.calls_to("chat.postMessage") if call.params["text"] == "second"]
+        assert len(refused_posts) == 1, "asked once; the channel waits, the other channel goes on"
+        seconds[0] += 1
+        clock.advance(seconds=1)
+        assert worker.run_once() == 1
+        assert [m["text"] for m in fake_messages(fake, TEAM_CHANNEL)] == ["second", "first"]
+        assert [m["text"] for m in fake_messages(fake, "C0NEWS")] == ["elsewhere"]

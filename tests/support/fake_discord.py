@@ -88,7 +88,7 @@ import yarl
 from aiohttp import BodyPartReader, WSMsgType, web
 
 from support.discord_limits import message_refusal, modal_refusal
-from support.fake_http import Failure, FakeHTTP, Headers, json_response, retry_after_header
+from support.fake_http import Failure, FakeHTTP, Headers, Pace, json_response, retry_after_header
 
 API_VERSION = 10
 API_PREFIX = f"/api/v{API_VERSION}"
@@ -97,6 +97,12 @@ HEARTBEAT_INTERVAL_MS = 41_250
 MAX_CONTENT_LENGTH = 2000
 # What a person can post: 2000 characters, 4000 with Nitro ("Message Resource"; Nitro's longer messages).
 MAX_USER_CONTENT = 4000
+# Create Message: "nonce ... (up to 25 characters)"; with `enforce_nonce`, "the nonce will be checked
+# for uniqueness in the past few minutes. If another message was created by the same author with
+# the same nonce, that message will be returned and no new message will be created"
+# (resources/message.mdx). "A few minutes" is not given exactly: the fake keeps nonces 2 minutes.
+MAX_NONCE_LENGTH = 25
+NONCE_WINDOW = 120.0
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 # "Receiving and Responding", modal (receiving-and-responding.mdx:320-322): a title of at most 45
 # characters, 1 to 5 components, a custom_id of 1 to 100 characters.
@@ -480,7 +486,10 @@ class FakeDiscord(FakeHTTP[Call]):
         interaction_deadline: float = 3.0,
         heartbeat_interval_ms: int = HEARTBEAT_INTERVAL_MS,
         attachment_size_limit: int = ATTACHMENT_SIZE_LIMIT,
+        nonce_window: float = NONCE_WINDOW,
+        pace: Pace | None = None,
     ) -> None:
+        """`pace`: a per-channel limit on creating messages, answered with Discord's 429."""
         unknown = set(privileged_intents) - set(PRIVILEGED_INTENTS)
         if unknown:
             raise ValueError(f"unknown privileged intents: {sorted(unknown)}")
@@ -494,6 +503,9 @@ class FakeDiscord(FakeHTTP[Call]):
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.attachment_size_limit = attachment_size_limit
         self.verify_key = secrets.token_hex(32)
+        self.nonce_window = nonce_window
+        self.pace = pace
+        self._nonces: dict[tuple[int, str], tuple[int, float]] = {}  # (author, nonce) -> (message, when)
 
         self.category_id = snowflake_at(_CREATED, 2)
         self.team_channel_id = snowflake_at(_CREATED, 3)
@@ -1856,9 +1868,23 @@ class FakeDiscord(FakeHTTP[Call]):
             raise _Refused(400, 50008, "Cannot send messages in a non-text channel")
         body = call.json if isinstance(call.json, dict) else {}
         self._check_message(body, [], files=len(call.files))
+        nonce = None if body.get("nonce") is None else str(body["nonce"])
+        if nonce is not None and len(nonce) > MAX_NONCE_LENGTH:
+            raise _invalid_form(["nonce"], "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_NONCE_LENGTH} or fewer in length.")
+        if nonce is not None and _truthy(body.get("enforce_nonce")):
+            kept = self._nonces.get((self.bot_user_id, nonce))
+            if kept is not None and time.monotonic() - kept[1] <= self.nonce_window and kept[0] in self._messages:
+                return _Answer(copy.deepcopy(self._messages[kept[0]]))  # the same message, nothing new
+        pace = self.pace
+        wait = pace.take(channel_id) if pace is not None else None
+        if pace is not None and wait is not None:
+            limited, headers = _rate_limit_answer(wait, via=True, limit=pace.burst)
+            return _Answer(limited, status=429, headers=headers)
         attachments = self._attachments(int(channel_id), body, call.files)
         message = self._compose(int(channel_id), body, author=self._user(self.bot_user_id), attachments=attachments)
         self._store(channel, message)
+        if nonce is not None:
+            self._nonces[(self.bot_user_id, nonce)] = (int(message["id"]), time.monotonic())
         return _Answer(copy.deepcopy(message), events=self._bot_message_events(message, "MESSAGE_CREATE"))
 
     def _get_channel_message(self, call: Call, channel_id: str, message_id: str) -> _Answer:
@@ -2159,22 +2185,29 @@ class FakeDiscord(FakeHTTP[Call]):
         self._run(self._dispatch(event, data))
 
 
+def _rate_limit_answer(retry_after: float, via: bool, limit: int = 5) -> tuple[dict[str, Any], dict[str, str]]:
+    """Discord's 429 body and headers, computed when it is answered (the header set and the body are
+    the examples of docs/topics/rate-limits in discord/discord-api-docs; `limit` 5 is the example's,
+    Discord publishing no per-route number: "rate limits should not be hard coded")."""
+    headers = {
+        "Retry-After": retry_after_header(retry_after),
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+        "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+        "X-RateLimit-Bucket": secrets.token_hex(16),
+        "X-RateLimit-Scope": "user",
+    }
+    if via:
+        headers["Via"] = "1.1 google"
+    return {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}, headers
+
+
 def _rate_limit(retry_after: float, via: bool) -> Failure:
     """Discord's 429, its rate-limit headers computed when it is answered."""
 
     def answer() -> web.StreamResponse:
-        headers = {
-            "Retry-After": retry_after_header(retry_after),
-            "X-RateLimit-Limit": "5",
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
-            "X-RateLimit-Reset-After": f"{retry_after:.3f}",
-            "X-RateLimit-Bucket": secrets.token_hex(16),
-            "X-RateLimit-Scope": "user",
-        }
-        if via:
-            headers["Via"] = "1.1 google"
-        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+        body, headers = _rate_limit_answer(retry_after, via)
         return json_response(body, 429, headers)
 
     return Failure(answer)

@@ -108,6 +108,29 @@ def dropped(*, after_write: bool = False) -> Failure:
     return Failure(None, after_write)
 
 
+class Pace:
+    """A rate limit per key (a channel), as a token bucket: `rate` requests a second, `burst` at
+    once. `take(key)` spends a token and returns None, or returns the seconds until one is free."""
+
+    def __init__(self, rate: float, burst: int = 1, clock: Callable[[], float] = time.monotonic) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be positive and burst at least 1")
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self._tokens: dict[str, tuple[float, float]] = {}  # key -> (tokens, when counted)
+        self.refused = 0
+
+    def take(self, key: str) -> float | None:
+        now = self.clock()
+        tokens, counted = self._tokens.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - counted) * self.rate)
+        if tokens >= 1:
+            self._tokens[key] = (tokens - 1, now)
+            return None
+        self._tokens[key] = (tokens, now)
+        self.refused += 1
+        return (1 - tokens) / self.rate
+
+
 class FakeHTTP(Generic[CallT]):
     """A fake platform's server, recorded requests and injected failures. Subclasses add routes."""
 

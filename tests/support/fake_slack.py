@@ -33,12 +33,13 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
 
-from support.fake_http import FakeHTTP, Headers, json_response, rate_limited, refused
+from support.fake_http import FakeHTTP, Headers, Pace, json_response, rate_limited, refused, retry_after_header
 from support.slack_limits import refusal
 
 TEAM_ID = "T0TEAM"
@@ -104,6 +105,14 @@ def _error(error: str) -> _Answer:
     return _Answer({"ok": False, "error": error})
 
 
+def _time_range(params: dict[str, Any]) -> Callable[[float], bool]:
+    """Whether a message's ts is within `oldest`..`latest` (ends included with `inclusive`)."""
+    inclusive = _truthy(params.get("inclusive"))
+    oldest = float(params.get("oldest") or 0)
+    latest = float(params["latest"]) if params.get("latest") else float("inf")
+    return lambda ts: (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+
 def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() in ("1", "true")
 
@@ -140,8 +149,14 @@ FILES_PATH = "/files-pri/"
 class FakeSlack(FakeHTTP[Call]):
     """A fake of Slack's Web API and response URLs, bound to an ephemeral port."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, pace: Pace | None = None) -> None:
+        """`clock`: the time message timestamps are taken from (by default they count up from
+        FIRST_TS_MICROS). `pace`: a per-channel limit on chat.postMessage, answered as Slack does
+        (HTTP 429, `Retry-After`, error `ratelimited`); `Pace(POSTS_PER_SECOND_PER_CHANNEL)` is Slack's."""
         super().__init__()
+        self.clock = clock
+        self.pace = pace
+        self._last_micros = FIRST_TS_MICROS - 100
         self._files: dict[str, bytes] = {}
         self._messages: list[_Stored] = []
         self._views: dict[str, dict[str, Any]] = {}
@@ -338,7 +353,10 @@ class FakeSlack(FakeHTTP[Call]):
         return None if token.startswith(needed) else "not_allowed_token_type"
 
     def _next_ts(self) -> str:
-        micros = FIRST_TS_MICROS + (next(self._serial) - 1) * 100
+        """A unique timestamp, later than every one before (Slack's are its clock's time)."""
+        now = int(self.clock().timestamp() * 1_000_000) if self.clock is not None else 0
+        micros = max(now, self._last_micros + 100)
+        self._last_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _find(self, channel: str, ts: str) -> _Stored | None:
@@ -368,6 +386,9 @@ class FakeSlack(FakeHTTP[Call]):
             return _error("no_text")
         if is_user_id(channel):
             channel = dm_channel(channel)
+        wait = self.pace.take(channel) if self.pace is not None else None
+        if wait is not None:
+            return _Answer({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": retry_after_header(wait)})
         ts = self._next_ts()
         message: dict[str, Any] = {
             "user": BOT_USER_ID,
@@ -567,13 +588,7 @@ class FakeSlack(FakeHTTP[Call]):
         channel = str(params.get("channel") or "")
         if not channel or is_user_id(channel):
             return _error("channel_not_found")
-        inclusive = _truthy(params.get("inclusive"))
-        oldest = float(params.get("oldest") or 0)
-        latest = float(params["latest"]) if params.get("latest") else float("inf")
-
-        def in_range(ts: float) -> bool:
-            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
-
+        in_range = _time_range(params)
         found = [
             self._shown(s, params)
             for s in reversed(self._messages)
@@ -596,4 +611,6 @@ class FakeSlack(FakeHTTP[Call]):
         parent = self._find(channel, root)
         thread = [parent] if parent else []
         thread += [s for s in self._messages if s.channel == stored.channel and s.message.get("thread_ts") == root]
-        return _Answer(self._page([self._shown(s, params) for s in thread], params))
+        in_range = _time_range(params)
+        shown = [self._shown(s, params) for s in thread if in_range(float(s.message["ts"]))]
+        return _Answer(self._page(shown, params))

@@ -86,3 +86,9 @@ def _element_ok(element: dict[str, Any]) -> bool:
             return True
         return isinstance(options, list) and 1 <= len(options) <= MAX_SELECT_OPTIONS
     return True
+
+
+# chat.postMessage is rate limited "Special": "generally allows posting one message per second per
+# channel, while also allowing short bursts over that limit"
+# (https://api.slack.com/methods/chat.postMessage, "Rate limits"). The size of a burst is not given.
+POSTS_PER_SECOND_PER_CHANNEL = 1.0

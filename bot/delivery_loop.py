@@ -1,0 +1,197 @@
+"""The delivery loop: posts to many channels at once, each channel at its own pace.
+
+One dispatcher thread claims due deliveries and queues them per logical channel; a pool of
+`LANES` threads posts the head of every channel's queue, one notice per channel at a time, in the
+order claimed. A 429 pauses only its channel, for the `Retry-After` the platform gave (the rest
+of that channel's queue is given back, to be claimed again in order once it is due). The
+dispatcher claims again as soon as a post finishes: it waits only when nothing is due (up to
+`DELIVERY_INTERVAL`, for notices other processes write) or every channel with work is paused or
+busy. It beats the worker's heartbeat every `HEARTBEAT` and forgets old handled requests hourly.
+A database hiccup or a platform outage ends a round, never the loop; on stopping, the posts under
+way finish and every claim not attempted is given back at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.delivery import DELIVERY_INTERVAL, HEARTBEAT, DeliveryWorker, Outcome, Result
+from storage.queries.outbox import DueDelivery
+from storage.queries.requests import prune_requests
+from storage.vocabulary import DeliveryStatus
+
+log = logging.getLogger(__name__)
+# Channels posted to side by side; beyond the platforms' per-channel pace, more lanes only queue.
+LANES = 16
+# Claimed deliveries queued per channel, and in all, before the dispatcher stops claiming more.
+LANE_DEPTH = 10
+MAX_QUEUED = 1000
+# While posts finish, claims are batched at most this often.
+CLAIM_PAUSE = 0.02
+# While every channel with work is full or paused, the dispatcher looks again this often.
+BUSY_PAUSE = 0.1
+PRUNE_INTERVAL = 3600.0
+# Platforms retry a request within minutes; a day of memory is ample.
+REQUEST_MEMORY = timedelta(days=1)
+
+
+@dataclass
+class _Lane:
+    queue: deque[DueDelivery] = field(default_factory=deque)
+    busy: bool = False
+    paused_until: float = 0.0  # time.monotonic()
+
+
+class DeliveryLoop:
+    def __init__(self, worker: DeliveryWorker, stopping: threading.Event, *, lanes: int = LANES) -> None:
+        self.worker = worker
+        self.stopping = stopping
+        self.threads = lanes
+        self._lanes: dict[str, _Lane] = {}
+        self._queued = 0  # claimed and not yet finished
+        self._changed = threading.Condition()
+
+    def run(self) -> None:
+        next_beat = next_pruning = next_claim = 0.0
+        more_due = True  # the last claim found work: claim again as soon as there is room
+        pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"{self.worker.platform}-lane")
+        try:
+            while not self.stopping.is_set():
+                now = time.monotonic()
+                try:
+                    if now >= next_beat:
+                        self.worker.heartbeat()
+                        next_beat = now + HEARTBEAT.total_seconds()
+                    if now >= next_pruning:
+                        self._prune()
+                        next_pruning = now + PRUNE_INTERVAL
+                    if now >= next_claim or (more_due and self._idle()) or self._resumed(now):
+                        claimed, held = self._claim()
+                        more_due = claimed > 0 or held
+                        next_claim = now + (CLAIM_PAUSE if claimed else BUSY_PAUSE if held else DELIVERY_INTERVAL)
+                except Exception:
+                    log.exception("%s delivery round failed; retrying", self.worker.platform)
+                    more_due, next_claim = False, now + DELIVERY_INTERVAL
+                self._start_ready(pool)
+                self._wait(min(next_beat, next_claim))
+        finally:
+            pool.shutdown(wait=True)
+            self._give_back_everything()
+
+    # -- the dispatcher --------------------------------------------------------------------------
+
+    def _claim(self) -> tuple[int, bool]:
+        """Claim what there is room for; how many, and whether channels were left out as full."""
+        with self._changed:
+            room = MAX_QUEUED - self._queued
+            now = time.monotonic()
+            busy = frozenset(
+                channel
+                for channel, lane in self._lanes.items()
+                if len(lane.queue) >= LANE_DEPTH or lane.paused_until > now
+            )
+        if room <= 0:
+            return 0, True
+        claimed = self.worker.claim(room, busy_channels=busy)
+        with self._changed:
+            for delivery in claimed:
+                self._lanes.setdefault(delivery.notice.channel, _Lane()).queue.append(delivery)
+            self._queued += len(claimed)
+        return len(claimed), bool(busy)
+
+    def _start_ready(self, pool: ThreadPoolExecutor) -> None:
+        now = time.monotonic()
+        with self._changed:
+            for channel, lane in list(self._lanes.items()):
+                if lane.busy or lane.paused_until > now:
+                    continue
+                if not lane.queue:
+                    del self._lanes[channel]
+                    continue
+                lane.busy, lane.paused_until = True, 0.0
+                pool.submit(self._post, lane, lane.queue.popleft())
+
+    def _resumed(self, now: float) -> bool:
+        """Whether a channel whose queue was given back at a 429 may go on: claim it again at once."""
+        with self._changed:
+            return any(0 < lane.paused_until <= now and not (lane.queue or lane.busy) for lane in self._lanes.values())
+
+    def _idle(self) -> bool:
+        with self._changed:
+            return self._queued == 0
+
+    def _wait(self, until: float) -> None:
+        """Until a post finishes, a paused channel may go on, or `until`; not at all while work is
+        ready to start."""
+        with self._changed:
+            now = time.monotonic()
+            paused = [lane.paused_until for lane in self._lanes.values() if lane.paused_until and not lane.busy]
+            if any(moment <= now for moment in paused):
+                return
+            deadline = min([until, *paused])
+            if deadline > now and not self.stopping.is_set():
+                self._changed.wait(deadline - now)
+
+    def _prune(self) -> None:
+        with self.worker.database.transaction() as session:
+            forgotten = prune_requests(session, self.worker.clock() - REQUEST_MEMORY)
+        if forgotten:
+            log.info("forgot %s handled requests older than %s", forgotten, REQUEST_MEMORY)
+
+    # -- a lane's thread -------------------------------------------------------------------------
+
+    def _post(self, lane: _Lane, delivery: DueDelivery) -> None:
+        outcome: Outcome | None = None
+        try:
+            outcome = self.worker.deliver(delivery)
+        except Exception:  # the database failed while recording: give the claim back
+            log.exception("%s delivery of notice %s failed", self.worker.platform, delivery.notice.id)
+        # Recording failed: the platform may have the message, so whoever takes it looks first.
+        given_back = [dataclasses.replace(delivery, may_be_posted=True)] if outcome is None else []
+        finished = 1  # this delivery, and what is given back with it
+        with self._changed:
+            lane.busy = False
+            if outcome is None or outcome.result is Result.RATE_LIMITED:
+                wait = outcome.retry_after if outcome is not None and outcome.retry_after else DELIVERY_INTERVAL
+                lane.paused_until = time.monotonic() + wait
+                finished += len(lane.queue)
+                given_back += lane.queue
+                lane.queue.clear()
+            elif outcome.status is DeliveryStatus.PENDING and delivery.thread is not None:
+                # A later notice of the thread must not overtake this one.
+                later = [queued for queued in lane.queue if queued.thread == delivery.thread]
+                lane.queue = deque(queued for queued in lane.queue if queued.thread != delivery.thread)
+                finished += len(later)
+                given_back += later
+            self._queued -= finished
+            self._changed.notify_all()
+        self._give_back(given_back)
+
+    def _give_back(self, deliveries: list[DueDelivery]) -> None:
+        try:
+            self.worker.release(deliveries)
+        except Exception:  # they stay claimed by this live worker until it stops
+            log.exception("%s: giving back %s claims failed", self.worker.platform, len(deliveries))
+
+    def _give_back_everything(self) -> None:
+        with self._changed:
+            queued = [delivery for lane in self._lanes.values() for delivery in lane.queue]
+            self._lanes.clear()
+            self._queued = 0
+        self._give_back(queued)
+        try:
+            self.worker.stop()
+        except Exception:
+            log.exception("%s delivery worker could not sign off", self.worker.platform)
+
+
+def deliver_forever(worker: DeliveryWorker, stopping: threading.Event, *, lanes: int = LANES) -> None:
+    """Deliver until `stopping` is set (see the module's description)."""
+    DeliveryLoop(worker, stopping, lanes=lanes).run()
