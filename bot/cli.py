@@ -56,6 +56,7 @@ def run() -> None:
     scheduler = start_scheduler(bot)
     try:
         if slack is not None:
+            slack.start_intake()
             slack.start_delivery()
         if settings.discord_enabled:
             if slack is not None:

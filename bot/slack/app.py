@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.slack import actions, commands, events, views
 from bot.slack.bridge import SlackBridge
 from bot.slack.gate import MAX_BODY, WsgiApp, gated
+from bot.slack.intake import SlackIntake
 from bot.slack.poster import SlackPoster
 from storage.database import Database
 
@@ -45,7 +46,8 @@ def web_client(settings: Settings, *, retries: bool) -> WebClient:
     return client
 
 
-def build_app(settings: Settings, router: Router) -> App:
+def build_app(settings: Settings, router: Router) -> tuple[App, SlackIntake]:
+    """Bolt with every listener; commands go through the intake, which the caller starts."""
     assert settings.slack_signing_secret is not None
     app = App(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -53,9 +55,10 @@ def build_app(settings: Settings, router: Router) -> App:
     )
     assert settings.slack_bot_token is not None
     bridge = SlackBridge(router, token=settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
+    intake = SlackIntake(bridge, web_client(settings, retries=True), router.database, clock=router.clock)
     for listeners in (commands, actions, views, events):
-        listeners.register(app, bridge)
-    return app
+        listeners.register(app, intake)
+    return app, intake
 
 
 def wsgi_application(app: App, signing_secret: str, database: Database | None = None) -> WsgiApp:
@@ -83,7 +86,7 @@ class SlackService:
     def __init__(self, settings: Settings, router: Router, database: Database) -> None:
         self.settings = settings
         self.database = database
-        self.app = build_app(settings, router)
+        self.app, self.intake = build_app(settings, router)
         self.worker = DeliveryWorker(
             database,
             SlackPoster(web_client(settings, retries=False)),
@@ -96,6 +99,10 @@ class SlackService:
         thread = threading.Thread(target=self._deliver_forever, name="slack-delivery", daemon=True)
         thread.start()
         return thread
+
+    def start_intake(self) -> threading.Thread:
+        """Renew this process's hold on the commands it accepted, and finish those of processes that died."""
+        return self.intake.intake.start()
 
     def _deliver_forever(self) -> None:
         deliver_forever(self.worker, self.stopping)
@@ -125,3 +132,4 @@ class SlackService:
 
     def stop(self) -> None:
         self.stopping.set()
+        self.intake.intake.stop()

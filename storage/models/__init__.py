@@ -11,6 +11,7 @@ from storage.models.complaints import (
     Strike,
     case_id,
 )
+from storage.models.intake import AcceptedCommand
 from storage.models.journal import AuditEntry, Delivery, DeliveryCursor, HandledRequest, OutboxNotice, PostedMessage
 from storage.models.organisations import ChannelMapping, IPRight, Member, Organisation
 from storage.models.program import (
@@ -27,6 +28,7 @@ from storage.models.working_group import MeetingDecision, PlatformAssignment, Pr
 from storage.months import month_of
 
 __all__ = [
+    "AcceptedCommand",
     "Application",
     "ApplicationGroup",
     "AuditEntry",
