@@ -47,8 +47,8 @@ WORKERS = 2
 # A command's owner renews its lease every HEARTBEAT; LEASE after the last renewal it is taken over.
 HEARTBEAT = 1.0
 LEASE = timedelta(seconds=5)
-# Room kept for commands arriving while taken-over ones run.
-RESERVED = CAPACITY // 4
+# The share of the room a sweep leaves for commands arriving while taken-over ones run.
+RESERVED_SHARE = 4
 # A command whose runs kept dying (or kept failing to answer) is answered with an apology instead.
 MAX_ATTEMPTS = 3
 RETRY_AFTER = timedelta(seconds=30)
@@ -208,7 +208,7 @@ class Intake:
         now = self.clock()
         with self.database.transaction() as session:
             renew_leases(session, self.owner, now + LEASE)
-        room = self._reserve(max(0, self.capacity - RESERVED - self.in_flight))
+        room = self._reserve(max(0, self.capacity - self.capacity // RESERVED_SHARE - self.in_flight))
         try:
             with self.database.transaction() as session:
                 taken = claim_orphans(session, self.owner, now, now + LEASE, room)

@@ -79,12 +79,12 @@ def renew_leases(session: Session, owner: str, until: datetime) -> int:
 
 
 def claim_orphans(session: Session, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[Accepted]:
-    """Take up to `limit` waiting commands whose lease ran out, oldest first."""
+    """Take up to `limit` waiting commands whose lease has run out by `now`, oldest first."""
     if limit <= 0:
         return []
     candidates = session.exec(
         select(AcceptedCommand.id, AcceptedCommand.owner)
-        .where(WAITING, col(AcceptedCommand.lease_until) < now)
+        .where(WAITING, col(AcceptedCommand.lease_until) <= now)
         .order_by(col(AcceptedCommand.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -96,7 +96,7 @@ def claim_orphans(session: Session, owner: str, now: datetime, lease_until: date
         )
         result = session.execute(
             update(AcceptedCommand)
-            .where(col(AcceptedCommand.id) == command_id, WAITING, same_owner, col(AcceptedCommand.lease_until) < now)
+            .where(col(AcceptedCommand.id) == command_id, WAITING, same_owner, col(AcceptedCommand.lease_until) <= now)
             .values(owner=owner, lease_until=lease_until, attempts=AcceptedCommand.attempts + 1)
             .execution_options(synchronize_session=False)
         )
