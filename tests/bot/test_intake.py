@@ -54,7 +54,7 @@ def settled(intake: Intake) -> None:
     assert intake.in_flight == 0
 
 
-def statuses(database: Database) -> list[IntakeStatus]:
+def statuses(database: Database) -> list[str]:
     with database.transaction() as session:
         return list(session.exec(select(AcceptedCommand.status).order_by(col(AcceptedCommand.id))).all())
 
