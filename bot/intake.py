@@ -95,6 +95,10 @@ class Intake:
         self.clock = clock
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.stopping = threading.Event()
+        # Set while commands may be waiting in the database for room: a finished command then wakes
+        # the sweep at once instead of leaving its room empty until the next heartbeat.
+        self._backlog = threading.Event()
+        self._wake = threading.Event()
         self._work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{platform}-work")
         self._in_flight = 0
         self._lock = threading.Lock()
@@ -119,7 +123,10 @@ class Intake:
             self._free(1 if room else 0)
             return Outcome.UNAVAILABLE
         if not room:
-            return Outcome.QUEUED if accepted is not None else Outcome.REPEATED
+            if accepted is None:
+                return Outcome.REPEATED
+            self._backlog.set()
+            return Outcome.QUEUED
         if accepted is None:
             # A platform's retry: it runs again unrecorded, and the router answers it from the first run.
             self._start(Accepted(0, self.platform, kind, request_key, payload, response_url, now, 0), fresh=True)
@@ -175,6 +182,8 @@ class Intake:
                 log.warning("%s command id=%s was taken over before it was marked done", self.platform, command.id)
         finally:
             self._free(1)
+            if self._backlog.is_set() and self.in_flight <= self.capacity // 2:
+                self._wake.set()
 
     def _settle(self, change: Callable[[Any], bool]) -> bool:
         try:
@@ -194,6 +203,7 @@ class Intake:
 
     def stop(self) -> None:
         self.stopping.set()
+        self._wake.set()
 
     def _sweep_forever(self) -> None:
         while not self.stopping.is_set():
@@ -201,7 +211,8 @@ class Intake:
                 self.sweep_once()
             except Exception:
                 log.exception("%s intake sweep failed", self.platform)
-            self.stopping.wait(HEARTBEAT)
+            self._wake.wait(HEARTBEAT)
+            self._wake.clear()
 
     def sweep_once(self) -> int:
         """Renew this process's leases, then take on orphaned commands while there is room; how many."""
@@ -216,8 +227,13 @@ class Intake:
             self._free(room)
             raise
         self._free(room - len(taken))
+        if len(taken) < room:
+            self._backlog.clear()  # all there was: nothing waits for room now
+        else:
+            self._backlog.set()
         for command in taken:
-            log.info("%s intake: taking over command id=%s (attempt %s)", self.platform, command.id, command.attempts)
+            if command.attempts > 1:  # not only queued: a process had it and died
+                log.info("%s intake: took over command id=%s, attempt %s", self.platform, command.id, command.attempts)
             self._start(command, fresh=False)
         if time.monotonic() - self._pruned_at > PRUNE_EVERY:
             with self.database.transaction() as session:
