@@ -26,11 +26,11 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
+from bot.intake_batches import BatchWriter, NotWritten
 from storage.database import Database
 from storage.models import utcnow
 from storage.queries.intake import (
     Accepted,
-    accept_command,
     claim_orphans,
     finish_command,
     prune_finished,
@@ -54,6 +54,10 @@ MAX_ATTEMPTS = 3
 RETRY_AFTER = timedelta(seconds=30)
 FINISHED_MEMORY = timedelta(days=1)
 PRUNE_EVERY = 600.0
+# Acknowledgements first: a command waits to start while others are being accepted, at most this long.
+YIELD_LIMIT = 0.1
+# How long after a command arrived the next of a burst is expected.
+QUIET = 0.01
 # Tests only: hold each command this many seconds before running it (to stop a process in between).
 HOLD_VARIABLE = "MARKETSAFE_TEST_HOLD_SECONDS"
 
@@ -99,9 +103,13 @@ class Intake:
         # the sweep at once instead of leaving its room empty until the next heartbeat.
         self._backlog = threading.Event()
         self._wake = threading.Event()
+        self._writer = BatchWriter(database, platform)
         self._work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{platform}-work")
         self._in_flight = 0
         self._lock = threading.Lock()
+        self._arrivals = threading.Condition()
+        self._arriving = 0
+        self._arrived_at = 0.0
         self._hold = float(os.environ.get(HOLD_VARIABLE) or 0)
         self._pruned_at = 0.0
 
@@ -109,17 +117,26 @@ class Intake:
 
     def accept(self, kind: str, request_key: str, payload: dict[str, Any], response_url: str | None) -> Outcome:
         """Write the command down and start it when there is room; call before acknowledging."""
+        with self._arrivals:
+            self._arriving += 1
+        try:
+            return self._accept(kind, request_key, payload, response_url)
+        finally:
+            with self._arrivals:
+                self._arriving -= 1
+                self._arrived_at = time.monotonic()
+
+    def _accept(self, kind: str, request_key: str, payload: dict[str, Any], response_url: str | None) -> Outcome:
         now = self.clock()
         room = self._reserve(1) == 1
         try:
-            with self.database.transaction() as session:
-                accepted = accept_command(
-                    session, platform=self.platform, kind=kind, request_key=request_key, payload=payload,
-                    response_url=response_url, owner=self.owner if room else None, now=now,
-                    lease_until=now + LEASE if room else now,
-                )  # fmt: skip
-        except Exception:
-            log.exception("%s %s not accepted: the database did not answer", self.platform, kind)
+            accepted = self._writer.write(
+                platform=self.platform, kind=kind, request_key=request_key, payload=payload,
+                response_url=response_url, owner=self.owner if room else None, now=now,
+                lease_until=now + LEASE if room else now,
+            )  # fmt: skip
+        except NotWritten:
+            log.error("%s %s not accepted: the database did not take it", self.platform, kind)
             self._free(1 if room else 0)
             return Outcome.UNAVAILABLE
         if not room:
@@ -165,6 +182,7 @@ class Intake:
         try:
             if self._hold:
                 time.sleep(self._hold)
+            self._let_arrivals_pass()
             if recorded and command.attempts > MAX_ATTEMPTS:
                 log.error("%s command id=%s given up after %s attempts", self.platform, command.id, MAX_ATTEMPTS)
                 self.runner.give_up(command)
@@ -184,6 +202,17 @@ class Intake:
             self._free(1)
             if self._backlog.is_set() and self.in_flight <= self.capacity // 2:
                 self._wake.set()
+
+    def _let_arrivals_pass(self) -> None:
+        """Acknowledgements first: wait while commands are arriving (being written down, or one came
+        moments ago, so more of a burst are on their way), at most YIELD_LIMIT, so that the database's
+        write lock and the interpreter go to them before this command's work."""
+        deadline = time.monotonic() + YIELD_LIMIT
+        with self._arrivals:
+            while (now := time.monotonic()) < deadline:
+                if not self._arriving and now - self._arrived_at >= QUIET:
+                    return
+                self._arrivals.wait(min(QUIET, deadline - now))
 
     def _settle(self, change: Callable[[Any], bool]) -> bool:
         try:

@@ -19,6 +19,13 @@ from storage.models import AcceptedCommand
 from storage.vocabulary import IntakeStatus
 
 WAITING = col(AcceptedCommand.status) == IntakeStatus.ACCEPTED
+_TABLE = AcceptedCommand.__table__  # type: ignore[attr-defined]
+# Built once: acceptance is on the way to every acknowledgement, and building the statement anew
+# costs more than running it. A retried request's row is already there: nothing is inserted.
+_INSERTS = {
+    name: dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["request_key"]).returning(_TABLE.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +61,8 @@ def accept_command(
         "response_url": response_url, "status": IntakeStatus.ACCEPTED, "accepted_at": now, "owner": owner,
         "lease_until": lease_until, "attempts": 1 if owner else 0,
     }  # fmt: skip
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(AcceptedCommand)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["request_key"])
-        .returning(col(AcceptedCommand.id))
-    )
-    new_id = session.execute(statement).scalar()
+    statement = _INSERTS[session.get_bind().dialect.name]
+    new_id = session.connection().execute(statement, values).scalar()
     if new_id is None:
         return None
     return Accepted(new_id, platform, kind, request_key, payload, response_url, now, 1 if owner else 0)
