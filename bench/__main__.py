@@ -6,14 +6,14 @@ import logging
 import sys
 import time
 
-from bench import filing, scheduler, slack_ack, stats
+from bench import filing, scheduler, slack_ack, slack_load, stats
 
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     print("MarketSafe benchmarks (medians of repeated runs on this machine)")
     figures = []
-    for module in (filing, stats, slack_ack, scheduler):
+    for module in (filing, stats, slack_ack, slack_load, scheduler):
         started = time.perf_counter()
         results = module.run()
         for figure in results:
