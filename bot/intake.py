@@ -249,6 +249,8 @@ class Intake:
         with self.database.transaction() as session:
             renew_leases(session, self.owner, now + LEASE)
         room = self._reserve(max(0, self.capacity - self.capacity // RESERVED_SHARE - self.in_flight))
+        if room:
+            self._let_arrivals_pass()
         try:
             with self.database.transaction() as session:
                 taken = claim_orphans(session, self.owner, now, now + LEASE, room)

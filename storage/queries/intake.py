@@ -80,32 +80,28 @@ def renew_leases(session: Session, owner: str, until: datetime) -> int:
 
 
 def claim_orphans(session: Session, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[Accepted]:
-    """Take up to `limit` waiting commands whose lease has run out by `now`, oldest first."""
+    """Take up to `limit` waiting commands whose lease has run out by `now`, oldest first.
+
+    The candidates are read locked (PostgreSQL skips rows another sweep holds; SQLite's transaction
+    holds the write lock) and taken in one statement that checks their lease again."""
     if limit <= 0:
         return []
     candidates = session.exec(
-        select(AcceptedCommand.id, AcceptedCommand.owner)
+        select(AcceptedCommand.id)
         .where(WAITING, col(AcceptedCommand.lease_until) <= now)
         .order_by(col(AcceptedCommand.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    taken: list[Accepted] = []
-    for command_id, previous in candidates:
-        same_owner = (
-            col(AcceptedCommand.owner).is_(None) if previous is None else col(AcceptedCommand.owner) == previous
-        )
-        result = session.execute(
-            update(AcceptedCommand)
-            .where(col(AcceptedCommand.id) == command_id, WAITING, same_owner, col(AcceptedCommand.lease_until) <= now)
-            .values(owner=owner, lease_until=lease_until, attempts=AcceptedCommand.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) == 1:
-            row = session.get(AcceptedCommand, command_id, populate_existing=True)
-            assert row is not None
-            taken.append(_accepted(row))
-    return taken
+    if not candidates:
+        return []
+    taken = session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id.in_(candidates), _TABLE.c.status == IntakeStatus.ACCEPTED, _TABLE.c.lease_until <= now)
+        .values(owner=owner, lease_until=lease_until, attempts=_TABLE.c.attempts + 1)
+        .returning(*_TABLE.c)
+    ).all()
+    return sorted((_accepted(row) for row in taken), key=lambda command: command.id)
 
 
 def finish_command(session: Session, command_id: int, owner: str, now: datetime) -> bool:
@@ -145,9 +141,14 @@ def prune_finished(session: Session, before: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _accepted(row: AcceptedCommand) -> Accepted:
-    assert row.id is not None
-    payload = dict(row.payload)
+def _accepted(row: Any) -> Accepted:
     return Accepted(
-        row.id, row.platform, row.kind, row.request_key, payload, row.response_url, row.accepted_at, row.attempts
+        row.id,
+        row.platform,
+        row.kind,
+        row.request_key,
+        dict(row.payload),
+        row.response_url,
+        row.accepted_at,
+        row.attempts,
     )
