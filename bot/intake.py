@@ -190,7 +190,10 @@ class Intake:
                 self.runner.run(command, fresh=fresh)
         except Exception:
             log.exception("%s command id=%s could not be answered; trying again later", self.platform, command.id)
-            if recorded:
+            if recorded and command.attempts > MAX_ATTEMPTS:  # not even the apology could be given
+                now = self.clock()
+                self._settle(lambda session: finish_command(session, command.id, self.owner, now))
+            elif recorded:
                 retry_at = self.clock() + RETRY_AFTER
                 self._settle(lambda session: release_command(session, command.id, self.owner, retry_at))
             return

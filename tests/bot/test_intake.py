@@ -167,3 +167,20 @@ def test_a_database_that_does_not_answer_is_said_at_once(clock: FakeClock, tmp_p
     assert accept(intake, 1) is Outcome.UNAVAILABLE
     assert intake.in_flight == 0
     unmigrated.dispose()
+
+
+def test_a_command_whose_apology_cannot_be_given_either_is_dropped_with_its_error_logged(
+    database: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    runner = Recorder()
+    runner.failing = True
+    runner.give_up = lambda command: (_ for _ in ()).throw(ConnectionError("still down"))  # type: ignore[method-assign]
+    intake = Intake(database, "slack", runner, clock=clock)
+    assert accept(intake, 1) is Outcome.STARTED
+    settled(intake)
+    for _ in range(MAX_ATTEMPTS):
+        clock.advance(seconds=RETRY_AFTER.total_seconds() + 1)
+        assert intake.sweep_once() == 1
+        settled(intake)
+    assert statuses(database) == [IntakeStatus.DONE]
+    assert "given up after" in caplog.text and "still down" in caplog.text
