@@ -42,6 +42,7 @@ def main() -> None:
         return
     database = Database(database_url)
     service = SlackService(settings, Router(database, ProgramRules(), frozenset()), database)
+    service.start_intake()
     print("ready", flush=True)
     service.serve_http("127.0.0.1", int(port))
 

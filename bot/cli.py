@@ -58,6 +58,7 @@ def run() -> None:
     health = _health_server(bot)
     try:
         if slack is not None:
+            slack.start_intake()
             slack.start_delivery()
         if settings.discord_enabled:
             if slack is not None:

@@ -162,6 +162,13 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+class IntakeStatus(StrEnum):
+    """An acknowledged command: still to be answered, or answered."""
+
+    ACCEPTED = "accepted"
+    DONE = "done"
+
+
 class Channel(StrEnum):
     """The fixed logical channels; admins map each to a chat channel per platform.
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
 
-from bot.slack.bridge import SlackBridge
+from bot.slack.intake import SlackIntake
 
 
-def register(app: App, bridge: SlackBridge) -> None:
+def register(app: App, intake: SlackIntake) -> None:
     @app.action(re.compile(r"^run:"))
-    def run_button(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def run_button(ack: Ack, body: dict[str, Any]) -> None:
+        intake.accept_button(body)
         ack()
-        bridge.later(bridge.on_button, body, respond, client)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,9 +27,9 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 # Messages people write: plain, replies also sent to the channel, and messages with a file.
 PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
-
-
-WORKERS = 2
+# Slack opens a form only within 3 s of the command (bolt docs, "Opening modals": "Pass a valid
+# trigger_id within 3 seconds of receiving it"); a command answered later asks for it again.
+FORM_TOO_LATE = "The form could not be opened this late: run the command again to open it."
 
 
 class SlackBridge:
@@ -38,46 +37,28 @@ class SlackBridge:
         self.router = router
         self._files = SlackFiles(token, api_url)
         self._names: dict[str, str] = {}
-        # Work after an acknowledgement runs here: a few threads, so that a burst of commands'
-        # work never crowds out the acknowledgements of the commands still arriving.
-        self._work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="slack-work")
 
-    def later(self, work: Callable[..., Any], *arguments: Any) -> None:
-        """Run `work` after the listener has acknowledged; failures are logged, never raised."""
-
-        def run() -> None:
-            try:
-                work(*arguments)
-            except Exception:
-                log.exception("slack work failed: %s", getattr(work, "__name__", work))
-
-        self._work.submit(run)
-
-    def on_command(self, command: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
-        """`/marketsafe <words>`: a form when the command asks for one, else an ephemeral reply."""
-        channel = command.get("channel_id")
+    def run_command(
+        self,
+        command: dict[str, Any],
+        request_key: str,
+        respond: Callable[..., Any] | None,
+        client: WebClient,
+        *,
+        trigger_id: str | None,
+    ) -> None:
+        """A command (`/marketsafe <words>`, or the command line a button carries) as `intake`
+        normalised it: a form when it asks for one and `trigger_id` is still usable, else an
+        ephemeral reply, through `respond` when given, else where the command was written."""
+        channel = command.get("channel") or None
         incoming = Incoming(
-            caller=Caller(PLATFORM, command["user_id"], command.get("user_name")),
-            text=unescape(command.get("text") or ""),
+            caller=Caller(PLATFORM, str(command["user_id"]), command.get("user_name")),
+            text=str(command.get("text") or ""),
             channel=channel,
-            request_key=f"slack:command:{command.get('trigger_id')}" if command.get("trigger_id") else None,
+            request_key=request_key,
         )
         reply = self.router.handle(incoming)
-        self._answer(reply, respond, client, command.get("trigger_id"), channel)
-
-    def on_button(self, body: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
-        """A button carries the command line it runs, e.g. `outcome MS-000123 all removed`."""
-        action = body["actions"][0]
-        channel = (body.get("channel") or {}).get("id")
-        user = body["user"]
-        incoming = Incoming(
-            caller=Caller(PLATFORM, user["id"], user.get("username") or user.get("name")),
-            text=str(action.get("value") or ""),
-            channel=channel,
-            request_key=f"slack:action:{body.get('trigger_id')}:{action.get('action_ts')}",
-        )
-        reply = self.router.handle(incoming)
-        self._answer(reply, respond, client, body.get("trigger_id"), channel)
+        self._answer(reply, respond, client, trigger_id, channel, str(command["user_id"]))
 
     def on_submission(self, ack: Callable[..., Any], body: dict[str, Any], client: WebClient) -> None:
         """A form: errors go back into the modal beside their field; success closes it."""
@@ -102,17 +83,27 @@ class SlackBridge:
             ack(response_action="errors", errors={field: reply.text[:2000]})
             return
         ack()
-        self._tell(client, user["id"], metadata.get("channel"), reply)
+        self.tell(client, user["id"], metadata.get("channel"), reply)
 
     def on_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A direct message to the bot is a command (with any files it shares); a message in a
         case thread is relayed to the other side."""
-        if event.get("subtype") not in PEOPLES_MESSAGES or event.get("bot_id") or not event.get("user"):
+        if self.ignores(event):
             return
         if event.get("channel_type") == "im":
             self.on_direct_message(event, client)
         else:
             self.on_thread_message(event, client)
+
+    @staticmethod
+    def ignores(event: dict[str, Any]) -> bool:
+        """A message that is not a person writing to the bot or in a thread: the bot's own, a
+        channel's edits and joins, a message at the top of a channel."""
+        if event.get("subtype") not in PEOPLES_MESSAGES or event.get("bot_id") or not event.get("user"):
+            return True
+        if event.get("channel_type") == "im":
+            return False
+        return not event.get("thread_ts") or event["thread_ts"] == event.get("ts")
 
     def on_direct_message(self, event: dict[str, Any], client: WebClient) -> None:
         """`raid ...` with the documents shared in the same message, `complaint` with a CSV file,
@@ -161,20 +152,34 @@ class SlackBridge:
         client.views_publish(user_id=user_id, view={"type": "home", "blocks": view_blocks(reply)})
 
     def _answer(
-        self, reply: Reply, respond: Callable[..., Any], client: WebClient, trigger_id: str | None, channel: str | None
+        self,
+        reply: Reply,
+        respond: Callable[..., Any] | None,
+        client: WebClient,
+        trigger_id: str | None,
+        channel: str | None,
+        user_id: str,
     ) -> None:
         if reply.form is not None and trigger_id:
             try:
                 client.views_open(trigger_id=trigger_id, view=modal(reply.form, {"channel": channel or ""}))
+                return
             except SlackApiError as error:
                 refused = refused_content(error)
                 if not isinstance(refused, Refused):
                     raise
-                tell_refused(checked_respond(respond), refused.error)
-            return
-        send_reply(checked_respond(respond), reply)
+                if respond is not None:
+                    tell_refused(checked_respond(respond), refused.error)
+                    return
+                reply = Reply(f"That form could not be shown (Slack refused it: {refused.error}).", is_error=True)
+        elif reply.form is not None:
+            reply = Reply(f"{reply.text}\n{FORM_TOO_LATE}")
+        if respond is not None:
+            send_reply(checked_respond(respond), reply)
+        else:
+            self.tell(client, user_id, channel, reply)
 
-    def _tell(self, client: WebClient, user_id: str, channel: str | None, reply: Reply) -> None:
+    def tell(self, client: WebClient, user_id: str, channel: str | None, reply: Reply) -> None:
         """A reply outside a command's response URL: ephemeral where the form was opened, else a DM."""
         try:
             if channel:

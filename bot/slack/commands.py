@@ -1,17 +1,15 @@
-"""The `/marketsafe` slash command."""
+"""The `/marketsafe` slash command: written down, then acknowledged, then run (`bot.slack.intake`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
 
-from bot.slack.bridge import SlackBridge
+from bot.slack.intake import SlackIntake
 
 
-def register(app: App, bridge: SlackBridge) -> None:
+def register(app: App, intake: SlackIntake) -> None:
     @app.command("/marketsafe")
-    def marketsafe(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        bridge.later(bridge.on_command, command, respond, client)
+    def marketsafe(ack: Ack, command: dict[str, Any]) -> None:
+        ack(intake.accept_command(command))

@@ -9,10 +9,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.slack.blocks import FORM_CALLBACK
-from bot.slack.bridge import SlackBridge
+from bot.slack.intake import SlackIntake
 
 
-def register(app: App, bridge: SlackBridge) -> None:
+def register(app: App, intake: SlackIntake) -> None:
     @app.view(re.compile(f"^{FORM_CALLBACK}"))
     def submit_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        bridge.on_submission(ack, body, client)
+        intake.bridge.on_submission(ack, body, client)

@@ -12,6 +12,7 @@ from storage.models.complaints import (
     Strike,
     case_id,
 )
+from storage.models.intake import AcceptedCommand
 from storage.models.journal import (
     AuditEntry,
     Delivery,
@@ -37,6 +38,7 @@ from storage.models.working_group import MeetingDecision, PlatformAssignment, Pr
 from storage.months import month_of
 
 __all__ = [
+    "AcceptedCommand",
     "Application",
     "ApplicationGroup",
     "AuditEntry",

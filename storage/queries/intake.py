@@ -1,0 +1,154 @@
+"""Accepted commands: written before their acknowledgement, leased while a process works on them,
+taken over by another process when the lease runs out, and marked done once answered.
+
+Every change is a compare-and-set on the row's state (its owner, its lease), so two processes never
+both take one command; on PostgreSQL the sweep skips rows another process is taking at that moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import AcceptedCommand
+from storage.vocabulary import IntakeStatus
+
+WAITING = col(AcceptedCommand.status) == IntakeStatus.ACCEPTED
+_TABLE = AcceptedCommand.__table__  # type: ignore[attr-defined]
+# Built once: acceptance is on the way to every acknowledgement, and building the statement anew
+# costs more than running it. A retried request's row is already there: nothing is inserted.
+_INSERTS = {
+    name: dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["request_key"]).returning(_TABLE.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """An accepted command as a process runs it."""
+
+    id: int
+    platform: str
+    kind: str
+    request_key: str
+    payload: dict[str, Any]
+    response_url: str | None
+    accepted_at: datetime
+    attempts: int
+
+
+def accept_command(
+    session: Session,
+    *,
+    platform: str,
+    kind: str,
+    request_key: str,
+    payload: dict[str, Any],
+    response_url: str | None,
+    owner: str | None,
+    now: datetime,
+    lease_until: datetime,
+) -> Accepted | None:
+    """Record a command before it is acknowledged; None when its request was accepted before (a
+    platform's retry). With no `owner`, any process may take it from `lease_until` on."""
+    values = {
+        "platform": platform, "kind": kind, "request_key": request_key, "payload": payload,
+        "response_url": response_url, "status": IntakeStatus.ACCEPTED, "accepted_at": now, "owner": owner,
+        "lease_until": lease_until, "attempts": 1 if owner else 0,
+    }  # fmt: skip
+    statement = _INSERTS[session.get_bind().dialect.name]
+    new_id = session.connection().execute(statement, values).scalar()
+    if new_id is None:
+        return None
+    return Accepted(new_id, platform, kind, request_key, payload, response_url, now, 1 if owner else 0)
+
+
+def renew_leases(session: Session, owner: str, until: datetime) -> int:
+    """Extend the lease on every command `owner` is still working on (its heartbeat)."""
+    result = session.execute(
+        update(AcceptedCommand)
+        .where(col(AcceptedCommand.owner) == owner, WAITING)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def claim_orphans(session: Session, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[Accepted]:
+    """Take up to `limit` waiting commands whose lease has run out by `now`, oldest first.
+
+    The candidates are read locked (PostgreSQL skips rows another sweep holds; SQLite's transaction
+    holds the write lock) and taken in one statement that checks their lease again."""
+    if limit <= 0:
+        return []
+    candidates = session.exec(
+        select(AcceptedCommand.id)
+        .where(WAITING, col(AcceptedCommand.lease_until) <= now)
+        .order_by(col(AcceptedCommand.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not candidates:
+        return []
+    taken = session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id.in_(candidates), _TABLE.c.status == IntakeStatus.ACCEPTED, _TABLE.c.lease_until <= now)
+        .values(owner=owner, lease_until=lease_until, attempts=_TABLE.c.attempts + 1)
+        .returning(*_TABLE.c)
+    ).all()
+    return sorted((_accepted(row) for row in taken), key=lambda command: command.id)
+
+
+def finish_command(session: Session, command_id: int, owner: str, now: datetime) -> bool:
+    """Mark the command answered and forget where to answer it; False when `owner` no longer holds it."""
+    result = session.execute(
+        update(AcceptedCommand)
+        .where(col(AcceptedCommand.id) == command_id, col(AcceptedCommand.owner) == owner, WAITING)
+        .values(status=IntakeStatus.DONE, response_url=None, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def release_command(session: Session, command_id: int, owner: str, retry_at: datetime) -> bool:
+    """Give the command back, for any process to take from `retry_at` on."""
+    result = session.execute(
+        update(AcceptedCommand)
+        .where(col(AcceptedCommand.id) == command_id, col(AcceptedCommand.owner) == owner, WAITING)
+        .values(owner=None, lease_until=retry_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def waiting_commands(session: Session) -> int:
+    """How many accepted commands are not answered yet, across every process."""
+    return int(session.exec(select(func.count()).select_from(AcceptedCommand).where(WAITING)).one())
+
+
+def prune_finished(session: Session, before: datetime) -> int:
+    """Forget commands answered before `before`."""
+    result = session.execute(
+        delete(AcceptedCommand).where(
+            col(AcceptedCommand.status) == IntakeStatus.DONE, col(AcceptedCommand.finished_at) < before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _accepted(row: Any) -> Accepted:
+    return Accepted(
+        row.id,
+        row.platform,
+        row.kind,
+        row.request_key,
+        dict(row.payload),
+        row.response_url,
+        row.accepted_at,
+        row.attempts,
+    )

@@ -1,0 +1,186 @@
+"""The intake: a bounded pool per process, commands past it queued in the database and answered
+when there is room, a dead process's commands finished by another, each answered once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlmodel import col, select
+
+from bot.intake import CAPACITY, LEASE, MAX_ATTEMPTS, RETRY_AFTER, Intake, Outcome
+from storage.database import Database
+from storage.models import AcceptedCommand
+from storage.queries.intake import Accepted
+from storage.vocabulary import IntakeStatus
+from support.clock import FakeClock
+
+
+class Recorder:
+    """A runner that records what it ran, and can be held (a slow handler) or made to fail."""
+
+    def __init__(self) -> None:
+        self.ran: list[tuple[str, bool]] = []
+        self.gave_up: list[str] = []
+        self.release = threading.Event()
+        self.release.set()
+        self.failing = False
+        self._changed = threading.Condition()
+
+    def run(self, command: Accepted, *, fresh: bool) -> None:
+        self.release.wait(10)
+        if self.failing:
+            raise ConnectionError("the platform did not answer")
+        with self._changed:
+            self.ran.append((command.request_key, fresh))
+            self._changed.notify_all()
+
+    def give_up(self, command: Accepted) -> None:
+        with self._changed:
+            self.gave_up.append(command.request_key)
+            self._changed.notify_all()
+
+    def wait_for(self, count: int) -> list[tuple[str, bool]]:
+        with self._changed:
+            assert self._changed.wait_for(lambda: len(self.ran) >= count, 5), self.ran
+            return list(self.ran)
+
+
+def settled(intake: Intake) -> None:
+    deadline = time.monotonic() + 5
+    while intake.in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert intake.in_flight == 0
+
+
+def statuses(database: Database) -> list[str]:
+    with database.transaction() as session:
+        return list(session.exec(select(AcceptedCommand.status).order_by(col(AcceptedCommand.id))).all())
+
+
+def accept(intake: Intake, number: int) -> Outcome:
+    return intake.accept("command", f"slack:command:{number}", {"text": "help"}, "https://hooks.example/r")
+
+
+def test_a_command_is_run_and_marked_done(database: Database, clock: FakeClock) -> None:
+    runner = Recorder()
+    intake = Intake(database, "slack", runner, clock=clock)
+
+    assert accept(intake, 1) is Outcome.STARTED
+    assert runner.wait_for(1) == [("slack:command:1", True)]
+    settled(intake)
+    assert statuses(database) == [IntakeStatus.DONE]
+
+
+def test_past_its_room_a_process_queues_commands_and_answers_them_when_room_frees(
+    database: Database, clock: FakeClock
+) -> None:
+    runner = Recorder()
+    runner.release.clear()
+    intake = Intake(database, "slack", runner, capacity=2, clock=clock)
+
+    outcomes = [accept(intake, number) for number in range(4)]
+
+    assert outcomes == [Outcome.STARTED, Outcome.STARTED, Outcome.QUEUED, Outcome.QUEUED]
+    assert intake.in_flight == 2
+    runner.release.set()
+    runner.wait_for(2)
+    settled(intake)
+    while intake.sweep_once():
+        settled(intake)
+    assert sorted(key for key, _ in runner.ran) == [f"slack:command:{number}" for number in range(4)]
+    assert [fresh for _, fresh in runner.ran[2:]] == [False, False]
+    assert statuses(database) == [IntakeStatus.DONE] * 4
+
+
+def test_memory_is_bounded_whatever_arrives(database: Database, clock: FakeClock) -> None:
+    runner = Recorder()
+    runner.release.clear()
+    intake = Intake(database, "slack", runner, clock=clock)
+
+    outcomes = [accept(intake, number) for number in range(CAPACITY + 20)]
+
+    assert intake.in_flight == CAPACITY
+    assert outcomes.count(Outcome.QUEUED) == 20
+    runner.release.set()
+    settled(intake)
+
+
+def test_a_dead_process_s_command_is_finished_by_another_once(database: Database, clock: FakeClock) -> None:
+    stuck, survivor = Recorder(), Recorder()
+    stuck.release.clear()  # the first process never gets to run it: it is as good as dead
+    dead = Intake(database, "slack", stuck, clock=clock)
+    living = Intake(database, "slack", survivor, clock=clock)
+    assert accept(dead, 1) is Outcome.STARTED
+
+    assert living.sweep_once() == 0  # the owner's lease still holds
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert living.sweep_once() == 1
+    assert survivor.wait_for(1) == [("slack:command:1", False)]
+    settled(living)
+    assert living.sweep_once() == 0
+    stuck.failing = True  # had the first process woken up, it could not mark it done twice
+    stuck.release.set()
+    settled(dead)
+    assert statuses(database) == [IntakeStatus.DONE]
+    assert len(survivor.ran) == 1
+
+
+def test_a_retried_request_runs_again_unrecorded_so_the_router_can_repeat_its_answer(
+    database: Database, clock: FakeClock
+) -> None:
+    runner = Recorder()
+    intake = Intake(database, "slack", runner, clock=clock)
+
+    assert accept(intake, 1) is Outcome.STARTED
+    assert accept(intake, 1) is Outcome.REPEATED
+    runner.wait_for(2)
+    settled(intake)
+    assert statuses(database) == [IntakeStatus.DONE]
+
+
+def test_an_answer_that_could_not_be_given_is_tried_again_then_given_up_with_an_apology(
+    database: Database, clock: FakeClock
+) -> None:
+    runner = Recorder()
+    runner.failing = True
+    intake = Intake(database, "slack", runner, clock=clock)
+    assert accept(intake, 1) is Outcome.STARTED
+    settled(intake)
+    for _ in range(MAX_ATTEMPTS - 1):
+        assert intake.sweep_once() == 0  # not before its retry time
+        clock.advance(seconds=RETRY_AFTER.total_seconds() + 1)
+        assert intake.sweep_once() == 1
+        settled(intake)
+    assert statuses(database) == [IntakeStatus.ACCEPTED]
+    clock.advance(seconds=RETRY_AFTER.total_seconds() + 1)
+    assert intake.sweep_once() == 1
+    settled(intake)
+    assert runner.gave_up == ["slack:command:1"]
+    assert statuses(database) == [IntakeStatus.DONE]
+
+
+def test_a_database_that_does_not_answer_is_said_at_once(clock: FakeClock, tmp_path: pytest.TempPathFactory) -> None:
+    unmigrated = Database(f"sqlite:///{tmp_path}/empty.db")  # no table: every write fails
+    intake = Intake(unmigrated, "slack", Recorder(), clock=clock)
+    assert accept(intake, 1) is Outcome.UNAVAILABLE
+    assert intake.in_flight == 0
+    unmigrated.dispose()
+
+
+def test_a_command_whose_apology_cannot_be_given_either_is_dropped_with_its_error_logged(
+    database: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    runner = Recorder()
+    runner.failing = True
+    runner.give_up = lambda command: (_ for _ in ()).throw(ConnectionError("still down"))  # type: ignore[method-assign]
+    intake = Intake(database, "slack", runner, clock=clock)
+    assert accept(intake, 1) is Outcome.STARTED
+    settled(intake)
+    for _ in range(MAX_ATTEMPTS):
+        clock.advance(seconds=RETRY_AFTER.total_seconds() + 1)
+        assert intake.sweep_once() == 1
+        settled(intake)
+    assert statuses(database) == [IntakeStatus.DONE]
+    assert "given up after" in caplog.text and "still down" in caplog.text
