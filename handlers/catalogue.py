@@ -16,6 +16,7 @@ from handlers.cases import (  # noqa: F401
     case_timeline,
     case_view,
     complaints,
+    exports,
     lookup,
     outcomes,
     rogueblock,
