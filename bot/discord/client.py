@@ -20,6 +20,7 @@ from bot.discord.downloads import Downloads, NotDownloaded, limit_for
 from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES
 from bot.discord.render import RunButton, render_reply
+from bot.discord.uploads import send_files_in, send_files_to_caller
 from bot.router import Incoming, Router, ThreadMessage, strip_prefix
 from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.catalogue import resolve
@@ -193,6 +194,7 @@ class MarketSafeClient(discord.Client):
                 return
             reply.form = None
             await self._answer(interaction, reply, *extra)
+            await send_files_to_caller(interaction, reply)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await task
@@ -205,6 +207,7 @@ class MarketSafeClient(discord.Client):
                 reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
             reply.form = None
         await interaction.edit_original_response(**_arguments(reply, items))
+        await send_files_to_caller(interaction, reply)
 
     def _draft(self, interaction: discord.Interaction, request: FormRequest, kept: tuple[Attachment, ...]) -> Draft:
         return self.drafts.open(interaction.user.id, request, channel_id=interaction.channel_id, attachments=kept)
@@ -270,6 +273,7 @@ class MarketSafeClient(discord.Client):
                 reply = await asyncio.to_thread(self.router.handle, incoming)
             reply.form = None  # a message cannot open a modal: the reply says what to type instead
             await message.channel.send(**_arguments(reply, []))
+            await send_files_in(message.channel, reply)
         except Exception:  # one message must not take the client down
             log.exception("direct message %s not answered", message.id)
 

@@ -19,6 +19,7 @@ from bot.router import Incoming, Router, ThreadMessage
 from bot.slack.answers import Refused, checked_client, checked_respond, refused_content, send_reply, tell_refused
 from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, submitted_values, view_blocks
 from bot.slack.files import FileNotFetched, SlackFiles
+from bot.slack.uploads import send_files
 from handlers.home import home
 from handlers.kit.context import Caller
 from handlers.kit.forms import FORMS
@@ -64,6 +65,7 @@ class SlackBridge:
         )
         reply = self.router.handle(incoming)
         self._answer(reply, respond, client, command.get("trigger_id"), channel)
+        send_files(client, command["user_id"], reply)
 
     def on_button(self, body: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
         """A button carries the command line it runs, e.g. `outcome MS-000123 all removed`."""
@@ -78,6 +80,7 @@ class SlackBridge:
         )
         reply = self.router.handle(incoming)
         self._answer(reply, respond, client, body.get("trigger_id"), channel)
+        send_files(client, user["id"], reply)
 
     def on_submission(self, ack: Callable[..., Any], body: dict[str, Any], client: WebClient) -> None:
         """A form: errors go back into the modal beside their field; success closes it."""
@@ -103,6 +106,7 @@ class SlackBridge:
             return
         ack()
         self._tell(client, user["id"], metadata.get("channel"), reply)
+        send_files(client, user["id"], reply)
 
     def on_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A direct message to the bot is a command (with any files it shares); a message in a
@@ -132,6 +136,7 @@ class SlackBridge:
         )
         reply = self.router.handle(incoming)
         send_reply(checked_client(client.chat_postMessage, channel=event["channel"]), reply)
+        send_files(client, event["user"], reply)
 
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A person's message in one of the bot's threads: the router decides what it stands for

@@ -9,6 +9,7 @@ does (a Web API call recorded by the fake, or the router finishing a request) be
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import threading
 import time
@@ -20,6 +21,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+from openpyxl import load_workbook
 from slack_sdk import WebClient
 from sqlmodel import select
 
@@ -962,3 +964,18 @@ def test_a_list_too_long_for_five_messages_says_how_many_sections_are_left_out_a
     last = parts[-1][-1]["text"]["text"]
     assert "more sections not shown" in last and "help" in last
     assert shown_text(parts[0]).startswith("Everything:")
+
+
+def test_an_export_reaches_the_callers_direct_messages_and_holds_only_their_cases(slack: Slack) -> None:
+    file_case(slack)
+    answer = slack.command(BRAND, "export format=xlsx")
+    assert "Exported 2 items" in shown_text(answer.params["blocks"])
+    (shared,) = slack.fake.shared_files(BRAND)
+    assert shared.name.startswith("cases-acme-") and shared.name.endswith(".xlsx")
+    rows = list(load_workbook(io.BytesIO(shared.data)).worksheets[0].iter_rows(values_only=True))
+    assert [row[:2] for row in rows[1:]] == [(CASE, "acme"), (CASE, "acme")]
+    stranger = "U0GLOBEX1"
+    for command in ('admin org add globex "Globex Ltd" country=GB', f"admin member add slack:{stranger} globex member"):
+        assert not slack.router.handle(Incoming(Caller("slack", ADMIN), command)).is_error
+    assert "No cases match" in shown_text(slack.command(stranger, "export").params["blocks"])
+    assert slack.fake.shared_files(stranger) == []
