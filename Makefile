@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean haproxy
+.PHONY: run test bench lint clean haproxy fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint haproxy
+test: lint haproxy fonts
 	$(BIN)/pytest
 
 # The scale-out tests run Debian's HAProxy with deploy/haproxy.cfg in front of the replicas.
@@ -34,6 +34,18 @@ haproxy:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
 	  else \
 	    echo "make test needs haproxy (the scale-out tests run deploy/haproxy.cfg): sudo apt-get install -y haproxy" >&2; \
+	    exit 1; \
+	  fi; }
+
+# Charts (`stats chart`) draw Chinese organisation names with Debian's WenQuanYi Micro Hei; without
+# it they fall back to DejaVu Sans (the names show as boxes) and the CJK font test fails.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts:
+	@test -e $(CJK_FONT) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "make test needs a CJK font for the charts: sudo apt-get install -y fonts-wqy-microhei" >&2; \
 	    exit 1; \
 	  fi; }
 

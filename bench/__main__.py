@@ -6,14 +6,14 @@ import logging
 import sys
 import time
 
-from bench import filing, reads, scheduler, slack_ack, stats
+from bench import charts, filing, reads, scheduler, slack_ack, stats
 
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     print("MarketSafe benchmarks (medians of repeated runs on this machine)")
     figures = []
-    for module in (filing, stats, reads, slack_ack, scheduler):
+    for module in (filing, stats, reads, slack_ack, scheduler, charts):
         started = time.perf_counter()
         results = module.run()
         for figure in results:

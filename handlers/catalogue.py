@@ -21,6 +21,7 @@ from handlers.cases import (  # noqa: F401
     outcomes,
     rogueblock,
     stats,
+    stats_chart,
     storefronts,
 )
 from handlers.kit.registry import COMMAND_WORDS, COMMANDS, GROUPS, CommandSpec, resolve, subcommands, top_words

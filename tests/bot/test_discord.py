@@ -767,3 +767,21 @@ def test_a_file_over_discords_limit_is_not_sent_and_the_caller_is_told(
         assert env.fake.dm_channel_of(BRAND) is None
 
     run(scenario())
+
+
+def test_a_stats_chart_reaches_the_caller_by_direct_message_as_a_png(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            await file_case(env, worker)
+            answer = ephemeral(await subcommand(env.fake, BRAND, "stats", "chart", months="3"))
+            assert "the chart is in stats-acme-" in answer["content"]
+            await until(lambda: bool(dm_messages(env.fake, BRAND)))
+
+        (message,) = dm_messages(env.fake, BRAND)
+        (attachment,) = message["attachments"]
+        assert attachment["filename"].endswith(".png") and "ACME Corp" in attachment["description"]
+        assert env.fake.attachment_bytes(attachment).startswith(b"\x89PNG\r\n\x1a\n")
+
+    run(scenario())

@@ -970,6 +970,7 @@ def test_an_export_reaches_the_callers_direct_messages_and_holds_only_their_case
     file_case(slack)
     answer = slack.command(BRAND, "export format=xlsx")
     assert "Exported 2 items" in shown_text(answer.params["blocks"])
+    slack.fake.wait_for("files.completeUploadExternal")
     (shared,) = slack.fake.shared_files(BRAND)
     assert shared.name.startswith("cases-acme-") and shared.name.endswith(".xlsx")
     rows = list(load_workbook(io.BytesIO(shared.data)).worksheets[0].iter_rows(values_only=True))
@@ -978,4 +979,15 @@ def test_an_export_reaches_the_callers_direct_messages_and_holds_only_their_case
     for command in ('admin org add globex "Globex Ltd" country=GB', f"admin member add slack:{stranger} globex member"):
         assert not slack.router.handle(Incoming(Caller("slack", ADMIN), command)).is_error
     assert "No cases match" in shown_text(slack.command(stranger, "export").params["blocks"])
+    slack.router.wait_idle()
     assert slack.fake.shared_files(stranger) == []
+
+
+def test_a_stats_chart_reaches_the_callers_direct_messages_as_a_png(slack: Slack) -> None:
+    file_case(slack)
+    answer = slack.command(BRAND, "stats chart months=3")
+    assert "the chart is in stats-acme-" in shown_text(answer.params["blocks"])
+    slack.fake.wait_for("files.completeUploadExternal")
+    (shared,) = slack.fake.shared_files(BRAND)
+    assert shared.name.endswith(".png") and shared.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert shared.alt_txt is not None and "ACME Corp" in shared.alt_txt
