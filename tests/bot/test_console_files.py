@@ -46,5 +46,5 @@ def test_a_directory_that_cannot_be_written_is_reported(program: Harness, tmp_pa
 
 
 def test_the_export_directory_is_a_setting_with_a_default() -> None:
-    assert Settings(_env_file=None).marketsafe_export_dir == "exports"  # type: ignore[call-arg]
-    assert Settings(_env_file=None, marketsafe_export_dir="/srv/out").marketsafe_export_dir == "/srv/out"  # type: ignore[call-arg]
+    assert Settings(_env_file=None).marketsafe_export_dir == "exports"
+    assert Settings(_env_file=None, marketsafe_export_dir="/srv/out").marketsafe_export_dir == "/srv/out"
