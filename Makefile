@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean haproxy
+.PHONY: run test bench lint clean haproxy fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,18 +24,28 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint haproxy
+test: lint haproxy fonts
 	$(BIN)/pytest
 
-# The scale-out tests run Debian's HAProxy with deploy/haproxy.cfg in front of the replicas.
-haproxy:
-	@command -v haproxy >/dev/null || { \
+# `make test` needs two of Debian's packages: run as root it installs what is missing, else it
+# says what to install. The scale-out tests run HAProxy with deploy/haproxy.cfg in front of the
+# replicas; charts (`stats chart`) draw Chinese names with WenQuanYi Micro Hei (without it they fall
+# back to DejaVu Sans, the names show as boxes, and the CJK font test fails).
+define debian_package
+	@$(1) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "make test needs haproxy (the scale-out tests run deploy/haproxy.cfg): sudo apt-get install -y haproxy" >&2; \
+	    echo "make test needs $(2) for $(3): sudo apt-get install -y $(2)" >&2; \
 	    exit 1; \
 	  fi; }
+endef
+
+haproxy:
+	$(call debian_package,command -v haproxy >/dev/null,haproxy,the scale-out tests)
+
+fonts:
+	$(call debian_package,test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc,fonts-wqy-microhei,the charts)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -22,6 +22,7 @@ from handlers.kit.context import Caller
 from handlers.kit.csv_files import read_csv
 from handlers.kit.errors import UserError
 from handlers.kit.outbox import save_notices
+from handlers.kit.spreadsheet_cells import neutral_row
 from storage.queries.export import EXPORT_COLUMNS, export_rows
 from storage.queries.members import organisation_by_slug
 
@@ -146,7 +147,9 @@ def _console(settings: Settings, identity: str) -> None:
     interactive = sys.stdin.isatty()
     # The console's delivery starts before the scheduler, so what the jobs missed while the bot
     # was down write at start is shown too.
-    runner = Console(bot.router, bot.database, sys.stdout, identity=identity)
+    runner = Console(
+        bot.router, bot.database, sys.stdout, identity=identity, export_dir=Path(settings.marketsafe_export_dir)
+    )
     scheduler = start_scheduler(bot)
     runner.after_command = scheduler.sync_if_leading
     if interactive:
@@ -308,4 +311,4 @@ def export(org: str | None, since: datetime | None, output: TextIO) -> None:
         zone = bot.settings.rules().timezone
         start = since.replace(tzinfo=zone) if since else None
         for row in export_rows(session, organisation_id=organisation_id, since=start):
-            writer.writerow([value.isoformat() if isinstance(value, datetime) else value for value in row])
+            writer.writerow(neutral_row(row))

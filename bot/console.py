@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot.console_files import save_files
 from bot.delivery import DeliveryWorker, Target
 from bot.router import Incoming, Router
 from handlers.catalogue import subcommands, top_words
@@ -124,8 +125,10 @@ class Console:
         *,
         identity: str = OPERATOR,
         after_command: Callable[[], None] | None = None,
+        export_dir: Path = Path("exports"),
     ) -> None:
         self.router = router
+        self.export_dir = export_dir
         self.screen = Screen(out)
         self.caller = Caller("console", identity)
         self.after_command = after_command
@@ -188,7 +191,11 @@ class Console:
 
     def _show(self, reply: Reply) -> None:
         text = reply.render_plain(as_typed)
-        self._print(("! " if reply.is_error else "") + text)
+        try:
+            saved = save_files(reply.files, self.export_dir)
+        except OSError as error:
+            saved = [f"! The file could not be written to {self.export_dir}: {error.strerror or error}."]
+        self._print("\n".join([("! " if reply.is_error else "") + text, *saved]))
 
     def read_line(self) -> str:
         """One line typed at the terminal, after a prompt naming who is acting."""

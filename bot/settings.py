@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     marketsafe_log_level: str = "INFO"
     marketsafe_log_format: str = "text"
     marketsafe_health_port: int | None = Field(default=None, ge=0, le=65535)
+    marketsafe_export_dir: str = "exports"
 
     # Deprecated: one setting per logical channel, replaced by the mappings below.
     slack_channel_announcements: str | None = None

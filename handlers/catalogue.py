@@ -16,10 +16,12 @@ from handlers.cases import (  # noqa: F401
     case_timeline,
     case_view,
     complaints,
+    exports,
     lookup,
     outcomes,
     rogueblock,
     stats,
+    stats_chart,
     storefronts,
 )
 from handlers.kit.registry import COMMAND_WORDS, COMMANDS, GROUPS, CommandSpec, resolve, subcommands, top_words

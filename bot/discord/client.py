@@ -21,6 +21,7 @@ from bot.discord.downloads import Downloads, NotDownloaded, limit_for
 from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES, MessageLimitError
 from bot.discord.render import Rendered, RunButton, render_messages, reply_messages
+from bot.discord.uploads import send_files_in, send_files_to_caller
 from bot.router import Incoming, Router, ThreadMessage, strip_prefix
 from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.catalogue import resolve
@@ -194,6 +195,7 @@ class MarketSafeClient(discord.Client):
                 return
             reply.form = None
             await self._answer(interaction, reply, *extra)
+            await send_files_to_caller(interaction, reply)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         reply = await task
@@ -206,6 +208,7 @@ class MarketSafeClient(discord.Client):
                 reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
             reply.form = None
         await self._answer(interaction, reply, *items, deferred=True)
+        await send_files_to_caller(interaction, reply)
 
     def _draft(self, interaction: discord.Interaction, request: FormRequest, kept: tuple[Attachment, ...]) -> Draft:
         return self.drafts.open(interaction.user.id, request, channel_id=interaction.channel_id, attachments=kept)
@@ -278,6 +281,7 @@ class MarketSafeClient(discord.Client):
             reply.form = None  # a message cannot open a modal: the reply says what to type instead
             for rendered in reply_messages(reply):
                 await message.channel.send(**_arguments(rendered))
+            await send_files_in(message.channel, reply)
         except Exception:  # one message must not take the client down
             log.exception("direct message %s not answered", message.id)
 

@@ -18,6 +18,7 @@ from bot.router import Incoming, Router, ThreadMessage
 from bot.slack.answers import Refused, checked_client, checked_respond, refused_content, send_reply, tell_refused
 from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, submitted_values, view_blocks
 from bot.slack.files import FileNotFetched, SlackFiles
+from bot.slack.uploads import send_files
 from handlers.home import home
 from handlers.kit.context import Caller
 from handlers.kit.forms import FORMS
@@ -59,6 +60,7 @@ class SlackBridge:
         )
         reply = self.router.handle(incoming)
         self._answer(reply, respond, client, trigger_id, channel, str(command["user_id"]))
+        send_files(client, str(command["user_id"]), reply)
 
     def on_submission(self, ack: Callable[..., Any], body: dict[str, Any], client: WebClient) -> None:
         """A form: errors go back into the modal beside their field; success closes it."""
@@ -84,6 +86,7 @@ class SlackBridge:
             return
         ack()
         self.tell(client, user["id"], metadata.get("channel"), reply)
+        send_files(client, user["id"], reply)
 
     def on_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A direct message to the bot is a command (with any files it shares); a message in a
@@ -123,6 +126,7 @@ class SlackBridge:
         )
         reply = self.router.handle(incoming)
         send_reply(checked_client(client.chat_postMessage, channel=event["channel"]), reply)
+        send_files(client, event["user"], reply)
 
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A person's message in one of the bot's threads: the router decides what it stands for

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlmodel import Session
 
+from handlers.cases.case_filters import case_selection
 from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import change_items
 from handlers.cases.notices import (
@@ -16,24 +15,17 @@ from handlers.cases.notices import (
 from handlers.cases.routing import assignee_label
 from handlers.kit.arguments import (
     Args,
-    parse_enum,
-    parse_month,
-    parse_platform,
     parse_positive_int,
     parse_selection,
 )
 from handlers.kit.context import Context
-from handlers.kit.errors import NotFound, NotPermitted, UserError
+from handlers.kit.errors import UserError
 from handlers.kit.formatting import items_label
 from handlers.kit.registry import command
 from handlers.kit.replies import Notice, Reply, plural
 from storage.models import Organisation
-from storage.queries.cases import CaseFilter, cases_for, item_status_counts, items_of
-from storage.queries.members import organisation_by_slug
-from storage.vocabulary import Channel, ComplaintStatus, ItemStatus, NoticeKind
-
-MINE = ("mine", "--mine")
-LISTING_WORDS = ("open", "all", *MINE)
+from storage.queries.cases import cases_for, item_status_counts, items_of
+from storage.vocabulary import Channel, ItemStatus, NoticeKind
 
 
 @command("cases", summary="list your organisation's cases (the team sees all)")
@@ -43,52 +35,15 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
     Newest first, 20 a page. `org=` is for the team.
     Example: cases open platform=taobao month=2026-11"""
     args.check_options("platform", "month", "status", "org", "page")
-    words = [word.lower() for word in args.words]
-    unknown = [word for word in args.words if word.lower() not in LISTING_WORDS]
-    if unknown:
-        raise UserError(f"'{unknown[0]}' is not a filter here.", hint="Use `open` or the options in `help cases`.")
-    mine = any(word in MINE for word in words)
-    if "all" in words and not mine:
-        raise UserError("`all` goes with `cases mine`: `cases` alone already lists every case.")
-    if "all" in words and "open" in words:
-        raise UserError("Choose `open` or `all`, not both.")
-    if mine and not ctx.is_staff:
-        raise NotPermitted(
-            "`cases mine` lists the cases assigned to a team member.", hint="`cases` lists your organisation's cases."
-        )
-    organisation_id = None  # the team sees every case unless it names one organisation
-    if args.option("org"):
-        ctx.require_staff("list other organisations' cases")
-        organisation = organisation_by_slug(session, args.options["org"])
-        if organisation is None:
-            raise NotFound(f"There is no organisation '{args.options['org']}'.")
-        organisation_id = organisation.id
-    elif not ctx.is_staff:
-        organisation_id = ctx.require_organisation()
-    month_start = month_end = None
-    if args.option("month"):
-        month = parse_month(args.options["month"])
-        month_start = datetime(month // 100, month % 100, 1, tzinfo=ctx.rules.timezone)
-        month_end = datetime(month // 100 + month % 100 // 12, month % 100 % 12 + 1, 1, tzinfo=ctx.rules.timezone)
-    status = parse_enum(ComplaintStatus, args.options["status"], "case status") if args.option("status") else None
-    # Your own cases are the open ones unless you ask for all of them or for a status.
-    open_only = "open" in words or (mine and "all" not in words and status is None)
-    where = CaseFilter(
-        organisation_id=organisation_id,
-        open_only=open_only,
-        platform=parse_platform(args.options["platform"]) if args.option("platform") else None,
-        status=status,
-        month_start=month_start,
-        month_end=month_end,
-        assigned_to_id=ctx.member_id if mine else None,
-    )
+    selection = case_selection(ctx, args, session)
+    mine, open_only, where = selection.mine, selection.open_only, selection.where
     page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
     found, total = cases_for(session, where, limit=20, offset=(page - 1) * 20)
     if not found:
         if total:
             return Reply(f"There are only {total} matching cases.")
         if mine:
-            filtered = bool(set(args.options) - {"page"}) or "all" in words
+            filtered = bool(set(args.options) - {"page"}) or "all" in [word.lower() for word in args.words]
             return Reply("No cases assigned to you match." if filtered else "You have no open cases assigned.")
         return Reply("No cases match.")
     counts = item_status_counts(session, [c.id for c in found if c.id is not None])

@@ -9,7 +9,7 @@ from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.formatting import duration, month_label, percent
 from handlers.kit.local_time import month_of, shift_month
-from handlers.kit.registry import command
+from handlers.kit.registry import command, group
 from handlers.kit.replies import Reply
 from storage.models import Organisation
 from storage.queries.figures import accuracy, monthly_figures, service_by_platform
@@ -21,7 +21,10 @@ LOST_APPEAL_CEILING = 0.05
 ACCURACY_MONTHS = 3
 
 
-@command("stats", summary="figures per month: listings and storefronts reported, removed, takedown rate, stores closed")
+group("stats", summary="figures per month: listings and storefronts reported, removed, takedown rate, stores closed")
+
+
+@command("stats show", summary="figures per month, per platform and accuracy, as a table", default=True)
 def stats(ctx: Context, args: Args, session: Session) -> Reply:
     """stats [months=<n>] [until=YYYY-MM] [org=<slug> | overall]
     Per month: listings reported, storefronts reported, items removed, takedown rate (removed / decided),
@@ -35,7 +38,7 @@ def stats(ctx: Context, args: Args, session: Session) -> Reply:
     unknown = [word for word in args.words if word.lower() != "overall"]
     if unknown:
         raise UserError(f"'{unknown[0]}' is not a choice here.", hint="Use `overall` or the options in `help stats`.")
-    organisation = _scope(ctx, args, session)
+    organisation = stats_scope(ctx, args, session)
     months = parse_positive_int(args.options["months"], "number of months", maximum=120) if args.option("months") else 6
     last = parse_month(args.options["until"]) if args.option("until") else month_of(ctx.now, ctx.rules.timezone)
     first = shift_month(last, -(months - 1))
@@ -88,7 +91,7 @@ def service_lines(session: Session, organisation_id: int | None, first: int, las
     return lines
 
 
-def _scope(ctx: Context, args: Args, session: Session) -> Organisation | None:
+def stats_scope(ctx: Context, args: Args, session: Session) -> Organisation | None:
     """The organisation the figures are for; None for the whole program (the team's view)."""
     wanted = args.option("org")
     if wanted or (args.words and args.words[0].lower() == "overall"):

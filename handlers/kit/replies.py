@@ -44,6 +44,17 @@ class Notice:
     replaces_case_message: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyFile:
+    """A file for the caller alone (an export, a chart): each platform delivers it privately,
+    Slack and Discord in a direct message, the console in its export directory."""
+
+    name: str  # a plain file name, e.g. `cases-2026-11.csv`
+    content_type: str  # `text/csv`, `image/png`, ...
+    data: bytes
+    description: str = ""  # what it shows, for screen readers (alt text)
+
+
 @dataclass(slots=True)
 class Reply:
     """The answer to the caller. `private` replies are shown only to the caller."""
@@ -57,6 +68,7 @@ class Reply:
     is_error: bool = False
     error_field: str | None = None  # the option or form field an error concerns
     form: FormRequest | None = None  # input to ask for; platforms without forms show `text`
+    files: list[ReplyFile] = field(default_factory=list)  # delivered to the caller privately
 
     def render_plain(self, typed: Callable[[str], str] = str) -> str:
         """The reply as plain text, the way the console prints it; `typed` shows a button's command

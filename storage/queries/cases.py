@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, ComplaintItem, SellerAppeal
@@ -53,22 +54,30 @@ def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[i
     return counts
 
 
-def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0) -> tuple[list[Complaint], int]:
-    """A page of complaints, newest first, and how many match in all."""
-    query = select(Complaint)
+S = TypeVar("S", bound=Select[Any])
+
+
+def filtered(query: S, where: CaseFilter) -> S:
+    """`query` (over `complaint`) narrowed to the cases `where` names."""
     if where.organisation_id is not None:
-        query = query.where(Complaint.organisation_id == where.organisation_id)
+        query = query.where(col(Complaint.organisation_id) == where.organisation_id)
     if where.open_only:
         query = query.where(col(Complaint.status).in_(OPEN_COMPLAINT_STATUSES))
     if where.status is not None:
-        query = query.where(Complaint.status == where.status)
+        query = query.where(col(Complaint.status) == where.status)
     if where.platform is not None:
-        query = query.where(Complaint.platform == where.platform)
+        query = query.where(col(Complaint.platform) == where.platform)
     if where.assigned_to_id is not None:
-        query = query.where(Complaint.assigned_to_id == where.assigned_to_id)
+        query = query.where(col(Complaint.assigned_to_id) == where.assigned_to_id)
     if where.month_start is not None:
         query = query.where(col(Complaint.created_at) >= where.month_start)
         query = query.where(col(Complaint.created_at) < where.month_end)
+    return query
+
+
+def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0) -> tuple[list[Complaint], int]:
+    """A page of complaints, newest first, and how many match in all."""
+    query = filtered(select(Complaint), where)
     total: int = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     page = session.exec(
         query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc()).limit(limit).offset(offset)

@@ -1,4 +1,4 @@
-"""Cases and outcomes as flat rows, streamed, for `marketsafe export`."""
+"""Cases and outcomes as flat rows, streamed, for `marketsafe export` and the `export` command."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage.models import Complaint, ComplaintItem, Organisation
+from storage.queries.cases import CaseFilter, filtered
 
 EXPORT_COLUMNS = (
     "case_id", "organisation", "platform", "kind", "reason", "case_status", "item", "canonical_url",
@@ -18,8 +19,16 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(
-    session: Session, *, organisation_id: int | None = None, since: datetime | None = None
+    session: Session,
+    *,
+    organisation_id: int | None = None,
+    since: datetime | None = None,
+    where: CaseFilter | None = None,
+    limit: int | None = None,
+    batch: int = 2000,
 ) -> Iterator[tuple[Any, ...]]:
+    """One row per item (`EXPORT_COLUMNS`), oldest case first, fetched `batch` rows at a time from
+    the database (never all at once); at most `limit` rows."""
     columns: tuple[Any, ...] = (
         Complaint.id,
         Organisation.slug,
@@ -45,5 +54,20 @@ def export_rows(
         query = query.where(col(Complaint.organisation_id) == organisation_id)
     if since is not None:
         query = query.where(col(Complaint.created_at) >= since)
-    for row in session.execute(query.execution_options(yield_per=2000)):
+    if where is not None:
+        query = filtered(query, where)
+    if limit is not None:
+        query = query.limit(limit)
+    for row in session.execute(query.execution_options(yield_per=batch)):
         yield (f"MS-{row[0]:06d}", *row[1:])
+
+
+def export_count(session: Session, where: CaseFilter) -> int:
+    """How many rows (items) `export_rows` would give for `where`, with no limit."""
+    query = filtered(
+        select(func.count())
+        .select_from(ComplaintItem)
+        .join(Complaint, col(Complaint.id) == col(ComplaintItem.complaint_id)),
+        where,
+    )
+    return int(session.execute(query).scalar_one())

@@ -356,7 +356,7 @@ def test_tab_after_help_completes_the_command_it_asks_about(line: str, text: str
 @pytest.mark.parametrize(
     ("line", "text"),
     [
-        ("stats ", ""),  # a command without sub-commands
+        ("cases ", ""),  # a command without sub-commands
         ("store strike ", ""),  # past the command's words: its arguments
         ("store strike https://sh", "https://sh"),
         ("complaint st", "st"),

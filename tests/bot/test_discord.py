@@ -1004,3 +1004,71 @@ def test_a_thread_message_that_cannot_be_relayed_is_answered_under_it(env: Disco
     assert answer["author"]["bot"] and answer["content"].startswith("⚠")
     assert answer["message_reference"]["message_id"] == str(written)
     assert not any("our listing" in m["content"] for m in to_team)
+
+
+def dm_messages(fake: FakeDiscord, user: int) -> list[dict[str, Any]]:
+    dm = fake.dm_channel_of(user)
+    return fake.messages_in(int(dm["id"])) if dm else []
+
+
+def test_an_export_reaches_the_caller_by_direct_message_with_only_their_cases(env: Discord) -> None:
+    env.program()
+    stranger = 412_345_678_901_234_509
+    for line in ('admin org add globex "Globex Ltd" country=GB', f"admin member add discord:{stranger} globex member"):
+        assert not env.router.handle(Incoming(OPERATOR, line)).is_error
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            await file_case(env, worker)
+            exported = ephemeral(await subcommand(env.fake, BRAND, "export", "cases", format="csv"))
+            assert "Exported 2 items" in exported["content"]
+            await until(lambda: bool(dm_messages(env.fake, BRAND)))
+            empty = ephemeral(await subcommand(env.fake, stranger, "export", "cases"))
+            assert "No cases match" in empty["content"]
+
+        (message,) = dm_messages(env.fake, BRAND)
+        (attachment,) = message["attachments"]
+        assert attachment["filename"].startswith("cases-acme-") and attachment["filename"].endswith(".csv")
+        text = env.fake.attachment_bytes(attachment).decode("utf-8-sig")
+        assert [line.split(",")[0] for line in text.splitlines()[1:]] == [CASE, CASE]
+        assert env.fake.dm_channel_of(stranger) is None
+
+    run(scenario())
+
+
+def test_a_file_over_discords_limit_is_not_sent_and_the_caller_is_told(
+    env: Discord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env.program()
+    monkeypatch.setattr("bot.discord.uploads.MAX_FILE_BYTES", 100)
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            await file_case(env, worker)
+            interaction = env.fake.slash_command(BRAND, *invoked("export cases", []))
+            calls = await env.fake.wait_for_async("POST", "/webhooks/", 1)
+            assert "over Discord's 100 for a file, so it was not sent" in calls[0].json["content"]
+            assert calls[0].json["flags"] == 64
+            assert interaction
+
+        assert env.fake.dm_channel_of(BRAND) is None
+
+    run(scenario())
+
+
+def test_a_stats_chart_reaches_the_caller_by_direct_message_as_a_png(env: Discord) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env) as (_, worker):
+            await file_case(env, worker)
+            answer = ephemeral(await subcommand(env.fake, BRAND, "stats", "chart", months="3"))
+            assert "the chart is in stats-acme-" in answer["content"]
+            await until(lambda: bool(dm_messages(env.fake, BRAND)))
+
+        (message,) = dm_messages(env.fake, BRAND)
+        (attachment,) = message["attachments"]
+        assert attachment["filename"].endswith(".png") and "ACME Corp" in attachment["description"]
+        assert env.fake.attachment_bytes(attachment).startswith(b"\x89PNG\r\n\x1a\n")
+
+    run(scenario())

@@ -88,7 +88,7 @@ def test_an_unexpected_error_gives_a_reference_that_is_also_in_the_log(
 
         return broken
 
-    replace_handler(monkeypatch, "stats", make)
+    replace_handler(monkeypatch, "stats show", make)
     with caplog.at_level(logging.ERROR, logger="bot.router"):
         reply = program.send("stats", as_="brand1")
     assert reply.is_error

@@ -9,6 +9,7 @@ does (a Web API call recorded by the fake, or the router finishing a request) be
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 import threading
@@ -21,6 +22,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+from openpyxl import load_workbook
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
@@ -1093,3 +1095,30 @@ def test_the_largest_answers_arrive_whole_in_valid_block_kit(slack: Slack) -> No
     relayed = [c for c in sent_after(slack, "chat.postMessage", before) if c.params.get("thread_ts") == team_ts]
     assert compact(message) in compact(slack_shown(relayed))
     assert len(history(slack.fake, TEAM_CHANNEL, team_ts)) == 1 + len(relayed)
+
+
+def test_an_export_reaches_the_callers_direct_messages_and_holds_only_their_cases(slack: Slack) -> None:
+    file_case(slack)
+    answer = slack.command(BRAND, "export format=xlsx")
+    assert "Exported 2 items" in shown_text(answer.params["blocks"])
+    slack.fake.wait_for("files.completeUploadExternal")
+    (shared,) = slack.fake.shared_files(BRAND)
+    assert shared.name.startswith("cases-acme-") and shared.name.endswith(".xlsx")
+    rows = list(load_workbook(io.BytesIO(shared.data)).worksheets[0].iter_rows(values_only=True))
+    assert [row[:2] for row in rows[1:]] == [(CASE, "acme"), (CASE, "acme")]
+    stranger = "U0GLOBEX1"
+    for command in ('admin org add globex "Globex Ltd" country=GB', f"admin member add slack:{stranger} globex member"):
+        assert not slack.router.handle(Incoming(Caller("slack", ADMIN), command)).is_error
+    assert "No cases match" in shown_text(slack.command(stranger, "export").params["blocks"])
+    slack.router.wait_idle()
+    assert slack.fake.shared_files(stranger) == []
+
+
+def test_a_stats_chart_reaches_the_callers_direct_messages_as_a_png(slack: Slack) -> None:
+    file_case(slack)
+    answer = slack.command(BRAND, "stats chart months=3")
+    assert "the chart is in stats-acme-" in shown_text(answer.params["blocks"])
+    slack.fake.wait_for("files.completeUploadExternal")
+    (shared,) = slack.fake.shared_files(BRAND)
+    assert shared.name.endswith(".png") and shared.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert shared.alt_txt is not None and "ACME Corp" in shared.alt_txt

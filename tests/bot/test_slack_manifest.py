@@ -49,9 +49,11 @@ def test_the_scopes_are_the_smallest_set_the_bot_calls_need() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     # commands: the slash command; chat:write: post, update, ephemeral; *:history: thread relay
     # and finding already-posted notices; users:read: names beside relayed messages;
-    # im:history and files:read: commands written to the bot directly, with their files.
+    # im:history and files:read: commands written to the bot directly, with their files;
+    # files:write and im:write: exports and charts sent to the caller's direct messages.
     assert scopes == {
         "commands", "chat:write", "channels:history", "groups:history", "users:read", "im:history", "files:read",
+        "files:write", "im:write",
     }  # fmt: skip
 
 

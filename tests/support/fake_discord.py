@@ -43,6 +43,7 @@ Like Discord:
   limits in `support.discord_limits` (embeds, fields, action rows, buttons, labels, custom ids,
   select options, modal title and inputs): 400, code 50035 "Invalid Form Body", with the failing
   field's path in `errors`.
+- files the bot sends over `attachment_size_limit` in all are refused (413, 40005).
 - a modal with no component or more than 5, a title over 45 characters, a custom_id outside
   1-100, or a text input whose label (45), placeholder (100), value (4000), min_length (0-4000)
   or max_length (1-4000) breaks its limit is refused (400, 50035, with the field's path).
@@ -195,6 +196,10 @@ COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 MAX_COMMAND_SIZE = 8000  # characters of names, descriptions and choices in one command
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
+
+
+def urlsplit_path(url: str) -> str:
+    return str(yarl.URL(url).path)
 
 
 def snowflake_at(moment: datetime, increment: int = 0) -> int:
@@ -679,6 +684,12 @@ class FakeDiscord(FakeHTTP[Call]):
         with self._lock:
             channel = self._channels.get(int(channel_id))
             return copy.deepcopy(channel) if channel else None
+
+    def attachment_bytes(self, attachment: dict[str, Any]) -> bytes:
+        """The bytes of an attachment of a message the fake holds (as its CDN serves them)."""
+        path = urlsplit_path(attachment["url"]).removeprefix("/attachments/")
+        with self._lock:
+            return self._files[path]
 
     def dm_channel_of(self, user_id: int) -> dict[str, Any] | None:
         """The direct message channel the bot opened with `user_id` (`POST /users/@me/channels`)."""
@@ -1223,6 +1234,12 @@ class FakeDiscord(FakeHTTP[Call]):
         message["mentions"] = [{**self._user(u), "member": self._member_payload(u, with_user=False)} for u in users]
         message["mention_roles"] = [r for r in dict.fromkeys(ROLE_MENTION.findall(content)) if int(r) in self._roles]
         message["mention_everyone"] = "@everyone" in content or "@here" in content
+
+    def _check_upload(self, files: dict[str, bytes]) -> None:
+        """A bot's files over the upload limit: 413, code 40005 "Request entity too large"
+        (discord/discord-api-docs#6058 quotes the answer)."""
+        if sum(len(data) for data in files.values()) > self.attachment_size_limit:
+            raise _Refused(413, 40005, "Request entity too large")
 
     def _check_message(self, body: dict[str, Any], path: list[str], *, files: int = 0) -> None:
         content = body.get("content") or ""
@@ -1791,6 +1808,7 @@ class FakeDiscord(FakeHTTP[Call]):
     def _followup(self, call: Call, application_id: str, token: str) -> _Answer:
         interaction = self._interaction_by_token(int(application_id), token)
         body = call.json if isinstance(call.json, dict) else {}
+        self._check_upload(call.files)
         self._check_message(body, [], files=len(call.files))
         message = self._interaction_message(interaction, body, files=call.files)
         events = self._bot_message_events(message, "MESSAGE_CREATE")
@@ -1867,6 +1885,7 @@ class FakeDiscord(FakeHTTP[Call]):
         if channel["type"] == GUILD_CATEGORY:
             raise _Refused(400, 50008, "Cannot send messages in a non-text channel")
         body = call.json if isinstance(call.json, dict) else {}
+        self._check_upload(call.files)
         self._check_message(body, [], files=len(call.files))
         nonce = None if body.get("nonce") is None else str(body["nonce"])
         if nonce is not None and len(nonce) > MAX_NONCE_LENGTH:

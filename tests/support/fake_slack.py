@@ -20,6 +20,12 @@ that is no Slack token `invalid_auth`, and one with the wrong kind of token (an 
 token for `chat.postMessage`, a bot token for `apps.connections.open`) `not_allowed_token_type`;
 `auth.test` names the bot token's scopes in `x-oauth-scopes` (`fake.scopes`); blocks and text
 over Slack's documented limits are refused as Slack refuses them (`support.slack_limits`).
+
+Files the bot sends go through Slack's three steps: `files.getUploadURLExternal` (refusing a
+`length` of 0 or over the 1 GB limit, and alt text over 1,000 characters) hands out an upload URL
+on the fake, a raw POST there holds the bytes, and `files.completeUploadExternal` shares the files
+(`file_not_found` for an id never handed out or never uploaded, `channel_not_found` for a bad
+`channel_id`) in a message of subtype `file_share`; `shared_files()` shows them with their bytes.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from urllib.parse import parse_qs, urlsplit
 from aiohttp import web
 
 from support.fake_http import FakeHTTP, Headers, Pace, json_response, rate_limited, refused, retry_after_header
-from support.slack_limits import refusal
+from support.slack_limits import MAX_ALT_TEXT, MAX_FILE_BYTES, MAX_SHARE_CHANNELS, refusal
 
 TEAM_ID = "T0TEAM"
 TEAM_NAME = "MarketSafe Test"
@@ -51,7 +57,7 @@ BOT_USER_NAME = "marketsafe"
 BOT_ID = "BBOT"
 
 # Fields Slack accepts as JSON text in a form-encoded call; recorded decoded.
-JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+JSON_FIELDS = ("blocks", "view", "metadata", "attachments", "files")
 # The first message timestamp the fake hands out, in microseconds: "1700000000.000100".
 FIRST_TS_MICROS = 1_700_000_000_000_100
 JSON = "application/json; charset=utf-8"
@@ -144,6 +150,20 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
 
 
 FILES_PATH = "/files-pri/"
+UPLOAD_PATH = "/upload/v1/"
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file the bot uploaded and shared: where, under what name, and its bytes."""
+
+    channel: str
+    file_id: str
+    name: str
+    title: str
+    data: bytes
+    alt_txt: str | None
+    initial_comment: str | None
 
 
 class FakeSlack(FakeHTTP[Call]):
@@ -158,6 +178,8 @@ class FakeSlack(FakeHTTP[Call]):
         self.pace = pace
         self._last_micros = FIRST_TS_MICROS - 100
         self._files: dict[str, bytes] = {}
+        self._uploads: dict[str, dict[str, Any]] = {}  # upload tickets handed out, by file id
+        self._shared: list[SharedFile] = []
         self._messages: list[_Stored] = []
         self._views: dict[str, dict[str, Any]] = {}
         self._home_views: dict[str, str] = {}
@@ -178,6 +200,8 @@ class FakeSlack(FakeHTTP[Call]):
             "conversations.history": self._history,
             "conversations.replies": self._replies,
             "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
 
     def _add_routes(self, app: web.Application) -> None:
@@ -281,6 +305,23 @@ class FakeSlack(FakeHTTP[Call]):
             content_type="application/octet-stream",
         )
 
+    def shared_files(self, channel: str | None = None) -> list[SharedFile]:
+        """The files the bot shared (in `channel`, a user ID meaning its DM channel), oldest first."""
+        if channel is not None and is_user_id(channel):
+            channel = dm_channel(channel)
+        with self._lock:
+            return [shared for shared in self._shared if channel is None or shared.channel == channel]
+
+    async def _upload(self, call: Call, body: bytes) -> web.StreamResponse:
+        """The upload URL: the bytes of a file whose ticket was handed out (raw or multipart)."""
+        file_id = urlsplit(call.path).path.removeprefix(UPLOAD_PATH).split("/")[0]
+        with self._lock:
+            ticket = self._uploads.get(file_id)
+            if ticket is None:
+                return web.Response(status=404, text="not found", content_type="text/plain")
+            ticket["data"] = body
+        return web.Response(status=200, text=f"OK - {len(body)}", content_type="text/plain")
+
     # -- serving -----------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -289,6 +330,9 @@ class FakeSlack(FakeHTTP[Call]):
         if request.method == "GET" and request.raw_path.startswith(FILES_PATH):
             download = Call("file_download", {}, headers, request.raw_path)
             return await self._serve(request, download, lambda: self._file_download(download))
+        if request.method == "POST" and request.raw_path.startswith(UPLOAD_PATH):
+            upload = Call("file_upload", {"length": len(body)}, headers, request.raw_path)
+            return await self._serve(request, upload, lambda: self._upload(upload, body))
         call = self._call_of(request.raw_path, headers, body)
 
         async def answer() -> web.StreamResponse:
@@ -576,6 +620,52 @@ class FakeSlack(FakeHTTP[Call]):
         more = start + limit < len(messages)
         next_cursor = base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
         return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": next_cursor}}
+
+    def _get_upload_url(self, params: dict[str, Any]) -> _Answer:
+        filename = str(params.get("filename") or "")
+        try:
+            length = int(params.get("length") or 0)
+        except (TypeError, ValueError):
+            return _error("invalid_arguments")
+        if not filename or length <= 0:
+            return _error("missing_argument")
+        if length > MAX_FILE_BYTES:
+            return _error("file_upload_size_restricted")
+        if len(str(params.get("alt_txt") or "")) > MAX_ALT_TEXT:
+            return _error("alt_txt_too_large")
+        file_id = f"F{secrets.token_hex(5).upper()}"
+        self._uploads[file_id] = {"filename": filename, "length": length, "alt_txt": params.get("alt_txt")}
+        return _Answer({"ok": True, "upload_url": f"{self.base_url}{UPLOAD_PATH}{file_id}", "file_id": file_id})
+
+    def _complete_upload(self, params: dict[str, Any]) -> _Answer:
+        files = params.get("files")
+        if not isinstance(files, list) or not files:
+            return _error("invalid_arguments")
+        tickets = [(str(f.get("id") or ""), f) for f in files if isinstance(f, dict)]
+        if len(tickets) != len(files) or any(self._uploads.get(i, {}).get("data") is None for i, _ in tickets):
+            return _error("file_not_found")
+        channels = [c for c in str(params.get("channels") or "").split(",") if c]
+        if len(channels) > MAX_SHARE_CHANNELS:
+            return _error("channels_limit_exceeded")
+        channel = str(params.get("channel_id") or "")
+        if channel and channel[:1] not in ("C", "G", "D"):
+            return _error("channel_not_found")
+        targets = [channel] if channel else [dm_channel(c) if is_user_id(c) else c for c in channels]
+        shown = []
+        for file_id, described in tickets:
+            ticket = self._uploads.pop(file_id)
+            title = str(described.get("title") or ticket["filename"])
+            shown.append({"id": file_id, "name": ticket["filename"], "title": title, "size": len(ticket["data"])})
+            for target in targets:
+                self._shared.append(
+                    SharedFile(target, file_id, ticket["filename"], title, ticket["data"], ticket["alt_txt"],
+                               params.get("initial_comment"))
+                )  # fmt: skip
+        for target in targets:  # the files appear in a message of their own
+            message = {"user": BOT_USER_ID, "type": "message", "subtype": "file_share", "ts": self._next_ts(),
+                       "text": str(params.get("initial_comment") or ""), "files": copy.deepcopy(shown)}  # fmt: skip
+            self._messages.append(_Stored(target, message))
+        return _Answer({"ok": True, "files": shown})
 
     def _conversations_open(self, params: dict[str, Any]) -> _Answer:
         users = [user for user in str(params.get("users") or "").split(",") if user]

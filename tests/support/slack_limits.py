@@ -25,6 +25,15 @@ MAX_BUTTON_VALUE = 2_000
 # "Block Kit reference", every interactive element: action_id at most 255 characters.
 MAX_ACTION_ID = 255
 
+# "files.getUploadURLExternal" (Slack API docs, errors): alt_txt_too_large is "longer than the
+# limit of 1000 character"; missing_argument "typically only occurs when the `length` provided is 0".
+MAX_ALT_TEXT = 1_000
+# Slack Help Center, "Upload files to Slack": a file can be up to 1 GB.
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+# "files.completeUploadExternal" (Slack API docs, errors): channels_limit_exceeded, "A maximum of
+# 100 channels is allowed per request".
+MAX_SHARE_CHANNELS = 100
+
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.publish", "views.push"})
 

@@ -1,0 +1,74 @@
+"""The filters of `cases`, read once for every command that lists or exports cases by them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers.kit.arguments import Args, parse_enum, parse_month, parse_platform
+from handlers.kit.context import Context
+from handlers.kit.errors import NotFound, NotPermitted, UserError
+from storage.queries.cases import CaseFilter
+from storage.queries.members import organisation_by_slug
+from storage.vocabulary import ComplaintStatus
+
+MINE = ("mine", "--mine")
+LISTING_WORDS = ("open", "all", *MINE)
+FILTER_OPTIONS = ("platform", "month", "status", "org")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSelection:
+    """Which cases the caller asked for, within what they may see."""
+
+    where: CaseFilter
+    mine: bool  # the team member's own cases (`cases mine`)
+    open_only: bool
+
+
+def case_selection(ctx: Context, args: Args, session: Session, command: str = "cases") -> CaseSelection:
+    """`[open] [mine [all]] [platform=] [month=] [status=] [org=]` read for the caller: members see
+    their own organisation's cases, the team every case or one organisation's with `org=`."""
+    words = [word.lower() for word in args.words]
+    unknown = [word for word in args.words if word.lower() not in LISTING_WORDS]
+    if unknown:
+        raise UserError(f"'{unknown[0]}' is not a filter here.", hint=f"Use `open` or the options in `help {command}`.")
+    mine = any(word in MINE for word in words)
+    if "all" in words and not mine:
+        raise UserError(f"`all` goes with `{command} mine`: `{command}` alone already lists every case.")
+    if "all" in words and "open" in words:
+        raise UserError("Choose `open` or `all`, not both.")
+    if mine and not ctx.is_staff:
+        raise NotPermitted(
+            f"`{command} mine` lists the cases assigned to a team member.",
+            hint=f"`{command}` lists your organisation's cases.",
+        )
+    organisation_id = None  # the team sees every case unless it names one organisation
+    if args.option("org"):
+        ctx.require_staff("list other organisations' cases")
+        organisation = organisation_by_slug(session, args.options["org"])
+        if organisation is None:
+            raise NotFound(f"There is no organisation '{args.options['org']}'.")
+        organisation_id = organisation.id
+    elif not ctx.is_staff:
+        organisation_id = ctx.require_organisation()
+    month_start = month_end = None
+    if args.option("month"):
+        month = parse_month(args.options["month"])
+        month_start = datetime(month // 100, month % 100, 1, tzinfo=ctx.rules.timezone)
+        month_end = datetime(month // 100 + month % 100 // 12, month % 100 % 12 + 1, 1, tzinfo=ctx.rules.timezone)
+    status = parse_enum(ComplaintStatus, args.options["status"], "case status") if args.option("status") else None
+    # Your own cases are the open ones unless you ask for all of them or for a status.
+    open_only = "open" in words or (mine and "all" not in words and status is None)
+    where = CaseFilter(
+        organisation_id=organisation_id,
+        open_only=open_only,
+        platform=parse_platform(args.options["platform"]) if args.option("platform") else None,
+        status=status,
+        month_start=month_start,
+        month_end=month_end,
+        assigned_to_id=ctx.member_id if mine else None,
+    )
+    return CaseSelection(where, mine, open_only)

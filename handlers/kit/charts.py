@@ -1,0 +1,75 @@
+"""Monthly figures as a PNG chart, drawn with matplotlib's Agg backend (no display needed).
+
+Organisation names may be Chinese: the chart uses a CJK font when the machine has one (Debian's
+fonts-wqy-microhei or fonts-noto-cjk, installed by `make test` and CI) and falls back to DejaVu
+Sans, saying so in the log once, when it has none (the names then show as boxes).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from functools import cache
+
+log = logging.getLogger(__name__)
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC")
+FALLBACK_FONT = "DejaVu Sans"
+SIZE_INCHES, DPI = (9.0, 6.0), 100  # a 900 x 600 pixel image
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlySeries:
+    """What a chart shows: one value per month for each figure."""
+
+    title: str
+    months: tuple[str, ...]  # `2026-11`
+    reported: tuple[int, ...]
+    removed: tuple[int, ...]
+    takedown_rate: tuple[float | None, ...]  # removed / decided, None with nothing decided
+    storefronts_closed: tuple[int, ...]
+
+
+def render_monthly(series: MonthlySeries) -> bytes:
+    """The PNG of `series`: reported and removed items as bars with the takedown rate as a line
+    above, storefronts closed below."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure  # a Figure of its own: no global pyplot state between threads
+
+    figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
+    font = chart_font()
+    top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+    positions = list(range(len(series.months)))
+    width = 0.4
+    top.bar([p - width / 2 for p in positions], series.reported, width, label="reported", color="#457b9d")
+    top.bar([p + width / 2 for p in positions], series.removed, width, label="removed", color="#2a9d8f")
+    top.set_ylabel("items", fontfamily=font)
+    rate = top.twinx()
+    rate.plot(positions, [r * 100 if r is not None else float("nan") for r in series.takedown_rate], color="#e63946",
+              marker="o", label="takedown rate")  # fmt: skip
+    rate.set_ylim(0, 105)
+    rate.set_ylabel("takedown rate (%)", fontfamily=font)
+    handles = top.get_legend_handles_labels()[0] + rate.get_legend_handles_labels()[0]
+    top.legend(handles=handles, loc="upper left", prop={"family": font})
+    top.set_title(series.title, fontfamily=font)
+    bottom.bar(positions, series.storefronts_closed, 0.6, color="#1d3557")
+    bottom.set_ylabel("storefronts closed", fontfamily=font)
+    bottom.set_xticks(positions, series.months, rotation=45 if len(positions) > 8 else 0)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+@cache
+def chart_font() -> str:
+    """The first CJK font installed, else DejaVu Sans (logged once)."""
+    from matplotlib import font_manager
+
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    found = next((name for name in CJK_FONTS if name in installed), None)
+    if found is None:
+        log.warning("no CJK font found (install fonts-wqy-microhei): Chinese names in charts will not render")
+        return FALLBACK_FONT
+    return found
