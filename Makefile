@@ -8,15 +8,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean haproxy
+.PHONY: run test bench lint clean haproxy messages catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m bot.catalogs compile
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) catalogs
 	$(BIN)/marketsafe run
 
 lint: $(STAMP)
@@ -24,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint haproxy
+test: lint haproxy catalogs
 	$(BIN)/pytest
 
 # The scale-out tests run Debian's HAProxy with deploy/haproxy.cfg in front of the replicas.
@@ -36,6 +37,14 @@ haproxy:
 	    echo "make test needs haproxy (the scale-out tests run deploy/haproxy.cfg): sudo apt-get install -y haproxy" >&2; \
 	    exit 1; \
 	  fi; }
+
+# Message catalogs (see README, Languages): extract the marked texts into locales/<domain>.pot and
+# merge them into every language's .po; compile the .po files into the .mo files the bot reads.
+messages: $(STAMP)
+	$(BIN)/python -m bot.catalogs messages
+
+catalogs: $(STAMP)
+	$(BIN)/python -m bot.catalogs compile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
