@@ -23,7 +23,14 @@ from handlers.kit.i18n import DEFAULT_LANGUAGE, DOMAINS, LANGUAGES, LOCALES_DIR
 ROOT = LOCALES_DIR.parent
 # Each domain's source: directories and single files, relative to the repository root.
 SOURCES: dict[str, tuple[str, ...]] = {
-    "kit": ("handlers/kit", "handlers/help.py", "handlers/home.py", "handlers/threads.py", "handlers/catalogue.py"),
+    "kit": (
+        "handlers/kit",
+        "handlers/help.py",
+        "handlers/home.py",
+        "handlers/threads.py",
+        "handlers/catalogue.py",
+        "handlers/language_choice.py",
+    ),
     "cases": ("handlers/cases",),
     "program": ("handlers/program",),
     "working_group": ("handlers/working_group",),

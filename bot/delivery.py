@@ -19,10 +19,11 @@ from typing import Protocol
 from pydantic import ValidationError
 
 from bot import metrics
+from handlers.kit.i18n import program_language
 from handlers.kit.outbox import NoticePayload
 from storage.database import Database
 from storage.models import OutboxNotice, PostedMessage, utcnow
-from storage.queries.members import channel_mapping
+from storage.queries.members import channel_mapping, notice_language
 from storage.queries.outbox import (
     DueDelivery,
     claim_delivery,
@@ -141,6 +142,12 @@ class DeliveryWorker:
                 thread = posted_message(session, self.platform, notice.channel, notice.case_id)
         target = Target(channel_ref, thread.message_ref if thread else None)
         replacing = thread is not None and payload.replace
+        if payload.variants:
+            # Each channel reads the notice in its language, a direct message in its recipient's.
+            with self.database.transaction() as session:
+                lang = notice_language(session, self.platform, notice.channel) or program_language()
+            text, payload = payload.in_language(lang, notice.text)
+            notice = notice.model_copy(update={"text": text})
         with self.database.transaction() as session:
             if not claim_delivery(session, delivery_id, now, CLAIM_LEASE):
                 return DeliveryStatus.PENDING  # another worker is posting it right now

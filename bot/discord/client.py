@@ -288,6 +288,7 @@ class MarketSafeClient(discord.Client):
             text=text,
             channel=str(interaction.channel_id) if interaction.channel_id else None,
             request_key=f"discord:interaction:{interaction.id}",
+            locale=interaction.locale.value,  # the reader's Discord language, e.g. zh-CN
             **extra,
         )
         return await asyncio.to_thread(self.router.handle, incoming)

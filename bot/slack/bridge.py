@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -31,6 +32,8 @@ PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 
 
 WORKERS = 2
+# How long a person's Slack locale is trusted before users.info is asked again.
+LOCALE_TTL_SECONDS = 3600.0
 
 
 class SlackBridge:
@@ -38,6 +41,7 @@ class SlackBridge:
         self.router = router
         self._files = SlackFiles(token, api_url)
         self._names: dict[str, str] = {}
+        self._locales: dict[str, tuple[float, str | None]] = {}  # user -> (when asked, locale)
         # Work after an acknowledgement runs here: a few threads, so that a burst of commands'
         # work never crowds out the acknowledgements of the commands still arriving.
         self._work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="slack-work")
@@ -61,6 +65,7 @@ class SlackBridge:
             text=unescape(command.get("text") or ""),
             channel=channel,
             request_key=f"slack:command:{command.get('trigger_id')}" if command.get("trigger_id") else None,
+            locale=self._locale(client, command["user_id"]),
         )
         reply = self.router.handle(incoming)
         self._answer(reply, respond, client, command.get("trigger_id"), channel)
@@ -75,6 +80,7 @@ class SlackBridge:
             text=str(action.get("value") or ""),
             channel=channel,
             request_key=f"slack:action:{body.get('trigger_id')}:{action.get('action_ts')}",
+            locale=self._locale(client, user["id"]),
         )
         reply = self.router.handle(incoming)
         self._answer(reply, respond, client, body.get("trigger_id"), channel)
@@ -95,6 +101,8 @@ class SlackBridge:
             channel=metadata.get("channel"),
             request_key=f"slack:view:{view['id']}:{view.get('hash', '')}",
             args=form.to_args(values),
+            # Inside the modal's 3 seconds: the locale already known, no users.info call.
+            locale=self._known_locale(user["id"]),
         )
         reply = self.router.handle(incoming)
         if reply.is_error:
@@ -129,6 +137,7 @@ class SlackBridge:
             channel=event["channel"],
             attachments=attachments,
             request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
+            locale=self._locale(client, event["user"]),
         )
         reply = self.router.handle(incoming)
         send_reply(checked_client(client.chat_postMessage, channel=event["channel"]), reply)
@@ -156,7 +165,7 @@ class SlackBridge:
             send_reply(checked_client(client.chat_postEphemeral, **where), reply)
 
     def publish_home(self, user_id: str, client: WebClient) -> None:
-        incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home")
+        incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home", locale=self._locale(client, user_id))
         reply = self.router.run(incoming, "home", home)
         client.views_publish(user_id=user_id, view={"type": "home", "blocks": view_blocks(reply)})
 
@@ -183,6 +192,26 @@ class SlackBridge:
         except SlackApiError as error:  # the bot may not be in that channel
             log.info("ephemeral reply failed (%s); sending a direct message", error.response.get("error"))
         send_reply(checked_client(client.chat_postMessage, channel=user_id), reply)
+
+    def _locale(self, client: WebClient, user_id: str) -> str | None:
+        """The person's Slack locale (`zh-CN`), from users.info with include_locale, kept for an hour."""
+        known = self._locales.get(user_id)
+        if known is not None and time.monotonic() - known[0] < LOCALE_TTL_SECONDS:
+            return known[1]
+        try:
+            profile = client.users_info(user=user_id, include_locale=True)["user"]
+        except SlackApiError as error:
+            log.info("users.info refused (%s): replying in the default language", error.response.get("error"))
+            return known[1] if known else None
+        locale = profile.get("locale")
+        self._locales[user_id] = (time.monotonic(), locale if isinstance(locale, str) else None)
+        if user_id not in self._names:
+            self._names[user_id] = profile.get("real_name") or profile.get("name") or user_id
+        return self._locales[user_id][1]
+
+    def _known_locale(self, user_id: str) -> str | None:
+        known = self._locales.get(user_id)
+        return known[1] if known else None
 
     def _display_name(self, client: WebClient, user_id: str) -> str | None:
         if user_id not in self._names:

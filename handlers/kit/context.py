@@ -43,6 +43,7 @@ class ProgramRules:
     default_strike_threshold: int = 3
     holidays: frozenset[date] = frozenset()
     strike_lifetime: timedelta = timedelta(days=365)
+    language: str = "en"  # MARKETSAFE_LANGUAGE: replies and notices when nothing else decides
 
     def strike_threshold(self, platform: Platform) -> int:
         return self.strike_thresholds.get(platform, self.default_strike_threshold)
@@ -63,6 +64,7 @@ class Context:
     thread: str | None = None
     attachments: tuple[Attachment, ...] = ()
     request_key: str | None = None
+    language: str = "en"  # the caller's: their own choice, else their platform's locale, else the program's
 
     @property
     def today(self) -> date:

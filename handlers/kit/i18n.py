@@ -19,7 +19,7 @@ from datetime import date, datetime, tzinfo
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, Self, TypeVar, cast, overload
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -39,6 +39,15 @@ _current: ContextVar[str] = ContextVar("marketsafe_language", default=DEFAULT_LA
 _program_default: list[str] = [DEFAULT_LANGUAGE]  # MARKETSAFE_LANGUAGE, set once at start
 
 T = TypeVar("T")
+
+
+class Translatable(Protocol):
+    """A value built in each language that keeps every language's wording (a `Notice`)."""
+
+    def with_variants(self, variants: dict[str, Self]) -> Self: ...
+
+
+N = TypeVar("N", bound=Translatable)
 
 
 # --- the current language ---------------------------------------------------------------------
@@ -90,7 +99,7 @@ def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str
     return translated.format(count=count, **values)
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+def N_(message: str) -> str:
     """Mark `message` for the catalogs without translating it now (translated where it is shown)."""
     return message
 
@@ -118,9 +127,23 @@ class Localized(str):
         return self.variants.get(normalise(lang) or program_language(), str(self))
 
 
-def localized(build: Callable[[], str]) -> Localized:
-    """A text built once in each language: `localized(lambda: _("Case {id} filed", id=case_id))`."""
-    return Localized(localized_variants(build))
+@overload
+def localized(build: Callable[[], str]) -> Localized: ...
+@overload
+def localized(build: Callable[[], N]) -> N: ...
+def localized(build: Callable[[], str] | Callable[[], N]) -> Localized | N:
+    """A text (or a notice) built once in each language, for readers of every language:
+    `localized(lambda: _("Case {case} filed", case=case_id))`, `localized(lambda: Notice(...))`.
+
+    The result reads as the program's language and carries the others; posters pick the variant of
+    the channel or recipient they post to.
+    """
+    variants = localized_variants(build)
+    first = variants[DEFAULT_LANGUAGE]
+    if isinstance(first, str):
+        return Localized({lang: str(text) for lang, text in variants.items()})
+    notices = cast(dict[str, N], variants)
+    return notices.get(program_language(), notices[DEFAULT_LANGUAGE]).with_variants(notices)
 
 
 @cache

@@ -28,7 +28,7 @@ Handler = Callable[[Context, Args, Session], Reply]
 # The command words of the contract, in the order help lists them.
 COMMAND_WORDS = (
     "help", "complaint", "case", "cases", "lookup", "outcome", "withdraw", "store", "raid", "language",
-    "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin",
+    "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin", "lang",
 )  # fmt: skip
 EVERYONE: frozenset[Role] | None = None
 MEMBERS = frozenset(Role)

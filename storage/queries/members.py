@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from storage.models import ChannelMapping, IPRight, Member, Organisation
-from storage.vocabulary import RightStatus
+from storage.vocabulary import RightStatus, dm_recipient
 
 
 def member_by_identity(session: Session, platform: str, user_id: str) -> Member | None:
@@ -58,3 +58,32 @@ def channel_mapping(session: Session, platform: str, logical_name: str) -> Chann
     return session.exec(
         select(ChannelMapping).where(ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name)
     ).first()
+
+
+def member_language(session: Session, platform: str, user_id: str) -> str | None:
+    """The language a chat identity chose (`lang zh`), or None."""
+    return session.exec(select(Member.language).where(Member.platform == platform, Member.user_id == user_id)).first()
+
+
+def channel_language(session: Session, platform: str, external_id: str) -> str | None:
+    """The language of a mapped channel (`admin channel ... lang=zh`), or None."""
+    return session.exec(
+        select(ChannelMapping.language).where(
+            ChannelMapping.platform == platform, ChannelMapping.external_id == external_id
+        )
+    ).first()
+
+
+def notice_language(session: Session, platform: str, logical: str) -> str | None:
+    """The language notices to a logical channel are posted in: a direct message's recipient's
+    choice; a channel's own language on `platform`, else its language on any platform; else None."""
+    recipient = dm_recipient(logical)
+    if recipient is not None:
+        return member_language(session, *recipient)
+    languages = session.exec(
+        select(ChannelMapping.platform, ChannelMapping.language).where(
+            ChannelMapping.logical_name == logical, col(ChannelMapping.language).is_not(None)
+        )
+    ).all()
+    chosen = dict(languages)
+    return chosen.get(platform) or next(iter(chosen.values()), None)

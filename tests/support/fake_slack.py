@@ -124,6 +124,8 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
 
 
 FILES_PATH = "/files-pri/"
+# The scopes slack-app-manifest.yml asks for (tests/bot/test_slack_manifest.py keeps them in step).
+BOT_SCOPES = ("channels:history", "chat:write", "commands", "files:read", "groups:history", "im:history", "users:read")
 
 
 class FakeSlack(FakeHTTP[Call]):
@@ -136,6 +138,8 @@ class FakeSlack(FakeHTTP[Call]):
         self._views: dict[str, dict[str, Any]] = {}
         self._home_views: dict[str, str] = {}
         self._users: dict[str, dict[str, Any]] = {}
+        # The bot token's scopes, as auth.test reports them; users.info needs users:read.
+        self.scopes = set(BOT_SCOPES)
         self._serial = itertools.count(1)
         self._methods: dict[str, Callable[[dict[str, Any]], _Answer]] = {
             "auth.test": self._auth_test,
@@ -221,11 +225,17 @@ class FakeSlack(FakeHTTP[Call]):
         self.fail_with(lambda call: call.method == method, failure, times=times)
 
     def set_user(
-        self, user_id: str, *, name: str | None = None, real_name: str | None = None, tz: str = "America/New_York"
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        real_name: str | None = None,
+        tz: str = "America/New_York",
+        locale: str = "en-US",
     ) -> None:
-        """Describe a user for `users.info` (unknown users get a profile made from their ID)."""
+        """Describe a user for `users.info` (unknown users get a profile made from their ID, locale en-US)."""
         with self._lock:
-            self._users[user_id] = self._profile(user_id, name, real_name, tz)
+            self._users[user_id] = {**self._profile(user_id, name, real_name, tz), "locale": locale}
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -334,8 +344,7 @@ class FakeSlack(FakeHTTP[Call]):
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
-        scopes = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,users:read"
-        return _Answer(body, headers={"x-oauth-scopes": scopes})
+        return _Answer(body, headers={"x-oauth-scopes": ",".join(sorted(self.scopes))})
 
     def _post_message(self, params: dict[str, Any]) -> _Answer:
         channel = str(params.get("channel") or "")
@@ -494,11 +503,19 @@ class FakeSlack(FakeHTTP[Call]):
         }
 
     def _users_info(self, params: dict[str, Any]) -> _Answer:
+        if "users:read" not in self.scopes:
+            # docs.slack.dev/reference/methods/users.info: required scope users:read
+            body = {"ok": False, "error": "missing_scope", "needed": "users:read", "provided": ",".join(self.scopes)}
+            return _Answer(body)
         user_id = str(params.get("user") or "")
         if not user_id:
             return _error("user_not_found")
-        user = self._users.get(user_id) or self._profile(user_id, None, None, "America/New_York")
-        return _Answer({"ok": True, "user": copy.deepcopy(user)})
+        user = copy.deepcopy(self._users.get(user_id) or self._profile(user_id, None, None, "America/New_York"))
+        locale = user.pop("locale", "en-US")
+        if _truthy(params.get("include_locale")):
+            # Only with include_locale=true does Slack add the user's locale (users.info reference).
+            user["locale"] = locale
+        return _Answer({"ok": True, "user": user})
 
     def _shown(self, stored: _Stored, params: dict[str, Any]) -> dict[str, Any]:
         message = stored.message
