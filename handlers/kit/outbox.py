@@ -65,6 +65,9 @@ def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> 
             kind=notice.kind,
             case_id=notice.case_id,
             dedupe_key=notice.dedupe_key,
-            payload=NoticePayload.of(notice).model_dump(mode="json"),
+            # A notice in one language is stored in the shape older rows have.
+            payload=NoticePayload.of(notice).model_dump(
+                mode="json", exclude={"variants"} if not notice.variants else None
+            ),
             now=now,
         )

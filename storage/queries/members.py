@@ -54,10 +54,14 @@ def channel_mappings(session: Session, platform: str | None = None) -> list[Chan
     return list(session.exec(query).all())
 
 
-def channel_mapping(session: Session, platform: str, logical_name: str) -> ChannelMapping | None:
-    return session.exec(
-        select(ChannelMapping).where(ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name)
-    ).first()
+def channel_mapping(
+    session: Session, platform: str, logical_name: str, *, for_update: bool = False
+) -> ChannelMapping | None:
+    """A logical channel's mapping on a platform; with `for_update`, locked until the transaction ends."""
+    query = select(ChannelMapping).where(
+        ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name
+    )
+    return session.exec(query.with_for_update() if for_update else query).first()
 
 
 def member_language(session: Session, platform: str, user_id: str) -> str | None:
