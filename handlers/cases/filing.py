@@ -199,7 +199,7 @@ def _create_complaint(
     session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
     links = [link for link, _ in batch]
     outcome.notices.extend(
-        case_opened_notices(complaint, request.organisation, request.right, links, assignment=routing.clause)
+        case_opened_notices(complaint, request.organisation, request.right, links, assignment=lambda: routing.clause)
     )
     outcome.notices.extend(router.notices(ctx, complaint, request.organisation, routing))
     return FiledComplaint(complaint_id, platform, kind, len(batch))
