@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -42,6 +43,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
 assert tuple(SOURCES) == DOMAINS
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 HEADER = "MarketSafe bot messages"
+TRANSLATORS = "MarketSafe program team"
 
 
 def source_files(domain: str) -> Iterator[Path]:
@@ -70,11 +72,11 @@ def translated_directories() -> list[str]:
 
 
 def messages() -> None:
-    """Extract every domain to its `.pot` and merge it into each language's `.po`."""
+    """Extract every domain to its `.pot` and merge it into each language's `.po`; a file whose
+    messages did not change is left as it is (its dates too), so catalogs change only with texts."""
     for domain in DOMAINS:
         template = extract(domain)
-        with (LOCALES_DIR / f"{domain}.pot").open("wb") as file:
-            write_po(file, template, width=100, omit_header=False, sort_output=False)
+        _write_if_changed(LOCALES_DIR / f"{domain}.pot", template, sort_output=False)
         for directory in translated_directories():
             path = po_path(directory, domain)
             if path.exists():
@@ -84,9 +86,24 @@ def messages() -> None:
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 catalog = Catalog(locale=directory, project="marketsafe", fuzzy=False)
+                catalog.last_translator = catalog.language_team = TRANSLATORS
                 catalog.update(template)
-            with path.open("wb") as file:
-                write_po(file, catalog, width=100, ignore_obsolete=True)
+            _write_if_changed(path, catalog, ignore_obsolete=True)
+
+
+def _write_if_changed(path: Path, catalog: Catalog, **options: bool) -> None:
+    """Write the catalog unless the file already holds the same messages (headers aside)."""
+    fresh = BytesIO()
+    write_po(fresh, catalog, width=100, omit_header=True, **options)
+    if path.exists():
+        with path.open("rb") as file:
+            kept = read_po(file, locale=catalog.locale)
+        stored = BytesIO()
+        write_po(stored, kept, width=100, omit_header=True, **options)
+        if stored.getvalue() == fresh.getvalue():
+            return
+    with path.open("wb") as file:
+        write_po(file, catalog, width=100, **options)
 
 
 def compile_all() -> None:

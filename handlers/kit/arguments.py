@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from handlers.kit.errors import UserError
-from handlers.kit.i18n import N_, _
+from handlers.kit.i18n import N_, _, format_number
 from storage.vocabulary import Platform
 
 E = TypeVar("E", bound=StrEnum)
@@ -45,8 +45,8 @@ class Args:
             raise UserError(
                 _(
                     "That message is too long ({count} characters; the limit is {limit}).",
-                    count=f"{len(text):,}",
-                    limit=f"{MAX_LINE:,}",
+                    count=format_number(len(text)),
+                    limit=format_number(MAX_LINE),
                 ),
                 hint=_("Split the links over several messages or attach them as a CSV file."),
             )
