@@ -228,6 +228,7 @@ class Router:
         away again and their membership (organisation, role) is as it was.
         """
         caller = incoming.caller
+        unchosen = normalise(incoming.locale) or self.rules.language
         listed = caller.ref in self.admins
         member = member_by_identity(session, caller.platform, caller.user_id)
         if member is None and listed:
@@ -248,7 +249,8 @@ class Router:
             thread=incoming.thread,
             attachments=incoming.attachments,
             request_key=incoming.request_key,
-            language=(member.language if member else None) or normalise(incoming.locale) or self.rules.language,
+            language=(member.language if member else None) or unchosen,
+            unchosen_language=unchosen,
         )
 
     @staticmethod

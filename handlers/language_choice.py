@@ -43,7 +43,8 @@ def lang(ctx: Context, args: Args, session: Session) -> Reply:
         from_status=before.value if before else "auto", to_status=word,
     )  # fmt: skip
     if word == "auto":
-        return Reply(_("The bot now follows your Slack or Discord language."))
+        with in_language(ctx.unchosen_language):
+            return Reply(_("The bot now follows your Slack or Discord language."))
     with in_language(word):
         return Reply(
             _("The bot now speaks to you in Chinese.") if word == "zh" else _("The bot now speaks to you in English.")

@@ -66,6 +66,7 @@ class Context:
     attachments: tuple[Attachment, ...] = ()
     request_key: str | None = None
     language: str = "en"  # the caller's: their own choice, else their platform's locale, else the program's
+    unchosen_language: str = "en"  # what `language` is without a choice of their own (`lang auto`)
 
     @property
     def today(self) -> date:
