@@ -21,6 +21,7 @@ from bot.discord.downloads import Downloads, NotDownloaded, limit_for
 from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES, MessageLimitError
 from bot.discord.render import Rendered, RunButton, render_messages, reply_messages
+from bot.discord.translations import CatalogTranslator
 from bot.router import Incoming, Router, ThreadMessage, strip_prefix
 from handlers.cases.suggestions import case_suggestions, right_suggestions
 from handlers.catalogue import resolve
@@ -72,6 +73,7 @@ class MarketSafeClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(RunButton, ContinueButton)
+        await self.tree.set_translator(CatalogTranslator())  # descriptions for zh-CN and zh-TW readers
         if self.sync_commands:
             await self.tree.sync(guild=self.guild)
 
