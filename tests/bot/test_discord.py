@@ -5,8 +5,8 @@ real router on each database back-end, and the delivery worker posts the outbox 
 from __future__ import annotations
 
 import asyncio
-import json
 import contextlib
+import json
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass

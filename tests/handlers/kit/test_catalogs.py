@@ -38,7 +38,7 @@ def test_every_text_in_the_code_has_a_complete_translation(domain: str, director
         if entry is None:
             problems.append(f"missing: {source[0]!r}")
             continue
-        translated = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+        translated = [entry.string] if isinstance(entry.string, str) else list(entry.string or ())
         if entry.fuzzy:
             problems.append(f"fuzzy: {source[0]!r}")
         elif not all(translated):
