@@ -57,3 +57,15 @@ def test_the_complaint_form_reads_chinese_and_keeps_its_field_names() -> None:
     assert [(field.name, field.label) for field in form.fields][:3] == [
         ("right", "知识产权"), ("links", "链接"), ("reason", "理由"),
     ]  # fmt: skip
+
+
+def test_every_chinese_command_and_option_description_fits_discord() -> None:
+    from bot.discord.limits import DESCRIPTION_LENGTH
+    from handlers.kit.i18n import _
+    from handlers.kit.registry import COMMANDS, GROUPS
+
+    texts = [spec.summary for spec in COMMANDS.values()] + [group.summary for group in GROUPS.values()]
+    texts += [option.description for spec in COMMANDS.values() for option in spec.options]
+    with in_language("zh"):
+        too_long = {text: _(text) for text in texts if len(_(text)) > DESCRIPTION_LENGTH[1]}
+    assert too_long == {}
