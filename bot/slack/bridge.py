@@ -205,8 +205,6 @@ class SlackBridge:
             return known[1] if known else None
         locale = profile.get("locale")
         self._locales[user_id] = (time.monotonic(), locale if isinstance(locale, str) else None)
-        if user_id not in self._names:
-            self._names[user_id] = profile.get("real_name") or profile.get("name") or user_id
         return self._locales[user_id][1]
 
     def _known_locale(self, user_id: str) -> str | None:

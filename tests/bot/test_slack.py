@@ -540,7 +540,8 @@ def test_an_unverifiable_request_gets_401_and_changes_nothing(
     assert refused.status_code == 401
     listing = slack.command(BRAND, "cases")  # a genuine request, answered after the refused one
     assert listing.params["text"] == "No cases match."
-    assert [call.method for call in fake.calls[before:]] == ["response_url"]
+    # Only the genuine command reached Slack: its author's locale asked, then its answer.
+    assert [call.method for call in fake.calls[before:]] == ["users.info", "response_url"]
     assert slack.deliver() == 0
 
 
