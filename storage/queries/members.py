@@ -79,15 +79,16 @@ def channel_language(session: Session, platform: str, external_id: str) -> str |
 
 
 def notice_language(session: Session, platform: str, logical: str) -> str | None:
-    """The language notices to a logical channel are posted in: a direct message's recipient's
-    choice; a channel's own language on `platform`, else its language on any platform; else None."""
+    """The language notices to a logical channel are posted in on `platform`: a direct message's
+    recipient's choice; a channel's language as mapped on `platform` (None when mapped without one);
+    for a platform with no mapping of it (the console), the language it has on another platform."""
     recipient = dm_recipient(logical)
     if recipient is not None:
         return member_language(session, *recipient)
-    languages = session.exec(
-        select(ChannelMapping.platform, ChannelMapping.language).where(
-            ChannelMapping.logical_name == logical, col(ChannelMapping.language).is_not(None)
-        )
+    rows = session.exec(
+        select(ChannelMapping.platform, ChannelMapping.language).where(ChannelMapping.logical_name == logical)
     ).all()
-    chosen = dict(languages)
-    return chosen.get(platform) or next(iter(chosen.values()), None)
+    languages = dict(rows)
+    if platform in languages:
+        return languages[platform]
+    return next((language for language in languages.values() if language is not None), None)
