@@ -112,7 +112,7 @@ class Router:
         resolved = resolve(text)
         if resolved is None:
             metrics.command_finished("unknown", "refused")
-            with in_language(self._language_of(incoming)):
+            with in_language(self.language_of(incoming.caller, incoming.locale)):
                 return self._unknown(text)
         spec, rest = resolved.spec, resolved.rest
 
@@ -211,14 +211,14 @@ class Router:
         hint = _("Did you mean `{word}`?", word=close[0]) if close else ""
         return Reply(" ".join(filter(None, [said, hint, _("`help` lists the commands.")])), is_error=True)
 
-    def _language_of(self, incoming: Incoming) -> str:
-        """The caller's language outside a command's context: their choice, else their locale, else the program's."""
+    def language_of(self, caller: Caller, locale: str | None = None) -> str:
+        """A caller's language outside a command's context: their choice, else their locale, else the program's."""
         try:
             with self.database.transaction() as session:
-                chosen = member_language(session, incoming.caller.platform, incoming.caller.user_id)
+                chosen = member_language(session, caller.platform, caller.user_id)
         except OperationalError:
             chosen = None
-        return chosen or normalise(incoming.locale) or self.rules.language
+        return chosen or normalise(locale) or self.rules.language
 
     def context_for(self, session: Session, incoming: Incoming) -> Context:
         """The caller's context: membership, role, now.

@@ -77,3 +77,15 @@ def test_dates_and_rates_are_written_the_way_each_reader_writes_them(program: Ha
     english = local_time(moment, zone, weekday=True)
     assert english[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     assert chinese[11] == "周" and chinese[:10] == english[4:14]
+
+
+def test_the_console_says_who_is_acting_in_that_persons_language(program: Harness) -> None:
+    import io
+
+    from bot.console import Console
+
+    program.ok("lang zh", as_="team1")
+    out = io.StringIO()
+    console = Console(program.router, program.database, out)
+    console.run(["/as team1", "/as brand1"])
+    assert out.getvalue().splitlines() == ["（现以 console:team1 的身份操作）", "(now acting as console:brand1)"]
