@@ -79,3 +79,15 @@ def test_english_is_the_source_and_needs_no_catalog() -> None:
     with in_language("en"):
         assert _("Open cases: {count}", count=3) == "Open cases: 3"
         assert ngettext("{count} link rejected", "{count} links rejected", 1) == "1 link rejected"
+
+
+def test_a_localized_text_reads_as_the_program_language_and_carries_the_others() -> None:
+    from handlers.kit.i18n import localized, set_program_language
+
+    text = localized(lambda: _("Open cases: {count}", count=5))
+    assert text == "Open cases: 5" and text.in_("zh") == "未结案件：5" and text.in_("zh-CN") == "未结案件：5"
+    set_program_language("zh")
+    try:
+        assert localized(lambda: _("Open cases: {count}", count=5)) == "未结案件：5"
+    finally:
+        set_program_language("en")
