@@ -8,15 +8,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean haproxy fonts
+.PHONY: run test bench lint clean haproxy fonts messages catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m bot.catalogs compile
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) catalogs
 	$(BIN)/marketsafe run
 
 lint: $(STAMP)
@@ -24,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint haproxy fonts
+test: lint haproxy fonts catalogs
 	$(BIN)/pytest
 
 # `make test` needs two of Debian's packages: run as root it installs what is missing, else it
@@ -46,6 +47,14 @@ haproxy:
 
 fonts:
 	$(call debian_package,test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc,fonts-wqy-microhei,the charts)
+
+# Message catalogs (see README, Languages): extract the marked texts into locales/<domain>.pot and
+# merge them into every language's .po; compile the .po files into the .mo files the bot reads.
+messages: $(STAMP)
+	$(BIN)/python -m bot.catalogs messages
+
+catalogs: $(STAMP)
+	$(BIN)/python -m bot.catalogs compile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -23,6 +23,7 @@ from bot.router import Incoming, Router
 from handlers.catalogue import subcommands, top_words
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.csv_files import MAX_CSV_BYTES
+from handlers.kit.i18n import _, in_language
 from handlers.kit.outbox import NoticePayload
 from handlers.kit.registry import as_typed
 from handlers.kit.replies import Reply
@@ -170,7 +171,8 @@ class Console:
         try:
             text, attachments = _attachments(text)
         except OSError as error:
-            self._print(f"! Cannot read that file: {error.strerror or error}.")
+            with in_language(self.router.language_of(self.caller)):
+                self._print("! " + _("Cannot read that file: {error}.", error=error.strerror or error))
             return
         except ValueError as error:
             self._print(f"! {error}")
@@ -184,10 +186,14 @@ class Console:
 
     def _switch(self, name: str) -> None:
         if not NAME.match(name):
-            self._print("! Use /as NAME with letters, digits, dots, hyphens or underscores, e.g. /as brand1.")
+            with in_language(self.router.language_of(self.caller)):
+                self._print(
+                    "! " + _("Use /as NAME with letters, digits, dots, hyphens or underscores, e.g. /as brand1.")
+                )
             return
         self.caller = Caller("console", name)
-        self._print(f"(now acting as {self.caller.ref})")
+        with in_language(self.router.language_of(self.caller)):  # the language of the one now acting
+            self._print(_("(now acting as {identity})", identity=self.caller.ref))
 
     def _show(self, reply: Reply) -> None:
         text = reply.render_plain(as_typed)

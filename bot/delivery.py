@@ -31,10 +31,11 @@ from typing import Protocol
 from pydantic import ValidationError
 
 from bot import metrics
+from handlers.kit.i18n import program_language
 from handlers.kit.outbox import NoticePayload
 from storage.database import Database
 from storage.models import OutboxNotice, PostedMessage, utcnow
-from storage.queries.members import channel_mapping
+from storage.queries.members import channel_mapping, notice_language
 from storage.queries.outbox import (
     CLAIM_LEASE,
     HEARTBEAT,
@@ -274,6 +275,12 @@ class DeliveryWorker:
         target = Target(channel_ref, thread.message_ref if thread else None, delivery.first_attempt_at)
         replacing = thread is not None and payload.replace
         may_be_posted = delivery.may_be_posted and not replacing  # an edit is safe to repeat
+        if payload.variants:
+            # Each channel reads the notice in its language, a direct message in its recipient's.
+            with self.database.transaction() as session:
+                lang = notice_language(session, self.platform, notice.channel) or program_language()
+            text, payload = payload.in_language(lang, notice.text)
+            notice = notice.model_copy(update={"text": text})
         try:
             message_ref = None
             if may_be_posted:

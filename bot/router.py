@@ -22,21 +22,34 @@ from handlers.catalogue import COMMAND_WORDS, GROUPS, resolve, subcommands, top_
 from handlers.kit.arguments import Args
 from handlers.kit.context import Attachment, Caller, Context, ProgramRules
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import _, in_language, normalise, set_program_language
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
 from handlers.threads import thread_command
 from storage.database import Database
 from storage.models import Member, Organisation, utcnow
-from storage.queries.members import member_by_identity
+from storage.queries.members import member_by_identity, member_language
 from storage.queries.requests import claim_request, earlier_reply, record_reply
 from storage.vocabulary import Role
 
 log = logging.getLogger(__name__)
 PREFIX = "/marketsafe"
-UNEXPECTED = (
-    "Something went wrong on our side (reference {reference}). Nothing was changed; please try again, or give "
-    "the team this reference."
-)
+
+
+def _unexpected(reference: str) -> str:
+    return _(
+        "Something went wrong on our side (reference {reference}). Nothing was changed; please try again, or "
+        "give the team this reference.",
+        reference=reference,
+    )
+
+
+def _database_unavailable(reference: str) -> str:
+    return _(
+        "The bot cannot reach its database right now (reference {reference}). Nothing was changed; please try "
+        "again in a minute.",
+        reference=reference,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,8 @@ class Incoming:
     attachments: tuple[Attachment, ...] = ()
     request_key: str | None = None
     args: Args | None = None
+    # The platform's locale for the caller (`zh-CN`), used when they have not chosen a language.
+    locale: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +104,7 @@ class Router:
         self.rules = rules
         self.admins = admins
         self.clock = clock
+        set_program_language(rules.language)
 
     def handle(self, incoming: Incoming) -> Reply:
         """Run one command; never raises."""
@@ -96,7 +112,8 @@ class Router:
         resolved = resolve(text)
         if resolved is None:
             metrics.command_finished("unknown", "refused")
-            return self._unknown(text)
+            with in_language(self.language_of(incoming.caller, incoming.locale)):
+                return self._unknown(text)
         spec, rest = resolved.spec, resolved.rest
 
         def work(ctx: Context, session: Session) -> Reply:
@@ -135,7 +152,8 @@ class Router:
 
         Every log line written meanwhile carries one reference, the one a failure shows the user.
         """
-        with request_reference():
+        # The platform's locale until the caller's own choice is read (in their context).
+        with request_reference(), in_language(normalise(incoming.locale) or self.rules.language):
             reply, outcome = self._run_counted(incoming, what, work)
         metrics.command_finished(what, outcome)
         return reply
@@ -144,7 +162,7 @@ class Router:
         """The reply, and how the command ended: ok, refused (the caller's mistake) or error."""
         if _has_nul(incoming):
             return Reply(
-                "That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again.",
+                _("That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again."),
                 is_error=True,
             ), "refused"
         try:
@@ -155,15 +173,11 @@ class Router:
                 reply = self._run_once(incoming, work)
             return reply, "refused" if reply.is_error else "ok"
         except IntegrityError:
-            return _failure("conflict", what, incoming, UNEXPECTED), "error"
+            return _failure("conflict", what, incoming, _unexpected), "error"
         except OperationalError:
-            return _failure(
-                "database unavailable", what, incoming,
-                "The bot cannot reach its database right now (reference {reference}). Nothing was changed; "
-                "please try again in a minute.",
-            ), "error"  # fmt: skip
+            return _failure("database unavailable", what, incoming, _database_unavailable), "error"
         except Exception:
-            return _failure("command failed", what, incoming, UNEXPECTED), "error"
+            return _failure("command failed", what, incoming, _unexpected), "error"
 
     def _run_once(self, incoming: Incoming, work: Work) -> Reply:
         """Run `work` in one transaction; a user's mistake becomes its explanation, anything else is raised."""
@@ -173,10 +187,11 @@ class Router:
                 if key is not None:
                     earlier = earlier_reply(session, key)
                     if earlier is not None:
-                        return Reply(earlier or "That request was already handled.")
+                        return Reply(earlier or _("That request was already handled."))
                     claim_request(session, key, self.clock())
                 ctx = self.context_for(session, incoming)
-                reply = work(ctx, session)
+                with in_language(ctx.language):
+                    reply = work(ctx, session)
                 save_notices(session, reply.notices, ctx.now)
                 if key is not None:
                     record_reply(session, key, reply.text)
@@ -190,10 +205,20 @@ class Router:
         if word in GROUPS:
             return Reply(_missing_sub_command(written), is_error=True)
         if word in COMMAND_WORDS:
-            return Reply(f"`{word}` is not available in this version of the bot yet.", is_error=True)
+            return Reply(_("`{word}` is not available in this version of the bot yet.", word=word), is_error=True)
         close = difflib.get_close_matches(word, top_words(), n=1)
-        hint = f" Did you mean `{close[0]}`?" if close else ""
-        return Reply(f"There is no command '{word[:40]}'.{hint} `help` lists the commands.", is_error=True)
+        said = _("There is no command '{word}'.", word=word[:40])
+        hint = _("Did you mean `{word}`?", word=close[0]) if close else ""
+        return Reply(" ".join(filter(None, [said, hint, _("`help` lists the commands.")])), is_error=True)
+
+    def language_of(self, caller: Caller, locale: str | None = None) -> str:
+        """A caller's language outside a command's context: their choice, else their locale, else the program's."""
+        try:
+            with self.database.transaction() as session:
+                chosen = member_language(session, caller.platform, caller.user_id)
+        except OperationalError:
+            chosen = None
+        return chosen or normalise(locale) or self.rules.language
 
     def context_for(self, session: Session, incoming: Incoming) -> Context:
         """The caller's context: membership, role, now.
@@ -203,6 +228,7 @@ class Router:
         away again and their membership (organisation, role) is as it was.
         """
         caller = incoming.caller
+        unchosen = normalise(incoming.locale) or self.rules.language
         listed = caller.ref in self.admins
         member = member_by_identity(session, caller.platform, caller.user_id)
         if member is None and listed:
@@ -223,6 +249,8 @@ class Router:
             thread=incoming.thread,
             attachments=incoming.attachments,
             request_key=incoming.request_key,
+            language=(member.language if member else None) or unchosen,
+            unchosen_language=unchosen,
         )
 
     @staticmethod
@@ -256,18 +284,18 @@ def _missing_sub_command(written: list[str]) -> str:
     parent = " ".join(words[:depth])
     names = ", ".join(dict.fromkeys(spec.path[depth] for spec in below if spec.path[:depth] == words[:depth]))
     said = (
-        f"'{written[depth][:40]}' is not a sub-command of `{parent}`."
+        _("'{word}' is not a sub-command of `{parent}`.", word=written[depth][:40], parent=parent)
         if depth < len(written)
-        else f"`{parent}` needs a sub-command."
+        else _("`{parent}` needs a sub-command.", parent=parent)
     )
-    return f"{said} Use one of: {names}. `help {parent}` shows each."
+    return " ".join([said, _("Use one of: {names}. `help {parent}` shows each.", names=names, parent=parent)])
 
 
-def _failure(what: str, word: str, incoming: Incoming, message: str) -> Reply:
+def _failure(what: str, word: str, incoming: Incoming, message: Callable[[str], str]) -> Reply:
     """Log an unexpected failure (with its traceback) under a reference the user is shown."""
     reference = REFERENCE.get() or "-"
     log.exception("%s ref=%s command=%s caller=%s", what, reference, word, incoming.caller.ref)
-    return Reply(message.format(reference=reference), is_error=True)
+    return Reply(message(reference), is_error=True)
 
 
 def strip_prefix(text: str) -> str:

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.admin.channels import CHANNEL_IDS, FIXED_CHANNELS
 from handlers.kit.context import ProgramRules
-from storage.vocabulary import Platform
+from storage.vocabulary import Language, Platform
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
@@ -43,6 +43,7 @@ class Settings(BaseSettings):
 
     marketsafe_admins: str = ""
     marketsafe_timezone: str = "America/New_York"
+    marketsafe_language: Language = Language.EN
     marketsafe_strike_thresholds: str = "aliexpress=3"
     marketsafe_default_strike_threshold: int = Field(default=3, ge=1, le=100)
     marketsafe_holidays: str = ""
@@ -176,6 +177,7 @@ class Settings(BaseSettings):
             strike_thresholds=parse_thresholds(self.marketsafe_strike_thresholds),
             default_strike_threshold=self.marketsafe_default_strike_threshold,
             holidays=parse_holidays(self.marketsafe_holidays),
+            language=self.marketsafe_language,
         )
 
 

@@ -1,6 +1,6 @@
 """Imports every command module, so that each registers its command word."""
 
-from handlers import help  # noqa: F401
+from handlers import help, language_choice  # noqa: F401
 from handlers.admin import channels, members, organisations, rights, team  # noqa: F401
 from handlers.calendar import (  # noqa: F401
     milestone_changes,

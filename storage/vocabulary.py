@@ -129,6 +129,13 @@ class RaidStatus(StrEnum):
     DECLINED = "declined"
 
 
+class Language(StrEnum):
+    """A language the bot speaks: a member's choice, a channel's language (`handlers.kit.i18n`)."""
+
+    EN = "en"
+    ZH = "zh"
+
+
 class LanguageRequestStatus(StrEnum):
     OPEN = "open"
     ANSWERED = "answered"

@@ -21,6 +21,7 @@ from bot.discord.downloads import Downloads, NotDownloaded, limit_for
 from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES, MessageLimitError
 from bot.discord.render import Rendered, RunButton, render_messages, reply_messages
+from bot.discord.translations import CatalogTranslator
 from bot.discord.uploads import send_files_in, send_files_to_caller
 from bot.router import Incoming, Router, ThreadMessage, strip_prefix
 from handlers.cases.suggestions import case_suggestions, right_suggestions
@@ -73,6 +74,7 @@ class MarketSafeClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(RunButton, ContinueButton)
+        await self.tree.set_translator(CatalogTranslator())  # descriptions for zh-CN and zh-TW readers
         if self.sync_commands:
             await self.tree.sync(guild=self.guild)
 
@@ -292,6 +294,7 @@ class MarketSafeClient(discord.Client):
             text=text,
             channel=str(interaction.channel_id) if interaction.channel_id else None,
             request_key=f"discord:interaction:{interaction.id}",
+            locale=interaction.locale.value,  # the reader's Discord language, e.g. zh-CN
             **extra,
         )
         return await asyncio.to_thread(self.router.handle, incoming)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,8 @@ PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 # Slack opens a form only within 3 s of the command (bolt docs, "Opening modals": "Pass a valid
 # trigger_id within 3 seconds of receiving it"); a command answered later asks for it again.
 FORM_TOO_LATE = "The form could not be opened this late: run the command again to open it."
+# How long a person's Slack locale is trusted before users.info is asked again.
+LOCALE_TTL_SECONDS = 3600.0
 
 
 class SlackBridge:
@@ -38,6 +41,7 @@ class SlackBridge:
         self.router = router
         self._files = SlackFiles(token, api_url)
         self._names: dict[str, str] = {}
+        self._locales: dict[str, tuple[float, str | None]] = {}  # user -> (when asked, locale)
 
     def run_command(
         self,
@@ -57,6 +61,7 @@ class SlackBridge:
             text=str(command.get("text") or ""),
             channel=channel,
             request_key=request_key,
+            locale=self._locale(client, str(command["user_id"])),
         )
         reply = self.router.handle(incoming)
         self._answer(reply, respond, client, trigger_id, channel, str(command["user_id"]))
@@ -78,6 +83,8 @@ class SlackBridge:
             channel=metadata.get("channel"),
             request_key=f"slack:view:{view['id']}:{view.get('hash', '')}",
             args=form.to_args(values),
+            # Inside the modal's 3 seconds: the locale already known, no users.info call.
+            locale=self._known_locale(user["id"]),
         )
         reply = self.router.handle(incoming)
         if reply.is_error:
@@ -123,6 +130,7 @@ class SlackBridge:
             channel=event["channel"],
             attachments=attachments,
             request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
+            locale=self._locale(client, event["user"]),
         )
         reply = self.router.handle(incoming)
         send_reply(checked_client(client.chat_postMessage, channel=event["channel"]), reply)
@@ -151,7 +159,7 @@ class SlackBridge:
             send_reply(checked_client(client.chat_postEphemeral, **where), reply)
 
     def publish_home(self, user_id: str, client: WebClient) -> None:
-        incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home")
+        incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home", locale=self._locale(client, user_id))
         reply = self.router.run(incoming, "home", home)
         client.views_publish(user_id=user_id, view={"type": "home", "blocks": view_blocks(reply)})
 
@@ -192,6 +200,24 @@ class SlackBridge:
         except SlackApiError as error:  # the bot may not be in that channel
             log.info("ephemeral reply failed (%s); sending a direct message", error.response.get("error"))
         send_reply(checked_client(client.chat_postMessage, channel=user_id), reply)
+
+    def _locale(self, client: WebClient, user_id: str) -> str | None:
+        """The person's Slack locale (`zh-CN`), from users.info with include_locale, kept for an hour."""
+        known = self._locales.get(user_id)
+        if known is not None and time.monotonic() - known[0] < LOCALE_TTL_SECONDS:
+            return known[1]
+        try:
+            profile = client.users_info(user=user_id, include_locale=True)["user"]
+        except SlackApiError as error:
+            log.info("users.info refused (%s): replying in the default language", error.response.get("error"))
+            return known[1] if known else None
+        locale = profile.get("locale")
+        self._locales[user_id] = (time.monotonic(), locale if isinstance(locale, str) else None)
+        return self._locales[user_id][1]
+
+    def _known_locale(self, user_id: str) -> str | None:
+        known = self._locales.get(user_id)
+        return known[1] if known else None
 
     def _display_name(self, client: WebClient, user_id: str) -> str | None:
         if user_id not in self._names:

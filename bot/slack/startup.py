@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 # The bot token's scopes, as slack-app-manifest.yml asks for them (a test keeps the two equal).
 BOT_SCOPES = frozenset(
     {"commands", "chat:write", "channels:history", "groups:history", "users:read", "im:history", "files:read"}
+    | {"files:write", "im:write"}  # exports and charts sent to the caller's direct messages
 )
 SCOPES_HEADER = "x-oauth-scopes"
 

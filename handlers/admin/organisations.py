@@ -11,19 +11,20 @@ from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import N_, _, ngettext
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
-from handlers.kit.replies import Reply, plural
-from storage.models import Organisation
+from handlers.kit.replies import Reply
+from storage.models import IPRight, Organisation
 from storage.queries.members import members_of, organisation_by_slug, organisations, rights_of
 from storage.vocabulary import AuditEntity, CompanySize
 
-MANAGE = "manage the program"
+MANAGE = N_("manage the program")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 YES = frozenset({"yes", "true", "1", "y"})
 NO = frozenset({"no", "false", "0", "n"})
 YES_NO = ("yes", "no")
 SIZES = tuple(size.value for size in CompanySize)
-ORGANISATION = Option("organisation", "the organisation's slug, e.g. acme", required=True)
+ORGANISATION = Option("organisation", N_("the organisation's slug, e.g. acme"), required=True)
 
 
 def is_yes(text: str | None) -> bool:
@@ -35,21 +36,21 @@ def organisation_named(session: Session, slug: str) -> Organisation:
     """The organisation with this slug, or a refusal that says where to find the slugs."""
     organisation = organisation_by_slug(session, slug)
     if organisation is None:
-        raise NotFound(f"There is no organisation '{slug}'.", hint="`admin org list` shows them.")
+        raise NotFound(_("There is no organisation '{slug}'.", slug=slug), hint=_("`admin org list` shows them."))
     return organisation
 
 
 @command(
-    "admin org add", summary="add an organisation to the program (admins)", roles=ADMINS, action=MANAGE,
+    "admin org add", summary=N_("add an organisation to the program (admins)"), roles=ADMINS, action=MANAGE,
     options=(
-        Option("slug", "its short name: 2-40 lowercase letters, digits and hyphens", required=True),
-        Option("name", "its full name", required=True),
-        Option("name_zh", "its name in Chinese", keyword=True),
-        Option("country", "its two-letter country code, e.g. US", keyword=True),
-        Option("size", "its company size", OptionKind.CHOICE, keyword=True, choices=SIZES),
-        Option("represents", "whom it acts for, when it represents a brand", keyword=True),
-        Option("iacc", "an IACC member?", OptionKind.CHOICE, keyword=True, choices=YES_NO),
-        Option("good_faith", "has it a good-faith record?", OptionKind.CHOICE, keyword=True, choices=YES_NO),
+        Option("slug", N_("its short name: 2-40 lowercase letters, digits and hyphens"), required=True),
+        Option("name", N_("its full name"), required=True),
+        Option("name_zh", N_("its name in Chinese"), keyword=True),
+        Option("country", N_("its two-letter country code, e.g. US"), keyword=True),
+        Option("size", N_("its company size"), OptionKind.CHOICE, keyword=True, choices=SIZES),
+        Option("represents", N_("whom it acts for, when it represents a brand"), keyword=True),
+        Option("iacc", N_("an IACC member?"), OptionKind.CHOICE, keyword=True, choices=YES_NO),
+        Option("good_faith", N_("has it a good-faith record?"), OptionKind.CHOICE, keyword=True, choices=YES_NO),
     ),
 )  # fmt: skip
 def org_add(ctx: Context, args: Args, session: Session) -> Reply:
@@ -57,23 +58,24 @@ def org_add(ctx: Context, args: Args, session: Session) -> Reply:
         [represents=".."] [iacc=yes] [good_faith=yes]
     Example: admin org add acme "ACME Corp" country=US size=large"""
     args.check_options("name_zh", "country", "size", "represents", "iacc", "good_faith")
-    slug = args.word(0, "organisation slug").lower()
-    name = args.word(1, "organisation name (in quotes if it has spaces)")
+    slug = args.word(0, _("organisation slug")).lower()
+    name = args.word(1, _("organisation name (in quotes if it has spaces)"))
     if not SLUG.match(slug):
         raise UserError(
-            f"'{slug}' is not a usable slug.", hint="2-40 lowercase letters, digits and hyphens, e.g. acme-group."
+            _("'{slug}' is not a usable slug.", slug=slug),
+            hint=_("2-40 lowercase letters, digits and hyphens, e.g. acme-group."),
         )
     if organisation_by_slug(session, slug) is not None:
-        raise UserError(f"There is already an organisation '{slug}'.")
+        raise UserError(_("There is already an organisation '{slug}'.", slug=slug))
     country = (args.option("country") or "").upper() or None
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        raise UserError(f"'{country}' is not a two-letter country code.")
+        raise UserError(_("'{country}' is not a two-letter country code.", country=country))
     organisation = Organisation(
         slug=slug,
         name=name[:200],
         name_zh=args.limited("name_zh", 200),
         country=country,
-        size_band=parse_enum(CompanySize, args.options["size"], "company size") if args.option("size") else None,
+        size_band=parse_enum(CompanySize, args.options["size"], N_("company size")) if args.option("size") else None,
         represents=args.limited("represents", 200),
         iacc_member=is_yes(args.option("iacc")),
         good_faith=is_yes(args.option("good_faith")),
@@ -81,36 +83,48 @@ def org_add(ctx: Context, args: Args, session: Session) -> Reply:
     )
     add_recorded(session, ctx, organisation, AuditEntity.ORGANISATION)
     return Reply(
-        f"Created organisation {slug} ({organisation.name}). "
-        f"Add members with `admin member add <platform:user> {slug} member`."
+        _(
+            "Created organisation {slug} ({name}). Add members with `admin member add <platform:user> {slug} member`.",
+            slug=slug,
+            name=organisation.name,
+        )
     )
 
 
-@command("admin org list", summary="the organisations in the program (admins)", roles=ADMINS, action=MANAGE)
+@command("admin org list", summary=N_("the organisations in the program (admins)"), roles=ADMINS, action=MANAGE)
 def org_list(ctx: Context, args: Args, session: Session) -> Reply:
     """admin org list
     Example: admin org list"""
     rows = organisations(session)
-    reply = Reply(f"{plural(len(rows), 'organisation')}:" if rows else "No organisations yet.")
-    reply.lines = [f"{org.slug}: {org.name}" + (f" (for {org.represents})" if org.represents else "") for org in rows]
+    reply = Reply(
+        ngettext("{count} organisation:", "{count} organisations:", len(rows)) if rows else _("No organisations yet.")
+    )
+    reply.lines = [
+        f"{org.slug}: {org.name}" + (" " + _("(for {brand})", brand=org.represents) if org.represents else "")
+        for org in rows
+    ]
     return reply
 
 
 @command(
-    "admin org show", summary="an organisation's members and IP rights (admins)", roles=ADMINS, action=MANAGE,
+    "admin org show", summary=N_("an organisation's members and IP rights (admins)"), roles=ADMINS, action=MANAGE,
     options=(ORGANISATION,),
 )  # fmt: skip
 def org_show(ctx: Context, args: Args, session: Session) -> Reply:
     """admin org show <slug>
     Example: admin org show acme"""
-    organisation = organisation_named(session, args.word(0, "organisation slug"))
+    organisation = organisation_named(session, args.word(0, _("organisation slug")))
     assert organisation.id is not None
     reply = Reply(f"{organisation.slug}: {organisation.name}")
-    reply.lines = [f"member {m.platform}:{m.user_id} ({m.role})" for m in members_of(session, organisation.id)]
-    reply.lines += [
-        f"right #{r.id} {r.kind} {r.mark} {r.jurisdiction} {r.registration_number} {r.status}"
-        + (f", expires {r.expires_on}" if r.expires_on else "")
-        + expiry_mark(r, ctx.today)
-        for r in rights_of(session, organisation.id)
+    reply.lines = [
+        _("member {identity} ({role})", identity=m.platform + ":" + m.user_id, role=m.role)
+        for m in members_of(session, organisation.id)
     ]
+    reply.lines += [_right_line(r, ctx) for r in rights_of(session, organisation.id)]
     return reply
+
+
+def _right_line(right: IPRight, ctx: Context) -> str:
+    details = f"{right.kind} {right.mark} {right.jurisdiction} {right.registration_number} {right.status}"
+    expires = _(", expires {day}", day=right.expires_on) if right.expires_on else ""
+    return _("right #{id} {details}", id=right.id, details=details) + expires + expiry_mark(right, ctx.today)

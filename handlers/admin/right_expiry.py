@@ -9,12 +9,14 @@ check can run any number of times; a renewal (a new expiry date) arms the notice
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from sqlmodel import Session, col, select
 
 from handlers.cases.notices import describe_right
 from handlers.kit.context import BRAND_ROLES
-from handlers.kit.replies import Notice, plural
+from handlers.kit.i18n import _, localized, ngettext
+from handlers.kit.replies import Notice
 from storage.models import IPRight, Organisation
 from storage.queries.members import members_of
 from storage.vocabulary import NoticeKind, RightStatus, dm_channel, org_channel
@@ -41,9 +43,11 @@ def expiry_mark(right: IPRight, today: date) -> str:
         return ""
     days_left = (right.expires_on - today).days
     if days_left < 0:
-        return " (expired: complaints cannot rely on it)"
+        return " " + _("(expired: complaints cannot rely on it)")
     if days_left <= max(WARN_DAYS):
-        return f" (expires {'today' if days_left == 0 else 'in ' + plural(days_left, 'day')})"
+        if days_left == 0:
+            return " " + _("(expires today)")
+        return " " + ngettext("(expires in {count} day)", "(expires in {count} days)", days_left)
     return ""
 
 
@@ -64,23 +68,34 @@ def right_expiry_notices(session: Session, today: date) -> list[Notice]:
         organisation = session.get(Organisation, right.organisation_id)
         if threshold is None or organisation is None or not organisation.active:
             continue
-        text = _wording(right, threshold, today)
         key = f"right-expiry:{right.id}:{threshold}:{right.expires_on}"
-        notices.append(Notice(org_channel(organisation.slug), text, NoticeKind.INFO, dedupe_key=f"{key}:org"))
+        channels = [(org_channel(organisation.slug), f"{key}:org")]
         assert organisation.id is not None
         for member in members_of(session, organisation.id):
             if member.role in BRAND_ROLES:
                 channel = dm_channel(member.platform, member.user_id)
-                notices.append(Notice(channel, text, NoticeKind.INFO, dedupe_key=f"{key}:{channel}"))
+                channels.append((channel, f"{key}:{channel}"))
+        for channel, dedupe_key in channels:
+            notices.append(localized(partial(_expiry_notice, channel, dedupe_key, right, threshold, today)))
     return notices
 
 
+def _expiry_notice(channel: str, dedupe_key: str, right: IPRight, threshold: str, today: date) -> Notice:
+    return Notice(channel, _wording(right, threshold, today), NoticeKind.INFO, dedupe_key=dedupe_key)
+
+
 def _wording(right: IPRight, threshold: str, today: date) -> str:
-    what = f"Your {describe_right(right)}"
-    renew = f"An admin records a renewal with `admin right verify {right.id} expires=YYYY-MM-DD`."
+    what = describe_right(right)
+    renew = _("An admin records a renewal with `admin right verify {id} expires=YYYY-MM-DD`.", id=right.id)
     if threshold == EXPIRED:
-        return f"{what} expired on {right.expires_on}: complaints can no longer rely on it. {renew}"
+        return _(
+            "Your {right} expired on {day}: complaints can no longer rely on it. {renew}",
+            right=what, day=right.expires_on, renew=renew,
+        )  # fmt: skip
     assert right.expires_on is not None
     days_left = (right.expires_on - today).days
-    when = "today" if days_left == 0 else f"in {plural(days_left, 'day')}"
-    return f"{what} expires on {right.expires_on}, {when}: complaints can rely on it until then. {renew}"
+    when = _("today") if days_left == 0 else ngettext("in {count} day", "in {count} days", days_left)
+    return _(
+        "Your {right} expires on {day}, {when}: complaints can rely on it until then. {renew}",
+        right=what, day=right.expires_on, when=when, renew=renew,
+    )  # fmt: skip

@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlmodel import Session
 
 from handlers.cases.filing import FilingOutcome, FilingRequest, file_links
 from handlers.cases.link_parsing import ParsedLink, extract_links, parse_link
-from handlers.cases.notices import REASON_LABELS
 from handlers.kit.arguments import Args, parse_enum, parse_platform
 from handlers.kit.context import Context
 from handlers.kit.csv_files import read_csv
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
+from handlers.kit.i18n import N_, _, current_language, ngettext
 from handlers.kit.registry import Option, OptionKind, command
-from handlers.kit.replies import Reply, plural
+from handlers.kit.replies import Reply
+from handlers.program.glossary import reason_label
 from storage.models import IPRight, Organisation
 from storage.queries.members import rights_of, usable_rights
 from storage.vocabulary import Platform, ReasonCode, RightStatus
 
 SHOW_AT_MOST = 15
-LUXURY_RULE = "reason=no_proof (Taobao's luxury rule) applies to Taobao listings only"
+LUXURY_RULE = N_("reason=no_proof (Taobao's luxury rule) applies to Taobao listings only")
 
 
 @command(
-    "complaint", summary="file links to counterfeit listings or storefronts",
+    "complaint", summary=N_("file links to counterfeit listings or storefronts"),
     options=(
-        Option("right", "the IP right the complaint relies on", OptionKind.RIGHT, keyword=True),
-        Option("platform", "the marketplace (found from the links when left out)", OptionKind.PLATFORM, keyword=True),
-        Option("reason", "why the listings infringe (counterfeit when left out)", OptionKind.REASON, keyword=True),
+        Option("right", N_("the IP right the complaint relies on"), OptionKind.RIGHT, keyword=True),
+        Option("platform", N_("the marketplace (found from the links when left out)"), OptionKind.PLATFORM,
+               keyword=True),
+        Option("reason", N_("why the listings infringe (counterfeit when left out)"), OptionKind.REASON, keyword=True),
     ),
 )  # fmt: skip
 def complaint(ctx: Context, args: Args, session: Session) -> Reply:
@@ -47,18 +50,23 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     if not args.words and not args.options and not ctx.attachments:
         if not usable_rights(session, organisation_id, ctx.today):
             raise UserError(
-                f"{organisation.name} has no verified IP right yet, so there is nothing to file a complaint on.",
-                hint="An admin must verify one of its rights first: `admin right verify <id>`.",
+                _(
+                    "{organisation} has no verified IP right yet, so there is nothing to file a complaint on.",
+                    organisation=organisation.name,
+                ),
+                hint=_("An admin must verify one of its rights first: `admin right verify <id>`."),
             )
         return Reply(
-            "Paste the links after `complaint`, or attach a CSV file with a `link` column. "
-            "`help complaint` shows every option.",
+            _(
+                "Paste the links after `complaint`, or attach a CSV file with a `link` column. "
+                "`help complaint` shows every option."
+            ),
             form=request_form(COMPLAINT_FORM, ctx, session, {"reason": ReasonCode.COUNTERFEIT}),
         )
-    reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", "reason code", field="reason")
+    reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", N_("reason code"), field="reason")
     note = args.note()
     if reason is ReasonCode.OTHER and not note:
-        raise UserError('reason=other needs a note saying what the problem is, e.g. note="..."', field="note")
+        raise UserError(_('reason=other needs a note saying what the problem is, e.g. note="..."'), field="note")
     platform = parse_platform(args.options["platform"], field="platform") if args.option("platform") else None
     right = choose_right(session, organisation_id, args.option("right"), ctx.today)
     if reason is ReasonCode.NO_PROOF:
@@ -79,13 +87,15 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     found = outcome.complaints or outcome.merged or outcome.flagged or outcome.unresolved or outcome.rejected
     if not (found or rows_without_links):
         raise UserError(
-            "I found no marketplace links in your message.",
-            hint="Paste full links, e.g. https://item.taobao.com/item.htm?id=123, or attach a CSV file.",
+            _("I found no marketplace links in your message."),
+            hint=_("Paste full links, e.g. https://item.taobao.com/item.htm?id=123, or attach a CSV file."),
             field="links",
         )
     reply = filing_reply(outcome)
     for name, refused in rows_without_links.items():
-        _list_section(reply, f"{plural(len(refused), 'row')} of {name} hold no link", refused)
+        title = ngettext("{count} row of {file} holds no link", "{count} rows of {file} hold no link", len(refused),
+                         file=name)  # fmt: skip
+        _list_section(reply, title, refused)
     return reply
 
 
@@ -104,7 +114,8 @@ def _links_text(ctx: Context, args: Args) -> tuple[str, dict[str, list[str]]]:
             verdict = parse_link(cell)
             # A cell no link is found in is refused whole, so it names no link to file.
             assert not isinstance(verdict, ParsedLink)
-            rows_without_links.setdefault(attachment.name, []).append(f"line {row.line}: {verdict.reason}")
+            said = _("line {line}: {reason}", line=row.line, reason=verdict.reason)
+            rows_without_links.setdefault(attachment.name, []).append(said)
     return "\n".join(parts), rows_without_links
 
 
@@ -113,12 +124,16 @@ def _luxury_rule(right: IPRight, platform: Platform | None) -> Platform:
     authorisation loses the listing. It applies to Taobao listings of a right marked luxury."""
     if not right.luxury:
         raise UserError(
-            f"reason=no_proof applies to luxury brands, and IP right #{right.id} ({right.mark}) is not marked luxury.",
-            hint="An admin marks it with `admin right luxury <id> yes`.",
+            _(
+                "reason=no_proof applies to luxury brands, and IP right #{id} ({mark}) is not marked luxury.",
+                id=right.id,
+                mark=right.mark,
+            ),
+            hint=_("An admin marks it with `admin right luxury <id> yes`."),
             field="reason",
         )
     if platform not in (None, Platform.TAOBAO):
-        raise UserError(f"{LUXURY_RULE}.", field="platform")
+        raise UserError(f"{_(LUXURY_RULE)}.", field="platform")
     return Platform.TAOBAO
 
 
@@ -131,13 +146,13 @@ def choose_right(session: Session, organisation_id: int, chosen: str | None, tod
             return usable[0]
         if not usable:
             raise UserError(
-                "Your organisation has no verified, unexpired IP right to file under.",
-                hint="Ask an admin to add and verify one: `admin right add ...`.",
+                _("Your organisation has no verified, unexpired IP right to file under."),
+                hint=_("Ask an admin to add and verify one: `admin right add ...`."),
                 field="right",
             )
         raise UserError(
-            "Your organisation has several IP rights: choose one with right=<id>.",
-            hint=f"Usable: {listing}.",
+            _("Your organisation has several IP rights: choose one with right=<id>."),
+            hint=_("Usable: {rights}.", rights=listing),
             field="right",
         )
     wanted = chosen.lstrip("#")
@@ -145,19 +160,21 @@ def choose_right(session: Session, organisation_id: int, chosen: str | None, tod
         if str(right.id) == wanted or right.registration_number.lower() == wanted.lower():
             if right.status == RightStatus.PENDING:
                 raise UserError(
-                    f"IP right #{right.id} is still pending verification.",
-                    hint=f"Usable: {listing or 'none yet'}.",
+                    _("IP right #{id} is still pending verification.", id=right.id),
+                    hint=_("Usable: {rights}.", rights=listing or _("none yet")),
                     field="right",
                 )
             if right.status == RightStatus.EXPIRED or (right.expires_on and right.expires_on < today):
                 raise UserError(
-                    f"IP right #{right.id} expired on {right.expires_on}.",
-                    hint=f"Usable: {listing or 'none'}.",
+                    _("IP right #{id} expired on {day}.", id=right.id, day=right.expires_on),
+                    hint=_("Usable: {rights}.", rights=listing or _("none")),
                     field="right",
                 )
             return right
     raise NotFound(
-        f"Your organisation has no IP right '{chosen}'.", hint=f"Usable: {listing or 'none yet'}.", field="right"
+        _("Your organisation has no IP right '{right}'.", right=chosen),
+        hint=_("Usable: {rights}.", rights=listing or _("none yet")),
+        field="right",
     )
 
 
@@ -170,26 +187,36 @@ def _right_choices(ctx: Context, session: Session) -> list[Choice]:
     ]
 
 
+def _reason_choices(ctx: Context, session: Session) -> list[Choice]:
+    """The reasons in the glossary's terms for the reader's language."""
+    return [Choice(code.value, reason_label(code, current_language())) for code in ReasonCode]
+
+
 COMPLAINT_FORM = register_form(
     Form(
         command="complaint",
-        title="File a complaint",
-        submit="File",
+        title=N_("File a complaint"),
+        submit=N_("File"),
         fields=(
-            FormField("right", "IP right", "select", choices_for=_right_choices),
-            FormField("links", "Links", "multiline", placeholder="Listing or storefront links, any text around them"),
+            FormField("right", N_("IP right"), "select", choices_for=_right_choices),
             FormField(
-                "reason", "Reason", "select", choices=tuple(Choice(c.value, REASON_LABELS[c]) for c in ReasonCode)
+                "links", N_("Links"), "multiline", placeholder=N_("Listing or storefront links, any text around them")
             ),
+            FormField("reason", N_("Reason"), "select", choices_for=_reason_choices),
             FormField(
                 "platform",
-                "Platform",
+                N_("Platform"),
                 "select",
                 optional=True,
                 choices=tuple(Choice(p.value, p.label) for p in Platform),
             ),
             FormField(
-                "note", "Note", "text", optional=True, max_length=1000, placeholder="Required when the reason is other"
+                "note",
+                N_("Note"),
+                "text",
+                optional=True,
+                max_length=1000,
+                placeholder=N_("Required when the reason is other"),
             ),
         ),
         to_args=lambda values: options_args(
@@ -202,29 +229,45 @@ COMPLAINT_FORM = register_form(
 def filing_reply(outcome: FilingOutcome) -> Reply:
     """What was registered, merged, flagged, held and rejected, in that order."""
     if outcome.complaints:
-        cases = ", ".join(
-            f"{c.case_id} ({plural(c.item_count, c.platform.label + ' ' + c.kind)})" for c in outcome.complaints
-        )
-        reply = Reply(f"Registered {plural(outcome.registered, 'item')} in {cases}.")
+        cases = ", ".join(f"{c.case_id} ({_case_items(c.item_count, c.platform, c.kind)})" for c in outcome.complaints)
+        reply = Reply(
+            ngettext("Registered {count} item in {cases}.", "Registered {count} items in {cases}.",
+                     outcome.registered, cases=cases)
+        )  # fmt: skip
     else:
-        reply = Reply("Nothing new was registered.")
+        reply = Reply(_("Nothing new was registered."))
     reply.notices.extend(outcome.notices)
-    sections: list[tuple[str, list[str]]] = [
-        ("merged as duplicates", [f"{link}: {why}" for link, why in outcome.merged]),
-        ("already in another member's open complaint: flagged to the team, not filed twice",
-         [link for link, _ in outcome.flagged]),
-        ("held: short links cannot be resolved here; open each one and paste the full link",
+    sections: list[tuple[Callable[[int], str], list[str]]] = [
+        (lambda n: ngettext("{count} link merged as duplicates", "{count} links merged as duplicates", n),
+         [f"{link}: {why}" for link, why in outcome.merged]),
+        (lambda n: ngettext(
+            "{count} link already in another member's open complaint: flagged to the team, not filed twice",
+            "{count} links already in another member's open complaint: flagged to the team, not filed twice", n),
+         [link for link, _why in outcome.flagged]),
+        (lambda n: ngettext(
+            "{count} link held: short links cannot be resolved here; open each one and paste the full link",
+            "{count} links held: short links cannot be resolved here; open each one and paste the full link", n),
          [link.original for link in outcome.unresolved]),
-        ("rejected", [f"{link.original}: {link.reason}" for link in outcome.rejected]),
+        (lambda n: ngettext("{count} link rejected", "{count} links rejected", n),
+         [f"{link.original}: {link.reason}" for link in outcome.rejected]),
     ]  # fmt: skip
     for title, entries in sections:
         if entries:
-            _list_section(reply, f"{plural(len(entries), 'link')} {title}", entries)
+            _list_section(reply, title(len(entries)), entries)
     return reply
+
+
+def _case_items(count: int, platform: Platform, kind: str) -> str:
+    """`40 Taobao listings`, `1 AliExpress storefront`."""
+    if kind == "storefront":
+        return ngettext(
+            "{count} {platform} storefront", "{count} {platform} storefronts", count, platform=platform.label
+        )
+    return ngettext("{count} {platform} listing", "{count} {platform} listings", count, platform=platform.label)
 
 
 def _list_section(reply: Reply, title: str, entries: list[str]) -> None:
     reply.lines.append(f"{title}:")
     reply.lines.extend(f"  - {entry}" for entry in entries[:SHOW_AT_MOST])
     if len(entries) > SHOW_AT_MOST:
-        reply.lines.append(f"  ... and {len(entries) - SHOW_AT_MOST} more")
+        reply.lines.append("  " + _("... and {count} more", count=len(entries) - SHOW_AT_MOST))

@@ -18,6 +18,7 @@ from handlers.cases.notices import case_opened_notices, cross_member_notice
 from handlers.cases.routing import CaseRouter
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
+from handlers.kit.i18n import _
 from handlers.kit.local_time import month_of
 from handlers.kit.replies import Notice, plural
 from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id
@@ -95,17 +96,26 @@ def _group_new_links(
         if platform is not None and link.key.platform is not platform:
             label = link.key.platform.label
             why = (
-                f"this is a {label} link, and {request.platform_rule}"
+                _("this is a {platform} link, and {rule}", platform=label, rule=_(request.platform_rule))
                 if request.platform_rule
-                else f"this is a {label} link, but the complaint is for {platform.label}: file it separately"
+                else _(
+                    "this is a {platform} link, but the complaint is for {chosen}: file it separately",
+                    platform=label,
+                    chosen=platform.label,
+                )
             )
             outcome.rejected.append(RejectedLink(link.original, why))
             continue
         if request.listings_only and link.key.kind is not ItemKind.LISTING:
-            outcome.rejected.append(RejectedLink(link.original, "this reason applies to listings, not storefronts"))
+            outcome.rejected.append(RejectedLink(link.original, _("this reason applies to listings, not storefronts")))
             continue
         if link.key in first_seen:
-            outcome.merged.append((link.original, f"same {link.key.kind} as {first_seen[link.key]}"))
+            same = (
+                _("same listing as {link}", link=first_seen[link.key])
+                if link.key.kind is ItemKind.LISTING
+                else _("same storefront as {link}", link=first_seen[link.key])
+            )
+            outcome.merged.append((link.original, same))
             continue
         first_seen[link.key] = link.original
         groups.setdefault((link.key.platform, link.key.kind), []).append(link)
@@ -133,7 +143,8 @@ def _file_group(
         if target_id not in already_open:
             fresh.append((link, target_id))
         elif already_open[target_id][1] == organisation_id:
-            outcome.merged.append((link.original, f"already in your open case {case_id(already_open[target_id][0])}"))
+            already = _("already in your open case {case}", case=case_id(already_open[target_id][0]))
+            outcome.merged.append((link.original, already))
         else:
             outcome.flagged.append((link.original, case_id(already_open[target_id][0])))
     for start in range(0, len(fresh), MAX_ITEMS_PER_COMPLAINT):
@@ -199,7 +210,7 @@ def _create_complaint(
     session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
     links = [link for link, _ in batch]
     outcome.notices.extend(
-        case_opened_notices(complaint, request.organisation, request.right, links, assignment=routing.clause)
+        case_opened_notices(complaint, request.organisation, request.right, links, assignment=lambda: routing.clause)
     )
     outcome.notices.extend(router.notices(ctx, complaint, request.organisation, routing))
     return FiledComplaint(complaint_id, platform, kind, len(batch))

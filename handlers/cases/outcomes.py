@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -17,9 +18,11 @@ from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.formatting import items_label
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
+from handlers.kit.i18n import N_, _, current_language, localized, ngettext
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import command
 from handlers.kit.replies import Notice, Reply
+from handlers.program.glossary import outcome_label
 from storage.models import Complaint, ComplaintItem, Organisation
 from storage.queries.cases import items_of
 from storage.vocabulary import Channel, ComplaintStatus, ItemKind, ItemStatus, NoticeKind, ReasonCode, org_channel
@@ -39,18 +42,13 @@ VOCABULARY = ", ".join([*ITEM_OUTCOMES, *CASE_OUTCOMES])
 OUTCOME_FORM = register_form(
     Form(
         command="outcome",
-        title="Record an outcome",
-        submit="Record",
+        title=N_("Record an outcome"),
+        submit=N_("Record"),
         fields=(
-            FormField("case", "Case", "text", max_length=20, placeholder="MS-000123"),
-            FormField("items", "Items", "text", max_length=500, placeholder="all, or 1,3,5-9"),
-            FormField(
-                "outcome",
-                "Outcome",
-                "select",
-                choices=tuple(Choice(w, w.replace("_", " ")) for w in VOCABULARY.split(", ")),
-            ),
-            FormField("note", "Note", "text", optional=True, max_length=1000),
+            FormField("case", N_("Case"), "text", max_length=20, placeholder="MS-000123"),
+            FormField("items", N_("Items"), "text", max_length=500, placeholder=N_("all, or 1,3,5-9")),
+            FormField("outcome", N_("Outcome"), "select", choices_for=lambda ctx, session: _outcome_choices()),
+            FormField("note", N_("Note"), "text", optional=True, max_length=1000),
         ),
         to_args=lambda values: options_args(
             [values.get("case", ""), values.get("items") or "all", values.get("outcome", "")], values, "note"
@@ -59,8 +57,16 @@ OUTCOME_FORM = register_form(
 )
 
 
+def _outcome_choices() -> list[Choice]:
+    """The outcome words, each with the glossary's term in the reader's language."""
+    return [Choice(word, outcome_label(word, current_language())) for word in VOCABULARY.split(", ")]
+
+
 # Without a case the outcome form opens, so the case is optional here.
-@command("outcome", summary="record outcomes for items of a case (team)", options=(replace(CASE, required=False),))
+@command(
+    "outcome", summary=N_("record outcomes for items of a case (team)"), options=(replace(CASE, required=False),),
+    action=N_("record outcomes"),
+)  # fmt: skip
 def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     """outcome MS-000123 <all | items> <outcome> [note="..."]
     outcome MS-000123 need_info note="what the team needs"
@@ -70,12 +76,12 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
     Case outcomes: need_info (returns the case to the brand), in_review.
     With `all`, every item that can take the outcome takes it.
     Example: outcome MS-000123 1-5,8 removed"""
-    ctx.require_staff("record outcomes")
+    ctx.require_staff(N_("record outcomes"))
     args.check_options("note")
     if len(args.words) <= 1:
         initial = {"items": "all"} | ({"case": args.words[0]} if args.words else {})
         return Reply(
-            "Say the case, the items and the outcome, e.g. outcome MS-000123 1-3 removed.",
+            _("Say the case, the items and the outcome, e.g. outcome MS-000123 1-3 removed."),
             form=request_form(OUTCOME_FORM, ctx, session, initial),
         )
     complaint = load_case(session, ctx, args.words[0], field="case", for_update=True)
@@ -84,35 +90,51 @@ def outcome(ctx: Context, args: Args, session: Session) -> Reply:
         words.insert(0, "all")
     if len(words) != 2:
         raise UserError(
-            'Say which items and which outcome, e.g. outcome MS-000123 1-3 removed; put any comment in note="...".',
-            hint=f"Outcomes: {VOCABULARY}.",
+            _('Say which items and which outcome, e.g. outcome MS-000123 1-3 removed; put any comment in note="...".'),
+            hint=_("Outcomes: {words}.", words=VOCABULARY),
         )
     selection_text, word = words
     note = args.note()
     if word in CASE_OUTCOMES:
         if selection_text != "all":
-            raise UserError(f"{word} applies to the whole case.", hint=f'outcome {complaint.case_id} {word} note="..."')
+            raise UserError(
+                _("{word} applies to the whole case.", word=word), hint=f'outcome {complaint.case_id} {word} note="..."'
+            )
         return _case_outcome(ctx, session, complaint, CASE_OUTCOMES[word], note)
     if word not in ITEM_OUTCOMES:
-        raise UserError(f"'{word}' is not an outcome.", hint=f"Use one of: {VOCABULARY}.", field="outcome")
+        raise UserError(
+            _("'{word}' is not an outcome.", word=word), hint=_("Use one of: {allowed}.", allowed=VOCABULARY),
+            field="outcome",
+        )  # fmt: skip
     target = ITEM_OUTCOMES[word]
     if word == "no_proof_shown":
         if complaint.reason_code != ReasonCode.NO_PROOF:
             raise UserError(
-                f"no_proof_shown is only for complaints filed with reason=no_proof under Taobao's luxury rule; "
-                f"{complaint.case_id} was filed for {complaint.reason_code}.",
-                hint="Record removed if the listing was taken down.",
+                _(
+                    "no_proof_shown is only for complaints filed with reason=no_proof under Taobao's luxury rule; "
+                    "{case} was filed for {reason}.",
+                    case=complaint.case_id,
+                    reason=complaint.reason_code,
+                ),
+                hint=_("Record removed if the listing was taken down."),
                 field="outcome",
             )
+        # Stored and shown as written, like a note the team typed: the program's record is in English.
         note = note or "seller showed no proof of authenticity"
     assert complaint.id is not None
     selection = parse_selection(selection_text, complaint.item_count, field="items")
     items = _items_that_can_take(session, ctx, complaint, selection, target)
     change = change_items(session, ctx, complaint, items, target, note)
     reply = Reply(
-        f"{complaint.case_id}: {items_label(change.positions)} {'is' if len(change.positions) == 1 else 'are'} "
-        f"now {target}; "
-        f"the case is {change.complaint_to}."
+        ngettext(
+            "{case}: {items} is now {status}; the case is {case_status}.",
+            "{case}: {items} are now {status}; the case is {case_status}.",
+            len(change.positions),
+            case=complaint.case_id,
+            items=items_label(change.positions),
+            status=target,
+            case_status=change.complaint_to,
+        )
     )
     if (
         complaint.kind == ItemKind.STOREFRONT
@@ -135,11 +157,17 @@ def _items_that_can_take(
     if repeated is not None:
         raise UserError(repeated, field="items")
     if selection is not None and len(allowed) < len(items):
-        per_item = "; ".join(f"item {position}: {why}" for position, why in refusals.items() if why)
-        raise UserError(f"Nothing was recorded: {per_item}.", field="items")
+        per_item = "; ".join(
+            _("item {position}: {why}", position=position, why=why) for position, why in refusals.items() if why
+        )
+        raise UserError(_("Nothing was recorded: {items}.", items=per_item), field="items")
     if not allowed:
         reasons = "; ".join(sorted({why for why in refusals.values() if why}))
-        raise UserError(f"No item of {complaint.case_id} can become {target}: {reasons}.", field="items")
+        raise UserError(
+            _("No item of {case} can become {status}: {reasons}.", case=complaint.case_id, status=target,
+              reasons=reasons),
+            field="items",
+        )  # fmt: skip
     return allowed
 
 
@@ -148,37 +176,47 @@ def _case_outcome(
 ) -> Reply:
     if complaint.status not in MANUAL_COMPLAINT_STATUSES:
         raise UserError(
-            f"{complaint.case_id} is {complaint.status}: only a case with no decided item can be {status}.",
-            hint=f"Talk to the brand with `case {complaint.case_id} reply <message>`.",
+            _(
+                "{case} is {status}: only a case with no decided item can be {target}.",
+                case=complaint.case_id,
+                status=complaint.status,
+                target=status,
+            ),
+            hint=_("Talk to the brand with `case {case} reply <message>`.", case=complaint.case_id),
         )
     set_complaint_status(session, ctx, complaint, status, note)
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None
-    reply = Reply(f"{complaint.case_id} is now {status}.")
+    reply = Reply(_("{case} is now {status}.", case=complaint.case_id, status=status))
     because = f" ({note})" if note else ""
     reply.notices.append(
-        Notice(
-            channel=Channel.TEAM,
-            case_id=complaint.case_id,
-            kind=NoticeKind.CASE_STATUS,
-            text=f"{ctx.caller.ref}: the case is now {status}{because}.",
+        localized(
+            lambda: Notice(
+                channel=Channel.TEAM,
+                case_id=complaint.case_id,
+                kind=NoticeKind.CASE_STATUS,
+                text=_("{who}: the case is now {status}{because}.", who=ctx.caller.ref, status=status, because=because),
+            )
         )
     )
     tally = case_tally(session, complaint)
     reply.notices.extend(case_summary_notices(complaint, organisation, tally, assignee_label(session, complaint)))
     if status is ComplaintStatus.RETURNED:
-        asked = note or "The team needs more information about this case."
-        reply.notices.append(
-            Notice(
+
+        def returned() -> Notice:
+            asked = note or _("The team needs more information about this case.")
+            return Notice(
                 channel=org_channel(organisation.slug),
                 case_id=complaint.case_id,
                 kind=NoticeKind.CASE_RETURNED,
-                text=(
-                    f"The team returned {complaint.case_id} for more information: {asked} "
-                    f"Answer with `case {complaint.case_id} reply <message>`."
+                text=_(
+                    "The team returned {case} for more information: {asked} Answer with `case {case} reply <message>`.",
+                    case=complaint.case_id,
+                    asked=asked,
                 ),
             )
-        )
+
+        reply.notices.append(localized(returned))
     return reply
 
 
@@ -188,34 +226,50 @@ def _outcome_notices(
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None
     case = complaint.case_id
-    items = items_label(change.positions)
     because = f" ({note})" if note else ""
+    brand = org_channel(organisation.slug)
     notices = [
-        Notice(
-            channel=Channel.TEAM,
-            case_id=case,
-            kind=NoticeKind.OUTCOME,
-            text=f"{ctx.caller.ref}: {items} {target}{because}.",
+        localized(
+            lambda: Notice(
+                channel=Channel.TEAM,
+                case_id=case,
+                kind=NoticeKind.OUTCOME,
+                text=f"{ctx.caller.ref}: {items_label(change.positions)} {target}{because}.",
+            )
         ),
-        Notice(
-            channel=org_channel(organisation.slug),
-            case_id=case,
-            kind=NoticeKind.OUTCOME,
-            text=f"Outcome for {case}: {items} {target}{because}; the case is {change.complaint_to}.",
+        localized(
+            lambda: Notice(
+                channel=brand,
+                case_id=case,
+                kind=NoticeKind.OUTCOME,
+                text=_(
+                    "Outcome for {case}: {items} {status}{because}; the case is {case_status}.",
+                    case=case,
+                    items=items_label(change.positions),
+                    status=target,
+                    because=because,
+                    case_status=change.complaint_to,
+                ),
+            )
         ),
     ]
     for appeal in change.appeals:
-        notices.append(
-            Notice(
-                channel=org_channel(organisation.slug),
+
+        def appealed(round_number: int = appeal.round, due_at: datetime = appeal.due_at) -> Notice:
+            return Notice(
+                channel=brand,
                 case_id=case,
                 kind=NoticeKind.COUNTER_NOTICE,
-                text=(
-                    f"The seller appealed a removal in {case} (round {appeal.round}). Respond by "
-                    f"{local_time(appeal.due_at, ctx.rules.timezone)} or the item may be reinstated."
+                text=_(
+                    "The seller appealed a removal in {case} (round {round}). Respond by {due} or the item may be "
+                    "reinstated.",
+                    case=case,
+                    round=round_number,
+                    due=local_time(due_at, ctx.rules.timezone),
                 ),
             )
-        )
+
+        notices.append(localized(appealed))
     if change.newly_actioned:
         notices.append(case_actioned_notice(complaint, organisation, change.tally))
     notices.extend(case_summary_notices(complaint, organisation, change.tally, assignee_label(session, complaint)))

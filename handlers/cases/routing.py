@@ -16,13 +16,14 @@ from handlers.kit.audit_trail import record_change
 from handlers.kit.context import STAFF_ROLES, Context
 from handlers.kit.errors import UserError
 from handlers.kit.formatting import full_stop
+from handlers.kit.i18n import N_, _
 from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, Member, Organisation
 from storage.queries.cases import OPEN_COMPLAINT_STATUSES
 from storage.queries.routing import members_covering, open_loads, platforms_of
 from storage.vocabulary import AuditEntity, Channel, NoticeKind, Platform, dm_channel
 
-WHOLE_TEAM = "the whole team"
+WHOLE_TEAM = N_("the whole team")
 # The audit log keeps statuses in 30 characters; longer identities are recorded by member id.
 AUDIT_REF_LIMIT = 30
 
@@ -43,8 +44,8 @@ class Routing:
         """The end of the team's `New case ...` sentence: `, assigned to console:team1` or
         `; no team member covers Taobao: the whole team`."""
         if self.assignee is None:
-            return f"; no team member covers {self.platform.label}: {WHOLE_TEAM}"
-        return f", assigned to {member_label(self.assignee)}"
+            return _("; no team member covers {platform}: {team}", platform=self.platform.label, team=_(WHOLE_TEAM))
+        return _(", assigned to {member}", member=member_label(self.assignee))
 
 
 def assignee_label(session: Session, complaint: Complaint) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,11 +11,15 @@ from enum import StrEnum
 from typing import TypeVar
 
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, format_number
 from storage.vocabulary import Platform
 
 E = TypeVar("E", bound=StrEnum)
 
-_KEY = re.compile(r"[a-z][a-z_]*=")
+# `key=value`; Chinese keyboards also type the key's end as a full-width `＝` or `：`.
+_KEY = re.compile(r"[a-z][a-z_]*[=＝：]")
+# Item selections: `1,3-5`, also with a full-width or enumeration comma and full-width digits (`１，３－５`).
+_SELECTION_COMMAS = re.compile(r"[,，、]")
 # Opening quote -> closing quote: straight, curly (as phones type them) and CJK corner brackets.
 QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "「": "」", "『": "』", "＂": "＂"}
 # An opening single quote may be an apostrophe ('90s); any other opening quote must be closed.
@@ -38,8 +43,12 @@ class Args:
     def parse(cls, text: str) -> Args:
         if len(text) > MAX_LINE:
             raise UserError(
-                f"That message is too long ({len(text):,} characters; the limit is {MAX_LINE:,}).",
-                hint="Split the links over several messages or attach them as a CSV file.",
+                _(
+                    "That message is too long ({count} characters; the limit is {limit}).",
+                    count=format_number(len(text)),
+                    limit=format_number(MAX_LINE),
+                ),
+                hint=_("Split the links over several messages or attach them as a CSV file."),
             )
         args = cls(text=text)
         position = _skip_space(text, 0)
@@ -57,20 +66,25 @@ class Args:
     def check_options(self, *allowed: str) -> None:
         unknown = sorted(set(self.options) - set(allowed))
         if unknown:
-            known = ", ".join(f"{name}=" for name in allowed) or "none"
-            raise UserError(f"Unknown option {unknown[0]}=.", hint=f"Options here: {known}.")
+            known = ", ".join(f"{name}=" for name in allowed) or _("none")
+            raise UserError(
+                _("Unknown option {option}=.", option=unknown[0]), hint=_("Options here: {options}.", options=known)
+            )
 
     def word(self, index: int, what: str, *, field: str | None = None, usage: str | None = None) -> str:
         """The word at `index`, or a refusal naming what is missing (and where to read the usage)."""
         if index >= len(self.words):
-            hint = f"`help {usage}` shows the usage." if usage else None
-            raise UserError(f"Missing {what}.", hint=hint, field=field)
+            hint = _("`help {command}` shows the usage.", command=usage) if usage else None
+            raise UserError(_("Missing {what}.", what=what), hint=hint, field=field)
         return self.words[index]
 
     def no_more_words(self, count: int, usage: str) -> None:
         """Refuse words beyond the first `count`: a typo should not pass silently."""
         if len(self.words) > count:
-            raise UserError(f"I did not expect '{self.words[count]}' there.", hint=f"`help {usage}` shows the usage.")
+            raise UserError(
+                _("I did not expect '{word}' there.", word=self.words[count]),
+                hint=_("`help {command}` shows the usage.", command=usage),
+            )
 
     def option(self, name: str) -> str | None:
         value = self.options.get(name)
@@ -84,12 +98,16 @@ class Args:
         """A text option, refused (not cut) when longer than `limit` characters."""
         value = self.option(name)
         if value is not None and len(value) > limit:
-            what = "The note" if name == "note" else f"{name}="
-            raise UserError(f"{what} is {len(value)} characters; the limit is {limit}.", field=name)
+            if name == "note":
+                said = _("The note is {count} characters; the limit is {limit}.", count=len(value), limit=limit)
+            else:
+                said = _("{option}= is {count} characters; the limit is {limit}.", option=name, count=len(value),
+                         limit=limit)  # fmt: skip
+            raise UserError(said, field=name)
         return value
 
 
-LEADING_OPTION = re.compile(r"\s*[a-z][a-z_]*=")
+LEADING_OPTION = re.compile(r"\s*[a-z][a-z_]*[=＝：]")
 # Runs of non-space and of space; \s is exactly what str.isspace() accepts.
 _WORD = re.compile(r"\S*")
 _SPACE = re.compile(r"\s*")
@@ -111,8 +129,8 @@ def read_value(text: str, position: int) -> tuple[str, int]:
         if opening not in _APOSTROPHES:
             shown = text[position : position + 30]
             raise UserError(
-                f"The quote at {shown!r} is never closed.",
-                hint=f"Close it with {closing}, or leave the quotes out if the value has no spaces.",
+                _("The quote at {shown} is never closed.", shown=repr(shown)),
+                hint=_("Close it with {closing}, or leave the quotes out if the value has no spaces.", closing=closing),
             )
     end = _run_end(_WORD, text, position)
     return text[position:end], end
@@ -151,10 +169,11 @@ def leading_options(text: str, allowed: Sequence[str]) -> tuple[dict[str, str], 
         if key not in allowed:
             listed = ", ".join(f"{name}=" for name in allowed)
             raise UserError(
-                f"Unknown option {key}=.", hint=f'Options here: {listed}. Put the text after them, or in text="...".'
+                _("Unknown option {option}=.", option=key),
+                hint=_('Options here: {options}. Put the text after them, or in text="...".', options=listed),
             )
         if key in options:
-            raise UserError(f"{key}= is given twice; give it once.", field=key)
+            raise UserError(_("{option}= is given twice; give it once.", option=key), field=key)
         options[key], position = read_value(text, match.end())
         position = _skip_space(text, position)
     return options, text[position:].strip()
@@ -164,7 +183,9 @@ def parse_case_id(text: str, field: str | None = None) -> int:
     """`MS-000123`, `ms-123` or `123` -> 123."""
     match = _CASE_ID.match(text.strip())
     if match is None or int(match.group(1)) == 0:
-        raise UserError(f"'{text}' is not a case id.", hint="Case ids look like MS-000123.", field=field)
+        raise UserError(
+            _("'{text}' is not a case id.", text=text), hint=_("Case ids look like MS-000123."), field=field
+        )
     return int(match.group(1))
 
 
@@ -174,17 +195,24 @@ def parse_enum(vocabulary: type[E], text: str, what: str, field: str | None = No
         if member.value == normalised:
             return member
     allowed = ", ".join(member.value for member in vocabulary)
-    raise UserError(f"'{text}' is not a {what}.", hint=f"Use one of: {allowed}.", field=field)
+    raise UserError(
+        _("'{text}' is not a {what}.", text=text, what=_(what)),
+        hint=_("Use one of: {allowed}.", allowed=allowed),
+        field=field,
+    )
 
 
 def parse_platform(text: str, field: str | None = None) -> Platform:
     aliases = {"tmallglobal": "tmall_global", "tmall.hk": "tmall_global", "alibaba.com": "alibaba"}
-    return parse_enum(Platform, aliases.get(text.strip().lower(), text), "marketplace platform", field)
+    return parse_enum(Platform, aliases.get(text.strip().lower(), text), N_("marketplace platform"), field)
 
 
 def parse_positive_int(text: str, what: str, *, maximum: int = 1_000_000) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
-        raise UserError(f"'{text}' is not a valid {what}.", hint=f"Use a number from 1 to {maximum}.")
+        raise UserError(
+            _("'{text}' is not a valid {what}.", text=text, what=_(what)),
+            hint=_("Use a number from 1 to {maximum}.", maximum=maximum),
+        )
     return int(text)
 
 
@@ -192,7 +220,7 @@ def parse_month(text: str) -> int:
     """`2026-11` -> 202611."""
     match = _MONTH.match(text.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise UserError(f"'{text}' is not a month.", hint="Write months as YYYY-MM, e.g. 2026-11.")
+        raise UserError(_("'{text}' is not a month.", text=text), hint=_("Write months as YYYY-MM, e.g. 2026-11."))
     check_year(int(match.group(1)), text)
     return int(match.group(1)) * 100 + int(match.group(2))
 
@@ -201,7 +229,9 @@ def parse_date(text: str, what: str) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"'{text}' is not a valid {what}.", hint="Write dates as YYYY-MM-DD.") from None
+        raise UserError(
+            _("'{text}' is not a valid {what}.", text=text, what=_(what)), hint=_("Write dates as YYYY-MM-DD.")
+        ) from None
     check_year(day.year, text)
     return day
 
@@ -210,24 +240,27 @@ def check_year(year: int, text: str, field: str | None = None) -> None:
     """Refuse a year outside the program's years (0000 or 9999 would overflow date arithmetic)."""
     if year not in YEARS:
         raise UserError(
-            f"'{text.strip()}' is outside the years the program keeps.",
-            hint=f"Use a year from {YEARS.start} to {YEARS.stop - 1}.",
+            _("'{text}' is outside the years the program keeps.", text=text.strip()),
+            hint=_("Use a year from {first} to {last}.", first=YEARS.start, last=YEARS.stop - 1),
             field=field,
         )
 
 
 def parse_selection(text: str, count: int, field: str | None = None) -> list[int] | None:
     """Item numbers from `3`, `1,4,7-9`; `all` gives None (every item)."""
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and dashes as typed on Chinese keyboards
     if text.strip().lower() == "all":
         return None
     chosen: set[int] = set()
     try:
-        for part in text.split(","):
-            first, _, last = part.strip().partition("-")
-            low = parse_positive_int(first, "item number", maximum=count)
-            high = parse_positive_int(last, "item number", maximum=count) if last else low
+        for part in _SELECTION_COMMAS.split(text):
+            first, _dash, last = part.strip().partition("-")
+            low = parse_positive_int(first, N_("item number"), maximum=count)
+            high = parse_positive_int(last, N_("item number"), maximum=count) if last else low
             if high < low:
-                raise UserError(f"'{part}' is not a range of items.", hint="Write ranges low-high, e.g. 3-7.")
+                raise UserError(
+                    _("'{part}' is not a range of items.", part=part), hint=_("Write ranges low-high, e.g. 3-7.")
+                )
             chosen.update(range(low, high + 1))
     except UserError as error:
         error.field = field

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.kit.errors import NotPermitted
+from handlers.kit.i18n import _
 from storage.vocabulary import Platform, Role
 
 STAFF_ROLES = frozenset({Role.TEAM, Role.ADMIN})
@@ -43,6 +44,7 @@ class ProgramRules:
     default_strike_threshold: int = 3
     holidays: frozenset[date] = frozenset()
     strike_lifetime: timedelta = timedelta(days=365)
+    language: str = "en"  # MARKETSAFE_LANGUAGE: replies and notices when nothing else decides
 
     def strike_threshold(self, platform: Platform) -> int:
         return self.strike_thresholds.get(platform, self.default_strike_threshold)
@@ -63,6 +65,8 @@ class Context:
     thread: str | None = None
     attachments: tuple[Attachment, ...] = ()
     request_key: str | None = None
+    language: str = "en"  # the caller's: their own choice, else their platform's locale, else the program's
+    unchosen_language: str = "en"  # what `language` is without a choice of their own (`lang auto`)
 
     @property
     def today(self) -> date:
@@ -80,19 +84,19 @@ class Context:
     def require_staff(self, action: str) -> None:
         if not self.is_staff:
             raise NotPermitted(
-                f"Only the IACC/Alibaba team can {action}.",
-                hint="Ask a team member in your case thread if you need this done.",
+                _("Only the IACC/Alibaba team can {action}.", action=_(action)),
+                hint=_("Ask a team member in your case thread if you need this done."),
             )
 
     def require_admin(self, action: str) -> None:
         if not self.is_admin:
-            raise NotPermitted(f"Only program admins can {action}.")
+            raise NotPermitted(_("Only program admins can {action}.", action=_(action)))
 
     def require_organisation(self) -> int:
         """The caller's organisation id, or a clear refusal when they have none."""
         if self.organisation_id is None:
             raise NotPermitted(
-                "You are not a member of an organisation in the program yet.",
-                hint="Ask a program admin to add you: `admin member add <you> <org> member`.",
+                _("You are not a member of an organisation in the program yet."),
+                hint=_("Ask a program admin to add you: `admin member add <you> <org> member`."),
             )
         return self.organisation_id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers.kit.i18n import _, format_rate, ngettext
+
 
 def duration(seconds: float | None) -> str:
     """`2d 3h`, `5h 10m`, `12m`."""
@@ -13,20 +15,21 @@ def duration(seconds: float | None) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return f"{days}d {hours}h"
+        return _("{days}d {hours}h", days=days, hours=hours)
     if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m"
+        return _("{hours}h {minutes}m", hours=hours, minutes=minutes)
+    return _("{minutes}m", minutes=minutes)
 
 
 def items_reported(listings: int, storefronts: int) -> str:
     """`3 listings and 1 storefront reported`: the one wording of the figure everywhere it is shown."""
-    listing_words = f"{listings} listing{'' if listings == 1 else 's'}"
-    return f"{listing_words} and {storefronts} storefront{'' if storefronts == 1 else 's'} reported"
+    listing_words = ngettext("{count} listing", "{count} listings", listings)
+    storefront_words = ngettext("{count} storefront", "{count} storefronts", storefronts)
+    return _("{listings} and {storefronts} reported", listings=listing_words, storefronts=storefront_words)
 
 
 def percent(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate * 100:.1f}%"
+    return "-" if rate is None else format_rate(rate)
 
 
 def month_label(month: int) -> str:
@@ -35,7 +38,7 @@ def month_label(month: int) -> str:
 
 def items_label(positions: Sequence[int]) -> str:
     """`item 3`, `items 1-3, 7`."""
-    return f"{'item' if len(positions) == 1 else 'items'} {item_numbers(positions)}"
+    return ngettext("item {numbers}", "items {numbers}", len(positions), numbers=item_numbers(positions))
 
 
 def item_numbers(positions: Sequence[int]) -> str:

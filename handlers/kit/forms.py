@@ -8,12 +8,13 @@ arguments. A submission's errors come back naming the field (see `UserError.fiel
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
+from handlers.kit.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,26 @@ def request_form(form: Form, ctx: Context, session: Session, initial: dict[str, 
         for item in form.fields
         if item.kind == "select"
     }
-    return FormRequest(form, choices, dict(initial or {}))
+    return FormRequest(in_reader_language(form), choices, dict(initial or {}))
+
+
+def in_reader_language(form: Form) -> Form:
+    """The form's title, button, labels, placeholders and fixed choices in the current language
+    (declare them with `N_`); field names and choice values stay as they are."""
+    return replace(
+        form,
+        title=_(form.title),
+        submit=_(form.submit),
+        fields=tuple(
+            replace(
+                item,
+                label=_(item.label),
+                placeholder=_(item.placeholder) if item.placeholder else None,
+                choices=tuple(Choice(choice.value, _(choice.label)) for choice in item.choices),
+            )
+            for item in form.fields
+        ),
+    )
 
 
 def options_args(words: list[str], values: dict[str, str], *names: str) -> Args:

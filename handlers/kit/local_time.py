@@ -20,6 +20,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import format_moment
 from storage.months import month_bounds, month_of, months_between, shift_month
 
 __all__ = [
@@ -189,7 +190,7 @@ def local_time(moment: datetime | None, zone: tzinfo, *, weekday: bool = False) 
     """`2027-02-07 10:00 EST` (`Sun 2027-02-07 10:00 EST` with the weekday); `-` for no moment."""
     if moment is None:
         return "-"
-    return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z" if weekday else "%Y-%m-%d %H:%M %Z")
+    return format_moment(moment, zone, weekday=weekday)
 
 
 def utc_stamp(moment: datetime) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
-from handlers.kit.replies import Button, Notice
+from handlers.kit.replies import Button, Notice, Wording
 from storage.queries.outbox import write_notice
 
 
@@ -21,7 +21,8 @@ class NoticePayload(BaseModel):
     """What a stored notice carries besides its channel, case, kind and text.
 
     Its JSON is `{"fields": [[name, value], ...], "buttons": [{"label", "command", "style"}, ...],
-    "replace": bool}`, the shape the outbox has always stored, so older rows read as they are.
+    "replace": bool, "variants": {lang: {"text", "fields", "labels"}}}`; rows written before
+    `variants` existed read as they are (in the one language they were written in).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -30,11 +31,28 @@ class NoticePayload(BaseModel):
     buttons: tuple[Button, ...] = ()
     # Replace the case's first message in the channel (its summary) instead of adding to the thread.
     replace: bool = False
+    # The notice's wording in each language (`handlers.kit.i18n.localized`); empty: one language.
+    variants: dict[str, Wording] = {}
 
     @classmethod
     def of(cls, notice: Notice) -> NoticePayload:
         """The payload of a handler's notice."""
-        return cls(fields=notice.fields, buttons=notice.buttons, replace=notice.replaces_case_message)
+        return cls(
+            fields=notice.fields,
+            buttons=notice.buttons,
+            replace=notice.replaces_case_message,
+            variants=dict(notice.variants),
+        )
+
+    def in_language(self, lang: str | None, text: str) -> tuple[str, NoticePayload]:
+        """The notice's text and payload as a reader of `lang` sees them (as stored when it has no such variant)."""
+        wording = self.variants.get(lang or "")
+        if wording is None or len(wording.labels) != len(self.buttons):
+            return text, self
+        buttons = tuple(
+            Button(label, b.command, b.style) for label, b in zip(wording.labels, self.buttons, strict=True)
+        )
+        return wording.text, self.model_copy(update={"fields": wording.fields, "buttons": buttons})
 
 
 def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> None:
@@ -47,6 +65,9 @@ def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> 
             kind=notice.kind,
             case_id=notice.case_id,
             dedupe_key=notice.dedupe_key,
-            payload=NoticePayload.of(notice).model_dump(mode="json"),
+            # A notice in one language is stored in the shape older rows have.
+            payload=NoticePayload.of(notice).model_dump(
+                mode="json", exclude={"variants"} if not notice.variants else None
+            ),
             now=now,
         )

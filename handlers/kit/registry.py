@@ -20,6 +20,7 @@ from sqlmodel import Session
 from handlers.kit.arguments import Args
 from handlers.kit.context import STAFF_ROLES, Context
 from handlers.kit.errors import NotPermitted
+from handlers.kit.i18n import _
 from handlers.kit.replies import Reply
 from storage.vocabulary import Role
 
@@ -28,7 +29,7 @@ Handler = Callable[[Context, Args, Session], Reply]
 # The command words of the contract, in the order help lists them.
 COMMAND_WORDS = (
     "help", "complaint", "case", "cases", "lookup", "export", "outcome", "withdraw", "store", "raid", "language",
-    "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin",
+    "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin", "lang",
 )  # fmt: skip
 EVERYONE: frozenset[Role] | None = None
 MEMBERS = frozenset(Role)
@@ -86,17 +87,21 @@ class CommandSpec:
         """Refuse a caller whose role this command does not allow, saying who may use it."""
         if self.roles is None or ctx.role in self.roles:
             return
+        action = _("use `{command}`", command=self.action) if self.action == self.word else self.action
         if self.roles <= ADMINS:
-            ctx.require_admin(self.action)
+            ctx.require_admin(action)
         if self.roles <= STAFF:
-            ctx.require_staff(self.action)
+            ctx.require_staff(action)
         if ctx.role is None:
             raise NotPermitted(
-                f"You need to be in the program to use `{self.top if self.default else self.word}`.",
-                hint="Ask a program admin to add you to your organisation.",
+                _("You need to be in the program to use `{command}`.", command=self.top if self.default else self.word),
+                hint=_("Ask a program admin to add you to your organisation."),
             )
         allowed = ", ".join(sorted(role.value for role in self.roles))
-        raise NotPermitted(f"`{self.word}` is for these roles: {allowed}; yours is {ctx.role.value}.")
+        raise NotPermitted(
+            _("`{command}` is for these roles: {allowed}; yours is {role}.", command=self.word, allowed=allowed,
+              role=ctx.role.value)
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +137,8 @@ def command(
 
     def register(handler: Handler) -> Handler:
         usage = inspect.cleandoc(handler.__doc__ or summary)
-        spec = CommandSpec(
-            words, summary, usage, handler, roles, action or f"use `{path}`", options, default, subject_first
-        )
+        # `action` completes "Only program admins can ...": marked with N_ where given, translated when shown.
+        spec = CommandSpec(words, summary, usage, handler, roles, action or path, options, default, subject_first)
         if spec.word in COMMANDS:
             raise ValueError(f"{spec.word!r} is registered twice")
         COMMANDS[spec.word] = spec
@@ -211,8 +215,8 @@ def top_words() -> list[str]:
 
 
 def summary_of(word: str) -> str:
-    """What `help` says of a command word: its group's summary, or its command's."""
+    """What `help` says of a command word, in the reader's language: its group's summary, or its command's."""
     if word in GROUPS:
-        return GROUPS[word].summary
+        return _(GROUPS[word].summary)
     spec = COMMANDS.get(word)
-    return spec.summary if spec else ""
+    return _(spec.summary) if spec else ""

@@ -7,7 +7,7 @@ user text echoed inside a reply can never become a mention or a link.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from storage.vocabulary import NoticeKind
@@ -23,6 +23,15 @@ class Button:
     label: str
     command: str
     style: str | None = None  # "primary" or "danger"; platforms map it to their own styles
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """A notice's words in one language: its text, its fields and its buttons' labels."""
+
+    text: str
+    fields: tuple[tuple[str, str], ...] = ()
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,16 @@ class Notice:
     dedupe_key: str | None = None
     # Replace the case's first message in the channel (its summary) instead of adding to the thread.
     replaces_case_message: bool = False
+    # Its wording in each language, when built with `localized(lambda: Notice(...))`; the text,
+    # fields and labels above are the program language's.
+    variants: tuple[tuple[str, Wording], ...] = ()
+
+    def with_variants(self, variants: dict[str, Notice]) -> Notice:
+        """This notice carrying the wording of each language's build of it."""
+        wordings = tuple(
+            (lang, Wording(n.text, n.fields, tuple(b.label for b in n.buttons))) for lang, n in variants.items()
+        )
+        return replace(self, variants=wordings)
 
 
 @dataclass(frozen=True, slots=True)

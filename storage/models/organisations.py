@@ -8,7 +8,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models._base import logical_channel, one_of, stored_as_text, utcnow
-from storage.vocabulary import CompanySize, RightKind, RightStatus, Role
+from storage.vocabulary import CompanySize, Language, RightKind, RightStatus, Role
 
 
 class Organisation(SQLModel, table=True):
@@ -37,6 +37,7 @@ class Member(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("platform", "user_id"),
         one_of("role", Role),
+        one_of("language", Language, nullable=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +49,8 @@ class Member(SQLModel, table=True):
     # A removed member keeps its row (its complaints and audit entries name it) but no access.
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # The member's own choice (`lang zh`); None: the platform's locale, else the program's language.
+    language: Language | None = Field(default=None, sa_type=stored_as_text(Language, 8))
 
 
 class IPRight(SQLModel, table=True):
@@ -79,11 +82,17 @@ class ChannelMapping(SQLModel, table=True):
     """Where a logical channel (`team`, `org:acme`, ...) lives on one chat platform."""
 
     __tablename__ = "channel_mapping"
-    __table_args__ = (UniqueConstraint("platform", "logical_name"), logical_channel("logical_name"))
+    __table_args__ = (
+        UniqueConstraint("platform", "logical_name"),
+        logical_channel("logical_name"),
+        one_of("language", Language, nullable=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     logical_name: str = Field(max_length=60)
     external_id: str = Field(max_length=64)
+    # The language of notices posted there; None: the program's language.
+    language: Language | None = Field(default=None, sa_type=stored_as_text(Language, 8))
     updated_by: str = Field(max_length=100)
     updated_at: datetime = Field(default_factory=utcnow)

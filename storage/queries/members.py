@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from storage.models import ChannelMapping, IPRight, Member, Organisation
-from storage.vocabulary import RightStatus
+from storage.vocabulary import RightStatus, dm_recipient
 
 
 def member_by_identity(session: Session, platform: str, user_id: str) -> Member | None:
@@ -54,7 +54,41 @@ def channel_mappings(session: Session, platform: str | None = None) -> list[Chan
     return list(session.exec(query).all())
 
 
-def channel_mapping(session: Session, platform: str, logical_name: str) -> ChannelMapping | None:
+def channel_mapping(
+    session: Session, platform: str, logical_name: str, *, for_update: bool = False
+) -> ChannelMapping | None:
+    """A logical channel's mapping on a platform; with `for_update`, locked until the transaction ends."""
+    query = select(ChannelMapping).where(
+        ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name
+    )
+    return session.exec(query.with_for_update() if for_update else query).first()
+
+
+def member_language(session: Session, platform: str, user_id: str) -> str | None:
+    """The language a chat identity chose (`lang zh`), or None."""
+    return session.exec(select(Member.language).where(Member.platform == platform, Member.user_id == user_id)).first()
+
+
+def channel_language(session: Session, platform: str, external_id: str) -> str | None:
+    """The language of a mapped channel (`admin channel ... lang=zh`), or None."""
     return session.exec(
-        select(ChannelMapping).where(ChannelMapping.platform == platform, ChannelMapping.logical_name == logical_name)
+        select(ChannelMapping.language).where(
+            ChannelMapping.platform == platform, ChannelMapping.external_id == external_id
+        )
     ).first()
+
+
+def notice_language(session: Session, platform: str, logical: str) -> str | None:
+    """The language notices to a logical channel are posted in on `platform`: a direct message's
+    recipient's choice; a channel's language as mapped on `platform` (None when mapped without one);
+    for a platform with no mapping of it (the console), the language it has on another platform."""
+    recipient = dm_recipient(logical)
+    if recipient is not None:
+        return member_language(session, *recipient)
+    rows = session.exec(
+        select(ChannelMapping.platform, ChannelMapping.language).where(ChannelMapping.logical_name == logical)
+    ).all()
+    languages = dict(rows)
+    if platform in languages:
+        return languages[platform]
+    return next((language for language in languages.values() if language is not None), None)

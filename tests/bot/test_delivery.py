@@ -413,3 +413,27 @@ def test_a_direct_message_goes_to_its_person_on_their_platform_only(database: Da
     write(database, clock, Notice("dm:slack:U0BRAND1", "Reminder: weekly triage"))
     assert on_slack.run_once() == 1 and on_console.run_once() == 0
     assert delivery_of(database, "Reminder: weekly triage", platform="console").status == DeliveryStatus.SKIPPED
+
+
+def test_one_notice_is_posted_in_each_channels_language_on_each_platform(database: Database, clock: FakeClock) -> None:
+    from handlers.kit.i18n import _, localized
+    from storage.models import ChannelMapping, Member
+    from storage.vocabulary import Language, Role
+
+    with database.transaction() as session:
+        session.add(ChannelMapping(platform="slack", logical_name="team", external_id="C0TEAM", language=Language.ZH,
+                                   updated_by="console:operator"))  # fmt: skip
+        session.add(ChannelMapping(platform="discord", logical_name="team", external_id="4567", updated_by="x"))
+        session.add(Member(platform="slack", user_id="U0LI", role=Role.TEAM, language=Language.ZH))
+    slack, discord = RecordingPoster("slack"), RecordingPoster("discord")
+    workers = [DeliveryWorker(database, poster, clock=clock) for poster in (slack, discord)]
+    for started in workers:
+        started.start()
+    write(
+        database, clock,
+        localized(lambda: Notice("team", _("Open cases: {count}", count=4))),
+        localized(lambda: Notice("dm:slack:U0LI", _("Open cases: {count}", count=1))),
+    )  # fmt: skip
+    assert [started.run_once() for started in workers] == [2, 1]
+    assert texts(slack.posted) == ["未结案件：4", "未结案件：1"]  # the channel's language; the recipient's choice
+    assert texts(discord.posted) == ["Open cases: 4"]  # no language set there: the program's

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
@@ -1033,6 +1034,28 @@ def test_an_export_reaches_the_caller_by_direct_message_with_only_their_cases(en
         assert [line.split(",")[0] for line in text.splitlines()[1:]] == [CASE, CASE]
         assert env.fake.dm_channel_of(stranger) is None
 
+
+# -- languages ---------------------------------------------------------------------------------------
+
+
+def test_a_team_member_whose_discord_language_is_chinese_reads_chinese_and_the_brand_english(env: Discord) -> None:
+    env.program()
+    reply = env.router.handle(Incoming(OPERATOR, f"admin channel team discord {env.fake.team_channel_id} lang=zh"))
+    assert not reply.is_error, reply.text
+    env.fake.locales[TEAM] = "zh-CN"  # the interaction's `locale`, as Discord sends the user's language
+
+    async def scenario() -> None:
+        async with running(env) as (_client, worker):
+            team, brand = await file_case(env, worker)
+            team_text = json.dumps(team, ensure_ascii=False)
+            assert f"新案件 {CASE}，来自 ACME Corp：2 个Taobao商品链接" in team_text
+            assert "https://item.taobao.com/item.htm?id=1001" in team_text
+            assert f"Case {CASE} registered: 2 Taobao listings." in json.dumps(brand, ensure_ascii=False)
+            recorded = ephemeral(await command(env.fake, TEAM, "outcome", f"{CASE} all removed"))
+            assert recorded["content"] == f"{CASE}：第 1-2 项现为 removed；案件状态为 actioned。"
+            refused = ephemeral(await command(env.fake, BRAND, "outcome", f"{CASE} all removed"))
+            assert "Only the IACC/Alibaba team can record outcomes." in refused["content"]
+
     run(scenario())
 
 
@@ -1070,5 +1093,21 @@ def test_a_stats_chart_reaches_the_caller_by_direct_message_as_a_png(env: Discor
         (attachment,) = message["attachments"]
         assert attachment["filename"].endswith(".png") and "ACME Corp" in attachment["description"]
         assert env.fake.attachment_bytes(attachment).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_command_descriptions_are_synced_in_chinese_for_zh_cn_and_zh_tw_and_names_stay(env: Discord) -> None:
+    async def scenario() -> None:
+        async with running(env):
+            commands = {command["name"]: command for command in env.fake.commands()}
+            help_command = commands["marketsafe-help"]
+            assert help_command["description"] == "list the commands, or show how to use one"
+            assert help_command["description_localizations"] == {
+                "zh-CN": "列出所有命令，或查看某个命令的用法",
+                "zh-TW": "列出所有命令，或查看某个命令的用法",
+            }
+            assert all(not command.get("name_localizations") for command in commands.values())
+            options = {option["name"]: option for option in commands["marketsafe-lang"]["options"]}
+            language = options["language"]
+            assert language["description_localizations"]["zh-CN"] == "zh、en 或 auto（跟随您的 Slack 或 Discord 语言）"
 
     run(scenario())

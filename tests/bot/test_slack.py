@@ -542,7 +542,8 @@ def test_an_unverifiable_request_gets_401_and_changes_nothing(
     assert refused.status_code == 401
     listing = slack.command(BRAND, "cases")  # a genuine request, answered after the refused one
     assert listing.params["text"] == "No cases match."
-    assert [call.method for call in fake.calls[before:]] == ["response_url"]
+    # Only the genuine command reached Slack: its author's locale asked, then its answer.
+    assert [call.method for call in fake.calls[before:]] == ["users.info", "response_url"]
     assert slack.deliver() == 0
 
 
@@ -1122,3 +1123,35 @@ def test_a_stats_chart_reaches_the_callers_direct_messages_as_a_png(slack: Slack
     (shared,) = slack.fake.shared_files(BRAND)
     assert shared.name.endswith(".png") and shared.data.startswith(b"\x89PNG\r\n\x1a\n")
     assert shared.alt_txt is not None and "ACME Corp" in shared.alt_txt
+
+
+# -- languages ---------------------------------------------------------------------------------------
+
+
+def test_a_team_member_whose_slack_locale_is_chinese_reads_chinese_and_the_brand_english(slack: Slack) -> None:
+    slack.fake.set_user(TEAM, name="li.wei", locale="zh-CN")
+    slack.router.handle(Incoming(Caller("slack", ADMIN), f"admin channel team slack {TEAM_CHANNEL} lang=zh"))
+    file_case(slack)
+    # One notice per channel, each rendered in that channel's language; ids and links unchanged.
+    (team_message,) = posts(slack.fake, TEAM_CHANNEL, containing=CASE)
+    (brand_message,) = posts(slack.fake, ACME_CHANNEL, containing=CASE)
+    assert team_message.params["text"].startswith(f"新案件 {CASE}，来自 ACME Corp：2 个Taobao商品链接")
+    assert "https://item.taobao.com/item.htm?id=1001" in shown_text(team_message.params["blocks"])
+    assert [b["text"]["text"] for b in buttons_of(team_message)][:2] == ["已删除", "未删除"]
+    assert brand_message.params["text"].startswith(f"Case {CASE} registered: 2 Taobao listings.")
+
+    answered = slack.command(TEAM, f"outcome {CASE} 1，2 removed", channel=TEAM_CHANNEL)
+    assert answered.params["text"] == f"{CASE}：第 1-2 项现为 removed；案件状态为 actioned。"
+    refused = slack.command(BRAND, f"outcome {CASE} all removed")
+    assert refused.params["text"].startswith("Only the IACC/Alibaba team can record outcomes.")
+    # users.info was asked for the locale, once per person while it is fresh.
+    asked = [call for call in slack.fake.calls_to("users.info") if call.params.get("user") == TEAM]
+    assert len(asked) == 1 and asked[0].params.get("include_locale") in ("1", "true", True)
+
+
+def test_without_users_read_the_bot_answers_in_the_program_language(slack: Slack) -> None:
+    slack.fake.set_user(TEAM, locale="zh-CN")
+    slack.fake.scopes = tuple(scope for scope in slack.fake.scopes if scope != "users:read")
+    answered = slack.command(TEAM, "frobnicate", channel=TEAM_CHANNEL)
+    assert "There is no command 'frobnicate'." in answered.params["text"]
+    assert slack.fake.calls_to("users.info"), "the bot asked, and Slack refused with missing_scope"

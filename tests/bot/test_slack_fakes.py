@@ -141,6 +141,20 @@ def test_form_encoded_calls_are_decoded_including_json_fields(fake: FakeSlack, c
     assert client.users_info(user="U0OTHER")["user"]["tz"] == "America/New_York"
 
 
+def test_users_info_tells_the_locale_only_when_asked_and_only_with_users_read(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.set_user("U0TEAM1", locale="zh-CN")
+    assert "locale" not in client.users_info(user="U0TEAM1")["user"]
+    assert client.users_info(user="U0TEAM1", include_locale=True)["user"]["locale"] == "zh-CN"
+    assert client.users_info(user="U0OTHER", include_locale=True)["user"]["locale"] == "en-US"
+    fake.scopes = tuple(scope for scope in fake.scopes if scope != "users:read")
+    with pytest.raises(SlackApiError) as refused:
+        client.users_info(user="U0TEAM1", include_locale=True)
+    assert refused.value.response["error"] == "missing_scope"
+    assert refused.value.response["needed"] == "users:read"
+
+
 def test_auth_test_describes_the_bot(client: WebClient) -> None:
     answer = client.auth_test()
 

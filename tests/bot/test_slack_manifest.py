@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from bot.slack.app import EVENTS_PATH
+from support.fake_slack import MANIFEST_SCOPES
 
 MANIFEST = Path(__file__).resolve().parents[2] / "slack-app-manifest.yml"
 
@@ -48,13 +49,16 @@ def test_the_events_the_bot_listens_to_are_subscribed_and_home_is_enabled() -> N
 def test_the_scopes_are_the_smallest_set_the_bot_calls_need() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     # commands: the slash command; chat:write: post, update, ephemeral; *:history: thread relay
-    # and finding already-posted notices; users:read: names beside relayed messages;
-    # im:history and files:read: commands written to the bot directly, with their files;
-    # files:write and im:write: exports and charts sent to the caller's direct messages.
+    # and finding already-posted notices; users:read: names beside relayed messages and each
+    # person's locale (their language); im:history and files:read: commands written to the bot
+    # directly, with their files; files:write and im:write: exports and charts sent to the
+    # caller's direct messages.
     assert scopes == {
         "commands", "chat:write", "channels:history", "groups:history", "users:read", "im:history", "files:read",
         "files:write", "im:write",
     }  # fmt: skip
+    # The fake grants the bot token exactly these, and refuses calls that need another.
+    assert set(MANIFEST_SCOPES) == scopes
 
 
 def test_members_can_write_to_the_bot_in_its_messages_tab() -> None:

@@ -191,3 +191,24 @@ def test_two_items_of_one_kind_never_share_a_number_and_a_late_one_takes_the_nex
     with pytest.raises(IntegrityError), database.transaction() as session:
         session.add(practice(2))
         session.flush()
+
+
+def test_a_language_the_bot_does_not_speak_is_refused_for_members_and_channels(database: Database) -> None:
+    with database.transaction() as session:
+        session.add(Member(platform="slack", user_id="U0LANG1", role=Role.MEMBER))
+        session.execute(
+            text(
+                "INSERT INTO channel_mapping (platform, logical_name, external_id, language, updated_by, updated_at) "
+                "VALUES ('slack', 'team', 'C0123ABCD', 'zh', 'console:operator', :at)"
+            ),
+            {"at": NOW},
+        )
+    for statement in (
+        "UPDATE member SET language = 'fr' WHERE user_id = 'U0LANG1'",
+        "UPDATE channel_mapping SET language = 'zh-CN' WHERE external_id = 'C0123ABCD'",
+    ):
+        with pytest.raises(IntegrityError), database.transaction() as session:
+            session.execute(text(statement))
+    with database.transaction() as session:
+        session.execute(text("UPDATE member SET language = 'zh' WHERE user_id = 'U0LANG1'"))
+        assert session.execute(text("SELECT language FROM member WHERE user_id = 'U0LANG1'")).scalar() == "zh"

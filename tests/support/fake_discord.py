@@ -91,6 +91,9 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from support.discord_limits import message_refusal, modal_refusal
 from support.fake_http import Failure, FakeHTTP, Headers, Pace, json_response, retry_after_header
 
+# Discord's locales (reference.mdx, "Locales"), the keys a localization may use.
+DISCORD_LOCALES = frozenset(locale.value for locale in discord.Locale)
+
 API_VERSION = 10
 API_PREFIX = f"/api/v{API_VERSION}"
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -303,6 +306,7 @@ def _check_options(options: list[dict[str, Any]], path: list[str], *, depth: int
             raise _invalid_form([*where, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
         if not 1 <= len(str(option.get("description") or "")) <= 100:
             raise _invalid_form([*where, "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+        _check_localizations(option, where)
         if kind in (1, 2):
             if kind > 2 - depth:  # a group only directly under the command, a sub-command at most one level down
                 raise _invalid_form(where, "APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Invalid nesting of options")
@@ -378,6 +382,20 @@ def check_modal(data: dict[str, Any]) -> None:
             _check_length(component.get("value"), (0, TEXT_INPUT_VALUE), [*path, "value"])
             _check_number(component.get("min_length"), TEXT_INPUT_MIN_LENGTH, [*path, "min_length"])
             _check_number(component.get("max_length"), TEXT_INPUT_MAX_LENGTH, [*path, "max_length"])
+
+
+def _check_localizations(part: dict[str, Any], path: list[str]) -> None:
+    """Localized names and descriptions: keys must be Discord locales (reference.mdx, Locales) and
+    each value obeys its field's limits (application-commands.mdx: description 1-100; a name as the name)."""
+    for key in ("name_localizations", "description_localizations"):
+        for locale, text in (part.get(key) or {}).items():
+            where = [*path, key, str(locale)]
+            if locale not in DISCORD_LOCALES:
+                raise _invalid_form(where, "INVALID_LOCALE", "Invalid locale")
+            if key == "description_localizations" and not 1 <= len(str(text)) <= 100:
+                raise _invalid_form(where, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+            if key == "name_localizations" and (not COMMAND_NAME.match(str(text)) or text != str(text).lower()):
+                raise _invalid_form(where, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
 
 
 def _command_size(part: dict[str, Any]) -> int:
@@ -536,6 +554,7 @@ class FakeDiscord(FakeHTTP[Call]):
         self._chunked: set[str] = set()  # CDN paths sent in chunks, without a Content-Length
         self.downloads: list[str] = []  # CDN paths fetched, in order
         self._members: dict[int, _Member] = {}
+        self.locales: dict[int, str] = {}  # a user's Discord language, sent with their interactions
         self._commands: dict[int | None, list[dict[str, Any]]] = {}  # by guild id, None for global
         self._interactions: dict[int, _Interaction] = {}
         self._modals: dict[str, _Modal] = {}
@@ -1358,7 +1377,7 @@ class FakeDiscord(FakeHTTP[Call]):
             "token": interaction.token,
             "version": 1,
             "app_permissions": str(self._permissions(self.bot_user_id)),
-            "locale": "en-US",
+            "locale": self.locales.get(user_id, "en-US"),
             "guild_locale": "en-US",
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(self.guild_id)},
@@ -1680,6 +1699,7 @@ class FakeDiscord(FakeHTTP[Call]):
             raise _invalid_form(
                 [str(index), "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
             )
+        _check_localizations(given, [str(index)])
         if kind == 1:
             _check_options(list(given.get("options") or []), [str(index)])
             if _command_size(given) > MAX_COMMAND_SIZE:

@@ -68,7 +68,8 @@ APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 APP_TOKEN_PREFIX, BOT_TOKEN_PREFIX = "xapp-", "xox"
 # The scopes slack-app-manifest.yml asks for, which auth.test names for the bot token by default.
 MANIFEST_SCOPES = (
-    "channels:history", "chat:write", "commands", "files:read", "groups:history", "im:history", "users:read",
+    "channels:history", "chat:write", "commands", "files:read", "files:write", "groups:history", "im:history",
+    "im:write", "users:read",
 )  # fmt: skip
 
 
@@ -185,7 +186,8 @@ class FakeSlack(FakeHTTP[Call]):
         self._home_views: dict[str, str] = {}
         self._users: dict[str, dict[str, Any]] = {}
         self._serial = itertools.count(1)
-        self.scopes: tuple[str, ...] = MANIFEST_SCOPES  # what auth.test says the bot token may do
+        # What auth.test says the bot token may do; users.info needs users:read.
+        self.scopes: tuple[str, ...] = MANIFEST_SCOPES
         self._methods: dict[str, Callable[[dict[str, Any]], _Answer]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -272,11 +274,17 @@ class FakeSlack(FakeHTTP[Call]):
         self.fail_with(lambda call: call.method == method, failure, times=times)
 
     def set_user(
-        self, user_id: str, *, name: str | None = None, real_name: str | None = None, tz: str = "America/New_York"
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        real_name: str | None = None,
+        tz: str = "America/New_York",
+        locale: str = "en-US",
     ) -> None:
-        """Describe a user for `users.info` (unknown users get a profile made from their ID)."""
+        """Describe a user for `users.info` (unknown users get a profile made from their ID, locale en-US)."""
         with self._lock:
-            self._users[user_id] = self._profile(user_id, name, real_name, tz)
+            self._users[user_id] = {**self._profile(user_id, name, real_name, tz), "locale": locale}
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -420,7 +428,7 @@ class FakeSlack(FakeHTTP[Call]):
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
-        return _Answer(body, headers={"x-oauth-scopes": ",".join(self.scopes)})
+        return _Answer(body, headers={"x-oauth-scopes": ",".join(sorted(self.scopes))})
 
     def _post_message(self, params: dict[str, Any]) -> _Answer:
         channel = str(params.get("channel") or "")
@@ -582,11 +590,19 @@ class FakeSlack(FakeHTTP[Call]):
         }
 
     def _users_info(self, params: dict[str, Any]) -> _Answer:
+        if "users:read" not in self.scopes:
+            # docs.slack.dev/reference/methods/users.info: required scope users:read
+            body = {"ok": False, "error": "missing_scope", "needed": "users:read", "provided": ",".join(self.scopes)}
+            return _Answer(body)
         user_id = str(params.get("user") or "")
         if not user_id:
             return _error("user_not_found")
-        user = self._users.get(user_id) or self._profile(user_id, None, None, "America/New_York")
-        return _Answer({"ok": True, "user": copy.deepcopy(user)})
+        user = copy.deepcopy(self._users.get(user_id) or self._profile(user_id, None, None, "America/New_York"))
+        locale = user.pop("locale", "en-US")
+        if _truthy(params.get("include_locale")):
+            # Only with include_locale=true does Slack add the user's locale (users.info reference).
+            user["locale"] = locale
+        return _Answer({"ok": True, "user": user})
 
     def _shown(self, stored: _Stored, params: dict[str, Any]) -> dict[str, Any]:
         message = stored.message

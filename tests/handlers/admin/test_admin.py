@@ -13,7 +13,7 @@ TAOBAO = "https://item.taobao.com/item.htm?id={}"
 # The command words of the contract (DESIGN.md section 5), in the order `help` lists them.
 CONTRACT_WORDS = (
     "help", "complaint", "case", "cases", "lookup", "export", "outcome", "withdraw", "store", "raid", "language",
-    "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin",
+    "apply", "applications", "calendar", "remind", "stats", "propose", "practices", "admin", "lang",
 )  # fmt: skip
 NOT_YET = [word for word in CONTRACT_WORDS if word not in top_words()]
 

@@ -135,7 +135,7 @@ def test_all_selects_every_item(text: str) -> None:
         ("1,,2", "'' is not a valid item number. Use a number from 1 to 10."),
         ("-3", "'' is not a valid item number. Use a number from 1 to 10."),
         ("9-3", "'9-3' is not a range of items. Write ranges low-high, e.g. 3-7."),
-        ("２", "'２' is not a valid item number. Use a number from 1 to 10."),
+        ("٣", "'٣' is not a valid item number. Use a number from 1 to 10."),
     ],
 )
 def test_selections_out_of_range_or_malformed_are_refused(text: str, expected: str) -> None:
@@ -193,3 +193,17 @@ def test_leading_options_read_the_same_quotes_and_keep_the_rest_as_written() -> 
     )
     assert options == {"title": "Faster 1688", "tags": "a b"}
     assert rest == 'The text, with "quotes".'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("１，３－５", [1, 3, 4, 5]), ("1、2", [1, 2]), ("２", [2]), ("7,8，9", [7, 8, 9])],
+)
+def test_selections_typed_on_a_chinese_keyboard_read_as_typed_in_ascii(text: str, expected: list[int]) -> None:
+    assert parse_selection(text, 10) == expected
+
+
+def test_a_full_width_space_separates_words_and_full_width_signs_end_an_option_key() -> None:
+    args = Args.parse("store\u3000strike note＝“假货 店铺” reason：counterfeit")
+    assert args.words == ["store", "strike"]
+    assert args.options == {"note": "假货 店铺", "reason": "counterfeit"}

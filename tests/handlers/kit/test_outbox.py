@@ -60,3 +60,32 @@ def test_the_stored_payload_keeps_the_json_shape_older_rows_were_written_in(
     assert NoticePayload.model_validate(older).buttons == (
         Button("Removed", "outcome MS-000001 all removed", "primary"),
     )
+
+
+def test_a_notice_built_in_each_language_reads_back_in_each_channels_language(
+    database: Database, clock: FakeClock
+) -> None:
+    from handlers.kit.i18n import _, localized
+
+    def build() -> Notice:
+        return Notice(
+            "team", _("Open cases: {count}", count=2), fields=((_("Reason"), "counterfeit"),),
+            buttons=(Button(_("Removed"), "outcome MS-000001 all removed"),),
+        )  # fmt: skip
+
+    row = stored(database, clock, localized(build))
+    payload = NoticePayload.model_validate(row.payload)
+    assert row.text == "Open cases: 2"  # the program's language
+    text, chinese = payload.in_language("zh", row.text)
+    assert text == "未结案件：2"
+    assert chinese.fields == (("理由", "counterfeit"),)
+    assert [(b.label, b.command) for b in chinese.buttons] == [("已删除", "outcome MS-000001 all removed")]
+    assert payload.in_language("en", row.text)[0] == "Open cases: 2"
+    assert payload.in_language("fr", row.text) == (row.text, payload)
+
+
+def test_a_row_written_before_languages_reads_as_it_was_written() -> None:
+    older = {"fields": [["Removed", "3"]], "buttons": [{"label": "Done", "command": "help", "style": None}]}
+    payload = NoticePayload.model_validate(older)
+    assert payload.variants == {}
+    assert payload.in_language("zh", "Weekly digest") == ("Weekly digest", payload)
