@@ -145,8 +145,11 @@ class Intake:
             self._backlog.set()
             return Outcome.QUEUED
         if accepted is None:
-            # A platform's retry: it runs again unrecorded, and the router answers it from the first run.
-            self._start(Accepted(0, self.platform, kind, request_key, payload, response_url, now, 0), fresh=True)
+            # A platform's retry of a command already written down: its first run answers it, or,
+            # when the process that took it died, the sweep does once the owner's lease runs out.
+            # Running it here as well would answer twice.
+            self._free(1)
+            self._wake.set()
             return Outcome.REPEATED
         self._start(accepted, fresh=True)
         return Outcome.STARTED

@@ -127,17 +127,36 @@ def test_a_dead_process_s_command_is_finished_by_another_once(database: Database
     assert len(survivor.ran) == 1
 
 
-def test_a_retried_request_runs_again_unrecorded_so_the_router_can_repeat_its_answer(
-    database: Database, clock: FakeClock
-) -> None:
+def test_a_retried_request_is_answered_once_by_its_first_run(database: Database, clock: FakeClock) -> None:
     runner = Recorder()
+    runner.release.clear()  # the first run is still working when the platform sends the request again
     intake = Intake(database, "slack", runner, clock=clock)
 
     assert accept(intake, 1) is Outcome.STARTED
     assert accept(intake, 1) is Outcome.REPEATED
-    runner.wait_for(2)
+    runner.release.set()
+    assert runner.wait_for(1) == [("slack:command:1", True)]
     settled(intake)
     assert statuses(database) == [IntakeStatus.DONE]
+    assert len(runner.ran) == 1, "the retry is not run (and answered) a second time"
+
+
+def test_a_retry_of_a_command_whose_process_died_is_answered_once_by_the_sweep(
+    database: Database, clock: FakeClock
+) -> None:
+    stuck, runner = Recorder(), Recorder()
+    stuck.release.clear()
+    dead = Intake(database, "slack", stuck, clock=clock)
+    assert accept(dead, 1) is Outcome.STARTED  # written down; its process dies before answering
+    living = Intake(database, "slack", runner, clock=clock)
+    assert accept(living, 1) is Outcome.REPEATED  # Slack's retry reaches another replica
+    assert runner.ran == []
+    clock.advance(seconds=10)  # the dead owner's lease runs out
+    assert living.sweep_once() == 1
+    assert runner.wait_for(1) == [("slack:command:1", False)]
+    settled(living)
+    assert statuses(database) == [IntakeStatus.DONE]
+    stuck.release.set()
 
 
 def test_an_answer_that_could_not_be_given_is_tried_again_then_given_up_with_an_apology(

@@ -194,14 +194,14 @@ if POSTGRES_URL:
         assert takeover < 10
         wait_until(lambda: undelivered(database) == 0, 45, "every notice delivered after the kills")
 
-        dead = {other.name, leader.name}
+        # Commands a killed replica acknowledged but had not answered are finished by the survivor
+        # once their owner's lease runs out (the intake): every acknowledged command is answered.
+        everyone = {sent.key for sent in load.sent}
+        wait_until(lambda: everyone <= set(answers(fake)), 45, "every acknowledged command answered")
         heard = answers(fake)
         assert all(count == 1 for count in heard.values()), [key for key, count in heard.items() if count > 1]
-        lost = [
-            sent for sent in load.sent
-            if heard[sent.key] == 0 and not (sent.replica in dead and sent.acked_at >= killed[sent.replica] - 2.0)
-        ]  # fmt: skip
-        assert lost == [], "commands acknowledged by a live replica (or long before a kill) went unanswered"
+        lost = [sent for sent in load.sent if heard[sent.key] == 0]
+        assert lost == [], "acknowledged commands went unanswered"
         retried = [sent for sent in load.sent if sent.attempts > 1]
         assert retried and all(heard[sent.key] == 1 for sent in retried)  # in flight at a kill, answered once
         posted = Counter(
@@ -220,5 +220,4 @@ if POSTGRES_URL:
         assert set(posted) - {None} <= sent_ids  # nothing posted that is not recorded as sent
         # A notice that replaces a case's message is an update (which carries no metadata).
         assert len(sent_ids - set(posted)) <= len(fake.calls_to("chat.update"))
-        unanswered = sum(1 for s in load.sent if heard[s.key] == 0)
-        print(f"takeover {takeover:.2f} s; {len(retried)} retried; {unanswered} lost after a killed replica's ack")
+        print(f"takeover {takeover:.2f} s; {len(retried)} retried; none lost")
