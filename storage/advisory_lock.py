@@ -1,4 +1,4 @@
-"""A role only one process of a deployment may hold at a time (the Discord gateway), held as a
+"""A role only one process of a deployment may hold at a time (the scheduler, the Discord gateway), held as a
 PostgreSQL session advisory lock on a dedicated connection.
 
 The lock goes when its process or connection dies, so a standby polling `poll` takes over. On

@@ -7,9 +7,9 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.delivery import DeliveryWorker, deliver_forever
-from bot.health import observed
+from bot.health import health_application, observed
 from bot.router import Router
 from bot.settings import Settings
 from bot.slack import actions, commands, events, views
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH, READY_PATH = "/healthz", "/readyz"
 SWITCH_INTERVAL = 0.001
 # Seconds between Socket Mode pings. slack_sdk's built-in client notices a connection that dropped
 # without a closing handshake only when five pings in a row fail or none is answered for four
@@ -94,22 +93,10 @@ def _without_environment(name: str) -> Iterator[None]:
 
 
 def wsgi_application(app: App, signing_secret: str, database: Database | None = None) -> WsgiApp:
-    """Bolt at /slack/events behind the size and signature gate; liveness at /healthz (the process
-    answers), readiness at /readyz (the database answers and is migrated); 404 elsewhere."""
-    bolt = gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
-
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO")
-        if path == HEALTH_PATH:
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok"]
-        if path == READY_PATH:
-            why = database.unready() if database is not None else None
-            start_response("503 Service Unavailable" if why else "200 OK", [("Content-Type", "text/plain")])
-            return [(why or "ready").encode()]
-        return bolt(environ, start_response)
-
-    return application
+    """Bolt at /slack/events behind the size and signature gate; beside it liveness at /healthz
+    (the process answers), readiness at /readyz (the database answers and is migrated) and
+    /metrics (`bot.health`)."""
+    return health_application(database, fallback=gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret))
 
 
 class SlackService:
