@@ -25,10 +25,10 @@ LINKS_FIELD = "links"
 def message_links(text: str) -> list[str]:
     """Every link in `text` as written, in order of appearance, duplicates kept."""
     found = extract_links(text)
-    links = [*found.parsed, *found.unresolved, *found.rejected]
+    originals = [item.original for group in (found.parsed, found.unresolved, found.rejected) for item in group]
     positions: dict[str, int] = {}
     placed: list[tuple[int, str]] = []
-    for link in (item.original for item in links):
+    for link in originals:
         # Each outcome keeps its own order; a link's place in the text merges them back into one.
         at = text.find(link, positions.get(link, 0))
         positions[link] = at + 1 if at >= 0 else 0
