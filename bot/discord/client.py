@@ -20,6 +20,7 @@ from bot.discord.commands import Suggester, check_limits, marketsafe_commands
 from bot.discord.downloads import Downloads, NotDownloaded, limit_for
 from bot.discord.form_steps import EXPIRED, MODAL_COMPONENTS, ContinueButton, Draft, FormDrafts, StepModal, field_label
 from bot.discord.limits import CHOICE_NAME_LENGTH, CHOICE_VALUE_LENGTH, MAX_AUTOCOMPLETE_CHOICES, MessageLimitError
+from bot.discord.message_commands import message_commands
 from bot.discord.render import Rendered, RunButton, render_messages, reply_messages
 from bot.discord.translations import CatalogTranslator
 from bot.discord.uploads import send_files_in, send_files_to_caller
@@ -69,7 +70,7 @@ class MarketSafeClient(discord.Client):
         }
         commands = marketsafe_commands(self.run_typed, suggesters)
         check_limits(commands, self.tree)
-        for command in commands:
+        for command in [*commands, *message_commands(self)]:
             self.tree.add_command(command, guild=self.guild)
 
     async def setup_hook(self) -> None:

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
-from bot.discord.limits import DESCRIPTION_LENGTH
+from bot.discord.limits import DESCRIPTION_LENGTH, NAME_LENGTH
 from handlers.kit.i18n import _, in_language
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,21 @@ def described(text: str, lang: str) -> str | None:
     return translated
 
 
+def menu_name(text: str, lang: str) -> str | None:
+    """A message command's name in `lang` (1-32 characters, spaces allowed), or None."""
+    with in_language(lang):
+        translated = _(text)
+    low, high = NAME_LENGTH
+    return translated if translated != text and low <= len(translated) <= high else None
+
+
 class CatalogTranslator(app_commands.Translator):
     async def translate(
         self, string: app_commands.locale_str, locale: discord.Locale, context: app_commands.TranslationContext
     ) -> str | None:
         lang = LOCALES.get(locale)
+        if lang is not None and isinstance(context.data, app_commands.ContextMenu):
+            return menu_name(string.message, lang)  # a message command's name is its label
         if lang is None or context.location not in DESCRIPTIONS:
             return None
         return described(string.message, lang)

@@ -20,7 +20,7 @@ from bot.delivery import DeliveryWorker, deliver_forever
 from bot.health import health_application, observed
 from bot.router import Router
 from bot.settings import Settings
-from bot.slack import actions, commands, events, views
+from bot.slack import actions, commands, events, shortcuts, views
 from bot.slack.bridge import SlackBridge
 from bot.slack.gate import MAX_BODY, WsgiApp, gated
 from bot.slack.intake import SlackIntake
@@ -74,7 +74,7 @@ def build_app(settings: Settings, router: Router) -> tuple[App, SlackIntake]:
         )
     bridge = SlackBridge(router, token=settings.slack_bot_token.get_secret_value(), api_url=settings.slack_api_url)
     intake = SlackIntake(bridge, web_client(settings, retries=True), router.database, clock=router.clock)
-    for listeners in (commands, actions, views, events):
+    for listeners in (commands, actions, views, events, shortcuts):
         listeners.register(app, intake)
     return app, intake
 

@@ -48,21 +48,7 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     organisation = session.get(Organisation, organisation_id)
     assert organisation is not None and ctx.member_id is not None
     if not args.words and not args.options and not ctx.attachments:
-        if not usable_rights(session, organisation_id, ctx.today):
-            raise UserError(
-                _(
-                    "{organisation} has no verified IP right yet, so there is nothing to file a complaint on.",
-                    organisation=organisation.name,
-                ),
-                hint=_("An admin must verify one of its rights first: `admin right verify <id>`."),
-            )
-        return Reply(
-            _(
-                "Paste the links after `complaint`, or attach a CSV file with a `link` column. "
-                "`help complaint` shows every option."
-            ),
-            form=request_form(COMPLAINT_FORM, ctx, session, {"reason": ReasonCode.COUNTERFEIT}),
-        )
+        return complaint_form(ctx, session)
     reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", N_("reason code"), field="reason")
     note = args.note()
     if reason is ReasonCode.OTHER and not note:
@@ -97,6 +83,30 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
                          file=name)  # fmt: skip
         _list_section(reply, title, refused)
     return reply
+
+
+def complaint_form(ctx: Context, session: Session, links: str = "") -> Reply:
+    """The complaint form, with `links` filled in; the explanation instead when the caller's
+    organisation has no verified right to file under."""
+    organisation_id = ctx.require_organisation()
+    organisation = session.get(Organisation, organisation_id)
+    assert organisation is not None
+    if not usable_rights(session, organisation_id, ctx.today):
+        raise UserError(
+            _(
+                "{organisation} has no verified IP right yet, so there is nothing to file a complaint on.",
+                organisation=organisation.name,
+            ),
+            hint=_("An admin must verify one of its rights first: `admin right verify <id>`."),
+        )
+    initial = {"reason": ReasonCode.COUNTERFEIT.value, **({"links": links} if links else {})}
+    return Reply(
+        _(
+            "Paste the links after `complaint`, or attach a CSV file with a `link` column. "
+            "`help complaint` shows every option."
+        ),
+        form=request_form(COMPLAINT_FORM, ctx, session, initial),
+    )
 
 
 def _links_text(ctx: Context, args: Args) -> tuple[str, dict[str, list[str]]]:

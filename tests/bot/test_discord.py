@@ -1105,9 +1105,112 @@ def test_command_descriptions_are_synced_in_chinese_for_zh_cn_and_zh_tw_and_name
                 "zh-CN": "列出所有命令，或查看某个命令的用法",
                 "zh-TW": "列出所有命令，或查看某个命令的用法",
             }
-            assert all(not command.get("name_localizations") for command in commands.values())
+            # Slash commands' names stay; a message command's name is its label in the menu, translated.
+            assert all(not command.get("name_localizations") for command in commands.values() if command["type"] == 1)
             options = {option["name"]: option for option in commands["marketsafe-lang"]["options"]}
             language = options["language"]
             assert language["description_localizations"]["zh-CN"] == "zh、en 或 auto（跟随您的 Slack 或 Discord 语言）"
 
     run(scenario())
+
+
+# -- filing from any message: the "File as complaint" message command ---------------------------------
+
+MENU = "File as complaint"
+SHOWN_MESSAGE = (
+    "Found fakes of our 2026 line: https://item.taobao.com/item.htm?id=1001 and "
+    "<https://detail.tmall.com/item.htm?spm=a1&id=2002> (same seller), plus m.tb.cn/h.5xYz. @here please look"
+)
+MESSAGE_LINKS = ["https://item.taobao.com/item.htm?id=1001", "https://detail.tmall.com/item.htm?spm=a1&id=2002",
+                 "m.tb.cn/h.5xYz"]  # fmt: skip
+
+
+async def use_menu(fake: FakeDiscord, user: int, message_id: int) -> Call:
+    interaction = fake.message_command(user, MENU, message_id)
+    (answer,) = await fake.wait_for_async("POST", f"/interactions/{interaction}/")
+    return answer
+
+
+def test_file_as_complaint_is_a_message_command_that_opens_the_form_with_the_links_and_files_them(
+    env: Discord,
+) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env):
+            (menu,) = [c for c in env.fake.commands() if c["type"] == 3]
+            assert menu["name"] == MENU and not menu.get("description") and not menu.get("options")
+            assert menu["name_localizations"]["zh-CN"] != MENU  # named in Chinese for Chinese readers
+            said = env.fake.message(TEAM, SHOWN_MESSAGE, channel_id=env.fake.brand_channel_id)
+            opened = await use_menu(env.fake, BRAND, said)
+            assert opened.json["type"] == 9, opened.json
+            modal = opened.json["data"]
+            fields = inputs(modal)
+            assert modal["title"] == "File a complaint"
+            assert fields["links"]["value"].split("\n") == MESSAGE_LINKS
+            values = {name: str(field.get("value") or "") for name, field in fields.items()}
+            filed = ephemeral(
+                await submit(
+                    env.fake,
+                    BRAND,
+                    modal["custom_id"],
+                    {**values, "reason": "counterfeit"},
+                    channel_id=env.fake.brand_channel_id,
+                )
+            )
+        assert "Registered 2 items in MS-000001 (1 Taobao listing), MS-000002 (1 Tmall listing)" in filed["content"]
+        assert "m.tb.cn/h.5xYz" in str(filed), filed  # the short link held and reported
+
+    run(scenario())
+
+
+def test_file_as_complaint_by_a_member_without_a_verified_right_gets_the_explanation(env: Discord) -> None:
+    env.program()
+    other = 412_345_678_901_234_599
+    beta = ('admin org add beta "Beta Ltd" country=US size=small', f"admin member add discord:{other} beta member")
+    for line in beta:
+        assert not env.router.handle(Incoming(OPERATOR, line)).is_error
+
+    async def scenario() -> None:
+        async with running(env):
+            said = env.fake.message(TEAM, SHOWN_MESSAGE, channel_id=env.fake.brand_channel_id)
+            refused = ephemeral(await use_menu(env.fake, other, said))
+        assert "Beta Ltd has no verified IP right yet" in refused["content"], refused
+
+    run(scenario())
+
+
+def test_a_message_whose_links_do_not_fit_the_form_is_answered_with_how_to_file_them(env: Discord) -> None:
+    env.program()
+    links = [f"https://item.taobao.com/item.htm?id={4_000_000 + n}" for n in range(80)]
+
+    async def scenario() -> None:
+        async with running(env):
+            said = env.fake.message(TEAM, " ".join(links), channel_id=env.fake.brand_channel_id)
+            refused = ephemeral(await use_menu(env.fake, BRAND, said))
+        shown = str(refused)
+        assert f"holds 80 links ({len(chr(10).join(links)):,} characters)" in shown, shown
+        assert "(3,000 characters)" in shown and "CSV file" in shown, shown
+
+    run(scenario())
+    with env.database.transaction() as session:
+        from storage.models import Complaint
+
+        assert session.exec(select(Complaint)).all() == []
+
+
+def test_the_fake_refuses_message_commands_discord_would(env: Discord) -> None:
+    import httpx
+
+    url = f"{env.fake.api_url}/applications/{env.fake.application_id}/guilds/{env.fake.guild_id}/commands"
+    headers = {"Authorization": f"Bot {TOKEN}"}
+
+    def put(commands: list[dict[str, Any]]) -> httpx.Response:
+        return httpx.put(url, json=commands, headers=headers, trust_env=False)
+
+    assert put([{"name": "x" * 33, "type": 3}]).status_code == 400
+    assert put([{"name": MENU, "type": 3, "description": "files it"}]).status_code == 400
+    option = {"name": "a", "type": 3, "description": "a"}
+    assert put([{"name": MENU, "type": 3, "options": [option]}]).status_code == 400
+    assert put([{"name": f"Menu {n}", "type": 3} for n in range(6)]).json()["code"] == 30032
+    assert put([{"name": f"Menu {n}", "type": 3} for n in range(5)]).status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import re
 import threading
@@ -1155,3 +1156,82 @@ def test_without_users_read_the_bot_answers_in_the_program_language(slack: Slack
     answered = slack.command(TEAM, "frobnicate", channel=TEAM_CHANNEL)
     assert "There is no command 'frobnicate'." in answered.params["text"]
     assert slack.fake.calls_to("users.info"), "the bot asked, and Slack refused with missing_scope"
+
+
+# -- filing from any message: the "File as complaint" shortcut ---------------------------------------
+
+SHORTCUT = "file_as_complaint"
+# A message as Slack sends its text: links in angle brackets (one with its label), `&` escaped, prose around.
+SHORTCUT_MESSAGE = (
+    "Found these fakes of our 2026 line &amp; a store selling them:\n"
+    "<https://item.taobao.com/item.htm?id=1001> and "
+    "<https://detail.tmall.com/item.htm?spm=a1&amp;id=2002|detail.tmall.com/item.htm> (same seller), "
+    "plus m.tb.cn/h.5xYz, all <@U0TEAM1> please look"
+)
+SHORTCUT_LINKS = [
+    "https://item.taobao.com/item.htm?id=1001",
+    "https://detail.tmall.com/item.htm?spm=a1&id=2002",
+    "m.tb.cn/h.5xYz",
+]
+
+
+def use_shortcut(slack: Slack, user: str, text: str, *, channel: str = ACME_CHANNEL) -> None:
+    answer = slack.sender.message_shortcut(user, SHORTCUT, text, channel_id=channel, author_id=TEAM)
+    assert answer.status_code == 200 and answer.text == ""  # acknowledged, with nothing to show in its place
+
+
+def test_file_as_complaint_opens_the_form_with_exactly_the_messages_links_and_files_them(slack: Slack) -> None:
+    use_shortcut(slack, BRAND, SHORTCUT_MESSAGE)
+    (opened,) = slack.fake.wait_for("views.open")
+    view = opened.params["view"]
+    assert view["callback_id"] == "form:complaint" and view["title"]["text"] == "File a complaint"
+    links = next(block for block in view["blocks"] if block["block_id"] == "links")["element"]
+    assert links["initial_value"].split("\n") == SHORTCUT_LINKS
+    assert json.loads(view["private_metadata"]) == {"channel": ACME_CHANNEL}
+
+    assert submit(slack, BRAND, view, complaint_form(view, links=links["initial_value"])) is None  # closed
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    shown = shown_text(told.params["blocks"])
+    assert "Registered 2 items" in shown and "MS-000001 (1 Taobao listing)" in shown, shown
+    assert "MS-000002 (1 Tmall listing)" in shown and "m.tb.cn/h.5xYz" in shown, shown  # the short link held
+    with slack.database.transaction() as session:
+        assert len(session.exec(select(Complaint)).all()) == 2
+
+
+def test_file_as_complaint_by_a_member_whose_organisation_has_no_verified_right_explains_why(slack: Slack) -> None:
+    for line in ('admin org add beta "Beta Ltd" country=US size=small', "admin member add slack:U0BETA1 beta member"):
+        assert not slack.router.handle(Incoming(Caller("slack", ADMIN), line)).is_error
+    use_shortcut(slack, "U0BETA1", SHORTCUT_MESSAGE)
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    assert told.params["user"] == "U0BETA1" and told.params["channel"] == ACME_CHANNEL
+    assert "Beta Ltd has no verified IP right yet" in told.params["text"], told.params["text"]
+    assert slack.fake.calls_to("views.open") == []
+
+
+def test_file_as_complaint_by_someone_outside_the_program_is_refused(slack: Slack) -> None:
+    use_shortcut(slack, "U0STRANGER", SHORTCUT_MESSAGE)
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    assert "You need to be in the program" in told.params["text"], told.params["text"]
+    assert slack.fake.calls_to("views.open") == []
+
+
+def test_a_message_whose_links_do_not_fit_the_form_is_answered_with_how_to_file_them(slack: Slack) -> None:
+    links = [f"https://item.taobao.com/item.htm?id={4_000_000 + n}" for n in range(320)]
+    text = "Please file all of these: " + " ".join(f"<{link}>" for link in links) + " thanks"
+    text += " " + "x" * (40_000 - len(text))  # as long as a Slack message gets
+    use_shortcut(slack, BRAND, text)
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    shown = told.params["text"]
+    length = len("\n".join(links))
+    assert f"holds 320 links ({length:,} characters)" in shown and "(3,000 characters)" in shown, shown
+    assert "CSV file" in shown and "direct message" in shown, shown
+    assert slack.fake.calls_to("views.open") == []
+    with slack.database.transaction() as session:
+        assert session.exec(select(Complaint)).all() == []
+
+
+def test_a_shortcut_too_late_for_its_trigger_tells_the_member_to_use_it_again(slack: Slack) -> None:
+    slack.fake.fail_next("views.open", status=200, error="expired_trigger_id")
+    use_shortcut(slack, BRAND, SHORTCUT_MESSAGE)
+    (told,) = slack.fake.wait_for("chat.postEphemeral")
+    assert "expired_trigger_id" in told.params["text"] and "use the shortcut again" in told.params["text"]

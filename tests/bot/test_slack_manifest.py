@@ -67,3 +67,18 @@ def test_members_can_write_to_the_bot_in_its_messages_tab() -> None:
     app_home = manifest()["features"]["app_home"]
     assert app_home["messages_tab_enabled"] is True
     assert app_home["messages_tab_read_only_enabled"] is False
+
+
+def test_the_message_shortcut_is_declared_within_slacks_limits_and_handled_by_the_bot() -> None:
+    """docs.slack.dev/reference/app-manifest: at most 10 shortcuts; each a name, a `callback_id` of
+    at most 255 characters, a description of at most 150, and the type `message` or `global`."""
+    from bot.slack.shortcuts import FILE_AS_COMPLAINT
+
+    shortcuts = manifest()["features"]["shortcuts"]
+    assert len(shortcuts) <= 10
+    (shortcut,) = shortcuts
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == FILE_AS_COMPLAINT
+    assert len(shortcut["callback_id"]) <= 255 and 1 <= len(shortcut["description"]) <= 150
+    assert shortcut["name"] == "File as complaint"
+    # Shortcuts arrive as interactivity requests: the bot's events path.
+    assert manifest()["settings"]["interactivity"]["request_url"].endswith(EVENTS_PATH)

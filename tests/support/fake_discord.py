@@ -197,6 +197,13 @@ ALL_PERMISSIONS = discord.Permissions.all().value
 
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 MAX_COMMAND_SIZE = 8000  # characters of names, descriptions and choices in one command
+# application-commands.mdx: USER (2) and MESSAGE (3) command names are 1-32 characters, "may be mixed
+# case and can include spaces"; their description is an empty string and only CHAT_INPUT takes
+# options. "Registering a Command": "5 global `MESSAGE` commands", "the same amount of guild-specific
+# commands per guild" (15 in later revisions; the fake keeps the stricter 5).
+MESSAGE_COMMAND = 3
+MENU_NAME_LENGTH = (1, 32)
+MAX_MESSAGE_COMMANDS = 5
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
@@ -396,6 +403,32 @@ def _check_localizations(part: dict[str, Any], path: list[str]) -> None:
                 raise _invalid_form(where, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
             if key == "name_localizations" and (not COMMAND_NAME.match(str(text)) or text != str(text).lower()):
                 raise _invalid_form(where, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+
+
+def _check_menu(command: dict[str, Any], path: list[str]) -> None:
+    """A USER or MESSAGE command: a name (and localized names) of 1-32 characters, no description, no options."""
+    low, high = MENU_NAME_LENGTH
+    names = {"name": command.get("name"), **{
+        f"name_localizations.{locale}": text for locale, text in (command.get("name_localizations") or {}).items()
+    }}  # fmt: skip
+    for where, name in names.items():
+        if not low <= len(str(name or "").strip()) <= high:
+            raise _invalid_form([*path, *where.split(".")], "BASE_TYPE_BAD_LENGTH",
+                                f"Must be between {low} and {high} in length.")  # fmt: skip
+    for locale in command.get("name_localizations") or {}:
+        if locale not in DISCORD_LOCALES:
+            raise _invalid_form([*path, "name_localizations", str(locale)], "INVALID_LOCALE", "Invalid locale")
+    if command.get("description"):
+        raise _invalid_form([*path, "description"], "APPLICATION_COMMAND_DESCRIPTION_INVALID",
+                            "Description must be empty for this command type")  # fmt: skip
+    if command.get("options"):
+        raise _invalid_form([*path, "options"], "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+                            "Only chat input commands can have options")  # fmt: skip
+
+
+def _check_menu_count(commands: list[dict[str, Any]]) -> None:
+    if sum(1 for c in commands if c.get("type") == MESSAGE_COMMAND) > MAX_MESSAGE_COMMANDS:
+        raise _Refused(400, 30032, f"Maximum number of application commands reached ({MAX_MESSAGE_COMMANDS})")
 
 
 def _command_size(part: dict[str, Any]) -> int:
@@ -816,6 +849,38 @@ class FakeDiscord(FakeHTTP[Call]):
             if resolved:
                 data["resolved"] = resolved
             interaction, payload = self._new_interaction(kind, user_id, channel_id, data)
+            interaction.name = name
+        self._deliver("INTERACTION_CREATE", payload)
+        return str(interaction.id)
+
+    def message_command(self, user_id: int, name: str, message_id: int) -> str:
+        """Use the message command `name` (registered for the guild or globally) on a message the
+        fake holds, as `user_id`; returns the interaction's id. The message goes with it resolved,
+        content included (an app is given the content of the message its command is used on)."""
+        with self._lock:
+            command = next(
+                (c for scope in (self.guild_id, None) for c in self._commands.get(scope, [])
+                 if c["name"] == name and c.get("type") == MESSAGE_COMMAND),
+                None,
+            )  # fmt: skip
+            if command is None:
+                raise ValueError(f"no message command {name!r} is registered")
+            stored = self._messages.get(int(message_id))
+            if stored is None:
+                raise ValueError(f"no message {message_id}")
+            target = copy.deepcopy(stored)
+            data: dict[str, Any] = {
+                "id": command["id"],
+                "name": name,
+                "type": MESSAGE_COMMAND,
+                "target_id": str(message_id),
+                "resolved": {"messages": {str(message_id): target}},
+            }
+            if command.get("guild_id"):
+                data["guild_id"] = command["guild_id"]
+            interaction, payload = self._new_interaction(
+                INTERACTION_APPLICATION_COMMAND, user_id, int(target["channel_id"]), data
+            )
             interaction.name = name
         self._deliver("INTERACTION_CREATE", payload)
         return str(interaction.id)
@@ -1692,6 +1757,8 @@ class FakeDiscord(FakeHTTP[Call]):
 
     def _registered(self, scope: int | None, given: dict[str, Any], index: int) -> dict[str, Any]:
         name, kind = str(given.get("name") or ""), int(given.get("type") or 1)
+        if kind in (2, MESSAGE_COMMAND):
+            _check_menu(given, [str(index)])
         if kind == 1 and (not COMMAND_NAME.match(name) or name != name.lower()):
             raise _invalid_form([str(index), "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
         description = str(given.get("description") or "")
@@ -1699,8 +1766,8 @@ class FakeDiscord(FakeHTTP[Call]):
             raise _invalid_form(
                 [str(index), "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
             )
-        _check_localizations(given, [str(index)])
         if kind == 1:
+            _check_localizations(given, [str(index)])
             _check_options(list(given.get("options") or []), [str(index)])
             if _command_size(given) > MAX_COMMAND_SIZE:
                 raise _invalid_form(
@@ -1734,6 +1801,7 @@ class FakeDiscord(FakeHTTP[Call]):
         scope = self._command_scope(application_id, guild_id)
         given = call.json if isinstance(call.json, list) else []
         commands = [self._registered(scope, c, i) for i, c in enumerate(given)]
+        _check_menu_count(commands)
         self._commands[scope] = commands
         return _Answer(copy.deepcopy(commands))
 
@@ -1742,6 +1810,7 @@ class FakeDiscord(FakeHTTP[Call]):
         command = self._registered(scope, call.json or {}, 0)
         existing = self._commands.setdefault(scope, [])
         created = not any(c["id"] == command["id"] for c in existing)
+        _check_menu_count([*(c for c in existing if c["id"] != command["id"]), command])
         self._commands[scope] = [c for c in existing if c["id"] != command["id"]] + [command]
         return _Answer(copy.deepcopy(command), status=201 if created else 200)
 

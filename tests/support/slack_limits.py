@@ -24,6 +24,9 @@ MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2_000
 # "Block Kit reference", every interactive element: action_id at most 255 characters.
 MAX_ACTION_ID = 255
+# "Plain-text input element" (docs.slack.dev/reference/block-kit/block-elements/plain-text-input-element):
+# max_length between 1 and 3,000, min_length between 0 and 3,000.
+PLAIN_TEXT_INPUT_LENGTH = 3_000
 
 # "files.getUploadURLExternal" (Slack API docs, errors): alt_txt_too_large is "longer than the
 # limit of 1000 character"; missing_argument "typically only occurs when the `length` provided is 0".
@@ -89,6 +92,11 @@ def _element_ok(element: dict[str, Any]) -> bool:
     if kind == "button":
         label = _text(element.get("text"))
         return 1 <= len(label) <= MAX_BUTTON_TEXT and len(str(element.get("value") or "")) <= MAX_BUTTON_VALUE
+    if kind == "plain_text_input":
+        most, least = element.get("max_length"), element.get("min_length")
+        if most is not None and not 1 <= int(most) <= PLAIN_TEXT_INPUT_LENGTH:
+            return False
+        return least is None or 0 <= int(least) <= PLAIN_TEXT_INPUT_LENGTH
     if kind == "static_select":
         options = element.get("options")
         if element.get("option_groups"):

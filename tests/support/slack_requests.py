@@ -231,6 +231,34 @@ class SlackSender:
         )
         return self._interaction(payload)
 
+    def message_shortcut(
+        self,
+        user_id: str,
+        callback_id: str,
+        text: str,
+        *,
+        channel_id: str = "C0BRAND",
+        author_id: str | None = None,
+        message_ts: str = "1700000100.000200",
+    ) -> httpx.Response:
+        """Use the message shortcut `callback_id` on a message saying `text` (as Slack sends a
+        message's text: `&`, `<` and `>` escaped, links as `<url>`) in `channel_id`."""
+        number = next(self._actions)
+        payload = payload_template("message_action")
+        message = {**payload["message"], "user": author_id or user_id, "ts": message_ts, "text": text}
+        payload.update(
+            user=self._user(user_id),
+            team={"id": self.team_id, "domain": TEAM_DOMAIN},
+            channel={"id": channel_id, "name": channel_name(channel_id)},
+            callback_id=callback_id,
+            trigger_id=self._trigger_id(),
+            action_ts=_now_ts(),
+            message_ts=message_ts,
+            message=message,
+            response_url=self._response_url("shortcut", number, payload["response_url"]),
+        )
+        return self._interaction(payload)
+
     # -- events ------------------------------------------------------------------------------
 
     def event(
