@@ -6,14 +6,14 @@ import logging
 import sys
 import time
 
-from bench import charts, delivery, filing, reads, scheduler, slack_ack, slack_load, stats
+from bench import charts, delivery, filing, reads, replicas, scheduler, slack_ack, slack_load, stats
 
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     print("MarketSafe benchmarks (medians of repeated runs on this machine)")
     figures = []
-    for module in (filing, stats, reads, slack_ack, slack_load, scheduler, delivery, charts):
+    for module in (filing, stats, reads, slack_ack, slack_load, replicas, scheduler, delivery, charts):
         started = time.perf_counter()
         results = module.run()
         for figure in results:

@@ -7,6 +7,7 @@ Both are served by waitress exactly as `marketsafe run` serves Slack.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from slack_bolt import Ack, App
@@ -34,6 +35,8 @@ def bare_app(settings: Settings) -> App:
 
 def main() -> None:
     kind, port, api_url, database_url = sys.argv[1:5]
+    # The benchmarks queue more requests than waitress has threads on purpose; its warning each time says so.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     settings = Settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=api_url)
     if kind == "bare":
         app = bare_app(settings)

@@ -95,18 +95,35 @@ class Cluster:
     proxy_port: int = 0
 
     def start(self, count: int, *, proxy: bool = True) -> None:
-        for n in range(1, count + 1):
-            self.replicas.append(self._replica(f"bot{n}"))
-        for replica in self.replicas:
-            wait_ready(replica)
+        self.add(count)
         if proxy:
-            self.proxy_port = free_port()
-            config = self.directory / "haproxy.cfg"
-            config.write_text(haproxy_config(self.proxy_port, free_port(), [r.port for r in self.replicas]))
-            self.proxy = subprocess.Popen(
-                ["haproxy", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
-            )
-            wait_listening(self.proxy_port)
+            self.route()
+
+    def add(self, count: int) -> list[Replica]:
+        """`count` more replicas, once each is ready."""
+        added = [self._replica(f"bot{len(self.replicas) + n}") for n in range(1, count + 1)]
+        self.replicas += added
+        for replica in added:
+            wait_ready(replica)
+        return added
+
+    def route(self, ports: list[int] | None = None) -> None:
+        """HAProxy (started afresh) in front of `ports`: by default every replica's."""
+        self._stop_proxy()
+        self.proxy_port = free_port()
+        config = self.directory / "haproxy.cfg"
+        chosen = [r.port for r in self.replicas] if ports is None else ports
+        config.write_text(haproxy_config(self.proxy_port, free_port(), chosen))
+        self.proxy = subprocess.Popen(
+            ["haproxy", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+        )
+        wait_listening(self.proxy_port)
+
+    def _stop_proxy(self) -> None:
+        if self.proxy is not None:
+            self.proxy.terminate()
+            self.proxy.wait(timeout=10)
+            self.proxy = None
 
     @property
     def endpoint(self) -> str:
@@ -133,9 +150,7 @@ class Cluster:
         return Replica(name, port, process, log)
 
     def stop(self) -> None:
-        if self.proxy is not None:
-            self.proxy.terminate()
-            self.proxy.wait(timeout=10)
+        self._stop_proxy()
         for replica in self.replicas:
             if replica.process.poll() is None:
                 replica.process.terminate()
