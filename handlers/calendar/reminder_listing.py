@@ -75,5 +75,5 @@ def _next_firing(reminder: Reminder, now: datetime) -> tuple[When, ZoneInfo]:
 
 
 def _order(row: tuple[tuple[When, ZoneInfo], Reminder, Member | None]) -> tuple[datetime, int]:
-    (when, _), reminder, _ = row
+    (when, _zone), reminder, _member = row
     return when.first_at, reminder.id or 0
