@@ -11,14 +11,17 @@ runs every few minutes and keys each message by case and day.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from handlers.cases.routing import handles_cases, member_label
 from handlers.kit.formatting import items_reported, percent
+from handlers.kit.i18n import _, localized, ngettext
 from handlers.kit.local_time import add_business_days, job_stamp, local_time
 from handlers.kit.outbox import save_notices
-from handlers.kit.replies import Notice, plural
+from handlers.kit.replies import Notice
 from handlers.program.application_review import status_update_notices
 from handlers.working_group.meetings import meeting_agenda_notices
 from schedules.plan import (
@@ -35,7 +38,7 @@ from schedules.plan import (
 )
 from schedules.right_expiry import expiry_notices
 from schedules.runtime import Runtime, current
-from storage.models import Milestone, Organisation, Reminder
+from storage.models import Member, Milestone, Organisation, Reminder
 from storage.queries import audit
 from storage.queries.figures import WindowFigures, figures_between
 from storage.queries.follow_ups import open_appeals_due_before, undecided_cases_filed_before
@@ -100,16 +103,19 @@ def settle(session: Session, runtime: Runtime, job_id: str, outcome: OccurrenceO
 
 
 def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
-    kind, _, rest = job_id.partition(":")
+    kind, _sep, rest = job_id.partition(":")
     if kind == MILESTONE:
-        milestone_id, minutes, _ = rest.split(":")
+        milestone_id, minutes, _stamp = rest.split(":")
         return _milestone(session, runtime, job_id, int(milestone_id), int(minutes))
     if kind == REMINDER:
         reminder = session.get(Reminder, int(rest.split(":")[0]))
         assert reminder is not None
+        channel, text = reminder.target, reminder.text
         return [
-            Notice(
-                channel=reminder.target, kind=NoticeKind.REMINDER, text=f"Reminder: {reminder.text}", dedupe_key=job_id
+            localized(
+                lambda: Notice(
+                    channel=channel, kind=NoticeKind.REMINDER, text=_("Reminder: {text}", text=text), dedupe_key=job_id
+                )
             )
         ]
     if kind == DIGEST:
@@ -123,30 +129,36 @@ def _notices_for(session: Session, runtime: Runtime, job_id: str) -> list[Notice
 
 
 def _missed_notice(session: Session, runtime: Runtime, job_id: str, due_at: datetime) -> Notice:
-    when = local_time(due_at, runtime.rules.timezone)
-    return Notice(
-        channel=Channel.TEAM,
-        kind=NoticeKind.MISSED,
-        text=f"Missed while the bot was down: {describe(session, job_id)}, due {when}. It was not sent.",
-        dedupe_key=f"missed:{job_id}",
-    )
+    zone = runtime.rules.timezone
+    return localized(
+        lambda: Notice(
+            channel=Channel.TEAM,
+            kind=NoticeKind.MISSED,
+            text=_(
+                "Missed while the bot was down: {what}, due {when}. It was not sent.",
+                what=describe(session, job_id), when=local_time(due_at, zone),
+            ),
+            dedupe_key=f"missed:{job_id}",
+        )
+    )  # fmt: skip
 
 
 def describe(session: Session, job_id: str) -> str:
-    kind, _, rest = job_id.partition(":")
+    """What a job posts, in the current language: `the weekly digest`, `reminder #4`."""
+    kind, _sep, rest = job_id.partition(":")
     if kind == MILESTONE:
         milestone = session.get(Milestone, int(rest.split(":")[0]))
-        return f"the announcement of {milestone.title}" if milestone else "an announcement"
+        return _("the announcement of {title}", title=milestone.title) if milestone else _("an announcement")
     if kind == REMINDER:
-        return f"reminder #{rest.split(':')[0]}"
+        return _("reminder #{id}", id=rest.split(":")[0])
     if kind == DIGEST:
-        return "the weekly digest"
+        return _("the weekly digest")
     if kind == AGENDA:
         meeting = session.get(Milestone, int(rest.split(":")[0]))
-        return f"the agenda of {meeting.title}" if meeting else "a meeting's agenda"
+        return _("the agenda of {title}", title=meeting.title) if meeting else _("a meeting's agenda")
     if job_id == EXPIRY_SWEEP:
-        return "the check of IP rights running out"
-    return "the case follow-ups"
+        return _("the check of IP rights running out")
+    return _("the case follow-ups")
 
 
 def _move_on(session: Session, reminder: Reminder, due_at: datetime, outcome: OccurrenceOutcome, now: datetime) -> None:
@@ -162,23 +174,31 @@ def _milestone(session: Session, runtime: Runtime, job_id: str, milestone_id: in
     milestone = session.get(Milestone, milestone_id)
     if milestone is None:
         return []
-    when = local_time(milestone.at, runtime.rules.timezone)
-    text = f"Now: {milestone.title} ({when})." if minutes == 0 else f"{milestone.title} {_in(minutes)}: {when}."
-    notices = [Notice(channel=Channel.ANNOUNCEMENTS, kind=NoticeKind.MILESTONE, text=text, dedupe_key=job_id)]
+    notices = [localized(partial(_milestone_notice, milestone, minutes, runtime.rules.timezone, job_id))]
     if minutes == 0 and milestone.kind == MilestoneKind.STATUS_UPDATE:
         # The round's status update: every applicant hears where their application stands.
         notices += status_update_notices(session, runtime.clock(), runtime.rules.timezone)
     return notices
 
 
+def _milestone_notice(milestone: Milestone, minutes: int, zone: ZoneInfo, job_id: str) -> Notice:
+    """`Now: Orientation (2027-02-07 10:00 EST).` or `Orientation in 3 days: 2027-02-07 10:00 EST.`"""
+    when = local_time(milestone.at, zone)
+    if minutes == 0:
+        text = _("Now: {title} ({when}).", title=milestone.title, when=when)
+    else:
+        text = _("{title} {within}: {when}.", title=milestone.title, within=_in(minutes), when=when)
+    return Notice(channel=Channel.ANNOUNCEMENTS, kind=NoticeKind.MILESTONE, text=text, dedupe_key=job_id)
+
+
 def _in(minutes: int) -> str:
     days, rest = divmod(minutes, 24 * 60)
     if days and not rest:
-        return f"in {plural(days, 'day')}"
+        return ngettext("in {count} day", "in {count} days", days)
     hours, rest = divmod(minutes, 60)
     if hours and not rest:
-        return f"in {plural(hours, 'hour')}"
-    return f"in {plural(minutes, 'minute')}"
+        return ngettext("in {count} hour", "in {count} hours", hours)
+    return ngettext("in {count} minute", "in {count} minutes", minutes)
 
 
 def retire_one_off(session: Session, reminder: Reminder, how: str, now: datetime) -> None:
@@ -205,22 +225,23 @@ def _digests(session: Session, runtime: Runtime, job_id: str) -> list[Notice]:
         if organisation.id is None or not organisation.active:
             continue
         week = figures.get(organisation.id, WindowFigures(0, 0, 0, 0))  # a quiet week is news too
-        notices.append(
-            _digest_notice(org_channel(organisation.slug), organisation.name, week, f"{job_id}:{organisation.id}")
-        )
-    overall = figures[None]
-    notices.append(_digest_notice(Channel.TEAM, "The whole program", overall, f"{job_id}:all"))
+        key = f"{job_id}:{organisation.id}"
+        notices.append(localized(partial(_digest_notice, org_channel(organisation.slug), organisation.name, week, key)))
+    notices.append(localized(partial(_digest_notice, Channel.TEAM, None, figures[None], f"{job_id}:all")))
     return notices
 
 
-def _digest_notice(channel: str, title: str, week: WindowFigures, key: str) -> Notice:
+def _digest_notice(channel: str, organisation: str | None, week: WindowFigures, key: str) -> Notice:
+    """An organisation's week (the whole program's when `organisation` is None)."""
     return Notice(
         channel=channel,
         kind=NoticeKind.WEEKLY_DIGEST,
-        text=(
-            f"{title}, the last 7 days: {items_reported(week.listings_reported, week.storefronts_reported)}, "
-            f"{week.removed} removed "
-            f"({percent(week.takedown_rate)} taken down)."
+        text=_(
+            "{title}, the last 7 days: {reported}, {removed} removed ({rate} taken down).",
+            title=organisation if organisation is not None else _("The whole program"),
+            reported=items_reported(week.listings_reported, week.storefronts_reported),
+            removed=week.removed,
+            rate=percent(week.takedown_rate),
         ),
         dedupe_key=key,
     )
@@ -236,24 +257,31 @@ def follow_ups(session: Session, runtime: Runtime) -> list[Notice]:
     for appeal, item, complaint in open_appeals_due_before(session, horizon):
         organisation = session.get(Organisation, complaint.organisation_id)
         assert organisation is not None
-        due = local_time(appeal.due_at, zone)
-        if appeal.due_at > now:
-            notices.append(
-                Notice(
-                    channel=org_channel(organisation.slug), case_id=complaint.case_id, kind=NoticeKind.APPEAL_DUE,
-                    text=f"The seller's appeal on item {item.position} of {complaint.case_id} is due by {due}.",
-                    dedupe_key=f"appeal-due:{appeal.id}",
-                )
-            )  # fmt: skip
-        else:
-            notices.append(
-                Notice(
-                    channel=Channel.TEAM, case_id=complaint.case_id, kind=NoticeKind.APPEAL_OVERDUE,
-                    text=f"The appeal on item {item.position} of {complaint.case_id} was due {due} and is unanswered.",
-                    dedupe_key=f"appeal-overdue:{appeal.id}",
-                )
-            )  # fmt: skip
+        notices.append(
+            localized(partial(_appeal_notice, org_channel(organisation.slug), appeal.due_at, now, zone,
+                              item.position, complaint.case_id, appeal.id))
+        )  # fmt: skip
     return notices
+
+
+def _appeal_notice(
+    brand: str, due_at: datetime, now: datetime, zone: ZoneInfo, position: int, case: str, appeal_id: int | None
+) -> Notice:
+    """Before it is due, the brand hears of an appeal; after, the team."""
+    due = local_time(due_at, zone)
+    if due_at > now:
+        return Notice(
+            channel=brand, case_id=case, kind=NoticeKind.APPEAL_DUE,
+            text=_("The seller's appeal on item {item} of {case} is due by {due}.", item=position, case=case, due=due),
+            dedupe_key=f"appeal-due:{appeal_id}",
+        )  # fmt: skip
+    return Notice(
+        channel=Channel.TEAM, case_id=case, kind=NoticeKind.APPEAL_OVERDUE,
+        text=_(
+            "The appeal on item {item} of {case} was due {due} and is unanswered.", item=position, case=case, due=due
+        ),
+        dedupe_key=f"appeal-overdue:{appeal_id}",
+    )  # fmt: skip
 
 
 def _escalations(session: Session, now: datetime) -> list[Notice]:
@@ -264,19 +292,30 @@ def _escalations(session: Session, now: datetime) -> list[Notice]:
     notices = []
     for complaint in undecided:
         case, days = complaint.case_id, int((now - complaint.created_at).total_seconds() // 86400)
-        waited = f"{case} has had no outcome for {days} day{'s' if days != 1 else ''}"
         assignee = assignees.get(complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
         if assignee is not None and not handles_cases(assignee):
             assignee = None  # removed from the team since: the whole team hears of it
-        key = f"follow-up:{complaint.id}:{days}"
-        if days == 1 and assignee is not None:
-            notices.append(
-                Notice(channel=dm_channel(assignee.platform, assignee.user_id), kind=NoticeKind.ESCALATION,
-                       dedupe_key=key, text=f"{waited}; it is assigned to you. `case {case}` shows it.")
-            )  # fmt: skip
-            continue
-        text = f"{waited}; assigned to {member_label(assignee)}." if assignee is not None else f"{waited}."
-        notices.append(
-            Notice(channel=Channel.TEAM, case_id=case, kind=NoticeKind.ESCALATION, text=text, dedupe_key=key)
-        )
+        notices.append(localized(partial(_escalation, case, days, assignee, f"follow-up:{complaint.id}:{days}")))
     return notices
+
+
+def _escalation(case: str, days: int, assignee: Member | None, key: str) -> Notice:
+    if days == 1 and assignee is not None:
+        return Notice(
+            channel=dm_channel(assignee.platform, assignee.user_id), kind=NoticeKind.ESCALATION, dedupe_key=key,
+            text=ngettext(
+                "{case} has had no outcome for {count} day; it is assigned to you. `case {case}` shows it.",
+                "{case} has had no outcome for {count} days; it is assigned to you. `case {case}` shows it.",
+                days, case=case,
+            ),
+        )  # fmt: skip
+    if assignee is not None:
+        text = ngettext(
+            "{case} has had no outcome for {count} day; assigned to {member}.",
+            "{case} has had no outcome for {count} days; assigned to {member}.",
+            days, case=case, member=member_label(assignee),
+        )  # fmt: skip
+    else:
+        text = ngettext("{case} has had no outcome for {count} day.", "{case} has had no outcome for {count} days.",
+                        days, case=case)  # fmt: skip
+    return Notice(channel=Channel.TEAM, case_id=case, kind=NoticeKind.ESCALATION, text=text, dedupe_key=key)

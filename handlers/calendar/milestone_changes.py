@@ -33,6 +33,7 @@ from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.audit_trail import add_recorded, record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _
 from handlers.kit.local_time import local_time, typed_local_time, utc_stamp, zone_label
 from handlers.kit.registry import ADMINS, command
 from handlers.kit.replies import Reply
@@ -40,11 +41,11 @@ from storage.models import Milestone
 from storage.queries.calendar import identical_milestone
 from storage.vocabulary import AuditEntity, MilestoneKind
 
-CHANGE = "change the program calendar"
+CHANGE = N_("change the program calendar")
 
 
 @command(
-    "calendar add", summary="put a milestone on the calendar (admins)", roles=ADMINS, action=CHANGE,
+    "calendar add", summary=N_("put a milestone on the calendar (admins)"), roles=ADMINS, action=CHANGE,
     options=(KIND, DAY, CLOCK, TITLE, TZ, REMIND),
 )  # fmt: skip
 def calendar_add(ctx: Context, args: Args, session: Session) -> Reply:
@@ -57,12 +58,12 @@ def calendar_add(ctx: Context, args: Args, session: Session) -> Reply:
     args.check_options("tz", "remind")
     kind = parse_enum(
         MilestoneKind,
-        args.word(0, "kind of milestone", field="kind", usage="calendar add"),
-        "kind of milestone",
+        args.word(0, _("kind of milestone"), field="kind", usage="calendar add"),
+        N_("kind of milestone"),
         field="kind",
     )
-    day = parse_day(args.word(1, "date (YYYY-MM-DD)", field="date", usage="calendar add"), "date")
-    clock = parse_clock(args.word(2, "time (HH:MM)", field="time", usage="calendar add"), "time")
+    day = parse_day(args.word(1, _("date (YYYY-MM-DD)"), field="date", usage="calendar add"), "date")
+    clock = parse_clock(args.word(2, _("time (HH:MM)"), field="time", usage="calendar add"), "time")
     title = parse_title(" ".join(args.words[3:]), "title")
     zone = parse_zone(args.options["tz"], "tz") if args.option("tz") else ctx.rules.timezone
     offsets = parse_reminders(args.options["remind"], "remind") if args.option("remind") else DEFAULT_REMINDERS
@@ -81,16 +82,23 @@ def calendar_add(ctx: Context, args: Args, session: Session) -> Reply:
     add_recorded(session, ctx, milestone, AuditEntity.MILESTONE, to_status=utc_stamp(at), note=title)
     program = ctx.rules.timezone
     reply = Reply(
-        f"Added #{milestone.id} ({kind}): {title} on {moment(at, zone, program)}, {reminders_label(milestone)}."
-    )
+        _(
+            "Added #{id} ({kind}): {title} on {when}, {reminders}.",
+            id=milestone.id, kind=kind, title=title, when=moment(at, zone, program),
+            reminders=reminders_label(milestone),
+        )
+    )  # fmt: skip
     if note:
         reply.lines.append(note)
-    reply.notices.append(announcement(f"Added to the calendar: {title} on {moment(at, program, zone)}", milestone))
+    reply.notices.append(
+        announcement(lambda: _("Added to the calendar: {title} on {when}", title=title, when=moment(at, program, zone)),
+                     milestone)
+    )  # fmt: skip
     return reply
 
 
 @command(
-    "calendar move", summary="move a milestone to another date or time (admins)", roles=ADMINS, action=CHANGE,
+    "calendar move", summary=N_("move a milestone to another date or time (admins)"), roles=ADMINS, action=CHANGE,
     options=(MILESTONE_ID, DAY, CLOCK, TZ),
 )  # fmt: skip
 def calendar_move(ctx: Context, args: Args, session: Session) -> Reply:
@@ -99,15 +107,20 @@ def calendar_move(ctx: Context, args: Args, session: Session) -> Reply:
     announced in `announcements`, with the time it was at.
     Example: calendar move 3 2027-02-08 14:30"""
     args.check_options("tz")
-    milestone = milestone_by_id(session, args.word(0, "milestone id", field="id", usage="calendar move"))
-    day = parse_day(args.word(1, "new date (YYYY-MM-DD)", field="date", usage="calendar move"), "date")
-    clock = parse_clock(args.word(2, "new time (HH:MM)", field="time", usage="calendar move"), "time")
+    milestone = milestone_by_id(session, args.word(0, _("milestone id"), field="id", usage="calendar move"))
+    day = parse_day(args.word(1, _("new date (YYYY-MM-DD)"), field="date", usage="calendar move"), "date")
+    clock = parse_clock(args.word(2, _("new time (HH:MM)"), field="time", usage="calendar move"), "time")
     args.no_more_words(3, "calendar move")
     zone = parse_zone(args.options["tz"], "tz") if args.option("tz") else zone_of(milestone)
     at, note = typed_local_time(day, clock, zone, "time")
     before, before_zone = milestone.at, zone_of(milestone)
     if at == before and zone_label(zone) == milestone.timezone:
-        raise UserError(f"#{milestone.id} {milestone.title} is already on {moment(at, zone, ctx.rules.timezone)}.")
+        raise UserError(
+            _(
+                "#{id} {title} is already on {when}.",
+                id=milestone.id, title=milestone.title, when=moment(at, zone, ctx.rules.timezone),
+            )
+        )  # fmt: skip
     _refuse_past(ctx, at, zone)
     _refuse_identical(session, milestone.kind, milestone.title, at, besides=milestone.id)
     assert milestone.id is not None
@@ -118,23 +131,29 @@ def calendar_move(ctx: Context, args: Args, session: Session) -> Reply:
         from_status=utc_stamp(before), to_status=utc_stamp(at), note=milestone.title,
     )  # fmt: skip
     program = ctx.rules.timezone
+    title = milestone.title
     reply = Reply(
-        f"Moved #{milestone.id} {milestone.title} to {moment(at, zone, program)}; "
-        f"it was on {moment(before, before_zone, program)}."
-    )
+        _(
+            "Moved #{id} {title} to {when}; it was on {before}.",
+            id=milestone.id, title=title, when=moment(at, zone, program), before=moment(before, before_zone, program),
+        )
+    )  # fmt: skip
     if note:
         reply.lines.append(note)
     reply.notices.append(
         announcement(
-            f"Moved: {milestone.title} is now on {moment(at, program, zone)} instead of {local_time(before, program)}",
+            lambda: _(
+                "Moved: {title} is now on {when} instead of {before}",
+                title=title, when=moment(at, program, zone), before=local_time(before, program),
+            ),
             milestone,
         )
-    )
+    )  # fmt: skip
     return reply
 
 
 @command(
-    "calendar remove", summary="take a milestone off the calendar (admins)", roles=ADMINS, action=CHANGE,
+    "calendar remove", summary=N_("take a milestone off the calendar (admins)"), roles=ADMINS, action=CHANGE,
     options=(MILESTONE_ID,),
 )  # fmt: skip
 def calendar_remove(ctx: Context, args: Args, session: Session) -> Reply:
@@ -142,7 +161,7 @@ def calendar_remove(ctx: Context, args: Args, session: Session) -> Reply:
     An upcoming milestone's removal is announced in `announcements`.
     Example: calendar remove 3"""
     args.check_options()
-    milestone = milestone_by_id(session, args.word(0, "milestone id", field="id", usage="calendar remove"))
+    milestone = milestone_by_id(session, args.word(0, _("milestone id"), field="id", usage="calendar remove"))
     args.no_more_words(1, "calendar remove")
     assert milestone.id is not None
     zone, program = zone_of(milestone), ctx.rules.timezone
@@ -155,11 +174,18 @@ def calendar_remove(ctx: Context, args: Args, session: Session) -> Reply:
         from_status=utc_stamp(milestone.at),
         note=milestone.title,
     )
-    reply = Reply(f"Removed #{milestone.id} {milestone.title}, which was on {moment(milestone.at, zone, program)}.")
+    title, at = milestone.title, milestone.at
+    reply = Reply(
+        _("Removed #{id} {title}, which was on {when}.", id=milestone.id, title=title, when=moment(at, zone, program))
+    )
     if milestone.at >= ctx.now:  # a past milestone is no news to anyone
         reply.notices.append(
             announcement(
-                f"Removed from the calendar: {milestone.title}, which was on {moment(milestone.at, program, zone)}"
+                lambda: _(
+                    "Removed from the calendar: {title}, which was on {when}",
+                    title=title,
+                    when=moment(at, program, zone),
+                )
             )
         )
     session.delete(milestone)
@@ -169,8 +195,8 @@ def calendar_remove(ctx: Context, args: Args, session: Session) -> Reply:
 def _refuse_past(ctx: Context, at: datetime, zone: ZoneInfo) -> None:
     if at <= ctx.now:
         raise UserError(
-            f"{local_time(at, zone)} is in the past.",
-            hint=f"It is now {local_time(ctx.now, zone)}; choose a later date or time.",
+            _("{when} is in the past.", when=local_time(at, zone)),
+            hint=_("It is now {now}; choose a later date or time.", now=local_time(ctx.now, zone)),
             field="date",
         )
 
@@ -178,4 +204,4 @@ def _refuse_past(ctx: Context, at: datetime, zone: ZoneInfo) -> None:
 def _refuse_identical(session: Session, kind: str, title: str, at: datetime, *, besides: int | None = None) -> None:
     same = identical_milestone(session, kind, title, at)
     if same is not None and same.id != besides:
-        raise UserError(f"That milestone is already on the calendar as #{same.id}.")
+        raise UserError(_("That milestone is already on the calendar as #{id}.", id=same.id))

@@ -9,9 +9,10 @@ from handlers.calendar.milestone_wording import describe
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, ngettext
 from handlers.kit.local_time import zone_label
 from handlers.kit.registry import command, group, subcommands
-from handlers.kit.replies import Reply, plural
+from handlers.kit.replies import Reply
 from storage.queries.calendar import (
     count_past_milestones,
     count_upcoming_milestones,
@@ -23,13 +24,13 @@ LIST_LIMIT = 50
 
 group(
     "calendar",
-    summary="program milestones: deadlines, orientation, launch, meetings",
+    summary=N_("program milestones: deadlines, orientation, launch, meetings"),
     order=("list", "past", "add", "move", "remove", "load"),
 )
 
 
 @command(
-    "calendar list", summary="the upcoming milestones, soonest first", options=(VIEWER_TZ,), default=True
+    "calendar list", summary=N_("the upcoming milestones, soonest first"), options=(VIEWER_TZ,), default=True
 )  # fmt: skip
 def calendar_list(ctx: Context, args: Args, session: Session) -> Reply:
     """calendar list [tz=Area/City]
@@ -41,13 +42,17 @@ def calendar_list(ctx: Context, args: Args, session: Session) -> Reply:
         # `calendar <word>` comes here when <word> is no sub-command: say so, as the router does.
         names = ", ".join(dict.fromkeys(spec.path[1] for spec in subcommands("calendar")))
         raise UserError(
-            f"'{args.words[0][:40]}' is not a sub-command of `calendar`. Use one of: {names}.",
-            hint="`help calendar` shows each.",
+            _(
+                "'{word}' is not a sub-command of `calendar`. Use one of: {names}.",
+                word=args.words[0][:40],
+                names=names,
+            ),
+            hint=_("`help calendar` shows each."),
         )
     return _listing(ctx, args, session, past=False)
 
 
-@command("calendar past", summary="the milestones that have passed, latest first", options=(VIEWER_TZ,))
+@command("calendar past", summary=N_("the milestones that have passed, latest first"), options=(VIEWER_TZ,))
 def calendar_past(ctx: Context, args: Args, session: Session) -> Reply:
     """calendar past [tz=Area/City]
     Example: calendar past tz=Europe/London"""
@@ -61,15 +66,23 @@ def _listing(ctx: Context, args: Args, session: Session, *, past: bool) -> Reply
     if past:
         rows = past_milestones(session, ctx.now, LIST_LIMIT)
         total = count_past_milestones(session, ctx.now)
-        empty, heading = "The calendar has no past milestones.", "past milestone"
+        empty = _("The calendar has no past milestones.")
+        heading = ngettext(
+            "{count} past milestone (times in {zone}):", "{count} past milestones (times in {zone}):", total,
+            zone=zone_label(viewer),
+        )  # fmt: skip
     else:
         rows = upcoming_milestones(session, ctx.now, LIST_LIMIT)
         total = count_upcoming_milestones(session, ctx.now)
-        empty, heading = "No upcoming milestones are on the calendar.", "upcoming milestone"
+        empty = _("No upcoming milestones are on the calendar.")
+        heading = ngettext(
+            "{count} upcoming milestone (times in {zone}):", "{count} upcoming milestones (times in {zone}):", total,
+            zone=zone_label(viewer),
+        )  # fmt: skip
     if not rows:
         return Reply(empty)
-    reply = Reply(f"{plural(total, heading)} (times in {zone_label(viewer)}):")
+    reply = Reply(heading)
     reply.lines = [describe(milestone, viewer) for milestone in rows]
     if total > len(rows):
-        reply.lines.append(f"... and {total - len(rows)} more.")
+        reply.lines.append(_("... and {count} more.", count=total - len(rows)))
     return reply

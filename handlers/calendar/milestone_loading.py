@@ -23,9 +23,10 @@ from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.csv_files import CsvRow, RowProblem, read_csv
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, format_number, localized, ngettext
 from handlers.kit.local_time import typed_local_time, utc_stamp, zone_label
 from handlers.kit.registry import ADMINS, command
-from handlers.kit.replies import Notice, Reply, plural
+from handlers.kit.replies import Notice, Reply
 from storage.models import Milestone
 from storage.queries.calendar import identical_milestone
 from storage.vocabulary import AuditEntity, Channel, MilestoneKind, NoticeKind
@@ -46,7 +47,7 @@ class PlannedMilestone:
     note: str | None
 
 
-@command("calendar load", summary="load milestones from a CSV file (admins)", roles=ADMINS, action=CHANGE)
+@command("calendar load", summary=N_("load milestones from a CSV file (admins)"), roles=ADMINS, action=CHANGE)
 def calendar_load(ctx: Context, args: Args, session: Session) -> Reply:
     """calendar load  (with a CSV file attached; on the console: calendar load file=PATH)
     The file has the columns kind, title, date, time and optionally timezone and remind, read as in
@@ -57,8 +58,8 @@ def calendar_load(ctx: Context, args: Args, session: Session) -> Reply:
     args.no_more_words(0, "calendar load")
     if not ctx.attachments:
         raise UserError(
-            "Attach the calendar as a CSV file with the columns kind, title, date, time, timezone, remind.",
-            hint="On the console: calendar load file=examples/calendar-2017.csv",
+            _("Attach the calendar as a CSV file with the columns kind, title, date, time, timezone, remind."),
+            hint=_("On the console: {example}", example="calendar load file=examples/calendar-2017.csv"),
         )
     several = len(ctx.attachments) > 1
     problems: list[str] = []
@@ -68,7 +69,12 @@ def calendar_load(ctx: Context, args: Args, session: Session) -> Reply:
     for attachment in ctx.attachments:
         rows = read_csv(attachment.content, attachment.name, required=CSV_REQUIRED, optional=CSV_OPTIONAL)
         if len(rows) > MAX_LOAD_ROWS:
-            raise UserError(f"{attachment.name} has {len(rows):,} rows; a calendar file holds at most {MAX_LOAD_ROWS}.")
+            raise UserError(
+                _(
+                    "{file} has {count} rows; a calendar file holds at most {limit}.",
+                    file=attachment.name, count=format_number(len(rows)), limit=format_number(MAX_LOAD_ROWS),
+                )
+            )  # fmt: skip
         where = f"{attachment.name} " if several else ""
         planned, bad = plan_rows(rows, ctx.rules.timezone)
         problems += [f"{where}{problem}" for problem in bad]
@@ -86,7 +92,7 @@ def calendar_load(ctx: Context, args: Args, session: Session) -> Reply:
             )  # fmt: skip
             added.append(milestone)
             if row.note:
-                notes.append(f"{where}line {row.line}: {row.note}")
+                notes.append(_("{file}line {line}: {note}", file=where, line=row.line, note=row.note))
     names = ", ".join(attachment.name for attachment in ctx.attachments)
     return _summary(ctx, names, added, repeated, problems, notes)
 
@@ -99,10 +105,10 @@ def plan_rows(rows: list[CsvRow], default_zone: ZoneInfo) -> tuple[list[PlannedM
         values = row.values
         empty = next((column for column in CSV_REQUIRED if not values.get(column)), None)
         if empty is not None:
-            problems.append(RowProblem(row.line, empty, "empty"))
+            problems.append(RowProblem(row.line, empty, _("empty")))
             continue
         try:
-            kind = parse_enum(MilestoneKind, values.get("kind", ""), "kind of milestone", field="kind")
+            kind = parse_enum(MilestoneKind, values.get("kind", ""), N_("kind of milestone"), field="kind")
             title = parse_title(values.get("title", ""), "title")
             day = parse_day(values.get("date", ""), "date")
             clock = parse_clock(values.get("time", ""), "time")
@@ -120,35 +126,51 @@ def _summary(
     ctx: Context, names: str, added: list[Milestone], repeated: int, problems: list[str], notes: list[str]
 ) -> Reply:
     """What was loaded, what was not and why; one announcement for what is still to come."""
-    parts = [f"{plural(len(added), 'milestone')} added"]
+    parts = [ngettext("{count} milestone added", "{count} milestones added", len(added))]
     if repeated:
-        parts.append(f"{plural(repeated, 'row')} already on the calendar")
+        parts.append(ngettext("{count} row already on the calendar", "{count} rows already on the calendar", repeated))
     if problems:
-        parts.append(f"{plural(len(problems), 'row')} not loaded")
-    reply = Reply(f"{names}: {', '.join(parts)}.")
+        parts.append(ngettext("{count} row not loaded", "{count} rows not loaded", len(problems)))
+    reply = Reply(_("{files}: {parts}.", files=names, parts=_(", ").join(parts)))
     reply.lines += problems
     reply.lines += [describe(milestone, ctx.rules.timezone) for milestone in added]
     reply.lines += notes
     past = [milestone for milestone in added if milestone.at < ctx.now]
     if past:
         reply.lines.append(
-            f"{len(past)} of the milestones added {'is' if len(past) == 1 else 'are'} in the past "
-            "and will not be announced."
-        )
-    if problems:
-        reply.lines.append("Fix the rows named above and load the file again: rows already loaded are skipped.")
-    coming = [milestone for milestone in added if milestone.at >= ctx.now]
-    if len(coming) == 1:
-        only = coming[0]
-        when = moment(only.at, ctx.rules.timezone, zone_of(only))
-        reply.notices.append(announcement(f"Added to the calendar: {only.title} on {when}", only))
-    elif coming:
-        reply.notices.append(
-            Notice(
-                channel=Channel.ANNOUNCEMENTS,
-                kind=NoticeKind.CALENDAR,
-                text=f"Added to the calendar: {plural(len(coming), 'milestone')}",
-                fields=tuple((moment(m.at, ctx.rules.timezone, zone_of(m)), f"{m.title} ({m.kind})") for m in coming),
+            ngettext(
+                "{count} of the milestones added is in the past and will not be announced.",
+                "{count} of the milestones added are in the past and will not be announced.",
+                len(past),
             )
         )
+    if problems:
+        reply.lines.append(_("Fix the rows named above and load the file again: rows already loaded are skipped."))
+    coming = [milestone for milestone in added if milestone.at >= ctx.now]
+    program = ctx.rules.timezone
+    if len(coming) == 1:
+        only = coming[0]
+        reply.notices.append(
+            announcement(
+                lambda: _(
+                    "Added to the calendar: {title} on {when}", title=only.title,
+                    when=moment(only.at, program, zone_of(only)),
+                ),
+                only,
+            )
+        )  # fmt: skip
+    elif coming:
+        reply.notices.append(
+            localized(
+                lambda: Notice(
+                    channel=Channel.ANNOUNCEMENTS,
+                    kind=NoticeKind.CALENDAR,
+                    text=ngettext(
+                        "Added to the calendar: {count} milestone", "Added to the calendar: {count} milestones",
+                        len(coming),
+                    ),
+                    fields=tuple((moment(m.at, program, zone_of(m)), f"{m.title} ({m.kind})") for m in coming),
+                )
+            )
+        )  # fmt: skip
     return reply

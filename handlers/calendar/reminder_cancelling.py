@@ -8,6 +8,7 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import N_, _
 from handlers.kit.registry import Option, OptionKind, command
 from handlers.kit.replies import Reply
 from storage.models import Member
@@ -18,8 +19,8 @@ MAX_ID = 2**31 - 1
 
 
 @command(
-    "remind cancel", summary="stop one of your reminders (admins: anyone's)",
-    options=(Option("id", "the reminder's id, as `remind list` shows it", OptionKind.NUMBER, required=True),),
+    "remind cancel", summary=N_("stop one of your reminders (admins: anyone's)"),
+    options=(Option("id", N_("the reminder's id, as `remind list` shows it"), OptionKind.NUMBER, required=True),),
 )  # fmt: skip
 def remind_cancel(ctx: Context, args: Args, session: Session) -> Reply:
     """remind cancel <id>
@@ -27,16 +28,16 @@ def remind_cancel(ctx: Context, args: Args, session: Session) -> Reply:
     args.check_options()
     if not args.words:
         raise UserError(
-            "Missing the id of the reminder to cancel.", hint="`remind list` shows them, e.g. remind cancel 4."
+            _("Missing the id of the reminder to cancel."), hint=_("`remind list` shows them, e.g. remind cancel 4.")
         )
     if len(args.words) > 1:
-        raise UserError("Cancel one reminder at a time.", hint="e.g. remind cancel 4.")
+        raise UserError(_("Cancel one reminder at a time."), hint=_("e.g. remind cancel 4."))
     written = args.words[0]
     digits = written.removeprefix("#")
     if not (digits.isascii() and digits.isdigit()):
         raise UserError(
-            f"'{written}' is not a reminder id.",
-            hint="Ids are numbers; `remind list` shows them, e.g. remind cancel 4.",
+            _("'{text}' is not a reminder id.", text=written),
+            hint=_("Ids are numbers; `remind list` shows them, e.g. remind cancel 4."),
         )
     number = int(digits) if len(digits) <= 18 else MAX_ID + 1
     shown = digits.lstrip("0") or "0"
@@ -45,7 +46,9 @@ def remind_cancel(ctx: Context, args: Args, session: Session) -> Reply:
     reminder = active_reminder(session, number, owner) if 1 <= number <= MAX_ID else None
     if reminder is None:
         # Someone else's reminder reads exactly like one that does not exist.
-        raise NotFound(f"There is no active reminder #{shown} for you to cancel.", hint="`remind list` shows yours.")
+        raise NotFound(
+            _("There is no active reminder #{id} for you to cancel.", id=shown), hint=_("`remind list` shows yours.")
+        )
     assert reminder.id is not None
     reminder.active = False
     session.add(reminder)
@@ -55,5 +58,5 @@ def remind_cancel(ctx: Context, args: Args, session: Session) -> Reply:
     setter = ""
     if reminder.member_id != ctx.member_id:
         member = session.get(Member, reminder.member_id)
-        setter = f" (set by {member.platform}:{member.user_id})" if member is not None else ""
-    return Reply(f"Cancelled reminder #{reminder.id}{setter}: {reminder.text}")
+        setter = _(" (set by {who})", who=member.platform + ":" + member.user_id) if member is not None else ""
+    return Reply(_("Cancelled reminder #{id}{setter}: {text}", id=reminder.id, setter=setter, text=reminder.text))

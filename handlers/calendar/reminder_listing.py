@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.calendar.reminder_setting import EXAMPLE, where
+from handlers.calendar.reminder_setting import example, where
 from handlers.calendar.time_grammar import When, next_occurrence
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, ngettext
 from handlers.kit.registry import Option, OptionKind, command
-from handlers.kit.replies import Reply, plural
+from handlers.kit.replies import Reply
 from storage.models import Member, Reminder
 from storage.queries.reminders import active_reminders_of, all_active_reminders
 
@@ -21,8 +22,8 @@ LISTED_TEXT = 200  # longer texts are shortened in the list
 
 
 @command(
-    "remind list", summary="your active reminders, soonest first",
-    options=(Option("all", "everyone's reminders (admins)", OptionKind.CHOICE, choices=("all",)),),
+    "remind list", summary=N_("your active reminders, soonest first"),
+    options=(Option("all", N_("everyone's reminders (admins)"), OptionKind.CHOICE, choices=("all",)),),
 )  # fmt: skip
 def remind_list(ctx: Context, args: Args, session: Session) -> Reply:
     """remind list [all]
@@ -33,24 +34,34 @@ def remind_list(ctx: Context, args: Args, session: Session) -> Reply:
     choice = args.words[0].lower() if args.words else ""
     if choice not in ("", "all") or len(args.words) > 1:
         raise UserError(
-            f"'{args.words[-1]}' is not a choice here.", hint="Use `remind list`, or `remind list all` (admins)."
+            _("'{word}' is not a choice here.", word=args.words[-1]),
+            hint=_("Use `remind list`, or `remind list all` (admins)."),
         )
     rows: list[tuple[Reminder, Member | None]]
     if choice == "all":
-        ctx.require_admin("list everyone's reminders")
+        ctx.require_admin(N_("list everyone's reminders"))
         rows = [(reminder, member) for reminder, member in all_active_reminders(session)]
     else:
         assert ctx.member_id is not None
         rows = [(reminder, None) for reminder in active_reminders_of(session, ctx.member_id)]
     if not rows:
-        empty = "There are no active reminders." if choice == "all" else "You have no active reminders."
-        return Reply(empty, lines=[f"Set one with `remind`, {EXAMPLE}."])
+        empty = _("There are no active reminders.") if choice == "all" else _("You have no active reminders.")
+        return Reply(empty, lines=[_("Set one with `remind`, {example}.", example=example())])
     upcoming = sorted(((_next_firing(reminder, ctx.now), reminder, member) for reminder, member in rows), key=_order)
-    reply = Reply(f"{'There are' if choice == 'all' else 'You have'} {plural(len(rows), 'active reminder')}:")
+    if choice == "all":
+        heading = ngettext("There is {count} active reminder:", "There are {count} active reminders:", len(rows))
+    else:
+        heading = ngettext("You have {count} active reminder:", "You have {count} active reminders:", len(rows))
+    reply = Reply(heading)
     for (when, zone), reminder, member in upcoming:
-        owner = f" (set by {member.platform}:{member.user_id})" if member is not None else ""
+        owner = _(" (set by {who})", who=member.platform + ":" + member.user_id) if member is not None else ""
         text = reminder.text if len(reminder.text) <= LISTED_TEXT else reminder.text[: LISTED_TEXT - 1] + "…"
-        reply.lines.append(f"#{reminder.id} {when.describe(zone)} {where(reminder.target)}{owner}: {text}")
+        reply.lines.append(
+            _(
+                "#{id} {when} {where}{owner}: {text}",
+                id=reminder.id, when=when.describe(zone), where=where(reminder.target), owner=owner, text=text,
+            )
+        )  # fmt: skip
     return reply
 
 
@@ -64,5 +75,5 @@ def _next_firing(reminder: Reminder, now: datetime) -> tuple[When, ZoneInfo]:
 
 
 def _order(row: tuple[tuple[When, ZoneInfo], Reminder, Member | None]) -> tuple[datetime, int]:
-    (when, _), reminder, _ = row
+    (when, _zone), reminder, _member = row
     return when.first_at, reminder.id or 0

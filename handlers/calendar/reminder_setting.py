@@ -12,6 +12,7 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
+from handlers.kit.i18n import N_, _, format_number
 from handlers.kit.local_time import zone_named
 from handlers.kit.registry import Option, command, group
 from handlers.kit.replies import Reply
@@ -22,22 +23,27 @@ from storage.vocabulary import AuditEntity, dm_channel, dm_recipient, org_channe
 
 MAX_ACTIVE = 50
 MAX_TEXT = 1000
-EXAMPLE = "e.g. remind me tomorrow 09:00 to check MS-000123"
+
+
+def example() -> str:
+    """`e.g. remind me tomorrow 09:00 to check MS-000123`, in the reader's language."""
+    return _("e.g. {example}", example="remind me tomorrow 09:00 to check MS-000123")
+
 
 group(
     "remind",
-    summary="reminders for yourself, your organisation's channel or a team channel",
+    summary=N_("reminders for yourself, your organisation's channel or a team channel"),
     order=("set", "list", "cancel"),
 )
 
 
 @command(
-    "remind set", summary="set a one-off or repeating reminder (`set` may be left out)", default=True,
+    "remind set", summary=N_("set a one-off or repeating reminder (`set` may be left out)"), default=True,
     options=(
-        Option("target", "whom to remind: me, org, team, announcements or org:<slug>", required=True),
-        Option("when", "in 3 days, tomorrow 09:00, on 2026-12-01 14:30, every monday 09:00", required=True),
-        Option("text", "what the reminder says", required=True),
-        Option("tz", "the time zone of the time, e.g. Europe/London", keyword=True),
+        Option("target", N_("whom to remind: me, org, team, announcements or org:<slug>"), required=True),
+        Option("when", N_("in 3 days, tomorrow 09:00, on 2026-12-01 14:30, every monday 09:00"), required=True),
+        Option("text", N_("what the reminder says"), required=True),
+        Option("tz", N_("the time zone of the time, e.g. Europe/London"), keyword=True),
     ),
 )  # fmt: skip
 def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
@@ -52,19 +58,22 @@ def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
     Example: remind me every monday 09:00 to triage new cases"""
     if not args.words:
         raise UserError(
-            "Missing whom to remind.", hint=f"Write remind <me|org|team|announcements> <when> <text>, {EXAMPLE}."
+            _("Missing whom to remind."),
+            hint=_("Write remind <me|org|team|announcements> <when> <text>, {example}.", example=example()),
         )
     unknown = sorted(set(args.options) - {"tz"})
     if unknown:
         raise UserError(
-            f"Unknown option {unknown[0]}=.",
-            hint='The only option is tz=Area/City; put text with = in quotes, e.g. remind me tomorrow "check id=42".',
+            _("Unknown option {option}=.", option=unknown[0]),
+            hint=_(
+                'The only option is tz=Area/City; put text with = in quotes, e.g. remind me tomorrow "check id=42".'
+            ),
         )
     assert ctx.member_id is not None
     if count_active_reminders(session, ctx.member_id) >= MAX_ACTIVE:
         raise UserError(
-            f"You already have {MAX_ACTIVE} active reminders, the most one person may have.",
-            hint="`remind list` shows them; `remind cancel <id>` stops one you no longer need.",
+            _("You already have {count} active reminders, the most one person may have.", count=MAX_ACTIVE),
+            hint=_("`remind list` shows them; `remind cancel <id>` stops one you no longer need."),
         )
     target = _target(ctx, args.words[0], session)
     tz = args.option("tz")
@@ -76,12 +85,18 @@ def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
     text = " ".join(rest).strip()
     if not text:
         raise UserError(
-            "Missing what the reminder should say.", hint=f"Write it after the time, {EXAMPLE}.", field="text"
+            _("Missing what the reminder should say."),
+            hint=_("Write it after the time, {example}.", example=example()),
+            field="text",
         )
     if len(text) > MAX_TEXT:
         raise UserError(
-            f"The reminder text is {len(text):,} characters; the limit is {MAX_TEXT}.",
-            hint="Shorten it, or put the details in a case and name the case, e.g. check MS-000123.",
+            _(
+                "The reminder text is {length} characters; the limit is {limit}.",
+                length=format_number(len(text)),
+                limit=MAX_TEXT,
+            ),
+            hint=_("Shorten it, or put the details in a case and name the case, e.g. check MS-000123."),
             field="text",
         )
     reminder = Reminder(
@@ -97,16 +112,19 @@ def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
         session, ctx, reminder, AuditEntity.REMINDER, to_status="active",
         note=f"{target}, {when.recurrence or 'once'}, first {when.first_at.isoformat()}",
     )  # fmt: skip
-    return Reply(f"Reminder #{reminder.id} set: {when.describe(zone)} {where(target)}: {text}")
+    return Reply(
+        _("Reminder #{id} set: {when} {where}: {text}", id=reminder.id, when=when.describe(zone), where=where(target),
+          text=text)
+    )  # fmt: skip
 
 
 def where(target: str) -> str:
     """`in a direct message`, `in the acme organisation channel`, `in the team channel`."""
     if dm_recipient(target) is not None:
-        return "in a direct message"
+        return _("in a direct message")
     if (slug := org_slug(target)) is not None:
-        return f"in the {slug} organisation channel"
-    return f"in the {target} channel"
+        return _("in the {slug} organisation channel", slug=slug)
+    return _("in the {channel} channel", channel=target)
 
 
 def _target(ctx: Context, word: str, session: Session) -> str:
@@ -119,8 +137,8 @@ def _target(ctx: Context, word: str, session: Session) -> str:
             return org_channel(ctx.organisation_slug)
         if ctx.is_staff:
             raise UserError(
-                "You are not in an organisation, so `org` names no channel.",
-                hint="Name the organisation, e.g. remind org:acme tomorrow 09:00 to send the monthly figures.",
+                _("You are not in an organisation, so `org` names no channel."),
+                hint=_("Name the organisation, e.g. remind org:acme tomorrow 09:00 to send the monthly figures."),
                 field="target",
             )
         ctx.require_organisation()
@@ -129,22 +147,26 @@ def _target(ctx: Context, word: str, session: Session) -> str:
             return name
         if not ctx.is_staff:
             raise NotPermitted(
-                "Only the IACC/Alibaba team can set reminders in another organisation's channel.",
-                hint="Use `org` for your own organisation's channel.",
+                _("Only the IACC/Alibaba team can set reminders in another organisation's channel."),
+                hint=_("Use `org` for your own organisation's channel."),
             )
         if organisation_by_slug(session, slug) is None:
-            raise NotFound(f"There is no organisation '{slug}'.", hint="`admin org list` shows them.", field="target")
+            raise NotFound(
+                _("There is no organisation '{slug}'.", slug=slug),
+                hint=_("`admin org list` shows them."),
+                field="target",
+            )
         return name
     if name in FIXED_CHANNELS:
         if not ctx.is_staff:
             raise NotPermitted(
-                f"Only the IACC/Alibaba team can set reminders in the {name} channel.",
-                hint="Use `me` for a direct message or `org` for your organisation's channel.",
+                _("Only the IACC/Alibaba team can set reminders in the {channel} channel.", channel=name),
+                hint=_("Use `me` for a direct message or `org` for your organisation's channel."),
             )
         return name
     raise UserError(
-        f"'{word}' is not a place for a reminder.",
-        hint=f"Start with whom to remind: me, org, team or announcements, {EXAMPLE}.",
+        _("'{word}' is not a place for a reminder.", word=word),
+        hint=_("Start with whom to remind: me, org, team or announcements, {example}.", example=example()),
         field="target",
     )
 
@@ -154,8 +176,8 @@ def _zone(name: str) -> ZoneInfo:
     zone = zone_named(name)
     if zone is None:
         raise UserError(
-            f"'{name}' is not a time zone.",
-            hint="Write it as Area/City, e.g. tz=Europe/London or tz=Asia/Shanghai.",
+            _("'{name}' is not a time zone.", name=name),
+            hint=_("Write it as Area/City, e.g. tz=Europe/London or tz=Asia/Shanghai."),
             field="tz",
         )
     return zone

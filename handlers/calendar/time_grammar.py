@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
+
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import _, babel_locale
 from handlers.kit.local_time import local_time, next_weekly, read_wall_clock, shift_days
 
 DEFAULT_TIME = time(9, 0)
@@ -46,9 +49,9 @@ _TIME_LIKE = re.compile(r"(?i)^(?:\d{1,2}[:.h]\d{1,2}|\d{1,2}(?:[:.]\d{2})?\s*(?
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WEEKLY = re.compile(r"^weekly:([0-6]):(\d{2}):(\d{2})$")
 _DAILY = re.compile(r"^daily:(\d{2}):(\d{2})$")
-_EXAMPLE = "e.g. remind me tomorrow 09:00 to check MS-000123"
-_FORMS = "in 3 days, tomorrow 09:00, on 2026-12-01 14:30, every monday 09:00 or every day 08:30"
-_TIME_HINT = "Write times as HH:MM on a 24-hour clock, e.g. 09:00 or 17:30."
+_EXAMPLE = "remind me tomorrow 09:00 to check MS-000123"
+_FORMS = "in 3 days, tomorrow 09:00, on 2026-12-01 14:30, every monday 09:00"
+MAX_AHEAD_YEARS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +65,12 @@ class When:
         """`on Mon 2027-01-18 09:00 EST`, `every Monday at 09:00 (next Mon 2027-01-18 09:00 EST)`."""
         stamp = local_time(self.first_at, zone, weekday=True)
         if self.recurrence is None:
-            return f"on {stamp}"
+            return _("on {when}", when=stamp)
         weekday, at = _parse_rule(self.recurrence)
-        every = "every day" if weekday is None else f"every {WEEKDAYS[weekday].capitalize()}"
-        return f"{every} at {at:%H:%M} (next {stamp})"
+        clock = f"{at:%H:%M}"
+        if weekday is None:
+            return _("every day at {time} (next {when})", time=clock, when=stamp)
+        return _("every {weekday} at {time} (next {when})", weekday=weekday_name(weekday), time=clock, when=stamp)
 
 
 def parse_when(words: Sequence[str], now: datetime, zone: ZoneInfo) -> tuple[When, int]:
@@ -74,7 +79,9 @@ def parse_when(words: Sequence[str], now: datetime, zone: ZoneInfo) -> tuple[Whe
     `now` must be aware. Raises UserError (field "when") naming what was wrong, with an example.
     """
     if not words:
-        raise _error("Missing when the reminder is due.", f"Write it before the text, {_EXAMPLE}.")
+        raise _error(
+            _("Missing when the reminder is due."), _("Write it before the text, e.g. {example}.", example=_EXAMPLE)
+        )
     first = words[0].lower()
     if first == "in":
         return _relative(words, now, zone), 3
@@ -84,14 +91,20 @@ def parse_when(words: Sequence[str], now: datetime, zone: ZoneInfo) -> tuple[Whe
         return When(_one_off(day, at, now, zone)), used
     if first == "on":
         if len(words) < 2:
-            raise _error("Missing the date after `on`.", "Write dates as YYYY-MM-DD, e.g. on 2026-12-01 14:30.")
+            raise _error(
+                _("Missing the date after `on`."),
+                _("Write dates as YYYY-MM-DD, e.g. {example}.", example="on 2026-12-01 14:30"),
+            )
         day = _date(words[1])
         at, used = _optional_time(words, 2)
         return When(_one_off(day, at, now, zone)), used
     if first == "every":
         return _every(words, now, zone)
-    hint = f"Put the time before the text, {_EXAMPLE}." if first == "to" else f"Write one of: {_FORMS}."
-    raise _error(f"'{words[0]}' is not a time for a reminder.", hint)
+    if first == "to":
+        hint = _("Put the time before the text, e.g. {example}.", example=_EXAMPLE)
+    else:
+        hint = _("Write one of: {forms} or {last}.", forms=_FORMS, last="every day 08:30")
+    raise _error(_("'{word}' is not a time for a reminder.", word=words[0]), hint)
 
 
 def next_occurrence(recurrence: str, after: datetime, zone: ZoneInfo) -> datetime:
@@ -108,35 +121,38 @@ def next_occurrence(recurrence: str, after: datetime, zone: ZoneInfo) -> datetim
 
 def _relative(words: Sequence[str], now: datetime, zone: ZoneInfo) -> When:
     """`in 3 days`: minutes and hours as elapsed time, days and weeks at the same local time."""
-    how = "Write in <number> minutes, hours, days or weeks, e.g. in 3 days."
+    how = _("Write in <number> minutes, hours, days or weeks, e.g. {example}.", example="in 3 days")
     if len(words) < 2:
-        raise _error("Missing how long after `in`.", how)
+        raise _error(_("Missing how long after `in`."), how)
     count_text, unit_text = words[1], (words[2] if len(words) > 2 else "")
     if count_text.lower() not in ("a", "an") and not (count_text.isascii() and count_text.isdigit()):
-        raise _error(f"'{count_text}' is not a number.", how)
+        raise _error(_("'{text}' is not a number.", text=count_text), how)
     if not unit_text:
-        raise _error(f"Missing the unit after `in {count_text}`.", how)
+        raise _error(_("Missing the unit after `in {count}`.", count=count_text), how)
     unit = _UNITS.get(unit_text.lower())
     if unit is None:
-        raise _error(f"'{unit_text}' is not a unit of time.", "Use minutes, hours, days or weeks, e.g. in 3 days.")
+        raise _error(
+            _("'{text}' is not a unit of time.", text=unit_text),
+            _("Use minutes, hours, days or weeks, e.g. {example}.", example="in 3 days"),
+        )
     digits = count_text.lstrip("0") or "0"
     count = 1 if count_text.lower() in ("a", "an") else int(digits) if len(digits) <= 9 else None
+    typed = " ".join(("in", count_text, unit_text))
     if count == 0:
-        raise _error(f"`in {count_text} {unit_text}` is not in the future.", "Use 1 or more, e.g. in 1 day.")
-    if count is None or count > MAX_AHEAD // unit:
         raise _error(
-            f"`in {count_text} {unit_text}` is too far ahead.",
-            f"Reminders can be set at most {MAX_AHEAD.days} days (10 years) ahead.",
+            _("`{typed}` is not in the future.", typed=typed), _("Use 1 or more, e.g. {example}.", example="in 1 day")
         )
+    if count is None or count > MAX_AHEAD // unit:
+        raise _error(_("`{typed}` is too far ahead.", typed=typed), _too_far_hint())
     if unit < timedelta(days=1):
         return When((now + count * unit).astimezone(UTC))
     return When(shift_days(now, count * unit.days, zone))
 
 
 def _every(words: Sequence[str], now: datetime, zone: ZoneInfo) -> tuple[When, int]:
-    how = "Write every monday .. every sunday, or every day, e.g. every monday 09:00."
+    how = _("Write every monday .. every sunday, or every day, e.g. {example}.", example="every monday 09:00")
     if len(words) < 2:
-        raise _error("Missing the day after `every`.", how)
+        raise _error(_("Missing the day after `every`."), how)
     name = words[1].lower()
     at, used = _optional_time(words, 2)
     if name == "day":
@@ -144,7 +160,7 @@ def _every(words: Sequence[str], now: datetime, zone: ZoneInfo) -> tuple[When, i
     elif name in _WEEKDAY_NAMES:
         recurrence = f"weekly:{_WEEKDAY_NAMES[name]}:{at:%H:%M}"
     else:
-        raise _error(f"'{words[1]}' is not a day of the week.", how)
+        raise _error(_("'{word}' is not a day of the week.", word=words[1]), how)
     return When(next_occurrence(recurrence, now, zone), recurrence), used
 
 
@@ -167,7 +183,10 @@ def _looks_like_time(words: Sequence[str], index: int) -> bool:
 def _time(text: str) -> time:
     match = _TIME.match(text)
     if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise _error(f"'{text}' is not a time.", _TIME_HINT)
+        raise _error(
+            _("'{text}' is not a time.", text=text),
+            _("Write times as HH:MM on a 24-hour clock, e.g. 09:00 or 17:30."),
+        )
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -177,10 +196,15 @@ def _date(text: str) -> date:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    hint = "Write dates as YYYY-MM-DD, e.g. on 2026-12-01 14:30"
+    example = "on 2026-12-01 14:30"
     if text.lower() in _WEEKDAY_NAMES:
-        hint += f", or every {text.lower()} for every week"
-    raise _error(f"'{text}' is not a date.", hint + ".")
+        hint = _(
+            "Write dates as YYYY-MM-DD, e.g. {example}, or {weekly} for every week.",
+            example=example, weekly="every " + text.lower(),
+        )  # fmt: skip
+    else:
+        hint = _("Write dates as YYYY-MM-DD, e.g. {example}.", example=example)
+    raise _error(_("'{text}' is not a date.", text=text), hint)
 
 
 def _one_off(day: date, at: time, now: datetime, zone: ZoneInfo) -> datetime:
@@ -195,20 +219,17 @@ def _one_off(day: date, at: time, now: datetime, zone: ZoneInfo) -> datetime:
         moment = reading.at
         if reading.skipped:
             raise _error(
-                f"{typed} does not exist in {zone.key}: the clocks go forward that night.",
-                f"Pick another time, e.g. {moment.astimezone(zone):%H:%M}.",
+                _("{typed} does not exist in {zone}: the clocks go forward that night.", typed=typed, zone=zone.key),
+                _("Pick another time, e.g. {time}.", time=moment.astimezone(zone).strftime("%H:%M")),
             )
         past, too_far = moment <= now, moment - now > MAX_AHEAD
     if past:
         raise _error(
-            f"{typed} is in the past (it is now {local_time(now, zone)}).",
-            "Pick a later date or time, e.g. tomorrow 09:00 or in 2 hours.",
+            _("{typed} is in the past (it is now {now}).", typed=typed, now=local_time(now, zone)),
+            _("Pick a later date or time, e.g. {example} or {other}.", example="tomorrow 09:00", other="in 2 hours"),
         )
     if too_far:
-        raise _error(
-            f"{day.isoformat()} is too far ahead.",
-            f"Reminders can be set at most {MAX_AHEAD.days} days (10 years) ahead.",
-        )
+        raise _error(_("{day} is too far ahead.", day=day.isoformat()), _too_far_hint())
     return moment
 
 
@@ -226,6 +247,17 @@ def _parse_rule(recurrence: str) -> tuple[int | None, time]:
     if int(hour) > 23 or int(minute) > 59:
         raise ValueError(f"not a reminder rule: {recurrence!r}")
     return weekday, time(int(hour), int(minute))
+
+
+def weekday_name(weekday: int) -> str:
+    """`Monday` (Monday is 0), as the reader writes it (`星期一`)."""
+    return str(get_day_names("wide", locale=babel_locale())[weekday])
+
+
+def _too_far_hint() -> str:
+    return _(
+        "Reminders can be set at most {days} days ({years} years) ahead.", days=MAX_AHEAD.days, years=MAX_AHEAD_YEARS
+    )
 
 
 def _error(message: str, hint: str) -> UserError:

@@ -10,15 +10,16 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, format_number, localized, ngettext
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, command
-from handlers.kit.replies import Notice, Reply, plural
+from handlers.kit.replies import Notice, Reply
 from handlers.working_group.meetings import MEETING, chosen_meeting, find_meeting
 from handlers.working_group.proposal_wording import (
     LISTED_TITLE,
     clip,
     find_item,
-    kind_label,
+    kind_title,
     meeting_label,
     split_word,
 )
@@ -31,12 +32,12 @@ _PREFIXED_REFERENCE = re.compile(r"(?i)^B?P-?\d{1,9}$")
 
 
 @command(
-    "propose decision", summary="record what a working-group meeting decided (team)",
-    roles=STAFF, action="record the working group's decisions",
+    "propose decision", summary=N_("record what a working-group meeting decided (team)"),
+    roles=STAFF, action=N_("record the working group's decisions"),
     options=(
-        Option("meeting", "the meeting's id, as `calendar past` shows it", required=True),
-        Option("ref", "the proposal it is about, e.g. P-0001"),
-        Option("text", "what was decided", required=True),
+        Option("meeting", N_("the meeting's id, as `calendar past` shows it"), required=True),
+        Option("ref", N_("the proposal it is about, e.g. P-0001")),
+        Option("text", N_("what was decided"), required=True),
     ),
 )  # fmt: skip
 def propose_decision(ctx: Context, args: Args, session: Session) -> Reply:
@@ -44,16 +45,20 @@ def propose_decision(ctx: Context, args: Args, session: Session) -> Reply:
     Once the meeting has started; the decision is posted to the working group, taken as written.
     Example: propose decision 3 P-0001 Repeat sellers are named in the monthly report."""
     rest = args.text
-    usage = "Write propose decision <meeting id> [<P-0001>] <what was decided>, e.g. propose decision 3 P-0001 ..."
+    usage = _("Write propose decision <meeting id> [<P-0001>] <what was decided>, e.g. propose decision 3 P-0001 ...")
     first, text = split_word(rest)
     if not first:
-        raise UserError("Which meeting? Give its id first.", hint=usage, field="meeting")
+        raise UserError(_("Which meeting? Give its id first."), hint=usage, field="meeting")
     meeting = find_meeting(session, first)
     zone = ctx.rules.timezone
     if meeting.at > ctx.now:
         raise UserError(
-            f"{meeting.title} is on {local_time(meeting.at, zone)}: record its decisions once it has started.",
-            hint="`calendar past` lists the meetings that have taken place.",
+            _(
+                "{title} is on {when}: record its decisions once it has started.",
+                title=meeting.title,
+                when=local_time(meeting.at, zone),
+            ),
+            hint=_("`calendar past` lists the meetings that have taken place."),
             field="meeting",
         )
     proposal: Proposal | None = None
@@ -64,12 +69,23 @@ def propose_decision(ctx: Context, args: Args, session: Session) -> Reply:
     text = text.strip()
     if len(text) < MIN_DECISION:
         raise UserError(
-            "The decision is empty." if not text else f"The decision is {len(text)} characters; write at least 3.",
+            _("The decision is empty.")
+            if not text
+            else _(
+                "The decision is {length} characters; write at least {least}.", length=len(text), least=MIN_DECISION
+            ),
             hint=usage,
             field="text",
         )
     if len(text) > MAX_DECISION:
-        raise UserError(f"The decision is {len(text):,} characters; the limit is {MAX_DECISION:,}.", field="text")
+        raise UserError(
+            _(
+                "The decision is {length} characters; the limit is {limit}.",
+                length=format_number(len(text)),
+                limit=format_number(MAX_DECISION),
+            ),
+            field="text",
+        )
     assert meeting.id is not None
     decision = MeetingDecision(
         milestone_id=meeting.id,
@@ -79,23 +95,31 @@ def propose_decision(ctx: Context, args: Args, session: Session) -> Reply:
         created_at=ctx.now,
     )
     add_recorded(session, ctx, decision, AuditEntity.MEETING_DECISION, "recorded", note=clip(text, 1000))
-    fields: tuple[tuple[str, str], ...] = ()
-    if proposal is not None:
-        fields = ((kind_label(proposal).capitalize(), f"{proposal.reference} · {proposal.title}"),)
     where = meeting_label(meeting, zone)
-    reply = Reply(f"Recorded decision {_number_at(session, meeting.id)} of {where} and posted it to the working group.")
-    reply.notices.append(
-        Notice(
-            channel=Channel.WORKING_GROUP,
-            kind=NoticeKind.MEETING_DECISION,
-            text=f"Decided at {where}: {text}",
-            fields=fields,
+    reply = Reply(
+        _(
+            "Recorded decision {number} of {meeting} and posted it to the working group.",
+            number=_number_at(session, meeting.id),
+            meeting=where,
         )
     )
+    reply.notices.append(localized(lambda: _decision_notice(where, text, proposal)))
     return reply
 
 
-@command("propose decisions", summary="what a working-group meeting decided", options=(MEETING,))
+def _decision_notice(where: str, text: str, proposal: Proposal | None) -> Notice:
+    fields: tuple[tuple[str, str], ...] = ()
+    if proposal is not None:
+        fields = ((kind_title(proposal), f"{proposal.reference} · {proposal.title}"),)
+    return Notice(
+        channel=Channel.WORKING_GROUP,
+        kind=NoticeKind.MEETING_DECISION,
+        text=_("Decided at {meeting}: {text}", meeting=where, text=text),
+        fields=fields,
+    )
+
+
+@command("propose decisions", summary=N_("what a working-group meeting decided"), options=(MEETING,))
 def propose_decisions(ctx: Context, args: Args, session: Session) -> Reply:
     """propose decisions [<meeting id>]
     The latest meeting that has started, by default.
@@ -103,21 +127,27 @@ def propose_decisions(ctx: Context, args: Args, session: Session) -> Reply:
     args.check_options()
     meeting = chosen_meeting(
         session, args.text, "propose decisions", lambda: latest_meeting_started(session, ctx.now),
-        UserError("No working-group meeting has taken place yet.", hint="`calendar` shows when the next one is."),
+        UserError(_("No working-group meeting has taken place yet."), hint=_("`calendar` shows when the next one is.")),
     )  # fmt: skip
     assert meeting.id is not None
     where = meeting_label(meeting, ctx.rules.timezone)
     decisions = decisions_of_meeting(session, meeting.id)
     if not decisions:
-        return Reply(f"No decisions are recorded for {where} (#{meeting.id}).")
-    reply = Reply(f"{plural(len(decisions), 'decision')} at {where} (#{meeting.id}):")
+        return Reply(_("No decisions are recorded for {meeting} (#{id}).", meeting=where, id=meeting.id))
+    reply = Reply(
+        ngettext("{count} decision at {meeting} (#{id}):", "{count} decisions at {meeting} (#{id}):", len(decisions),
+                 meeting=where, id=meeting.id)
+    )  # fmt: skip
     for number, decision in enumerate(decisions, 1):
         about = ""
         if decision.proposal_id is not None:
             linked = session.get(Proposal, decision.proposal_id)
             if linked is not None:
                 about = f" ({linked.reference}: {clip(linked.title, LISTED_TITLE)})"
-        reply.lines.append(f"{number}. {decision.text}{about} · recorded by {decision.recorded_by}")
+        reply.lines.append(
+            _("{number}. {text}{about} · recorded by {who}", number=number, text=decision.text, about=about,
+              who=decision.recorded_by)
+        )  # fmt: skip
     return reply
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
 from handlers.kit.forms import Form, FormField, register_form, request_form
+from handlers.kit.i18n import N_, _
 from handlers.kit.registry import Option, command, group
 from handlers.kit.replies import Reply
 from handlers.working_group.proposal_lists import FILTERS, list_items, show_item
@@ -25,12 +26,12 @@ from handlers.working_group.proposals import (
 )
 from storage.vocabulary import ProposalKind
 
-REF = Option("ref", "the best practice's reference, e.g. BP-0001", required=True)
+REF = Option("ref", N_("the best practice's reference, e.g. BP-0001"), required=True)
 
-group("practices", summary="share best practices with the working group; list and vote on them")
+group("practices", summary=N_("share best practices with the working group; list and vote on them"))
 
 
-@command("practices share", summary="share a best practice with the working group", options=CREATE_OPTIONS)
+@command("practices share", summary=N_("share a best practice with the working group"), options=CREATE_OPTIONS)
 def practices_share(ctx: Context, args: Args, session: Session) -> Reply:
     """practices share title="<title>" [tags=aliexpress,watches] <text>
     practices share <title> -- <text> [tags=aliexpress,watches]
@@ -40,13 +41,13 @@ def practices_share(ctx: Context, args: Args, session: Session) -> Reply:
     Example: practices share title="Relabelled stock" tags=aliexpress,watches Look for serials cut off the case."""
     if not args.text.strip() and not args.options:
         return Reply(
-            'Write the practice after `practices share`: practices share title="<title>" [tags=...] <text>.',
+            _('Write the practice after `practices share`: practices share title="<title>" [tags=...] <text>.'),
             form=request_form(PRACTICE_FORM, ctx, session),
         )
     return create_item(ctx, args, session, ProposalKind.PRACTICE)
 
 
-@command("practices list", summary="best practices, most votes first", default=True, options=FILTERS)
+@command("practices list", summary=N_("best practices, most votes first"), default=True, options=FILTERS)
 def practices_list(ctx: Context, args: Args, session: Session) -> Reply:
     """practices list [tag=<tag>] [search=<words>] [sort=votes|newest] [page=<n>]
     `practices` alone lists too. Most voted first (sort=newest for the latest); search= matches the
@@ -55,14 +56,14 @@ def practices_list(ctx: Context, args: Args, session: Session) -> Reply:
     return list_items(ctx, args, ProposalKind.PRACTICE, session)
 
 
-@command("practices show", summary="one best practice with its votes", options=(REF,))
+@command("practices show", summary=N_("one best practice with its votes"), options=(REF,))
 def practices_show(ctx: Context, args: Args, session: Session) -> Reply:
     """practices show <BP-0001>
     Example: practices show BP-0001"""
     return show_item(ctx, args, session, ProposalKind.PRACTICE)
 
 
-@command("practices vote", summary="vote for or against a best practice", options=(REF, VOTE))
+@command("practices vote", summary=N_("vote for or against a best practice"), options=(REF, VOTE))
 def practices_vote(ctx: Context, args: Args, session: Session) -> Reply:
     """practices vote <BP-0001> up|down
     One vote per member; vote again the other way to change it.
@@ -73,13 +74,15 @@ def practices_vote(ctx: Context, args: Args, session: Session) -> Reply:
 PRACTICE_FORM = register_form(
     Form(
         command="practices share",
-        title="Share a best practice",
-        submit="Share",
+        title=N_("Share a best practice"),
+        submit=N_("Share"),
         fields=(
-            FormField("title", "Title", "text", max_length=MAX_TITLE, placeholder="The tip, template or pattern"),
-            FormField("text", "Best practice", "multiline", max_length=FORM_TEXT),
             FormField(
-                "tags", "Tags", "text", optional=True, max_length=MAX_TAGS_TOTAL, placeholder="aliexpress, watches"
+                "title", N_("Title"), "text", max_length=MAX_TITLE, placeholder=N_("The tip, template or pattern")
+            ),
+            FormField("text", N_("Best practice"), "multiline", max_length=FORM_TEXT),
+            FormField(
+                "tags", N_("Tags"), "text", optional=True, max_length=MAX_TAGS_TOTAL, placeholder="aliexpress, watches"
             ),
         ),
         to_args=lambda values: form_args([], values),

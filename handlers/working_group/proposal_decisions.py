@@ -3,32 +3,39 @@ group, its author and its voters are told."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, localized, ngettext
 from handlers.kit.registry import STAFF, Option, command
-from handlers.kit.replies import Notice, Reply, plural
+from handlers.kit.replies import Notice, Reply
 from handlers.working_group.proposal_wording import UNDECIDED, find_item, status_label
 from storage.models import Member, Proposal
 from storage.queries.proposals import change_status, voters
 from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind, ProposalStatus, dm_channel
 
-TEAM_DECISIONS = {  # action: (new status, what the note must say, or None when optional)
-    "review": (ProposalStatus.UNDER_REVIEW, None),
-    "accept": (ProposalStatus.ACCEPTED, "what will change"),
-    "decline": (ProposalStatus.DECLINED, "why"),
+TEAM_DECISIONS = {  # action: (new status, whether a note is required)
+    "review": (ProposalStatus.UNDER_REVIEW, False),
+    "accept": (ProposalStatus.ACCEPTED, True),
+    "decline": (ProposalStatus.DECLINED, True),
 }
-_DOING = {"accept": "Accepting", "decline": "Declining"}
-REF = Option("ref", "the proposal's reference, e.g. P-0001", required=True)
-ACTION = "review, accept or decline proposals"
+_NOTE_NEEDED = {
+    "accept": N_("Accepting {ref} needs a note saying what will change."),
+    "decline": N_("Declining {ref} needs a note saying why."),
+}
+REF = Option("ref", N_("the proposal's reference, e.g. P-0001"), required=True)
+ACTION = N_("review, accept or decline proposals")
 
 
 @command(
-    "propose review", summary="mark a proposal as under review (team)", roles=STAFF, action=ACTION,
-    options=(REF, Option("note", "a note for the working group", keyword=True)),
+    "propose review", summary=N_("mark a proposal as under review (team)"), roles=STAFF, action=ACTION,
+    options=(REF, Option("note", N_("a note for the working group"), keyword=True)),
 )  # fmt: skip
 def propose_review(ctx: Context, args: Args, session: Session) -> Reply:
     """propose review <P-0001> [note="..."]
@@ -38,8 +45,8 @@ def propose_review(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "propose accept", summary="accept a proposal, saying what will change (team)", roles=STAFF, action=ACTION,
-    options=(REF, Option("note", "what will change", required=True, keyword=True)),
+    "propose accept", summary=N_("accept a proposal, saying what will change (team)"), roles=STAFF, action=ACTION,
+    options=(REF, Option("note", N_("what will change"), required=True, keyword=True)),
 )  # fmt: skip
 def propose_accept(ctx: Context, args: Args, session: Session) -> Reply:
     """propose accept <P-0001> note="what will change"
@@ -50,8 +57,8 @@ def propose_accept(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "propose decline", summary="decline a proposal, saying why (team)", roles=STAFF, action=ACTION,
-    options=(REF, Option("note", "why", required=True, keyword=True)),
+    "propose decline", summary=N_("decline a proposal, saying why (team)"), roles=STAFF, action=ACTION,
+    options=(REF, Option("note", N_("why"), required=True, keyword=True)),
 )  # fmt: skip
 def propose_decline(ctx: Context, args: Args, session: Session) -> Reply:
     """propose decline <P-0001> note="why"
@@ -66,18 +73,23 @@ def _decide(ctx: Context, args: Args, session: Session, action: str) -> Reply:
     args.check_options("note")
     example = f'propose {action} <P-0001> note="..."'
     if not args.words:
-        raise UserError("Which proposal? Give its reference.", hint=f"Write {example}.", field="ref")
+        raise UserError(
+            _("Which proposal? Give its reference."), hint=_("Write {example}.", example=example), field="ref"
+        )
     proposal = find_item(session, args.words[0], ProposalKind.PROPOSAL)
     ref = proposal.reference
     if proposal.kind != ProposalKind.PROPOSAL:
-        raise UserError(f"{ref} is a best practice: it is shared, not decided on.")
+        raise UserError(_("{ref} is a best practice: it is shared, not decided on.", ref=ref))
     if len(args.words) > 1:
-        raise UserError(f"I did not expect '{args.words[1]}' there.", hint=f"Quote the note: {example}.")
-    note = args.note()
-    if needed is not None and not note:
         raise UserError(
-            f"{_DOING[action]} {ref} needs a note saying {needed}.",
-            hint=f'Write propose {action} {ref} note="...".',
+            _("I did not expect '{word}' there.", word=args.words[1]),
+            hint=_("Quote the note: {example}.", example=example),
+        )
+    note = args.note()
+    if needed and not note:
+        raise UserError(
+            _(_NOTE_NEEDED[action], ref=ref),
+            hint=_("Write {example}.", example="propose " + action + " " + ref + ' note="..."'),
             field="note",
         )
     allowed = (ProposalStatus.OPEN,) if status == ProposalStatus.UNDER_REVIEW else UNDECIDED
@@ -96,50 +108,88 @@ def _decide(ctx: Context, args: Args, session: Session, action: str) -> Reply:
 
 def _already(ref: str, proposal: Proposal) -> UserError:
     if proposal.status == ProposalStatus.UNDER_REVIEW:
-        return UserError(f"{ref} is already under review.", hint=f"Accept or decline it: propose accept {ref} ...")
+        return UserError(
+            _("{ref} is already under review.", ref=ref),
+            hint=_("Accept or decline it: {example}", example="propose accept " + ref + " ..."),
+        )
     return UserError(
-        f"{ref} was already {proposal.status} by {proposal.decided_by or 'the team'}.",
-        hint=f"A decision stands; `propose show {ref}` shows it.",
+        _(
+            "{ref} was already {status} by {who}.",
+            ref=ref,
+            status=proposal.status,
+            who=proposal.decided_by or _("the team"),
+        ),
+        hint=_("A decision stands; `propose show {ref}` shows it.", ref=ref),
     )
 
 
 def _announce(ctx: Context, session: Session, proposal: Proposal, note: str | None) -> Reply:
     """The status change to the working group, the author and every voter (not to the caller)."""
     assert proposal.id is not None
-    ref, title = proposal.reference, proposal.title
-    if proposal.status == ProposalStatus.UNDER_REVIEW:
-        happened, why = "is under review by the IACC/Alibaba team", f" Note: {note}" if note else ""
-    elif proposal.status == ProposalStatus.ACCEPTED:
-        happened, why = "was accepted", f" What will change: {note}"
-    else:
-        happened, why = "was declined", f" Why: {note}"
     notices = [
-        Notice(
-            channel=Channel.WORKING_GROUP, kind=NoticeKind.PROPOSAL_STATUS, text=f"{ref} ({title}) {happened}.{why}"
+        localized(
+            lambda: Notice(
+                channel=Channel.WORKING_GROUP,
+                kind=NoticeKind.PROPOSAL_STATUS,
+                text=_("{ref} ({title}) {happened}.{why}", **_decision_words(proposal, note)),
+            )
         ),
     ]
     author = session.get(Member, proposal.member_id)
-    told: list[str] = []
-    if author is not None and author.active and author.id != ctx.member_id:
-        notices.append(_direct(author, f"Your proposal {ref} ({title}) {happened}.{why}"))
-        told.append("its author")
+    told_author = author is not None and author.active and author.id != ctx.member_id
+    if author is not None and told_author:
+        notices.append(
+            _direct(
+                author, lambda: _("Your proposal {ref} ({title}) {happened}.{why}", **_decision_words(proposal, note))
+            )
+        )
     voted = [
         (member, value)
         for member, value in voters(session, proposal.id)
         if member.active and member.id not in (proposal.member_id, ctx.member_id)
     ]
     for member, value in voted:
-        side = "for" if value > 0 else "against"
-        notices.append(_direct(member, f"{ref} ({title}), which you voted {side}, {happened}.{why}"))
-    if voted:
-        told.append(plural(len(voted), "voter"))
-    reply = Reply(f"{ref} is now {status_label(proposal.status)}.")
-    reply.lines.append(
-        f"Told {' and '.join(told)} by direct message, and the working group." if told else "Told the working group."
-    )
+        notices.append(_direct(member, partial(_to_voter, proposal, note, value)))
+    reply = Reply(_("{ref} is now {status}.", ref=proposal.reference, status=status_label(proposal.status)))
+    if told_author and voted:
+        told = ngettext(
+            "Told its author and {count} voter by direct message, and the working group.",
+            "Told its author and {count} voters by direct message, and the working group.",
+            len(voted),
+        )
+    elif voted:
+        told = ngettext(
+            "Told {count} voter by direct message, and the working group.",
+            "Told {count} voters by direct message, and the working group.",
+            len(voted),
+        )
+    elif told_author:
+        told = _("Told its author by direct message, and the working group.")
+    else:
+        told = _("Told the working group.")
+    reply.lines.append(told)
     reply.notices += notices
     return reply
 
 
-def _direct(member: Member, text: str) -> Notice:
-    return Notice(channel=dm_channel(member.platform, member.user_id), kind=NoticeKind.PROPOSAL_STATUS, text=text)
+def _decision_words(proposal: Proposal, note: str | None) -> dict[str, str]:
+    """What happened to a proposal and why, in the current language, for the notices' sentences."""
+    if proposal.status == ProposalStatus.UNDER_REVIEW:
+        happened, why = _("is under review by the IACC/Alibaba team"), _(" Note: {note}", note=note) if note else ""
+    elif proposal.status == ProposalStatus.ACCEPTED:
+        happened, why = _("was accepted"), _(" What will change: {note}", note=note)
+    else:
+        happened, why = _("was declined"), _(" Why: {note}", note=note)
+    return {"ref": proposal.reference, "title": proposal.title, "happened": happened, "why": why}
+
+
+def _to_voter(proposal: Proposal, note: str | None, value: int) -> str:
+    words = _decision_words(proposal, note)
+    if value > 0:
+        return _("{ref} ({title}), which you voted for, {happened}.{why}", **words)
+    return _("{ref} ({title}), which you voted against, {happened}.{why}", **words)
+
+
+def _direct(member: Member, text: Callable[[], str]) -> Notice:
+    channel = dm_channel(member.platform, member.user_id)
+    return localized(lambda: Notice(channel=channel, kind=NoticeKind.PROPOSAL_STATUS, text=text()))

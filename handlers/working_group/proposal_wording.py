@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import _
 from handlers.kit.replies import Button
 from storage.models import Member, Milestone, Organisation, Proposal
 from storage.queries.proposals import Tally, numbered, parse_reference
@@ -23,7 +24,8 @@ _FIRST_WORD = re.compile(r"\s*(\S+)(.*)", re.DOTALL)
 def score_label(tally: Tally) -> str:
     """`+2 (3 for, 1 against)`."""
     score = f"{tally.score:+d}" if tally.score else "0"
-    return f"{score} ({tally.votes_for} for, {tally.votes_against} against)"
+    return _("{score} ({votes_for} for, {votes_against} against)", score=score,
+             votes_for=tally.votes_for, votes_against=tally.votes_against)  # fmt: skip
 
 
 def status_label(status: str) -> str:
@@ -51,7 +53,7 @@ def item_line(proposal: Proposal, tally: Tally, *, with_status: bool = True) -> 
 
 def member_label(member: Member | None) -> str:
     if member is None:
-        return "a former member"
+        return _("a former member")
     return member.display_name or f"{member.platform}:{member.user_id}"
 
 
@@ -59,7 +61,7 @@ def author_of(session: Session, proposal: Proposal) -> str:
     """`console:brand1 (ACME Corp)`; a team member without an organisation by name alone."""
     who = member_label(session.get(Member, proposal.member_id))
     organisation = session.get(Organisation, proposal.organisation_id) if proposal.organisation_id else None
-    return f"{who} ({organisation.name})" if organisation is not None else who
+    return _("{member} ({organisation})", member=who, organisation=organisation.name) if organisation else who
 
 
 def find_item(session: Session, text: str, kind: ProposalKind, field: str = "ref") -> Proposal:
@@ -68,18 +70,21 @@ def find_item(session: Session, text: str, kind: ProposalKind, field: str = "ref
     reference = parse_reference(text)
     if reference is None:
         raise UserError(
-            f"'{text}' is not a proposal or best practice reference.",
-            hint="References look like P-0001 (proposals) or BP-0001 (best practices); `propose list` shows them.",
+            _("'{text}' is not a proposal or best practice reference.", text=text),
+            hint=_("References look like P-0001 (proposals) or BP-0001 (best practices); `propose list` shows them."),
             field=field,
         )
     wanted = reference.kind or kind
     proposal = numbered(session, wanted, reference.number)
     if proposal is None:
         practice = wanted == ProposalKind.PRACTICE
-        prefix, listing = ("BP", "`practices list`") if practice else ("P", "`propose list all`")
+        ref = f"{'BP' if practice else 'P'}-{reference.number:04d}"
         raise NotFound(
-            f"There is no {'best practice' if practice else 'proposal'} {prefix}-{reference.number:04d}.",
-            hint=f"{listing} shows them with their references.",
+            _("There is no best practice {ref}.", ref=ref) if practice else _("There is no proposal {ref}.", ref=ref),
+            hint=_(
+                "{listing} shows them with their references.",
+                listing="`practices list`" if practice else "`propose list all`",
+            ),
             field=field,
         )
     return proposal
@@ -102,11 +107,11 @@ def chunked(name: str, lines: list[str]) -> list[tuple[str, str]]:
     chunk: list[str] = []
     for line in lines:
         if chunk and sum(len(part) + 1 for part in chunk) + len(line) > FIELD_CHUNK:
-            fields.append((name if not fields else f"{name} (continued)", "\n".join(chunk)))
+            fields.append((name if not fields else _("{name} (continued)", name=name), "\n".join(chunk)))
             chunk = []
         chunk.append(line[:FIELD_CHUNK])
     if chunk:
-        fields.append((name if not fields else f"{name} (continued)", "\n".join(chunk)))
+        fields.append((name if not fields else _("{name} (continued)", name=name), "\n".join(chunk)))
     return fields
 
 
@@ -118,9 +123,14 @@ def vote_command(proposal: Proposal) -> str:
 
 def vote_buttons(proposal: Proposal) -> tuple[Button, ...]:
     vote = vote_command(proposal)
-    return (Button("👍 For", f"{vote} up"), Button("👎 Against", f"{vote} down"))
+    return (Button(_("👍 For"), f"{vote} up"), Button(_("👎 Against"), f"{vote} down"))
 
 
 def kind_label(proposal: Proposal) -> str:
     """`proposal` or `best practice`."""
-    return "proposal" if proposal.kind == ProposalKind.PROPOSAL else "best practice"
+    return _("proposal") if proposal.kind == ProposalKind.PROPOSAL else _("best practice")
+
+
+def kind_title(proposal: Proposal) -> str:
+    """`Proposal` or `Best practice`: the name of the field its text is shown in."""
+    return _("Proposal") if proposal.kind == ProposalKind.PROPOSAL else _("Best practice")

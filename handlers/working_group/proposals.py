@@ -17,12 +17,14 @@ from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.forms import Form, FormField, register_form, request_form
+from handlers.kit.i18n import N_, _, format_number, localized, ngettext
 from handlers.kit.registry import Option, command, group
-from handlers.kit.replies import Notice, Reply, plural
+from handlers.kit.replies import Notice, Reply
 from handlers.working_group.proposal_wording import (
     author_of,
     chunked,
     kind_label,
+    kind_title,
     vote_buttons,
     vote_command,
 )
@@ -39,12 +41,12 @@ _TRAILING_TAGS = re.compile(r'\s+tags=(?:"(?P<quoted>[^"]*)"|(?P<value>\S*))\s*$
 _SEPARATOR = re.compile(r"(?:^|\s)--(?:\s|$)")
 _TAG = re.compile(r"^[a-z0-9-]+$")
 CREATE_OPTIONS = (
-    Option("title", "the title, 3-200 characters", required=True, keyword=True),
-    Option("tags", "up to 10 tags, separated by commas, e.g. taobao,handbags", keyword=True),
-    Option("text", "the text, 10-4000 characters", required=True),
+    Option("title", N_("the title, 3-200 characters"), required=True, keyword=True),
+    Option("tags", N_("up to 10 tags, separated by commas, e.g. taobao,handbags"), keyword=True),
+    Option("text", N_("the text, 10-4000 characters"), required=True),
 )
 
-SUMMARY = "propose changes to the program; vote on, list and decide proposals"
+SUMMARY = N_("propose changes to the program; vote on, list and decide proposals")
 group(
     "propose",
     summary=SUMMARY,
@@ -64,8 +66,10 @@ def propose(ctx: Context, args: Args, session: Session) -> Reply:
     Example: propose title="Flag repeat sellers" tags=taobao,handbags Sellers removed twice should be named."""
     if not args.text and not args.words and not args.options:
         return Reply(
-            'Write your proposal after `propose`: propose title="<title>" [tags=...] <text>. '
-            "`help propose` shows every option.",
+            _(
+                'Write your proposal after `propose`: propose title="<title>" [tags=...] <text>. '
+                "`help propose` shows every option."
+            ),
             form=request_form(PROPOSAL_FORM, ctx, session),
         )
     return create_item(ctx, args, session, ProposalKind.PROPOSAL)
@@ -76,7 +80,7 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
     options, body = _request_parts(args, args.text)
     if options.get("text") is not None:
         if body.strip():
-            raise UserError('Give the text once: after the options, or in text="...", not both.', field="text")
+            raise UserError(_('Give the text once: after the options, or in text="...", not both.'), field="text")
         body = options["text"]
     title = options.get("title")
     if title is None:
@@ -98,24 +102,33 @@ def create_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) 
     add_numbered(session, proposal)  # numbered under its own kind's sequence, so it is added there
     assert proposal.id is not None
     record_change(session, ctx, AuditEntity.PROPOSAL, proposal.id, "created", to_status=proposal.status, note=title)
-    ref, what = proposal.reference, kind_label(proposal)
-    fields = chunked(what.capitalize(), [text])
-    if tags:
-        fields.append(("Tags", ", ".join(tags)))
-    verb = "New proposal" if kind == ProposalKind.PROPOSAL else "New best practice"
-    reply = Reply(f"Posted {what} {ref} to the working group: {title}")
-    reply.fields = [("Tags", ", ".join(tags) or "none")]
-    reply.lines.append(f"Members vote on it with the buttons or `{vote_command(proposal)} up|down`.")
-    reply.notices.append(
-        Notice(
-            channel=Channel.WORKING_GROUP,
-            kind=NoticeKind(kind.value),
-            text=f"{verb} {ref} from {author_of(session, proposal)}: {title}",
-            fields=tuple(fields),
-            buttons=vote_buttons(proposal),
-        )
+    ref = proposal.reference
+    reply = Reply(
+        _("Posted {what} {ref} to the working group: {title}", what=kind_label(proposal), ref=ref, title=title)
     )
+    reply.fields = [(_("Tags"), ", ".join(tags) or _("none"))]
+    reply.lines.append(_("Members vote on it with the buttons or `{command} up|down`.", command=vote_command(proposal)))
+    reply.notices.append(localized(lambda: _new_item_notice(session, proposal, tags)))
     return reply
+
+
+def _new_item_notice(session: Session, proposal: Proposal, tags: list[str]) -> Notice:
+    """The working group hears of a new proposal or best practice, with its text and vote buttons."""
+    fields = chunked(kind_title(proposal), [proposal.text])
+    if tags:
+        fields.append((_("Tags"), ", ".join(tags)))
+    values = {"ref": proposal.reference, "author": author_of(session, proposal), "title": proposal.title}
+    if proposal.kind == ProposalKind.PROPOSAL:
+        text = _("New proposal {ref} from {author}: {title}", **values)
+    else:
+        text = _("New best practice {ref} from {author}: {title}", **values)
+    return Notice(
+        channel=Channel.WORKING_GROUP,
+        kind=NoticeKind(proposal.kind),
+        text=text,
+        fields=tuple(fields),
+        buttons=vote_buttons(proposal),
+    )
 
 
 def _request_parts(args: Args, rest: str) -> tuple[dict[str, str], str]:
@@ -139,8 +152,8 @@ def _split_title(body: str, kind: ProposalKind) -> tuple[str, str]:
     if separator is None:
         word = "propose" if kind == ProposalKind.PROPOSAL else "practices share"
         raise UserError(
-            "Give it a title.",
-            hint=f'Write {word} title="<title>" [tags=...] <text>, or {word} <title> -- <text>.',
+            _("Give it a title."),
+            hint=_('Write {word} title="<title>" [tags=...] <text>, or {word} <title> -- <text>.', word=word),
             field="title",
         )
     return body[: separator.start()], body[separator.end() :]
@@ -149,20 +162,39 @@ def _split_title(body: str, kind: ProposalKind) -> tuple[str, str]:
 def check_title(text: str) -> str:
     title = " ".join(text.split())
     if len(title) < MIN_TITLE:
-        said = "The title is empty" if not title else f"The title is {plural(len(title), 'character')}"
-        raise UserError(f"{said}; it needs {MIN_TITLE} to {MAX_TITLE} characters.", field="title")
+        said = (
+            _("The title is empty")
+            if not title
+            else ngettext("The title is {count} character", "The title is {count} characters", len(title))
+        )
+        raise UserError(
+            _("{said}; it needs {least} to {most} characters.", said=said, least=MIN_TITLE, most=MAX_TITLE),
+            field="title",
+        )
     if len(title) > MAX_TITLE:
-        raise UserError(f"The title is {len(title)} characters; the limit is {MAX_TITLE}.", field="title")
+        raise UserError(too_long(_("The title"), len(title), MAX_TITLE), field="title")
     return title
 
 
 def check_text(text: str) -> str:
     text = text.strip()
     if len(text) < MIN_TEXT:
-        said = "The text is empty" if not text else f"The text is {plural(len(text), 'character')}"
-        raise UserError(f"{said}; it needs {MIN_TEXT} to {MAX_TEXT:,} characters.", field="text")
+        said = (
+            _("The text is empty")
+            if not text
+            else ngettext("The text is {count} character", "The text is {count} characters", len(text))
+        )
+        raise UserError(
+            _(
+                "{said}; it needs {least} to {most} characters.",
+                said=said,
+                least=MIN_TEXT,
+                most=format_number(MAX_TEXT),
+            ),
+            field="text",
+        )
     if len(text) > MAX_TEXT:
-        raise UserError(f"The text is {len(text):,} characters; the limit is {MAX_TEXT:,}.", field="text")
+        raise UserError(too_long(_("The text"), len(text), MAX_TEXT), field="text")
     return text
 
 
@@ -174,34 +206,56 @@ def check_tags(text: str) -> list[str]:
         if not tag or tag in tags:
             continue
         if len(tag) > MAX_TAG:
-            raise UserError(f"The tag '{tag}' is {len(tag)} characters; the limit is {MAX_TAG}.", field="tags")
+            raise UserError(
+                _("The tag '{tag}' is {length} characters; the limit is {limit}.", tag=tag, length=len(tag),
+                  limit=MAX_TAG),
+                field="tags",
+            )  # fmt: skip
         if not _TAG.match(tag):
             raise UserError(
-                f"'{part}' is not a tag.",
-                hint="Tags are letters a-z, digits and hyphens, separated by commas, e.g. tags=taobao,handbags.",
+                _("'{part}' is not a tag.", part=part),
+                hint=_("Tags are letters a-z, digits and hyphens, separated by commas, e.g. tags=taobao,handbags."),
                 field="tags",
             )
         tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise UserError(f"That is {len(tags)} tags; the limit is {MAX_TAGS}.", field="tags")
+        raise UserError(_("That is {count} tags; the limit is {limit}.", count=len(tags), limit=MAX_TAGS), field="tags")
     if len(",".join(tags)) > MAX_TAGS_TOTAL:
         raise UserError(
-            f"The tags take {len(','.join(tags))} characters together; the limit is {MAX_TAGS_TOTAL}.",
-            hint="Use fewer or shorter tags.",
+            _(
+                "The tags take {length} characters together; the limit is {limit}.",
+                length=len(",".join(tags)),
+                limit=MAX_TAGS_TOTAL,
+            ),
+            hint=_("Use fewer or shorter tags."),
             field="tags",
         )
     return tags
 
 
+def too_long(what: str, length: int, limit: int) -> str:
+    """`The text is 4,200 characters; the limit is 4,000.`"""
+    return _(
+        "{what} is {length} characters; the limit is {limit}.",
+        what=what,
+        length=format_number(length),
+        limit=format_number(limit),
+    )
+
+
 PROPOSAL_FORM = register_form(
     Form(
         command="propose",
-        title="Make a proposal",
-        submit="Propose",
+        title=N_("Make a proposal"),
+        submit=N_("Propose"),
         fields=(
-            FormField("title", "Title", "text", max_length=MAX_TITLE, placeholder="What should change, in a line"),
-            FormField("text", "Proposal", "multiline", max_length=FORM_TEXT),
-            FormField("tags", "Tags", "text", optional=True, max_length=MAX_TAGS_TOTAL, placeholder="taobao, handbags"),
+            FormField(
+                "title", N_("Title"), "text", max_length=MAX_TITLE, placeholder=N_("What should change, in a line")
+            ),
+            FormField("text", N_("Proposal"), "multiline", max_length=FORM_TEXT),
+            FormField(
+                "tags", N_("Tags"), "text", optional=True, max_length=MAX_TAGS_TOTAL, placeholder="taobao, handbags"
+            ),
         ),
         to_args=lambda values: form_args([], values),
     )
