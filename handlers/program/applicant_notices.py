@@ -66,14 +66,14 @@ def headline(application: Application) -> str:
             S.WAITLISTED: N_("Application #{number} ({name}) is on the waitlist for {group}"),
         }[status]
         return _(wording, number=number, name=name, group=group_label(application.group_key))
-    wording = {
+    final = {
         S.ONBOARDED: N_("Application #{number} ({name}) is onboarded"),
         S.INELIGIBLE: N_("Application #{number} ({name}) is not eligible"),
         S.WITHDRAWN: N_("Application #{number} ({name}) is withdrawn"),
     }.get(status)
-    if wording is None:
+    if final is None:
         return _("Application #{number} ({name}) is {status}", number=number, name=name, status=status)
-    return _(wording, number=number, name=name)
+    return _(final, number=number, name=name)
 
 
 def reason_text(stored: str | None) -> str:
