@@ -47,8 +47,9 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
     if request.status == LanguageRequestStatus.ANSWERED:
         raise _already_answered(ctx, request)
     if not answer:
+        usage = f"language answer {reference} <answer>"
         raise UserError(
-            _("Write the answer after the reference: {usage}.", usage=f"language answer {reference} <answer>"),
+            _("Write the answer after the reference: {usage}.", usage=usage),
             field="answer",
         )
     if len(answer) > MAX_TEXT:
@@ -74,6 +75,7 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
     assert organisation is not None and requester is not None
     direction = f"{request.source_language} → {request.target_language}"
     who = author(ctx)
+    requester_ref = f"{requester.platform}:{requester.user_id}"
 
     def fields() -> tuple[tuple[str, str], ...]:
         return (*text_fields(_("Answer"), answer), (_("Your request"), summary(request, 300)))
@@ -82,7 +84,7 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
         _(
             "Answer to {reference} sent to {organisation}: in their channel, thread {reference}, and by direct "
             "message to {requester}.",
-            reference=reference, organisation=organisation.name, requester=f"{requester.platform}:{requester.user_id}",
+            reference=reference, organisation=organisation.name, requester=requester_ref,
         )
     )  # fmt: skip
     reply.notices += [

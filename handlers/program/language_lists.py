@@ -99,7 +99,8 @@ def language_show(ctx: Context, args: Args, session: Session) -> Reply:
         answered = _("{moment} by {who}", moment=local_time(request.answered_at, zone), who=request.answered_by)
         reply.fields += [*text_fields(_("Answer"), request.answer), (_("Answered"), answered)]
     elif ctx.is_staff:
-        reply.lines.append(_("Answer with: {usage}", usage=f"language answer {request.reference} <answer>"))
+        usage = f"language answer {request.reference} <answer>"
+        reply.lines.append(_("Answer with: {usage}", usage=usage))
     return reply
 
 

@@ -56,13 +56,13 @@ def raid_show(ctx: Context, args: Args, session: Session) -> Reply:
     submitter = session.get(Member, evidence.submitted_by_id)
     assert organisation is not None and submitter is not None
     zone = ctx.rules.timezone
+    submitter_ref = f"{submitter.platform}:{submitter.user_id}"
     reply = Reply(f"{evidence.reference} · {evidence.status} · {organisation.name}")
     reply.fields = [
         (_("Raid"), raid_summary(evidence.raid_date.isoformat(), evidence.authority, evidence.authority_case_number)),
         (
             _("Submitted"),
-            _("{moment} by {who}", moment=local_time(evidence.created_at, zone),
-              who=f"{submitter.platform}:{submitter.user_id}"),
+            _("{moment} by {who}", moment=local_time(evidence.created_at, zone), who=submitter_ref),
         ),
     ]  # fmt: skip
     if evidence.decision_note:
@@ -94,9 +94,8 @@ def load_raid(session: Session, ctx: Context, text: str, *, for_update: bool = F
     number = int(match.group(1))
     evidence = raid_by_id(session, number, for_update=for_update)
     if evidence is None or not (ctx.is_staff or evidence.organisation_id == ctx.organisation_id):
-        raise NotFound(
-            _("There is no raid evidence {reference} among your organisation's.", reference=f"RAID-{number:06d}")
-        )
+        reference = f"RAID-{number:06d}"
+        raise NotFound(_("There is no raid evidence {reference} among your organisation's.", reference=reference))
     return evidence
 
 
