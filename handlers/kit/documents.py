@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from handlers.kit.context import Attachment
 from handlers.kit.errors import UserError
@@ -86,8 +87,7 @@ class DocumentPolicy:
     @property
     def accepted(self) -> str:
         """`PDF, PNG, JPEG or TXT`."""
-        codes = [kind.code for kind in self.types]
-        return _("{items} or {last}", items=", ".join(codes[:-1]), last=codes[-1]) if len(codes) > 1 else codes[0]
+        return either([kind.code for kind in self.types])
 
     @property
     def limit(self) -> str:
@@ -124,6 +124,14 @@ class CheckedDocument:
             "{name} ({media_type}, {size} bytes) SHA-256 {sha256}",
             name=self.name, media_type=self.media_type, size=format_number(self.size), sha256=self.sha256,
         )  # fmt: skip
+
+
+def either(words: Sequence[str]) -> str:
+    """`PDF, PNG, JPEG or TXT` (`PDF、PNG、JPEG 或 TXT`): one of the words, as the reader lists them."""
+    if len(words) < 2:
+        return "".join(words)
+    listed = reduce(lambda items, item: _("{items}, {item}", items=items, item=item), words[:-1])
+    return _("{items} or {last}", items=listed, last=words[-1])
 
 
 def display_name(raw: str) -> str:
@@ -212,8 +220,7 @@ def _text_problem(content: bytes, encodings: tuple[str, ...]) -> tuple[bool, str
 def _as_list(policy: DocumentPolicy) -> str:
     """`a PDF, PNG, JPEG or plain-text file`."""
     words = [(_("plain-text") if kind.magic is None else kind.code) for kind in policy.types]
-    kinds = _("{items} or {last}", items=", ".join(words[:-1]), last=words[-1]) if len(words) > 1 else words[0]
-    return _("a {kinds} file", kinds=kinds)
+    return _("a {kinds} file", kinds=either(words))
 
 
 def _encodings(policy: DocumentPolicy) -> str:

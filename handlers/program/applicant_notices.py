@@ -4,6 +4,7 @@ promotion when a seat is freed, and the status change behind each (with its audi
 from __future__ import annotations
 
 from datetime import datetime
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -51,8 +52,9 @@ def message(session: Session, application: Application, zone: ZoneInfo, opening:
         "{opening} {headline}. {details}",
         opening=opening or _("MarketSafe:"),
         headline=headline(application),
-        details=" ".join(details(session, application, zone)),
-    )
+        details=reduce(lambda sentence, more: _("{sentence} {next}", sentence=sentence, next=more),
+                       details(session, application, zone)),
+    )  # fmt: skip
 
 
 def headline(application: Application) -> str:
