@@ -12,8 +12,9 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
+from handlers.kit.i18n import N_, _, localized, ngettext
 from handlers.kit.registry import EVERYONE, command
-from handlers.kit.replies import Notice, Reply, plural
+from handlers.kit.replies import Notice, Reply
 from handlers.program.applicant_notices import details, headline, move, promote_after
 from handlers.program.application_answers import MAX_TEXT
 from storage.locks import locked
@@ -24,17 +25,19 @@ from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, NoticeKi
 from storage.vocabulary import Role as MemberRole
 
 S = ApplicationStatus
+WITHDRAWN_BY_APPLICANT = N_("withdrawn by the applicant")
+WITHDRAWN_ON_DECLINING = N_("withdrawn when the applicant declined the seat")
 
 
-@command("apply status", summary="where your application stands and what happens next", roles=EVERYONE)
+@command("apply status", summary=N_("where your application stands and what happens next"), roles=EVERYONE)
 def apply_status(ctx: Context, args: Args, session: Session) -> Reply:
     """apply status
     Example: apply status"""
     mine = _mine(ctx, args, session, "status")
-    return Reply(f"{headline(mine)}.", lines=details(session, mine, ctx.rules.timezone))
+    return Reply(_("{headline}.", headline=headline(mine)), lines=details(session, mine, ctx.rules.timezone))
 
 
-@command("apply withdraw", summary="withdraw your application", roles=EVERYONE)
+@command("apply withdraw", summary=N_("withdraw your application"), roles=EVERYONE)
 def apply_withdraw(ctx: Context, args: Args, session: Session) -> Reply:
     """apply withdraw
     A seat you held goes to the first applicant on the waitlist; you may apply again while applications are open.
@@ -42,7 +45,7 @@ def apply_withdraw(ctx: Context, args: Args, session: Session) -> Reply:
     return _withdraw(ctx, session, _mine(ctx, args, session, "withdraw"), declining=False)
 
 
-@command("apply accept", summary="accept your seat: your organisation is set up at once", roles=EVERYONE)
+@command("apply accept", summary=N_("accept your seat: your organisation is set up at once"), roles=EVERYONE)
 def apply_accept(ctx: Context, args: Args, session: Session) -> Reply:
     """apply accept
     For a selected applicant: sets up the organisation with its marks, and you as its member (or
@@ -52,7 +55,7 @@ def apply_accept(ctx: Context, args: Args, session: Session) -> Reply:
     return _accept(ctx, session, _mine(ctx, args, session, "accept"))
 
 
-@command("apply decline", summary="give up your seat to the next on the waitlist", roles=EVERYONE)
+@command("apply decline", summary=N_("give up your seat to the next on the waitlist"), roles=EVERYONE)
 def apply_decline(ctx: Context, args: Args, session: Session) -> Reply:
     """apply decline
     For a selected applicant who will not join after all.
@@ -65,10 +68,13 @@ def _mine(ctx: Context, args: Args, session: Session, action: str) -> Applicatio
     two clicks decide once; the sub-command takes nothing after it."""
     args.check_options()
     if args.words:
-        raise UserError(f"I did not expect '{args.words[0]}' there.", hint=f"Write just `apply {action}`.")
+        raise UserError(
+            _("I did not expect '{word}' there.", word=args.words[0]),
+            hint=_("Write just `apply {action}`.", action=action),
+        )
     mine = latest_application(session, ctx.caller.platform, ctx.caller.user_id)
     if mine is None:
-        raise NotFound("You have not applied to the program.", hint="Apply with `apply`: it shows the form.")
+        raise NotFound(_("You have not applied to the program."), hint=_("Apply with `apply`: it shows the form."))
     return locked(session, Application, mine.id) or mine
 
 
@@ -76,45 +82,74 @@ def _withdraw(ctx: Context, session: Session, application: Application, *, decli
     status = application.status
     if declining and status not in (S.SELECTED, S.NOTIFIED):
         raise UserError(
-            f"Only a selected applicant can decline a seat; application #{application.id} is {status}.",
-            hint="`apply withdraw` withdraws an application.",
+            _(
+                "Only a selected applicant can decline a seat; application #{number} is {status}.",
+                number=application.id,
+                status=status,
+            ),
+            hint=_("`apply withdraw` withdraws an application."),
         )
     if status is S.ONBOARDED:
         raise UserError(
-            f"Application #{application.id} is complete: {application.legal_name} is in the program.",
-            hint="To leave the program, ask a program admin.",
+            _(
+                "Application #{number} is complete: {name} is in the program.",
+                number=application.id,
+                name=application.legal_name,
+            ),
+            hint=_("To leave the program, ask a program admin."),
         )
     if status not in (S.QUEUED, S.SELECTED, S.NOTIFIED, S.WAITLISTED, S.SUBMITTED):
-        raise UserError(f"Application #{application.id} is {status}: there is nothing to withdraw.")
+        raise UserError(
+            _("Application #{number} is {status}: there is nothing to withdraw.", number=application.id, status=status)
+        )
     assert application.id is not None
-    application.status_reason = (
-        "withdrawn when the applicant declined the seat" if declining else "withdrawn by the applicant"
-    )
+    application.status_reason = WITHDRAWN_ON_DECLINING if declining else WITHDRAWN_BY_APPLICANT
     move(session, ctx.caller.ref, application, S.WITHDRAWN, ctx.now, note=application.status_reason)
-    done = "declined its seat" if declining else "was withdrawn"
-    reply = Reply(f"Application #{application.id} ({application.legal_name}) {done}.")
-    team = f"Application #{application.id} from {application.legal_name} ({application.group_key}) {done}"
+    number, name, key = application.id, application.legal_name, application.group_key
+    reply = Reply(
+        _("Application #{number} ({name}) declined its seat.", number=number, name=name)
+        if declining
+        else _("Application #{number} ({name}) was withdrawn.", number=number, name=name)
+    )
+    promoted = None
     if status in SEAT_STATUSES:
         promoted, told = promote_after(session, ctx.caller.ref, application, ctx.now, ctx.rules.timezone)
         reply.notices += told
         if promoted is not None:
-            reply.lines.append("Your seat goes to the first applicant on the waitlist.")
-            team += f"; #{promoted.id} {promoted.legal_name} is selected from the waitlist"
-    reply.lines.append("You may apply again while applications are open.")
-    reply.notices.append(Notice(Channel.TEAM, team, NoticeKind.APPLICATION))
+            reply.lines.append(_("Your seat goes to the first applicant on the waitlist."))
+    reply.lines.append(_("You may apply again while applications are open."))
+
+    def team() -> Notice:
+        text = (
+            _("Application #{number} from {name} ({group}) declined its seat", number=number, name=name, group=key)
+            if declining
+            else _("Application #{number} from {name} ({group}) was withdrawn", number=number, name=name, group=key)
+        )
+        if promoted is not None:
+            text = _(
+                "{text}; #{number} {name} is selected from the waitlist",
+                text=text, number=promoted.id, name=promoted.legal_name,
+            )  # fmt: skip
+        return Notice(Channel.TEAM, text, NoticeKind.APPLICATION)
+
+    reply.notices.append(localized(team))
     return reply
 
 
 def _accept(ctx: Context, session: Session, application: Application) -> Reply:
     if application.status not in (S.SELECTED, S.NOTIFIED):
         raise UserError(
-            f"Only a selected applicant can accept a seat; application #{application.id} is {application.status}.",
-            hint="`apply status` says what happens next.",
+            _(
+                "Only a selected applicant can accept a seat; application #{number} is {status}.",
+                number=application.id,
+                status=application.status,
+            ),
+            hint=_("`apply status` says what happens next."),
         )
     existing = member_by_identity(session, ctx.caller.platform, ctx.caller.user_id)
     if existing is not None and existing.active:
         raise NotPermitted(
-            "You are already in the program under this chat identity.", hint="Ask a program admin to move you."
+            _("You are already in the program under this chat identity."), hint=_("Ask a program admin to move you.")
         )
     assert application.id is not None
     organisation = Organisation(
@@ -144,27 +179,43 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
     application.organisation_id = organisation_id
     move(session, ctx.caller.ref, application, S.ONBOARDED, ctx.now, note=organisation.slug)
     reply = Reply(
-        f"Welcome to MarketSafe: {organisation.name} is organisation {organisation.slug}, and you are its {role}."
-    )
+        _("Welcome to MarketSafe: {name} is organisation {organisation}, and you are its {role}.",
+          name=organisation.name, organisation=organisation.slug, role=role)
+    )  # fmt: skip
     reply.lines = [
-        f"right #{r.id}: trademark {r.mark} (CN, registration {r.registration_number}), awaiting verification"
+        _("right #{id}: trademark {mark} (CN, registration {number}), awaiting verification", id=r.id, mark=r.mark,
+          number=r.registration_number)
         for r in rights
-    ]
-    numbers = " and ".join(", ".join(f"#{r.id}" for r in rights).rsplit(", ", 1))
+    ]  # fmt: skip
+    ids = [f"#{r.id}" for r in rights]
+    numbers = _("{items} and {last}", items=", ".join(ids[:-1]), last=ids[-1]) if len(ids) > 1 else ids[0]
     complaint = "`complaint <links> right=<id>`" if len(rights) > 1 else "`complaint <links>`"
     reply.lines.append(
-        "A program admin verifies each right before complaints may rely on it: you can file complaints with "
-        f"{complaint} once an admin has verified {'rights' if len(rights) > 1 else 'right'} {numbers}."
-    )
+        ngettext(
+            "A program admin verifies each right before complaints may rely on it: you can file complaints with "
+            "{complaint} once an admin has verified right {numbers}.",
+            "A program admin verifies each right before complaints may rely on it: you can file complaints with "
+            "{complaint} once an admin has verified rights {numbers}.",
+            len(rights), complaint=complaint, numbers=numbers,
+        )
+    )  # fmt: skip
     verify = "; ".join(f"`admin right verify {r.id}`" for r in rights)
     reply.notices.append(
-        Notice(
-            Channel.TEAM,
-            f"Application #{application.id} accepted: {organisation.name} joined as {organisation.slug} with "
-            f"{plural(len(rights), 'mark')} awaiting verification: {verify}",
-            NoticeKind.APPLICATION,
+        localized(
+            lambda: Notice(
+                Channel.TEAM,
+                ngettext(
+                    "Application #{number} accepted: {name} joined as {organisation} with {count} mark awaiting "
+                    "verification: {verify}",
+                    "Application #{number} accepted: {name} joined as {organisation} with {count} marks awaiting "
+                    "verification: {verify}",
+                    len(rights), number=application.id, name=organisation.name, organisation=organisation.slug,
+                    verify=verify,
+                ),
+                NoticeKind.APPLICATION,
+            )
         )
-    )
+    )  # fmt: skip
     return reply
 
 

@@ -12,10 +12,11 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import N_, _, localized, ngettext
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, OptionKind, command, group
-from handlers.kit.replies import Notice, Reply, plural
-from handlers.program.applicant_notices import move, tell
+from handlers.kit.replies import Notice, Reply
+from handlers.program.applicant_notices import move, reason_text, tell
 from handlers.program.regions import group_label, parse_group_key
 from storage.models import Application, ApplicationGroup, Organisation
 from storage.queries.applications import (
@@ -33,15 +34,16 @@ S = ApplicationStatus
 MAX_SEATS = 10_000
 TOLD_AT_STATUS_UPDATE = (S.SELECTED, S.WAITLISTED, S.INELIGIBLE, S.QUEUED)
 SCHEDULER = "scheduler"
+REVIEW = N_("review applications")
 
 
-group("applications", summary="review applications: groups, seats and selection (team)")
-APPLICATION = Option("id", "the application's number, e.g. 3", required=True)
+group("applications", summary=N_("review applications: groups, seats and selection (team)"))
+APPLICATION = Option("id", N_("the application's number, e.g. 3"), required=True)
 
 
 @command(
-    "applications list", summary="every group with its seats and its applications in order of arrival (team)",
-    roles=STAFF, action="review applications", default=True,
+    "applications list", summary=N_("every group with its seats and its applications in order of arrival (team)"),
+    roles=STAFF, action=REVIEW, default=True,
 )  # fmt: skip
 def applications_list(ctx: Context, args: Args, session: Session) -> Reply:
     """applications list
@@ -53,7 +55,7 @@ def applications_list(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "applications show", summary="one application in full (team)", roles=STAFF, action="review applications",
+    "applications show", summary=N_("one application in full (team)"), roles=STAFF, action=REVIEW,
     options=(APPLICATION,),
 )  # fmt: skip
 def applications_show(ctx: Context, args: Args, session: Session) -> Reply:
@@ -64,10 +66,10 @@ def applications_show(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "applications seats", summary="set how many seats a group has (team)", roles=STAFF, action="review applications",
+    "applications seats", summary=N_("set how many seats a group has (team)"), roles=STAFF, action=REVIEW,
     options=(
-        Option("group", "the group, region:size, e.g. north-america:large", required=True),
-        Option("seats", "how many seats, 0 to 10000", OptionKind.NUMBER, required=True),
+        Option("group", N_("the group, region:size, e.g. north-america:large"), required=True),
+        Option("seats", N_("how many seats, 0 to 10000"), OptionKind.NUMBER, required=True),
     ),
 )  # fmt: skip
 def applications_seats(ctx: Context, args: Args, session: Session) -> Reply:
@@ -79,8 +81,8 @@ def applications_seats(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "applications select", summary="give each group's seats to its first eligible applicants (team)",
-    roles=STAFF, action="review applications",
+    "applications select", summary=N_("give each group's seats to its first eligible applicants (team)"),
+    roles=STAFF, action=REVIEW,
 )  # fmt: skip
 def applications_select(ctx: Context, args: Args, session: Session) -> Reply:
     """applications select
@@ -98,52 +100,75 @@ def _listing(session: Session) -> Reply:
     groups = application_groups(session)
     keys = sorted({row.group_key for row in rows} | set(groups))
     if not keys:
-        return Reply("No applications yet.")
-    reply = Reply(f"{plural(len(rows), 'application')} in {plural(len(keys), 'group')}:")
+        return Reply(_("No applications yet."))
+    reply = Reply(_("{applications} in {groups}:", applications=_applications(len(rows)), groups=_groups(len(keys))))
     for key in keys:
         group = groups.get(key)
-        seats = plural(group.seats, "seat") if group else "no seats set"
+        seats = _seat_count(group.seats) if group else _("no seats set")
         reply.lines.append(f"{key} ({group_label(key)}) · {seats}")
         for row in (row for row in rows if row.group_key == key):
-            reason = f" · {row.status_reason}" if row.status == S.INELIGIBLE and row.status_reason else ""
+            reason = f" · {reason_text(row.status_reason)}" if row.status == S.INELIGIBLE and row.status_reason else ""
             reply.lines.append(f"  #{row.id} {row.legal_name} · {row.status}{reason}")
     return reply
 
 
+def _applications(count: int) -> str:
+    return ngettext("{count} application", "{count} applications", count)
+
+
+def _groups(count: int) -> str:
+    return ngettext("{count} group", "{count} groups", count)
+
+
+def _seat_count(count: int) -> str:
+    return ngettext("{count} seat", "{count} seats", count)
+
+
 def _show(session: Session, args: Args, zone: ZoneInfo) -> Reply:
-    application = find_application(session, args.word(0, "application id", field="id", usage="applications show"))
-    role = "rights-holder" if application.is_rights_holder else "representative" if application.represents else "other"
-    reply = Reply(f"Application #{application.id}: {application.legal_name} · {application.status}")
+    application = find_application(session, args.word(0, _("application id"), field="id", usage="applications show"))
+    if application.is_rights_holder:
+        role = _("rights-holder")
+    elif application.represents:
+        role = _("representative for {rights_holder}", rights_holder=application.represents)
+    else:
+        role = _("other")
+    reply = Reply(
+        _("Application #{number}: {name} · {status}", number=application.id, name=application.legal_name,
+          status=application.status)
+    )  # fmt: skip
+    letter = application.authorisation_sha256
     reply.fields = [
-        ("Chinese name", application.name_zh or "-"),
-        ("applicant", f"{application.applicant_platform}:{application.applicant_user_id}"),
-        ("country", f"{application.country} ({application.region})"),
-        ("size", application.size_band),
-        ("group", f"{application.group_key}, arrival #{application.arrival_seq}"),
-        ("contact", application.contact),
-        ("role", role + (f" for {application.represents}" if application.represents else "")),
-        ("letter of authorisation", f"SHA-256 {application.authorisation_sha256}" if application.authorisation_sha256
-         else "none"),
-        ("Good Faith participant", "yes" if application.good_faith else "no"),
-        ("marks", application.marks),
-        ("submitted", local_time(application.submitted_at, zone)),
-        ("updated", local_time(application.updated_at, zone)),
-    ]  # fmt: skip
+        (_("Chinese name"), application.name_zh or "-"),
+        (_("applicant"), f"{application.applicant_platform}:{application.applicant_user_id}"),
+        (_("country"), f"{application.country} ({_(application.region)})"),
+        (_("size"), application.size_band),
+        (_("group"), _("{group}, arrival #{arrival}", group=application.group_key, arrival=application.arrival_seq)),
+        (_("contact"), application.contact),
+        (_("role"), role),
+        (_("letter of authorisation"), f"SHA-256 {letter}" if letter else _("none")),
+        (_("Good Faith participant"), _("yes") if application.good_faith else _("no")),
+        (_("marks"), application.marks),
+        (_("submitted"), local_time(application.submitted_at, zone)),
+        (_("updated"), local_time(application.updated_at, zone)),
+    ]
     if application.status_reason:
-        reply.fields.append(("reason", application.status_reason))
+        reply.fields.append((_("reason"), reason_text(application.status_reason)))
     if application.organisation_id is not None:
         organisation = session.get(Organisation, application.organisation_id)
-        reply.fields.append(("organisation", organisation.slug if organisation else "-"))
+        reply.fields.append((_("organisation"), organisation.slug if organisation else "-"))
     return reply
 
 
 def _seats(ctx: Context, args: Args, session: Session) -> Reply:
-    key = parse_group_key(args.word(0, "group, e.g. north-america:large", field="group", usage="applications seats"))
-    text = args.word(1, "number of seats", field="seats", usage="applications seats")
+    written = args.word(0, _("group, e.g. north-america:large"), field="group", usage="applications seats")
+    key = parse_group_key(written)
+    text = args.word(1, _("number of seats"), field="seats", usage="applications seats")
     args.no_more_words(2, "applications seats")
     if not text.isascii() or not text.isdigit() or int(text) > MAX_SEATS:
         raise UserError(
-            f"'{text}' is not a number of seats.", hint=f"Use a number from 0 to {MAX_SEATS}.", field="seats"
+            _("'{text}' is not a number of seats.", text=text),
+            hint=_("Use a number from 0 to {maximum}.", maximum=MAX_SEATS),
+            field="seats",
         )
     seats = int(text)
     group = application_group(session, key)
@@ -156,10 +181,15 @@ def _seats(ctx: Context, args: Args, session: Session) -> Reply:
         session, ctx, AuditEntity.APPLICATION_GROUP, 0, "seats",
         from_status=None if before is None else str(before), to_status=str(seats), note=key,
     )  # fmt: skip
-    was = "" if before is None else f" (it had {before})"
+    label = group_label(key)
+    text = (
+        _("{key} ({label}) now has {seats}.", key=key, label=label, seats=_seat_count(seats))
+        if before is None
+        else _("{key} ({label}) now has {seats} (it had {before}).", key=key, label=label, seats=_seat_count(seats),
+               before=before)
+    )  # fmt: skip
     return Reply(
-        f"{key} ({group_label(key)}) now has {plural(seats, 'seat')}{was}.",
-        lines=["`applications select` gives the seats to the first eligible applicants in order of arrival."],
+        text, lines=[_("`applications select` gives the seats to the first eligible applicants in order of arrival.")]
     )
 
 
@@ -168,7 +198,7 @@ def _select(ctx: Context, session: Session) -> Reply:
     waiting = applications_with_status(session, (S.QUEUED, S.WAITLISTED), for_update=True)
     keys = sorted({row.group_key for row in waiting})
     if not keys:
-        return Reply("No queued or waitlisted applications to allocate.")
+        return Reply(_("No queued or waitlisted applications to allocate."))
     changed: list[Application] = []
     selected = waitlisted = 0
     reply = Reply("")
@@ -184,23 +214,37 @@ def _select(ctx: Context, session: Session) -> Reply:
                 move(session, ctx.caller.ref, application, status, ctx.now)
                 changed.append(application)
         selected, waitlisted = selected + len(chosen), waitlisted + len(rest)
-        parts = [f"{key}: " + (plural(seats, "seat") if key in groups else "no seats set")]
-        parts += [f"selected {', '.join(chosen)}"] if chosen else []
-        parts += [f"waitlisted {', '.join(rest)}"] if rest else []
+        parts = [f"{key}: " + (_seat_count(seats) if key in groups else _("no seats set"))]
+        parts += [_("selected {ids}", ids=", ".join(chosen))] if chosen else []
+        parts += [_("waitlisted {ids}", ids=", ".join(rest))] if rest else []
         reply.lines.append(" · ".join(parts))
-    reply.text = f"Selected {selected} and waitlisted {waitlisted} in {plural(len(keys), 'group')}."
+    reply.text = _(
+        "Selected {selected} and waitlisted {waitlisted} in {groups}.",
+        selected=selected, waitlisted=waitlisted, groups=_groups(len(keys)),
+    )  # fmt: skip
     if any(key not in groups for key in keys):
-        reply.lines.append("Groups with no seats set have none: `applications seats <group> <n>`, then select again.")
+        reply.lines.append(
+            _("Groups with no seats set have none: `applications seats <group> <n>`, then select again.")
+        )
     update = latest_milestone(session, MilestoneKind.STATUS_UPDATE)
     if update is not None and update.at <= ctx.now:
         reply.notices += tell(session, changed, ctx.now, ctx.rules.timezone, ctx.caller.ref)
-        reply.lines.append("The status update has passed, so the applicants concerned were told at once.")
+        reply.lines.append(_("The status update has passed, so the applicants concerned were told at once."))
+    elif update is not None:
+        when = local_time(update.at, ctx.rules.timezone)
+        reply.lines.append(_("Applicants hear at the status update on {moment}.", moment=when))
     else:
-        when = f" on {local_time(update.at, ctx.rules.timezone)}" if update else " (not on the calendar yet)"
-        reply.lines.append(f"Applicants hear at the status update{when}.")
+        reply.lines.append(_("Applicants hear at the status update (not on the calendar yet)."))
     reply.notices.append(
-        Notice(Channel.TEAM, f"Seats allocated: {selected} selected, {waitlisted} waitlisted", NoticeKind.APPLICATION)
-    )
+        localized(
+            lambda: Notice(
+                Channel.TEAM,
+                _("Seats allocated: {selected} selected, {waitlisted} waitlisted", selected=selected,
+                  waitlisted=waitlisted),
+                NoticeKind.APPLICATION,
+            )
+        )
+    )  # fmt: skip
     return reply
 
 
@@ -219,6 +263,8 @@ def find_application(session: Session, text: str) -> Application:
     application = session.get(Application, int(wanted)) if usable else None
     if application is None:
         raise NotFound(
-            f"There is no application '{text}'.", hint="`applications` lists them with their ids.", field="id"
+            _("There is no application '{text}'.", text=text),
+            hint=_("`applications` lists them with their ids."),
+            field="id",
         )
     return application

@@ -16,10 +16,11 @@ from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotPermitted, UserError
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
+from handlers.kit.i18n import N_, _, format_number, localized
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import EVERYONE, Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply
-from handlers.program.applicant_notices import details
+from handlers.program.applicant_notices import details, reason_text
 from handlers.program.application_answers import FIELDS, MAX_TEXT, Role, read_answers
 from handlers.program.regions import group_key, group_label, region_of
 from storage.models import Application
@@ -35,11 +36,15 @@ from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, CompanyS
 S = ApplicationStatus
 LETTER_LIMIT = 10 * 1024 * 1024
 LETTER_TYPES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")  # PDF, PNG, JPEG, by their first bytes
+# Why an application is ineligible: kept in English on the application, shown in the reader's language.
+NOT_A_RIGHTS_HOLDER = N_("only rights-holders and representatives they appointed can join")
+NO_LETTER = N_("a representative must attach the rights-holder's letter of authorisation")
+GOOD_FAITH = N_("Good Faith program participants cannot join MarketSafe")
 
 
 group(
     "apply",
-    summary="apply to the program, follow your application, accept a seat",
+    summary=N_("apply to the program, follow your application, accept a seat"),
     order=("submit", "status", "withdraw", "accept", "decline"),
 )
 
@@ -50,17 +55,17 @@ def _answer(name: str, description: str, *, required: bool = True, choices: tupl
 
 
 @command(
-    "apply submit", summary="apply to the program (alone: the application form)", roles=EVERYONE, default=True,
+    "apply submit", summary=N_("apply to the program (alone: the application form)"), roles=EVERYONE, default=True,
     options=(
-        _answer("legal_name", "the company's legal name"),
-        _answer("name_zh", "the company's Chinese name", required=False),
-        _answer("country", "the company's country, as an ISO code (US, GB, CN ...)"),
-        _answer("size", "the company's size", choices=tuple(size.value for size in CompanySize)),
-        _answer("contact", "a contact's name and email"),
-        _answer("role", "who you are to the marks", choices=("rights_holder", "representative", "other")),
-        _answer("represents", "the rights-holder a representative acts for", required=False),
-        _answer("good_faith", "whether the company is in the Good Faith program", choices=("yes", "no")),
-        _answer("marks", "the company's marks, separated by commas"),
+        _answer("legal_name", N_("the company's legal name")),
+        _answer("name_zh", N_("the company's Chinese name"), required=False),
+        _answer("country", N_("the company's country, as an ISO code (US, GB, CN ...)")),
+        _answer("size", N_("the company's size"), choices=tuple(size.value for size in CompanySize)),
+        _answer("contact", N_("a contact's name and email")),
+        _answer("role", N_("who you are to the marks"), choices=("rights_holder", "representative", "other")),
+        _answer("represents", N_("the rights-holder a representative acts for"), required=False),
+        _answer("good_faith", N_("whether the company is in the Good Faith program"), choices=("yes", "no")),
+        _answer("marks", N_("the company's marks, separated by commas")),
     ),
 )  # fmt: skip
 def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
@@ -78,36 +83,44 @@ def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
     args.check_options(*FIELDS)
     _refuse_second(ctx, session)
     if ctx.role is not None:
-        where = f" in {ctx.organisation_slug}" if ctx.organisation_slug else ""
         raise NotPermitted(
-            f"You are already in the program ({ctx.role}{where}); applications are for companies joining it.",
-            hint="`help` lists what you can do.",
-        )
+            _(
+                "You are already in the program ({role} in {organisation}); applications are for companies joining it.",
+                role=ctx.role, organisation=ctx.organisation_slug,
+            )
+            if ctx.organisation_slug
+            else _(
+                "You are already in the program ({role}); applications are for companies joining it.", role=ctx.role
+            ),
+            hint=_("`help` lists what you can do."),
+        )  # fmt: skip
     deadline = latest_milestone(session, MilestoneKind.APPLICATION_DEADLINE)
     if deadline is not None and deadline.at <= ctx.now:
         raise UserError(
-            f"Applications closed on {local_time(deadline.at, ctx.rules.timezone)}.",
-            hint="`calendar` shows the program's dates.",
+            _("Applications closed on {moment}.", moment=local_time(deadline.at, ctx.rules.timezone)),
+            hint=_("`calendar` shows the program's dates."),
         )
     if args.words:
         raise UserError(
-            f"I did not expect '{args.words[0]}' there.",
-            hint='Write each answer as name=value, with quotes around values with spaces, e.g. legal_name="ACME Corp".',
+            _("I did not expect '{word}' there.", word=args.words[0]),
+            hint=_(
+                'Write each answer as name=value, with quotes around values with spaces, e.g. legal_name="ACME Corp".'
+            ),
         )
     if not args.options:
         return Reply(
-            "Fill in the application form, or write your answers after `apply`: `help apply` shows how.",
+            _("Fill in the application form, or write your answers after `apply`: `help apply` shows how."),
             form=request_form(APPLY_FORM, ctx, session),
         )
     answers = read_answers(args)
     letter = _letter(ctx) if answers.role is Role.REPRESENTATIVE else None
     reasons = []
     if answers.role is Role.OTHER:
-        reasons.append("only rights-holders and representatives they appointed can join")
+        reasons.append(NOT_A_RIGHTS_HOLDER)
     if answers.role is Role.REPRESENTATIVE and letter is None:
-        reasons.append("a representative must attach the rights-holder's letter of authorisation")
+        reasons.append(NO_LETTER)
     if answers.good_faith:
-        reasons.append("Good Faith program participants cannot join MarketSafe")
+        reasons.append(GOOD_FAITH)
     region = region_of(answers.country)
     application = Application(
         applicant_platform=ctx.caller.platform, applicant_user_id=ctx.caller.user_id,
@@ -126,30 +139,47 @@ def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 def _submitted_reply(ctx: Context, session: Session, application: Application, letter: bool, ignored: bool) -> Reply:
-    name, key = application.legal_name, application.group_key
+    number, name, key = application.id, application.legal_name, application.group_key
+    reason = reason_text(application.status_reason)
     if application.status == S.INELIGIBLE:
-        reply = Reply(f"Application #{application.id} from {name} is not eligible: {application.status_reason}.")
+        reply = Reply(_("Application #{number} from {name} is not eligible: {reason}.", number=number, name=name,
+                        reason=reason))  # fmt: skip
         reply.lines = [
-            "It is kept on file with that reason.",
-            "If this was a mistake in your answers, apply again with `apply`"
-            + (" and attach the letter of authorisation." if application.represents and not letter else "."),
+            _("It is kept on file with that reason."),
+            _("If this was a mistake in your answers, apply again with `apply` and attach the letter of authorisation.")
+            if application.represents and not letter
+            else _("If this was a mistake in your answers, apply again with `apply`."),
         ]
-        text = f"New application #{application.id} from {name} ({key}): ineligible, {application.status_reason}"
     else:
         place = place_in_group(session, application, SEAT_STATUSES | {S.QUEUED, S.WAITLISTED})
         reply = Reply(
-            f"Application #{application.id} received: {name} is queued in {group_label(key)}, "
-            f"number {place} in order of arrival."
-        )
+            _(
+                "Application #{number} received: {name} is queued in {group}, number {place} in order of arrival.",
+                number=number, name=name, group=group_label(key), place=place,
+            )
+        )  # fmt: skip
         reply.lines = details(session, application, ctx.rules.timezone)[1:]
         if letter:
-            reply.lines.append(f"Letter of authorisation kept by its SHA-256: {application.authorisation_sha256}.")
-        reply.lines.append("`apply status` shows where you stand; `apply withdraw` withdraws the application.")
-        text = f"New application #{application.id} from {name} ({key})"
+            reply.lines.append(
+                _("Letter of authorisation kept by its SHA-256: {sha256}.", sha256=application.authorisation_sha256)
+            )
+        reply.lines.append(_("`apply status` shows where you stand; `apply withdraw` withdraws the application."))
     if ignored:
-        reply.lines.append("The attached file was not kept: only representatives send a letter of authorisation.")
-    fields = (("country", application.country), ("size", application.size_band), ("marks", application.marks))
-    reply.notices.append(Notice(Channel.TEAM, text, NoticeKind.APPLICATION, fields=fields))
+        reply.lines.append(_("The attached file was not kept: only representatives send a letter of authorisation."))
+
+    def team() -> Notice:
+        if application.status == S.INELIGIBLE:
+            text = _(
+                "New application #{number} from {name} ({group}): ineligible, {reason}",
+                number=number, name=name, group=key, reason=reason_text(application.status_reason),
+            )  # fmt: skip
+        else:
+            text = _("New application #{number} from {name} ({group})", number=number, name=name, group=key)
+        fields = ((_("country"), application.country), (_("size"), application.size_band),
+                  (_("marks"), application.marks))  # fmt: skip
+        return Notice(Channel.TEAM, text, NoticeKind.APPLICATION, fields=fields)
+
+    reply.notices.append(localized(team))
     return reply
 
 
@@ -157,9 +187,10 @@ def _refuse_second(ctx: Context, session: Session) -> None:
     first = active_application(session, ctx.caller.platform, ctx.caller.user_id)
     if first is not None:
         raise UserError(
-            f"You already applied: application #{first.id} ({first.legal_name}) is {first.status}.",
-            hint="One application per person: `apply status` shows it, `apply withdraw` withdraws it.",
-        )
+            _("You already applied: application #{number} ({name}) is {status}.", number=first.id,
+              name=first.legal_name, status=first.status),
+            hint=_("One application per person: `apply status` shows it, `apply withdraw` withdraws it."),
+        )  # fmt: skip
 
 
 def _letter(ctx: Context) -> str | None:
@@ -167,21 +198,31 @@ def _letter(ctx: Context) -> str | None:
     if not ctx.attachments:
         return None
     if len(ctx.attachments) > 1:
-        raise UserError(f"Attach one letter of authorisation, not {len(ctx.attachments)} files.", field="file")
+        raise UserError(
+            _("Attach one letter of authorisation, not {count} files.", count=len(ctx.attachments)), field="file"
+        )
     letter = ctx.attachments[0]
     name = letter.name[:100]
     if not letter.content:
-        raise UserError(f"{name} is empty.", hint="Attach the signed letter as a PDF, PNG or JPEG file.", field="file")
+        raise UserError(
+            _("{name} is empty.", name=name),
+            hint=_("Attach the signed letter as a PDF, PNG or JPEG file."),
+            field="file",
+        )
     if len(letter.content) > LETTER_LIMIT:
         raise UserError(
-            f"{name} is {len(letter.content):,} bytes; a letter of authorisation may be at most 10 MB.",
-            hint="Send it as a PDF, or scan it at a lower resolution.",
+            _(
+                "{name} is {size} bytes; a letter of authorisation may be at most 10 MB.",
+                name=name,
+                size=format_number(len(letter.content)),
+            ),
+            hint=_("Send it as a PDF, or scan it at a lower resolution."),
             field="file",
         )
     if not letter.content.startswith(LETTER_TYPES):
         raise UserError(
-            f"{name} is not a PDF, PNG or JPEG file.",
-            hint="Send the signed letter of authorisation as a PDF, or as a PNG or JPEG scan.",
+            _("{name} is not a PDF, PNG or JPEG file.", name=name),
+            hint=_("Send the signed letter of authorisation as a PDF, or as a PNG or JPEG scan."),
             field="file",
         )
     return hashlib.sha256(letter.content).hexdigest()
@@ -190,36 +231,45 @@ def _letter(ctx: Context) -> str | None:
 APPLY_FORM = register_form(
     Form(
         command="apply",
-        title="Apply to MarketSafe",
-        submit="Apply",
+        title=N_("Apply to MarketSafe"),
+        submit=N_("Apply"),
         fields=(
-            FormField("legal_name", "Company's legal name", "text", max_length=MAX_TEXT),
-            FormField("name_zh", "Chinese name", "text", optional=True, max_length=MAX_TEXT),
-            FormField("country", "Country (ISO code)", "text", max_length=2, placeholder="US, GB, DE, JP, CN ..."),
-            FormField("size", "Company size", "select", choices=tuple(Choice(s.value, s.value) for s in CompanySize)),
-            FormField("contact", "Contact", "text", max_length=MAX_TEXT, placeholder="Name and email"),
+            FormField("legal_name", N_("Company's legal name"), "text", max_length=MAX_TEXT),
+            FormField("name_zh", N_("Chinese name"), "text", optional=True, max_length=MAX_TEXT),
+            FormField(
+                "country", N_("Country (ISO code)"), "text", max_length=2, placeholder=N_("US, GB, DE, JP, CN ...")
+            ),
+            FormField(
+                "size", N_("Company size"), "select", choices=tuple(Choice(s.value, s.value) for s in CompanySize)
+            ),
+            FormField("contact", N_("Contact"), "text", max_length=MAX_TEXT, placeholder=N_("Name and email")),
             FormField(
                 "role",
-                "You are",
+                N_("You are"),
                 "select",
                 choices=(
-                    Choice(Role.RIGHTS_HOLDER.value, "The rights-holder (the company owns the marks)"),
-                    Choice(Role.REPRESENTATIVE.value, "A representative appointed by the rights-holder"),
-                    Choice(Role.OTHER.value, "Other (distributor, licensee, reseller)"),
+                    Choice(Role.RIGHTS_HOLDER.value, N_("The rights-holder (the company owns the marks)")),
+                    Choice(Role.REPRESENTATIVE.value, N_("A representative appointed by the rights-holder")),
+                    Choice(Role.OTHER.value, N_("Other (distributor, licensee, reseller)")),
                 ),
             ),
             FormField(
                 "represents",
-                "Rights-holder you represent",
+                N_("Rights-holder you represent"),
                 "text",
                 optional=True,
                 max_length=MAX_TEXT,
-                placeholder="Representatives only; attach the letter of authorisation",
+                placeholder=N_("Representatives only; attach the letter of authorisation"),
             ),
             FormField(
-                "good_faith", "In the Good Faith program?", "select", choices=(Choice("no", "No"), Choice("yes", "Yes"))
+                "good_faith",
+                N_("In the Good Faith program?"),
+                "select",
+                choices=(Choice("no", N_("No")), Choice("yes", N_("Yes"))),
             ),
-            FormField("marks", "Marks", "text", max_length=1000, placeholder="Comma separated, e.g. ACME, ACME Pro"),
+            FormField(
+                "marks", N_("Marks"), "text", max_length=1000, placeholder=N_("Comma separated, e.g. ACME, ACME Pro")
+            ),
         ),
         to_args=lambda values: options_args([], values, *FIELDS),
     )

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.kit.i18n import N_, _
 from storage.vocabulary import ReasonCode
 
 SEPARATOR = " · "
 # The program's languages, by code, and every way members write them.
-LANGUAGES = {"zh": "Chinese", "en": "English"}
+LANGUAGES = {"zh": N_("Chinese"), "en": N_("English")}
 _ALIASES = {
     "cn": "zh", "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "chinese": "zh", "中文": "zh",
     "汉语": "zh", "english": "en", "en-us": "en", "en-gb": "en", "英文": "en", "英语": "en",
@@ -100,9 +101,9 @@ def bilingual_outcome(word: str) -> str:
 
 def glossary_lines() -> list[str]:
     """The whole glossary, one `word: English · 中文` line per entry, reasons first."""
-    lines = ["Reasons:"]
+    lines = [_("Reasons:")]
     lines.extend(f"  {code.value}: {term.bilingual}" for code, term in REASONS.items())
-    lines.append("Outcomes:")
+    lines.append(_("Outcomes:"))
     lines.extend(f"  {word}: {term.bilingual}" for word, term in OUTCOMES.items())
     return lines
 

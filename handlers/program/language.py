@@ -18,6 +18,7 @@ from handlers.kit.context import Attachment, Context
 from handlers.kit.documents import LANGUAGE_HELP, CheckedDocument, check_documents
 from handlers.kit.errors import UserError
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
+from handlers.kit.i18n import N_, _, format_number, localized
 from handlers.kit.registry import Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply
 from handlers.program.glossary import LANGUAGES, language_code
@@ -31,7 +32,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134
 EXAMPLE = "language source=zh target=en 正品授权书"
 _DIRECTIONS = tuple(LANGUAGES)
 
-SUMMARY = "ask the team for help with Chinese-language text or a document"
+SUMMARY = N_("ask the team for help with Chinese-language text or a document")
 group("language", summary=SUMMARY)
 
 
@@ -39,9 +40,9 @@ group("language", summary=SUMMARY)
 @command(
     "language", summary=SUMMARY,
     options=(
-        Option("source", "the language of the text", OptionKind.CHOICE, keyword=True, choices=_DIRECTIONS),
-        Option("target", "the language to help into", OptionKind.CHOICE, keyword=True, choices=_DIRECTIONS),
-        Option("text", "the text to help with (or attach a document)"),
+        Option("source", N_("the language of the text"), OptionKind.CHOICE, keyword=True, choices=_DIRECTIONS),
+        Option("target", N_("the language to help into"), OptionKind.CHOICE, keyword=True, choices=_DIRECTIONS),
+        Option("text", N_("the text to help with (or attach a document)")),
     ),
 )  # fmt: skip
 def language(ctx: Context, args: Args, session: Session) -> Reply:
@@ -74,16 +75,22 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
     assert organisation is not None and ctx.member_id is not None
     if not options and not rest and not ctx.attachments:
         return Reply(
-            f"Write the text after `language`, e.g. {EXAMPLE}, or attach a document (PDF, PNG, JPEG or "
-            "TXT, up to 10 MB) to a message starting with `language`. `help language` shows every option.",
+            _(
+                "Write the text after `language`, e.g. {example}, or attach a document (PDF, PNG, JPEG or "
+                "TXT, up to 10 MB) to a message starting with `language`. `help language` shows every option.",
+                example=EXAMPLE,
+            ),
             form=request_form(LANGUAGE_FORM, ctx, session, {"source": "zh", "target": "en"}),
         )
     text = _request_text(options, rest)
     document = _document(ctx.attachments)
     if text is None and document is None:
         raise UserError(
-            "Write the text you need help with, or attach a document.",
-            hint=f"e.g. {EXAMPLE}; documents (PDF, PNG, JPEG or TXT) go with a message starting with `language`.",
+            _("Write the text you need help with, or attach a document."),
+            hint=_(
+                "e.g. {example}; documents (PDF, PNG, JPEG or TXT) go with a message starting with `language`.",
+                example=EXAMPLE,
+            ),
             field="text",
         )
     source, target, guessed = _direction(options, text)
@@ -103,41 +110,58 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
         note=f"{source} -> {target}" + (f", document {document.name} sha256 {document.sha256}" if document else ""),
     )  # fmt: skip
     reference = request.reference
-    document_fields = (
-        [("Document", f"{document.name} ({document.code}, {document.size:,} bytes)"), ("SHA-256", document.sha256)]
-        if document
-        else []
-    )
-    asked = (*text_fields("Text", text), *document_fields)
+    who = author(ctx)
+
+    def document_fields() -> list[tuple[str, str]]:
+        if document is None:
+            return []
+        size = _("{code}, {size} bytes", code=document.code, size=format_number(document.size))
+        return [(_("Document"), f"{document.name} ({size})"), ("SHA-256", document.sha256)]
+
+    def asked() -> tuple[tuple[str, str], ...]:
+        return (*text_fields(_("Text"), text), *document_fields())
+
     reply = Reply(
-        f"Language request {reference} ({source} → {target}) is with the IACC/Alibaba team. The answer will come "
-        f"back here: in your organisation's channel, in the thread {reference}, and by direct message.",
-        fields=document_fields,
-    )
+        _(
+            "Language request {reference} ({source} → {target}) is with the IACC/Alibaba team. The answer will come "
+            "back here: in your organisation's channel, in the thread {reference}, and by direct message.",
+            reference=reference, source=source, target=target,
+        ),
+        fields=document_fields(),
+    )  # fmt: skip
     if guessed:
         reply.lines.append(
-            f"{LANGUAGES[source]} to {LANGUAGES[target]} was guessed from your message; if that is wrong, ask again "
-            f"with source= and target=, e.g. source={target} target={source}."
-        )
+            _(
+                "{source_name} to {target_name} was guessed from your message; if that is wrong, ask again with "
+                "source= and target=, e.g. source={target} target={source}.",
+                source_name=_(LANGUAGES[source]), target_name=_(LANGUAGES[target]), source=source, target=target,
+            )
+        )  # fmt: skip
     reply.notices += [
-        Notice(
-            channel=Channel.LANGUAGE,
-            case_id=reference,
-            kind=NoticeKind.LANGUAGE_REQUEST,
-            text=f"Language help {reference} from {organisation.name}: {source} → {target}",
-            fields=(*asked, ("Asked by", author(ctx)), ("Answer with", f"language answer {reference} <answer>")),
+        localized(
+            lambda: Notice(
+                channel=Channel.LANGUAGE,
+                case_id=reference,
+                kind=NoticeKind.LANGUAGE_REQUEST,
+                text=_("Language help {reference} from {organisation}: {source} → {target}", reference=reference,
+                       organisation=organisation.name, source=source, target=target),
+                fields=(*asked(), (_("Asked by"), who), (_("Answer with"), f"language answer {reference} <answer>")),
+            )
         ),
-        Notice(
-            channel=org_channel(organisation.slug),
-            case_id=reference,
-            kind=NoticeKind.LANGUAGE_REQUEST,
-            text=(
-                f"Language help {reference} asked by {author(ctx)}: {source} → {target}. The IACC/Alibaba team's "
-                "answer will be posted in this thread."
-            ),
-            fields=asked,
+        localized(
+            lambda: Notice(
+                channel=org_channel(organisation.slug),
+                case_id=reference,
+                kind=NoticeKind.LANGUAGE_REQUEST,
+                text=_(
+                    "Language help {reference} asked by {who}: {source} → {target}. The IACC/Alibaba team's answer "
+                    "will be posted in this thread.",
+                    reference=reference, who=who, source=source, target=target,
+                ),
+                fields=asked(),
+            )
         ),
-    ]
+    ]  # fmt: skip
     return reply
 
 
@@ -145,16 +169,21 @@ def _request_text(options: dict[str, str], rest: str) -> str | None:
     """The text to help with (NUL characters dropped), checked against the limit; None when there is none."""
     if options.get("text") and rest:
         raise UserError(
-            "Give the text either after the options or in text=, not both.",
-            hint=f"e.g. {EXAMPLE}",
+            _("Give the text either after the options or in text=, not both."),
+            hint=_("e.g. {example}", example=EXAMPLE),
             field="text",
         )
     text = (options.get("text") or rest).replace("\x00", "").strip()
     if len(text) > MAX_TEXT:
         raise UserError(
-            f"The text is {len(text):,} characters; the limit is {MAX_TEXT:,}.",
-            hint="Attach a longer text as a TXT document (on the console: file=PATH), or split it over "
-            "several requests.",
+            _(
+                "The text is {length} characters; the limit is {limit}.",
+                length=format_number(len(text)),
+                limit=format_number(MAX_TEXT),
+            ),
+            hint=_(
+                "Attach a longer text as a TXT document (on the console: file=PATH), or split it over several requests."
+            ),
             field="text",
         )
     return text or None
@@ -164,8 +193,8 @@ def _language_code(value: str, field: str) -> str:
     code = language_code(value)
     if code is None:
         raise UserError(
-            f"'{value}' is not a language the team helps with here.",
-            hint="Use zh (Chinese) or en (English), e.g. source=zh target=en.",
+            _("'{value}' is not a language the team helps with here.", value=value),
+            hint=_("Use zh (Chinese) or en (English), e.g. source=zh target=en."),
             field=field,
         )
     return code
@@ -179,8 +208,15 @@ def _direction(options: dict[str, str], text: str | None) -> tuple[str, str, boo
     if source is not None and target is not None:
         if source == target:
             raise UserError(
-                f"source= and target= are both {source}; the team helps between Chinese and English.",
-                hint=f"Use source={source} target={other[source]}, or source={other[source]} target={source}.",
+                _(
+                    "source= and target= are both {language}; the team helps between Chinese and English.",
+                    language=source,
+                ),
+                hint=_(
+                    "Use source={first} target={second}, or source={second} target={first}.",
+                    first=source,
+                    second=other[source],
+                ),
                 field="target",
             )
         return source, target, False
@@ -199,23 +235,23 @@ def _document(attachments: tuple[Attachment, ...]) -> CheckedDocument | None:
     return check_documents(attachments, LANGUAGE_HELP)[0]
 
 
-CHINESE = Choice("zh", "Chinese · 中文")
-ENGLISH = Choice("en", "English · 英文")
+CHINESE = Choice("zh", N_("Chinese · 中文"))
+ENGLISH = Choice("en", N_("English · 英文"))
 LANGUAGE_FORM = register_form(
     Form(
         command="language",
-        title="Language help",
-        submit="Ask",
+        title=N_("Language help"),
+        submit=N_("Ask"),
         fields=(
-            FormField("source", "From", "select", choices=(CHINESE, ENGLISH)),
-            FormField("target", "Into", "select", choices=(ENGLISH, CHINESE)),
+            FormField("source", N_("From"), "select", choices=(CHINESE, ENGLISH)),
+            FormField("target", N_("Into"), "select", choices=(ENGLISH, CHINESE)),
             FormField(
                 "text",
-                "Text",
+                N_("Text"),
                 "multiline",
                 optional=True,
                 max_length=FORM_TEXT,
-                placeholder="The text to translate or explain. For a document, send it with a `language` message.",
+                placeholder=N_("The text to translate or explain. For a document, send it with a `language` message."),
             ),
         ),
         to_args=lambda values: options_args([], values, *_REQUEST_OPTIONS),

@@ -13,6 +13,7 @@ from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.formatting import full_stop
+from handlers.kit.i18n import N_, _, format_number, localized
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply, plural
@@ -23,10 +24,11 @@ from storage.vocabulary import AuditEntity, Channel, LanguageRequestStatus, Noti
 
 
 @command(
-    "language answer", summary="answer a language request (team)", roles=STAFF, action="answer language requests",
+    "language answer", summary=N_("answer a language request (team)"), roles=STAFF,
+    action=N_("answer language requests"),
     options=(
-        Option("reference", "the request's reference, e.g. LR-000001", required=True),
-        Option("answer", "the answer, up to 4000 characters", required=True),
+        Option("reference", N_("the request's reference, e.g. LR-000001"), required=True),
+        Option("answer", N_("the answer, up to 4000 characters"), required=True),
     ),
 )  # fmt: skip
 def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
@@ -36,20 +38,28 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
     rest = args.text.strip()
     if not rest:
         raise UserError(
-            "Say which request and the answer.", hint="language answer LR-000001 <answer>", field="reference"
+            _("Say which request and the answer."), hint="language answer LR-000001 <answer>", field="reference"
         )
-    first, *_ = re.split(r"\s", rest, maxsplit=1)
+    first = re.split(r"\s", rest, maxsplit=1)[0]
     request = load_request(session, ctx, first, field="reference")
     reference = request.reference
     answer = rest[len(first) :].replace("\x00", "").strip()
     if request.status == LanguageRequestStatus.ANSWERED:
         raise _already_answered(ctx, request)
     if not answer:
-        raise UserError(f"Write the answer after the reference: language answer {reference} <answer>.", field="answer")
+        usage = f"language answer {reference} <answer>"
+        raise UserError(
+            _("Write the answer after the reference: {usage}.", usage=usage),
+            field="answer",
+        )
     if len(answer) > MAX_TEXT:
         raise UserError(
-            f"The answer is {len(answer):,} characters; the limit is {MAX_TEXT:,}.",
-            hint="Shorten it; a request has one answer.",
+            _(
+                "The answer is {length} characters; the limit is {limit}.",
+                length=format_number(len(answer)),
+                limit=format_number(MAX_TEXT),
+            ),
+            hint=_("Shorten it; a request has one answer."),
             field="answer",
         )
     if not record_answer(session, request, answer=answer, by=ctx.caller.ref, at=ctx.now):
@@ -64,39 +74,60 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
     requester = session.get(Member, request.member_id)
     assert organisation is not None and requester is not None
     direction = f"{request.source_language} → {request.target_language}"
-    fields = (*text_fields("Answer", answer), ("Your request", summary(request, 300)))
+    who = author(ctx)
+    requester_ref = f"{requester.platform}:{requester.user_id}"
+
+    def fields() -> tuple[tuple[str, str], ...]:
+        return (*text_fields(_("Answer"), answer), (_("Your request"), summary(request, 300)))
+
     reply = Reply(
-        f"Answer to {reference} sent to {organisation.name}: in their channel, thread {reference}, and by direct "
-        f"message to {requester.platform}:{requester.user_id}."
-    )
+        _(
+            "Answer to {reference} sent to {organisation}: in their channel, thread {reference}, and by direct "
+            "message to {requester}.",
+            reference=reference, organisation=organisation.name, requester=requester_ref,
+        )
+    )  # fmt: skip
     reply.notices += [
-        Notice(
-            channel=org_channel(organisation.slug),
-            case_id=reference,
-            kind=NoticeKind.LANGUAGE_ANSWER,
-            text=f"Answer to language request {reference} ({direction}) from {author(ctx)}:",
-            fields=fields,
+        localized(
+            lambda: Notice(
+                channel=org_channel(organisation.slug),
+                case_id=reference,
+                kind=NoticeKind.LANGUAGE_ANSWER,
+                text=_("Answer to language request {reference} ({direction}) from {who}:", reference=reference,
+                       direction=direction, who=who),
+                fields=fields(),
+            )
         ),
-        Notice(
-            channel=dm_channel(requester.platform, requester.user_id),
-            kind=NoticeKind.LANGUAGE_ANSWER,
-            text=f"The IACC/Alibaba team answered your language request {reference} ({direction}):",
-            fields=fields,
+        localized(
+            lambda: Notice(
+                channel=dm_channel(requester.platform, requester.user_id),
+                kind=NoticeKind.LANGUAGE_ANSWER,
+                text=_("The IACC/Alibaba team answered your language request {reference} ({direction}):",
+                       reference=reference, direction=direction),
+                fields=fields(),
+            )
         ),
-        Notice(
-            channel=Channel.LANGUAGE,
-            case_id=reference,
-            kind=NoticeKind.LANGUAGE_ANSWERED,
-            text=f"{reference} answered by {author(ctx)}; the answer was sent to {full_stop(organisation.name)}",
+        localized(
+            lambda: Notice(
+                channel=Channel.LANGUAGE,
+                case_id=reference,
+                kind=NoticeKind.LANGUAGE_ANSWERED,
+                text=_("{reference} answered by {who}; the answer was sent to {organisation}", reference=reference,
+                       who=who, organisation=full_stop(organisation.name)),
+            )
         ),
-    ]
+    ]  # fmt: skip
     return reply
 
 
 def _already_answered(ctx: Context, request: LanguageRequest) -> UserError:
     return UserError(
-        f"{request.reference} was already answered by {request.answered_by} on "
-        f"{local_time(request.answered_at, ctx.rules.timezone)}.",
-        hint=f"`language show {request.reference}` shows the answer; a request has one answer.",
+        _(
+            "{reference} was already answered by {who} on {moment}.",
+            reference=request.reference,
+            who=request.answered_by,
+            moment=local_time(request.answered_at, ctx.rules.timezone),
+        ),
+        hint=_("`language show {reference}` shows the answer; a request has one answer.", reference=request.reference),
         field="reference",
     )

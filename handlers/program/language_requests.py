@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import _
 from storage.models import LanguageRequest
 
 MAX_TEXT = 4000  # what the database keeps, for the text and for the answer
@@ -24,7 +25,9 @@ def parse_reference(text: str, field: str | None = None) -> int:
     match = REFERENCE.match(text.strip())
     if match is None or int(match.group(1)) == 0:
         raise UserError(
-            f"'{text}' is not a language request reference.", hint="References look like LR-000001.", field=field
+            _("'{text}' is not a language request reference.", text=text),
+            hint=_("References look like LR-000001."),
+            field=field,
         )
     return int(match.group(1))
 
@@ -37,9 +40,13 @@ def load_request(session: Session, ctx: Context, text: str, field: str | None = 
     number = parse_reference(text, field)
     request = session.get(LanguageRequest, number)
     if request is None or not (ctx.is_staff or request.organisation_id == ctx.organisation_id):
-        whose = "" if ctx.is_staff else " among your organisation's requests"
+        reference = f"LR-{number:06d}"
         raise NotFound(
-            f"There is no language request LR-{number:06d}{whose}.", hint="`language list` lists them.", field=field
+            _("There is no language request {reference}.", reference=reference)
+            if ctx.is_staff
+            else _("There is no language request {reference} among your organisation's requests.", reference=reference),
+            hint=_("`language list` lists them."),
+            field=field,
         )
     return request
 
@@ -68,5 +75,5 @@ def summary(request: LanguageRequest, limit: int) -> str:
         line = " ".join(request.text.split())
         parts.append(line if len(line) <= limit else line[: limit - 1] + "…")
     if request.document_name:
-        parts.append(f"document {request.document_name}")
+        parts.append(_("document {name}", name=request.document_name))
     return "; ".join(parts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from handlers.cases.storefront_rules import add_strike, closure_refusal
@@ -9,19 +11,21 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, localized, ngettext
 from handlers.kit.registry import STAFF, Option, OptionKind, command
-from handlers.kit.replies import Button, Notice, Reply, plural
+from handlers.kit.replies import Button, Notice, Reply
 from handlers.program.raids import NOTE, REFERENCE, load_raid, move, thread
 from storage.models import RaidEvidence, Storefront
 from storage.queries.raids import storefronts_of_raid
 from storage.vocabulary import AuditEntity, Channel, NoticeKind, Platform, RaidStatus, StorefrontStatus
 
 PENALTIES = ("close", "strike")
+REFERENCE_WORD = N_("raid reference (e.g. RAID-000001)")
 
 
 @command(
-    "raid forward", summary="send raid evidence on to Alibaba (team)",
-    roles=STAFF, action="forward raid evidence", options=(REFERENCE, NOTE),
+    "raid forward", summary=N_("send raid evidence on to Alibaba (team)"),
+    roles=STAFF, action=N_("forward raid evidence"), options=(REFERENCE, NOTE),
 )  # fmt: skip
 def raid_forward(ctx: Context, args: Args, session: Session) -> Reply:
     """raid forward RAID-000001 [note="..."]
@@ -30,19 +34,22 @@ def raid_forward(ctx: Context, args: Args, session: Session) -> Reply:
     """
     evidence, note = _evidence(ctx, args, session)
     move(session, ctx, evidence, RaidStatus.FORWARDED, note)
-    ref, because = evidence.reference, _because(note)
-    reply = Reply(f"{ref} is forwarded to Alibaba; the brand is told.")
+    ref, who = evidence.reference, ctx.caller.ref
+    reply = Reply(_("{reference} is forwarded to Alibaba; the brand is told.", reference=ref))
     reply.notices = thread(
-        session, evidence, NoticeKind.RAID_FORWARDED, f"{ref} forwarded to Alibaba by {ctx.caller.ref}{because}",
-        f"{ref} was forwarded to Alibaba for seller penalties{because}",
-        buttons=tuple(Button(f"Penalty: {word}", f"raid penalty {ref} {word}") for word in PENALTIES),
+        session, evidence, NoticeKind.RAID_FORWARDED,
+        lambda: _because(_("{reference} forwarded to Alibaba by {who}", reference=ref, who=who), note),
+        lambda: _because(_("{reference} was forwarded to Alibaba for seller penalties", reference=ref), note),
+        buttons=lambda: tuple(
+            Button(_("Penalty: {penalty}", penalty=word), f"raid penalty {ref} {word}") for word in PENALTIES
+        ),
     )  # fmt: skip
     return reply
 
 
 @command(
-    "raid decline", summary="decline raid evidence, saying why (team)",
-    roles=STAFF, action="decline raid evidence", options=(REFERENCE, NOTE),
+    "raid decline", summary=N_("decline raid evidence, saying why (team)"),
+    roles=STAFF, action=N_("decline raid evidence"), options=(REFERENCE, NOTE),
 )  # fmt: skip
 def raid_decline(ctx: Context, args: Args, session: Session) -> Reply:
     """raid decline RAID-000001 note="why"
@@ -51,23 +58,25 @@ def raid_decline(ctx: Context, args: Args, session: Session) -> Reply:
     """
     args.check_options("note")
     if not args.note():
-        raise UserError('Say why the evidence is declined with note="...": the brand is told.', field="note")
+        raise UserError(_('Say why the evidence is declined with note="...": the brand is told.'), field="note")
     evidence, note = _evidence(ctx, args, session)
     move(session, ctx, evidence, RaidStatus.DECLINED, note)
-    ref, because = evidence.reference, _because(note)
-    reply = Reply(f"{ref} is declined; the brand is told why.")
+    ref, who = evidence.reference, ctx.caller.ref
+    reply = Reply(_("{reference} is declined; the brand is told why.", reference=ref))
     reply.notices = thread(
-        session, evidence, NoticeKind.RAID_DECLINED, f"{ref} declined by {ctx.caller.ref}{because}",
-        f"{ref} was declined{because}",
+        session, evidence, NoticeKind.RAID_DECLINED,
+        lambda: _because(_("{reference} declined by {who}", reference=ref, who=who), note),
+        lambda: _because(_("{reference} was declined", reference=ref), note),
     )  # fmt: skip
     return reply
 
 
 @command(
-    "raid penalty", summary="record the penalty Alibaba applied on forwarded evidence (team)",
-    roles=STAFF, action="record penalties on raid evidence",
+    "raid penalty", summary=N_("record the penalty Alibaba applied on forwarded evidence (team)"),
+    roles=STAFF, action=N_("record penalties on raid evidence"),
     options=(
-        REFERENCE, Option("penalty", "what Alibaba did to the storefronts", OptionKind.CHOICE, True, choices=PENALTIES),
+        REFERENCE,
+        Option("penalty", N_("what Alibaba did to the storefronts"), OptionKind.CHOICE, True, choices=PENALTIES),
         NOTE,
     ),
 )  # fmt: skip
@@ -78,34 +87,53 @@ def raid_penalty(ctx: Context, args: Args, session: Session) -> Reply:
     Example: raid penalty RAID-000001 close note="sellers banned by Alibaba"
     """
     args.check_options("note")
-    args.word(0, "raid reference (e.g. RAID-000001)")
-    penalty = args.word(1, "penalty (close or strike)").lower()
+    args.word(0, _(REFERENCE_WORD))
+    penalty = args.word(1, _("penalty (close or strike)")).lower()
     if penalty not in PENALTIES:
-        raise UserError(f"'{args.words[1]}' is not a raid penalty.", hint="Use close or strike.")
+        raise UserError(_("'{word}' is not a raid penalty.", word=args.words[1]), hint=_("Use close or strike."))
     evidence, note = _evidence(ctx, args, session)
     move(session, ctx, evidence, RaidStatus.PENALTY_APPLIED, note)
     assert evidence.id is not None
-    ref, because = evidence.reference, _because(note)
+    ref, who = evidence.reference, ctx.caller.ref
     stores = storefronts_of_raid(session, evidence.id)
-    closed: list[str] = []
     if penalty == "close":
         already = [store.canonical_url for store in stores if store.status == StorefrontStatus.CLOSED]
-        lines = [_close(session, ctx, store, ref) for store in stores]
-        closed = [line.removesuffix(" · closed") for line in lines if line.endswith(" · closed")]
-        done = _closures(len(closed), already)
+        results = [_close(session, ctx, store, ref) for store in stores]
+        closed = [store.canonical_url for store, result in zip(stores, results, strict=True) if result.closed]
+
+        def done() -> str:
+            return _closures(len(closed), already)
     else:
-        lines = [_strike(session, ctx, store, ref, note) for store in stores]
-        done = f"a strike against each of {plural(len(stores), 'storefront')}"
-    reply = Reply(f"{ref}: penalty applied, {done}.", lines=lines)
+        results = [_strike(session, ctx, store, ref, note) for store in stores]
+        closed = []
+
+        def done() -> str:
+            return ngettext(
+                "a strike against each of {count} storefront",
+                "a strike against each of {count} storefronts",
+                len(stores),
+            )
+
+    def lines() -> list[str]:
+        return [result.line() for result in results]
+
+    reply = Reply(_("{reference}: penalty applied, {done}.", reference=ref, done=done()), lines=lines())
     reply.notices = thread(
-        session, evidence, NoticeKind.RAID_PENALTY, f"{ref}: penalty applied by {ctx.caller.ref}, {done}{because}",
-        f"{ref}: Alibaba applied the penalty, {done}{because}", fields=(("Storefronts", "\n".join(lines)),),
+        session, evidence, NoticeKind.RAID_PENALTY,
+        lambda: _because(_("{reference}: penalty applied by {who}, {done}", reference=ref, who=who, done=done()), note),
+        lambda: _because(_("{reference}: Alibaba applied the penalty, {done}", reference=ref, done=done()), note),
+        fields=lambda: ((_("Storefronts"), "\n".join(lines())),),
     )  # fmt: skip
     if closed:
-        text = f"Storefronts closed on raid evidence {ref}."
-        fields = (("Storefronts", "\n".join(closed)),)
         reply.notices.append(
-            Notice(channel=Channel.OUTCOMES, kind=NoticeKind.STOREFRONT_CLOSED, text=text, fields=fields)
+            localized(
+                lambda: Notice(
+                    channel=Channel.OUTCOMES,
+                    kind=NoticeKind.STOREFRONT_CLOSED,
+                    text=_("Storefronts closed on raid evidence {reference}.", reference=ref),
+                    fields=((_("Storefronts"), "\n".join(closed)),),
+                )
+            )
         )
     return reply
 
@@ -113,29 +141,61 @@ def raid_penalty(ctx: Context, args: Args, session: Session) -> Reply:
 def _evidence(ctx: Context, args: Args, session: Session) -> tuple[RaidEvidence, str | None]:
     """The evidence named first, locked for the step, and the step's note."""
     args.check_options("note")
-    reference = args.word(0, "raid reference (e.g. RAID-000001)")
+    reference = args.word(0, _(REFERENCE_WORD))
     return load_raid(session, ctx, reference, for_update=True), args.note()
 
 
 def _closures(closed: int, already: list[str]) -> str:
     """`1 storefront closed (permanently banned), 1 was already closed (<link>)`: only what the penalty changed
     is counted as closed."""
-    done = f"{plural(closed, 'storefront')} closed (permanently banned)" if closed else "no storefront closed"
+    if closed:
+        done = ngettext(
+            "{count} storefront closed (permanently banned)", "{count} storefronts closed (permanently banned)", closed
+        )
+    else:
+        done = _("no storefront closed")
     if already:
-        done += f", {len(already)} {'was' if len(already) == 1 else 'were'} already closed ({', '.join(already)})"
+        done = ngettext(
+            "{done}, {count} was already closed ({links})",
+            "{done}, {count} were already closed ({links})",
+            len(already),
+            done=done,
+            links=", ".join(already),
+        )
     return done
 
 
-def _because(note: str | None) -> str:
-    return f": {note}" if note else "."
+def _because(text: str, note: str | None) -> str:
+    """`text: note`, or `text.` without a note."""
+    return _("{text}: {note}", text=text, note=note) if note else _("{text}.", text=text)
 
 
-def _close(session: Session, ctx: Context, store: Storefront, ref: str) -> str:
-    """Close a storefront the accepted evidence names; its line for the reply."""
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What the penalty did to one storefront, worded in the reader's language when shown."""
+
+    url: str
+    closed: bool = False
+    refusal: str | None = None  # why it was not closed (already worded)
+    strikes: int | None = None
+    threshold: int | None = None
+
+    def line(self) -> str:
+        if self.strikes is not None:
+            strikes = ngettext("{count} active strike", "{count} active strikes", self.strikes)
+            return _("{link} · {strikes} (closes at {threshold})", link=self.url, strikes=strikes,
+                     threshold=self.threshold)  # fmt: skip
+        if self.closed:
+            return _("{link} · closed", link=self.url)
+        return _("{link} · not closed: {why}", link=self.url, why=self.refusal)
+
+
+def _close(session: Session, ctx: Context, store: Storefront, ref: str) -> StoreResult:
+    """Close a storefront the accepted evidence names; what happened to it."""
     assert store.id is not None
     why_not = closure_refusal(session, ctx, store)
     if why_not:
-        return f"{store.canonical_url} · not closed: {why_not}"
+        return StoreResult(store.canonical_url, refusal=why_not)
     before = store.status
     store.status, store.closed_at, store.closed_by = StorefrontStatus.CLOSED, ctx.now, ctx.caller.ref
     session.add(store)
@@ -143,14 +203,14 @@ def _close(session: Session, ctx: Context, store: Storefront, ref: str) -> str:
     record_change(
         session, ctx, AuditEntity.STOREFRONT, store.id, "status", from_status=before, to_status=store.status, note=note
     )
-    return f"{store.canonical_url} · closed"
+    return StoreResult(store.canonical_url, closed=True)
 
 
-def _strike(session: Session, ctx: Context, store: Storefront, ref: str, note: str | None) -> str:
-    """A strike against a storefront the accepted evidence names; its line for the reply."""
+def _strike(session: Session, ctx: Context, store: Storefront, ref: str, note: str | None) -> StoreResult:
+    """A strike against a storefront the accepted evidence names; what happened to it."""
     assert store.id is not None
     why = (f"raid evidence {ref}" + (f": {note}" if note else ""))[:1000]
     strikes = add_strike(session, ctx, store, None, why)
     record_change(session, ctx, AuditEntity.STOREFRONT, store.id, "strike", note=why)
     threshold = ctx.rules.strike_threshold(Platform(store.platform))
-    return f"{store.canonical_url} · {plural(strikes, 'active strike')} (closes at {threshold})"
+    return StoreResult(store.canonical_url, strikes=strikes, threshold=threshold)

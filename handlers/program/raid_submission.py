@@ -17,8 +17,9 @@ from handlers.kit.context import Context
 from handlers.kit.documents import RAID_EVIDENCE, check_documents
 from handlers.kit.errors import UserError
 from handlers.kit.forms import Form, FormField, options_args, register_form, request_form
+from handlers.kit.i18n import N_, _, ngettext
 from handlers.kit.registry import Option, OptionKind, command
-from handlers.kit.replies import Button, Reply, plural
+from handlers.kit.replies import Button, Reply
 from handlers.program.raids import NOTE, thread
 from storage.models import Organisation
 from storage.queries.raids import add_raid
@@ -29,18 +30,21 @@ MAX_RAID_AGE_YEARS = 5
 SHOW_AT_MOST = 20
 _SLACK_LINK = re.compile(r"<([^<>|\s]+)(?:\|[^<>]*)?>")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_STORE_HINT = "Paste only storefront links, one per line, e.g. https://shop123456.taobao.com."
-_ACCEPTED = f"{RAID_EVIDENCE.accepted}, up to {RAID_EVIDENCE.limit} each"
+STORE_HINT = N_("Paste only storefront links, one per line, e.g. https://shop123456.taobao.com.")
+
+
+AUTHORITY = N_("the authority that carried out the raid")
+CASE_NUMBER = N_("the authority's case number")
 
 
 @command(
-    "raid submit", summary="submit civil-raid evidence for seller penalties", default=True,
+    "raid submit", summary=N_("submit civil-raid evidence for seller penalties"), default=True,
     options=(
-        Option("raid_date", "the day of the raid, YYYY-MM-DD", required=True, keyword=True),
-        Option("authority", "the authority that carried out the raid", required=True, keyword=True),
-        Option("case_number", "the authority's case number", required=True, keyword=True),
+        Option("raid_date", N_("the day of the raid, YYYY-MM-DD"), required=True, keyword=True),
+        Option("authority", AUTHORITY, required=True, keyword=True),
+        Option("case_number", CASE_NUMBER, required=True, keyword=True),
         NOTE,
-        Option("storefronts", "1 to 50 storefront links", OptionKind.TEXT, required=True),
+        Option("storefronts", N_("1 to 50 storefront links"), OptionKind.TEXT, required=True),
     ),
 )  # fmt: skip
 def raid_submit(ctx: Context, args: Args, session: Session) -> Reply:
@@ -56,17 +60,20 @@ def raid_submit(ctx: Context, args: Args, session: Session) -> Reply:
     assert organisation is not None and organisation.id is not None and ctx.member_id is not None
     if not args.words and not args.options and not ctx.attachments:
         return Reply(
-            "Give the raid's storefronts, date, authority and case number, and attach its documents "
-            f"({_ACCEPTED}). `help raid` shows an example.",
+            _(
+                "Give the raid's storefronts, date, authority and case number, and attach its documents "
+                "({accepted}). `help raid` shows an example.",
+                accepted=RAID_EVIDENCE.accepted_each(),
+            ),
             form=request_form(RAID_FORM, ctx, session),
         )
     links = parse_storefronts(args.words)
     raid_date = parse_raid_date(args.option("raid_date"), ctx.today)
-    authority = required_text(args, "authority", "the authority that carried out the raid", 2, 200)
-    case_number = required_text(args, "case_number", "the authority's case number", 1, 100)
+    authority = required_text(args, "authority", AUTHORITY, 2, 200)
+    case_number = required_text(args, "case_number", CASE_NUMBER, 1, 100)
     note = args.note()
     documents = check_documents(
-        ctx.attachments, RAID_EVIDENCE, what="document of the raid (its record, photos, inventory)"
+        ctx.attachments, RAID_EVIDENCE, what=N_("document of the raid (its record, photos, inventory)")
     )
     stores: dict[str, dict[str, str]] = {}
     for link in links:
@@ -79,35 +86,52 @@ def raid_submit(ctx: Context, args: Args, session: Session) -> Reply:
     assert evidence.id is not None
     record_change(session, ctx, AuditEntity.RAID, evidence.id, "status", to_status=RaidStatus.SUBMITTED, note=note)
     ref, urls = evidence.reference, [link.canonical_url for link in links]
-    summary = (
-        f"{plural(len(urls), 'storefront')}, {plural(len(documents), 'document')}, "
-        f"{authority} case {case_number} of {raid_date}"
-    )
-    fields: tuple[tuple[str, str], ...] = (
-        ("Storefronts", "\n".join(urls)),
-        ("Documents (SHA-256)", "\n".join(d.describe() for d in documents)),
-        *((("Note", note),) if note else ()),
-    )
-    reply = Reply(f"Raid evidence {ref} submitted: {summary}. The team is told; each step is posted in its thread.")
-    reply.lines = ["Storefronts:", *urls, "Documents (keep the originals; the SHA-256 proves them):"]
+
+    def summary() -> str:
+        return _(
+            "{storefronts}, {documents}, {raid}",
+            storefronts=ngettext("{count} storefront", "{count} storefronts", len(urls)),
+            documents=ngettext("{count} document", "{count} documents", len(documents)),
+            raid=_("{authority} case {case_number} of {day}", authority=authority, case_number=case_number,
+                   day=raid_date.isoformat()),
+        )  # fmt: skip
+
+    def fields() -> tuple[tuple[str, str], ...]:
+        return (
+            (_("Storefronts"), "\n".join(urls)),
+            (_("Documents (SHA-256)"), "\n".join(d.describe() for d in documents)),
+            *(((_("Note"), note),) if note else ()),
+        )
+
+    reply = Reply(
+        _(
+            "Raid evidence {reference} submitted: {summary}. The team is told; each step is posted in its thread.",
+            reference=ref, summary=summary(),
+        )
+    )  # fmt: skip
+    reply.lines = [_("Storefronts:"), *urls, _("Documents (keep the originals; the SHA-256 proves them):")]
     reply.lines += [d.describe() for d in documents]
     reply.notices = thread(
-        session, evidence, NoticeKind.RAID_SUBMITTED, f"Raid evidence {ref} from {organisation.name}: {summary}.",
-        f"{ref} submitted: {summary}. The team forwards it to Alibaba; each step is posted here.",
-        fields=fields, buttons=(Button("Forward to Alibaba", f"raid forward {ref}", "primary"),),
+        session, evidence, NoticeKind.RAID_SUBMITTED,
+        lambda: _("Raid evidence {reference} from {organisation}: {summary}.", reference=ref,
+                  organisation=organisation.name, summary=summary()),
+        lambda: _("{reference} submitted: {summary}. The team forwards it to Alibaba; each step is posted here.",
+                  reference=ref, summary=summary()),
+        fields=fields, buttons=lambda: (Button(_("Forward to Alibaba"), f"raid forward {ref}", "primary"),),
     )  # fmt: skip
     return reply
 
 
 RAID_FORM = register_form(
     Form(
-        command="raid", title="Submit raid evidence", submit="Submit",
+        command="raid", title=N_("Submit raid evidence"), submit=N_("Submit"),
         fields=(
-            FormField("storefronts", "Storefront links", "multiline", placeholder="One store link per line, up to 50"),
-            FormField("raid_date", "Raid date", "text", max_length=10, placeholder="YYYY-MM-DD"),
-            FormField("authority", "Authority", "text", max_length=200, placeholder="e.g. Yiwu AMR"),
-            FormField("case_number", "Authority's case number", "text", max_length=100),
-            FormField("note", "Note", "text", optional=True, max_length=1000),
+            FormField("storefronts", N_("Storefront links"), "multiline",
+                      placeholder=N_("One store link per line, up to 50")),
+            FormField("raid_date", N_("Raid date"), "text", max_length=10, placeholder="YYYY-MM-DD"),
+            FormField("authority", N_("Authority"), "text", max_length=200, placeholder=N_("e.g. Yiwu AMR")),
+            FormField("case_number", N_("Authority's case number"), "text", max_length=100),
+            FormField("note", N_("Note"), "text", optional=True, max_length=1000),
         ),
         to_args=lambda values: options_args(
             values.get("storefronts", "").split(), values, "raid_date", "authority", "case_number", "note"
@@ -124,23 +148,36 @@ def parse_storefronts(words: list[str]) -> list[ParsedLink]:
     for word in _SLACK_LINK.sub(r"\1", " ".join(words)).split():
         link = parse_link(word)
         if isinstance(link, UnresolvedLink):
-            refused.append(f"{link.original}: a short link cannot be resolved here; open it, paste the store's link")
+            refused.append(
+                _("{link}: a short link cannot be resolved here; open it, paste the store's link", link=link.original)
+            )
         elif isinstance(link, RejectedLink):
-            refused.append(link.reason if link.reason.startswith(link.original) else f"{word}: {link.reason}")
+            refused.append(
+                link.reason if link.reason.startswith(link.original) else _("{link}: {why}", link=word, why=link.reason)
+            )
         elif link.key.kind is not ItemKind.STOREFRONT:
-            refused.append(f"{link.original}: a listing, not a storefront")
+            refused.append(_("{link}: a listing, not a storefront", link=link.original))
         else:
             found.setdefault((link.key.platform, link.key.external_id), link)
     if refused:
-        more = f"; and {len(refused) - SHOW_AT_MOST} more" if len(refused) > SHOW_AT_MOST else ""
-        shown = "; ".join(refused[:SHOW_AT_MOST]) + more
-        raise UserError(f"{plural(len(refused), 'link')} refused: {shown}.", hint=_STORE_HINT, field="storefronts")
+        shown = "; ".join(refused[:SHOW_AT_MOST])
+        if len(refused) > SHOW_AT_MOST:
+            shown = _("{shown}; and {count} more", shown=shown, count=len(refused) - SHOW_AT_MOST)
+        raise UserError(
+            ngettext("{count} link refused: {shown}.", "{count} links refused: {shown}.", len(refused), shown=shown),
+            hint=_(STORE_HINT),
+            field="storefronts",
+        )
     if not found:
-        raise UserError("Name at least one storefront the raid concerns.", hint=_STORE_HINT, field="storefronts")
+        raise UserError(_("Name at least one storefront the raid concerns."), hint=_(STORE_HINT), field="storefronts")
     if len(found) > MAX_STOREFRONTS:
         raise UserError(
-            f"{len(found)} storefronts named; the limit is {MAX_STOREFRONTS} per submission.",
-            hint="Submit the rest as a second raid evidence with the same documents.",
+            _(
+                "{count} storefronts named; the limit is {limit} per submission.",
+                count=len(found),
+                limit=MAX_STOREFRONTS,
+            ),
+            hint=_("Submit the rest as a second raid evidence with the same documents."),
             field="storefronts",
         )
     return list(found.values())
@@ -149,21 +186,29 @@ def parse_storefronts(words: list[str]) -> list[ParsedLink]:
 def parse_raid_date(text: str | None, today: date) -> date:
     """A real YYYY-MM-DD date, not in the future and at most 5 years back."""
     if not text:
-        raise UserError("Give the date of the raid as raid_date=YYYY-MM-DD.", field="raid_date")
+        raise UserError(_("Give the date of the raid as raid_date=YYYY-MM-DD."), field="raid_date")
     try:
         day = date.fromisoformat(text.strip()) if _DATE.fullmatch(text.strip()) else None
     except ValueError:
         day = None
     if day is None:
-        raise UserError(f"'{text}' is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-10-02.", field="raid_date")
+        raise UserError(
+            _("'{text}' is not a date.", text=text),
+            hint=_("Write it as YYYY-MM-DD, e.g. 2026-10-02."),
+            field="raid_date",
+        )
     if day > today:
-        raise UserError(f"The raid date {day} is in the future.", hint="Give the day of the raid.", field="raid_date")
+        raise UserError(
+            _("The raid date {day} is in the future.", day=day.isoformat()),
+            hint=_("Give the day of the raid."),
+            field="raid_date",
+        )
     years = MAX_RAID_AGE_YEARS
     earliest = today.replace(year=today.year - years, day=28 if (today.month, today.day) == (2, 29) else today.day)
     if day < earliest:
         raise UserError(
-            f"The raid date {day} is more than {years} years ago.",
-            hint=f"Evidence is accepted from raids on or after {earliest}.",
+            _("The raid date {day} is more than {years} years ago.", day=day.isoformat(), years=years),
+            hint=_("Evidence is accepted from raids on or after {day}.", day=earliest.isoformat()),
             field="raid_date",
         )
     return day
@@ -173,7 +218,14 @@ def required_text(args: Args, name: str, what: str, shortest: int, longest: int)
     """A required text option, spaces tidied, of `shortest` to `longest` characters."""
     value = " ".join((args.options.get(name) or "").split())
     if not value:
-        raise UserError(f'Give {what} as {name}="...".', field=name)
+        raise UserError(_('Give {what} as {option}="...".', what=_(what), option=name), field=name)
     if not shortest <= len(value) <= longest:
-        raise UserError(f"{name}= is {plural(len(value), 'character')}; it takes {shortest} to {longest}.", field=name)
+        raise UserError(
+            ngettext(
+                "{option}= is {count} character; it takes {shortest} to {longest}.",
+                "{option}= is {count} characters; it takes {shortest} to {longest}.",
+                len(value), option=name, shortest=shortest, longest=longest,
+            ),
+            field=name,
+        )  # fmt: skip
     return value

@@ -9,6 +9,7 @@ Submitting: handlers/program/raid_submission; the team's steps: handlers/program
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sqlmodel import Session
 
@@ -17,6 +18,7 @@ from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.documents import CheckedDocument
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import N_, _, localized
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import Option, command, group
 from handlers.kit.replies import Button, Notice, Reply
@@ -31,45 +33,53 @@ NEXT: dict[RaidStatus, tuple[RaidStatus, ...]] = {
     RaidStatus.PENALTY_APPLIED: (),
     RaidStatus.DECLINED: (),
 }
-REFERENCE = Option("reference", "the raid evidence's reference, e.g. RAID-000001", required=True)
-NOTE = Option("note", "a note for the brand and the audit log", keyword=True)
+REFERENCE = Option("reference", N_("the raid evidence's reference, e.g. RAID-000001"), required=True)
+NOTE = Option("note", N_("a note for the brand and the audit log"), keyword=True)
 _REFERENCE = re.compile(r"(?i)^(?:RAID-?)?0*(\d{1,9})$")
 
 group(
     "raid",
-    summary="submit civil-raid evidence for seller penalties, and follow it",
+    summary=N_("submit civil-raid evidence for seller penalties, and follow it"),
     order=("submit", "show", "forward", "penalty", "decline"),
 )
 
 
-@command("raid show", summary="a raid evidence's storefronts, documents and history", options=(REFERENCE,))
+@command("raid show", summary=N_("a raid evidence's storefronts, documents and history"), options=(REFERENCE,))
 def raid_show(ctx: Context, args: Args, session: Session) -> Reply:
     """raid show RAID-000001
     Your organisation's raid evidence; the team sees every one.
     Example: raid show RAID-000001"""
     args.check_options()
-    evidence = load_raid(session, ctx, args.word(0, "raid reference (e.g. RAID-000001)"))
+    evidence = load_raid(session, ctx, args.word(0, _("raid reference (e.g. RAID-000001)")))
     assert evidence.id is not None
     organisation = session.get(Organisation, evidence.organisation_id)
     submitter = session.get(Member, evidence.submitted_by_id)
     assert organisation is not None and submitter is not None
     zone = ctx.rules.timezone
+    submitter_ref = f"{submitter.platform}:{submitter.user_id}"
     reply = Reply(f"{evidence.reference} · {evidence.status} · {organisation.name}")
     reply.fields = [
-        ("Raid", f"{evidence.raid_date}, {evidence.authority} case {evidence.authority_case_number}"),
-        ("Submitted", f"{local_time(evidence.created_at, zone)} by {submitter.platform}:{submitter.user_id}"),
-    ]
+        (_("Raid"), raid_summary(evidence.raid_date.isoformat(), evidence.authority, evidence.authority_case_number)),
+        (
+            _("Submitted"),
+            _("{moment} by {who}", moment=local_time(evidence.created_at, zone), who=submitter_ref),
+        ),
+    ]  # fmt: skip
     if evidence.decision_note:
-        reply.fields.append(("Decision", evidence.decision_note))
+        reply.fields.append((_("Decision"), evidence.decision_note))
     stores = storefronts_of_raid(session, evidence.id)
     documents = documents_of_raid(session, evidence.id)
-    reply.lines = [f"Storefronts ({len(stores)}):", *(f"{s.canonical_url} · {s.status}" for s in stores)]
-    reply.lines.append(f"Documents ({len(documents)}):")
+    reply.lines = [
+        _("Storefronts ({count}):", count=len(stores)),
+        *(f"{s.canonical_url} · {s.status}" for s in stores),
+    ]
+    reply.lines.append(_("Documents ({count}):", count=len(documents)))
     reply.lines += [CheckedDocument(d.name, d.size_bytes, d.sha256, d.media_type).describe() for d in documents]
-    reply.lines.append("History:")
+    reply.lines.append(_("History:"))
     for entry in audit.history(session, [(AuditEntity.RAID, [evidence.id])]):
         note = f" ({entry.note})" if entry.note else ""
-        change = f"{entry.from_status or 'new'} -> {entry.to_status}"
+        before = entry.from_status or _("new")
+        change = f"{before} -> {entry.to_status}"
         reply.lines.append(f"{local_time(entry.at, zone)} {entry.actor}: {change}{note}")
     return reply
 
@@ -78,11 +88,14 @@ def load_raid(session: Session, ctx: Context, text: str, *, for_update: bool = F
     """The evidence named (`RAID-000001`, `1`) if the caller may see it; others' read as missing."""
     match = _REFERENCE.match(text.strip())
     if match is None or int(match.group(1)) == 0:
-        raise UserError(f"'{text}' is not a raid reference.", hint="Raid references look like RAID-000001.")
+        raise UserError(
+            _("'{text}' is not a raid reference.", text=text), hint=_("Raid references look like RAID-000001.")
+        )
     number = int(match.group(1))
     evidence = raid_by_id(session, number, for_update=for_update)
     if evidence is None or not (ctx.is_staff or evidence.organisation_id == ctx.organisation_id):
-        raise NotFound(f"There is no raid evidence RAID-{number:06d} among your organisation's.")
+        reference = f"RAID-{number:06d}"
+        raise NotFound(_("There is no raid evidence {reference} among your organisation's.", reference=reference))
     return evidence
 
 
@@ -91,11 +104,16 @@ def move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidSta
     assert evidence.id is not None
     current = evidence.status
     if target not in NEXT[current]:
-        allowed = " or ".join(NEXT[current]) or "nothing more: it is final"
+        steps = NEXT[current]
+        if len(steps) == 2:
+            allowed = _("{first} or {second}", first=steps[0], second=steps[1])
+        else:
+            allowed = steps[0] if steps else _("nothing more: it is final")
         raise UserError(
-            f"{evidence.reference} cannot become {target}: it is {current}.",
-            hint=f"From {current} it can become {allowed}.",
-        )
+            _("{reference} cannot become {target}: it is {status}.", reference=evidence.reference, target=target,
+              status=current),
+            hint=_("From {status} it can become {allowed}.", status=current, allowed=allowed),
+        )  # fmt: skip
     evidence.status = target
     evidence.updated_at = ctx.now
     if target in (RaidStatus.PENALTY_APPLIED, RaidStatus.DECLINED):
@@ -103,21 +121,35 @@ def move(session: Session, ctx: Context, evidence: RaidEvidence, target: RaidSta
     add_recorded(session, ctx, evidence, AuditEntity.RAID, "status", from_status=current, to_status=target, note=note)
 
 
+def raid_summary(day: str, authority: str, case_number: str) -> str:
+    """`2026-10-02, Yiwu AMR case YW-2026-118`."""
+    return _("{day}, {authority} case {case_number}", day=day, authority=authority, case_number=case_number)
+
+
 def thread(
     session: Session,
     evidence: RaidEvidence,
     kind: NoticeKind,
-    team: str,
-    brand: str,
+    team: Callable[[], str],
+    brand: Callable[[], str],
     *,
-    fields: tuple[tuple[str, str], ...] = (),
-    buttons: tuple[Button, ...] = (),
+    fields: Callable[[], tuple[tuple[str, str], ...]] = tuple,
+    buttons: Callable[[], tuple[Button, ...]] = tuple,
 ) -> list[Notice]:
-    """The same step told in the raid's thread in the team's channel and in the brand's."""
+    """The same step told in the raid's thread in the team's channel and in the brand's, each in
+    every language: `team`, `brand`, `fields` and `buttons` build their words in the current one."""
     organisation = session.get(Organisation, evidence.organisation_id)
     assert organisation is not None
     ref = evidence.reference
     return [
-        Notice(channel=Channel.TEAM, case_id=ref, kind=kind, text=team, fields=fields, buttons=buttons),
-        Notice(channel=org_channel(organisation.slug), case_id=ref, kind=kind, text=brand, fields=fields),
+        localized(
+            lambda: Notice(
+                channel=Channel.TEAM, case_id=ref, kind=kind, text=team(), fields=fields(), buttons=buttons()
+            )
+        ),
+        localized(
+            lambda: Notice(
+                channel=org_channel(organisation.slug), case_id=ref, kind=kind, text=brand(), fields=fields()
+            )
+        ),
     ]

@@ -11,21 +11,22 @@ import re
 from dataclasses import dataclass
 
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _
 from storage.vocabulary import CompanySize
 
 
 @dataclass(frozen=True, slots=True)
 class Region:
     key: str  # used in group keys: lowercase letters and hyphens
-    label: str  # how replies and organisations name it
+    label: str  # how organisations name it; replies show it in the reader's language
 
 
-NORTH_AMERICA = Region("north-america", "North America")
-EUROPE = Region("europe", "Europe")
-GREATER_CHINA = Region("greater-china", "Greater China")
-ASIA_PACIFIC = Region("asia-pacific", "Asia-Pacific")
-LATIN_AMERICA = Region("latin-america", "Latin America")
-MIDDLE_EAST_AFRICA = Region("middle-east-africa", "Middle East & Africa")
+NORTH_AMERICA = Region("north-america", N_("North America"))
+EUROPE = Region("europe", N_("Europe"))
+GREATER_CHINA = Region("greater-china", N_("Greater China"))
+ASIA_PACIFIC = Region("asia-pacific", N_("Asia-Pacific"))
+LATIN_AMERICA = Region("latin-america", N_("Latin America"))
+MIDDLE_EAST_AFRICA = Region("middle-east-africa", N_("Middle East & Africa"))
 REGIONS = (NORTH_AMERICA, EUROPE, GREATER_CHINA, ASIA_PACIFIC, LATIN_AMERICA, MIDDLE_EAST_AFRICA)
 
 _CODES: dict[Region, str] = {
@@ -45,7 +46,6 @@ COUNTRY_REGIONS: dict[str, Region] = {code: region for region, codes in _CODES.i
 # Codes people write that ISO spells differently.
 ALIASES = {"UK": "GB", "EL": "GR"}
 _TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
-_EXAMPLES = "e.g. US, GB, DE, JP or CN"
 
 
 def country_code(text: str, field: str | None = "country") -> str:
@@ -53,15 +53,15 @@ def country_code(text: str, field: str | None = "country") -> str:
     written = text.strip()
     if not _TWO_LETTERS.match(written):
         raise UserError(
-            f"'{written}' is not a two-letter country code.",
-            hint=f"Use the ISO 3166 code of the company's country, {_EXAMPLES}.",
+            _("'{text}' is not a two-letter country code.", text=written),
+            hint=_("Use the ISO 3166 code of the company's country, e.g. US, GB, DE, JP or CN."),
             field=field,
         )
     code = ALIASES.get(written.upper(), written.upper())
     if code not in COUNTRY_REGIONS:
         raise UserError(
-            f"'{written}' is not a country code I know.",
-            hint=f"Use the ISO 3166 code of the company's country, {_EXAMPLES}.",
+            _("'{text}' is not a country code I know.", text=written),
+            hint=_("Use the ISO 3166 code of the company's country, e.g. US, GB, DE, JP or CN."),
             field=field,
         )
     return code
@@ -79,22 +79,25 @@ def group_key(region: Region, size: CompanySize | str) -> str:
 
 def parse_group_key(text: str, field: str | None = "group") -> str:
     """A group key as the team may type it: `north-america:large`, `"North America:large"`, `Europe:SMALL`."""
-    region_text, _, size_text = text.strip().lower().rpartition(":")
+    region_text, _colon, size_text = text.strip().lower().rpartition(":")
     slug = re.sub(r"[^a-z]+", "-", region_text).strip("-")
     region = next((r for r in REGIONS if slug in (r.key, re.sub(r"[^a-z]+", "-", r.label.lower()).strip("-"))), None)
     sizes = {size.value for size in CompanySize}
     if region is None or size_text.strip() not in sizes:
         every = ", ".join(r.key for r in REGIONS)
         raise UserError(
-            f"'{text}' is not an application group.",
-            hint=f"Write <region>:<size>, e.g. north-america:large; regions: {every}; sizes: small, medium, large.",
+            _("'{text}' is not an application group.", text=text),
+            hint=_(
+                "Write <region>:<size>, e.g. north-america:large; regions: {regions}; sizes: small, medium, large.",
+                regions=every,
+            ),
             field=field,
         )
     return f"{region.key}:{size_text.strip()}"
 
 
 def group_label(key: str) -> str:
-    """`north-america:large` -> `North America, large`."""
-    region_key, _, size = key.partition(":")
+    """`north-america:large` -> `North America, large` (the region in the reader's language)."""
+    region_key, _colon, size = key.partition(":")
     region = next((r for r in REGIONS if r.key == region_key), None)
-    return f"{region.label if region else region_key}, {size}"
+    return _("{region}, {size}", region=_(region.label) if region else region_key, size=size)
