@@ -76,6 +76,12 @@ def in_language(lang: str | None) -> Iterator[None]:
         _current.reset(token)
 
 
+def reader_language(chosen: str | None, locale: str | None = None, default: str | None = None) -> str:
+    """The language a person reads: their own choice (`lang zh`), else their platform's locale,
+    else `default` (the program's language, MARKETSAFE_LANGUAGE, when not given)."""
+    return normalise(chosen) or normalise(locale) or normalise(default) or program_language()
+
+
 def normalise(locale: str | None) -> str | None:
     """Our language code for a platform locale (`zh-CN`, `zh_TW`, `en-US`, `zh`), else None."""
     if not locale:
