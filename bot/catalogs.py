@@ -4,15 +4,19 @@
 `locales/<domain>.pot` and merges them into every language's `locales/<dir>/LC_MESSAGES/<domain>.po`
 (new texts arrive untranslated, changed ones fuzzy); `python -m bot.catalogs compile`
 (`make catalogs`, also run by the install) writes the `.mo` files the bot reads.
-One domain per area, so that people translating different areas never edit the same file.
+One domain per area, so that people translating different areas never edit the same file. The
+`help` domain holds what `help <command>` shows: each registered command's docstring (its usage
+and explanation), read from the handlers by `extract_usages`.
 """
 
 from __future__ import annotations
 
+import ast
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from io import BytesIO
 from pathlib import Path
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -39,11 +43,18 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "admin": ("handlers/admin",),
     "bot": ("bot",),
     "schedules": ("schedules",),
+    "help": ("handlers",),  # the docstrings of the commands, not the texts marked with `_`
 }
 assert tuple(SOURCES) == DOMAINS
+USAGE_DOMAINS = frozenset({"help"})
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 HEADER = "MarketSafe bot messages"
 TRANSLATORS = "MarketSafe program team"
+USAGE_NOTE = (
+    "Translators: the usage `help <command>` shows. Keep the syntax lines (the first line, and lines "
+    "of command words, options and <placeholders>) and the example's command exactly as typed; "
+    "translate the explanations, the word Example and parenthesised remarks."
+)
 
 
 def source_files(domain: str) -> Iterator[Path]:
@@ -52,12 +63,35 @@ def source_files(domain: str) -> Iterator[Path]:
         yield from sorted(path.rglob("*.py")) if path.is_dir() else [path]
 
 
+def extract_usages(
+    fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: dict[str, Any]
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """A Babel extraction method: the docstring of every function registered with `@command(...)`,
+    cleaned as the registry cleans it, so that the message id is exactly the usage `help` shows."""
+    tree = ast.parse(fileobj.read())
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef) or not any(_is_command(d) for d in node.decorator_list):
+            continue
+        usage = ast.get_docstring(node, clean=True)
+        if usage:
+            yield node.lineno, None, usage, [USAGE_NOTE]
+
+
+def _is_command(decorator: ast.expr) -> bool:
+    called = decorator.func if isinstance(decorator, ast.Call) else None
+    return (isinstance(called, ast.Name) and called.id == "command") or (
+        isinstance(called, ast.Attribute) and called.attr == "command"
+    )
+
+
 def extract(domain: str) -> Catalog:
-    """The texts marked in a domain's source, as a template catalog."""
+    """The texts marked in a domain's source (for `help`, the commands' usages), as a template catalog."""
     catalog = Catalog(project="marketsafe", header_comment=f"# {HEADER}: {domain}", fuzzy=False)
+    # Babel runs a method as (lineno, funcname, messages, comments); its type hints say otherwise.
+    method: Any = extract_usages if domain in USAGE_DOMAINS else "python"
     for path in source_files(domain):
         for lineno, message, comments, _context in extract_from_file(
-            "python", path, keywords=KEYWORDS, comment_tags=("Translators:",)
+            method, path, keywords=KEYWORDS, comment_tags=("Translators:",)
         ):
             catalog.add(message, None, [(str(path.relative_to(ROOT)), lineno)], auto_comments=comments)
     return catalog

@@ -23,7 +23,7 @@ from bot.router import Incoming, Router
 from handlers.catalogue import subcommands, top_words
 from handlers.kit.context import Attachment, Caller
 from handlers.kit.csv_files import MAX_CSV_BYTES
-from handlers.kit.i18n import _, in_language
+from handlers.kit.i18n import _, format_number, in_language
 from handlers.kit.outbox import NoticePayload
 from handlers.kit.registry import as_typed
 from handlers.kit.replies import Reply
@@ -86,7 +86,8 @@ class Screen:
 
 
 class ConsolePoster:
-    """Delivers notices by printing them: `[#team > MS-000123] text`."""
+    """Delivers notices by printing them: `[#team > MS-000123] text`, its own words in the
+    notice's language (the delivery worker sets it)."""
 
     platform = "console"
 
@@ -98,7 +99,7 @@ class ConsolePoster:
         return None
 
     def update(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
-        self._print(notice, payload, "(case message updated) ")
+        self._print(notice, payload, _("(case message updated)") + " ")
         return target.thread_ref or ""
 
     def post(self, notice: OutboxNotice, payload: NoticePayload, target: Target) -> str:
@@ -113,7 +114,7 @@ class ConsolePoster:
             lines.append(f"    {name}: " + value.replace("\n", "\n      "))
         buttons = payload.buttons
         if buttons:
-            lines.append("    actions: " + " | ".join(as_typed(button.command) for button in buttons))
+            lines.append("    " + _("actions: {commands}", commands=" | ".join(as_typed(b.command) for b in buttons)))
         self.screen.print("\n".join(lines))
 
 
@@ -157,7 +158,8 @@ class Console:
 
     def run(self, lines: Iterable[str], *, greet: bool = False) -> None:
         if greet:
-            self._print("MarketSafe console. Type `help`, `/as NAME` to act as someone else, Ctrl-D to leave.")
+            with in_language(self.router.language_of(self.caller)):
+                self._print(_("MarketSafe console. Type `help`, `/as NAME` to act as someone else, Ctrl-D to leave."))
         for line in lines:
             self.run_line(line)
 
@@ -169,7 +171,9 @@ class Console:
             self._switch(text[3:].strip())
             return
         try:
-            text, attachments = _attachments(text)
+            # A refusal of a file is said in the language of the one acting.
+            with in_language(self.router.language_of(self.caller) if FILE_OPTION.search(text) else None):
+                text, attachments = _attachments(text)
         except OSError as error:
             with in_language(self.router.language_of(self.caller)):
                 self._print("! " + _("Cannot read that file: {error}.", error=error.strerror or error))
@@ -196,11 +200,15 @@ class Console:
             self._print(_("(now acting as {identity})", identity=self.caller.ref))
 
     def _show(self, reply: Reply) -> None:
-        text = reply.render_plain(as_typed)
-        try:
-            saved = save_files(reply.files, self.export_dir)
-        except OSError as error:
-            saved = [f"! The file could not be written to {self.export_dir}: {error.strerror or error}."]
+        with reply.in_its_language():
+            text = reply.render_plain(as_typed)
+            try:
+                saved = save_files(reply.files, self.export_dir)
+            except OSError as error:
+                saved = [
+                    "! " + _("The file could not be written to {directory}: {error}.", directory=self.export_dir,
+                             error=error.strerror or error)
+                ]  # fmt: skip
         self._print("\n".join([("! " if reply.is_error else "") + text, *saved]))
 
     def read_line(self) -> str:
@@ -225,11 +233,12 @@ def _attachments(text: str) -> tuple[str, tuple[Attachment, ...]]:
     for match in FILE_OPTION.finditer(text):
         path = Path(match.group(1) or match.group(2)).expanduser()
         if not stat.S_ISREG(path.stat().st_mode):  # a device or a pipe would be read without end
-            raise ValueError(f"{path.name} is not a regular file: give the path of a file.")
+            raise ValueError(_("{file} is not a regular file: give the path of a file.", file=path.name))
         with path.open("rb") as file:
             content = file.read(MAX_CSV_BYTES + 1)  # the size is checked on what is read, not what was said
         if len(content) > MAX_CSV_BYTES:
-            raise ValueError(f"{path.name} is over {MAX_CSV_BYTES:,} bytes, the limit.")
+            limit = format_number(MAX_CSV_BYTES)
+            raise ValueError(_("{file} is over {limit} bytes, the limit.", file=path.name, limit=limit))
         found.append(Attachment(path.name, content))
     return FILE_OPTION.sub(" ", text).strip(), tuple(found)
 

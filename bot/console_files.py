@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from handlers.kit.i18n import _, format_number
 from handlers.kit.replies import ReplyFile
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -23,7 +24,7 @@ def save_files(files: list[ReplyFile], directory: Path) -> list[str]:
         path = _free_path(directory, _UNSAFE.sub("_", file.name).lstrip(".") or "file")
         with open(path, "xb") as out:  # never follows or replaces something already there
             out.write(file.data)
-        said.append(f"  file: {path} ({len(file.data):,} bytes)")
+        said.append("  " + _("file: {path} ({size} bytes)", path=path, size=format_number(len(file.data))))
     return said
 
 

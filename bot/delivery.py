@@ -31,7 +31,7 @@ from typing import Protocol
 from pydantic import ValidationError
 
 from bot import metrics
-from handlers.kit.i18n import program_language
+from handlers.kit.i18n import in_language, program_language
 from handlers.kit.outbox import NoticePayload
 from storage.database import Database
 from storage.models import OutboxNotice, PostedMessage, utcnow
@@ -275,6 +275,7 @@ class DeliveryWorker:
         target = Target(channel_ref, thread.message_ref if thread else None, delivery.first_attempt_at)
         replacing = thread is not None and payload.replace
         may_be_posted = delivery.may_be_posted and not replacing  # an edit is safe to repeat
+        lang = program_language()
         if payload.variants:
             # Each channel reads the notice in its language, a direct message in its recipient's.
             with self.database.transaction() as session:
@@ -283,14 +284,16 @@ class DeliveryWorker:
             notice = notice.model_copy(update={"text": text})
         try:
             message_ref = None
-            if may_be_posted:
-                # An earlier attempt may have posted it before its worker stopped or lost the answer.
-                message_ref = self.poster.find_posted(notice, payload, target)
-            found = message_ref is not None
-            may_be_posted = False  # looked up: not there
-            if message_ref is None:
-                post = self.poster.update if replacing else self.poster.post
-                message_ref = post(notice, payload, target)
+            # What the poster adds to the notice ("continued") reads in the notice's language.
+            with in_language(lang):
+                if may_be_posted:
+                    # An earlier attempt may have posted it before its worker stopped or lost the answer.
+                    message_ref = self.poster.find_posted(notice, payload, target)
+                found = message_ref is not None
+                may_be_posted = False  # looked up: not there
+                if message_ref is None:
+                    post = self.poster.update if replacing else self.poster.post
+                    message_ref = post(notice, payload, target)
         except RetryLater as wait:
             maybe_posted = may_be_posted or wait.partly_posted
             self._retry(delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=maybe_posted)

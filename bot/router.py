@@ -22,7 +22,7 @@ from handlers.catalogue import COMMAND_WORDS, GROUPS, resolve, subcommands, top_
 from handlers.kit.arguments import Args
 from handlers.kit.context import Attachment, Caller, Context, ProgramRules
 from handlers.kit.errors import UserError
-from handlers.kit.i18n import _, in_language, normalise, set_program_language
+from handlers.kit.i18n import _, current_language, in_language, reader_language, set_program_language
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
 from handlers.threads import thread_command
@@ -112,8 +112,11 @@ class Router:
         resolved = resolve(text)
         if resolved is None:
             metrics.command_finished("unknown", "refused")
-            with in_language(self.language_of(incoming.caller, incoming.locale)):
-                return self._unknown(text)
+            language = self.language_of(incoming.caller, incoming.locale)
+            with in_language(language):
+                unknown = self._unknown(text)
+            unknown.language = language
+            return unknown
         spec, rest = resolved.spec, resolved.rest
 
         def work(ctx: Context, session: Session) -> Reply:
@@ -153,8 +156,10 @@ class Router:
         Every log line written meanwhile carries one reference, the one a failure shows the user.
         """
         # The platform's locale until the caller's own choice is read (in their context).
-        with request_reference(), in_language(normalise(incoming.locale) or self.rules.language):
+        with request_reference(), in_language(reader_language(None, incoming.locale, self.rules.language)):
             reply, outcome = self._run_counted(incoming, what, work)
+            # What was written before the caller's choice could be read is in their locale's language.
+            reply.language = reply.language or current_language()
         metrics.command_finished(what, outcome)
         return reply
 
@@ -180,7 +185,9 @@ class Router:
             return _failure("command failed", what, incoming, _unexpected), "error"
 
     def _run_once(self, incoming: Incoming, work: Work) -> Reply:
-        """Run `work` in one transaction; a user's mistake becomes its explanation, anything else is raised."""
+        """Run `work` in one transaction; a user's mistake becomes its explanation, anything else is raised.
+        The reply carries the caller's language (see `Reply.language`)."""
+        language: str | None = None
         try:
             with self.database.transaction() as session:
                 key = incoming.request_key
@@ -190,14 +197,16 @@ class Router:
                         return Reply(earlier or _("That request was already handled."))
                     claim_request(session, key, self.clock())
                 ctx = self.context_for(session, incoming)
-                with in_language(ctx.language):
+                language = ctx.language
+                with in_language(language):
                     reply = work(ctx, session)
                 save_notices(session, reply.notices, ctx.now)
                 if key is not None:
                     record_reply(session, key, reply.text)
+            reply.language = language
             return reply
         except UserError as error:
-            return Reply(str(error), is_error=True, error_field=error.field)
+            return Reply(str(error), is_error=True, error_field=error.field, language=language)
 
     def _unknown(self, text: str) -> Reply:
         written = text.split()
@@ -218,7 +227,7 @@ class Router:
                 chosen = member_language(session, caller.platform, caller.user_id)
         except OperationalError:
             chosen = None
-        return chosen or normalise(locale) or self.rules.language
+        return reader_language(chosen, locale, self.rules.language)
 
     def context_for(self, session: Session, incoming: Incoming) -> Context:
         """The caller's context: membership, role, now.
@@ -228,7 +237,7 @@ class Router:
         away again and their membership (organisation, role) is as it was.
         """
         caller = incoming.caller
-        unchosen = normalise(incoming.locale) or self.rules.language
+        unchosen = reader_language(None, incoming.locale, self.rules.language)
         listed = caller.ref in self.admins
         member = member_by_identity(session, caller.platform, caller.user_id)
         if member is None and listed:
@@ -249,7 +258,7 @@ class Router:
             thread=incoming.thread,
             attachments=incoming.attachments,
             request_key=incoming.request_key,
-            language=(member.language if member else None) or unchosen,
+            language=reader_language(member.language if member else None, incoming.locale, self.rules.language),
             unchosen_language=unchosen,
         )
 

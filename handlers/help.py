@@ -1,4 +1,5 @@
-"""`help`: every command with its usage, from the handlers' own docstrings."""
+"""`help`: every command with its usage, from the handlers' own docstrings (translated in the `help`
+catalog: the syntax as typed, the explanations in the reader's language)."""
 
 from __future__ import annotations
 
@@ -34,14 +35,14 @@ def _help_for(words: list[str]) -> Reply:
         path = " ".join(words[:count])
         if path in COMMANDS and (count > 1 or path not in GROUPS):
             spec = COMMANDS[path]
-            return Reply(f"{spec.word}: {_(spec.summary)}", lines=spec.usage.splitlines())
+            return Reply(f"{spec.word}: {_(spec.summary)}", lines=_(spec.usage).splitlines())
         below = [spec for spec in subcommands(words[0]) if spec.path[:count] == tuple(words[:count])]
         if below:
             count_said = _("{count} sub-commands", count=len(below))
             reply = Reply(f"{path}: {summary_of(path) or count_said}")
             bare = COMMANDS.get(path) if count == 1 else None  # the word alone runs a command too
             reply.lines = [
-                *(bare.usage.splitlines() if bare else ()),
+                *(_(bare.usage).splitlines() if bare else ()),
                 *(f"{spec.word}: {_(spec.summary)}" for spec in below),
             ]
             reply.lines.append(_("`help {command}` shows one in full.", command=below[0].word))

@@ -30,6 +30,7 @@ from handlers.catalogue import resolve
 from handlers.kit.arguments import Args
 from handlers.kit.context import Attachment, Caller, Context
 from handlers.kit.forms import FormRequest
+from handlers.kit.i18n import _, in_language
 from handlers.kit.registry import OptionKind
 from handlers.kit.replies import Button, Reply
 
@@ -118,10 +119,12 @@ class MarketSafeClient(discord.Client):
 
         async def handled() -> Reply:
             if files:
+                language = await self._language(interaction.user, interaction.locale.value)
                 try:
-                    kept.extend(await self.downloads.fetch_all(files, limit_for(command)))
+                    with in_language(language):
+                        kept.extend(await self.downloads.fetch_all(files, limit_for(command)))
                 except NotDownloaded as error:
-                    return Reply(str(error), is_error=True)
+                    return Reply(str(error), is_error=True, language=language)
             return await self._handle(interaction, command, args=args, attachments=tuple(kept))
 
         await self._respond(interaction, handled(), forms=True, kept=kept)
@@ -136,15 +139,20 @@ class MarketSafeClient(discord.Client):
         last step the form's command runs with every value, and an error names its field and
         offers that field's step again, with what was typed."""
         if self.drafts.get(draft.key, interaction.user.id) is not draft:
-            await interaction.response.send_message(f"⚠ {EXPIRED}", ephemeral=True)
+            await self._tell_expired(interaction)
             return
         draft.values.update(values)
         steps = draft.steps
         if draft.step + 1 < len(steps):
             draft.step += 1
             following = ", ".join(item.label for item in steps[draft.step])
-            text = f"Step {draft.step} of {len(steps)} kept. Continue with step {draft.step + 1}: {following}."
-            await self._answer(interaction, Reply(text), ContinueButton(draft.key))
+            with in_language(draft.language):
+                text = _(
+                    "Step {step} of {steps} kept. Continue with step {next}: {fields}.",
+                    step=draft.step, steps=len(steps), next=draft.step + 1, fields=following,
+                )  # fmt: skip
+                button = ContinueButton(draft.key)
+            await self._answer(interaction, Reply(text, language=draft.language), button)
             return
         form = draft.form
         kept: list[ContinueButton] = []
@@ -156,8 +164,9 @@ class MarketSafeClient(discord.Client):
             if reply.is_error:
                 name, label = field_label(draft.request, reply.error_field)
                 draft.step = form.step_of(name, MODAL_COMPONENTS)
-                kept.append(ContinueButton(draft.key, f"Correct {label}"))
-                reply = Reply(f"{label}: {reply.text}", is_error=True)
+                with in_language(reply.language or draft.language):
+                    kept.append(ContinueButton(draft.key, _("Correct {field}", field=label)))
+                reply = Reply(f"{label}: {reply.text}", is_error=True, language=reply.language)
             else:
                 self.drafts.close(draft.key)
             reply.form = None  # a modal cannot answer with another modal
@@ -169,9 +178,22 @@ class MarketSafeClient(discord.Client):
         """A Continue button: the draft's next step, for the person who opened the form only."""
         draft = self.drafts.get(key, interaction.user.id)
         if draft is None:
-            await interaction.response.send_message(f"⚠ {EXPIRED}", ephemeral=True)
+            await self._tell_expired(interaction)
             return
-        await interaction.response.send_modal(StepModal(draft, self.submit_step))
+        with in_language(draft.language):
+            modal = StepModal(draft, self.submit_step)
+        await interaction.response.send_modal(modal)
+
+    async def _tell_expired(self, interaction: discord.Interaction) -> None:
+        """A form step or Continue button whose draft is gone (expired, or someone else's)."""
+        with in_language(await self._language(interaction.user, interaction.locale.value)):
+            text = f"⚠ {_(EXPIRED)}"
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def _language(self, user: discord.abc.User, locale: str | None = None) -> str:
+        """The reader's language for what the client says outside a command (the router's choice:
+        their own, else their Discord language, else the program's); read off the event loop."""
+        return await asyncio.to_thread(self.router.language_of, Caller(PLATFORM, str(user.id), user.name), locale)
 
     async def _respond(
         self,
@@ -189,12 +211,14 @@ class MarketSafeClient(discord.Client):
         (filled in while handling) join the reply's buttons."""
         metrics.time_discord_ack(interaction)
         task = asyncio.ensure_future(handling)
-        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        done, _pending = await asyncio.wait({task}, timeout=self.defer_after)
         if task in done:
             reply = task.result()
             if reply.form is not None and forms:
-                draft = self._draft(interaction, reply.form, tuple(kept))
-                await interaction.response.send_modal(StepModal(draft, self.submit_step))
+                draft = self._draft(interaction, reply.form, tuple(kept), reply.language)
+                with in_language(draft.language):
+                    modal = StepModal(draft, self.submit_step)
+                await interaction.response.send_modal(modal)
                 return
             reply.form = None
             await self._answer(interaction, reply, *extra)
@@ -204,17 +228,24 @@ class MarketSafeClient(discord.Client):
         reply = await task
         items = list(extra)
         if reply.form is not None:
-            if kept:  # the files wait in a draft: the button opens that draft's form
-                items.insert(0, ContinueButton(self._draft(interaction, reply.form, tuple(kept)).key, "Open the form"))
-            else:
-                command = reply.form.form.command
-                reply.buttons = [Button(label="Open the form", command=command), *reply.buttons]
+            draft_language = reply.language
+            with reply.in_its_language():
+                label = _("Open the form")
+                if kept:  # the files wait in a draft: the button opens that draft's form
+                    draft = self._draft(interaction, reply.form, tuple(kept), draft_language)
+                    items.insert(0, ContinueButton(draft.key, label))
+                else:
+                    reply.buttons = [Button(label=label, command=reply.form.form.command), *reply.buttons]
             reply.form = None
         await self._answer(interaction, reply, *items, deferred=True)
         await send_files_to_caller(interaction, reply)
 
-    def _draft(self, interaction: discord.Interaction, request: FormRequest, kept: tuple[Attachment, ...]) -> Draft:
-        return self.drafts.open(interaction.user.id, request, channel_id=interaction.channel_id, attachments=kept)
+    def _draft(
+        self, interaction: discord.Interaction, request: FormRequest, kept: tuple[Attachment, ...], language: str | None
+    ) -> Draft:
+        return self.drafts.open(
+            interaction.user.id, request, channel_id=interaction.channel_id, attachments=kept, language=language
+        )
 
     # -- messages: to the bot directly, and in the bot's threads -----------------------------------
 
@@ -251,7 +282,8 @@ class MarketSafeClient(discord.Client):
             reply = await asyncio.to_thread(self.router.thread_message, in_thread)
             if reply is not None and reply.is_error:
                 # Not relayed (too long, or not allowed): the author is told why, under their message.
-                first, *rest = reply_messages(reply)
+                with reply.in_its_language():
+                    first, *rest = reply_messages(reply)
                 await message.reply(**first.arguments())
                 for rendered in rest:
                     await thread.send(**rendered.arguments())
@@ -268,9 +300,11 @@ class MarketSafeClient(discord.Client):
             try:
                 resolved = resolve(strip_prefix(text) or "help")
                 limit = limit_for(resolved.spec.word if resolved else None)
-                attachments = await self.downloads.fetch_all(message.attachments, limit)
+                language = await self._language(message.author) if message.attachments else None
+                with in_language(language):
+                    attachments = await self.downloads.fetch_all(message.attachments, limit)
             except NotDownloaded as error:
-                reply = Reply(str(error), is_error=True)
+                reply = Reply(str(error), is_error=True, language=language)
             else:
                 author = message.author
                 incoming = Incoming(
@@ -282,7 +316,9 @@ class MarketSafeClient(discord.Client):
                 )
                 reply = await asyncio.to_thread(self.router.handle, incoming)
             reply.form = None  # a message cannot open a modal: the reply says what to type instead
-            for rendered in reply_messages(reply):
+            with reply.in_its_language():
+                messages = reply_messages(reply)
+            for rendered in messages:
                 await message.channel.send(**_arguments(rendered))
             await send_files_in(message.channel, reply)
         except Exception:  # one message must not take the client down
@@ -310,7 +346,8 @@ class MarketSafeClient(discord.Client):
         with a reference that finds the logged error."""
         shown = False
         try:
-            messages = reply_messages(reply)
+            with reply.in_its_language():
+                messages = reply_messages(reply)
             _add_items(messages[-1], extra)
             first, *rest = messages
             if deferred:
@@ -322,7 +359,9 @@ class MarketSafeClient(discord.Client):
         except (MessageLimitError, discord.HTTPException) as error:
             if isinstance(error, discord.HTTPException) and error.status != 400:
                 raise
-            await _tell_refused(interaction, error, in_place=deferred and not shown)
+            with reply.in_its_language():
+                short = _refused_answer(error)
+            await _tell_refused(interaction, short, in_place=deferred and not shown)
 
 
 def _add_items(rendered: Rendered, extra: Sequence[discord.ui.Item[Any]]) -> None:
@@ -339,16 +378,21 @@ def _arguments(rendered: Rendered) -> dict[str, Any]:
     return arguments
 
 
-async def _tell_refused(
-    interaction: discord.Interaction, error: MessageLimitError | discord.HTTPException, *, in_place: bool
-) -> None:
-    """The short answer for an answer Discord refused (in place of the deferred answer when
-    `in_place`, else after what was shown); the log names the error under the same reference."""
+def _refused_answer(error: MessageLimitError | discord.HTTPException) -> Rendered:
+    """The short answer for an answer Discord refused, in the current language; the log names the
+    error under the reference it shows."""
     reference = secrets.token_hex(4)
-    reason = f"code {error.code}" if isinstance(error, discord.HTTPException) else "over its limits"
+    if isinstance(error, discord.HTTPException):
+        reason = _("Discord refused it, code {code}", code=error.code)
+    else:
+        reason = _("Discord refused it, over its limits")
     log.warning("Discord refused an answer (%s: %s); reference %s", type(error).__name__, error, reference)
-    short = render_messages(f"That answer could not be shown (Discord refused it, {reason}); reference {reference}.",
-                            [], [], [], error=True)[0]  # fmt: skip
+    text = _("That answer could not be shown ({reason}); reference {reference}.", reason=reason, reference=reference)
+    return render_messages(text, [], [], [], error=True)[0]
+
+
+async def _tell_refused(interaction: discord.Interaction, short: Rendered, *, in_place: bool) -> None:
+    """`short` in place of the deferred answer when `in_place`, else after what was shown."""
     if in_place:
         await interaction.edit_original_response(**_arguments(short))
     elif interaction.response.is_done():

@@ -5,7 +5,8 @@ fetched only over https from Discord's CDN (`cdn.discordapp.com`, `media.discord
 proxy or the tests' fake, from exactly the scheme and host of the configured API URL. The size
 Discord declares is checked against the command's limit before anything is fetched, and the body
 is read no further than that limit. A redirect is followed only to those same places. No request
-carries the bot token: Discord's attachment URLs are signed on their own.
+carries the bot token: Discord's attachment URLs are signed on their own. Refusals are written in
+the current language: the client sets the reader's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import discord
 from handlers.kit.context import Attachment
 from handlers.kit.csv_files import MAX_CSV_BYTES
 from handlers.kit.documents import LANGUAGE_HELP, MB, RAID_EVIDENCE, display_name
+from handlers.kit.i18n import N_, _, format_number
 from handlers.program.applying import LETTER_LIMIT
 
 log = logging.getLogger(__name__)
@@ -36,21 +38,25 @@ class FileLimit:
     """How large a file one use takes, and what to call it in a refusal."""
 
     max_bytes: int
-    what: str
+    what: str  # marked with N_, translated when shown
 
     def refusal(self, name: str, size: int | None) -> str:
-        says = f"is {size:,} bytes" if size is not None else f"is over {self.max_bytes:,} bytes"
-        return f"{name} {says}; {self.what} may be at most {self.max_bytes // MB} MB. Nothing was submitted."
+        values = {"file": name, "what": _(self.what), "most": self.max_bytes // MB}
+        if size is not None:
+            return _("{file} is {size} bytes; {what} may be at most {most} MB. Nothing was submitted.",
+                     size=format_number(size), **values)  # fmt: skip
+        return _("{file} is over {limit} bytes; {what} may be at most {most} MB. Nothing was submitted.",
+                 limit=format_number(self.max_bytes), **values)  # fmt: skip
 
 
 # The limits of the commands that take files, from the policies their handlers apply.
 LIMITS = {
-    "complaint": FileLimit(MAX_CSV_BYTES, "a CSV file of links"),
-    "raid submit": FileLimit(RAID_EVIDENCE.max_bytes, "a raid document"),
-    "language": FileLimit(LANGUAGE_HELP.max_bytes, "a document for language help"),
-    "apply submit": FileLimit(LETTER_LIMIT, "a letter of authorisation"),
+    "complaint": FileLimit(MAX_CSV_BYTES, N_("a CSV file of links")),
+    "raid submit": FileLimit(RAID_EVIDENCE.max_bytes, N_("a raid document")),
+    "language": FileLimit(LANGUAGE_HELP.max_bytes, N_("a document for language help")),
+    "apply submit": FileLimit(LETTER_LIMIT, N_("a letter of authorisation")),
 }
-ANY_FILE = FileLimit(max(limit.max_bytes for limit in LIMITS.values()), "a file")
+ANY_FILE = FileLimit(max(limit.max_bytes for limit in LIMITS.values()), N_("a file"))
 
 
 def limit_for(command: str | None) -> FileLimit:
@@ -89,13 +95,17 @@ class Downloads:
         """One attachment's content, or NotDownloaded with a sentence for the member."""
         name = display_name(str(attachment.filename or "file"))
         url = str(attachment.url or "")
-        again = "Attach it again to a new command or message."
+        again = _again()
         if not self.allowed(url):
             log.warning("attachment %s not fetched: not on Discord's file host", name)
-            raise NotDownloaded(f"{name} could not be fetched: it is not on Discord's file host. {again}")
+            raise NotDownloaded(
+                _("{file} could not be fetched: it is not on Discord's file host. {again}", file=name, again=again)
+            )
         size = attachment.size
         if not isinstance(size, int) or size < 0:
-            raise NotDownloaded(f"{name} could not be fetched: Discord gave no size for it. {again}")
+            raise NotDownloaded(
+                _("{file} could not be fetched: Discord gave no size for it. {again}", file=name, again=again)
+            )
         if size > limit.max_bytes:
             raise NotDownloaded(limit.refusal(name, size))
         timeout = aiohttp.ClientTimeout(total=TIMEOUT)
@@ -104,11 +114,13 @@ class Downloads:
                 return Attachment(name, await self._read(session, url, name, limit))
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             log.warning("attachment %s not fetched: %s", name, type(error).__name__)
-            raise NotDownloaded(f"{name} could not be fetched from Discord just now. {again}") from None
+            raise NotDownloaded(
+                _("{file} could not be fetched from Discord just now. {again}", file=name, again=again)
+            ) from None
 
     async def _read(self, session: aiohttp.ClientSession, url: str, name: str, limit: FileLimit) -> bytes:
-        again = "Attach it again to a new command or message."
-        for _ in range(MAX_REDIRECTS + 1):
+        again = _again()
+        for _attempt in range(MAX_REDIRECTS + 1):
             async with session.get(
                 url, allow_redirects=False, proxy=self._proxy, proxy_auth=self._proxy_auth
             ) as response:
@@ -117,13 +129,16 @@ class Downloads:
                     if not self.allowed(url):
                         log.warning("attachment %s not fetched: redirected off Discord's file host", name)
                         raise NotDownloaded(
-                            f"{name} could not be fetched: Discord sent it on to another address, "
-                            f"which the bot does not follow. {again}"
-                        )
+                            _("{file} could not be fetched: Discord sent it on to another address, which the bot "
+                              "does not follow. {again}", file=name, again=again)
+                        )  # fmt: skip
                     continue
                 if response.status != 200:
                     log.warning("attachment %s not fetched: HTTP %s", name, response.status)
-                    raise NotDownloaded(f"{name} could not be fetched from Discord (HTTP {response.status}). {again}")
+                    raise NotDownloaded(
+                        _("{file} could not be fetched from Discord (HTTP {status}). {again}",
+                          file=name, status=response.status, again=again)
+                    )  # fmt: skip
                 declared = response.content_length
                 if declared is not None and declared > limit.max_bytes:
                     raise NotDownloaded(limit.refusal(name, declared))
@@ -133,4 +148,10 @@ class Downloads:
                     if len(content) > limit.max_bytes:
                         raise NotDownloaded(limit.refusal(name, None))
                 return bytes(content)
-        raise NotDownloaded(f"{name} could not be fetched: Discord redirected it too many times. {again}")
+        raise NotDownloaded(
+            _("{file} could not be fetched: Discord redirected it too many times. {again}", file=name, again=again)
+        )
+
+
+def _again() -> str:
+    return _("Attach it again to a new command or message.")

@@ -22,6 +22,7 @@ import discord
 
 from handlers.kit.context import Attachment
 from handlers.kit.forms import Form, FormField, FormRequest
+from handlers.kit.i18n import N_, _
 
 # Discord developer docs, "Receiving and Responding", modal (receiving-and-responding.mdx:320-322):
 # a title of at most 45 characters, 1 to 5 components, a custom_id of 1 to 100 characters.
@@ -41,7 +42,7 @@ DRAFT_FILE_BYTES = 256 * 1024 * 1024  # files held across all drafts; the oldest
 MODAL_PREFIX = "form:"
 CONTINUE_PREFIX = "form-step:"
 KEY = r"[A-Za-z0-9_-]{16,64}"
-EXPIRED = (
+EXPIRED = N_(
     "This form is no longer open: a form is kept for 15 minutes, for the person who opened it. "
     "Run the command again to start over."
 )
@@ -59,6 +60,7 @@ class Draft:
     values: dict[str, str] = field(default_factory=dict)
     step: int = 0
     expires: float = 0.0
+    language: str | None = None  # the reader's, for the steps' titles, buttons and messages
 
     @property
     def form(self) -> Form:
@@ -87,6 +89,7 @@ class FormDrafts:
         *,
         channel_id: int | None = None,
         attachments: tuple[Attachment, ...] = (),
+        language: str | None = None,
     ) -> Draft:
         """A new draft for `user_id`; their oldest is dropped when they already hold the most allowed."""
         self._expire()
@@ -101,6 +104,7 @@ class FormDrafts:
             attachments,
             values=dict(request.initial),
             expires=self._clock() + DRAFT_SECONDS,
+            language=language,
         )
         self._drafts[draft.key] = draft
         while len(self._drafts) > MAX_DRAFTS or (self._file_bytes() > DRAFT_FILE_BYTES and len(self._drafts) > 1):
@@ -141,11 +145,12 @@ Submit = Callable[[discord.Interaction, Draft, dict[str, str]], Awaitable[None]]
 
 
 class StepModal(discord.ui.Modal):
-    """One step of a form: a text input per field (a select's choices listed in its placeholder)."""
+    """One step of a form: a text input per field (a select's choices listed in its placeholder),
+    built in the current language (the reader's)."""
 
     def __init__(self, draft: Draft, submit: Submit) -> None:
         steps = draft.steps
-        count = f" ({draft.step + 1}/{len(steps)})" if len(steps) > 1 else ""
+        count = " " + _("({step}/{steps})", step=draft.step + 1, steps=len(steps)) if len(steps) > 1 else ""
         title = draft.form.title[: MODAL_TITLE - len(count)] + count
         custom_id = f"{MODAL_PREFIX}{draft.key}:{draft.step}"
         super().__init__(title=title, custom_id=custom_id[:CUSTOM_ID], timeout=DRAFT_SECONDS)
@@ -187,7 +192,7 @@ def _text_input(item: FormField, draft: Draft) -> discord.ui.TextInput[StepModal
     if item.kind == "select":
         choices = draft.request.choices.get(item.name, ())
         listed = ", ".join(c.value if _word(c.label) == c.value else f"{c.value} ({c.label})" for c in choices)
-        placeholder = f"One of: {listed}" if listed else placeholder
+        placeholder = _("One of: {choices}", choices=listed) if listed else placeholder
         max_length = 100
         if default is None and len(choices) == 1 and not item.optional:
             default = choices[0].value
@@ -214,10 +219,10 @@ class ContinueButton(
 ):
     """Opens the next (or a given) step of a draft; it carries the draft's key and nothing else."""
 
-    def __init__(self, key: str, label: str = "Continue") -> None:
+    def __init__(self, key: str, label: str = "") -> None:
         super().__init__(
             discord.ui.Button(
-                label=label[:80] or "Continue", style=discord.ButtonStyle.primary, custom_id=CONTINUE_PREFIX + key
+                label=label[:80] or _("Continue"), style=discord.ButtonStyle.primary, custom_id=CONTINUE_PREFIX + key
             )
         )
         self.key = key
@@ -227,7 +232,7 @@ class ContinueButton(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ContinueButton:
         button = cast(discord.ui.Button[Any], item)
-        return cls(match["key"], button.label or "Continue")
+        return cls(match["key"], button.label or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await cast(StepRunner, interaction.client).continue_form(interaction, self.key)

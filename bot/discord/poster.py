@@ -32,6 +32,7 @@ from bot.delivery import RetryLater, Target
 from bot.discord import limits
 from bot.discord.render import Rendered, render_messages
 from bot.text_parts import split_text
+from handlers.kit.i18n import _
 from handlers.kit.outbox import NoticePayload
 from storage.models import OutboxNotice
 
@@ -268,7 +269,7 @@ def _summary(parts: list[Rendered]) -> Rendered:
     if len(parts) == 1:
         return parts[0]
     first = parts[0]
-    note = "… the rest of this summary is not shown here: `case` with the case id shows the whole case."
+    note = _("… the rest of this summary is not shown here: `case` with the case id shows the whole case.")
     room = limits.MAX_CONTENT - len(note) - 1
     content = first.content if len(first.content) <= room else split_text(first.content, room)[0]
     rendered = Rendered(f"{content}\n{note}".strip(), first.embeds, parts[-1].view)

@@ -14,6 +14,7 @@ import discord
 
 from bot.discord import limits
 from bot.text_parts import split_text
+from handlers.kit.i18n import N_, _
 from handlers.kit.replies import Button, Reply
 
 RUN_PREFIX = "run:"
@@ -21,7 +22,7 @@ MAX_CUSTOM_ID = limits.CUSTOM_ID
 # Messages one answer or notice may take; what is left after them is named in a last line.
 MAX_MESSAGES = 10
 MAX_BUTTONS = limits.MAX_ACTION_ROWS * limits.MAX_ROW_BUTTONS
-CONTINUED = "(continued)"
+CONTINUED = N_("(continued)")  # shown in the reader's language: `_(CONTINUED)`
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord's masked link: `[text](url)`, also across lines and with `<url>`; escaping its bracket shows it as typed.
 _MASKED_LINK = re.compile(r"(?<!\\)\[([^\]]*)\]\(")
@@ -77,7 +78,8 @@ def render_messages(
     the content of as many messages as it needs, then the fields and lines as embeds, then the
     buttons on the last message. Nothing is cut: past `most` messages (an answer's; a notice,
     such as a relayed thread message, takes as many as it needs) the last one says how much is
-    left and how to see it."""
+    left and how to see it. The words the bot adds are in the current language (the reader's,
+    the channel's for a notice)."""
     shown = escape(f"⚠ {text}" if error else text).strip() or "…"
     contents = split_text(shown, limits.MAX_CONTENT)
     pressable = [b for b in buttons if len(RUN_PREFIX + b.command) <= MAX_CUSTOM_ID]
@@ -93,12 +95,12 @@ def render_messages(
         messages[-1].embeds.append(embed)
     for start in range(0, len(pressable), MAX_BUTTONS):
         if start:
-            messages.append(Rendered(CONTINUED))
+            messages.append(Rendered(_(CONTINUED)))
         messages[-1].view = buttons_view(pressable[start : start + MAX_BUTTONS])
     if most is not None:
         messages = _at_most(messages, most)
     for message in messages:
-        message.content = message.content or ("" if message.embeds else CONTINUED)
+        message.content = message.content or ("" if message.embeds else _(CONTINUED))
         limits.check_message(message.payload())
     return messages
 
@@ -116,12 +118,13 @@ def _field_embeds(fields: list[tuple[str, str]]) -> list[discord.Embed]:
     """Fields in embeds of at most 25 that stay under the 6000 characters of a message; a long
     value continues in the next field, a long name in its value."""
     pairs: list[tuple[str, str]] = []
+    continued = _(CONTINUED)
     for raw_name, raw_value in fields:
         names = split_text(escape(raw_name), limits.FIELD_NAME)
         value = "\n".join([*names[1:], escape(raw_value)]).strip()
         name = names[0] or "-"
         for number, chunk in enumerate(split_text(value, limits.FIELD_VALUE)):
-            later = f"{name} {CONTINUED}" if len(name) + len(CONTINUED) < limits.FIELD_NAME else CONTINUED
+            later = f"{name} {continued}" if len(name) + len(continued) < limits.FIELD_NAME else continued
             pairs.append((later if number else name, chunk or "-"))
     embeds: list[discord.Embed] = []
     size = 0
@@ -148,9 +151,11 @@ def _at_most(messages: list[Rendered], most: int) -> list[Rendered]:
         return messages
     kept, left = messages[: most - 1], messages[most - 1 :]
     hidden = sum(len(m.embeds) for m in left) or len(left)
-    note = (
-        f"… and {hidden} more parts not shown ({len(left)} messages). Narrow the command or ask for the "
-        "next page (`page=2`, …); `help <command>` shows its options."
+    note = _(
+        "… and {hidden} more parts not shown ({messages} messages). Narrow the command or ask for the "
+        "next page (`page=2`, …); `help <command>` shows its options.",
+        hidden=hidden,
+        messages=len(left),
     )
     return [*kept, Rendered(note)]
 
@@ -168,7 +173,7 @@ class RunButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.comp
     """A button whose custom_id carries the command line it runs: matched by pattern, so buttons
     on messages posted before a restart still work."""
 
-    def __init__(self, command: str, label: str = "Run", style: discord.ButtonStyle = discord.ButtonStyle.secondary):
+    def __init__(self, command: str, label: str = "", style: discord.ButtonStyle = discord.ButtonStyle.secondary):
         super().__init__(
             discord.ui.Button(label=_label(label), style=style, custom_id=(RUN_PREFIX + command)[:MAX_CUSTOM_ID])
         )
@@ -179,7 +184,7 @@ class RunButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.comp
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RunButton:
         button = cast(discord.ui.Button[Any], item)
-        return cls(match["command"], button.label or "Run", button.style)
+        return cls(match["command"], button.label or "", button.style)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await cast(ButtonRunner, interaction.client).run_button(interaction, self.command)
@@ -188,7 +193,7 @@ class RunButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.comp
 def _label(label: str) -> str:
     """A button's label within Discord's 80 characters, a longer one visibly shortened."""
     if len(label) <= limits.BUTTON_LABEL:
-        return label or "Run"
+        return label or _("Run")
     return label[: limits.BUTTON_LABEL - 1] + "…"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from handlers.kit.i18n import _, format_number
 from handlers.kit.replies import Reply, ReplyFile
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ async def send_files_to_caller(interaction: discord.Interaction, reply: Reply) -
     async def tell(text: str) -> None:
         await interaction.followup.send(content=text, ephemeral=True)
 
-    sendable = await _within_limit(reply.files, tell)
+    sendable = await _within_limit(reply, tell)
     if not sendable:
         return
     try:
@@ -44,23 +45,27 @@ async def send_files_in(channel: discord.abc.Messageable, reply: Reply) -> None:
     async def tell(text: str) -> None:
         await channel.send(content=text)
 
-    sendable = await _within_limit(reply.files, tell)
+    sendable = await _within_limit(reply, tell)
     if sendable:
         await channel.send(content=_content(sendable), files=[_file(f) for f in sendable])
 
 
-async def _within_limit(files: list[ReplyFile], tell: Callable[[str], Awaitable[None]]) -> list[ReplyFile]:
-    """The files Discord takes; of each other one the caller is told, never left wondering."""
+async def _within_limit(reply: Reply, tell: Callable[[str], Awaitable[None]]) -> list[ReplyFile]:
+    """The reply's files Discord takes; of each other one the caller is told (in their language),
+    never left wondering."""
     sendable = []
-    for file in files:
+    for file in reply.files:
         if len(file.data) <= MAX_FILE_BYTES:
             sendable.append(file)
             continue
         log.warning("file %s not sent: %s bytes is over Discord's limit", file.name, len(file.data))
-        await tell(
-            f"⚠ {file.name} is {len(file.data):,} bytes, over Discord's {MAX_FILE_BYTES:,} for a file, so it "
-            "was not sent. Narrow the export (month=, status=) and ask again."
-        )
+        with reply.in_its_language():
+            text = _(
+                "{file} is {size} bytes, over Discord's {limit} for a file, so it was not sent. Narrow the export "
+                "(month=, status=) and ask again.",
+                file=file.name, size=format_number(len(file.data)), limit=format_number(MAX_FILE_BYTES),
+            )  # fmt: skip
+        await tell(f"⚠ {text}")
     return sendable
 
 

@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack.blocks import Blocks, fallback_text, reply_messages, sections
+from bot.slack.blocks import Blocks, continued, fallback_text, reply_messages, sections
+from handlers.kit.i18n import _
 from handlers.kit.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -88,22 +89,26 @@ def checked_client(call: Callable[..., Any], **where: Any) -> Send:
 
 
 def send_reply(send: Send, reply: Reply) -> None:
-    """Every message of `reply`, in order; if Slack refuses one, a short answer saying so instead."""
-    parts = reply_messages(reply)
-    for index, blocks in enumerate(parts):
-        text = fallback_text(reply.text) if index == 0 else f"(continued, {index + 1} of {len(parts)})"
-        try:
-            send(text, blocks)
-        except Refused as refused:
-            tell_refused(send, refused.error)
-            return
+    """Every message of `reply`, in order; if Slack refuses one, a short answer saying so instead.
+    What the bot adds to the reply is in its reader's language."""
+    with reply.in_its_language():
+        parts = reply_messages(reply)
+        for index, blocks in enumerate(parts):
+            text = fallback_text(reply.text) if index == 0 else continued(index, len(parts))
+            try:
+                send(text, blocks)
+            except Refused as refused:
+                tell_refused(send, refused.error)
+                return
 
 
 def tell_refused(send: Send, error: str) -> None:
-    """The short answer for an answer Slack refused; the log names the error under the same reference."""
+    """The short answer (in the current language) for an answer Slack refused; the log names the
+    error under the same reference."""
     reference = secrets.token_hex(4)
     log.warning("Slack refused an answer (%s); reference %s", error, reference)
-    text = f"That answer could not be shown (Slack refused it: {error}); reference {reference}."
+    text = _("That answer could not be shown (Slack refused it: {error}); reference {reference}.",
+             error=error, reference=reference)  # fmt: skip
     try:
         send(fallback_text(text), sections(text))
     except Refused as again:

@@ -1,5 +1,6 @@
 """Replies, notices and forms as Block Kit. Every piece of text is escaped: a user's words can
-never become a mention (`<!channel>`, `<@U..>`) or a link in what the bot posts."""
+never become a mention (`<!channel>`, `<@U..>`) or a link in what the bot posts. The words the bot
+adds (a note of what was left out, a modal's Cancel) are in the current language: the reader's."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from typing import Any
 
 from handlers.kit.forms import FormRequest
+from handlers.kit.i18n import _
 from handlers.kit.replies import Button, Reply
 
 MAX_SECTION = 2900  # Slack's limit for a section's text is 3000 characters ("Block Kit reference")
@@ -80,7 +82,10 @@ def _parts(
     room = most * parts - len(tail)
     if len(content) > room:
         hidden = len(content) - room + 1
-        more = f"… and {hidden} more sections not shown. Narrow the command (`help <command>` shows its options)."
+        more = _(
+            "… and {hidden} more sections not shown. Narrow the command (`help <command>` shows its options).",
+            hidden=hidden,
+        )
         content = content[: room - 1] + sections(more)
     blocks = content + tail
     return [blocks[start : start + most] for start in range(0, len(blocks), most)] or [[]]
@@ -131,6 +136,11 @@ def fallback_text(text: str) -> str:
     return escape(text)[:3000]
 
 
+def continued(index: int, count: int) -> str:
+    """The notification text of a later message of several: `(continued, 2 of 3)`."""
+    return _("(continued, {part} of {parts})", part=index + 1, parts=count)
+
+
 def modal(request: FormRequest, metadata: dict[str, str]) -> dict[str, Any]:
     form = request.form
     blocks = []
@@ -167,7 +177,7 @@ def modal(request: FormRequest, metadata: dict[str, str]) -> dict[str, Any]:
         "private_metadata": json.dumps(metadata)[:3000],
         "title": {"type": "plain_text", "text": form.title[:24]},
         "submit": {"type": "plain_text", "text": form.submit[:24]},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "close": {"type": "plain_text", "text": _("Cancel")[:24]},
         "blocks": blocks,
     }
 

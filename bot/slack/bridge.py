@@ -23,6 +23,7 @@ from bot.slack.uploads import send_files
 from handlers.home import home
 from handlers.kit.context import Caller
 from handlers.kit.forms import FORMS
+from handlers.kit.i18n import N_, _, in_language
 from handlers.kit.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ PLATFORM = "slack"
 PEOPLES_MESSAGES = (None, "thread_broadcast", "file_share")
 # Slack opens a form only within 3 s of the command (bolt docs, "Opening modals": "Pass a valid
 # trigger_id within 3 seconds of receiving it"); a command answered later asks for it again.
-FORM_TOO_LATE = "The form could not be opened this late: run the command again to open it."
+FORM_TOO_LATE = N_("The form could not be opened this late: run the command again to open it.")
 # How long a person's Slack locale is trusted before users.info is asked again.
 LOCALE_TTL_SECONDS = 3600.0
 
@@ -119,18 +120,23 @@ class SlackBridge:
         """`raid ...` with the documents shared in the same message, `complaint` with a CSV file,
         `language` with a document, or any command at all, written to the bot directly."""
         text = unescape(str(event.get("text") or "")).strip()
+        caller = Caller(PLATFORM, event["user"], self._display_name(client, event["user"]))
+        locale = self._locale(client, event["user"])
+        shared_files = event.get("files") or []
         try:
-            attachments = tuple(self._files.download(shared) for shared in event.get("files") or [])
+            # A refusal is written in the person's language (their choice, else their Slack locale).
+            with in_language(self.router.language_of(caller, locale) if shared_files else None):
+                attachments = tuple(self._files.download(shared) for shared in shared_files)
         except FileNotFetched as error:
             client.chat_postMessage(channel=event["channel"], text=fallback_text(f"⚠ {error}"))
             return
         incoming = Incoming(
-            caller=Caller(PLATFORM, event["user"], self._display_name(client, event["user"])),
+            caller=caller,
             text=text,
             channel=event["channel"],
             attachments=attachments,
             request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
-            locale=self._locale(client, event["user"]),
+            locale=locale,
         )
         reply = self.router.handle(incoming)
         send_reply(checked_client(client.chat_postMessage, channel=event["channel"]), reply)
@@ -161,7 +167,9 @@ class SlackBridge:
     def publish_home(self, user_id: str, client: WebClient) -> None:
         incoming = Incoming(caller=Caller(PLATFORM, user_id), text="home", locale=self._locale(client, user_id))
         reply = self.router.run(incoming, "home", home)
-        client.views_publish(user_id=user_id, view={"type": "home", "blocks": view_blocks(reply)})
+        with reply.in_its_language():
+            blocks = view_blocks(reply)
+        client.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
 
     def _answer(
         self,
@@ -172,20 +180,26 @@ class SlackBridge:
         channel: str | None,
         user_id: str,
     ) -> None:
+        language = reply.language
         if reply.form is not None and trigger_id:
             try:
-                client.views_open(trigger_id=trigger_id, view=modal(reply.form, {"channel": channel or ""}))
+                with reply.in_its_language():
+                    view = modal(reply.form, {"channel": channel or ""})
+                client.views_open(trigger_id=trigger_id, view=view)
                 return
             except SlackApiError as error:
                 refused = refused_content(error)
                 if not isinstance(refused, Refused):
                     raise
-                if respond is not None:
-                    tell_refused(checked_respond(respond), refused.error)
-                    return
-                reply = Reply(f"That form could not be shown (Slack refused it: {refused.error}).", is_error=True)
+                with reply.in_its_language():
+                    if respond is not None:
+                        tell_refused(checked_respond(respond), refused.error)
+                        return
+                    shown = _("That form could not be shown (Slack refused it: {error}).", error=refused.error)
+                reply = Reply(shown, is_error=True, language=language)
         elif reply.form is not None:
-            reply = Reply(f"{reply.text}\n{FORM_TOO_LATE}")
+            with reply.in_its_language():
+                reply = Reply(f"{reply.text}\n{_(FORM_TOO_LATE)}", language=language)
         if respond is not None:
             send_reply(checked_respond(respond), reply)
         else:
@@ -214,6 +228,11 @@ class SlackBridge:
         locale = profile.get("locale")
         self._locales[user_id] = (time.monotonic(), locale if isinstance(locale, str) else None)
         return self._locales[user_id][1]
+
+    def language_of(self, user_id: str) -> str:
+        """A person's language for what is said outside a command (an acknowledgement, an apology):
+        the router's choice, with only the Slack locale already known (no users.info call)."""
+        return self.router.language_of(Caller(PLATFORM, user_id), self._known_locale(user_id))
 
     def _known_locale(self, user_id: str) -> str | None:
         known = self._locales.get(user_id)

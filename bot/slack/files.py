@@ -2,7 +2,8 @@
 
 The token goes only to `https://files.slack.com` (or, for a proxy or the tests' fake, exactly the
 scheme and host of the configured API URL), and a redirect is followed only to those same places:
-urllib would otherwise follow it anywhere with the `Authorization` header.
+urllib would otherwise follow it anywhere with the `Authorization` header. Refusals are written in the
+current language: the bridge sets the reader's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from handlers.kit.context import Attachment
+from handlers.kit.i18n import _
 
 log = logging.getLogger(__name__)
 FILE_HOST = ("https", "files.slack.com")
@@ -38,31 +40,37 @@ class SlackFiles:
         name = str(shared.get("name") or "file")[:200]
         url = str(shared.get("url_private_download") or shared.get("url_private") or "")
         if not self._allowed(url):
-            raise FileNotFetched(f"{name} could not be fetched from Slack; share it again.")
+            raise FileNotFetched(_("{file} could not be fetched from Slack; share it again.", file=name))
         declared = str(shared.get("size") or "0")
         if not declared.isascii() or not declared.isdigit():  # Slack sends a number; anything else is not Slack's
-            raise FileNotFetched(f"{name} could not be fetched from Slack; share it again.")
+            raise FileNotFetched(_("{file} could not be fetched from Slack; share it again.", file=name))
         if int(declared) > MAX_FILE_BYTES:
-            raise FileNotFetched(f"{name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            raise FileNotFetched(_too_large(name))
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._token}"})  # noqa: S310
         try:
             with self._opener.open(request, timeout=TIMEOUT) as response:
                 content = response.read(MAX_FILE_BYTES + 1)
         except urllib.error.HTTPError as error:
             log.warning("Slack file %s not fetched: HTTP %s", name, error.code)
-            raise FileNotFetched(
-                f"{name} could not be fetched from Slack (HTTP {error.code}); share it again."
-            ) from None
+            said = _("{file} could not be fetched from Slack (HTTP {status}); share it again.", file=name,
+                     status=error.code)  # fmt: skip
+            raise FileNotFetched(said) from None
         except (urllib.error.URLError, OSError) as error:
             log.warning("Slack file %s not fetched: %s", name, type(error).__name__)
-            raise FileNotFetched(f"{name} could not be fetched from Slack just now; share it again.") from None
+            raise FileNotFetched(
+                _("{file} could not be fetched from Slack just now; share it again.", file=name)
+            ) from None
         if len(content) > MAX_FILE_BYTES:
-            raise FileNotFetched(f"{name} is over {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            raise FileNotFetched(_too_large(name))
         return Attachment(name, content)
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
         return (parts.scheme, parts.netloc) in self._places
+
+
+def _too_large(name: str) -> str:
+    return _("{file} is over {most} MB.", file=name, most=MAX_FILE_BYTES // (1024 * 1024))
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from bot.intake import Intake, Outcome
 from bot.slack.answers import checked_client, send_reply
 from bot.slack.bridge import PLATFORM, SlackBridge, unescape
+from handlers.kit.i18n import N_, _, in_language, program_language
 from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import utcnow
@@ -35,10 +36,13 @@ RESPONSE_URL_LIFETIME = timedelta(minutes=30) - timedelta(minutes=1)
 # A trigger_id opens a form within 3 s (bolt docs, "Opening modals"); a run after that cannot.
 TRIGGER_LIFETIME = timedelta(seconds=2)
 
-BUSY = "The bot is busy right now: your command is queued and will be answered here shortly. No need to send it again."
-UNAVAILABLE = "The bot cannot reach its database right now, so nothing was done. Please try again in a minute."
+# Said in the person's language (marked here, translated when said).
+BUSY = N_(
+    "The bot is busy right now: your command is queued and will be answered here shortly. No need to send it again."
+)
+UNAVAILABLE = N_("The bot cannot reach its database right now, so nothing was done. Please try again in a minute.")
 ACKNOWLEDGEMENTS = {Outcome.QUEUED: BUSY, Outcome.UNAVAILABLE: UNAVAILABLE}
-GAVE_UP = (
+GAVE_UP = N_(
     "Your command `{text}` could not be completed: the bot stopped while running it, {attempts} times. "
     "Nothing more will be tried; please send it again, or give the team this reference: {reference}."
 )
@@ -69,7 +73,14 @@ class SlackIntake:
         }
         key = f"slack:command:{trigger_id or uuid.uuid4().hex}"
         outcome = self.intake.accept("command", key, payload, command.get("response_url"))
-        return ACKNOWLEDGEMENTS.get(outcome, "")
+        said = ACKNOWLEDGEMENTS.get(outcome)
+        if said is None:
+            return ""
+        # Without the database, the program's language; else the person's (their choice, their locale).
+        user_id = str(payload["user_id"])
+        language = program_language() if outcome is Outcome.UNAVAILABLE else self.bridge.language_of(user_id)
+        with in_language(language):
+            return _(said)
 
     def accept_button(self, body: dict[str, Any]) -> None:
         """A button: it carries the command line it runs, e.g. `outcome MS-000123 all removed`."""
@@ -139,10 +150,14 @@ class SlackIntake:
         reply = self._gave_up(command, reference)
         self.bridge.tell(self.client, str(command.payload["user_id"]), str(where) if where else None, reply)
 
-    @staticmethod
-    def _gave_up(command: Accepted, reference: str) -> Reply:
+    def _gave_up(self, command: Accepted, reference: str) -> Reply:
+        """The apology, in the person's language."""
         written = str(command.payload.get("text") or "")[:200]
-        return Reply(GAVE_UP.format(text=written, attempts=command.attempts - 1, reference=reference))
+        user_id = str(command.payload.get("user_id") or command.payload.get("user") or "")
+        language = self.bridge.language_of(user_id)
+        with in_language(language):
+            said = _(GAVE_UP, text=written, attempts=command.attempts - 1, reference=reference)
+        return Reply(said, language=language)
 
 
 def _may_have_arrived(error: OSError) -> bool:

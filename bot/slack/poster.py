@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import RetryLater, Target
-from bot.slack.blocks import Blocks, fallback_text, message_blocks, notice_messages
+from bot.slack.blocks import Blocks, continued, fallback_text, message_blocks, notice_messages
 from handlers.kit.outbox import NoticePayload
 from storage.models import OutboxNotice
 
@@ -156,4 +156,4 @@ def _part(notice: OutboxNotice, index: int) -> dict[str, Any]:
 
 
 def _fallback(text: str, index: int, count: int) -> str:
-    return fallback_text(text) if index == 0 else f"(continued, {index + 1} of {count})"
+    return fallback_text(text) if index == 0 else continued(index, count)

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.slack.blocks import fallback_text
+from handlers.kit.i18n import _
 from handlers.kit.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,13 @@ def send_files(client: WebClient, user_id: str, reply: Reply) -> None:
                 initial_comment=fallback_text(f"{file.name}: {file.description}" if file.description else file.name),
             )
         except (SlackApiError, SlackRequestError) as error:
-            reason = error.response.get("error") if isinstance(error, SlackApiError) else "upload failed"
+            code = error.response.get("error") if isinstance(error, SlackApiError) else None
             reference = secrets.token_hex(4)
-            log.warning("Slack refused the file %s (%s); reference %s", file.name, reason, reference)
-            text = f"⚠ {file.name} could not be sent (Slack answered: {reason}); reference {reference}."
+            log.warning("Slack refused the file %s (%s); reference %s", file.name, code or "upload failed", reference)
+            with reply.in_its_language():
+                reason = code or _("upload failed")
+                text = "⚠ " + _(
+                    "{file} could not be sent (Slack answered: {reason}); reference {reference}.",
+                    file=file.name, reason=reason, reference=reference,
+                )  # fmt: skip
             client.chat_postMessage(channel=channel, text=fallback_text(text))

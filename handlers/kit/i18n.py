@@ -33,7 +33,8 @@ LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 # Our language codes -> the catalog directory and the Babel locale used for dates and numbers.
 LANGUAGES: dict[str, tuple[str, str]] = {"en": ("en", "en_US"), "zh": ("zh_Hans", "zh_Hans_CN")}
 DEFAULT_LANGUAGE = "en"
-DOMAINS = ("kit", "cases", "program", "working_group", "calendar", "admin", "bot", "schedules")
+# `help` holds the commands' usages (their handlers' docstrings), read by `bot.catalogs.extract_usages`.
+DOMAINS = ("kit", "cases", "program", "working_group", "calendar", "admin", "bot", "schedules", "help")
 
 _current: ContextVar[str] = ContextVar("marketsafe_language", default=DEFAULT_LANGUAGE)
 _program_default: list[str] = [DEFAULT_LANGUAGE]  # MARKETSAFE_LANGUAGE, set once at start
@@ -74,6 +75,12 @@ def in_language(lang: str | None) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def reader_language(chosen: str | None, locale: str | None = None, default: str | None = None) -> str:
+    """The language a person reads: their own choice (`lang zh`), else their platform's locale,
+    else `default` (the program's language, MARKETSAFE_LANGUAGE, when not given)."""
+    return normalise(chosen) or normalise(locale) or normalise(default) or program_language()
 
 
 def normalise(locale: str | None) -> str | None:

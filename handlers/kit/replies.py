@@ -7,9 +7,11 @@ user text echoed inside a reply can never become a mention or a link.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from handlers.kit.i18n import _, current_language, in_language
 from storage.vocabulary import NoticeKind
 
 if TYPE_CHECKING:
@@ -88,6 +90,13 @@ class Reply:
     error_field: str | None = None  # the option or form field an error concerns
     form: FormRequest | None = None  # input to ask for; platforms without forms show `text`
     files: list[ReplyFile] = field(default_factory=list)  # delivered to the caller privately
+    # The reader's language, set by the router: an adapter's own words around the reply (a long
+    # answer's "continued", a refusal) are written in it. None: the language of the moment.
+    language: str | None = None
+
+    def in_its_language(self) -> AbstractContextManager[None]:
+        """A block run in the reply's reader's language (`language`); in the current one when unknown."""
+        return in_language(self.language or current_language())
 
     def render_plain(self, typed: Callable[[str], str] = str) -> str:
         """The reply as plain text, the way the console prints it; `typed` shows a button's command
@@ -97,7 +106,7 @@ class Reply:
         parts.extend(f"  {name}: " + value.replace("\n", "\n    ") for name, value in self.fields)
         parts.extend(f"  {line}" for line in self.lines)
         if self.buttons:
-            parts.append("  actions: " + " | ".join(typed(b.command) for b in self.buttons))
+            parts.append("  " + _("actions: {commands}", commands=" | ".join(typed(b.command) for b in self.buttons)))
         return "\n".join(parts)
 
 
