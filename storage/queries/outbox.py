@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Subquery, delete, func, insert, true, update
 from sqlalchemy import select as select_columns
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryCursor, DeliveryWorkerBeat, OutboxNotice, PostedMessage
@@ -54,13 +55,18 @@ def latest_notice_id(session: Session) -> int:
 def start_cursor(session: Session, platform: str, *, skip_history: bool) -> None:
     """Create the platform's cursor at the newest notice (history is never replayed to a new
     platform); with `skip_history`, move an existing cursor there too (the console)."""
-    cursor = session.get(DeliveryCursor, platform)
     newest = latest_notice_id(session)
-    if cursor is None:
-        session.add(DeliveryCursor(platform=platform, last_notice_id=newest))
-    elif skip_history:
-        cursor.last_notice_id = newest
-        session.add(cursor)
+    # Replicas starting together each create it: the first one's row stands, the others' do nothing.
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    session.execute(
+        dialect.insert(DeliveryCursor.__table__)  # type: ignore[attr-defined]
+        .values(platform=platform, last_notice_id=newest)
+        .on_conflict_do_nothing(index_elements=["platform"])
+    )
+    if skip_history:
+        session.execute(
+            update(DeliveryCursor).where(col(DeliveryCursor.platform) == platform).values(last_notice_id=newest)
+        )
 
 
 def enqueue(session: Session, platform: str, now: datetime) -> int:
