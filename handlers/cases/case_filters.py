@@ -10,6 +10,7 @@ from sqlmodel import Session
 from handlers.kit.arguments import Args, parse_enum, parse_month, parse_platform
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
+from handlers.kit.i18n import N_, _
 from storage.queries.cases import CaseFilter
 from storage.queries.members import organisation_by_slug
 from storage.vocabulary import ComplaintStatus
@@ -34,23 +35,28 @@ def case_selection(ctx: Context, args: Args, session: Session, command: str = "c
     words = [word.lower() for word in args.words]
     unknown = [word for word in args.words if word.lower() not in LISTING_WORDS]
     if unknown:
-        raise UserError(f"'{unknown[0]}' is not a filter here.", hint=f"Use `open` or the options in `help {command}`.")
+        raise UserError(
+            _("'{word}' is not a filter here.", word=unknown[0]),
+            hint=_("Use `open` or the options in `help {command}`.", command=command),
+        )
     mine = any(word in MINE for word in words)
     if "all" in words and not mine:
-        raise UserError(f"`all` goes with `{command} mine`: `{command}` alone already lists every case.")
+        raise UserError(
+            _("`all` goes with `{command} mine`: `{command}` alone already lists every case.", command=command)
+        )
     if "all" in words and "open" in words:
-        raise UserError("Choose `open` or `all`, not both.")
+        raise UserError(_("Choose `open` or `all`, not both."))
     if mine and not ctx.is_staff:
         raise NotPermitted(
-            f"`{command} mine` lists the cases assigned to a team member.",
-            hint=f"`{command}` lists your organisation's cases.",
+            _("`{command} mine` lists the cases assigned to a team member.", command=command),
+            hint=_("`{command}` lists your organisation's cases.", command=command),
         )
     organisation_id = None  # the team sees every case unless it names one organisation
     if args.option("org"):
-        ctx.require_staff("list other organisations' cases")
+        ctx.require_staff(N_("list other organisations' cases"))
         organisation = organisation_by_slug(session, args.options["org"])
         if organisation is None:
-            raise NotFound(f"There is no organisation '{args.options['org']}'.")
+            raise NotFound(_("There is no organisation '{slug}'.", slug=args.options["org"]))
         organisation_id = organisation.id
     elif not ctx.is_staff:
         organisation_id = ctx.require_organisation()
@@ -59,7 +65,7 @@ def case_selection(ctx: Context, args: Args, session: Session, command: str = "c
         month = parse_month(args.options["month"])
         month_start = datetime(month // 100, month % 100, 1, tzinfo=ctx.rules.timezone)
         month_end = datetime(month // 100 + month % 100 // 12, month % 100 % 12 + 1, 1, tzinfo=ctx.rules.timezone)
-    status = parse_enum(ComplaintStatus, args.options["status"], "case status") if args.option("status") else None
+    status = parse_enum(ComplaintStatus, args.options["status"], N_("case status")) if args.option("status") else None
     # Your own cases are the open ones unless you ask for all of them or for a status.
     open_only = "open" in words or (mine and "all" not in words and status is None)
     where = CaseFilter(

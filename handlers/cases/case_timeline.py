@@ -14,9 +14,11 @@ from handlers.cases.case_view import CASE, PAGE_OPTION, hidden_actions, history_
 from handlers.kit.arguments import Args, parse_positive_int
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, current_language, ngettext
 from handlers.kit.local_time import local_time
+from handlers.kit.outbox import NoticePayload
 from handlers.kit.registry import command
-from handlers.kit.replies import Reply, plural
+from handlers.kit.replies import Reply
 from storage.models import AuditEntry, CaseMessage, Complaint, OutboxNotice, SellerAppeal
 from storage.queries import audit
 from storage.queries.timeline import APPEAL, APPEAL_DECIDED, AUDIT, MESSAGE, TimelineEntry, case_timeline
@@ -27,7 +29,7 @@ NOTICE_SHOWN = 300  # characters of a notice's first line; the rest is in the ch
 
 
 @command(
-    "case timeline", summary="everything that happened in a case, in order: outcomes, messages, appeals, notices",
+    "case timeline", summary=N_("everything that happened in a case, in order: outcomes, messages, appeals, notices"),
     options=(CASE, PAGE_OPTION), subject_first=True,
 )  # fmt: skip
 def case_timeline_command(ctx: Context, args: Args, session: Session) -> Reply:
@@ -36,17 +38,25 @@ def case_timeline_command(ctx: Context, args: Args, session: Session) -> Reply:
     counter-notice rounds and the bot's notices about it, oldest first, 30 a page.
     Example: case MS-000123 timeline page=2"""
     args.check_options("page")
-    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)"))
+    complaint = load_case(session, ctx, args.word(0, _("case id (e.g. MS-000123)")))
     args.no_more_words(1, "case timeline")
     page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
     entries, total = timeline_page(ctx, session, complaint, page, TIMELINE_PAGE)
     pages = max(1, -(-total // TIMELINE_PAGE))
     if page > pages:
-        raise UserError(f"The timeline of {complaint.case_id} has {plural(pages, 'page')}.")
-    reply = Reply(f"{complaint.case_id} timeline, {plural(total, 'entry', 'entries')}, page {page} of {pages}:")
+        raise UserError(
+            ngettext("The timeline of {case} has {count} page.", "The timeline of {case} has {count} pages.", pages,
+                     case=complaint.case_id)
+        )  # fmt: skip
+    reply = Reply(
+        ngettext("{case} timeline, {count} entry, page {page} of {pages}:",
+                 "{case} timeline, {count} entries, page {page} of {pages}:", total,
+                 case=complaint.case_id, page=page, pages=pages)
+    )  # fmt: skip
     reply.lines = timeline_lines(ctx, session, entries)
     if page < pages:
-        reply.lines.append(f"More: `case {complaint.case_id} timeline page={page + 1}`.")
+        more = f"case {complaint.case_id} timeline page={page + 1}"
+        reply.lines.append(_("More: `{command}`.", command=more))
     return reply
 
 
@@ -80,15 +90,32 @@ def _line(ctx: Context, entry: TimelineEntry, positions: dict[int, int]) -> str:
     if entry.source == MESSAGE:
         message: CaseMessage = entry.row
         who = f"{message.author_name} ({message.author})" if message.author_name else message.author
-        return f"{when} {who}, {'the team' if message.side == 'team' else 'the brand'}, wrote: {message.text}"
+        if message.side == "team":
+            return _("{when} {who}, the team, wrote: {text}", when=when, who=who, text=message.text)
+        return _("{when} {who}, the brand, wrote: {text}", when=when, who=who, text=message.text)
     if entry.source in (APPEAL, APPEAL_DECIDED):
         appeal: SellerAppeal = entry.row
         item = positions.get(appeal.item_id, "?")
         if entry.source == APPEAL:
             due = local_time(appeal.due_at, zone)
-            return f"{when} seller's counter-notice, item {item} round {appeal.round}: received, due {due}"
-        return f"{when} seller's counter-notice, item {item} round {appeal.round}: {appeal.status}"
+            return _(
+                "{when} seller's counter-notice, item {position} round {round}: received, due {due}",
+                when=when, position=item, round=appeal.round, due=due,
+            )  # fmt: skip
+        return _(
+            "{when} seller's counter-notice, item {position} round {round}: {status}",
+            when=when, position=item, round=appeal.round, status=appeal.status,
+        )  # fmt: skip
     notice: OutboxNotice = entry.row
-    first, _, rest = notice.text.partition("\n")
+    first, _newline, rest = _notice_text(notice).partition("\n")
     shown = first[:NOTICE_SHOWN] + (" …" if rest or len(first) > NOTICE_SHOWN else "")
-    return f"{when} the bot, to {notice.channel}: {shown}"
+    return _("{when} the bot, to {channel}: {text}", when=when, channel=notice.channel, text=shown)
+
+
+def _notice_text(notice: OutboxNotice) -> str:
+    """The notice as the reader reads it, when it was written in their language too."""
+    try:
+        payload = NoticePayload.model_validate(notice.payload)
+    except ValueError:  # a payload the posters would refuse: shown as stored
+        return notice.text
+    return payload.in_language(current_language(), notice.text)[0]

@@ -4,6 +4,11 @@ Scoped exactly like `cases` and `case … timeline`: a member exports their orga
 team every case or one organisation's. Rows are read from the database a batch at a time and
 written as they come; an export stops at `MAX_EXPORT_ROWS` rows and says so (the operators'
 `marketsafe export` has no cap).
+
+The replies are in the caller's language, and so are the timeline's entries; the files' column
+headers, the timeline's source words and the sheet names stay English machine-readable names (a
+spreadsheet or script reading exports finds the same columns whoever exported them), and the file
+names stay ASCII.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from handlers.cases.case_timeline import timeline_lines, timeline_page
 from handlers.cases.case_view import CASE, load_case
 from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.context import Context
+from handlers.kit.i18n import N_, _, format_number, ngettext
 from handlers.kit.registry import Option, OptionKind, command, group
-from handlers.kit.replies import Reply, ReplyFile, plural
+from handlers.kit.replies import Reply, ReplyFile
 from handlers.kit.spreadsheets import SheetFormat, write_sheet
 from storage.queries.export import EXPORT_COLUMNS, export_count, export_rows
 
@@ -29,9 +35,9 @@ TIMELINE_BATCH = 500
 TIMELINE_COLUMNS = ("time", "source", "entry")
 SOURCE_NAMES = {"1audit": "history", "2message": "message", "3appeal": "appeal", "4appeal_decided": "appeal",
                 "5notice": "notice"}  # fmt: skip
-FORMAT = Option("format", "csv (default) or xlsx", OptionKind.CHOICE, keyword=True, choices=("csv", "xlsx"))
+FORMAT = Option("format", N_("csv (default) or xlsx"), OptionKind.CHOICE, keyword=True, choices=("csv", "xlsx"))
 
-group("export", summary="your cases, or one case's timeline, as a CSV or XLSX file sent to you")
+group("export", summary=N_("your cases, or one case's timeline, as a CSV or XLSX file sent to you"))
 
 
 class Capped:
@@ -53,12 +59,13 @@ class Capped:
 
 
 @command(
-    "export cases", summary="your organisation's cases and outcomes as a file, filtered like `cases`", default=True,
+    "export cases", summary=N_("your organisation's cases and outcomes as a file, filtered like `cases`"),
+    default=True,
     options=(
-        Option("platform", "only this marketplace", OptionKind.PLATFORM, keyword=True),
-        Option("month", "only cases filed in this month (YYYY-MM)", keyword=True),
-        Option("status", "only cases in this status", keyword=True),
-        Option("org", "team: only this organisation's cases", keyword=True),
+        Option("platform", N_("only this marketplace"), OptionKind.PLATFORM, keyword=True),
+        Option("month", N_("only cases filed in this month (YYYY-MM)"), keyword=True),
+        Option("status", N_("only cases in this status"), keyword=True),
+        Option("org", N_("team: only this organisation's cases"), keyword=True),
         FORMAT,
     ),
 )  # fmt: skip
@@ -77,38 +84,53 @@ def export_cases(ctx: Context, args: Args, session: Session) -> Reply:
     rows = Capped(export_rows(session, where=selection.where, limit=MAX_EXPORT_ROWS + 1), MAX_EXPORT_ROWS)
     data = write_sheet(kind, EXPORT_COLUMNS, rows, title="cases")
     if not rows.count:
-        return Reply("No cases match: there is nothing to export.")
+        return Reply(_("No cases match: there is nothing to export."))
     scope = ctx.organisation_slug if not ctx.is_staff else (args.option("org") or "all")
     name = f"cases-{scope}-{ctx.now.astimezone(ctx.rules.timezone):%Y%m%d-%H%M}.{kind.value}"
-    reply = Reply(f"Exported {plural(rows.count, 'item')} of the matching cases to {name}.")
-    reply.files.append(ReplyFile(name, kind.content_type, data, "cases and outcomes, one row per item"))
+    reply = Reply(
+        ngettext("Exported {count} item of the matching cases to {file}.",
+                 "Exported {count} items of the matching cases to {file}.", rows.count, file=name)
+    )  # fmt: skip
+    reply.files.append(ReplyFile(name, kind.content_type, data, _("cases and outcomes, one row per item")))
     if rows.capped:
         total = export_count(session, selection.where)
         reply.lines.append(
-            f"The file holds the first {MAX_EXPORT_ROWS:,} of {total:,} items (oldest cases first), the most one "
-            "export holds. Narrow it with month= or status= to export the rest."
+            _(
+                "The file holds the first {count} of {total} items (oldest cases first), the most one export holds. "
+                "Narrow it with month= or status= to export the rest.",
+                count=format_number(MAX_EXPORT_ROWS),
+                total=format_number(total),
+            )
         )
     return reply
 
 
-@command("export timeline", summary="one case's timeline as a file", options=(CASE, FORMAT), subject_first=True)
+@command("export timeline", summary=N_("one case's timeline as a file"), options=(CASE, FORMAT), subject_first=True)
 def export_timeline(ctx: Context, args: Args, session: Session) -> Reply:
     """export timeline MS-000123 [format=csv|xlsx]
     Everything `case MS-000123 timeline` shows, every page of it, one entry a row, sent to you alone.
     Example: export timeline MS-000123 format=xlsx"""
     args.check_options("format")
     kind = _format(args)
-    complaint = load_case(session, ctx, args.word(0, "case id (e.g. MS-000123)", usage="export timeline"))
+    complaint = load_case(session, ctx, args.word(0, _("case id (e.g. MS-000123)"), usage="export timeline"))
     args.no_more_words(1, "export timeline")
     rows = Capped(_timeline_rows(ctx, session, complaint), MAX_EXPORT_ROWS)
     data = write_sheet(kind, TIMELINE_COLUMNS, rows, title=f"{complaint.case_id} timeline")
     name = f"{complaint.case_id}-timeline.{kind.value}"
-    reply = Reply(f"Exported the timeline of {complaint.case_id}, {plural(rows.count, 'entry', 'entries')}, to {name}.")
-    reply.files.append(ReplyFile(name, kind.content_type, data, f"the timeline of {complaint.case_id}"))
+    reply = Reply(
+        ngettext("Exported the timeline of {case}, {count} entry, to {file}.",
+                 "Exported the timeline of {case}, {count} entries, to {file}.", rows.count,
+                 case=complaint.case_id, file=name)
+    )  # fmt: skip
+    reply.files.append(ReplyFile(name, kind.content_type, data, _("the timeline of {case}", case=complaint.case_id)))
     if rows.capped:
+        rest = f"case {complaint.case_id} timeline page=<n>"
         reply.lines.append(
-            f"The file holds its first {MAX_EXPORT_ROWS:,} entries, the most one export holds; "
-            f"`case {complaint.case_id} timeline page=<n>` shows the rest."
+            _(
+                "The file holds its first {count} entries, the most one export holds; `{command}` shows the rest.",
+                count=format_number(MAX_EXPORT_ROWS),
+                command=rest,
+            )
         )
     return reply
 
@@ -126,4 +148,4 @@ def _timeline_rows(ctx: Context, session: Session, complaint: Any) -> Iterator[t
 
 
 def _format(args: Args) -> SheetFormat:
-    return parse_enum(SheetFormat, args.option("format") or "csv", "export format")
+    return parse_enum(SheetFormat, args.option("format") or "csv", N_("export format"))

@@ -18,6 +18,7 @@ from handlers.kit.arguments import MAX_NOTE, parse_enum, parse_platform
 from handlers.kit.context import Context
 from handlers.kit.csv_files import CsvRow, RowProblem
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _
 from storage.models import IPRight, Organisation
 from storage.queries.cases import complaint_by_request_key
 from storage.queries.members import organisation_by_slug, usable_rights
@@ -59,11 +60,13 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
             organisations[slug] = organisation_by_slug(session, slug) if slug else None
         organisation = organisations[slug]
         if organisation is None or organisation.id is None:
-            problems.append(RowProblem(row.line, "organisation", f"no organisation '{slug}'" if slug else "empty"))
+            problems.append(
+                RowProblem(row.line, "organisation", _("no organisation '{slug}'", slug=slug) if slug else _("empty"))
+            )
             continue
         if not ctx.is_staff and organisation.id != ctx.organisation_id:
             problems.append(
-                RowProblem(row.line, "organisation", f"{ctx.caller.ref} files only for its own organisation")
+                RowProblem(row.line, "organisation", _("{who} files only for its own organisation", who=ctx.caller.ref))
             )
             continue
         if organisation.id not in rights:
@@ -73,30 +76,52 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
             (r for r in rights[organisation.id] if str(r.id) == wanted or r.registration_number == wanted), None
         )
         if right is None:
-            problems.append(RowProblem(row.line, "right", f"'{wanted}' is not a verified, unexpired right of {slug}"))
+            problems.append(
+                RowProblem(
+                    row.line,
+                    "right",
+                    _("'{right}' is not a verified, unexpired right of {slug}", right=wanted, slug=slug),
+                )
+            )
             continue
         try:
-            reason = parse_enum(ReasonCode, values.get("reason") or "counterfeit", "reason code")
+            reason = parse_enum(ReasonCode, values.get("reason") or "counterfeit", N_("reason code"))
+        except UserError as error:
+            problems.append(RowProblem(row.line, "reason", str(error)))
+            continue
+        try:
             platform = parse_platform(values["platform"]) if values.get("platform") else None
         except UserError as error:
-            problems.append(RowProblem(row.line, "reason" if "reason" in error.message else "platform", str(error)))
+            problems.append(RowProblem(row.line, "platform", str(error)))
             continue
         note = values.get("note") or None
         if note is not None and len(note) > MAX_NOTE:
-            problems.append(RowProblem(row.line, "note", f"{len(note)} characters; the limit is {MAX_NOTE}"))
+            problems.append(
+                RowProblem(
+                    row.line, "note", _("{count} characters; the limit is {limit}", count=len(note), limit=MAX_NOTE)
+                )
+            )
             continue
         link = values.get("link", "")
         parsed = parse_link(link)
         if not isinstance(parsed, ParsedLink):
-            problems.append(RowProblem(row.line, "link", parsed.reason if link else "empty"))
+            problems.append(RowProblem(row.line, "link", parsed.reason if link else _("empty")))
             continue
         if platform is not None and parsed.key.platform is not platform:
             problems.append(
-                RowProblem(row.line, "link", f"a {parsed.key.platform.label} link in a {platform.label} row")
+                RowProblem(
+                    row.line,
+                    "link",
+                    _(
+                        "a {link_platform} link in a {platform} row",
+                        link_platform=parsed.key.platform.label,
+                        platform=platform.label,
+                    ),
+                )
             )
             continue
         if reason is ReasonCode.OTHER and not note:
-            problems.append(RowProblem(row.line, "note", "reason other needs a note"))
+            problems.append(RowProblem(row.line, "note", _("reason other needs a note")))
             continue
         key = (organisation.id, right.id, reason, note, platform)
         if key not in groups:

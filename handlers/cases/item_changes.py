@@ -12,6 +12,7 @@ from handlers.cases.transitions import complaint_status, counter_notice_due
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.formatting import item_numbers, items_label
+from handlers.kit.i18n import Localized, _, localized, ngettext
 from handlers.kit.local_time import local_time, month_of
 from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries import audit
@@ -25,7 +26,7 @@ class CaseChange:
     complaint_from: ComplaintStatus
     complaint_to: ComplaintStatus
     appeals: list[SellerAppeal]
-    tally: str  # the case's items by status after the change, e.g. "3 removed, 1 not_found"
+    tally: Localized  # the case's items by status after the change, e.g. "3 removed, 1 not_found"
 
     @property
     def newly_actioned(self) -> bool:
@@ -80,23 +81,40 @@ def already_there(
     by_whom: dict[str, list[int]] = {}
     for item in items:
         entry = changes.get(item.id) if item.id is not None else None
-        who = f"by {entry.actor} at {local_time(entry.at, ctx.rules.timezone)}" if entry else "earlier"
+        who = (
+            _("by {actor} at {when}", actor=entry.actor, when=local_time(entry.at, ctx.rules.timezone))
+            if entry
+            else _("earlier")
+        )
         by_whom.setdefault(who, []).append(item.position)
     positions = [item.position for item in items]
     if len(by_whom) == 1:
         when = next(iter(by_whom))
     else:
         when = "; ".join(f"{item_numbers(group)} {who}" for who, group in by_whom.items())
-    verb = "is" if len(positions) == 1 else "are"
-    return f"Nothing to record: {items_label(positions)} of {complaint.case_id} {verb} already {target} ({when})."
+    return ngettext(
+        "Nothing to record: {items} of {case} is already {status} ({when}).",
+        "Nothing to record: {items} of {case} are already {status} ({when}).",
+        len(positions),
+        items=items_label(positions),
+        case=complaint.case_id,
+        status=target,
+        when=when,
+    )
 
 
-def tally_of(counts: Counter[ItemStatus]) -> str:
-    """A case's items by status, e.g. "3 removed, 1 not_found"."""
-    return ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+def tally_of(counts: Counter[ItemStatus]) -> Localized:
+    """A case's items by status, e.g. "3 removed, 1 not_found" (`3 项 removed，1 项 not_found`), in
+    every language: it is shown in replies and in notices alike. The status words stay as typed."""
+    ordered = sorted(counts.items())
+    return localized(
+        lambda: _(", ").join(
+            ngettext("{count} {status}", "{count} {status}", count, status=status) for status, count in ordered
+        )
+    )
 
 
-def case_tally(session: Session, complaint: Complaint) -> str:
+def case_tally(session: Session, complaint: Complaint) -> Localized:
     assert complaint.id is not None
     return tally_of(item_status_counts(session, [complaint.id])[complaint.id])
 

@@ -3,7 +3,7 @@
 Members paste links to counterfeit listings on Alibaba's marketplaces, usually inside prose.
 Each link is parsed to an `ItemKey` with one canonical URL, left unresolved (short links, which
 only the marketplace can expand) or rejected with a sentence telling the member what to paste
-instead. Standard library only, no I/O; no input string makes these functions raise.
+instead, in the reader's language. No I/O; no input string makes these functions raise.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 from urllib.parse import unquote
 
+from handlers.kit.i18n import N_, _
 from storage.vocabulary import ItemKind, Platform
 
 MAX_ID_DIGITS = 20
@@ -94,7 +95,7 @@ def _find(
     sub: str,
     path: str = "/.*",
     *,
-    noun: str = "item id",
+    noun: str = N_("item id"),
     params: tuple[tuple[str, str], ...] = (),
 ) -> _Rule:
     # Slack relays "&" in links as "&amp;".
@@ -123,36 +124,36 @@ _TAOBAO = _Site(
         _find(_LISTING, r"item|h5\.m|market\.m|m\.intl", params=_ID),
         _find(_LISTING, r"world", r"/item/(?P<id>[^/]+)\.html?"),
         _find(_LISTING, r"a\.m", r"/i(?P<id>[^/]+)\.htm"),
-        _find(_STOREFRONT, r"shop(?P<id>[0-9]+)(?:\.m)?", noun="shop id"),
+        _find(_STOREFRONT, r"shop(?P<id>[0-9]+)(?:\.m)?", noun=N_("shop id")),
         _find(
             _STOREFRONT,
             r"shop|store|shop\.m",
-            noun="shop id",
+            noun=N_("shop id"),
             # A shop id and a seller's user number are different id spaces; the "u" keeps them apart.
             params=(("shop_id", ""), ("user_number_id", "u")),
         ),
         _refuse(
             r"shop|store|shop\.m",
-            "Taobao shop link without a shop id: paste the shop page link (shopNNN.taobao.com)",
+            N_("Taobao shop link without a shop id: paste the shop page link (shopNNN.taobao.com)"),
         ),
     ),
-    "Taobao link without an item id: paste the item page link (item.taobao.com/item.htm?id=...)",
+    N_("Taobao link without an item id: paste the item page link (item.taobao.com/item.htm?id=...)"),
 )
 _TMALL = _Site(
     Platform.TMALL,
     (
         _find(_LISTING, r"(?:chaoshi\.)?detail(?:\.m)?", params=_ID),
-        _refuse(_NOT_A_STORE, "Tmall store links are not supported yet: paste listing links"),
+        _refuse(_NOT_A_STORE, N_("Tmall store links are not supported yet: paste listing links")),
     ),
-    "Tmall link without an item id: paste the item page link (detail.tmall.com/item.htm?id=...)",
+    N_("Tmall link without an item id: paste the item page link (detail.tmall.com/item.htm?id=...)"),
 )
 _TMALL_GLOBAL = _Site(
     Platform.TMALL_GLOBAL,
     (
         _find(_LISTING, r"detail(?:\.m)?", params=_ID),
-        _refuse(_NOT_A_STORE, "Tmall Global store links are not supported yet: paste listing links"),
+        _refuse(_NOT_A_STORE, N_("Tmall Global store links are not supported yet: paste listing links")),
     ),
-    "Tmall Global link without an item id: paste the item page link (detail.tmall.hk/hk/item.htm?id=...)",
+    N_("Tmall Global link without an item id: paste the item page link (detail.tmall.hk/hk/item.htm?id=...)"),
 )
 _ALIEXPRESS = _Site(
     Platform.ALIEXPRESS,
@@ -163,16 +164,16 @@ _ALIEXPRESS = _Site(
             _STOREFRONT,
             r".*",
             r"/store/(?:all-wholesale-products/)?(?P<id>[^/.]+)(?:\.html|/.*)?",
-            noun="store id",
+            noun=N_("store id"),
         ),
     ),
-    "AliExpress link without an item id: paste the item page link (aliexpress.com/item/....html)",
+    N_("AliExpress link without an item id: paste the item page link (aliexpress.com/item/....html)"),
 )
 _1688 = _Site(
     Platform.ALIBABA_1688,
     (
-        _find(_LISTING, r".*", r"/offer/(?P<id>[^/]+)\.html", noun="offer id"),
-        _find(_LISTING, r".*", noun="offer id", params=(("offerid", ""),)),
+        _find(_LISTING, r".*", r"/offer/(?P<id>[^/]+)\.html", noun=N_("offer id")),
+        _find(_LISTING, r".*", noun=N_("offer id"), params=(("offerid", ""),)),
     ),
     "1688 link without an offer id: paste the offer page link (detail.1688.com/offer/....html)",
 )
@@ -183,13 +184,13 @@ _ALIBABA = _Site(
             _LISTING,
             r"[a-z0-9-]*",
             r"/product-detail/(?:[^/]*_)?(?P<id>[^/_]+)\.html",
-            noun="product id",
+            noun=N_("product id"),
         ),
-        _find(_LISTING, r"m", r"/product/(?P<id>[^/.]+)(?:\.html|/.*)?", noun="product id"),
-        _find(_LISTING, r"[a-z0-9-]+\.en", r"/product/(?P<id>[^/-]+)-.*", noun="product id"),
+        _find(_LISTING, r"m", r"/product/(?P<id>[^/.]+)(?:\.html|/.*)?", noun=N_("product id")),
+        _find(_LISTING, r"[a-z0-9-]+\.en", r"/product/(?P<id>[^/-]+)-.*", noun=N_("product id")),
         _find(_STOREFRONT, r"(?P<label>[a-z0-9][a-z0-9-]{0,61}[a-z0-9])\.en"),
     ),
-    "Alibaba.com link without a product id: paste the product page link (alibaba.com/product-detail/..._N.html)",
+    N_("Alibaba.com link without a product id: paste the product page link (alibaba.com/product-detail/..._N.html)"),
 )
 # Subdomains of en.alibaba.com that belong to Alibaba itself rather than to a supplier.
 _RESERVED_COMPANIES = frozenset(
@@ -271,9 +272,9 @@ def parse_link(text: str) -> LinkResult:
     """Parse one link, with or without its scheme; surrounding space and punctuation are ignored."""
     link = _trim(text.strip())
     if not link:
-        return RejectedLink(link, "empty link: paste the full listing link")
+        return RejectedLink(link, _("empty link: paste the full listing link"))
     if _SPACE.search(link):
-        return RejectedLink(link, "a link cannot contain spaces: paste one link at a time")
+        return RejectedLink(link, _("a link cannot contain spaces: paste one link at a time"))
     return _classify(link)
 
 
@@ -291,14 +292,14 @@ def _parse(link: str) -> LinkResult:
     if scheme is not None:
         scheme = scheme.lower()
         if scheme not in ("http", "https"):
-            raise _Refusal(f"{_show(scheme)}: links are not accepted: paste the https:// link")
+            raise _Refusal(_("{scheme}: links are not accepted: paste the https:// link", scheme=_show(scheme)))
         if slashes is None:
-            raise _Refusal(f"{scheme}: must be followed by //: paste the full link")
+            raise _Refusal(_("{scheme}: must be followed by //: paste the full link", scheme=scheme))
     host = _host(authority, link, has_scheme=slashes is not None)
     if host in _SHORT_LINKS:
         platform = _SHORT_LINKS[host]
         service = platform.label if platform else "Taobao/Tmall"
-        reason = f"{service} short link: open it in a browser and paste the full listing link"
+        reason = _("{service} short link: open it in a browser and paste the full listing link", service=service)
         return UnresolvedLink(link, platform, reason)
     site, sub = _site(host)
     path = path or "/"
@@ -308,7 +309,7 @@ def _parse(link: str) -> LinkResult:
         if in_sub is None or in_path is None:
             continue
         if rule.kind is None:
-            raise _Refusal(rule.refusal)
+            raise _Refusal(_(rule.refusal))
         found = in_sub.groupdict() or in_path.groupdict()  # no rule has groups in both
         if found.get("id") is not None:
             external_id = _number(found["id"], rule.noun)
@@ -323,31 +324,38 @@ def _parse(link: str) -> LinkResult:
             external_id = prefix + _number(value, rule.noun)
         key = ItemKey(site.platform, rule.kind, external_id)
         return ParsedLink(link, key, canonical_url(key))
-    raise _Refusal(site.missing)
+    raise _Refusal(_(site.missing))
 
 
 def _host(authority: str, link: str, *, has_scheme: bool) -> str:
     """The lowercase host of `authority`, refusing anything that hides or bends it."""
-    _, at, host_port = authority.rpartition("@")
+    _user, at, host_port = authority.rpartition("@")
     if at:
         raise _Refusal(
-            f"the text before @ is a user name, so this link really leads to {_show(host_port)}: "
-            "paste the marketplace link itself"
+            _(
+                "the text before @ is a user name, so this link really leads to {host}: "
+                "paste the marketplace link itself",
+                host=_show(host_port),
+            )
         )
     if host_port.startswith("["):
-        raise _Refusal(f"{_show(host_port)} is not a supported marketplace ({_SUPPORTED})")
-    host, _, port = host_port.partition(":")
+        raise _unsupported(host_port)
+    host, _colon, port = host_port.partition(":")
     if port not in ("", "80", "443"):
-        raise _Refusal(f"links with a port number (:{_show(port)}) are not accepted: remove it")
+        raise _Refusal(_("links with a port number (:{port}) are not accepted: remove it", port=_show(port)))
     # Only ASCII is lowered: the Kelvin sign, U+212A, lowers to an ASCII "k".
     host = (host.lower() if host.isascii() else host).removesuffix(".")
     if not has_scheme and not _LOOKS_LIKE_HOST.fullmatch(host):
-        raise _Refusal(f"{_show(link)} is not a link: paste the full link starting with https://")
+        raise _Refusal(_("{text} is not a link: paste the full link starting with https://", text=_show(link)))
     if not host:
-        raise _Refusal("link without a host name: paste the full listing link")
+        raise _Refusal(_("link without a host name: paste the full listing link"))
     if not _HOST.fullmatch(host):
-        raise _Refusal(f"{_show(host)} is not a supported marketplace ({_SUPPORTED})")
+        raise _unsupported(host)
     return host
+
+
+def _unsupported(host: str) -> _Refusal:
+    return _Refusal(_("{host} is not a supported marketplace ({supported})", host=_show(host), supported=_SUPPORTED))
 
 
 def _site(host: str) -> tuple[_Site, str]:
@@ -357,7 +365,7 @@ def _site(host: str) -> tuple[_Site, str]:
         site = _SITES.get(".".join(labels[-size:]))
         if site is not None and len(labels) >= size:
             return site, ".".join(labels[:-size])
-    raise _Refusal(f"{_show(host)} is not a supported marketplace ({_SUPPORTED})")
+    raise _unsupported(host)
 
 
 def _param(query: str, params: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str, str]:
@@ -373,12 +381,15 @@ def _param(query: str, params: tuple[tuple[re.Pattern[str], str], ...]) -> tuple
 def _number(raw: str, noun: str) -> str:
     """`raw` as an id: 1 to 20 ASCII digits, not all zero, without leading zeros."""
     if not (raw.isascii() and raw.isdigit()):
-        raise _Refusal(f"{noun} {_show(raw)!r} is not a number")
+        raise _Refusal(_("{noun} {value} is not a number", noun=_(noun), value=repr(_show(raw))))
     if len(raw) > MAX_ID_DIGITS:
-        raise _Refusal(f"{noun} {_show(raw)} is too long: ids have at most {MAX_ID_DIGITS} digits")
+        raise _Refusal(
+            _("{noun} {value} is too long: ids have at most {digits} digits", noun=_(noun), value=_show(raw),
+              digits=MAX_ID_DIGITS)
+        )  # fmt: skip
     number = raw.lstrip("0")
     if not number:
-        raise _Refusal(f"{noun} {raw} is not valid")
+        raise _Refusal(_("{noun} {value} is not valid", noun=_(noun), value=raw))
     return number
 
 
@@ -408,7 +419,7 @@ def _alternation(domains: list[str]) -> str:
     """A pattern matching any of `domains`, grouped by first label so that a mismatch fails fast."""
     endings: dict[str, list[str]] = {}
     for domain in sorted(domains, key=len, reverse=True):
-        name, _, ending = domain.partition(".")
+        name, _dot, ending = domain.partition(".")
         endings.setdefault(name, []).append(re.escape(ending))
     return "|".join(rf"{re.escape(name)}\.(?:{'|'.join(ends)})" for name, ends in endings.items())
 

@@ -15,20 +15,21 @@ from handlers.cases.link_parsing import ParsedLink, RejectedLink, parse_link
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import N_, _, ngettext
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import Option, command
-from handlers.kit.replies import Reply, plural
+from handlers.kit.replies import Reply
 from storage.models import Listing, Organisation, Storefront
 from storage.queries.lookup import Holder, holders, target_by_key, targets_with_id
 from storage.queries.storefronts import active_strike_count, complaints_naming
-from storage.vocabulary import ItemKind, Platform
+from storage.vocabulary import Platform
 
 BARE_ID = re.compile(r"u?[0-9]{1,30}")
 
 
 @command(
-    "lookup", summary="what the program knows of a listing or storefront: cases, outcomes, appeals, strikes",
-    options=(Option("item", "a listing or store link, or a listing's id", required=True),),
+    "lookup", summary=N_("what the program knows of a listing or storefront: cases, outcomes, appeals, strikes"),
+    options=(Option("item", N_("a listing or store link, or a listing's id"), required=True),),
 )  # fmt: skip
 def lookup(ctx: Context, args: Args, session: Session) -> Reply:
     """lookup <link | listing id | store link>
@@ -37,7 +38,7 @@ def lookup(ctx: Context, args: Args, session: Session) -> Reply:
     strikes and RogueBlock referral when your organisation pursues it too.
     Example: lookup https://item.taobao.com/item.htm?id=123"""
     args.check_options()
-    written = args.word(0, "a listing or store link, or a listing's id")
+    written = args.word(0, _("a listing or store link, or a listing's id"))
     args.no_more_words(1, "lookup")
     targets = _targets(session, written)
     reply = Reply(_title(written, targets))
@@ -50,35 +51,49 @@ def _targets(session: Session, written: str) -> list[Listing | Storefront]:
     if BARE_ID.fullmatch(written):
         found = targets_with_id(session, written)
         if not found:
-            raise NotFound(f"No listing or storefront with the id {written} is known to the program.")
+            raise NotFound(_("No listing or storefront with the id {id} is known to the program.", id=written))
         return found
     parsed = parse_link(written)
     if isinstance(parsed, RejectedLink):
-        raise UserError(f"'{parsed.original}' is not a link the program knows: {parsed.reason}.")
+        raise UserError(
+            _("'{link}' is not a link the program knows: {reason}.", link=parsed.original, reason=parsed.reason)
+        )
     if not isinstance(parsed, ParsedLink):
-        raise UserError(f"{parsed.original} cannot be resolved here: {parsed.reason}.")
+        raise UserError(_("{link} cannot be resolved here: {reason}.", link=parsed.original, reason=parsed.reason))
     target = target_by_key(session, parsed.key.platform, parsed.key.kind, parsed.key.external_id)
     if target is None:
-        raise NotFound(f"The program has no record of {parsed.canonical_url}: no complaint or strike names it.")
+        raise NotFound(
+            _("The program has no record of {link}: no complaint or strike names it.", link=parsed.canonical_url)
+        )
     return [target]
 
 
 def _title(written: str, targets: list[Listing | Storefront]) -> str:
     if len(targets) == 1:
-        return f"What the program knows of {targets[0].canonical_url}:"
-    return f"{plural(len(targets), 'listing or storefront', 'listings or storefronts')} have the id {written}:"
+        return _("What the program knows of {link}:", link=targets[0].canonical_url)
+    return ngettext(
+        "{count} listing or storefront has the id {id}:", "{count} listings or storefronts have the id {id}:",
+        len(targets), id=written,
+    )  # fmt: skip
 
 
 def _describe(ctx: Context, session: Session, target: Listing | Storefront) -> list[str]:
-    kind = ItemKind.LISTING if isinstance(target, Listing) else ItemKind.STOREFRONT
-    lines = [f"{Platform(target.platform).label} {kind}: {target.canonical_url}"]
+    platform = Platform(target.platform).label
+    if isinstance(target, Listing):
+        heading = _("{platform} listing: {link}", platform=platform, link=target.canonical_url)
+    else:
+        heading = _("{platform} storefront: {link}", platform=platform, link=target.canonical_url)
+    lines = [heading]
     found, total = holders(session, target)
     if not found:
-        lines.append("  No complaint names it.")
+        lines.append("  " + _("No complaint names it."))
     for holder in found:
         lines.extend(_holder_lines(ctx, session, holder))
     if total > len(found):
-        lines.append(f"  … and {plural(total - len(found), 'more item')} naming it, not shown.")
+        lines.append(
+            "  " + ngettext("… and {count} more item naming it, not shown.",
+                            "… and {count} more items naming it, not shown.", total - len(found))
+        )  # fmt: skip
     store = target if isinstance(target, Storefront) else _store_of(session, target)
     if store is not None:
         lines.append(_store_line(ctx, session, store, own=isinstance(target, Storefront)))
@@ -88,17 +103,27 @@ def _describe(ctx: Context, session: Session, target: Listing | Storefront) -> l
 def _holder_lines(ctx: Context, session: Session, holder: Holder) -> list[str]:
     item, complaint = holder.item, holder.complaint
     if not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
-        return [f"  Reported by another member: {item.status}."]
+        return ["  " + _("Reported by another member: {status}.", status=item.status)]
     whose = ""
     if ctx.is_staff:
         organisation = session.get(Organisation, complaint.organisation_id)
         whose = f" ({organisation.name})" if organisation else ""
     reported = local_time(item.reported_at, ctx.rules.timezone)
-    state = f"{item.status}; case {complaint.status}; reported {reported}"
-    lines = [f"  {complaint.case_id} item {item.position}{whose}: {state}."]
+    lines = [
+        "  "
+        + _(
+            "{case} item {position}{whose}: {status}; case {case_status}; reported {reported}.",
+            case=complaint.case_id, position=item.position, whose=whose, status=item.status,
+            case_status=complaint.status, reported=reported,
+        )
+    ]  # fmt: skip
     for appeal in holder.appeals:
         due = local_time(appeal.due_at, ctx.rules.timezone)
-        lines.append(f"    seller's counter-notice, round {appeal.round}: {appeal.status} (due {due})")
+        lines.append(
+            "    "
+            + _("seller's counter-notice, round {round}: {status} (due {due})", round=appeal.round,
+                status=appeal.status, due=due)
+        )  # fmt: skip
     return lines
 
 
@@ -110,12 +135,20 @@ def _store_line(ctx: Context, session: Session, store: Storefront, *, own: bool)
     assert store.id is not None
     status = str(store.status)
     if store.closed_at is not None:
-        status += f" on {local_time(store.closed_at, ctx.rules.timezone)}"
+        status = _("{status} on {when}", status=status, when=local_time(store.closed_at, ctx.rules.timezone))
     parts = [status]
     # Its status is public; strikes and referrals tell who pursues it, which is the pursuers' to know.
     if ctx.is_staff or complaints_naming(session, store.id, ctx.organisation_id) > 0:
         threshold = ctx.rules.strike_threshold(Platform(store.platform))
-        parts = [f"{status}, {active_strike_count(session, store.id, ctx.now)} active strikes (closes at {threshold})"]
+        strikes = active_strike_count(session, store.id, ctx.now)
+        parts = [
+            ngettext("{status}, {count} active strike (closes at {threshold})",
+                     "{status}, {count} active strikes (closes at {threshold})", strikes,
+                     status=status, threshold=threshold)
+        ]  # fmt: skip
         if store.rogueblock_status is not None:
             parts.append(f"RogueBlock: {store.rogueblock_status}")
-    return f"  {'Storefront' if own else 'Its storefront ' + store.canonical_url}: " + "; ".join(parts) + "."
+    said = "; ".join(parts)
+    if own:
+        return "  " + _("Storefront: {state}.", state=said)
+    return "  " + _("Its storefront {link}: {state}.", link=store.canonical_url, state=said)

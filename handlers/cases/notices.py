@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from handlers.cases.link_parsing import ParsedLink
-from handlers.kit.i18n import N_, _, current_language, localized, ngettext
+from handlers.kit.i18n import N_, Localized, _, current_language, localized, ngettext
 from handlers.kit.replies import Button, Notice
 from handlers.program.glossary import REASONS, bilingual_reason, reason_label
 from storage.models import Complaint, IPRight, Organisation
@@ -43,6 +43,11 @@ def describe_reason(complaint: Complaint, *, chinese: bool = False) -> str:
     language = current_language()
     label = bilingual_reason(code) if chinese and language == "en" else reason_label(code, language)
     return f"{label}: {complaint.reason_text}" if complaint.reason_text else label
+
+
+def in_reader(text: str) -> str:
+    """A text built in every language (a case's tally), as the current reader reads it."""
+    return text.in_(current_language()) if isinstance(text, Localized) else text
 
 
 def team_buttons(case: str) -> tuple[Button, ...]:
@@ -114,7 +119,7 @@ def case_summary_notices(
     still_open = complaint.status not in (ComplaintStatus.ACTIONED, ComplaintStatus.WITHDRAWN)
 
     def text() -> str:
-        return f"{case} · {complaint.status} · {organisation.name}: {describe_items(complaint)} ({tally})."
+        return f"{case} · {complaint.status} · {organisation.name}: {describe_items(complaint)} ({in_reader(tally)})."
 
     def team() -> Notice:
         said = f"{text()} {_('Assigned to {assignee}.', assignee=assignee)}" if assignee else text()
@@ -143,7 +148,7 @@ def case_actioned_notice(complaint: Complaint, organisation: Organisation, tally
                 case=complaint.case_id,
                 organisation=organisation.name,
                 items=describe_items(complaint),
-                tally=tally,
+                tally=in_reader(tally),
             ),
         )
     )

@@ -10,6 +10,7 @@ from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
+from handlers.kit.i18n import N_, _, localized
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, OptionKind, command
 from handlers.kit.replies import Notice, Reply
@@ -20,8 +21,8 @@ ANSWERS = ("accepted", "declined")
 
 
 @command(
-    "store refer", summary="refer a closed storefront's seller to RogueBlock (team)",
-    roles=STAFF, action="refer storefronts", options=(LINK, NOTE),
+    "store refer", summary=N_("refer a closed storefront's seller to RogueBlock (team)"),
+    roles=STAFF, action=N_("refer storefronts"), options=(LINK, NOTE),
 )  # fmt: skip
 def store_refer(ctx: Context, args: Args, session: Session) -> Reply:
     """store refer <store link> [note="..."]
@@ -32,27 +33,34 @@ def store_refer(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "store referral", summary="record RogueBlock's answer to a referral (team)", roles=STAFF,
-    action="record RogueBlock answers",
-    options=(LINK, Option("answer", "RogueBlock's answer", OptionKind.CHOICE, True, choices=ANSWERS), NOTE),
+    "store referral", summary=N_("record RogueBlock's answer to a referral (team)"), roles=STAFF,
+    action=N_("record RogueBlock answers"),
+    options=(LINK, Option("answer", N_("RogueBlock's answer"), OptionKind.CHOICE, True, choices=ANSWERS), NOTE),
 )  # fmt: skip
 def store_referral(ctx: Context, args: Args, session: Session) -> Reply:
     """store referral <store link> accepted|declined [note="..."]
     Example: store referral https://shop123456.taobao.com accepted"""
     args.check_options("note")
     storefront = known(session, storefront_link_of(args, "store referral"))
-    answer = args.word(1, "RogueBlock's answer (accepted or declined)", usage="store referral")
+    answer = args.word(1, _("RogueBlock's answer (accepted or declined)"), usage="store referral")
     args.no_more_words(2, "store referral")
-    return _referral(ctx, session, storefront, parse_enum(RogueBlockStatus, answer, "RogueBlock answer"), args.note())
+    return _referral(
+        ctx, session, storefront, parse_enum(RogueBlockStatus, answer, N_("RogueBlock answer")), args.note()
+    )
 
 
 def _refer(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
     """Refer a closed storefront's seller to RogueBlock, IACC's payment-processor program."""
     if storefront.status != StorefrontStatus.CLOSED:
-        raise UserError(f"{storefront.canonical_url} is not closed: only closed storefronts' sellers are referred.")
+        raise UserError(
+            _("{link} is not closed: only closed storefronts' sellers are referred.", link=storefront.canonical_url)
+        )
     if storefront.rogueblock_status is not None:
         referred = local_time(storefront.rogueblock_referred_at, ctx.rules.timezone)
-        raise UserError(f"{storefront.canonical_url} was referred on {referred} ({storefront.rogueblock_status}).")
+        raise UserError(
+            _("{link} was referred on {when} ({status}).", link=storefront.canonical_url, when=referred,
+              status=storefront.rogueblock_status)
+        )  # fmt: skip
     assert storefront.id is not None
     storefront.rogueblock_status = RogueBlockStatus.REFERRED
     storefront.rogueblock_referred_at = ctx.now
@@ -66,11 +74,17 @@ def _refer(ctx: Context, session: Session, storefront: Storefront, note: str | N
         to_status=RogueBlockStatus.REFERRED,
         note=note,
     )
-    text = f"Referred to RogueBlock: the seller of {storefront.canonical_url} ({Platform(storefront.platform).label})"
-    reply = Reply(f"Referred the seller of {storefront.canonical_url} to RogueBlock.")
+    link, platform = storefront.canonical_url, Platform(storefront.platform).label
+    reply = Reply(_("Referred the seller of {link} to RogueBlock.", link=link))
     reply.notices.append(
-        Notice(channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_REFERRAL, text=text + because(note))
-    )
+        localized(
+            lambda: Notice(
+                channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_REFERRAL,
+                text=because(_("Referred to RogueBlock: the seller of {link} ({platform})", link=link,
+                               platform=platform), note),
+            )
+        )
+    )  # fmt: skip
     return reply
 
 
@@ -78,9 +92,13 @@ def _referral(
     ctx: Context, session: Session, storefront: Storefront, answer: RogueBlockStatus, note: str | None
 ) -> Reply:
     if storefront.rogueblock_status != RogueBlockStatus.REFERRED or answer is RogueBlockStatus.REFERRED:
-        state = storefront.rogueblock_status or "not referred"
+        state = storefront.rogueblock_status or _("not referred")
         raise UserError(
-            f"{storefront.canonical_url} is {state}; answers are accepted or declined, once, after `store refer`."
+            _(
+                "{link} is {state}; answers are accepted or declined, once, after `store refer`.",
+                link=storefront.canonical_url,
+                state=state,
+            )
         )
     assert storefront.id is not None
     storefront.rogueblock_status = answer
@@ -95,8 +113,17 @@ def _referral(
         to_status=answer,
         note=note,
     )
-    reply = Reply(f"RogueBlock {answer} the referral of {storefront.canonical_url}.")
+    link = storefront.canonical_url
+
+    def answered() -> str:
+        return _("RogueBlock {answer} the referral of {link}", answer=answer, link=link)
+
+    reply = Reply(because(answered(), None))
     reply.notices.append(
-        Notice(channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_ANSWER, text=reply.text[:-1] + because(note))
+        localized(
+            lambda: Notice(
+                channel=Channel.ROGUEBLOCK, kind=NoticeKind.ROGUEBLOCK_ANSWER, text=because(answered(), note)
+            )
+        )
     )
     return reply

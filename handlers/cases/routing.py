@@ -16,7 +16,7 @@ from handlers.kit.audit_trail import record_change
 from handlers.kit.context import STAFF_ROLES, Context
 from handlers.kit.errors import UserError
 from handlers.kit.formatting import full_stop
-from handlers.kit.i18n import N_, _
+from handlers.kit.i18n import N_, _, localized
 from handlers.kit.replies import Notice, Reply
 from storage.models import Complaint, Member, Organisation
 from storage.queries.cases import OPEN_COMPLAINT_STATUSES
@@ -102,27 +102,41 @@ def routing_notices(ctx: Context, complaint: Complaint, organisation: Organisati
     """A direct message to the assignee, or (once a day per platform) a warning that nobody
     covers the platform."""
     case = complaint.case_id
-    if routing.assignee is not None:
+    show = f"case {case}"
+    assignee = routing.assignee
+    if assignee is not None:
         return [
-            Notice(
-                channel=dm_channel(routing.assignee.platform, routing.assignee.user_id),
-                kind=NoticeKind.CASE_ASSIGNED,
-                text=(
-                    f"{case} is yours: {describe_items(complaint)} from {full_stop(organisation.name)} "
-                    f"`case {case}` shows it."
-                ),
+            localized(
+                lambda: Notice(
+                    channel=dm_channel(assignee.platform, assignee.user_id),
+                    kind=NoticeKind.CASE_ASSIGNED,
+                    text=_(
+                        "{case} is yours: {items} from {organisation} `{command}` shows it.",
+                        case=case,
+                        items=describe_items(complaint),
+                        organisation=full_stop(organisation.name),
+                        command=show,
+                    ),
+                )
             )
         ]
     platform = routing.platform
+    assign = f"admin team <platform:user> platforms={platform.value}"
     return [
-        Notice(
-            channel=Channel.TEAM,
-            kind=NoticeKind.ROUTING_WARNING,
-            text=(
-                f"No team member covers {platform.label}: its new cases go to {WHOLE_TEAM} (first today: {case}). "
-                f"Admins: `admin team <platform:user> platforms={platform.value}` assigns someone."
-            ),
-            dedupe_key=f"routing-warning:{platform.value}:{ctx.today.isoformat()}",
+        localized(
+            lambda: Notice(
+                channel=Channel.TEAM,
+                kind=NoticeKind.ROUTING_WARNING,
+                text=_(
+                    "No team member covers {platform}: its new cases go to {team} (first today: {case}). "
+                    "Admins: `{command}` assigns someone.",
+                    platform=platform.label,
+                    team=_(WHOLE_TEAM),
+                    case=case,
+                    command=assign,
+                ),
+                dedupe_key=f"routing-warning:{platform.value}:{ctx.today.isoformat()}",
+            )
         )
     ]
 
@@ -140,15 +154,21 @@ def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) 
     case = complaint.case_id
     assert complaint.id is not None and to.id is not None
     if not handles_cases(to):
+        move = f"admin member add {member_ref(to)} - team move=yes"
         raise UserError(
-            f"{member_ref(to)} is a {to.role}, not on the team: only team members and admins take cases.",
-            hint=f"`admin member add {member_ref(to)} - team move=yes` moves them out of their organisation onto the "
-            "team.",
+            _(
+                "{member} is a {role}, not on the team: only team members and admins take cases.",
+                member=member_ref(to),
+                role=to.role,
+            ),
+            hint=_("`{command}` moves them out of their organisation onto the team.", command=move),
         )
     if complaint.status not in OPEN_COMPLAINT_STATUSES:
-        raise UserError(f"{case} is {complaint.status}: only open cases can be handed over.")
+        raise UserError(
+            _("{case} is {status}: only open cases can be handed over.", case=case, status=complaint.status)
+        )
     if complaint.assigned_to_id == to.id:
-        raise UserError(f"{case} is already assigned to {member_label(to)}.")
+        raise UserError(_("{case} is already assigned to {member}.", case=case, member=member_label(to)))
     previous = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
     complaint.assigned_to_id = to.id
     complaint.updated_at = ctx.now
@@ -162,34 +182,53 @@ def hand_over(session: Session, ctx: Context, complaint: Complaint, to: Member) 
         from_status=audit_ref(previous),
         to_status=audit_ref(to),
     )
-    was = member_label(previous) if previous is not None else WHOLE_TEAM
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None
     taking_it = to.id == ctx.member_id
+    named = member_label(to)
+    show = f"case {case}"
+
+    def was() -> str:
+        return member_label(previous) if previous is not None else _(WHOLE_TEAM)
+
     reply = Reply(
-        f"{case} is now yours (was {was})."
+        _("{case} is now yours (was {was}).", case=case, was=was())
         if taking_it
-        else f"{case} is now assigned to {member_label(to)} (was {was})."
+        else _("{case} is now assigned to {member} (was {was}).", case=case, member=named, was=was())
     )
     platform = Platform(complaint.platform)
     if platform not in platforms_of(session, [to.id])[to.id]:
-        who = "You do" if taking_it else f"{member_label(to)} does"
-        reply.text += f" Note: {who} not cover {platform.label}."
+        reply.text += " " + (
+            _("Note: You do not cover {platform}.", platform=platform.label)
+            if taking_it
+            else _("Note: {member} does not cover {platform}.", member=named, platform=platform.label)
+        )
     if not taking_it:
         reply.notices.append(
-            Notice(
-                channel=dm_channel(to.platform, to.user_id),
-                kind=NoticeKind.CASE_ASSIGNED,
-                text=(
-                    f"{case} is yours: {describe_items(complaint)} from {organisation.name}, handed over by "
-                    f"{ctx.caller.ref}. `case {case}` shows it."
-                ),
+            localized(
+                lambda: Notice(
+                    channel=dm_channel(to.platform, to.user_id),
+                    kind=NoticeKind.CASE_ASSIGNED,
+                    text=_(
+                        "{case} is yours: {items} from {organisation}, handed over by {who}. `{command}` shows it.",
+                        case=case,
+                        items=describe_items(complaint),
+                        organisation=organisation.name,
+                        who=ctx.caller.ref,
+                        command=show,
+                    ),
+                )
             )
         )
-    line = (
-        f"{ctx.caller.ref} took {case} (was {was})."
-        if taking_it
-        else f"{ctx.caller.ref} handed {case} to {member_label(to)} (was {was})."
-    )
-    reply.notices.append(Notice(channel=Channel.TEAM, case_id=case, kind=NoticeKind.CASE_ASSIGNED, text=line))
+
+    def line() -> Notice:
+        said = (
+            _("{who} took {case} (was {was}).", who=ctx.caller.ref, case=case, was=was())
+            if taking_it
+            else _("{who} handed {case} to {member} (was {was}).", who=ctx.caller.ref, case=case, member=named,
+                   was=was())
+        )  # fmt: skip
+        return Notice(channel=Channel.TEAM, case_id=case, kind=NoticeKind.CASE_ASSIGNED, text=said)
+
+    reply.notices.append(localized(line))
     return reply

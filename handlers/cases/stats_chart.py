@@ -6,10 +6,11 @@ from sqlmodel import Session
 
 from handlers.cases.stats import stats_scope
 from handlers.kit.arguments import Args, parse_month, parse_positive_int
-from handlers.kit.charts import MonthlySeries, render_monthly
+from handlers.kit.charts import ChartLabels, MonthlySeries, render_monthly
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.formatting import month_label, percent
+from handlers.kit.i18n import N_, _
 from handlers.kit.local_time import month_of, shift_month
 from handlers.kit.registry import Option, OptionKind, command
 from handlers.kit.replies import Reply, ReplyFile
@@ -19,11 +20,11 @@ MAX_CHART_MONTHS = 36
 
 
 @command(
-    "stats chart", summary="the monthly figures as a chart: reported, removed, takedown rate, stores closed",
+    "stats chart", summary=N_("the monthly figures as a chart: reported, removed, takedown rate, stores closed"),
     options=(
-        Option("org", "team: one organisation's figures", keyword=True),
-        Option("months", "how many months, up to 36 (default 12)", OptionKind.NUMBER, keyword=True),
-        Option("until", "the last month (YYYY-MM; default this month)", keyword=True),
+        Option("org", N_("team: one organisation's figures"), keyword=True),
+        Option("months", N_("how many months, up to 36 (default 12)"), OptionKind.NUMBER, keyword=True),
+        Option("until", N_("the last month (YYYY-MM; default this month)"), keyword=True),
     ),
 )  # fmt: skip
 def stats_chart(ctx: Context, args: Args, session: Session) -> Reply:
@@ -36,10 +37,11 @@ def stats_chart(ctx: Context, args: Args, session: Session) -> Reply:
     unknown = [word for word in args.words if word.lower() != "overall"]
     if unknown:
         raise UserError(
-            f"'{unknown[0]}' is not a choice here.", hint="Use `overall` or the options in `help stats chart`."
+            _("'{word}' is not a choice here.", word=unknown[0]),
+            hint=_("Use `overall` or the options in `help {command}`.", command="stats chart"),
         )
     organisation = stats_scope(ctx, args, session)
-    count = parse_positive_int(args.options["months"], "number of months", maximum=MAX_CHART_MONTHS) if args.option(
+    count = parse_positive_int(args.options["months"], N_("number of months"), maximum=MAX_CHART_MONTHS) if args.option(
         "months") else 12  # fmt: skip
     last = parse_month(args.options["until"]) if args.option("until") else month_of(ctx.now, ctx.rules.timezone)
     first = shift_month(last, -(count - 1))
@@ -47,24 +49,45 @@ def stats_chart(ctx: Context, args: Args, session: Session) -> Reply:
         session, organisation_id=organisation.id if organisation else None, first_month=first, last_month=last,
         zone=ctx.rules.timezone,
     )  # fmt: skip
-    who = organisation.name if organisation else "The whole program"
-    series = monthly_series(f"{who}: {month_label(first)} to {month_label(last)}", rows)
+    who = organisation.name if organisation else _("The whole program")
+    title = _("{who}: {first} to {last}", who=who, first=month_label(first), last=month_label(last))
+    series = monthly_series(title, rows)
+    # The file's name stays ASCII whatever the reader's language: every platform and file system takes it.
     scope = organisation.slug if organisation else "program"
     name = f"stats-{scope}-{month_label(first)}-{month_label(last)}.png"
-    reply = Reply(f"{series.title}: the chart is in {name}.")
+    reply = Reply(_("{title}: the chart is in {file}.", title=series.title, file=name))
     total_reported, total_removed = sum(series.reported), sum(series.removed)
     decided = sum(row.decided for row in rows)
     reply.lines.append(
-        f"In all: {total_reported} items reported, {total_removed} removed, takedown rate "
-        f"{percent(total_removed / decided if decided else None)}, {sum(series.storefronts_closed)} storefronts closed."
+        _(
+            "In all: {reported} items reported, {removed} removed, takedown rate {rate}, {closed} storefronts closed.",
+            reported=total_reported,
+            removed=total_removed,
+            rate=percent(total_removed / decided if decided else None),
+            closed=sum(series.storefronts_closed),
+        )
     )
-    description = f"Monthly figures, {series.title}: items reported and removed, takedown rate, storefronts closed"
+    description = _(
+        "Monthly figures, {title}: items reported and removed, takedown rate, storefronts closed", title=series.title
+    )
     reply.files.append(ReplyFile(name, "image/png", render_monthly(series), description))
     return reply
 
 
+def chart_labels() -> ChartLabels:
+    """The chart's legend and axis words in the reader's language."""
+    return ChartLabels(
+        reported=_("reported"),
+        removed=_("removed"),
+        items=_("items"),
+        takedown_rate=_("takedown rate"),
+        takedown_axis=_("takedown rate (%)"),
+        storefronts_closed=_("storefronts closed"),
+    )
+
+
 def monthly_series(title: str, rows: list[MonthFigures]) -> MonthlySeries:
-    """The chart's data: one value a month for each figure, in month order."""
+    """The chart's data, one value a month for each figure in month order, labelled in the reader's language."""
     return MonthlySeries(
         title=title,
         months=tuple(month_label(row.month) for row in rows),
@@ -72,4 +95,5 @@ def monthly_series(title: str, rows: list[MonthFigures]) -> MonthlySeries:
         removed=tuple(row.removed for row in rows),
         takedown_rate=tuple(row.takedown_rate for row in rows),
         storefronts_closed=tuple(row.storefronts_closed for row in rows),
+        labels=chart_labels(),
     )

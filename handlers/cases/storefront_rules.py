@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from handlers.kit.context import Context
+from handlers.kit.i18n import _
 from storage.models import ComplaintItem, Storefront, Strike
 from storage.queries.storefronts import active_strike_count, has_accepted_raid
 from storage.vocabulary import Platform, StorefrontStatus
@@ -33,14 +34,17 @@ def closure_refusal(session: Session, ctx: Context, storefront: Storefront) -> s
     """Why the team may not close this storefront yet, or None when it may."""
     assert storefront.id is not None
     if storefront.status == StorefrontStatus.CLOSED:
-        return "it is already closed"
+        return _("it is already closed")
     threshold = ctx.rules.strike_threshold(Platform(storefront.platform))
     strikes = active_strike_count(session, storefront.id, ctx.now)
     if strikes >= threshold or has_accepted_raid(session, storefront.id):
         return None
-    return (
-        f"it has {strikes} active strike(s) and {Platform(storefront.platform).label} closes stores "
-        f"at {threshold}, and no accepted raid evidence names it"
+    return _(
+        "it has {count} active strike(s) and {platform} closes stores at {threshold}, and no accepted raid evidence "
+        "names it",
+        count=strikes,
+        platform=Platform(storefront.platform).label,
+        threshold=threshold,
     )
 
 
@@ -55,8 +59,11 @@ def strike_storefronts(session: Session, ctx: Context, items: Sequence[Complaint
         strikes = add_strike(session, ctx, storefront, item.id, note)
         threshold = ctx.rules.strike_threshold(Platform(storefront.platform))
         if strikes >= threshold and storefront.status == StorefrontStatus.ACTIVE:
+            close = f"store close {storefront.canonical_url}"
             lines.append(
-                f"{storefront.canonical_url} has {strikes} active strikes (threshold {threshold}): "
-                f"close it with `store close {storefront.canonical_url}`."
-            )
+                _(
+                    "{link} has {count} active strikes (threshold {threshold}): close it with `{command}`.",
+                    link=storefront.canonical_url, count=strikes, threshold=threshold, command=close,
+                )
+            )  # fmt: skip
     return lines

@@ -10,9 +10,10 @@ from handlers.kit.arguments import Args, parse_platform
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
+from handlers.kit.i18n import N_, _, localized, ngettext
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, OptionKind, command, group
-from handlers.kit.replies import Notice, Reply, plural
+from handlers.kit.replies import Notice, Reply
 from storage.locks import locked
 from storage.models import Storefront
 from storage.queries.marketplace_items import ensure_targets, storefront_by_key
@@ -25,17 +26,17 @@ from storage.queries.storefronts import (
 )
 from storage.vocabulary import AuditEntity, Channel, ItemKind, NoticeKind, Platform, StorefrontStatus
 
-LINK = Option("link", "the storefront's link, e.g. https://shop123456.taobao.com", required=True)
-NOTE = Option("note", "why, for the audit log and the notice", keyword=True)
+LINK = Option("link", N_("the storefront's link, e.g. https://shop123456.taobao.com"), required=True)
+NOTE = Option("note", N_("why, for the audit log and the notice"), keyword=True)
 
 group(
     "store",
-    summary="storefront strikes, closure and reinstatement",
+    summary=N_("storefront strikes, closure and reinstatement"),
     order=("show", "strike", "close", "reinstate", "refer", "referral", "list"),
 )
 
 
-@command("store show", summary="a storefront's status, strikes and the complaints naming it", options=(LINK,))
+@command("store show", summary=N_("a storefront's status, strikes and the complaints naming it"), options=(LINK,))
 def store_show(ctx: Context, args: Args, session: Session) -> Reply:
     """store show <store link>
     To ask for a storefront's removal, file its link with `complaint`.
@@ -45,8 +46,8 @@ def store_show(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "store strike", summary="record a serious counterfeit finding against a storefront (team)",
-    roles=STAFF, action="strike storefronts", options=(LINK, NOTE),
+    "store strike", summary=N_("record a serious counterfeit finding against a storefront (team)"),
+    roles=STAFF, action=N_("strike storefronts"), options=(LINK, NOTE),
 )  # fmt: skip
 def store_strike(ctx: Context, args: Args, session: Session) -> Reply:
     """store strike <store link> [note="..."]
@@ -55,7 +56,7 @@ def store_strike(ctx: Context, args: Args, session: Session) -> Reply:
     """
     args.check_options("note")
     link, note = storefront_link_of(args, "store strike"), args.note()
-    ids, _ = ensure_targets(
+    ids, _created = ensure_targets(
         session, link.key.platform, ItemKind.STOREFRONT, {link.key.external_id: link.canonical_url}, ctx.now
     )
     storefront = locked(session, Storefront, ids[link.key.external_id])
@@ -63,12 +64,15 @@ def store_strike(ctx: Context, args: Args, session: Session) -> Reply:
     strikes = add_strike(session, ctx, storefront, None, note)
     record_change(session, ctx, AuditEntity.STOREFRONT, storefront.id, "strike", note=note)
     threshold = ctx.rules.strike_threshold(link.key.platform)
-    return Reply(f"Strike recorded: {storefront.canonical_url} has {strikes} of the {threshold} that close it.")
+    return Reply(
+        _("Strike recorded: {link} has {count} of the {threshold} that close it.", link=storefront.canonical_url,
+          count=strikes, threshold=threshold)
+    )  # fmt: skip
 
 
 @command(
-    "store close", summary="close a storefront for good (team)",
-    roles=STAFF, action="close storefronts", options=(LINK, NOTE),
+    "store close", summary=N_("close a storefront for good (team)"),
+    roles=STAFF, action=N_("close storefronts"), options=(LINK, NOTE),
 )  # fmt: skip
 def store_close(ctx: Context, args: Args, session: Session) -> Reply:
     """store close <store link> [note="..."]
@@ -79,8 +83,8 @@ def store_close(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "store reinstate", summary="reopen a closed storefront after an upheld appeal (team)",
-    roles=STAFF, action="reinstate storefronts", options=(LINK, NOTE),
+    "store reinstate", summary=N_("reopen a closed storefront after an upheld appeal (team)"),
+    roles=STAFF, action=N_("reinstate storefronts"), options=(LINK, NOTE),
 )  # fmt: skip
 def store_reinstate(ctx: Context, args: Args, session: Session) -> Reply:
     """store reinstate <store link> [note="..."]
@@ -92,10 +96,10 @@ def store_reinstate(ctx: Context, args: Args, session: Session) -> Reply:
 
 
 @command(
-    "store list", summary="storefronts, most struck first (team)", roles=STAFF, action="list storefronts",
+    "store list", summary=N_("storefronts, most struck first (team)"), roles=STAFF, action=N_("list storefronts"),
     options=(
-        Option("closed", "only closed storefronts", OptionKind.CHOICE, choices=("closed",)),
-        Option("platform", "only this marketplace", OptionKind.PLATFORM, keyword=True),
+        Option("closed", N_("only closed storefronts"), OptionKind.CHOICE, choices=("closed",)),
+        Option("platform", N_("only this marketplace"), OptionKind.PLATFORM, keyword=True),
     ),
 )  # fmt: skip
 def store_list(ctx: Context, args: Args, session: Session) -> Reply:
@@ -103,13 +107,16 @@ def store_list(ctx: Context, args: Args, session: Session) -> Reply:
     Example: store list closed platform=aliexpress"""
     args.check_options("platform")
     if args.words and args.words[0].lower() != "closed":
-        raise UserError(f"I did not expect '{args.words[0]}' there.", hint="`help store list` shows the usage.")
+        raise UserError(
+            _("I did not expect '{word}' there.", word=args.words[0]),
+            hint=_("`help {command}` shows the usage.", command="store list"),
+        )
     args.no_more_words(1, "store list")
     return _list(ctx, session, args)
 
 
 def storefront_link_of(args: Args, usage: str) -> ParsedLink:
-    link = _storefront_link(args.word(0, "storefront link"))
+    link = _storefront_link(args.word(0, _("storefront link")))
     if len(args.words) > 1 and usage != "store referral":
         args.no_more_words(1, usage)
     return link
@@ -118,11 +125,11 @@ def storefront_link_of(args: Args, usage: str) -> ParsedLink:
 def _storefront_link(text: str) -> ParsedLink:
     result = parse_link(text)
     if not isinstance(result, ParsedLink):
-        raise UserError(f"'{text}' is not a storefront link: {result.reason}.")
+        raise UserError(_("'{text}' is not a storefront link: {reason}.", text=text, reason=result.reason))
     if result.key.kind is not ItemKind.STOREFRONT:
         raise UserError(
-            f"{result.canonical_url} is a listing, not a storefront.",
-            hint="Paste the store's link, e.g. https://shop123456.taobao.com.",
+            _("{link} is a listing, not a storefront.", link=result.canonical_url),
+            hint=_("Paste the store's link, e.g. https://shop123456.taobao.com."),
         )
     return result
 
@@ -136,7 +143,7 @@ def known(session: Session, link: ParsedLink, *, for_update: bool = True) -> Sto
 
 
 def _unknown(link: ParsedLink) -> NotFound:
-    return NotFound(f"{link.canonical_url} is not known yet: no complaint or strike names it.")
+    return NotFound(_("{link} is not known yet: no complaint or strike names it.", link=link.canonical_url))
 
 
 def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
@@ -153,25 +160,31 @@ def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
     strikes = strikes_of(session, storefront.id)
     active = active_strike_count(session, storefront.id, ctx.now)
     reply = Reply(f"{storefront.canonical_url} · {storefront.status}")
+    threshold = ctx.rules.strike_threshold(Platform(storefront.platform))
+    naming = complaints_naming(session, storefront.id, scope)
     reply.fields = [
-        ("Platform", Platform(storefront.platform).label),
-        ("Active strikes", f"{active} (closes at {ctx.rules.strike_threshold(Platform(storefront.platform))})"),
-        (
-            "Complaints naming it",
-            str(complaints_naming(session, storefront.id, scope)) + ("" if ctx.is_staff else " of yours"),
-        ),
+        (_("Platform"), Platform(storefront.platform).label),
+        (_("Active strikes"), _("{count} (closes at {threshold})", count=active, threshold=threshold)),
+        (_("Complaints naming it"), str(naming) if ctx.is_staff else _("{count} of yours", count=naming)),
     ]
     if storefront.closed_at:
-        reply.fields.append(("Closed", local_time(storefront.closed_at, ctx.rules.timezone)))
+        reply.fields.append((_("Closed"), local_time(storefront.closed_at, ctx.rules.timezone)))
     if storefront.rogueblock_status:
         referred = local_time(storefront.rogueblock_referred_at, ctx.rules.timezone)
-        reply.fields.append(("RogueBlock", f"{storefront.rogueblock_status} (referred {referred})"))
+        reply.fields.append(
+            ("RogueBlock", _("{status} (referred {when})", status=storefront.rogueblock_status, when=referred))
+        )
     if ctx.is_staff:
         for strike in strikes:
-            state = "active until" if strike.expires_at > ctx.now else "expired"
+            said = {
+                "when": local_time(strike.created_at, ctx.rules.timezone),
+                "who": strike.recorded_by,
+                "until": local_time(strike.expires_at, ctx.rules.timezone),
+            }
             reply.lines.append(
-                f"strike {local_time(strike.created_at, ctx.rules.timezone)} by {strike.recorded_by}, "
-                f"{state} {local_time(strike.expires_at, ctx.rules.timezone)}"
+                _("strike {when} by {who}, active until {until}", **said)
+                if strike.expires_at > ctx.now
+                else _("strike {when} by {who}, expired {until}", **said)
             )
     return reply
 
@@ -179,32 +192,48 @@ def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
 def _close(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
     why_not = closure_refusal(session, ctx, storefront)
     if why_not:
-        raise UserError(f"{storefront.canonical_url} cannot be closed: {why_not}.")
+        raise UserError(_("{link} cannot be closed: {why}.", link=storefront.canonical_url, why=why_not))
     _set_status(ctx, session, storefront, StorefrontStatus.CLOSED, note)
-    reply = Reply(f"Closed {storefront.canonical_url} (permanently banned).")
-    text = f"Storefront closed: {storefront.canonical_url} ({Platform(storefront.platform).label})" + because(note)
+    reply = Reply(_("Closed {link} (permanently banned).", link=storefront.canonical_url))
+
+    def text() -> str:
+        return because(
+            _("Storefront closed: {link} ({platform})", link=storefront.canonical_url,
+              platform=Platform(storefront.platform).label),
+            note,
+        )  # fmt: skip
+
     reply.notices += [
-        Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_CLOSED, text=text),
-        Notice(channel=Channel.OUTCOMES, kind=NoticeKind.STOREFRONT_CLOSED, text=text),
+        localized(lambda: Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_CLOSED, text=text())),
+        localized(lambda: Notice(channel=Channel.OUTCOMES, kind=NoticeKind.STOREFRONT_CLOSED, text=text())),
     ]
     return reply
 
 
 def _reinstate(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
     if storefront.status != StorefrontStatus.CLOSED:
-        raise UserError(f"{storefront.canonical_url} is not closed.")
+        raise UserError(_("{link} is not closed.", link=storefront.canonical_url))
     _set_status(ctx, session, storefront, StorefrontStatus.ACTIVE, note)
     assert storefront.id is not None
     # The appeal undid the closure, so the strikes behind it end now: a fresh start, with the history kept.
     ended = end_active_strikes(session, storefront.id, ctx.now)
-    reply = Reply(f"Reinstated {storefront.canonical_url} after an upheld appeal.")
+    reply = Reply(_("Reinstated {link} after an upheld appeal.", link=storefront.canonical_url))
     if ended:
         reply.lines.append(
-            f"Its {plural(ended, 'strike')} no longer {'counts' if ended == 1 else 'count'} toward closing it again; "
-            f"{'it stays' if ended == 1 else 'they stay'} in its history (`store show`)."
+            ngettext(
+                "Its {count} strike no longer counts toward closing it again; it stays in its history (`store show`).",
+                "Its {count} strikes no longer count toward closing it again; they stay in its history (`store show`).",
+                ended,
+            )
         )
-    text = f"Storefront reinstated on appeal: {storefront.canonical_url}" + because(note)
-    reply.notices.append(Notice(channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_REINSTATED, text=text))
+    reply.notices.append(
+        localized(
+            lambda: Notice(
+                channel=Channel.TEAM, kind=NoticeKind.STOREFRONT_REINSTATED,
+                text=because(_("Storefront reinstated on appeal: {link}", link=storefront.canonical_url), note),
+            )
+        )
+    )  # fmt: skip
     return reply
 
 
@@ -223,8 +252,9 @@ def _set_status(
     )
 
 
-def because(note: str | None) -> str:
-    return f": {note}" if note else "."
+def because(text: str, note: str | None) -> str:
+    """`text` ending with the note it was given for, or a full stop."""
+    return _("{text}: {note}", text=text, note=note) if note else _("{text}.", text=text)
 
 
 def _list(ctx: Context, session: Session, args: Args) -> Reply:
@@ -232,7 +262,16 @@ def _list(ctx: Context, session: Session, args: Args) -> Reply:
     platform = parse_platform(args.options["platform"]) if args.option("platform") else None
     rows = storefronts(session, closed=closed, platform=platform, now=ctx.now)
     if not rows:
-        return Reply("No storefronts match.")
-    reply = Reply(f"{plural(len(rows), 'storefront')}{' closed' if closed else ''}, most struck first:")
-    reply.lines = [f"{store.canonical_url} · {store.status} · {plural(count, 'strike')}" for store, count in rows]
+        return Reply(_("No storefronts match."))
+    if closed:
+        heading = ngettext("{count} storefront closed, most struck first:",
+                           "{count} storefronts closed, most struck first:", len(rows))  # fmt: skip
+    else:
+        heading = ngettext("{count} storefront, most struck first:", "{count} storefronts, most struck first:",
+                           len(rows))  # fmt: skip
+    reply = Reply(heading)
+    reply.lines = [
+        f"{store.canonical_url} · {store.status} · " + ngettext("{count} strike", "{count} strikes", count)
+        for store, count in rows
+    ]
     return reply

@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.kit.context import BRAND_ROLES, Context
-from handlers.kit.replies import plural
+from handlers.kit.i18n import ngettext
 from storage.models import Complaint, IPRight
 from storage.queries.cases import CaseFilter, cases_for
 from storage.queries.members import usable_rights
-from storage.vocabulary import Platform
+from storage.vocabulary import ItemKind, Platform
 
 LIMIT = 25
 # How many open cases are looked through for the typed prefix.
@@ -31,7 +31,7 @@ def case_suggestions(ctx: Context, session: Session, typed: str) -> list[Suggest
         where = CaseFilter(organisation_id=ctx.organisation_id, open_only=True)
     else:
         return []
-    complaints, _ = cases_for(session, where, limit=SCAN)
+    complaints, _total = cases_for(session, where, limit=SCAN)
     wanted = typed.strip().lower()
     found: list[Suggestion] = []
     for complaint in complaints:
@@ -71,7 +71,12 @@ def _case_label(complaint: Complaint) -> str:
         platform = Platform(complaint.platform).label
     except ValueError:
         platform = complaint.platform
-    items = plural(complaint.item_count, f"{platform} {complaint.kind}")
+    if complaint.kind == ItemKind.STOREFRONT:
+        items = ngettext("{count} {platform} storefront", "{count} {platform} storefronts", complaint.item_count,
+                         platform=platform)  # fmt: skip
+    else:
+        items = ngettext("{count} {platform} listing", "{count} {platform} listings", complaint.item_count,
+                         platform=platform)  # fmt: skip
     return f"{complaint.case_id} · {items} · {complaint.status.replace('_', ' ')}"
 
 

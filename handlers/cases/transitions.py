@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
+from handlers.kit.i18n import _, ngettext
 from handlers.kit.local_time import add_business_days
 from storage.vocabulary import FINAL_ITEM_STATUSES, ComplaintStatus, ItemStatus
 
@@ -37,10 +38,16 @@ MANUAL_COMPLAINT_STATUSES = frozenset({ComplaintStatus.SUBMITTED, ComplaintStatu
 def refusal(current: ItemStatus, target: ItemStatus, counter_rounds: int) -> str | None:
     """Why an item may not move from `current` to `target`, or None when it may."""
     if target not in ITEM_TRANSITIONS[current]:
-        allowed = ", ".join(sorted(ITEM_TRANSITIONS[current])) or "nothing (it is final)"
-        return f"it is {current}, which can change to {allowed}"
+        allowed = ", ".join(sorted(ITEM_TRANSITIONS[current]))
+        if not allowed:
+            return _("it is {status}, which can change to nothing (it is final)", status=current)
+        return _("it is {status}, which can change to {allowed}", status=current, allowed=allowed)
     if target is ItemStatus.COUNTER_NOTICE and counter_rounds >= MAX_COUNTER_ROUNDS:
-        return f"the seller has already had {MAX_COUNTER_ROUNDS} counter-notice rounds"
+        return ngettext(
+            "the seller has already had {count} counter-notice round",
+            "the seller has already had {count} counter-notice rounds",
+            MAX_COUNTER_ROUNDS,
+        )
     return None
 
 

@@ -19,6 +19,18 @@ SIZE_INCHES, DPI = (9.0, 6.0), 100  # a 900 x 600 pixel image
 
 
 @dataclass(frozen=True, slots=True)
+class ChartLabels:
+    """The words drawn on a chart, in its reader's language (the caller translates them)."""
+
+    reported: str = "reported"
+    removed: str = "removed"
+    items: str = "items"
+    takedown_rate: str = "takedown rate"
+    takedown_axis: str = "takedown rate (%)"
+    storefronts_closed: str = "storefronts closed"
+
+
+@dataclass(frozen=True, slots=True)
 class MonthlySeries:
     """What a chart shows: one value per month for each figure."""
 
@@ -28,6 +40,7 @@ class MonthlySeries:
     removed: tuple[int, ...]
     takedown_rate: tuple[float | None, ...]  # removed / decided, None with nothing decided
     storefronts_closed: tuple[int, ...]
+    labels: ChartLabels = ChartLabels()
 
 
 def render_monthly(series: MonthlySeries) -> bytes:
@@ -43,19 +56,20 @@ def render_monthly(series: MonthlySeries) -> bytes:
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(2, 1))
     positions = list(range(len(series.months)))
     width = 0.4
-    top.bar([p - width / 2 for p in positions], series.reported, width, label="reported", color="#457b9d")
-    top.bar([p + width / 2 for p in positions], series.removed, width, label="removed", color="#2a9d8f")
-    top.set_ylabel("items", fontfamily=font)
+    words = series.labels
+    top.bar([p - width / 2 for p in positions], series.reported, width, label=words.reported, color="#457b9d")
+    top.bar([p + width / 2 for p in positions], series.removed, width, label=words.removed, color="#2a9d8f")
+    top.set_ylabel(words.items, fontfamily=font)
     rate = top.twinx()
     rate.plot(positions, [r * 100 if r is not None else float("nan") for r in series.takedown_rate], color="#e63946",
-              marker="o", label="takedown rate")  # fmt: skip
+              marker="o", label=words.takedown_rate)  # fmt: skip
     rate.set_ylim(0, 105)
-    rate.set_ylabel("takedown rate (%)", fontfamily=font)
+    rate.set_ylabel(words.takedown_axis, fontfamily=font)
     handles = top.get_legend_handles_labels()[0] + rate.get_legend_handles_labels()[0]
     top.legend(handles=handles, loc="upper left", prop={"family": font})
     top.set_title(series.title, fontfamily=font)
     bottom.bar(positions, series.storefronts_closed, 0.6, color="#1d3557")
-    bottom.set_ylabel("storefronts closed", fontfamily=font)
+    bottom.set_ylabel(words.storefronts_closed, fontfamily=font)
     bottom.set_xticks(positions, series.months, rotation=45 if len(positions) > 8 else 0)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
