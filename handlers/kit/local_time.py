@@ -20,7 +20,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from handlers.kit.errors import UserError
-from handlers.kit.i18n import format_moment
+from handlers.kit.i18n import _, format_moment
 from storage.months import month_bounds, month_of, months_between, shift_month
 
 __all__ = [
@@ -105,19 +105,25 @@ def typed_local_time(day: date, clock: time, zone: ZoneInfo, field: str) -> tupl
     """
     wall = read_wall_clock(day, clock, zone)
     if wall.skipped:
-        after_jump = wall.at.astimezone(zone)
+        example = f"{wall.at.astimezone(zone):%H:%M}"
         raise UserError(
-            f"{wall.written} does not exist in {zone_label(zone)}: the clocks go forward {_span(wall.skipped)} "
-            "that night and skip it.",
-            hint=f"Choose a time outside the skipped {_span(wall.skipped, bare=True)}, e.g. {after_jump:%H:%M}.",
+            _(
+                "{time} does not exist in {zone}: the clocks go forward {span} that night and skip it.",
+                time=wall.written, zone=zone_label(zone), span=_span(wall.skipped),
+            ),
+            hint=_(
+                "Choose a time outside the skipped {span}, e.g. {example}.",
+                span=_span(wall.skipped, bare=True), example=example,
+            ),
             field=field,
-        )
+        )  # fmt: skip
     if wall.repeated:
-        shown = wall.at.astimezone(zone)
-        note = (
-            f"{wall.written} happens twice in {zone_label(zone)} (the clocks go back {_span(wall.repeated)} that "
-            f"night): this is the first, {shown:%H:%M %Z}, which is {wall.at:%H:%M} UTC."
-        )
+        local, utc = f"{wall.at.astimezone(zone):%H:%M %Z}", f"{wall.at:%H:%M}"
+        note = _(
+            "{time} happens twice in {zone} (the clocks go back {span} that night): this is the first, "
+            "{local}, which is {utc} UTC.",
+            time=wall.written, zone=zone_label(zone), span=_span(wall.repeated), local=local, utc=utc,
+        )  # fmt: skip
         return wall.at, note
     return wall.at, None
 
@@ -125,8 +131,8 @@ def typed_local_time(day: date, clock: time, zone: ZoneInfo, field: str) -> tupl
 def _span(delta: timedelta, *, bare: bool = False) -> str:
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes == 60:
-        return "hour" if bare else "an hour"
-    return f"{minutes} minutes"
+        return _("hour") if bare else _("an hour")
+    return _("{minutes} minutes", minutes=minutes)
 
 
 # --- days -------------------------------------------------------------------------------------

@@ -538,3 +538,13 @@ def test_a_file_that_cannot_be_a_calendar_is_refused(program: Harness) -> None:
     binary = (Attachment("dates.csv", b"kind,title,date,time\n\xff\xfe"),)
     assert program.refused("calendar load", attachments=binary).startswith("dates.csv is not UTF-8 text")
     assert program.ok("calendar").text == "No upcoming milestones are on the calendar."
+
+
+def test_a_time_the_clocks_skip_is_refused_in_the_readers_language(program: Harness) -> None:
+    program.ok("lang zh")
+    reply = program.send('calendar add meeting 2027-03-14 02:30 "Spring call"')
+    assert reply.is_error
+    assert reply.text == (
+        "America/New_York 不存在 2027-03-14 02:30：当晚时钟拨快一小时，跳过了这一时刻。 "
+        "请选择被跳过的一小时之外的时间，例如 03:30。"
+    )
