@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -96,14 +97,35 @@ def normalise(locale: str | None) -> str | None:
 
 def _(message: str, /, **values: object) -> str:
     """`message` in the current language, its `{name}` placeholders filled from `values`."""
-    translated = _translations(current_language()).gettext(message)
+    translated = _translations(current_language(), _caller_domain()).gettext(message)
     return translated.format(**values) if values else translated
 
 
 def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str:
     """The singular or plural form for `count` in the current language; `{count}` is filled too."""
-    translated = _translations(current_language()).ngettext(singular, plural, count)
+    translated = _translations(current_language(), _caller_domain()).ngettext(singular, plural, count)
     return translated.format(count=count, **values)
+
+
+# Module prefixes and the domain their texts are in (the split of `bot.catalogs.SOURCES`), first match.
+_MODULE_DOMAINS = (
+    ("handlers.cases", "cases"), ("handlers.program", "program"), ("handlers.working_group", "working_group"),
+    ("handlers.calendar", "calendar"), ("handlers.admin", "admin"), ("handlers", "kit"), ("bot", "bot"),
+    ("schedules", "schedules"),
+)  # fmt: skip
+
+
+def _caller_domain() -> str | None:
+    """The domain of the module calling `_` or `ngettext` (two frames up)."""
+    return _domain_of(sys._getframe(2).f_globals.get("__name__", ""))
+
+
+@cache
+def _domain_of(module: str) -> str | None:
+    for prefix, domain in _MODULE_DOMAINS:
+        if module == prefix or module.startswith(prefix + "."):
+            return domain
+    return None
 
 
 def N_(message: str) -> str:
@@ -154,12 +176,17 @@ def localized(build: Callable[[], str] | Callable[[], N]) -> Localized | N:
 
 
 @cache
-def _translations(lang: str) -> gettext.NullTranslations:
+def _translations(lang: str, first: str | None = None) -> gettext.NullTranslations:
+    """Every domain's catalog for `lang`, `first` (the caller's domain) looked in before the others:
+    a text two areas share (`From`: a request's source language, a practice's author) reads as its
+    own area translates it, and as another area does when its own has no entry (a form's labels
+    shown by the kit)."""
     directory, _locale = LANGUAGES.get(lang, LANGUAGES[DEFAULT_LANGUAGE])
     if lang == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()
     combined: gettext.NullTranslations | None = None
-    for domain in DOMAINS:
+    order = sorted(DOMAINS, key=lambda domain: domain != first)
+    for domain in order:
         catalog = _domain_catalog(directory, domain)
         if catalog is None:
             continue
