@@ -36,6 +36,7 @@ from storage.models import Milestone
 from storage.vocabulary import NoticeKind, ReasonCode
 from support.clock import FakeClock
 from support.discord_limits import message_refusal
+from support.discord_program import OPERATOR, set_up_program
 from support.fake_discord import Call, FakeDiscord, snowflake_at
 from support.fake_http import Failure, dropped, json_response, refused
 from support.large_program import (
@@ -59,7 +60,6 @@ LINKS = "https://item.taobao.com/item.htm?id=1001 https://item.taobao.com/item.h
 CASE = "MS-000001"
 REMOVED = f"run:outcome {CASE} all removed"
 OLD_MESSAGE = snowflake_at(datetime(2025, 1, 6, tzinfo=UTC), 9)
-OPERATOR = Caller("console", "operator")
 
 
 @dataclass
@@ -70,19 +70,7 @@ class Discord:
     clock: FakeClock
 
     def program(self) -> None:
-        """Acme with a verified right, a Discord brand member and team member, channels mapped."""
-        for line in (
-            'admin org add acme "ACME Corp" country=US size=large',
-            'admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31',
-            "admin right verify 1",
-            f"admin member add discord:{BRAND} acme member",
-            f"admin member add discord:{TEAM} - team",
-            f"admin team discord:{TEAM} platforms=taobao",
-            f"admin channel team discord {self.fake.team_channel_id}",
-            f"admin channel org:acme discord {self.fake.brand_channel_id}",
-        ):
-            reply = self.router.handle(Incoming(OPERATOR, line))
-            assert not reply.is_error, (line, reply.text)
+        set_up_program(self.router, self.fake, BRAND, TEAM)
 
 
 @pytest.fixture

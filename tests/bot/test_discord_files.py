@@ -21,12 +21,12 @@ from handlers.kit.context import Caller, ProgramRules
 from storage.database import Database
 from storage.models import Application, Complaint, ComplaintItem, LanguageRequest, RaidEvidence
 from support.clock import FakeClock
+from support.discord_program import set_up_program
 from support.fake_discord import Call, FakeDiscord
 
 TOKEN = "fake-discord-bot-token"
 BRAND, TEAM, NEWCOMER, STRANGER = (412_345_678_901_234_502, 412_345_678_901_234_503, 412_345_678_901_234_504,
                                    412_345_678_901_234_505)  # fmt: skip
-OPERATOR = Caller("console", "operator")
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -37,19 +37,7 @@ class Discord:
         self.router = Router(database, ProgramRules(), frozenset({"console:operator"}), clock=clock)
 
     def program(self) -> None:
-        """Acme with a verified right, a Discord brand member and a team member, channels mapped."""
-        for line in (
-            'admin org add acme "ACME Corp" country=US size=large',
-            'admin right add acme trademark 1234567 mark="ACME" jurisdiction=CN expires=2030-12-31',
-            "admin right verify 1",
-            f"admin member add discord:{BRAND} acme member",
-            f"admin member add discord:{TEAM} - team",
-            f"admin team discord:{TEAM} platforms=taobao",
-            f"admin channel team discord {self.fake.team_channel_id}",
-            f"admin channel org:acme discord {self.fake.brand_channel_id}",
-        ):
-            reply = self.router.handle(Incoming(OPERATOR, line))
-            assert not reply.is_error, (line, reply.text)
+        set_up_program(self.router, self.fake, BRAND, TEAM)
 
 
 @contextlib.contextmanager

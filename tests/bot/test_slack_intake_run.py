@@ -3,33 +3,24 @@ same database finishes every one, and each is answered exactly once."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.intake import CAPACITY, HOLD_VARIABLE
 from bot.slack.intake import BUSY
 from support.fake_slack import FakeSlack
+from support.slack_process import start_slack_run
 from support.slack_requests import SlackSender
 
 TOKEN = "xoxb-1111111111-2222222222-intakeINTAKEintake"
 SECRET = "intake-test-signing-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -40,34 +31,7 @@ def fake() -> Iterator[FakeSlack]:
 
 def replica(fake: FakeSlack, directory: Path, **extra: str) -> tuple[str, subprocess.Popen[str]]:
     """A `marketsafe run` process serving Slack over HTTP on the database in `directory`."""
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "MARKETSAFE_"))}
-    environment |= {
-        "DATABASE_URL": f"sqlite:///{directory / 'bot.db'}",
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "SLACK_PORT": str(port),
-        "MARKETSAFE_ADMINS": "slack:U0ADMIN1",
-        "NO_PROXY": "127.0.0.1,localhost",
-        **extra,
-    }
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("marketsafe")), "run"],
-        cwd=directory, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1, trust_env=False).text == "ok":
-                return base, process
-        except httpx.TransportError:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("marketsafe run did not start listening")
+    return start_slack_run(fake, directory, token=TOKEN, secret=SECRET, **extra)
 
 
 def waiting_rows(directory: Path) -> list[tuple[str, str | None]]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,16 +11,11 @@ import httpx
 import pytest
 
 from support.fake_slack import FakeSlack
+from support.slack_process import start_slack_run
 from support.slack_requests import FORM, SlackSender
 
 TOKEN = "xoxb-1111111111-2222222222-runtestRUNTESTrunTEST"
 SECRET = "run-test-signing-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -34,34 +26,8 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def bot(fake: FakeSlack, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "MARKETSAFE_"))}
-    environment |= {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "SLACK_PORT": str(port),
-        "MARKETSAFE_ADMINS": "slack:U0ADMIN1",
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("marketsafe")), "run"],
-        cwd=tmp_path, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    base, process = start_slack_run(fake, tmp_path, token=TOKEN, secret=SECRET)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1, trust_env=False).text == "ok":
-                    break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                time.sleep(0.1)
-        else:
-            raise AssertionError("marketsafe run did not start listening")
         yield base, process
     finally:
         process.terminate()
