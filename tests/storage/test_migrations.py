@@ -63,6 +63,12 @@ RELEASED_REVISIONS = {
     "0003_practice_numbers.py": "8ac583a6200e0c415ee7a0086e99c0e725616c89bb6eacfb40dd67c5b6a59a8b",
     "0004_outcome_words.py": "206ddb41b9a1b4928869cd28926f0763b34df82bcf9afa474b4df4625fcfeea6",
     "0005_reported_items_by_kind.py": "a1221d0768f955d97c35d8e9b0c2e3dc4921eb5db42c47c147c7340284f2735a",
+    "0006_case_list_indexes.py": "4000ff9df6abb9a50dc3bd1d82445b4cfe8f1e97c2da3e5821055c0d94762c15",
+    "0007_case_record.py": "5191da0e6c3ecc4889d13f2c9e788b29211502ba25744a7946b7e2bb128b8166",
+    "0008_scheduled_occurrences.py": "4ebe787c9edda418681d466d6b62ff17ee24c8d3ef1d98cd74c5ec7f27596f99",
+    "0009_delivery_workers.py": "49c6247b5176a60f7da29e2326232f1d7866a145315ad6bae462796fcc22dabd",
+    "0010_accepted_commands.py": "7f66e6c1e7d58de9e21d7794e44de073be7896201d2b8b1066aac4d5dd75a663",
+    "0011_languages.py": "1a3579ac42ff8a43ad1097f1bf9dcc77113ff2f8e3bc37c38039f03873113c19",
 }
 
 
