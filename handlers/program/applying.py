@@ -31,7 +31,7 @@ from storage.queries.applications import (
     next_arrival_seq,
     place_in_group,
 )
-from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, CompanySize, MilestoneKind, NoticeKind
+from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, CompanySize, Language, MilestoneKind, NoticeKind
 
 S = ApplicationStatus
 LETTER_LIMIT = 10 * 1024 * 1024
@@ -130,6 +130,7 @@ def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
         marks=", ".join(answers.marks), group_key=group_key(region, answers.size),
         arrival_seq=next_arrival_seq(session), status=S.INELIGIBLE if reasons else S.QUEUED,
         status_reason="; ".join(reasons) or None, submitted_at=ctx.now, updated_at=ctx.now,
+        language=Language(ctx.language),  # the direct messages about it read the applicant's language
     )  # fmt: skip
     add_recorded(
         session, ctx, application, AuditEntity.APPLICATION, "submitted", from_status=S.SUBMITTED,
