@@ -47,7 +47,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
 }
 assert tuple(SOURCES) == DOMAINS
 USAGE_DOMAINS = frozenset({"help"})
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "deferred_plural": (1, 2)}
 HEADER = "MarketSafe bot messages"
 TRANSLATORS = "MarketSafe program team"
 USAGE_NOTE = (

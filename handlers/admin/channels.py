@@ -11,7 +11,7 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
-from handlers.kit.i18n import N_, _, ngettext
+from handlers.kit.i18n import N_, _, deferred, ngettext
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply
@@ -69,11 +69,14 @@ def channel(ctx: Context, args: Args, session: Session) -> Reply:
     mapping.external_id, mapping.updated_by, mapping.updated_at = external, ctx.caller.ref, ctx.now
     if language is not None:
         mapping.language = language
+    note = (
+        deferred(N_("{logical} on {platform} lang={language}"), logical=logical, platform=platform, language=language)
+        if language
+        else deferred(N_("{logical} on {platform}"), logical=logical, platform=platform)
+    )
     add_recorded(
-        session, ctx, mapping, AuditEntity.CHANNEL_MAPPING, "mapped",
-        from_status=before, to_status=external,
-        note=f"{logical} on {platform}" + (f" lang={language.value}" if language else ""),
-    )  # fmt: skip
+        session, ctx, mapping, AuditEntity.CHANNEL_MAPPING, "mapped", from_status=before, to_status=external, note=note
+    )
     said = _(
         "{logical} on {platform} is now channel {external} (set {moment}).",
         logical=logical, platform=platform, external=external, moment=local_time(ctx.now, ctx.rules.timezone),

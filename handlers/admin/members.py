@@ -11,7 +11,7 @@ from handlers.kit.arguments import Args, parse_enum
 from handlers.kit.audit_trail import add_recorded, record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
-from handlers.kit.i18n import N_, _
+from handlers.kit.i18n import N_, Message, _, deferred
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply
 from storage.models import Member, Organisation
@@ -96,9 +96,10 @@ def member_add(ctx: Context, args: Args, session: Session) -> Reply:
     member.role = role
     member.active = True
     member.organisation_id = organisation.id if organisation else None
-    note = organisation.slug if organisation else None
+    note: str | Message | None = organisation.slug if organisation else None
     if previous is not None:
-        note = f"moved from {previous.slug} to {organisation.slug if organisation else 'no organisation'}"
+        to = organisation.slug if organisation else deferred(N_("no organisation"))
+        note = deferred(N_("moved from {before} to {after}"), before=previous.slug, after=to)
     add_recorded(session, ctx, member, AuditEntity.MEMBER, "role", from_status=before, to_status=role, note=note)
     where = _("in {organisation}", organisation=organisation.slug) if organisation else _("with no organisation")
     if previous is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
 from handlers.admin.members import member_named
@@ -11,7 +13,7 @@ from handlers.kit.arguments import Args, parse_platform
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
-from handlers.kit.i18n import N_, _, ngettext
+from handlers.kit.i18n import N_, Message, _, deferred, ngettext
 from handlers.kit.registry import ADMINS, Option, command
 from handlers.kit.replies import Reply
 from storage.queries.routing import case_handlers, covered_platforms, open_loads, platforms_of, set_platforms
@@ -74,7 +76,7 @@ def _set_platforms(ctx: Context, session: Session, who: str, text: str | None) -
     after = platforms_of(session, [member.id])[member.id]
     record_change(
         session, ctx, AuditEntity.MEMBER, member.id, "platforms",
-        note=f"{','.join(p.value for p in before) or 'none'} -> {','.join(p.value for p in after) or 'none'}",
+        note=deferred(N_("{before} -> {after}"), before=_platform_codes(before), after=_platform_codes(after)),
     )  # fmt: skip
     if not after:
         load = open_loads(session, [member.id])[member.id]
@@ -135,3 +137,8 @@ def _team_list(session: Session) -> Reply:
               platforms=_platform_names(uncovered))
         )  # fmt: skip
     return reply
+
+
+def _platform_codes(platforms: Sequence[Platform]) -> str | Message:
+    """`taobao,tmall` for the audit log, or `none` in the reader's language."""
+    return ",".join(platform.value for platform in platforms) or deferred(N_("none"))

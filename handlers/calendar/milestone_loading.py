@@ -23,7 +23,7 @@ from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.csv_files import CsvRow, RowProblem, read_csv
 from handlers.kit.errors import UserError
-from handlers.kit.i18n import N_, _, format_number, localized, ngettext
+from handlers.kit.i18n import N_, _, deferred, format_number, localized, ngettext
 from handlers.kit.local_time import typed_local_time, utc_stamp, zone_label
 from handlers.kit.registry import ADMINS, command
 from handlers.kit.replies import Notice, Reply
@@ -88,7 +88,7 @@ def calendar_load(ctx: Context, args: Args, session: Session) -> Reply:
             )  # fmt: skip
             add_recorded(
                 session, ctx, milestone, AuditEntity.MILESTONE, to_status=utc_stamp(row.at),
-                note=f"{row.title} (from {attachment.name})"[:1000],
+                note=deferred(N_("{title} (from {file})"), title=row.title, file=attachment.name),
             )  # fmt: skip
             added.append(milestone)
             if row.note:

@@ -12,7 +12,7 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
-from handlers.kit.i18n import N_, _, format_number
+from handlers.kit.i18n import N_, _, deferred, format_number
 from handlers.kit.local_time import zone_named
 from handlers.kit.registry import Option, command, group
 from handlers.kit.replies import Reply
@@ -110,7 +110,8 @@ def remind_set(ctx: Context, args: Args, session: Session) -> Reply:
     )
     add_recorded(
         session, ctx, reminder, AuditEntity.REMINDER, to_status="active",
-        note=f"{target}, {when.recurrence or 'once'}, first {when.first_at.isoformat()}",
+        note=deferred(N_("{target}, {recurrence}, first {first}"), target=target,
+                      recurrence=when.recurrence or deferred(N_("once")), first=when.first_at.isoformat()),
     )  # fmt: skip
     return Reply(
         _("Reminder #{id} set: {when} {where}: {text}", id=reminder.id, when=when.describe(zone), where=where(target),

@@ -8,6 +8,7 @@ from handlers.cases.item_changes import tally_of
 from handlers.cases.notices import describe_items, describe_reason, describe_right, in_reader, team_buttons
 from handlers.cases.routing import WHOLE_TEAM, handles_cases, member_label, member_ref
 from handlers.kit.arguments import Args, parse_case_id, parse_positive_int
+from handlers.kit.audit_trail import note_text
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
 from handlers.kit.i18n import N_, _, ngettext
@@ -197,7 +198,8 @@ def history_line(ctx: Context, entry: AuditEntry, positions: dict[int, int]) -> 
     subject = (
         _("case") if entry.entity == "complaint" else _("item {position}", position=positions.get(entry.entity_id, "?"))
     )
-    note = f" ({entry.note})" if entry.note else ""
+    note = note_text(entry)
+    note = f" ({note})" if note else ""
     return f"{local_time(entry.at, ctx.rules.timezone)} {entry.actor}: {subject} {change}{note}"
 
 

@@ -18,9 +18,9 @@ from handlers.cases.notices import case_opened_notices, cross_member_notice
 from handlers.cases.routing import CaseRouter
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
-from handlers.kit.i18n import _
+from handlers.kit.i18n import Message, _, deferred_plural
 from handlers.kit.local_time import month_of
-from handlers.kit.replies import Notice, plural
+from handlers.kit.replies import Notice
 from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id
 from storage.queries.marketplace_items import ensure_targets, open_items_for
 from storage.vocabulary import AuditEntity, ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
@@ -186,7 +186,7 @@ def _create_complaint(
         AuditEntity.COMPLAINT,
         "filed",
         to_status=ComplaintStatus.SUBMITTED,
-        note=f"{plural(len(batch), kind + ' item')} on {platform.label}",
+        note=_filed_note(kind, len(batch), platform),
     )
     target_column = "listing_id" if kind is ItemKind.LISTING else "storefront_id"
     reported_month = month_of(ctx.now, ctx.rules.timezone)
@@ -214,6 +214,17 @@ def _create_complaint(
     )
     outcome.notices.extend(router.notices(ctx, complaint, request.organisation, routing))
     return FiledComplaint(complaint_id, platform, kind, len(batch))
+
+
+def _filed_note(kind: ItemKind, count: int, platform: Platform) -> Message:
+    """The filing's note in the case's history, "2 listing items on Taobao", read in each reader's language."""
+    if kind is ItemKind.LISTING:
+        return deferred_plural(
+            "{count} listing item on {platform}", "{count} listing items on {platform}", count, platform=platform
+        )
+    return deferred_plural(
+        "{count} storefront item on {platform}", "{count} storefront items on {platform}", count, platform=platform
+    )
 
 
 def _hold_unresolved(session: Session, request: FilingRequest, outcome: FilingOutcome) -> None:

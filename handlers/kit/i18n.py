@@ -13,9 +13,10 @@ from __future__ import annotations
 import gettext
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cache
 from io import BytesIO
@@ -27,6 +28,8 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
+
+from storage.vocabulary import Platform
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +134,98 @@ def _domain_of(module: str) -> str | None:
 def N_(message: str) -> str:
     """Mark `message` for the catalogs without translating it now (translated where it is shown)."""
     return message
+
+
+# --- texts written down now, read later ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A text the program writes down now to be read later in each reader's language (a note in
+    the audit log): its English message id (with its plural form and count), its values and the
+    domain it was written in. `as_json` is what is stored; `text()` reads it in the current language.
+
+    A value is kept as given (a name, a number, what someone typed), or is itself a `Message` (a
+    word of the program's, `none`), or a `Platform` (shown by its label)."""
+
+    id: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    plural: str | None = None
+    count: int | None = None
+    domain: str | None = None
+
+    def text(self) -> str:
+        """The message in the current language, its values filled (each in the current language too)."""
+        catalog = _translations(current_language(), self.domain)
+        values = {name: _value_text(value) for name, value in self.values.items()}
+        if self.plural is None:
+            return catalog.gettext(self.id).format(**values)
+        count = self.count or 0
+        return catalog.ngettext(self.id, self.plural, count).format(count=count, **values)
+
+    def english(self) -> str:
+        """The message as an English reader reads it (what a plain-text note holds)."""
+        with in_language(DEFAULT_LANGUAGE):
+            return self.text()
+
+    def as_json(self) -> dict[str, object]:
+        stored: dict[str, object] = {"id": self.id, "values": {k: _value_json(v) for k, v in self.values.items()}}
+        if self.plural is not None:
+            stored |= {"plural": self.plural, "count": self.count}
+        if self.domain is not None:
+            stored["domain"] = self.domain
+        return stored
+
+    @classmethod
+    def from_json(cls, stored: object) -> Message | None:
+        """The message `as_json` wrote; None for anything else (a row it did not write)."""
+        if not isinstance(stored, dict) or not isinstance(stored.get("id"), str):
+            return None
+        values, plural, count, domain = (stored.get(key) for key in ("values", "plural", "count", "domain"))
+        if not isinstance(values, dict) or not isinstance(plural, str | None) or not isinstance(count, int | None):
+            return None
+        return cls(
+            stored["id"], {str(k): _value_of(v) for k, v in values.items()}, plural, count,
+            domain if isinstance(domain, str) else None,
+        )  # fmt: skip
+
+
+def deferred(message: str, /, **values: object) -> Message:
+    """`message` (marked with `N_`) and its values, to be read later in the reader's language:
+    `deferred(N_("application #{number}"), number=3)`."""
+    return Message(message, values, domain=_caller_domain())
+
+
+def deferred_plural(singular: str, plural: str, count: int, /, **values: object) -> Message:
+    """Like `ngettext`, read later in the reader's language; `{count}` is filled too."""
+    return Message(singular, values, plural, count, _caller_domain())
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, Message):
+        return value.text()
+    if isinstance(value, Platform):
+        return value.label
+    return str(value)
+
+
+def _value_json(value: object) -> object:
+    if isinstance(value, Message):
+        return {"message": value.as_json()}
+    if isinstance(value, Platform):
+        return {"platform": value.value}
+    return value if isinstance(value, int | float) else str(value)
+
+
+def _value_of(stored: object) -> object:
+    """A value `_value_json` wrote, as it was given (what it does not know is shown as text)."""
+    if isinstance(stored, dict):
+        if "message" in stored:
+            return Message.from_json(stored["message"]) or str(stored["message"])
+        if stored.get("platform") in {platform.value for platform in Platform}:
+            return Platform(stored["platform"])
+        return str(stored)
+    return stored
 
 
 def localized_variants(build: Callable[[], T]) -> dict[str, T]:

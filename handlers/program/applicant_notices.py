@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from handlers.calendar.milestone_wording import moment, zone_of
-from handlers.kit.i18n import N_, _, localized
+from handlers.kit.audit_trail import note_columns
+from handlers.kit.i18n import N_, Message, _, deferred, localized
 from handlers.kit.local_time import local_time
 from handlers.kit.replies import Notice
 from handlers.program.regions import group_label
@@ -81,6 +82,13 @@ def headline(application: Application) -> str:
 def reason_text(stored: str | None) -> str:
     """An application's reason as kept (English, parts joined by `; `), in the reader's language."""
     return "; ".join(_(part) for part in stored.split("; ")) if stored else ""
+
+
+def reason_note(stored: str) -> Message:
+    """An application's reason (as `status_reason` keeps it) for its audit entry, read in each
+    reader's language as `reason_text` reads it."""
+    parts = [deferred(part) for part in stored.split("; ")]
+    return reduce(lambda first, then: deferred(N_("{first}; {then}"), first=first, then=then), parts)
 
 
 def details(session: Session, application: Application, zone: ZoneInfo) -> list[str]:
@@ -169,7 +177,14 @@ def promote_after(
     if not waiting:
         return None, []
     promoted = waiting[0]
-    move(session, actor, promoted, S.SELECTED, now, note=f"seat freed by application #{freed.id}")
+    move(
+        session,
+        actor,
+        promoted,
+        S.SELECTED,
+        now,
+        note=deferred(N_("seat freed by application #{number}"), number=freed.id),
+    )
     key = f"application-status:{promoted.id}:{S.SELECTED}"
 
     def build() -> Notice:
@@ -181,16 +196,22 @@ def promote_after(
 
 
 def move(
-    session: Session, actor: str, application: Application, status: S, now: datetime, note: str | None = None
+    session: Session,
+    actor: str,
+    application: Application,
+    status: S,
+    now: datetime,
+    note: str | Message | None = None,
 ) -> None:
     """Change an application's status, with its audit entry."""
     assert application.id is not None
     before = application.status
     application.status, application.updated_at = status, now
     session.add(application)
+    text, message = note_columns(note)
     audit.record(
         session, actor=actor, entity=AuditEntity.APPLICATION, entity_id=application.id, action="status",
-        from_status=before, to_status=status, note=note, at=now,
+        from_status=before, to_status=status, note=text, note_message=message, at=now,
     )  # fmt: skip
 
 

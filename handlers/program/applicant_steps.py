@@ -12,10 +12,10 @@ from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
-from handlers.kit.i18n import N_, _, localized, ngettext
+from handlers.kit.i18n import N_, _, deferred, localized, ngettext
 from handlers.kit.registry import EVERYONE, command
 from handlers.kit.replies import Notice, Reply
-from handlers.program.applicant_notices import details, headline, move, promote_after
+from handlers.program.applicant_notices import details, headline, move, promote_after, reason_note
 from handlers.program.application_answers import MAX_TEXT
 from storage.locks import locked
 from storage.models import Application, IPRight, Member, Organisation
@@ -103,8 +103,9 @@ def _withdraw(ctx: Context, session: Session, application: Application, *, decli
             _("Application #{number} is {status}: there is nothing to withdraw.", number=application.id, status=status)
         )
     assert application.id is not None
-    application.status_reason = WITHDRAWN_ON_DECLINING if declining else WITHDRAWN_BY_APPLICANT
-    move(session, ctx.caller.ref, application, S.WITHDRAWN, ctx.now, note=application.status_reason)
+    reason = WITHDRAWN_ON_DECLINING if declining else WITHDRAWN_BY_APPLICANT
+    application.status_reason = reason
+    move(session, ctx.caller.ref, application, S.WITHDRAWN, ctx.now, note=reason_note(reason))
     number, name, key = application.id, application.legal_name, application.group_key
     reply = Reply(
         _("Application #{number} ({name}) declined its seat.", number=number, name=name)
@@ -159,7 +160,11 @@ def _accept(ctx: Context, session: Session, application: Application) -> Reply:
         authorisation_sha256=application.authorisation_sha256, created_at=ctx.now,
     )  # fmt: skip
     organisation_id = add_recorded(
-        session, ctx, organisation, AuditEntity.ORGANISATION, note=f"application #{application.id}"
+        session,
+        ctx,
+        organisation,
+        AuditEntity.ORGANISATION,
+        note=deferred(N_("application #{number}"), number=application.id),
     )
     role = MemberRole.REPRESENTATIVE if application.represents else MemberRole.MEMBER
     member = existing or Member(platform=ctx.caller.platform, user_id=ctx.caller.user_id, role=role)

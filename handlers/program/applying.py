@@ -20,7 +20,7 @@ from handlers.kit.i18n import N_, _, format_number, localized
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import EVERYONE, Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply
-from handlers.program.applicant_notices import details, reason_text
+from handlers.program.applicant_notices import details, reason_note, reason_text
 from handlers.program.application_answers import FIELDS, MAX_TEXT, Role, read_answers
 from handlers.program.regions import group_key, group_label, region_of
 from storage.models import Application
@@ -31,7 +31,7 @@ from storage.queries.applications import (
     next_arrival_seq,
     place_in_group,
 )
-from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, CompanySize, MilestoneKind, NoticeKind
+from storage.vocabulary import ApplicationStatus, AuditEntity, Channel, CompanySize, Language, MilestoneKind, NoticeKind
 
 S = ApplicationStatus
 LETTER_LIMIT = 10 * 1024 * 1024
@@ -130,10 +130,12 @@ def apply_submit(ctx: Context, args: Args, session: Session) -> Reply:
         marks=", ".join(answers.marks), group_key=group_key(region, answers.size),
         arrival_seq=next_arrival_seq(session), status=S.INELIGIBLE if reasons else S.QUEUED,
         status_reason="; ".join(reasons) or None, submitted_at=ctx.now, updated_at=ctx.now,
+        language=Language(ctx.language),  # the direct messages about it read the applicant's language
     )  # fmt: skip
     add_recorded(
         session, ctx, application, AuditEntity.APPLICATION, "submitted", from_status=S.SUBMITTED,
-        to_status=application.status, note=application.status_reason or application.group_key,
+        to_status=application.status,
+        note=reason_note(application.status_reason) if application.status_reason else application.group_key,
     )  # fmt: skip
     return _submitted_reply(ctx, session, application, letter is not None, ignored=bool(ctx.attachments) and not letter)
 

@@ -18,7 +18,7 @@ from handlers.kit.context import Attachment, Context
 from handlers.kit.documents import LANGUAGE_HELP, CheckedDocument, check_documents
 from handlers.kit.errors import UserError
 from handlers.kit.forms import Choice, Form, FormField, options_args, register_form, request_form
-from handlers.kit.i18n import N_, _, format_number, localized
+from handlers.kit.i18n import N_, _, deferred, format_number, localized
 from handlers.kit.registry import Option, OptionKind, command, group
 from handlers.kit.replies import Notice, Reply
 from handlers.program.glossary import LANGUAGES, language_code
@@ -105,10 +105,13 @@ def _ask(ctx: Context, session: Session, options: dict[str, str], rest: str) -> 
         status=LanguageRequestStatus.OPEN,
         created_at=ctx.now,
     )
-    add_recorded(
-        session, ctx, request, AuditEntity.LANGUAGE_REQUEST, to_status=LanguageRequestStatus.OPEN,
-        note=f"{source} -> {target}" + (f", document {document.name} sha256 {document.sha256}" if document else ""),
+    note = (
+        deferred(N_("{source} -> {target}, document {name} sha256 {sha256}"), source=source, target=target,
+                 name=document.name, sha256=document.sha256)
+        if document
+        else deferred(N_("{source} -> {target}"), source=source, target=target)
     )  # fmt: skip
+    add_recorded(session, ctx, request, AuditEntity.LANGUAGE_REQUEST, to_status=LanguageRequestStatus.OPEN, note=note)
     reference = request.reference
     who = author(ctx)
 

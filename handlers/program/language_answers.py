@@ -13,10 +13,10 @@ from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
 from handlers.kit.formatting import full_stop
-from handlers.kit.i18n import N_, _, format_number, localized
+from handlers.kit.i18n import N_, _, deferred_plural, format_number, localized
 from handlers.kit.local_time import local_time
 from handlers.kit.registry import STAFF, Option, command
-from handlers.kit.replies import Notice, Reply, plural
+from handlers.kit.replies import Notice, Reply
 from handlers.program.language_requests import MAX_TEXT, load_request, summary, text_fields
 from storage.models import LanguageRequest, Member, Organisation
 from storage.queries.language import record_answer
@@ -68,7 +68,7 @@ def language_answer(ctx: Context, args: Args, session: Session) -> Reply:
     record_change(
         session, ctx, AuditEntity.LANGUAGE_REQUEST, request.id, "status",
         from_status=LanguageRequestStatus.OPEN, to_status=LanguageRequestStatus.ANSWERED,
-        note=f"answer of {plural(len(answer), 'character')}",
+        note=deferred_plural("answer of {count} character", "answer of {count} characters", len(answer)),
     )  # fmt: skip
     organisation = session.get(Organisation, request.organisation_id)
     requester = session.get(Member, request.member_id)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from handlers.cases.storefront_rules import add_strike, closure_refusal
-from handlers.kit.arguments import Args
+from handlers.kit.arguments import MAX_NOTE, Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
-from handlers.kit.i18n import N_, _, localized, ngettext
+from handlers.kit.i18n import N_, _, deferred, localized, ngettext
 from handlers.kit.registry import STAFF, Option, OptionKind, command
 from handlers.kit.replies import Button, Notice, Reply
 from handlers.program.raids import NOTE, REFERENCE, load_raid, move, thread
@@ -199,7 +199,7 @@ def _close(session: Session, ctx: Context, store: Storefront, ref: str) -> Store
     before = store.status
     store.status, store.closed_at, store.closed_by = StorefrontStatus.CLOSED, ctx.now, ctx.caller.ref
     session.add(store)
-    note = f"raid evidence {ref}"
+    note = deferred(N_("raid evidence {reference}"), reference=ref)
     record_change(
         session, ctx, AuditEntity.STOREFRONT, store.id, "status", from_status=before, to_status=store.status, note=note
     )
@@ -209,8 +209,12 @@ def _close(session: Session, ctx: Context, store: Storefront, ref: str) -> Store
 def _strike(session: Session, ctx: Context, store: Storefront, ref: str, note: str | None) -> StoreResult:
     """A strike against a storefront the accepted evidence names; what happened to it."""
     assert store.id is not None
-    why = (f"raid evidence {ref}" + (f": {note}" if note else ""))[:1000]
-    strikes = add_strike(session, ctx, store, None, why)
+    why = (
+        deferred(N_("raid evidence {reference}: {note}"), reference=ref, note=note)
+        if note
+        else deferred(N_("raid evidence {reference}"), reference=ref)
+    )
+    strikes = add_strike(session, ctx, store, None, why.english()[:MAX_NOTE])
     record_change(session, ctx, AuditEntity.STOREFRONT, store.id, "strike", note=why)
     threshold = ctx.rules.strike_threshold(Platform(store.platform))
     return StoreResult(store.canonical_url, strikes=strikes, threshold=threshold)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from handlers.kit.arguments import Args
-from handlers.kit.audit_trail import add_recorded
+from handlers.kit.audit_trail import add_recorded, note_text
 from handlers.kit.context import Context
 from handlers.kit.documents import CheckedDocument
 from handlers.kit.errors import NotFound, UserError
@@ -77,7 +77,8 @@ def raid_show(ctx: Context, args: Args, session: Session) -> Reply:
     reply.lines += [CheckedDocument(d.name, d.size_bytes, d.sha256, d.media_type).describe() for d in documents]
     reply.lines.append(_("History:"))
     for entry in audit.history(session, [(AuditEntity.RAID, [evidence.id])]):
-        note = f" ({entry.note})" if entry.note else ""
+        note = note_text(entry)
+        note = f" ({note})" if note else ""
         before = entry.from_status or _("new")
         change = f"{before} -> {entry.to_status}"
         reply.lines.append(f"{local_time(entry.at, zone)} {entry.actor}: {change}{note}")

@@ -26,6 +26,12 @@ class AuditEntry(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=30)
     to_status: str | None = Field(default=None, max_length=30)
     note: str | None = Field(default=None, max_length=1000)
+    # A note the program wrote, as its message id and values (`handlers.kit.i18n.Message.as_json`),
+    # read in each reader's language; `note` holds its English. None: `note` is what someone typed,
+    # or the entry predates it.
+    note_message: dict[str, object] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
 
 
 class OutboxNotice(SQLModel, table=True):

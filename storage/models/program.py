@@ -11,6 +11,7 @@ from storage.models._base import logical_channel, one_of, stored_as_text, utcnow
 from storage.vocabulary import (
     ApplicationStatus,
     CompanySize,
+    Language,
     LanguageRequestStatus,
     MilestoneKind,
     RaidStatus,
@@ -23,6 +24,7 @@ class Application(SQLModel, table=True):
     __table_args__ = (
         one_of("status", ApplicationStatus),
         one_of("size_band", CompanySize),
+        one_of("language", Language, nullable=True),
         Index(None, "group_key", "arrival_seq"),
     )
 
@@ -49,6 +51,9 @@ class Application(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     submitted_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # The language the applicant read when applying (their choice, else their platform's locale):
+    # the direct messages about the application read it. None (older rows): the program's language.
+    language: Language | None = Field(default=None, sa_type=stored_as_text(Language, 8))
 
 
 class ApplicationGroup(SQLModel, table=True):

@@ -22,8 +22,10 @@ def record(
     from_status: str | None = None,
     to_status: str | None = None,
     note: str | None = None,
+    note_message: dict[str, object] | None = None,
     at: datetime | None = None,
 ) -> None:
+    """One entry; `note_message` is a note the program wrote (its message id and values), `note` its English."""
     session.add(
         AuditEntry(
             at=at or utcnow(),
@@ -34,6 +36,7 @@ def record(
             from_status=from_status,
             to_status=to_status,
             note=note,
+            note_message=note_message,
         )
     )
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from storage.models import ChannelMapping, IPRight, Member, Organisation
+from storage.models import Application, ChannelMapping, IPRight, Member, Organisation
 from storage.vocabulary import RightStatus, dm_recipient
 
 
@@ -69,6 +69,19 @@ def member_language(session: Session, platform: str, user_id: str) -> str | None
     return session.exec(select(Member.language).where(Member.platform == platform, Member.user_id == user_id)).first()
 
 
+def applicant_language(session: Session, platform: str, user_id: str) -> str | None:
+    """The language a chat identity read when it last applied to the program, or None."""
+    return session.exec(
+        select(Application.language)
+        .where(
+            Application.applicant_platform == platform,
+            Application.applicant_user_id == user_id,
+            col(Application.language).is_not(None),
+        )
+        .order_by(col(Application.id).desc())
+    ).first()
+
+
 def channel_language(session: Session, platform: str, external_id: str) -> str | None:
     """The language of a mapped channel (`admin channel ... lang=zh`), or None."""
     return session.exec(
@@ -80,11 +93,13 @@ def channel_language(session: Session, platform: str, external_id: str) -> str |
 
 def notice_language(session: Session, platform: str, logical: str) -> str | None:
     """The language notices to a logical channel are posted in on `platform`: a direct message's
-    recipient's choice; a channel's language as mapped on `platform` (None when mapped without one);
-    for a platform with no mapping of it (the console), the language it has on another platform."""
+    recipient's choice, else the language they applied in (an applicant is no member yet, and their
+    platform's locale is known only while they write); a channel's language as mapped on `platform`
+    (None when mapped without one); for a platform with no mapping of it (the console), the language
+    it has on another platform."""
     recipient = dm_recipient(logical)
     if recipient is not None:
-        return member_language(session, *recipient)
+        return member_language(session, *recipient) or applicant_language(session, *recipient)
     rows = session.exec(
         select(ChannelMapping.platform, ChannelMapping.language).where(ChannelMapping.logical_name == logical)
     ).all()

@@ -17,11 +17,13 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 
+from handlers.kit.audit_trail import note_columns, note_text
+from handlers.kit.i18n import Message, deferred, in_language
 from handlers.kit.outbox import NoticePayload
 from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
-from storage.models import OutboxNotice, Proposal
+from storage.models import Application, AuditEntry, OutboxNotice, Proposal
 from storage.queries.proposals import next_number
-from storage.vocabulary import ProposalKind
+from storage.vocabulary import Language, ProposalKind
 from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
 from support.first_revision import FIRST_REVISION, NOW, as_before, every_row, fill_first_revision, insert
 
@@ -288,3 +290,50 @@ def test_upgrading_gives_items_decided_before_their_time_to_a_first_decision(emp
         )
     assert times[1] == 30 * 3600 + 7
     assert all(seconds is None for item, seconds in times.items() if item != 1), "undecided items have no time"
+
+
+# An application as every revision before 0012 stored it.
+APPLICATION: dict[str, object] = {
+    "id": 1, "applicant_platform": "slack", "applicant_user_id": "U0APPLY", "legal_name": "Widgetco",
+    "country": "US", "region": "north-america", "size_band": "large", "contact": "Jo", "is_rights_holder": True,
+    "good_faith": False, "marks": "WIDGETCO", "group_key": "north-america:large", "arrival_seq": 1,
+    "status": "queued", "submitted_at": NOW, "updated_at": NOW,
+}  # fmt: skip
+
+
+def test_upgrading_keeps_plain_notes_readable_and_applications_in_the_programs_language(
+    empty_database: Database,
+) -> None:
+    """Revision 0012: entries keep their plain note and have no message; applications have no language."""
+    empty_database.upgrade("0011")
+    fill_first_revision(empty_database)
+    with empty_database.engine.begin() as connection:
+        insert(connection, "application", **APPLICATION)
+    empty_database.upgrade()
+    with empty_database.engine.connect() as connection:
+        notes = connection.execute(text("SELECT id, note, note_message FROM audit_entry ORDER BY id")).all()
+        languages = connection.execute(text("SELECT id, language FROM application")).all()
+    assert [tuple(row) for row in notes] == [(1, None, None), (2, "one listing is still up", None)]
+    assert [tuple(row) for row in languages] == [(1, None)]
+    with empty_database.transaction() as session:
+        entry = session.get(AuditEntry, 2)
+        assert entry is not None
+        with in_language("zh"):
+            assert note_text(entry) == "one listing is still up", "an old note reads as it was stored"
+        # The new columns keep what the program writes.
+        entry.note, entry.note_message = note_columns(deferred("application #{number}", number=1))
+        application = session.get(Application, 1)
+        assert application is not None and application.language is None
+        application.language = Language.ZH
+    with empty_database.transaction() as session:
+        entry = session.get(AuditEntry, 2)
+        application = session.get(Application, 1)
+        assert entry is not None and application is not None
+        assert Message.from_json(entry.note_message) == Message("application #{number}", {"number": 1}, domain=None)
+        assert application.language == Language.ZH
+
+
+def test_an_applications_language_is_one_of_the_bots(empty_database: Database) -> None:
+    empty_database.upgrade()
+    with pytest.raises(IntegrityError, match="ck_application_language"), empty_database.engine.begin() as connection:
+        insert(connection, "application", **(APPLICATION | {"language": "fr"}))

@@ -17,7 +17,8 @@ from handlers.kit.i18n import set_program_language
 from handlers.kit.outbox import NoticePayload, save_notices
 from handlers.kit.replies import Reply
 from handlers.program.application_review import status_update_notices
-from storage.models import OutboxNotice
+from storage.models import Application, OutboxNotice
+from storage.queries.members import notice_language
 from support.harness import Harness, Posted
 
 SHOP = "https://shop123456.taobao.com/"
@@ -119,7 +120,7 @@ def test_the_status_update_reaches_a_chinese_applicant_in_chinese(program: Harne
     program.ok("applications select", as_="team1")
     program.delivered()
     run_status_update(program)
-    # An applicant is not a member yet: their direct message reads the program's language.
+    # An applicant is not a member yet: their direct message reads the language they applied in.
     assert texts(program.delivered()) == [
         (
             "dm:console:xinpai",
@@ -137,6 +138,42 @@ def test_the_status_update_reaches_a_chinese_applicant_in_chinese(program: Harne
     ]
     accepted = from_discord_in_chinese(program, "xinpai", "apply accept")
     assert accepted.text == "欢迎加入 MarketSafe：信牌 Xinpai Ltd 的机构名为 xinpai-ltd，您的角色是 member。"
+
+
+def test_an_applicant_who_applied_in_chinese_hears_of_the_decision_in_chinese_in_an_english_program(
+    program: Harness,
+) -> None:
+    add_program_dates(program)
+    from_discord_in_chinese(program, "xinpai", apply_line("信牌 Xinpai Ltd", country="CN", size="medium"))
+    program.ok(apply_line("Widgetco Inc."), as_="widgetco")  # an English reader, in the same program
+    from_discord_in_chinese(program, "huapai", apply_line("华牌 Huapai Ltd", country="CN", size="medium"))
+    with program.database.transaction() as session:
+        languages = [(a.applicant_user_id, a.language) for a in session.exec(select(Application)).all()]
+    assert languages == [("xinpai", "zh"), ("widgetco", "en"), ("huapai", "zh")]
+    program.ok("applications seats greater-china:medium 1", as_="team1")
+    program.ok("applications seats north-america:large 1", as_="team1")
+    program.ok("applications select", as_="team1")
+    program.delivered()
+    run_status_update(program)
+    told = dict(texts(program.delivered()))
+    assert told["dm:console:xinpai"].startswith("MarketSafe：申请 #1（信牌 Xinpai Ltd）已在大中华区（medium）组入选。")
+    assert told["dm:console:widgetco"].startswith("MarketSafe: Application #2 (Widgetco Inc.) is selected in")
+    assert told["dm:console:huapai"].startswith("MarketSafe：申请 #3（华牌 Huapai Ltd）在大中华区（medium）组的候补")
+    # Declining gives the seat away; the next on the waitlist, who applied in Chinese, hears in Chinese too.
+    assert from_discord_in_chinese(program, "xinpai", "apply decline").is_error is False
+    promoted = dict(texts(program.delivered()))
+    assert promoted["dm:console:huapai"].startswith("MarketSafe 好消息：大中华区（medium）组空出了一个名额。申请 #3")
+
+
+def test_a_members_own_choice_outweighs_the_language_they_applied_in(program: Harness) -> None:
+    from_discord_in_chinese(program, "xinpai", apply_line("信牌 Xinpai Ltd", country="CN", size="medium"))
+    with program.database.transaction() as session:
+        assert notice_language(session, "console", "dm:console:xinpai") == "zh"
+        assert notice_language(session, "console", "dm:console:nobody") is None
+    program.ok("admin member add console:xinpai acme member")
+    program.ok("lang en", as_="xinpai")
+    with program.database.transaction() as session:
+        assert notice_language(session, "console", "dm:console:xinpai") == "en"
 
 
 def test_an_english_reader_applies_and_reads_english(program: Harness) -> None:
