@@ -189,7 +189,9 @@ def history_lines(ctx: Context, session: Session, entries: list[AuditEntry]) -> 
 
 def history_line(ctx: Context, entry: AuditEntry, positions: dict[int, int]) -> str:
     change = f"{entry.from_status} -> {entry.to_status}" if entry.action == "status" else entry.action
-    if entry.action == "assigned":
+    if entry.action == "filed":
+        change = _("filed")
+    elif entry.action == "assigned":
         change = _(
             "assigned {before} -> {after}",
             before=entry.from_status or _(WHOLE_TEAM),

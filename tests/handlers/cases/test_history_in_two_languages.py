@@ -34,18 +34,18 @@ def test_a_chinese_reader_reads_the_filing_note_of_an_english_member_in_chinese(
         "console:team1: case submitted -> partially_actioned",
     ]
     assert history(program, "team1") == [
-        "console:brand1: 案件 filed (Taobao上的 2 个商品链接)",
+        "console:brand1: 案件 已提交 (Taobao上的 2 个商品链接)",
         "console:team1: 第 1 项 reported -> removed (gone, 已下架)",  # typed: as typed
         "console:team1: 案件 submitted -> partially_actioned",
     ]
     # The case's latest history and its timeline read the same.
     assert (
-        "console:brand1: 案件 filed (Taobao上的 2 个商品链接)"
+        "console:brand1: 案件 已提交 (Taobao上的 2 个商品链接)"
         in program.ok("case MS-000001", as_="team1").render_plain()
     )
     assert (
         history(program, "team1", "case MS-000001 timeline")[0]
-        == "console:brand1: 案件 filed (Taobao上的 2 个商品链接)"
+        == "console:brand1: 案件 已提交 (Taobao上的 2 个商品链接)"
     )
     assert (
         history(program, "brand1", "case MS-000001 timeline")[0]
@@ -57,7 +57,7 @@ def test_a_storefront_complaint_of_one_item_reads_in_the_singular_and_in_chinese
     program.ok(f"complaint {STORE}", as_="brand1")
     program.ok("lang zh", as_="team1")
     assert history(program, "brand1")[0] == "console:brand1: case filed (1 storefront item on Taobao)"
-    assert history(program, "team1")[0] == "console:brand1: 案件 filed (Taobao上的 1 个店铺)"
+    assert history(program, "team1")[0] == "console:brand1: 案件 已提交 (Taobao上的 1 个店铺)"
 
 
 def test_the_exported_timeline_reads_the_notes_in_the_exporters_language(program: Harness) -> None:
@@ -66,7 +66,7 @@ def test_the_exported_timeline_reads_the_notes_in_the_exporters_language(program
     exported = program.ok("export timeline MS-000001", as_="brand1").files[0]
     rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert rows[1][1:] == ["history", rows[1][2]] and rows[1][2].endswith(
-        "console:brand1: 案件 filed (Taobao上的 2 个商品链接)"
+        "console:brand1: 案件 已提交 (Taobao上的 2 个商品链接)"
     )
 
 
