@@ -11,6 +11,7 @@ import io
 import logging
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 log = logging.getLogger(__name__)
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC")
@@ -81,9 +82,22 @@ def chart_font() -> str:
     """The first CJK font installed, else DejaVu Sans (logged once)."""
     from matplotlib import font_manager
 
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    found = next((name for name in CJK_FONTS if name in installed), None)
+    found = _first_cjk(font_manager.fontManager)
+    if found is None:
+        # matplotlib keeps the fonts it found in a cache file and does not look again: a font
+        # installed after that cache was written is added from the system's font directories.
+        for path in font_manager.findSystemFonts():
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+        found = _first_cjk(font_manager.fontManager)
     if found is None:
         log.warning("no CJK font found (install fonts-wqy-microhei): Chinese names in charts will not render")
         return FALLBACK_FONT
     return found
+
+
+def _first_cjk(manager: Any) -> str | None:
+    installed = {entry.name for entry in manager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)

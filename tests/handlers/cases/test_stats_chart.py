@@ -90,6 +90,13 @@ def test_without_a_cjk_font_the_chart_falls_back_to_dejavu_and_says_so(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [])
     with caplog.at_level(logging.WARNING, logger="handlers.kit.charts"):
         assert charts.chart_font.__wrapped__() == "DejaVu Sans"
     assert "no CJK font found" in caplog.text
+
+
+def test_a_cjk_font_installed_after_matplotlib_cached_its_fonts_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    cached_without_it = [entry for entry in font_manager.fontManager.ttflist if entry.name not in charts.CJK_FONTS]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", cached_without_it)
+    assert charts.chart_font.__wrapped__() in charts.CJK_FONTS
