@@ -90,7 +90,7 @@ def _new_loop(worker: DeliveryWorker, count: int) -> float:
     thread = threading.Thread(target=deliver_forever, args=(worker, stopping))
     thread.start()
     while _sent(worker) < count:
-        time.sleep(0.1)
+        time.sleep(0.02)
     elapsed = time.perf_counter() - started
     stopping.set()
     thread.join()
