@@ -21,8 +21,9 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,11 +42,13 @@ from storage.queries.outbox import (
     HEARTBEAT,
     WORKER_TIMEOUT,
     DueDelivery,
+    Posted,
     beat,
     claim_due,
     enqueue,
     mark_delivery,
     posted_message,
+    record_posted,
     release,
     retire,
     start_cursor,
@@ -59,6 +62,9 @@ MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(minutes=15)
 # Deliveries one pass claims at most.
 BATCH = 500
+# With `record_later`, a rate limit up to this long keeps the claim for the caller to try again
+# (no writes, no claiming again); a longer one is recorded and the claim given back.
+HOLD = timedelta(seconds=30)
 
 
 class RetryLater(Exception):
@@ -91,6 +97,8 @@ class Outcome:
     seconds: float  # how long the attempt took
     retry_after: float | None = None  # the wait, for RETRIED and RATE_LIMITED
     found: bool = False  # POSTED: an earlier attempt's message was found, nothing was posted now
+    # RATE_LIMITED: nothing recorded and the claim kept, for the caller to try again after the wait.
+    held: bool = False
 
     @property
     def status(self) -> DeliveryStatus:
@@ -159,6 +167,16 @@ class DeliveryWorker:
         self.lanes = max(1, lanes)
         self.observe = observe
         self.worker_id = worker_id or new_worker_id(self.platform)
+        # Posts made with `record_later`, written with the next claim (or `record`).
+        self._unrecorded: list[Posted] = []
+        self._unrecorded_lock = threading.Lock()
+        self._recorder = threading.Lock()  # one recording at a time
+
+    @property
+    def channel_interval(self) -> float:
+        """The least time between two posts to one channel that the platform allows (seconds; 0
+        when it sets none per channel)."""
+        return float(getattr(self.poster, "channel_interval", 0.0))
 
     def start(self, *, skip_history: bool = False) -> None:
         with self.database.transaction() as session:
@@ -171,14 +189,44 @@ class DeliveryWorker:
             beat(session, self.worker_id, self.platform, self.clock())
 
     def stop(self) -> None:
-        """Release this worker's remaining claims at once, for the others to take."""
-        with self.database.transaction() as session:
+        """Record what was posted, then release this worker's remaining claims at once, for the
+        others to take."""
+        with self._recording() as posted, self.database.transaction() as session:
+            record_posted(session, self.worker_id, posted)
             retire(session, self.worker_id)
 
+    def record(self) -> None:
+        """Record the posts made with `record_later` that are not recorded yet."""
+        with self._recording() as posted:
+            if posted:
+                with self.database.transaction() as session:
+                    record_posted(session, self.worker_id, posted)
+
+    @property
+    def unrecorded(self) -> int:
+        """How many posts wait to be recorded."""
+        with self._unrecorded_lock:
+            return len(self._unrecorded)
+
+    @contextmanager
+    def _recording(self) -> Iterator[list[Posted]]:
+        """The posts waiting to be recorded, forgotten once the caller's transaction has recorded
+        them (kept for the next try if it fails). Until they are recorded their claims stay this
+        worker's, so that another worker taking them over looks each message up before posting it."""
+        with self._recorder:
+            with self._unrecorded_lock:
+                posted = list(self._unrecorded)
+            yield posted
+            # Recorded: forgotten only now, so that a case's thread is found here or in the database.
+            with self._unrecorded_lock:
+                del self._unrecorded[: len(posted)]
+
     def claim(self, limit: int = BATCH, *, busy_channels: frozenset[str] = frozenset()) -> list[DueDelivery]:
-        """Take on new notices and claim up to `limit` due deliveries, oldest first."""
+        """Record the posts waiting to be, take on new notices and claim up to `limit` due
+        deliveries, oldest first: one transaction."""
         now = self.clock()
-        with self.database.transaction() as session:
+        with self._recording() as posted, self.database.transaction() as session:
+            record_posted(session, self.worker_id, posted)
             beat(session, self.worker_id, self.platform, now)
             enqueue(session, self.platform, now)
             return claim_due(session, self.platform, self.worker_id, now, limit, busy_channels=busy_channels)
@@ -235,10 +283,12 @@ class DeliveryWorker:
             mapping = channel_mapping(session, self.platform, logical)
         return mapping.external_id if mapping else self.channel_defaults.get(logical)
 
-    def deliver(self, delivery: DueDelivery) -> Outcome:
-        """Post one claimed notice; how it went, also handed to `observe`."""
+    def deliver(self, delivery: DueDelivery, *, record_later: bool = False) -> Outcome:
+        """Post one claimed notice; how it went, also handed to `observe`. With `record_later`, a
+        post is recorded with the next claim (or `record`), in one transaction with others, and a
+        short rate limit is not recorded at all: the claim is `held` for the caller to retry."""
         started = time.monotonic()
-        result, wait, found = self._deliver(delivery)
+        result, wait, found, held = self._deliver(delivery, record_later)
         outcome = Outcome(
             self.platform,
             int(delivery.notice.id or 0),
@@ -247,6 +297,7 @@ class DeliveryWorker:
             time.monotonic() - started,
             wait,
             found,
+            held,
         )
         if result.value in metrics.DELIVERY_RESULTS:
             metrics.delivery_result(self.platform, result.value)
@@ -256,22 +307,19 @@ class DeliveryWorker:
             log.exception("observing a delivery outcome failed")
         return outcome
 
-    def _deliver(self, delivery: DueDelivery) -> tuple[Result, float | None, bool]:
+    def _deliver(self, delivery: DueDelivery, record_later: bool) -> tuple[Result, float | None, bool, bool]:
         now, notice, delivery_id = self.clock(), delivery.notice, delivery.delivery_id
         try:
             payload = NoticePayload.model_validate(notice.payload)
         except ValidationError as error:
-            return self._refuse(delivery_id, notice, now, error), None, False
+            return self._refuse(delivery_id, notice, now, error), None, False, False
         channel_ref = self._channel_ref(notice.channel)
         if channel_ref is None:
             log.warning("no %s channel mapped for %s; notice %s skipped", self.platform, notice.channel, notice.id)
             with self.database.transaction() as session:
                 mark_delivery(session, delivery_id, status=DeliveryStatus.SKIPPED, now=now, error="no channel mapped")
-            return Result.SKIPPED, None, False
-        thread = None
-        if notice.case_id is not None:
-            with self.database.transaction() as session:
-                thread = posted_message(session, self.platform, notice.channel, notice.case_id)
+            return Result.SKIPPED, None, False, False
+        thread = self._thread(notice.channel, notice.case_id) if notice.case_id is not None else None
         target = Target(channel_ref, thread.message_ref if thread else None, delivery.first_attempt_at)
         replacing = thread is not None and payload.replace
         may_be_posted = delivery.may_be_posted and not replacing  # an edit is safe to repeat
@@ -296,21 +344,40 @@ class DeliveryWorker:
                     message_ref = post(notice, payload, target)
         except RetryLater as wait:
             maybe_posted = may_be_posted or wait.partly_posted
+            if record_later and not maybe_posted and wait.seconds <= HOLD.total_seconds():
+                return Result.RATE_LIMITED, wait.seconds, False, True  # nothing reached the platform
             self._retry(delivery, now, timedelta(seconds=wait.seconds), str(wait), maybe_posted=maybe_posted)
-            return Result.RATE_LIMITED, wait.seconds, False
+            return Result.RATE_LIMITED, wait.seconds, False, False
         except Exception as error:  # a platform failure must never stop the worker
             log.warning("posting notice %s to %s failed: %s", notice.id, self.platform, type(error).__name__)
             backoff = min(MAX_BACKOFF, timedelta(seconds=2**delivery.attempts))
             final = self._retry(delivery, now, backoff, repr(error), maybe_posted=True)
-            return (Result.FAILED if final else Result.RETRIED), backoff.total_seconds(), False
+            return (Result.FAILED if final else Result.RETRIED), backoff.total_seconds(), False, False
+        started_thread = None
+        if notice.case_id is not None and thread is None:
+            started_thread = PostedMessage(
+                platform=self.platform, channel=notice.channel, case_id=notice.case_id,
+                channel_ref=channel_ref, message_ref=message_ref, created_at=now,
+            )  # fmt: skip
+        posted = Posted(delivery_id, message_ref, now, started_thread)
+        if record_later:
+            with self._unrecorded_lock:
+                self._unrecorded.append(posted)
+        else:
+            with self.database.transaction() as session:
+                mark_delivery(session, delivery_id, status=DeliveryStatus.SENT, now=now, message_ref=message_ref)
+                if started_thread is not None:
+                    session.add(started_thread)
+        return Result.POSTED, None, found, False
+
+    def _thread(self, channel: str, case_id: str) -> PostedMessage | None:
+        """The case's first message on the platform: posted and waiting to be recorded, or recorded."""
+        with self._unrecorded_lock:
+            for posted in self._unrecorded:
+                if posted.thread is not None and (posted.thread.channel, posted.thread.case_id) == (channel, case_id):
+                    return posted.thread
         with self.database.transaction() as session:
-            mark_delivery(session, delivery_id, status=DeliveryStatus.SENT, now=now, message_ref=message_ref)
-            if notice.case_id is not None and thread is None:
-                session.add(
-                    PostedMessage(platform=self.platform, channel=notice.channel, case_id=notice.case_id,
-                                  channel_ref=channel_ref, message_ref=message_ref, created_at=now)
-                )  # fmt: skip
-        return Result.POSTED, None, found
+            return posted_message(session, self.platform, channel, case_id)
 
     def _refuse(self, delivery_id: int, notice: OutboxNotice, now: datetime, error: ValidationError) -> Result:
         """Fail a notice whose stored payload cannot be read: posting a guess could mislead."""

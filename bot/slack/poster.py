@@ -29,6 +29,11 @@ METADATA_EVENT = "marketsafe_notice"
 PAGE = 200
 # A lookup reads from this long before the first attempt, for clocks that disagree with Slack's.
 CLOCK_MARGIN = timedelta(minutes=1)
+# chat.postMessage is rate limited "Special": Slack "generally allows posting one message per second
+# per channel, while also allowing short bursts over that limit"
+# (https://api.slack.com/methods/chat.postMessage#rate_limiting, https://api.slack.com/apis/rate-limits).
+# The delivery loop spaces a channel's posts by this many seconds.
+CHANNEL_INTERVAL = 1.0
 # Slack's user ids (members, and members of an Enterprise Grid); channel ids start C, G or D.
 USER_ID_PREFIXES = ("U", "W")
 
@@ -40,6 +45,7 @@ class SlackPoster:
     part not posted, whether this process remembers the parts it posted or finds them in Slack."""
 
     platform = "slack"
+    channel_interval = CHANNEL_INTERVAL
 
     def __init__(self, client: WebClient) -> None:
         self.client = client

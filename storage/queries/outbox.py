@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Subquery, delete, func, insert, true, update
+from sqlalchemy import ColumnElement, Subquery, bindparam, delete, func, insert, true, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -282,6 +282,45 @@ def mark_delivery(
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
     session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A delivery its worker posted and has yet to record; `thread`, a case's first message."""
+
+    delivery_id: int
+    message_ref: str
+    at: datetime
+    thread: PostedMessage | None = None
+
+
+def record_posted(session: Session, worker_id: str, posted: list[Posted]) -> None:
+    """Record many posts at once as sent, and the case threads they started. A delivery is marked
+    only while still pending under this worker's claim: one taken over meanwhile (the worker was
+    thought dead) is left to its new worker, which looks the message up before posting it."""
+    if not posted:
+        return
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("posted_id"),
+            table.c.claimed_by == worker_id,
+            table.c.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.SENT, attempts=table.c.attempts + 1, claimed_at=None, claimed_by=None,
+                uncertain=False, sent_at=bindparam("posted_at"), message_ref=bindparam("posted_ref"), last_error=None),
+        [{"posted_id": p.delivery_id, "posted_at": p.at, "posted_ref": p.message_ref} for p in posted],
+    )  # fmt: skip
+    threads = [p.thread for p in posted if p.thread is not None]
+    if threads:
+        # Another worker that took a claim over and found the message may have recorded the thread.
+        dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+        session.execute(
+            dialect.insert(PostedMessage.__table__)  # type: ignore[attr-defined]
+            .values([thread.model_dump(exclude={"id"}) for thread in threads])
+            .on_conflict_do_nothing(index_elements=["platform", "channel", "case_id"])
+        )
 
 
 def posted_thread(session: Session, platform: str, channel_ref: str, message_ref: str) -> tuple[str, str] | None:

@@ -5,6 +5,7 @@ thread's order kept, and a rate-limited channel waiting alone while the others g
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -190,11 +191,11 @@ def test_a_429_pauses_only_its_channel_for_retry_after_and_the_others_keep_posti
     no_trouble_logged(caplog)
 
 
-def test_slack_pacing_each_channel_answers_429_and_every_channel_goes_at_its_own_pace(
+def test_a_channel_slack_refuses_once_is_paced_after_that_and_not_refused_again(
     database: Database, no_proxy: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    channels, per_channel = [f"org:paced{n}" for n in range(4)], 3
+    channels, per_channel = [f"org:paced{n}" for n in range(4)], 4
     pace = Pace(POSTS_PER_SECOND_PER_CHANNEL)
     with FakeSlack(clock=real_time, pace=pace) as fake:
         worker = slack_worker(database, fake)
@@ -206,9 +207,28 @@ def test_slack_pacing_each_channel_answers_429_and_every_channel_goes_at_its_own
         for channel in channels:
             assert texts(shown[channel]) == [f"{channel} {n}" for n in range(per_channel)]
             asked = [call for call in fake.calls_to("chat.postMessage") if posts_to(slack_channel(channel))(call)]
-            assert len(asked) <= 2 * per_channel, "a paused channel is not asked again before Retry-After"
-        assert pace.refused >= len(channels), "Slack did push back"
+            assert len(asked) <= per_channel + 1, "refused at most once: paced from then on"
+            later = [float(message["ts"]) for message in shown[channel][1:]]
+            assert all(b - a >= 1 / POSTS_PER_SECOND_PER_CHANNEL for a, b in itertools.pairwise(later))
+        assert pace.refused == len(channels), "Slack pushed back once per channel, and no more"
         firsts = [float(messages[0]["ts"]) for messages in shown.values()]
         seconds = [float(messages[1]["ts"]) for messages in shown.values()]
         assert max(firsts) < min(seconds), "every channel's first notice went before any channel's second"
+    no_trouble_logged(caplog)
+
+
+def test_a_channel_slack_has_not_refused_is_not_paced(
+    database: Database, no_proxy: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    with FakeSlack(clock=real_time) as fake:
+        worker = slack_worker(database, fake)
+        write(database, *(Notice(SLOW, f"slow {n}") for n in range(6)))
+        with delivering(worker):
+            wait_until(lambda: sent(database) == 6, "every notice recorded as posted")
+
+        shown = top_level(fake, slack_channel(SLOW))
+        assert texts(shown) == [f"slow {n}" for n in range(6)]
+        stamps = [float(message["ts"]) for message in shown]
+        assert stamps[-1] - stamps[0] < 1 / POSTS_PER_SECOND_PER_CHANNEL, "one after the other, not a second apart"
     no_trouble_logged(caplog)
