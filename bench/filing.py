@@ -153,3 +153,8 @@ def run() -> list[Figure]:
         Figure("filing 1,000 links (the same, a tenth of the paste)", small_median * 1000, "ms", None),
         Figure("  growth exponent, 1,000 -> 10,000 links (1 = linear)", growth, "", GROWTH_TARGET),
     ]
+
+
+if __name__ == "__main__":
+    for figure in run():
+        print(figure.line(), flush=True)
