@@ -10,20 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from handlers.cases.link_parsing import ItemKey, ParsedLink, RejectedLink, UnresolvedLink, extract_links
 from handlers.cases.notices import case_opened_notices, cross_member_notice
 from handlers.cases.routing import CaseRouter
-from handlers.kit.audit_trail import add_recorded
+from handlers.kit.audit_trail import note_columns
 from handlers.kit.context import Context
 from handlers.kit.i18n import Message, _, deferred_plural
 from handlers.kit.local_time import month_of
 from handlers.kit.replies import Notice
-from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id
+from storage.models import Complaint, HeldLink, IPRight, Organisation, case_id
+from storage.queries import audit
+from storage.queries.cases import add_complaint, add_items
 from storage.queries.marketplace_items import ensure_targets, open_items_for
-from storage.vocabulary import AuditEntity, ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
+from storage.vocabulary import AuditEntity, ComplaintStatus, ItemKind, Platform, ReasonCode
 
 MAX_ITEMS_PER_COMPLAINT = 300
 
@@ -79,6 +80,7 @@ def file_links(session: Session, ctx: Context, request: FilingRequest) -> Filing
     router = CaseRouter(session)
     for (platform, kind), links in groups.items():
         _file_group(session, ctx, request, platform, kind, links, outcome, router)
+    _record_filed(session, ctx, outcome.complaints)
     _hold_unresolved(session, request, outcome)
     if outcome.flagged:
         outcome.notices.append(cross_member_notice(request.organisation, ctx.caller.ref, outcome.flagged))
@@ -137,11 +139,11 @@ def _file_group(
     )
     already_open = open_items_for(session, kind, [target_ids[external_id] for external_id in existed])
     organisation_id = request.organisation.id
-    fresh: list[tuple[ParsedLink, int]] = []
+    fresh: list[ParsedLink] = []
     for link in links:
         target_id = target_ids[link.key.external_id]
         if target_id not in already_open:
-            fresh.append((link, target_id))
+            fresh.append(link)
         elif already_open[target_id][1] == organisation_id:
             already = _("already in your open case {case}", case=case_id(already_open[target_id][0]))
             outcome.merged.append((link.original, already))
@@ -149,19 +151,24 @@ def _file_group(
             outcome.flagged.append((link.original, case_id(already_open[target_id][0])))
     for start in range(0, len(fresh), MAX_ITEMS_PER_COMPLAINT):
         batch = fresh[start : start + MAX_ITEMS_PER_COMPLAINT]
-        outcome.complaints.append(_create_complaint(session, ctx, request, platform, kind, batch, outcome, router))
+        items = [(target_ids[link.key.external_id], link.original[:2000], link.canonical_url) for link in batch]
+        outcome.complaints.append(
+            _create_complaint(session, ctx, request, (platform, kind), batch, items, outcome, router)
+        )
 
 
 def _create_complaint(
     session: Session,
     ctx: Context,
     request: FilingRequest,
-    platform: Platform,
-    kind: ItemKind,
-    batch: list[tuple[ParsedLink, int]],
+    group: tuple[Platform, ItemKind],
+    batch: list[ParsedLink],
+    items: list[tuple[int, str, str]],
     outcome: FilingOutcome,
     router: CaseRouter,
 ) -> FiledComplaint:
+    """One complaint of `batch`'s links, whose items are (target id, link as written, canonical URL)."""
+    platform, kind = group
     assert request.organisation.id is not None and request.right.id is not None
     routing = router.route(platform)
     complaint = Complaint(
@@ -179,41 +186,26 @@ def _create_complaint(
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    complaint_id = add_recorded(
-        session,
-        ctx,
-        complaint,
-        AuditEntity.COMPLAINT,
-        "filed",
-        to_status=ComplaintStatus.SUBMITTED,
-        note=_filed_note(kind, len(batch), platform),
-    )
-    target_column = "listing_id" if kind is ItemKind.LISTING else "storefront_id"
-    reported_month = month_of(ctx.now, ctx.rules.timezone)
-    rows = [
-        {
-            "complaint_id": complaint_id,
-            "position": position,
-            "organisation_id": request.organisation.id,
-            "platform": platform,
-            "kind": kind,
-            target_column: target_id,
-            "original_text": link.original[:2000],
-            "canonical_url": link.canonical_url,
-            "status": ItemStatus.REPORTED,
-            "reported_at": ctx.now,
-            "reported_month": reported_month,
-            "counter_rounds": 0,
-        }
-        for position, (link, target_id) in enumerate(batch, start=1)
-    ]
-    session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
-    links = [link for link, _ in batch]
+    complaint_id = add_complaint(session, complaint)
+    add_items(session, complaint, items, reported_at=ctx.now, reported_month=month_of(ctx.now, ctx.rules.timezone))
     outcome.notices.extend(
-        case_opened_notices(complaint, request.organisation, request.right, links, assignment=lambda: routing.clause)
+        case_opened_notices(complaint, request.organisation, request.right, batch, assignment=lambda: routing.clause)
     )
     outcome.notices.extend(router.notices(ctx, complaint, request.organisation, routing))
     return FiledComplaint(complaint_id, platform, kind, len(batch))
+
+
+def _record_filed(session: Session, ctx: Context, complaints: Sequence[FiledComplaint]) -> None:
+    """Each new complaint in the audit log, in the order they were filed, in one statement."""
+    rows = []
+    for filed in complaints:
+        note, message = note_columns(_filed_note(filed.kind, filed.item_count, filed.platform))
+        rows.append(
+            {"at": ctx.now, "actor": ctx.caller.ref, "entity": AuditEntity.COMPLAINT, "entity_id": filed.complaint_id,
+             "action": "filed", "from_status": None, "to_status": ComplaintStatus.SUBMITTED,
+             "note": note, "note_message": message}
+        )  # fmt: skip
+    audit.record_many(session, rows)
 
 
 def _filed_note(kind: ItemKind, count: int, platform: Platform) -> Message:

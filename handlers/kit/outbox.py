@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from handlers.kit.replies import Button, Notice, Wording
-from storage.queries.outbox import write_notice
+from storage.queries.outbox import write_notices
 
 
 class NoticePayload(BaseModel):
@@ -57,17 +57,21 @@ class NoticePayload(BaseModel):
 
 def save_notices(session: Session, notices: Iterable[Notice], now: datetime) -> None:
     """Write notices to the outbox in the caller's transaction."""
-    for notice in notices:
-        write_notice(
-            session,
-            channel=notice.channel,
-            text=notice.text,
-            kind=notice.kind,
-            case_id=notice.case_id,
-            dedupe_key=notice.dedupe_key,
-            # A notice in one language is stored in the shape older rows have.
-            payload=NoticePayload.of(notice).model_dump(
-                mode="json", exclude={"variants"} if not notice.variants else None
-            ),
-            now=now,
-        )
+    write_notices(
+        session,
+        [
+            {
+                "channel": notice.channel,
+                "text": notice.text,
+                "kind": notice.kind,
+                "case_id": notice.case_id,
+                "dedupe_key": notice.dedupe_key,
+                # A notice in one language is stored in the shape older rows have.
+                "payload": NoticePayload.of(notice).model_dump(
+                    mode="json", exclude={"variants"} if not notice.variants else None
+                ),
+            }
+            for notice in notices
+        ],
+        now,
+    )

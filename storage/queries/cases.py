@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, func, insert
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, ComplaintItem, SellerAppeal
-from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemStatus
+from storage.queries.many_rows import insert_rows
+from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemKind, ItemStatus
 
+_COMPLAINTS = Complaint.__table__  # type: ignore[attr-defined]
+_ITEMS = ComplaintItem.__table__  # type: ignore[attr-defined]
+_NEW_COMPLAINT = insert(_COMPLAINTS).returning(_COMPLAINTS.c.id)
 OPEN_COMPLAINT_STATUSES = (
     ComplaintStatus.SUBMITTED,
     ComplaintStatus.IN_REVIEW,
@@ -107,3 +112,37 @@ def complaint_by_request_key(session: Session, request_key: str) -> list[Complai
     return list(
         session.exec(select(Complaint).where(Complaint.request_key == request_key).order_by(col(Complaint.id))).all()
     )
+
+
+def add_complaint(session: Session, complaint: Complaint) -> int:
+    """Store a new complaint and give it its id, in one INSERT .. RETURNING: filing adds dozens in
+    one transaction, and a flush of the session for each would cost more than the inserts."""
+    values = {column.key: getattr(complaint, column.key) for column in _COMPLAINTS.c if column.key != "id"}
+    new_id: int = session.connection().execute(_NEW_COMPLAINT, values).scalar_one()
+    complaint.id = new_id
+    return new_id
+
+
+def add_items(
+    session: Session,
+    complaint: Complaint,
+    targets: Sequence[tuple[int, str, str]],
+    *,
+    reported_at: datetime,
+    reported_month: int,
+) -> None:
+    """The complaint's items, reported at `reported_at`: one per (listing or storefront id, link as
+    written, canonical URL) of `targets`, at positions 1, 2, ... in that order."""
+    shared = {
+        "complaint_id": complaint.id,
+        "organisation_id": complaint.organisation_id,
+        "platform": complaint.platform,
+        "kind": complaint.kind,
+        "status": ItemStatus.REPORTED,
+        "reported_at": reported_at,
+        "reported_month": reported_month,
+        "counter_rounds": 0,
+    }
+    target = "listing_id" if complaint.kind == ItemKind.LISTING else "storefront_id"
+    rows = [(position, *item) for position, item in enumerate(targets, start=1)]
+    insert_rows(session, _ITEMS, shared, ("position", target, "original_text", "canonical_url"), rows)

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.locks import locking
 from storage.models import ComplaintItem, Listing, Storefront
+from storage.queries.many_rows import insert_rows
 from storage.vocabulary import ItemKind, ItemStatus
 
 # Items that are still being acted on: a second complaint about the same target would be a
@@ -38,23 +38,23 @@ def ensure_targets(
     """Ids of the listings or storefronts with these external ids, creating the missing ones;
     and which of them existed before (only those can already be in a complaint).
 
-    One INSERT .. ON CONFLICT DO NOTHING RETURNING creates the new rows and returns their ids;
-    the rest existed (or a concurrent filer just created them) and are read back.
+    INSERT .. ON CONFLICT DO NOTHING RETURNING (`storage.queries.many_rows`, a page of rows per
+    statement) creates the new rows and returns their ids; the rest existed (or a concurrent filer
+    just created them) and are read back.
     """
     table = SQLModel.metadata.tables[str(target_table(kind).__tablename__)]
-    rows = [
-        {"platform": platform, "external_id": external_id, "canonical_url": url, "first_seen_at": now}
-        for external_id, url in canonical_urls.items()
-    ]
+    shared: dict[str, object] = {"platform": platform, "first_seen_at": now}
     if kind is ItemKind.STOREFRONT:
-        rows = [row | {"status": "active"} for row in rows]
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    statement = (
-        dialect.insert(table)
-        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-        .returning(table.c.id, table.c.external_id)
+        shared["status"] = "active"
+    result = insert_rows(
+        session,
+        table,
+        shared,
+        ("external_id", "canonical_url"),
+        list(canonical_urls.items()),
+        skip_conflicts_on=("platform", "external_id"),
+        returning=("id", "external_id"),
     )
-    result = session.connection().execute(statement, rows)
     ids: dict[str, int] = {str(external_id): cast(int, row_id) for row_id, external_id in result}
     existing = [external_id for external_id in canonical_urls if external_id not in ids]
     ids.update(_ids_for(session, target_table(kind), platform, existing))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handlers.kit.outbox import NoticePayload, save_notices
 from handlers.kit.replies import Button, Notice
@@ -89,3 +89,30 @@ def test_a_row_written_before_languages_reads_as_it_was_written() -> None:
     payload = NoticePayload.model_validate(older)
     assert payload.variants == {}
     assert payload.in_language("zh", "Weekly digest") == ("Weekly digest", payload)
+
+
+def test_notices_saved_together_keep_their_order_and_a_repeated_dedupe_key_is_written_once(
+    database: Database, clock: FakeClock
+) -> None:
+    with database.transaction() as session:
+        save_notices(session, [Notice("team", "earlier", dedupe_key="warning:taobao")], clock())
+    notices = [
+        Notice("team", "first"),
+        Notice("team", "warned again", dedupe_key="warning:taobao"),
+        Notice("org:acme", "second", case_id="MS-000001"),
+        Notice("team", "new warning", dedupe_key="warning:tmall"),
+        Notice("team", "new warning again", dedupe_key="warning:tmall"),
+        Notice("team", "third"),
+    ]
+    with database.transaction() as session:
+        save_notices(session, notices, clock())
+    with database.transaction() as session:
+        rows = session.exec(select(OutboxNotice).order_by(col(OutboxNotice.id))).all()
+    assert [(row.text, row.dedupe_key) for row in rows] == [
+        ("earlier", "warning:taobao"),
+        ("first", None),
+        ("second", None),
+        ("new warning", "warning:tmall"),
+        ("third", None),
+    ]
+    assert all(row.created_at == clock() for row in rows)
