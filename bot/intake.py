@@ -182,6 +182,7 @@ class Intake:
 
     def _run(self, command: Accepted, fresh: bool) -> None:
         recorded = command.id != 0
+        finishing = False
         try:
             if self._hold:
                 time.sleep(self._hold)
@@ -201,13 +202,24 @@ class Intake:
                 self._settle(lambda session: release_command(session, command.id, self.owner, retry_at))
             return
         else:
-            now = self.clock()
-            if recorded and not self._settle(lambda session: finish_command(session, command.id, self.owner, now)):
-                log.warning("%s command id=%s was taken over before it was marked done", self.platform, command.id)
+            if recorded:
+                # Marked done with the next batch of acceptances; its room is freed once it is.
+                self._writer.finish(command.id, self.owner, self.clock(), lambda done: self._finished(command, done))
+                finishing = True
         finally:
-            self._free(1)
-            if self._backlog.is_set() and self.in_flight <= self.capacity // 2:
-                self._wake.set()
+            if not finishing:
+                self._vacate()
+
+    def _finished(self, command: Accepted, done: bool) -> None:
+        if not done:
+            log.warning("%s command id=%s was taken over before it was marked done", self.platform, command.id)
+        self._vacate()
+
+    def _vacate(self) -> None:
+        """A command's room is free again; a backlog waiting for room is taken on."""
+        self._free(1)
+        if self._backlog.is_set() and self.in_flight <= self.capacity // 2:
+            self._wake.set()
 
     def _let_arrivals_pass(self) -> None:
         """Acknowledgements first: wait while commands are arriving (being written down, or one came

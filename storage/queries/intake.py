@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -113,6 +113,29 @@ def finish_command(session: Session, command_id: int, owner: str, now: datetime)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+# Built once: every answered command is marked done with it.
+_FINISH = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("command_id"),
+        _TABLE.c.owner == bindparam("holder"),
+        _TABLE.c.status == IntakeStatus.ACCEPTED,
+    )
+    .values(status=IntakeStatus.DONE, response_url=None, finished_at=bindparam("finished"))
+)
+
+
+def finish_commands(session: Session, marks: list[tuple[int, str, datetime]]) -> set[int]:
+    """`finish_command` for each (command id, owner, now); the ids of those marked done."""
+    connection = session.connection()
+    finished = set()
+    for command_id, owner, now in marks:
+        result = connection.execute(_FINISH, {"command_id": command_id, "holder": owner, "finished": now})
+        if result.rowcount == 1:
+            finished.add(command_id)
+    return finished
 
 
 def release_command(session: Session, command_id: int, owner: str, retry_at: datetime) -> bool:
