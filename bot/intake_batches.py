@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session
+
 from storage.database import Database
 from storage.queries.intake import Accepted, accept_command, finish_commands
 
@@ -36,9 +38,16 @@ class NotWritten(Exception):
     """The database did not take the command."""
 
 
+# Read in the transaction that writes a command down with no owner (queued for later), for what its
+# acknowledgement says, so that saying it costs no transaction of its own.
+ReadWhenQueued = Callable[[Session], Any]
+
+
 @dataclass
 class _Arrival:
     values: dict[str, Any]
+    read: ReadWhenQueued | None = None
+    read_result: Any = None
     written: threading.Event = field(default_factory=threading.Event)
     result: Accepted | None = None
     failed: bool = False
@@ -60,16 +69,17 @@ class BatchWriter:
         self._ready = threading.Condition()
         threading.Thread(target=self._write_forever, name=f"{name}-accept", daemon=True).start()
 
-    def write(self, **values: Any) -> Accepted | None:
-        """`accept_command(session, **values)` in the next batch; raises `NotWritten` if it failed."""
-        arrival = _Arrival(values)
+    def write(self, read: ReadWhenQueued | None = None, **values: Any) -> tuple[Accepted | None, Any]:
+        """`accept_command(session, **values)` in the next batch, and what `read` read in its
+        transaction when the command was written down with no owner; raises `NotWritten` if it failed."""
+        arrival = _Arrival(values, read)
         with self._ready:
             self._waiting.append(arrival)
             self._ready.notify()
         arrival.written.wait()
         if arrival.failed:
             raise NotWritten
-        return arrival.result
+        return arrival.result, arrival.read_result
 
     def finish(self, command_id: int, owner: str, now: datetime, then: Finished) -> None:
         """Mark the command done in the next batch (`finish_commands`), then call `then` with
@@ -116,8 +126,14 @@ class BatchWriter:
     def _write(self, batch: list[_Arrival], done: list[_Done]) -> set[int]:
         """The batch's commands written down and `done` marked, in one transaction; the ids marked."""
         with self.database.transaction() as session:
-            results = [accept_command(session, **arrival.values) for arrival in batch]
+            results = [self._accept(session, arrival) for arrival in batch]
             finished = finish_commands(session, [(mark.command_id, mark.owner, mark.now) for mark in done])
-        for arrival, result in zip(batch, results, strict=True):
-            arrival.result = result
+        for arrival, (result, read) in zip(batch, results, strict=True):
+            arrival.result, arrival.read_result = result, read
         return finished
+
+    @staticmethod
+    def _accept(session: Session, arrival: _Arrival) -> tuple[Accepted | None, Any]:
+        accepted = accept_command(session, **arrival.values)
+        queued = accepted is not None and arrival.values.get("owner") is None
+        return accepted, arrival.read(session) if queued and arrival.read is not None else None

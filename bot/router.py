@@ -224,9 +224,13 @@ class Router:
         """A caller's language outside a command's context: their choice, else their locale, else the program's."""
         try:
             with self.database.transaction() as session:
-                chosen = member_language(session, caller.platform, caller.user_id)
+                return self.language_in(session, caller, locale)
         except OperationalError:
-            chosen = None
+            return reader_language(None, locale, self.rules.language)
+
+    def language_in(self, session: Session, caller: Caller, locale: str | None = None) -> str:
+        """`language_of`, read in the caller's transaction."""
+        chosen = member_language(session, caller.platform, caller.user_id)
         return reader_language(chosen, locale, self.rules.language)
 
     def context_for(self, session: Session, incoming: Incoming) -> Context:
