@@ -23,7 +23,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage.database import Database
-from storage.queries.intake import Accepted, accept_command, finish_commands
+from storage.queries.intake import Accepted, accept_commands, finish_commands
 
 log = logging.getLogger(__name__)
 # At most this many commands in one transaction.
@@ -125,15 +125,16 @@ class BatchWriter:
 
     def _write(self, batch: list[_Arrival], done: list[_Done]) -> set[int]:
         """The batch's commands written down and `done` marked, in one transaction; the ids marked."""
-        with self.database.transaction() as session:
-            results = [self._accept(session, arrival) for arrival in batch]
+        with self.database.transaction(urgent=True) as session:
+            results = accept_commands(session, [arrival.values for arrival in batch]) if batch else []
+            read = [self._read(session, arrival, result) for arrival, result in zip(batch, results, strict=True)]
             finished = finish_commands(session, [(mark.command_id, mark.owner, mark.now) for mark in done])
-        for arrival, (result, read) in zip(batch, results, strict=True):
-            arrival.result, arrival.read_result = result, read
+        for arrival, result, said in zip(batch, results, read, strict=True):
+            arrival.result, arrival.read_result = result, said
         return finished
 
     @staticmethod
-    def _accept(session: Session, arrival: _Arrival) -> tuple[Accepted | None, Any]:
-        accepted = accept_command(session, **arrival.values)
+    def _read(session: Session, arrival: _Arrival, accepted: Accepted | None) -> Any:
+        """What the arrival reads when it was written down queued (with no owner)."""
         queued = accepted is not None and arrival.values.get("owner") is None
-        return accepted, arrival.read(session) if queued and arrival.read is not None else None
+        return arrival.read(session) if queued and arrival.read is not None else None

@@ -68,6 +68,45 @@ def accept_command(
     return Accepted(new_id, platform, kind, request_key, payload, response_url, now, 1 if owner else 0)
 
 
+_MANY_INSERTS = {
+    name: dialect.insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["request_key"])
+    .returning(_TABLE.c.id, _TABLE.c.request_key)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def accept_commands(session: Session, arrivals: list[dict[str, Any]]) -> list[Accepted | None]:
+    """`accept_command` for each of `arrivals` (its keyword arguments), in one statement: None for
+    a request accepted before, or earlier in the same list."""
+    first: dict[str, dict[str, Any]] = {}
+    for values in arrivals:
+        first.setdefault(values["request_key"], values)
+    rows = [
+        {
+            "platform": values["platform"], "kind": values["kind"], "request_key": key,
+            "payload": values["payload"], "response_url": values["response_url"], "status": IntakeStatus.ACCEPTED,
+            "accepted_at": values["now"], "owner": values["owner"], "lease_until": values["lease_until"],
+            "attempts": 1 if values["owner"] else 0,
+        }
+        for key, values in first.items()
+    ]  # fmt: skip
+    statement = _MANY_INSERTS[session.get_bind().dialect.name]
+    ids = {str(row[1]): int(row[0]) for row in session.connection().execute(statement, rows)}
+    results: list[Accepted | None] = []
+    for values in arrivals:
+        key = values["request_key"]
+        if first[key] is not values or key not in ids:
+            results.append(None)
+            continue
+        attempts = 1 if values["owner"] else 0
+        results.append(
+            Accepted(ids[key], values["platform"], values["kind"], key, values["payload"], values["response_url"],
+                     values["now"], attempts)
+        )  # fmt: skip
+    return results
+
+
 def renew_leases(session: Session, owner: str, until: datetime) -> int:
     """Extend the lease on every command `owner` is still working on (its heartbeat)."""
     result = session.execute(
