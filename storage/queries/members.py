@@ -99,9 +99,16 @@ def channel_mapping(
     return session.exec(query.with_for_update() if for_update else query).first()
 
 
+_LANGUAGE = select_columns(_MEMBER.c.language).where(
+    _MEMBER.c.platform == bindparam("platform"), _MEMBER.c.user_id == bindparam("user_id")
+)
+
+
 def member_language(session: Session, platform: str, user_id: str) -> str | None:
-    """The language a chat identity chose (`lang zh`), or None."""
-    return session.exec(select(Member.language).where(Member.platform == platform, Member.user_id == user_id)).first()
+    """The language a chat identity chose (`lang zh`), or None. Read for every busy acknowledgement
+    (`bot.slack.intake`): the statement is built once."""
+    chosen = session.connection().execute(_LANGUAGE, {"platform": platform, "user_id": user_id}).scalar()
+    return str(chosen) if chosen is not None else None
 
 
 def channel_language(session: Session, platform: str, external_id: str) -> str | None:
