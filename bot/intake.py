@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
-from bot.intake_batches import BatchWriter, NotWritten
+from bot.intake_batches import BatchWriter, NotWritten, ReadWhenQueued
 from storage.database import Database
 from storage.models import utcnow
 from storage.queries.intake import (
@@ -117,20 +117,39 @@ class Intake:
 
     def accept(self, kind: str, request_key: str, payload: dict[str, Any], response_url: str | None) -> Outcome:
         """Write the command down and start it when there is room; call before acknowledging."""
+        return self.accept_reading(kind, request_key, payload, response_url)[0]
+
+    def accept_reading(
+        self,
+        kind: str,
+        request_key: str,
+        payload: dict[str, Any],
+        response_url: str | None,
+        read: ReadWhenQueued | None = None,
+    ) -> tuple[Outcome, Any]:
+        """`accept`, and what `read` read in the same transaction when the command is QUEUED (else None)."""
         with self._arrivals:
             self._arriving += 1
         try:
-            return self._accept(kind, request_key, payload, response_url)
+            return self._accept(kind, request_key, payload, response_url, read)
         finally:
             with self._arrivals:
                 self._arriving -= 1
                 self._arrived_at = time.monotonic()
 
-    def _accept(self, kind: str, request_key: str, payload: dict[str, Any], response_url: str | None) -> Outcome:
+    def _accept(
+        self,
+        kind: str,
+        request_key: str,
+        payload: dict[str, Any],
+        response_url: str | None,
+        read: ReadWhenQueued | None,
+    ) -> tuple[Outcome, Any]:
         now = self.clock()
         room = self._reserve(1) == 1
         try:
-            accepted = self._writer.write(
+            accepted, said = self._writer.write(
+                read,
                 platform=self.platform, kind=kind, request_key=request_key, payload=payload,
                 response_url=response_url, owner=self.owner if room else None, now=now,
                 lease_until=now + LEASE if room else now,
@@ -138,21 +157,21 @@ class Intake:
         except NotWritten:
             log.error("%s %s not accepted: the database did not take it", self.platform, kind)
             self._free(1 if room else 0)
-            return Outcome.UNAVAILABLE
+            return Outcome.UNAVAILABLE, None
         if not room:
             if accepted is None:
-                return Outcome.REPEATED
+                return Outcome.REPEATED, None
             self._backlog.set()
-            return Outcome.QUEUED
+            return Outcome.QUEUED, said
         if accepted is None:
             # A platform's retry of a command already written down: its first run answers it, or,
             # when the process that took it died, the sweep does once the owner's lease runs out.
             # Running it here as well would answer twice.
             self._free(1)
             self._wake.set()
-            return Outcome.REPEATED
+            return Outcome.REPEATED, None
         self._start(accepted, fresh=True)
-        return Outcome.STARTED
+        return Outcome.STARTED, None
 
     def later(self, work: Callable[..., Any], *arguments: Any) -> bool:
         """Run work that need not survive the process (refreshing a view) if there is room; False if not."""
@@ -182,6 +201,7 @@ class Intake:
 
     def _run(self, command: Accepted, fresh: bool) -> None:
         recorded = command.id != 0
+        finishing = False
         try:
             if self._hold:
                 time.sleep(self._hold)
@@ -201,13 +221,24 @@ class Intake:
                 self._settle(lambda session: release_command(session, command.id, self.owner, retry_at))
             return
         else:
-            now = self.clock()
-            if recorded and not self._settle(lambda session: finish_command(session, command.id, self.owner, now)):
-                log.warning("%s command id=%s was taken over before it was marked done", self.platform, command.id)
+            if recorded:
+                # Marked done with the next batch of acceptances; its room is freed once it is.
+                self._writer.finish(command.id, self.owner, self.clock(), lambda done: self._finished(command, done))
+                finishing = True
         finally:
-            self._free(1)
-            if self._backlog.is_set() and self.in_flight <= self.capacity // 2:
-                self._wake.set()
+            if not finishing:
+                self._vacate()
+
+    def _finished(self, command: Accepted, done: bool) -> None:
+        if not done:
+            log.warning("%s command id=%s was taken over before it was marked done", self.platform, command.id)
+        self._vacate()
+
+    def _vacate(self) -> None:
+        """A command's room is free again; a backlog waiting for room is taken on."""
+        self._free(1)
+        if self._backlog.is_set() and self.in_flight <= self.capacity // 2:
+            self._wake.set()
 
     def _let_arrivals_pass(self) -> None:
         """Acknowledgements first: wait while commands are arriving (being written down, or one came

@@ -27,8 +27,8 @@ from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
 from handlers.threads import thread_command
 from storage.database import Database
-from storage.models import Member, Organisation, utcnow
-from storage.queries.members import member_by_identity, member_language
+from storage.models import Member, utcnow
+from storage.queries.members import Identity, identity_of, member_language
 from storage.queries.requests import claim_request, earlier_reply, record_reply
 from storage.vocabulary import Role
 
@@ -224,9 +224,13 @@ class Router:
         """A caller's language outside a command's context: their choice, else their locale, else the program's."""
         try:
             with self.database.transaction() as session:
-                chosen = member_language(session, caller.platform, caller.user_id)
+                return self.language_in(session, caller, locale)
         except OperationalError:
-            chosen = None
+            return reader_language(None, locale, self.rules.language)
+
+    def language_in(self, session: Session, caller: Caller, locale: str | None = None) -> str:
+        """`language_of`, read in the caller's transaction."""
+        chosen = member_language(session, caller.platform, caller.user_id)
         return reader_language(chosen, locale, self.rules.language)
 
     def context_for(self, session: Session, incoming: Incoming) -> Context:
@@ -239,38 +243,39 @@ class Router:
         caller = incoming.caller
         unchosen = reader_language(None, incoming.locale, self.rules.language)
         listed = caller.ref in self.admins
-        member = member_by_identity(session, caller.platform, caller.user_id)
-        if member is None and listed:
-            member = self._listed_admin(session, caller)
-        elif member is not None and not member.active and not listed:
-            member = None
-        organisation = session.get(Organisation, member.organisation_id) if member and member.organisation_id else None
-        role = Role.ADMIN if listed else (member.role if member else None)
+        found = identity_of(session, caller.platform, caller.user_id)
+        if found is None and listed:
+            found = self._listed_admin(session, caller)
+        elif found is not None and not found.active and not listed:
+            found = None
+        active = found is not None and found.active
+        role = Role.ADMIN if listed else (found.role if found else None)
         return Context(
             caller=caller,
             now=self.clock(),
             rules=self.rules,
-            member_id=member.id if member else None,
-            organisation_id=organisation.id if organisation and member and member.active else None,
-            organisation_slug=organisation.slug if organisation and member and member.active else None,
+            member_id=found.member_id if found else None,
+            organisation_id=found.organisation_id if found and active else None,
+            organisation_slug=found.organisation_slug if found and active else None,
             role=role,
             channel=incoming.channel,
             thread=incoming.thread,
             attachments=incoming.attachments,
             request_key=incoming.request_key,
-            language=reader_language(member.language if member else None, incoming.locale, self.rules.language),
+            language=reader_language(found.language if found else None, incoming.locale, self.rules.language),
             unchosen_language=unchosen,
         )
 
     @staticmethod
-    def _listed_admin(session: Session, caller: Caller) -> Member:
+    def _listed_admin(session: Session, caller: Caller) -> Identity:
         """A settings admin seen for the first time: an identity on record (for the audit log and
         for what they file), inactive and with no role of its own, so it grants nothing once the
         settings no longer name it."""
         member = Member(platform=caller.platform, user_id=caller.user_id, role=Role.MEMBER, active=False)
         session.add(member)
         session.flush()
-        return member
+        assert member.id is not None
+        return Identity(member.id, member.role, member.active, None, None, None)
 
 
 def _has_nul(incoming: Incoming) -> bool:

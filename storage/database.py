@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
@@ -73,20 +76,70 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class Turns:
+    """The turns of a SQLite file's one pooled connection, given in the order they were asked for,
+    except that urgent ones (a command being written down before its acknowledgement) go before
+    every other waiting one: the acknowledgements do not queue behind the work of commands already
+    acknowledged."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._taken = False
+        self._urgent: deque[threading.Event] = deque()
+        self._waiting: deque[threading.Event] = deque()
+
+    @contextmanager
+    def turn(self, *, urgent: bool = False) -> Iterator[None]:
+        with self._lock:
+            mine = None
+            if self._taken:
+                mine = threading.Event()
+                (self._urgent if urgent else self._waiting).append(mine)
+            else:
+                self._taken = True
+        if mine is not None and not mine.wait(SQLITE_TURN):
+            with self._lock:
+                if not mine.is_set():  # handed over meanwhile otherwise: then it is ours after all
+                    (self._urgent if urgent else self._waiting).remove(mine)
+                    raise OperationalError("waiting for the database", None, TimeoutError("no turn"))
+        try:
+            yield
+        finally:
+            with self._lock:
+                following = self._urgent or self._waiting
+                if following:
+                    following.popleft().set()  # the turn passes on without being free in between
+                else:
+                    self._taken = False
+
+
 class Database:
     """Owns the engine; every unit of work runs in `transaction()`."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        pool = self.engine.pool
+        single = self.engine.dialect.name == "sqlite" and isinstance(pool, QueuePool) and pool.size() == 1
+        self._turns = Turns() if single else None
 
     @property
     def is_postgresql(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
+    def transaction(self, *, urgent: bool = False) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on any error. On a SQLite
+        file, `urgent` ones take the connection before the others waiting for it (`Turns`)."""
+        if self._turns is None:
+            with self._session() as session:
+                yield session
+            return
+        with self._turns.turn(urgent=urgent), self._session() as session:
+            yield session
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session

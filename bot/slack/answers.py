@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.blocks import Blocks, continued, fallback_text, reply_messages, sections
+from bot.slack.response_urls import POSTER
 from handlers.kit.i18n import _
 from handlers.kit.replies import Reply
 
@@ -61,16 +62,17 @@ def checked_respond(respond: Callable[..., Any]) -> Send:
 
 
 def _posting_once(respond: Callable[..., Any]) -> Callable[..., Any]:
-    """Posts to `respond`'s response URL made once (waiting out rate limits): bolt's `respond` sends
-    a post again after a dropped connection, and Slack may have shown the first one already."""
+    """Posts to `respond`'s response URL made once (waiting out rate limits), over a kept-alive
+    connection (`bot.slack.response_urls`): bolt's `respond` sends a post again after a dropped
+    connection, and Slack may have shown the first one already."""
     url = getattr(respond, "response_url", None)
     if not isinstance(url, str):
         return respond
+    proxy, tls = getattr(respond, "proxy", None), getattr(respond, "ssl", None)
+    if proxy is None and tls is None:
+        return lambda **body: POSTER.post(url, body)
     client = WebhookClient(
-        url=url,
-        proxy=getattr(respond, "proxy", None),
-        ssl=getattr(respond, "ssl", None),
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+        url=url, proxy=proxy, ssl=tls, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)]
     )
     return client.send
 

@@ -72,14 +72,21 @@ class SlackIntake:
             "trigger_id": trigger_id or None,
         }
         key = f"slack:command:{trigger_id or uuid.uuid4().hex}"
-        outcome = self.intake.accept("command", key, payload, command.get("response_url"))
+        user_id = str(payload["user_id"])
+        # A queued command's acknowledgement is in the person's language (their choice, their
+        # locale), read in the transaction that writes it down.
+        outcome, language = self.intake.accept_reading(
+            "command",
+            key,
+            payload,
+            command.get("response_url"),
+            lambda session: self.bridge.language_in(session, user_id),
+        )
         said = ACKNOWLEDGEMENTS.get(outcome)
         if said is None:
             return ""
-        # Without the database, the program's language; else the person's (their choice, their locale).
-        user_id = str(payload["user_id"])
-        language = program_language() if outcome is Outcome.UNAVAILABLE else self.bridge.language_of(user_id)
-        with in_language(language):
+        # Without the database, the program's language.
+        with in_language(program_language() if outcome is Outcome.UNAVAILABLE else str(language)):
             return _(said)
 
     def accept_button(self, body: dict[str, Any]) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, insert
+from sqlalchemy import Select, bindparam, func, insert
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries.many_rows import insert_rows
@@ -44,18 +47,22 @@ def items_of(session: Session, complaint_id: int, positions: Sequence[int] | Non
     return list(session.exec(query.order_by(col(ComplaintItem.position))).all())
 
 
+_ITEM = ComplaintItem.__table__  # type: ignore[attr-defined]
+# Built once: every list and view of cases counts its items' statuses with it.
+_STATUS_COUNTS = (
+    select_columns(_ITEM.c.complaint_id, _ITEM.c.status, func.count())
+    .where(_ITEM.c.complaint_id.in_(bindparam("complaint_ids", expanding=True)))
+    .group_by(_ITEM.c.complaint_id, _ITEM.c.status)
+)
+
+
 def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[int, Counter[ItemStatus]]:
     counts: dict[int, Counter[ItemStatus]] = {complaint_id: Counter() for complaint_id in complaint_ids}
     if not complaint_ids:
         return counts
-    rows = session.exec(
-        select(ComplaintItem.complaint_id, ComplaintItem.status, func.count())
-        .where(col(ComplaintItem.complaint_id).in_(complaint_ids))
-        .group_by(col(ComplaintItem.complaint_id), col(ComplaintItem.status))
-    ).all()
+    rows: Sequence[Any] = session.connection().execute(_STATUS_COUNTS, {"complaint_ids": list(complaint_ids)}).all()
     for complaint_id, status, count in rows:
-        # The column reads back as ItemStatus; select()'s typing only says str.
-        counts[int(complaint_id)][ItemStatus(status)] = int(count)
+        counts[int(complaint_id)][ItemStatus(str(status))] = int(count)
     return counts
 
 
@@ -82,12 +89,31 @@ def filtered(query: S, where: CaseFilter) -> S:
 
 def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0) -> tuple[list[Complaint], int]:
     """A page of complaints, newest first, and how many match in all."""
+    count, page = _case_statements(tuple(name for name in _FILTER_VALUES if getattr(where, name) is not None),
+                                   where.open_only)  # fmt: skip
+    values = {name: getattr(where, name) for name in _FILTER_VALUES if getattr(where, name) is not None}
+    total: int = session.execute(count, values).scalar_one()
+    found = session.exec(page, params={**values, "page_limit": limit, "page_offset": offset}).all()
+    return list(found), total
+
+
+# The filter's values, bound as parameters of statements built once for each set of them given.
+_FILTER_VALUES = ("organisation_id", "status", "platform", "assigned_to_id", "month_start", "month_end")
+
+
+@functools.cache
+def _case_statements(given: tuple[str, ...], open_only: bool) -> tuple[Select[Any], SelectOfScalar[Complaint]]:
+    """The count and the page (`page_limit`, `page_offset`) of cases filtered by the values `given`."""
+    bound: dict[str, Any] = {name: bindparam(name) for name in given}
+    where = CaseFilter(open_only=open_only, **bound)
     query = filtered(select(Complaint), where)
-    total: int = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    page = session.exec(
-        query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc()).limit(limit).offset(offset)
-    ).all()
-    return list(page), total
+    count = select(func.count()).select_from(query.subquery())
+    page = (
+        query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc())
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
+    )
+    return count, page
 
 
 def appeals_of(session: Session, item_ids: Sequence[int]) -> list[SellerAppeal]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -68,6 +68,45 @@ def accept_command(
     return Accepted(new_id, platform, kind, request_key, payload, response_url, now, 1 if owner else 0)
 
 
+_MANY_INSERTS = {
+    name: dialect.insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["request_key"])
+    .returning(_TABLE.c.id, _TABLE.c.request_key)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def accept_commands(session: Session, arrivals: list[dict[str, Any]]) -> list[Accepted | None]:
+    """`accept_command` for each of `arrivals` (its keyword arguments), in one statement: None for
+    a request accepted before, or earlier in the same list."""
+    first: dict[str, dict[str, Any]] = {}
+    for values in arrivals:
+        first.setdefault(values["request_key"], values)
+    rows = [
+        {
+            "platform": values["platform"], "kind": values["kind"], "request_key": key,
+            "payload": values["payload"], "response_url": values["response_url"], "status": IntakeStatus.ACCEPTED,
+            "accepted_at": values["now"], "owner": values["owner"], "lease_until": values["lease_until"],
+            "attempts": 1 if values["owner"] else 0,
+        }
+        for key, values in first.items()
+    ]  # fmt: skip
+    statement = _MANY_INSERTS[session.get_bind().dialect.name]
+    ids = {str(row[1]): int(row[0]) for row in session.connection().execute(statement, rows)}
+    results: list[Accepted | None] = []
+    for values in arrivals:
+        key = values["request_key"]
+        if first[key] is not values or key not in ids:
+            results.append(None)
+            continue
+        attempts = 1 if values["owner"] else 0
+        results.append(
+            Accepted(ids[key], values["platform"], values["kind"], key, values["payload"], values["response_url"],
+                     values["now"], attempts)
+        )  # fmt: skip
+    return results
+
+
 def renew_leases(session: Session, owner: str, until: datetime) -> int:
     """Extend the lease on every command `owner` is still working on (its heartbeat)."""
     result = session.execute(
@@ -113,6 +152,29 @@ def finish_command(session: Session, command_id: int, owner: str, now: datetime)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+# Built once: every answered command is marked done with it.
+_FINISH = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("command_id"),
+        _TABLE.c.owner == bindparam("holder"),
+        _TABLE.c.status == IntakeStatus.ACCEPTED,
+    )
+    .values(status=IntakeStatus.DONE, response_url=None, finished_at=bindparam("finished"))
+)
+
+
+def finish_commands(session: Session, marks: list[tuple[int, str, datetime]]) -> set[int]:
+    """`finish_command` for each (command id, owner, now); the ids of those marked done."""
+    connection = session.connection()
+    finished = set()
+    for command_id, owner, now in marks:
+        result = connection.execute(_FINISH, {"command_id": command_id, "holder": owner, "finished": now})
+        if result.rowcount == 1:
+            finished.add(command_id)
+    return finished
 
 
 def release_command(session: Session, command_id: int, owner: str, retry_at: datetime) -> bool:

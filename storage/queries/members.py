@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.models import Application, ChannelMapping, IPRight, Member, Organisation
-from storage.vocabulary import RightStatus, dm_recipient
+from storage.vocabulary import Language, RightStatus, Role, dm_recipient
 
 
 def member_by_identity(session: Session, platform: str, user_id: str) -> Member | None:
     return session.exec(select(Member).where(Member.platform == platform, Member.user_id == user_id)).first()
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What every command needs of its caller's membership, read in one statement."""
+
+    member_id: int
+    role: Role
+    active: bool
+    language: Language | None
+    organisation_id: int | None
+    organisation_slug: str | None
+
+
+_MEMBER, _ORGANISATION = Member.__table__, Organisation.__table__  # type: ignore[attr-defined]
+# Built once: every command reads its caller's membership with it.
+_IDENTITY = (
+    select_columns(
+        _MEMBER.c.id, _MEMBER.c.role, _MEMBER.c.active, _MEMBER.c.language, _MEMBER.c.organisation_id,
+        _ORGANISATION.c.slug,
+    )
+    .select_from(_MEMBER.outerjoin(_ORGANISATION, _ORGANISATION.c.id == _MEMBER.c.organisation_id))
+    .where(_MEMBER.c.platform == bindparam("platform"), _MEMBER.c.user_id == bindparam("user_id"))
+)  # fmt: skip
+
+
+def identity_of(session: Session, platform: str, user_id: str) -> Identity | None:
+    """The chat identity's membership and organisation, or None when it is not on record."""
+    row = session.connection().execute(_IDENTITY, {"platform": platform, "user_id": user_id}).first()
+    if row is None:
+        return None
+    return Identity(int(row[0]), Role(row[1]), bool(row[2]), Language(row[3]) if row[3] else None, row[4], row[5])
 
 
 def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
@@ -64,9 +99,16 @@ def channel_mapping(
     return session.exec(query.with_for_update() if for_update else query).first()
 
 
+_LANGUAGE = select_columns(_MEMBER.c.language).where(
+    _MEMBER.c.platform == bindparam("platform"), _MEMBER.c.user_id == bindparam("user_id")
+)
+
+
 def member_language(session: Session, platform: str, user_id: str) -> str | None:
-    """The language a chat identity chose (`lang zh`), or None."""
-    return session.exec(select(Member.language).where(Member.platform == platform, Member.user_id == user_id)).first()
+    """The language a chat identity chose (`lang zh`), or None. Read for every busy acknowledgement
+    (`bot.slack.intake`): the statement is built once."""
+    chosen = session.connection().execute(_LANGUAGE, {"platform": platform, "user_id": user_id}).scalar()
+    return str(chosen) if chosen is not None else None
 
 
 def applicant_language(session: Session, platform: str, user_id: str) -> str | None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.database import Database
 from storage.models import AcceptedCommand
 from storage.queries.intake import (
     Accepted,
     accept_command,
+    accept_commands,
     claim_orphans,
     finish_command,
+    finish_commands,
     prune_finished,
     release_command,
     renew_leases,
@@ -126,3 +128,42 @@ def test_a_sweep_skips_commands_another_process_is_taking(database: Database) ->
         assert len(claim_orphans(first, "b", later, later + LEASE, 5)) == 1
         with database.transaction() as second:  # while the first has not committed
             assert claim_orphans(second, "c", later, later + LEASE, 5) == []
+
+
+def values(key: str, owner: str | None) -> dict[str, object]:
+    return {
+        "platform": "slack", "kind": "command", "request_key": key, "payload": {"user_id": "U1", "text": key},
+        "response_url": URL, "owner": owner, "now": NOW, "lease_until": NOW + LEASE if owner else NOW,
+    }  # fmt: skip
+
+
+def test_commands_accepted_together_each_get_their_row_and_a_repeated_request_none(database: Database) -> None:
+    with database.transaction() as session:
+        accept(session, "slack:command:0", "a")
+    with database.transaction() as session:
+        arrivals = [values("slack:command:1", "a"), values("slack:command:0", "a"), values("slack:command:2", None)]
+        results = accept_commands(session, [*arrivals, values("slack:command:1", None)])
+    first, repeated, queued, again = results
+    assert repeated is None and again is None  # accepted before, and earlier in the same batch
+    assert first is not None and queued is not None and first.id != queued.id
+    assert (first.request_key, first.attempts, queued.request_key, queued.attempts) == (
+        "slack:command:1", 1, "slack:command:2", 0,
+    )  # fmt: skip
+    with database.transaction() as session:
+        rows = {row.request_key: row for row in session.exec(select(AcceptedCommand)).all()}
+    assert set(rows) == {"slack:command:0", "slack:command:1", "slack:command:2"}
+    assert (rows["slack:command:1"].id, rows["slack:command:1"].owner) == (first.id, "a")
+    assert (rows["slack:command:2"].id, rows["slack:command:2"].owner) == (queued.id, None)
+    assert rows["slack:command:2"].payload == {"user_id": "U1", "text": "slack:command:2"}
+
+
+def test_answered_commands_are_marked_done_only_by_their_owner(database: Database) -> None:
+    with database.transaction() as session:
+        mine, theirs = accept(session, "slack:command:1", "a"), accept(session, "slack:command:2", "b")
+    assert mine is not None and theirs is not None
+    with database.transaction() as session:
+        assert finish_commands(session, [(mine.id, "a", NOW), (theirs.id, "a", NOW)]) == {mine.id}
+    with database.transaction() as session:
+        assert finish_commands(session, [(mine.id, "a", NOW)]) == set()  # already done
+        statuses = {row.id: row.status for row in session.exec(select(AcceptedCommand)).all()}
+    assert statuses == {mine.id: IntakeStatus.DONE, theirs.id: IntakeStatus.ACCEPTED}
