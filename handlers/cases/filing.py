@@ -23,6 +23,7 @@ from handlers.kit.local_time import month_of
 from handlers.kit.replies import Notice, plural
 from storage.models import Complaint, ComplaintItem, HeldLink, IPRight, Organisation, case_id
 from storage.queries.marketplace_items import ensure_targets, open_items_for
+from storage.stats_counts import count_filed
 from storage.vocabulary import AuditEntity, ComplaintStatus, ItemKind, ItemStatus, Platform, ReasonCode
 
 MAX_ITEMS_PER_COMPLAINT = 300
@@ -208,6 +209,7 @@ def _create_complaint(
         for position, (link, target_id) in enumerate(batch, start=1)
     ]
     session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
+    count_filed(session, rows)
     links = [link for link, _ in batch]
     outcome.notices.extend(
         case_opened_notices(complaint, request.organisation, request.right, links, assignment=lambda: routing.clause)

@@ -1,8 +1,11 @@
 """The program's figures per month: listings and storefronts reported, removed, takedown rate,
 stores closed, median time.
 
-Every count is an index-only scan of `complaint_item` (see its partial indexes), so the answer
-stays fast at millions of items.
+The monthly figures are sums of the running counts (`stats_count`, kept by storage/stats_counts.py):
+a few rows per month and organisation whatever the number of items. A median reads only the time
+bucket that holds it, in order, from an ordered partial index of `complaint_item`. Closures are
+read from the storefronts closed in the months asked for. `figures_between`, whose windows need
+not be whole months, scans the items of the months its window touches.
 """
 
 from __future__ import annotations
@@ -11,15 +14,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, case, func
+from sqlalchemy import Select, func
 from sqlalchemy import select as sql_select  # five columns: more than sqlmodel's select types
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import ComplaintItem, Storefront
+from storage.models import WHOLE_PROGRAM, ComplaintItem, StatsCount, Storefront
 from storage.months import month_bounds, month_of, months_between
-from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemKind, ItemStatus
+from storage.stats_counts import bucket_floor
+from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, CountedFigure, ItemKind, ItemStatus
 
 S = TypeVar("S", bound=Select)
 
@@ -69,21 +74,35 @@ def _scope(query: S, organisation_id: int | None) -> S:
     return query
 
 
+def _counts(
+    session: Session, organisation_id: int | None, figure: CountedFigure, first_month: int, last_month: int
+) -> list[tuple[int, str, str, int, int]]:
+    """The running counts of one figure in [first_month, last_month] (month, platform, label,
+    bucket, n), for an organisation or the whole program: a few rows a month, whatever the items."""
+    month = col(StatsCount.month)
+    rows = session.execute(
+        sql_select(
+            month, col(StatsCount.platform), col(StatsCount.label), col(StatsCount.bucket), col(StatsCount.n)
+        ).where(
+            col(StatsCount.organisation_id) == (WHOLE_PROGRAM if organisation_id is None else organisation_id),
+            col(StatsCount.figure) == figure,
+            month >= first_month,
+            month <= last_month,
+            col(StatsCount.n) != 0,
+        )
+    ).all()
+    return [cast(tuple[int, str, str, int, int], tuple(row)) for row in rows]
+
+
 def decisions_by_month(
     session: Session, organisation_id: int | None, first_month: int, last_month: int
 ) -> dict[int, Counter[str]]:
-    month = col(ComplaintItem.decided_month)
-    rows = session.exec(
-        _scope(
-            select(month, ComplaintItem.status, func.count())
-            .where(month.is_not(None), month >= first_month, month <= last_month)
-            .group_by(month, col(ComplaintItem.status)),
-            organisation_id,
-        )
-    ).all()
+    """Items decided per month, by their status now."""
     result: dict[int, Counter[str]] = {}
-    for decided_month, status, count in rows:
-        result.setdefault(cast(int, decided_month), Counter())[status] = count
+    for month, _platform, status, _bucket, count in _counts(
+        session, organisation_id, CountedFigure.DECIDED, first_month, last_month
+    ):
+        result.setdefault(month, Counter())[status] += count
     return result
 
 
@@ -97,18 +116,13 @@ def monthly_figures(
 ) -> list[MonthFigures]:
     """Figures for every month in [first_month, last_month], oldest first, months with no
     activity included as zeros."""
-    reported_month, kind = col(ComplaintItem.reported_month), col(ComplaintItem.kind)
     reported: Counter[tuple[int, str]] = Counter()
-    for month, item_kind, count in session.execute(
-        _scope(
-            select(reported_month, kind, func.count())
-            .where(reported_month >= first_month, reported_month <= last_month)
-            .group_by(reported_month, kind),
-            organisation_id,
-        )
-    ).all():
-        reported[(cast(int, month), str(item_kind))] = cast(int, count)
+    for month, _platform, item_kind, _bucket, count in _counts(
+        session, organisation_id, CountedFigure.REPORTED, first_month, last_month
+    ):
+        reported[(month, item_kind)] += count
     decisions = decisions_by_month(session, organisation_id, first_month, last_month)
+    medians = median_removal_seconds(session, organisation_id, first_month, last_month)
     closed = storefronts_closed_by_month(session, organisation_id, first_month, last_month, zone)
     referred = rogueblock_referrals_by_month(session, organisation_id, first_month, last_month, zone)
     figures = []
@@ -122,28 +136,57 @@ def monthly_figures(
                 removed=sum(statuses[s] for s in REMOVAL_STATUSES),
                 decided=sum(statuses[s] for s in DECIDED_STATUSES),
                 storefronts_closed=closed.get(month, 0),
-                median_removal_seconds=median_removal_seconds(session, organisation_id, month),
+                median_removal_seconds=medians.get(month),
                 rogueblock_referrals=referred.get(month, 0),
             )
         )
     return figures
 
 
-def median_removal_seconds(session: Session, organisation_id: int | None, month: int) -> float | None:
-    """Median time from report to removal of the removals decided in `month`, read from the
-    ordered partial index rather than sorted in memory."""
+def median_removal_seconds(
+    session: Session, organisation_id: int | None, first_month: int, last_month: int
+) -> dict[int, float]:
+    """Per month, the median time from report to removal of the removals decided in it. The
+    counts per time bucket say which bucket holds the middle; only that bucket is read, in order,
+    from the ordered partial index."""
+    buckets: dict[int, Counter[int]] = {}
+    for month, _platform, _label, bucket, count in _counts(
+        session, organisation_id, CountedFigure.REMOVAL_TIME, first_month, last_month
+    ):
+        buckets.setdefault(month, Counter())[bucket] += count
     seconds = col(ComplaintItem.removal_seconds)
-    base = _scope(
-        select(seconds).where(ComplaintItem.decided_month == month, seconds.is_not(None)),
-        organisation_id,
-    )
-    count: int = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    if count == 0:
+    medians = {}
+    for month, counts in buckets.items():
+        in_month = _scope(select(seconds).where(ComplaintItem.decided_month == month), organisation_id)
+        median = _median(session, in_month, seconds, counts)
+        if median is not None:
+            medians[month] = median
+    return medians
+
+
+def _median(session: Session, query: SelectOfScalar[int | None], seconds: Any, counts: Counter[int]) -> float | None:
+    """The median of the times `query` selects, counted per time bucket in `counts`: each middle
+    value is read at its offset inside its bucket."""
+    total = sum(counts.values())
+    if total <= 0:
         return None
-    middle: list[int] = list(
-        session.execute(base.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)).scalars().all()
-    )
-    return sum(int(value) for value in middle) / len(middle)
+    middle: list[int] = []
+    below = 0
+    ranks = [(total - 1) // 2, total // 2]  # the same rank twice when the total is odd
+    for bucket in sorted(counts):
+        wanted = [rank - below for rank in dict.fromkeys(ranks) if below <= rank < below + counts[bucket]]
+        if wanted:
+            floor = bucket_floor(bucket)
+            inside = query.where(seconds <= bucket)
+            if floor is not None:
+                inside = inside.where(seconds > floor)
+            page = inside.order_by(seconds).offset(wanted[0]).limit(len(wanted))
+            found: Sequence[int | None] = session.execute(page).scalars().all()
+            middle.extend(int(value) for value in found if value is not None)
+        below += counts[bucket]
+        if below > ranks[-1]:
+            break
+    return sum(middle) / len(middle) if middle else None
 
 
 def storefronts_closed_by_month(
@@ -280,54 +323,41 @@ def service_by_platform(
     session: Session, organisation_id: int | None, first_month: int, last_month: int
 ) -> list[PlatformService]:
     """Per platform, of the items reported in [first_month, last_month]: how many, how many had a
-    first decision, within 24 and 72 hours of the report, and the median time to it. The counts
-    are one scan of the window in the service index, grouped in its order (no sort); each median
-    sorts only one platform's decision times of the window, read from the same index."""
-    month, platform, seconds = (
-        col(ComplaintItem.reported_month),
-        col(ComplaintItem.platform),
-        col(ComplaintItem.decision_seconds),
-    )
-    day, three_days = SERVICE_WITHIN
-    counts = session.execute(
-        _scope(
-            sql_select(
-                platform,
-                func.count(),
-                func.count(seconds),
-                func.count(case((seconds <= day, 1))),
-                func.count(case((seconds <= three_days, 1))),
-            )
-            .where(month >= first_month, month <= last_month)
-            .group_by(month, platform),
-            organisation_id,
-        )
-    ).all()
-    totals: dict[str, list[int]] = {}
-    for name, *numbers in counts:
-        running = totals.setdefault(str(name), [0, 0, 0, 0])
-        for index, number in enumerate(numbers):
-            running[index] += cast(int, number)
+    first decision, within 24 and 72 hours of the report, and the median time to it. All but the
+    median are sums of the running counts (24 h and 72 h are bounds of their time buckets); the
+    median reads the one bucket that holds it from the service indexes."""
+    reported: Counter[str] = Counter()
+    for _month, name, _kind, _bucket, count in _counts(
+        session, organisation_id, CountedFigure.REPORTED, first_month, last_month
+    ):
+        reported[name] += count
+    times: dict[str, Counter[int]] = {}
+    for _month, name, _label, bucket, count in _counts(
+        session, organisation_id, CountedFigure.DECISION_TIME, first_month, last_month
+    ):
+        times.setdefault(name, Counter())[bucket] += count
     months = months_between(first_month, last_month)
+    day, three_days = SERVICE_WITHIN
     services = []
-    for name, (reported, decided, within_day, within_three) in sorted(totals.items()):
-        median = _median_decision(session, organisation_id, name, months, decided)
-        services.append(PlatformService(name, reported, decided, within_day, within_three, median))
+    for name in sorted(name for name, count in reported.items() if count > 0):
+        buckets = times.get(name, Counter())
+        services.append(
+            PlatformService(
+                platform=name,
+                reported=reported[name],
+                decided=sum(buckets.values()),
+                within_day=sum(count for bucket, count in buckets.items() if bucket <= day),
+                within_three_days=sum(count for bucket, count in buckets.items() if bucket <= three_days),
+                median_decision_seconds=_median_decision(session, organisation_id, name, months, buckets),
+            )
+        )
     return services
 
 
 def _median_decision(
-    session: Session, organisation_id: int | None, platform: str, months: Sequence[int], count: int
+    session: Session, organisation_id: int | None, platform: str, months: Sequence[int], buckets: Counter[int]
 ) -> float | None:
-    if count == 0:
-        return None
     seconds, month = col(ComplaintItem.decision_seconds), col(ComplaintItem.reported_month)
     # The months listed (not a range) let the service index serve each (month, platform) directly.
-    query = _scope(
-        select(seconds).where(month.in_(months), ComplaintItem.platform == platform, seconds.is_not(None)),
-        organisation_id,
-    )
-    middle: list[int] = list(
-        session.execute(query.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)).scalars().all()
-    )
-    return sum(int(value) for value in middle) / len(middle)
+    query = _scope(select(seconds).where(month.in_(months), ComplaintItem.platform == platform), organisation_id)
+    return _median(session, query, seconds, buckets)
