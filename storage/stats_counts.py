@@ -105,17 +105,20 @@ def _plain(value: Any) -> Any:
 
 def count_filed(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
     """Count items inserted without the ORM (filing's bulk insert), as column -> value rows."""
-    _change(session, (ItemFigures.of(row) for row in rows), +1)
+    alike = Counter(tuple(_plain(row.get(name)) for name in _COUNTED) for row in rows)  # a complaint's are alike
+    for values, count in alike.items():
+        _change(session, [ItemFigures(*values)], count)
 
 
-def _change(session: Session, items: Iterable[ItemFigures], sign: int) -> None:
+def _change(session: Session, items: Iterable[ItemFigures], times: int) -> None:
+    """Add `times` (negative: take away) to every count of `items`, when the transaction commits."""
     if session.in_nested_transaction():
         # A savepoint rolled back would leave its changes counted: counted items change outside them.
         raise RuntimeError("items counted by stats_count were changed inside a savepoint")
     pending: Counter[Key] = session.info.setdefault(_PENDING, Counter())
     for item in items:
         for key in item.counts():
-            pending[key] += sign
+            pending[key] += times
 
 
 @event.listens_for(Session, "before_flush")

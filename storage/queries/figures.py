@@ -10,13 +10,13 @@ not be whole months, scans the items of the months its window touches.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, case, func
 from sqlalchemy import select as sql_select  # five columns: more than sqlmodel's select types
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -75,34 +75,38 @@ def _scope(query: S, organisation_id: int | None) -> S:
 
 
 def _counts(
-    session: Session, organisation_id: int | None, figure: CountedFigure, first_month: int, last_month: int
-) -> list[tuple[int, str, str, int, int]]:
-    """The running counts of one figure in [first_month, last_month] (month, platform, label,
-    bucket, n), for an organisation or the whole program: a few rows a month, whatever the items."""
-    month = col(StatsCount.month)
-    rows = session.execute(
-        sql_select(
-            month, col(StatsCount.platform), col(StatsCount.label), col(StatsCount.bucket), col(StatsCount.n)
-        ).where(
-            col(StatsCount.organisation_id) == (WHOLE_PROGRAM if organisation_id is None else organisation_id),
-            col(StatsCount.figure) == figure,
-            month >= first_month,
-            month <= last_month,
-            col(StatsCount.n) != 0,
+    session: Session, organisation_id: int | None, figure: CountedFigure, first_month: int, last_month: int, *by: str
+) -> dict[tuple[Any, ...], int]:
+    """The running counts of one figure in [first_month, last_month], for an organisation or the
+    whole program, summed by the columns `by` (month, platform, label, bucket): a few rows a month,
+    whatever the number of items."""
+    table = StatsCount.__table__  # type: ignore[attr-defined]
+    grouped = [table.c[name] for name in by]
+    rows = (
+        session.connection()
+        .execute(
+            sql_select(*grouped, func.sum(table.c.n))
+            .where(
+                table.c.organisation_id == (WHOLE_PROGRAM if organisation_id is None else organisation_id),
+                table.c.figure == figure,
+                table.c.month >= first_month,
+                table.c.month <= last_month,
+            )
+            .group_by(*grouped)
         )
-    ).all()
-    return [cast(tuple[int, str, str, int, int], tuple(row)) for row in rows]
+        .all()
+    )
+    return {tuple(row[:-1]): int(row[-1]) for row in rows if row[-1]}
 
 
 def decisions_by_month(
     session: Session, organisation_id: int | None, first_month: int, last_month: int
 ) -> dict[int, Counter[str]]:
     """Items decided per month, by their status now."""
-    result: dict[int, Counter[str]] = {}
-    for month, _platform, status, _bucket, count in _counts(
-        session, organisation_id, CountedFigure.DECIDED, first_month, last_month
-    ):
-        result.setdefault(month, Counter())[status] += count
+    result: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    counts = _counts(session, organisation_id, CountedFigure.DECIDED, first_month, last_month, "month", "label")
+    for (month, status), count in counts.items():
+        result[month][status] = count
     return result
 
 
@@ -116,11 +120,7 @@ def monthly_figures(
 ) -> list[MonthFigures]:
     """Figures for every month in [first_month, last_month], oldest first, months with no
     activity included as zeros."""
-    reported: Counter[tuple[int, str]] = Counter()
-    for month, _platform, item_kind, _bucket, count in _counts(
-        session, organisation_id, CountedFigure.REPORTED, first_month, last_month
-    ):
-        reported[(month, item_kind)] += count
+    reported = _counts(session, organisation_id, CountedFigure.REPORTED, first_month, last_month, "month", "label")
     decisions = decisions_by_month(session, organisation_id, first_month, last_month)
     medians = median_removal_seconds(session, organisation_id, first_month, last_month)
     closed = storefronts_closed_by_month(session, organisation_id, first_month, last_month, zone)
@@ -131,8 +131,8 @@ def monthly_figures(
         figures.append(
             MonthFigures(
                 month=month,
-                listings_reported=reported[(month, ItemKind.LISTING)],
-                storefronts_reported=reported[(month, ItemKind.STOREFRONT)],
+                listings_reported=reported.get((month, ItemKind.LISTING), 0),
+                storefronts_reported=reported.get((month, ItemKind.STOREFRONT), 0),
                 removed=sum(statuses[s] for s in REMOVAL_STATUSES),
                 decided=sum(statuses[s] for s in DECIDED_STATUSES),
                 storefronts_closed=closed.get(month, 0),
@@ -149,16 +149,15 @@ def median_removal_seconds(
     """Per month, the median time from report to removal of the removals decided in it. The
     counts per time bucket say which bucket holds the middle; only that bucket is read, in order,
     from the ordered partial index."""
-    buckets: dict[int, Counter[int]] = {}
-    for month, _platform, _label, bucket, count in _counts(
-        session, organisation_id, CountedFigure.REMOVAL_TIME, first_month, last_month
-    ):
-        buckets.setdefault(month, Counter())[bucket] += count
+    buckets: defaultdict[int, Counter[int]] = defaultdict(Counter)
+    counts = _counts(session, organisation_id, CountedFigure.REMOVAL_TIME, first_month, last_month, "month", "bucket")
+    for (month, bucket), count in counts.items():
+        buckets[month][bucket] = count
     seconds = col(ComplaintItem.removal_seconds)
     medians = {}
-    for month, counts in buckets.items():
+    for month, in_buckets in buckets.items():
         in_month = _scope(select(seconds).where(ComplaintItem.decided_month == month), organisation_id)
-        median = _median(session, in_month, seconds, counts)
+        median = _median(session, in_month, seconds, in_buckets)
         if median is not None:
             medians[month] = median
     return medians
@@ -181,7 +180,7 @@ def _median(session: Session, query: SelectOfScalar[int | None], seconds: Any, c
             if floor is not None:
                 inside = inside.where(seconds > floor)
             page = inside.order_by(seconds).offset(wanted[0]).limit(len(wanted))
-            found: Sequence[int | None] = session.execute(page).scalars().all()
+            found: Sequence[int | None] = session.connection().execute(page).scalars().all()
             middle.extend(int(value) for value in found if value is not None)
         below += counts[bucket]
         if below > ranks[-1]:
@@ -212,20 +211,21 @@ def _storefronts_by_month(
     last_month: int,
     zone: tzinfo,
 ) -> dict[int, int]:
-    start, _ = month_bounds(first_month, zone)
-    _, end = month_bounds(last_month, zone)
-    query = select(Storefront.id, moment).where(col(moment) >= start, col(moment) < end)
+    """Per month, how many storefronts have `moment` in it, counted by the database in one pass: each
+    is numbered by the first month whose end is after it (the months' bounds in the program's zone)."""
+    months = months_between(first_month, last_month)
+    ends = [month_bounds(month, zone)[1] for month in months]
+    happened = col(moment)
+    index = case(*[(happened < end, number) for number, end in enumerate(ends)])
+    query = sql_select(index, func.count()).where(happened >= month_bounds(first_month, zone)[0], happened < ends[-1])
     if organisation_id is not None:
         named = select(ComplaintItem.storefront_id).where(
             ComplaintItem.organisation_id == organisation_id,
             col(ComplaintItem.storefront_id).is_not(None),
         )
         query = query.where(col(Storefront.id).in_(named))
-    counts: Counter[int] = Counter()
-    for _store_id, happened_at in session.exec(query).all():
-        assert happened_at is not None
-        counts[month_of(happened_at, zone)] += 1
-    return dict(counts)
+    rows = session.connection().execute(query.group_by(index)).all()
+    return {months[cast(int, number)]: cast(int, count) for number, count in rows}
 
 
 def accuracy(session: Session, organisation_id: int | None, first_month: int, last_month: int) -> Accuracy:
@@ -326,16 +326,14 @@ def service_by_platform(
     first decision, within 24 and 72 hours of the report, and the median time to it. All but the
     median are sums of the running counts (24 h and 72 h are bounds of their time buckets); the
     median reads the one bucket that holds it from the service indexes."""
-    reported: Counter[str] = Counter()
-    for _month, name, _kind, _bucket, count in _counts(
-        session, organisation_id, CountedFigure.REPORTED, first_month, last_month
-    ):
-        reported[name] += count
-    times: dict[str, Counter[int]] = {}
-    for _month, name, _label, bucket, count in _counts(
-        session, organisation_id, CountedFigure.DECISION_TIME, first_month, last_month
-    ):
-        times.setdefault(name, Counter())[bucket] += count
+    by_platform = _counts(session, organisation_id, CountedFigure.REPORTED, first_month, last_month, "platform")
+    reported = {name: count for (name,), count in by_platform.items()}
+    times: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    counts = _counts(
+        session, organisation_id, CountedFigure.DECISION_TIME, first_month, last_month, "platform", "bucket"
+    )
+    for (name, bucket), count in counts.items():
+        times[name][bucket] = count
     months = months_between(first_month, last_month)
     day, three_days = SERVICE_WITHIN
     services = []
