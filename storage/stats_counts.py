@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
 from storage.models import WHOLE_PROGRAM, ComplaintItem, StatsCount
-from storage.vocabulary import CountedFigure
+from storage.vocabulary import CountedFigure, ItemStatus
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -103,11 +103,13 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-def count_filed(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Count items inserted without the ORM (filing's bulk insert), as column -> value rows."""
-    alike = Counter(tuple(_plain(row.get(name)) for name in _COUNTED) for row in rows)  # a complaint's are alike
-    for values, count in alike.items():
-        _change(session, [ItemFigures(*values)], count)
+def count_filed(
+    session: Session, *, organisation_id: int, platform: str, kind: str, reported_month: int, items: int
+) -> None:
+    """Count `items` items just filed without the ORM (filing's bulk insert): reported, undecided."""
+    filed = ItemFigures(organisation_id, _plain(platform), _plain(kind), ItemStatus.REPORTED.value, reported_month,
+                        None, None, None)  # fmt: skip
+    _change(session, [filed], items)
 
 
 def _change(session: Session, items: Iterable[ItemFigures], times: int) -> None:

@@ -209,7 +209,8 @@ def _create_complaint(
         for position, (link, target_id) in enumerate(batch, start=1)
     ]
     session.connection().execute(insert(ComplaintItem.__table__), rows)  # type: ignore[attr-defined]
-    count_filed(session, rows)
+    count_filed(session, organisation_id=request.organisation.id, platform=platform, kind=kind,
+                reported_month=reported_month, items=len(rows))  # fmt: skip
     links = [link for link, _ in batch]
     outcome.notices.extend(
         case_opened_notices(complaint, request.organisation, request.right, links, assignment=lambda: routing.clause)
