@@ -1,7 +1,7 @@
 """`stats` over 1,000,000 and 10,000,000 items on SQLite, and the console's memory on the first.
 
-The 10M-item database (about 3 GB) is built once into bench/.data/ on the first run, which takes
-a few minutes, and reused while the schema is the same."""
+The 10M-item database (about 6.5 GB) is built once into bench/.data/ on the first run, which takes
+10 to 30 minutes, and reused while the schema is the same."""
 
 from __future__ import annotations
 

@@ -122,6 +122,10 @@ def test_upgrading_a_database_of_the_first_revision_keeps_every_row(empty_databa
             [["Items", "2"]],
         )
         assert NoticePayload.model_validate(notice.payload).fields == (("Items", "2"),), "old rows still read"
+    with empty_database.engine.connect() as connection:
+        counted = stored_counts(connection)
+    # The case's two listings, reported in 2026-11 and not decided, counted for ACME and the program.
+    assert counted == {(scope, "reported", 202611, "taobao", "listing", 0): 2 for scope in (1, 0)}
 
 
 @pytest.mark.parametrize(
