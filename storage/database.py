@@ -20,7 +20,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
-import storage.models  # noqa: F401  (registers every table on the metadata)
+import storage.models
+import storage.stats_counts  # noqa: F401  (keeps the running counts of `stats` in step with every transaction)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Serialises migrations when several processes start at once against one PostgreSQL database.

@@ -293,6 +293,15 @@ class OccurrenceOutcome(StrEnum):
     MISSED = "missed"
 
 
+class CountedFigure(StrEnum):
+    """What a row of the running counts behind `stats` counts (storage/stats_counts.py)."""
+
+    REPORTED = "reported"  # items reported in the month, by platform and kind
+    DECIDED = "decided"  # items first decided in the month, by their status now
+    REMOVAL_TIME = "removal_time"  # removals decided in the month, by time from report to removal
+    DECISION_TIME = "decision_time"  # items reported in the month and decided, by platform and time to it
+
+
 # Item statuses after which nothing more is expected of the team.
 FINAL_ITEM_STATUSES = frozenset(
     {

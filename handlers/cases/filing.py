@@ -187,7 +187,8 @@ def _create_complaint(
         updated_at=ctx.now,
     )
     complaint_id = add_complaint(session, complaint)
-    add_items(session, complaint, items, reported_at=ctx.now, reported_month=month_of(ctx.now, ctx.rules.timezone))
+    reported_month = month_of(ctx.now, ctx.rules.timezone)
+    add_items(session, complaint, items, reported_at=ctx.now, reported_month=reported_month)
     outcome.notices.extend(
         case_opened_notices(complaint, request.organisation, request.right, batch, assignment=lambda: routing.clause)
     )

@@ -34,10 +34,12 @@ from storage.models.program import (
     Reminder,
 )
 from storage.models.schedule import ScheduleChange, ScheduledOccurrence, SchedulerMark
+from storage.models.stats_counts import WHOLE_PROGRAM, StatsCount
 from storage.models.working_group import MeetingDecision, PlatformAssignment, Proposal, ProposalVote
 from storage.months import month_of
 
 __all__ = [
+    "WHOLE_PROGRAM",
     "AcceptedCommand",
     "Application",
     "ApplicationGroup",
@@ -71,6 +73,7 @@ __all__ = [
     "ScheduledOccurrence",
     "SchedulerMark",
     "SellerAppeal",
+    "StatsCount",
     "Storefront",
     "Strike",
     "case_id",

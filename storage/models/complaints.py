@@ -133,6 +133,8 @@ class ComplaintItem(SQLModel, table=True):
         CheckConstraint("counter_rounds BETWEEN 0 AND 3", name="counter_rounds"),
         Index(None, "listing_id", "status", sqlite_where=_LISTING, postgresql_where=_LISTING),
         Index(None, "storefront_id", "status", sqlite_where=_STOREFRONT, postgresql_where=_STOREFRONT),
+        # The storefronts an organisation's complaints named, for its closures in the figures.
+        Index(None, "organisation_id", "storefront_id", sqlite_where=_STOREFRONT, postgresql_where=_STOREFRONT),
         Index(None, "reported_month", "kind"),
         Index(None, "organisation_id", "reported_month", "kind"),
         Index(None, "decided_month", "status", sqlite_where=_DECIDED, postgresql_where=_DECIDED),

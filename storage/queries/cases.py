@@ -16,6 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries.many_rows import insert_rows
+from storage.stats_counts import count_filed
 from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemKind, ItemStatus
 
 _COMPLAINTS = Complaint.__table__  # type: ignore[attr-defined]
@@ -172,3 +173,6 @@ def add_items(
     target = "listing_id" if complaint.kind == ItemKind.LISTING else "storefront_id"
     rows = [(position, *item) for position, item in enumerate(targets, start=1)]
     insert_rows(session, _ITEMS, shared, ("position", target, "original_text", "canonical_url"), rows)
+    # Rows inserted without the ORM are counted here; `stats` reads the running counts.
+    count_filed(session, organisation_id=complaint.organisation_id, platform=complaint.platform, kind=complaint.kind,
+                reported_month=reported_month, items=len(rows))  # fmt: skip

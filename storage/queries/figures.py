@@ -1,25 +1,30 @@
 """The program's figures per month: listings and storefronts reported, removed, takedown rate,
 stores closed, median time.
 
-Every count is an index-only scan of `complaint_item` (see its partial indexes), so the answer
-stays fast at millions of items.
+The monthly figures are sums of the running counts (`stats_count`, kept by storage/stats_counts.py):
+a few rows per month and organisation whatever the number of items. A median reads only the time
+bucket that holds it, in order, from an ordered partial index of `complaint_item`. Closures are
+read from the storefronts closed in the months asked for. `figures_between`, whose windows need
+not be whole months, scans the items of the months its window touches.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, case, func
 from sqlalchemy import select as sql_select  # five columns: more than sqlmodel's select types
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import ComplaintItem, Storefront
+from storage.models import WHOLE_PROGRAM, ComplaintItem, StatsCount, Storefront
 from storage.months import month_bounds, month_of, months_between
-from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, ItemKind, ItemStatus
+from storage.stats_counts import bucket_floor
+from storage.vocabulary import DECIDED_STATUSES, REMOVAL_STATUSES, CountedFigure, ItemKind, ItemStatus
 
 S = TypeVar("S", bound=Select)
 
@@ -69,21 +74,39 @@ def _scope(query: S, organisation_id: int | None) -> S:
     return query
 
 
+def _counts(
+    session: Session, organisation_id: int | None, figure: CountedFigure, first_month: int, last_month: int, *by: str
+) -> dict[tuple[Any, ...], int]:
+    """The running counts of one figure in [first_month, last_month], for an organisation or the
+    whole program, summed by the columns `by` (month, platform, label, bucket): a few rows a month,
+    whatever the number of items."""
+    table = StatsCount.__table__  # type: ignore[attr-defined]
+    grouped = [table.c[name] for name in by]
+    rows = (
+        session.connection()
+        .execute(
+            sql_select(*grouped, func.sum(table.c.n))
+            .where(
+                table.c.organisation_id == (WHOLE_PROGRAM if organisation_id is None else organisation_id),
+                table.c.figure == figure,
+                table.c.month >= first_month,
+                table.c.month <= last_month,
+            )
+            .group_by(*grouped)
+        )
+        .all()
+    )
+    return {tuple(row[:-1]): int(row[-1]) for row in rows if row[-1]}
+
+
 def decisions_by_month(
     session: Session, organisation_id: int | None, first_month: int, last_month: int
 ) -> dict[int, Counter[str]]:
-    month = col(ComplaintItem.decided_month)
-    rows = session.exec(
-        _scope(
-            select(month, ComplaintItem.status, func.count())
-            .where(month.is_not(None), month >= first_month, month <= last_month)
-            .group_by(month, col(ComplaintItem.status)),
-            organisation_id,
-        )
-    ).all()
-    result: dict[int, Counter[str]] = {}
-    for decided_month, status, count in rows:
-        result.setdefault(cast(int, decided_month), Counter())[status] = count
+    """Items decided per month, by their status now."""
+    result: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    counts = _counts(session, organisation_id, CountedFigure.DECIDED, first_month, last_month, "month", "label")
+    for (month, status), count in counts.items():
+        result[month][status] = count
     return result
 
 
@@ -97,18 +120,9 @@ def monthly_figures(
 ) -> list[MonthFigures]:
     """Figures for every month in [first_month, last_month], oldest first, months with no
     activity included as zeros."""
-    reported_month, kind = col(ComplaintItem.reported_month), col(ComplaintItem.kind)
-    reported: Counter[tuple[int, str]] = Counter()
-    for month, item_kind, count in session.execute(
-        _scope(
-            select(reported_month, kind, func.count())
-            .where(reported_month >= first_month, reported_month <= last_month)
-            .group_by(reported_month, kind),
-            organisation_id,
-        )
-    ).all():
-        reported[(cast(int, month), str(item_kind))] = cast(int, count)
+    reported = _counts(session, organisation_id, CountedFigure.REPORTED, first_month, last_month, "month", "label")
     decisions = decisions_by_month(session, organisation_id, first_month, last_month)
+    medians = median_removal_seconds(session, organisation_id, first_month, last_month)
     closed = storefronts_closed_by_month(session, organisation_id, first_month, last_month, zone)
     referred = rogueblock_referrals_by_month(session, organisation_id, first_month, last_month, zone)
     figures = []
@@ -117,33 +131,61 @@ def monthly_figures(
         figures.append(
             MonthFigures(
                 month=month,
-                listings_reported=reported[(month, ItemKind.LISTING)],
-                storefronts_reported=reported[(month, ItemKind.STOREFRONT)],
+                listings_reported=reported.get((month, ItemKind.LISTING), 0),
+                storefronts_reported=reported.get((month, ItemKind.STOREFRONT), 0),
                 removed=sum(statuses[s] for s in REMOVAL_STATUSES),
                 decided=sum(statuses[s] for s in DECIDED_STATUSES),
                 storefronts_closed=closed.get(month, 0),
-                median_removal_seconds=median_removal_seconds(session, organisation_id, month),
+                median_removal_seconds=medians.get(month),
                 rogueblock_referrals=referred.get(month, 0),
             )
         )
     return figures
 
 
-def median_removal_seconds(session: Session, organisation_id: int | None, month: int) -> float | None:
-    """Median time from report to removal of the removals decided in `month`, read from the
-    ordered partial index rather than sorted in memory."""
+def median_removal_seconds(
+    session: Session, organisation_id: int | None, first_month: int, last_month: int
+) -> dict[int, float]:
+    """Per month, the median time from report to removal of the removals decided in it. The
+    counts per time bucket say which bucket holds the middle; only that bucket is read, in order,
+    from the ordered partial index."""
+    buckets: defaultdict[int, Counter[int]] = defaultdict(Counter)
+    counts = _counts(session, organisation_id, CountedFigure.REMOVAL_TIME, first_month, last_month, "month", "bucket")
+    for (month, bucket), count in counts.items():
+        buckets[month][bucket] = count
     seconds = col(ComplaintItem.removal_seconds)
-    base = _scope(
-        select(seconds).where(ComplaintItem.decided_month == month, seconds.is_not(None)),
-        organisation_id,
-    )
-    count: int = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    if count == 0:
+    medians = {}
+    for month, in_buckets in buckets.items():
+        in_month = _scope(select(seconds).where(ComplaintItem.decided_month == month), organisation_id)
+        median = _median(session, in_month, seconds, in_buckets)
+        if median is not None:
+            medians[month] = median
+    return medians
+
+
+def _median(session: Session, query: SelectOfScalar[int | None], seconds: Any, counts: Counter[int]) -> float | None:
+    """The median of the times `query` selects, counted per time bucket in `counts`: each middle
+    value is read at its offset inside its bucket."""
+    total = sum(counts.values())
+    if total <= 0:
         return None
-    middle: list[int] = list(
-        session.execute(base.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)).scalars().all()
-    )
-    return sum(int(value) for value in middle) / len(middle)
+    middle: list[int] = []
+    below = 0
+    ranks = [(total - 1) // 2, total // 2]  # the same rank twice when the total is odd
+    for bucket in sorted(counts):
+        wanted = [rank - below for rank in dict.fromkeys(ranks) if below <= rank < below + counts[bucket]]
+        if wanted:
+            floor = bucket_floor(bucket)
+            inside = query.where(seconds <= bucket)
+            if floor is not None:
+                inside = inside.where(seconds > floor)
+            page = inside.order_by(seconds).offset(wanted[0]).limit(len(wanted))
+            found: Sequence[int | None] = session.connection().execute(page).scalars().all()
+            middle.extend(int(value) for value in found if value is not None)
+        below += counts[bucket]
+        if below > ranks[-1]:
+            break
+    return sum(middle) / len(middle) if middle else None
 
 
 def storefronts_closed_by_month(
@@ -169,20 +211,21 @@ def _storefronts_by_month(
     last_month: int,
     zone: tzinfo,
 ) -> dict[int, int]:
-    start, _ = month_bounds(first_month, zone)
-    _, end = month_bounds(last_month, zone)
-    query = select(Storefront.id, moment).where(col(moment) >= start, col(moment) < end)
+    """Per month, how many storefronts have `moment` in it, counted by the database in one pass: each
+    is numbered by the first month whose end is after it (the months' bounds in the program's zone)."""
+    months = months_between(first_month, last_month)
+    ends = [month_bounds(month, zone)[1] for month in months]
+    happened = col(moment)
+    index = case(*[(happened < end, number) for number, end in enumerate(ends)])
+    query = sql_select(index, func.count()).where(happened >= month_bounds(first_month, zone)[0], happened < ends[-1])
     if organisation_id is not None:
         named = select(ComplaintItem.storefront_id).where(
             ComplaintItem.organisation_id == organisation_id,
             col(ComplaintItem.storefront_id).is_not(None),
         )
         query = query.where(col(Storefront.id).in_(named))
-    counts: Counter[int] = Counter()
-    for _store_id, happened_at in session.exec(query).all():
-        assert happened_at is not None
-        counts[month_of(happened_at, zone)] += 1
-    return dict(counts)
+    rows = session.connection().execute(query.group_by(index)).all()
+    return {months[cast(int, number)]: cast(int, count) for number, count in rows}
 
 
 def accuracy(session: Session, organisation_id: int | None, first_month: int, last_month: int) -> Accuracy:
@@ -280,54 +323,39 @@ def service_by_platform(
     session: Session, organisation_id: int | None, first_month: int, last_month: int
 ) -> list[PlatformService]:
     """Per platform, of the items reported in [first_month, last_month]: how many, how many had a
-    first decision, within 24 and 72 hours of the report, and the median time to it. The counts
-    are one scan of the window in the service index, grouped in its order (no sort); each median
-    sorts only one platform's decision times of the window, read from the same index."""
-    month, platform, seconds = (
-        col(ComplaintItem.reported_month),
-        col(ComplaintItem.platform),
-        col(ComplaintItem.decision_seconds),
+    first decision, within 24 and 72 hours of the report, and the median time to it. All but the
+    median are sums of the running counts (24 h and 72 h are bounds of their time buckets); the
+    median reads the one bucket that holds it from the service indexes."""
+    by_platform = _counts(session, organisation_id, CountedFigure.REPORTED, first_month, last_month, "platform")
+    reported = {name: count for (name,), count in by_platform.items()}
+    times: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    counts = _counts(
+        session, organisation_id, CountedFigure.DECISION_TIME, first_month, last_month, "platform", "bucket"
     )
-    day, three_days = SERVICE_WITHIN
-    counts = session.execute(
-        _scope(
-            sql_select(
-                platform,
-                func.count(),
-                func.count(seconds),
-                func.count(case((seconds <= day, 1))),
-                func.count(case((seconds <= three_days, 1))),
-            )
-            .where(month >= first_month, month <= last_month)
-            .group_by(month, platform),
-            organisation_id,
-        )
-    ).all()
-    totals: dict[str, list[int]] = {}
-    for name, *numbers in counts:
-        running = totals.setdefault(str(name), [0, 0, 0, 0])
-        for index, number in enumerate(numbers):
-            running[index] += cast(int, number)
+    for (name, bucket), count in counts.items():
+        times[name][bucket] = count
     months = months_between(first_month, last_month)
+    day, three_days = SERVICE_WITHIN
     services = []
-    for name, (reported, decided, within_day, within_three) in sorted(totals.items()):
-        median = _median_decision(session, organisation_id, name, months, decided)
-        services.append(PlatformService(name, reported, decided, within_day, within_three, median))
+    for name in sorted(name for name, count in reported.items() if count > 0):
+        buckets = times.get(name, Counter())
+        services.append(
+            PlatformService(
+                platform=name,
+                reported=reported[name],
+                decided=sum(buckets.values()),
+                within_day=sum(count for bucket, count in buckets.items() if bucket <= day),
+                within_three_days=sum(count for bucket, count in buckets.items() if bucket <= three_days),
+                median_decision_seconds=_median_decision(session, organisation_id, name, months, buckets),
+            )
+        )
     return services
 
 
 def _median_decision(
-    session: Session, organisation_id: int | None, platform: str, months: Sequence[int], count: int
+    session: Session, organisation_id: int | None, platform: str, months: Sequence[int], buckets: Counter[int]
 ) -> float | None:
-    if count == 0:
-        return None
     seconds, month = col(ComplaintItem.decision_seconds), col(ComplaintItem.reported_month)
     # The months listed (not a range) let the service index serve each (month, platform) directly.
-    query = _scope(
-        select(seconds).where(month.in_(months), ComplaintItem.platform == platform, seconds.is_not(None)),
-        organisation_id,
-    )
-    middle: list[int] = list(
-        session.execute(query.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)).scalars().all()
-    )
-    return sum(int(value) for value in middle) / len(middle)
+    query = _scope(select(seconds).where(month.in_(months), ComplaintItem.platform == platform), organisation_id)
+    return _median(session, query, seconds, buckets)

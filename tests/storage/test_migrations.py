@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,9 @@ from handlers.kit.i18n import Message, deferred, in_language
 from handlers.kit.outbox import NoticePayload
 from storage.database import FOREIGN_TABLES, MIGRATIONS, Database, alembic_config, include_name
 from storage.models import Application, AuditEntry, OutboxNotice, Proposal
+from storage.queries.figures import monthly_figures, service_by_platform
 from storage.queries.proposals import next_number
+from storage.stats_counts import DAY, ItemFigures, Key, stored_counts
 from storage.vocabulary import Language, ProposalKind
 from support.databases import BACKENDS, create_schema, drop_schema, postgres_schema_url
 from support.first_revision import FIRST_REVISION, NOW, as_before, every_row, fill_first_revision, insert
@@ -121,6 +124,10 @@ def test_upgrading_a_database_of_the_first_revision_keeps_every_row(empty_databa
             [["Items", "2"]],
         )
         assert NoticePayload.model_validate(notice.payload).fields == (("Items", "2"),), "old rows still read"
+    with empty_database.engine.connect() as connection:
+        counted = stored_counts(connection)
+    # The case's two listings, reported in 2026-11 and not decided, counted for ACME and the program.
+    assert counted == {(scope, "reported", 202611, "taobao", "listing", 0): 2 for scope in (1, 0)}
 
 
 @pytest.mark.parametrize(
@@ -337,3 +344,56 @@ def test_an_applications_language_is_one_of_the_bots(empty_database: Database) -
     empty_database.upgrade()
     with pytest.raises(IntegrityError, match="ck_application_language"), empty_database.engine.begin() as connection:
         insert(connection, "application", **(APPLICATION | {"language": "fr"}))
+
+
+# --- revision 0013: running counts of stats -----------------------------------------------------
+
+
+def test_upgrading_counts_the_items_already_stored_into_the_running_counts_of_stats(
+    empty_database: Database,
+) -> None:
+    empty_database.upgrade("0011")
+    fill_first_revision(empty_database)
+    # Decided items of two months and two platforms, with times on either side of the buckets' bounds.
+    decided = (  # status, decided month, seconds to the first decision, seconds to removal
+        ("removed", 202611, 0, 0), ("removed", 202611, 3600, 3600), ("not_found", 202611, 86400, None),
+        ("counter_notice", 202612, 86401, 86401), ("upheld", 202612, 259200, 259200),
+        ("reinstated", 202612, 700_000, None), ("removed", 202701, 9_000_000, 9_000_000),
+        ("withdrawn", None, None, None),
+    )  # fmt: skip
+    with empty_database.engine.begin() as connection:
+        insert(connection, "complaint", id=2, organisation_id=1, filed_by_id=1, ip_right_id=1, platform="tmall",
+               kind="listing", reason_code="counterfeit", status="in_review", item_count=len(decided),
+               created_at=NOW, updated_at=NOW)  # fmt: skip
+        for position, (status, month, decision, removal) in enumerate(decided, start=1):
+            insert(
+                connection,
+                "listing",
+                id=10 + position,
+                platform="tmall",
+                external_id=f"20{position}",
+                canonical_url=f"https://detail.tmall.com/item.htm?id=20{position}",
+                first_seen_at=NOW,
+            )
+            insert(connection, "complaint_item", id=10 + position, complaint_id=2, position=position,
+                   organisation_id=1, platform="tmall", kind="listing", listing_id=10 + position,
+                   original_text="t", canonical_url="t", status=status, reported_at=NOW, reported_month=202611,
+                   decided_at=NOW if month else None, decided_month=month, removal_seconds=removal,
+                   decision_seconds=decision, counter_rounds=0)  # fmt: skip
+        items = [dict(row) for row in connection.execute(text("SELECT * FROM complaint_item")).mappings()]
+    empty_database.upgrade()
+    expected: Counter[Key] = Counter()
+    for item in items:
+        expected.update(ItemFigures.of(item).counts())
+    with empty_database.engine.connect() as connection:
+        assert stored_counts(connection) == dict(expected)
+    assert expected[(1, "decision_time", 202611, "tmall", "", DAY)] == 1, "86,400 s is within the day"
+    assert expected[(0, "reported", 202611, "tmall", "listing", 0)] == len(decided)
+    with empty_database.transaction() as session:
+        service = {row.platform: row for row in service_by_platform(session, None, 202611, 202611)}
+        figures = monthly_figures(session, organisation_id=1, first_month=202611, last_month=202612, zone=UTC)
+    assert (service["tmall"].decided, service["tmall"].within_day, service["tmall"].within_three_days) == (7, 3, 5)
+    assert service["tmall"].median_decision_seconds == 86401, "the 4th of 7 times"
+    assert [(f.reported, f.removed, f.decided, f.median_removal_seconds) for f in figures] == [
+        (2 + len(decided), 2, 3, 1800.0), (0, 2, 3, (86401 + 259200) / 2),
+    ]  # fmt: skip
