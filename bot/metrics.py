@@ -23,7 +23,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
-from storage.database import Database
+from storage.database import SQLITE_TURN, Database
 from storage.models import Delivery, DeliveryCursor, OutboxNotice, utcnow
 from storage.vocabulary import DeliveryStatus
 
@@ -33,6 +33,10 @@ COMMAND_OUTCOMES = ("ok", "refused", "error")
 DELIVERY_RESULTS = ("posted", "retried", "rate_limited", "failed")
 # Slack and Discord both want an answer within 3 s: the buckets are finest below that.
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
+# A scrape waits at most this long for a SQLite file's one connection, then answers without the
+# outbox figures: Prometheus gives up on a scrape after 10 s by default (`scrape_timeout`,
+# https://prometheus.io/docs/prometheus/latest/configuration/configuration/).
+SCRAPE_WAIT = 2.0
 LATENESS_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 60.0, 300.0, 3600.0, 86400.0)
 
 COMMANDS = Counter("marketsafe_commands", "Commands handled, by command word and outcome.", ["word", "outcome"])
@@ -153,21 +157,21 @@ class StateCollector(Collector):
             "marketsafe_outbox_oldest_age_seconds", "Age of the oldest notice not yet delivered.", labels=["platform"]
         )
         now = self.clock()
-        for platform, count, since in outbox_backlog(database):
+        for platform, count, since in outbox_backlog(database, wait=SCRAPE_WAIT):
             backlog.add_metric([platform], float(count))
             oldest.add_metric([platform], max(0.0, (now - since).total_seconds()) if since is not None else 0.0)
         yield backlog
         yield oldest
 
 
-def outbox_backlog(database: Database) -> list[tuple[str, int, datetime | None]]:
+def outbox_backlog(database: Database, *, wait: float = SQLITE_TURN) -> list[tuple[str, int, datetime | None]]:
     """(platform, notices undelivered, the oldest one's time) for every platform that delivers.
 
     Pending deliveries are read through their partial index; notices not yet taken on lie past
     the platform's cursor (a low-water mark minutes behind), each checked by the unique
     (notice, platform) index."""
     found: dict[str, tuple[int, datetime | None]] = {}
-    with database.transaction() as session:
+    with database.transaction(wait=wait) as session:
         pending = session.exec(
             select(Delivery.platform, func.count(), func.min(OutboxNotice.created_at))
             .join(OutboxNotice, col(OutboxNotice.id) == col(Delivery.notice_id))

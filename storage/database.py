@@ -90,7 +90,7 @@ class Turns:
         self._waiting: deque[threading.Event] = deque()
 
     @contextmanager
-    def turn(self, *, urgent: bool = False) -> Iterator[None]:
+    def turn(self, *, urgent: bool = False, wait: float = SQLITE_TURN) -> Iterator[None]:
         with self._lock:
             mine = None
             if self._taken:
@@ -98,7 +98,7 @@ class Turns:
                 (self._urgent if urgent else self._waiting).append(mine)
             else:
                 self._taken = True
-        if mine is not None and not mine.wait(SQLITE_TURN):
+        if mine is not None and not mine.wait(wait):
             with self._lock:
                 if not mine.is_set():  # handed over meanwhile otherwise: then it is ours after all
                     (self._urgent if urgent else self._waiting).remove(mine)
@@ -129,14 +129,15 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def transaction(self, *, urgent: bool = False) -> Iterator[Session]:
+    def transaction(self, *, urgent: bool = False, wait: float = SQLITE_TURN) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error. On a SQLite
-        file, `urgent` ones take the connection before the others waiting for it (`Turns`)."""
+        file, `urgent` ones take the connection before the others waiting for it (`Turns`), and
+        one that gets no turn within `wait` seconds raises OperationalError."""
         if self._turns is None:
             with self._session() as session:
                 yield session
             return
-        with self._turns.turn(urgent=urgent), self._session() as session:
+        with self._turns.turn(urgent=urgent, wait=wait), self._session() as session:
             yield session
 
     @contextmanager

@@ -3,6 +3,7 @@ backlog and age, the connection pool, scheduler leadership and job lateness."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -114,8 +115,23 @@ def test_the_outbox_backlog_and_its_oldest_notice_are_read_at_each_scrape(databa
 def test_the_pool_and_leadership_are_reported(database: Database) -> None:
     metrics.watch_leadership("scheduler", lambda: True)
     metrics.watch_leadership("discord-gateway", lambda: False)
-    with database.engine.connect():
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_a_connection() -> None:
+        with database.transaction() as session:
+            session.connection()
+            holding.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold_a_connection)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        # On a SQLite file that is its one connection: the scrape answers without the outbox.
         found = scrape(database)
+    finally:
+        release.set()
+        holder.join()
     assert found[("marketsafe_db_pool_in_use", ())] >= 1
     assert found[("marketsafe_leader", (("role", "scheduler"),))] == 1
     assert found[("marketsafe_leader", (("role", "discord-gateway"),))] == 0
