@@ -31,8 +31,12 @@ def home(ctx: Context, session: Session) -> Reply:
     organisation = session.get(Organisation, scope) if scope is not None else None
     title = organisation.name if organisation else _("The whole program")
     reply = Reply(f"MarketSafe · {title}")
-    found, total = cases_for(session, CaseFilter(organisation_id=scope, open_only=True), limit=OPEN_CASES_SHOWN)
-    reply.lines.append(_("Open cases: {count}", count=total))
+    listed = cases_for(session, CaseFilter(organisation_id=scope, open_only=True), limit=OPEN_CASES_SHOWN)
+    found = listed.cases
+    if listed.at_least:
+        reply.lines.append(_("Open cases: {count} or more", count=listed.total))
+    else:
+        reply.lines.append(_("Open cases: {count}", count=listed.total))
     reply.lines += [
         f"{c.case_id} · {c.status} · {describe_items(c)} · "
         + _("filed {moment}", moment=local_time(c.created_at, ctx.rules.timezone))

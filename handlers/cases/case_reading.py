@@ -39,7 +39,8 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
     selection = case_selection(ctx, args, session)
     mine, open_only, where = selection.mine, selection.open_only, selection.where
     page = parse_positive_int(args.options["page"], "page") if args.option("page") else 1
-    found, total = cases_for(session, where, limit=20, offset=(page - 1) * 20)
+    listed = cases_for(session, where, limit=20, offset=(page - 1) * 20)
+    found, total = listed.cases, listed.total
     if not found:
         if total:
             return Reply(
@@ -51,7 +52,9 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
         return Reply(_("No cases match."))
     counts = item_status_counts(session, [c.id for c in found if c.id is not None])
     pages = -(-total // 20)
-    if mine and open_only:
+    if listed.at_least:
+        heading = _at_least_heading(mine, open_only, total, page, pages)
+    elif mine and open_only:
         heading = ngettext(
             "{count} open case assigned to you (page {page} of {pages}):",
             "{count} open cases assigned to you (page {page} of {pages}):",
@@ -135,3 +138,14 @@ def withdraw(ctx: Context, args: Args, session: Session) -> Reply:
 
     reply.notices.append(localized(withdrawn))
     return reply
+
+
+def _at_least_heading(mine: bool, open_only: bool, total: int, page: int, pages: int) -> str:
+    """The heading of a page of more cases than were counted (`COUNT_BEYOND_PAGE` past the page)."""
+    if mine and open_only:
+        return _("{count} or more open cases assigned to you (page {page} of {pages} or more):", count=total,
+                 page=page, pages=pages)  # fmt: skip
+    if mine:
+        return _("{count} or more cases assigned to you (page {page} of {pages} or more):", count=total, page=page,
+                 pages=pages)  # fmt: skip
+    return _("{count} or more cases (page {page} of {pages} or more):", count=total, page=page, pages=pages)

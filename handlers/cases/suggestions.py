@@ -31,7 +31,7 @@ def case_suggestions(ctx: Context, session: Session, typed: str) -> list[Suggest
         where = CaseFilter(organisation_id=ctx.organisation_id, open_only=True)
     else:
         return []
-    complaints, _total = cases_for(session, where, limit=SCAN)
+    complaints = cases_for(session, where, limit=SCAN).cases
     wanted = typed.strip().lower()
     found: list[Suggestion] = []
     for complaint in complaints:

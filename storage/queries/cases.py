@@ -88,14 +88,30 @@ def filtered(query: S, where: CaseFilter) -> S:
     return query
 
 
-def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0) -> tuple[list[Complaint], int]:
-    """A page of complaints, newest first, and how many match in all."""
+# Counting every matching case would cost a read of each: the count stops this many cases past the
+# page asked for, so a page costs the same at any size of the program.
+COUNT_BEYOND_PAGE = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    """A page of complaints, newest first, and how many match: exactly, unless `at_least`."""
+
+    cases: list[Complaint]
+    total: int
+    at_least: bool
+
+
+def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: int = 0) -> CasePage:
+    """A page of complaints, newest first, and how many match in all (up to `COUNT_BEYOND_PAGE`
+    past the page)."""
     count, page = _case_statements(tuple(name for name in _FILTER_VALUES if getattr(where, name) is not None),
                                    where.open_only)  # fmt: skip
     values = {name: getattr(where, name) for name in _FILTER_VALUES if getattr(where, name) is not None}
-    total: int = session.execute(count, values).scalar_one()
+    counted_up_to = offset + limit + COUNT_BEYOND_PAGE
+    total: int = session.execute(count, {**values, "count_limit": counted_up_to}).scalar_one()
     found = session.exec(page, params={**values, "page_limit": limit, "page_offset": offset}).all()
-    return list(found), total
+    return CasePage(list(found), total, at_least=total >= counted_up_to)
 
 
 # The filter's values, bound as parameters of statements built once for each set of them given.
@@ -108,7 +124,9 @@ def _case_statements(given: tuple[str, ...], open_only: bool) -> tuple[Select[An
     bound: dict[str, Any] = {name: bindparam(name) for name in given}
     where = CaseFilter(open_only=open_only, **bound)
     query = filtered(select(Complaint), where)
-    count = select(func.count()).select_from(query.subquery())
+    count = select(func.count()).select_from(
+        filtered(select_columns(_COMPLAINTS.c.id), where).limit(bindparam("count_limit")).subquery()
+    )
     page = (
         query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc())
         .limit(bindparam("page_limit"))

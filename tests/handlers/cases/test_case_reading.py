@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from bot.router import Incoming
+from handlers.home import home
+from handlers.kit.context import Caller
+from storage.queries import cases as case_queries
 from support.harness import Harness, Posted
 
 TAOBAO = "https://item.taobao.com/item.htm?id={}"
@@ -376,3 +382,23 @@ def test_withdrawing_the_last_open_items_announces_the_actioned_case_in_outcomes
     announced = [p for p in program.delivered() if p.channel == "outcomes"]
     assert [p.kind for p in announced] == ["case_actioned"]
     assert announced[0].text.startswith("MS-000001 (ACME Corp, 2 Taobao listings) actioned:")
+
+
+def test_a_count_past_its_bound_says_or_more_and_every_page_still_reads(
+    program: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cases` counts at most COUNT_BEYOND_PAGE cases past the page asked for, so that a page costs
+    the same however many cases the program holds; a count that reached the bound says so."""
+    monkeypatch.setattr(case_queries, "COUNT_BEYOND_PAGE", 2)
+    for n in range(25):
+        file_listings(program, 1, first=n + 1)
+    first = program.ok("cases", as_="brand1")
+    assert first.text == "22 or more cases (page 1 of 2 or more):"
+    assert first.lines[0].startswith("MS-000025")
+    second = program.ok("cases page=2", as_="brand1")
+    assert second.text == "25 cases (page 2 of 2):", "the count reaches the end from the second page"
+    assert [line.split()[0] for line in second.lines] == [f"MS-0000{n:02}" for n in range(5, 0, -1)]
+    home_page = program.router.run(Incoming(Caller("console", "brand1"), "home"), "home", home)
+    assert home_page.lines[0] == "Open cases: 12 or more", "App Home lists 10 and counts 2 past them"
+    monkeypatch.setattr(case_queries, "COUNT_BEYOND_PAGE", 100)
+    assert program.ok("cases", as_="brand1").text == "25 cases (page 1 of 2):"
