@@ -74,6 +74,8 @@ RELEASED_REVISIONS = {
     "0009_delivery_workers.py": "49c6247b5176a60f7da29e2326232f1d7866a145315ad6bae462796fcc22dabd",
     "0010_accepted_commands.py": "7f66e6c1e7d58de9e21d7794e44de073be7896201d2b8b1066aac4d5dd75a663",
     "0011_languages.py": "1a3579ac42ff8a43ad1097f1bf9dcc77113ff2f8e3bc37c38039f03873113c19",
+    "0012_audit_messages.py": "7adfbd625d6543830034efd3c109685499342eac8ff6bac3e2d08d3596279259",
+    "0013_stats_counts.py": "5f016a34442a72225f1d811b98dc141e9a7476175b88cb4f3ac30060d5a0abf3",
 }
 
 
