@@ -35,6 +35,7 @@ class Complaint(SQLModel, table=True):
         one_of("status", ComplaintStatus),
         CheckConstraint("item_count BETWEEN 1 AND 300", name="item_count"),
         Index(None, "organisation_id", "created_at"),
+        Index(None, "organisation_id", "status", "created_at"),
         Index(None, "status", "created_at"),
         Index(None, "platform", "created_at"),
         Index(None, "created_at", "id"),
