@@ -76,6 +76,7 @@ RELEASED_REVISIONS = {
     "0011_languages.py": "1a3579ac42ff8a43ad1097f1bf9dcc77113ff2f8e3bc37c38039f03873113c19",
     "0012_audit_messages.py": "7adfbd625d6543830034efd3c109685499342eac8ff6bac3e2d08d3596279259",
     "0013_stats_counts.py": "5f016a34442a72225f1d811b98dc141e9a7476175b88cb4f3ac30060d5a0abf3",
+    "0014_organisation_case_counts.py": "2f538f0491ab21a73452d64d56d4961608db4a95018d3e2bd738ed420118f5c0",
 }
 
 
