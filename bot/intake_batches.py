@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from storage.database import Database
 from storage.queries.intake import Accepted, accept_commands, finish_commands
@@ -40,7 +40,7 @@ class NotWritten(Exception):
 
 # Read in the transaction that writes a command down with no owner (queued for later), for what its
 # acknowledgement says, so that saying it costs no transaction of its own.
-ReadWhenQueued = Callable[[Session], Any]
+ReadWhenQueued = Callable[[Connection], Any]
 
 
 @dataclass
@@ -125,16 +125,16 @@ class BatchWriter:
 
     def _write(self, batch: list[_Arrival], done: list[_Done]) -> set[int]:
         """The batch's commands written down and `done` marked, in one transaction; the ids marked."""
-        with self.database.transaction(urgent=True) as session:
-            results = accept_commands(session, [arrival.values for arrival in batch]) if batch else []
-            read = [self._read(session, arrival, result) for arrival, result in zip(batch, results, strict=True)]
-            finished = finish_commands(session, [(mark.command_id, mark.owner, mark.now) for mark in done])
+        with self.database.connection(urgent=True) as connection:
+            results = accept_commands(connection, [arrival.values for arrival in batch]) if batch else []
+            read = [self._read(connection, arrival, result) for arrival, result in zip(batch, results, strict=True)]
+            finished = finish_commands(connection, [(mark.command_id, mark.owner, mark.now) for mark in done])
         for arrival, result, said in zip(batch, results, read, strict=True):
             arrival.result, arrival.read_result = result, said
         return finished
 
     @staticmethod
-    def _read(session: Session, arrival: _Arrival, accepted: Accepted | None) -> Any:
+    def _read(connection: Connection, arrival: _Arrival, accepted: Accepted | None) -> Any:
         """What the arrival reads when it was written down queued (with no owner)."""
         queued = accepted is not None and arrival.values.get("owner") is None
-        return arrival.read(session) if queued and arrival.read is not None else None
+        return arrival.read(connection) if queued and arrival.read is not None else None

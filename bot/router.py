@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -224,13 +225,13 @@ class Router:
         """A caller's language outside a command's context: their choice, else their locale, else the program's."""
         try:
             with self.database.transaction() as session:
-                return self.language_in(session, caller, locale)
+                return self.language_in(session.connection(), caller, locale)
         except OperationalError:
             return reader_language(None, locale, self.rules.language)
 
-    def language_in(self, session: Session, caller: Caller, locale: str | None = None) -> str:
+    def language_in(self, connection: Connection, caller: Caller, locale: str | None = None) -> str:
         """`language_of`, read in the caller's transaction."""
-        chosen = member_language(session, caller.platform, caller.user_id)
+        chosen = member_language(connection, caller.platform, caller.user_id)
         return reader_language(chosen, locale, self.rules.language)
 
     def context_for(self, session: Session, incoming: Incoming) -> Context:

@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from bot.router import Incoming, Router, ThreadMessage
 from bot.slack.answers import Refused, checked_client, checked_respond, refused_content, send_reply, tell_refused
@@ -235,9 +235,9 @@ class SlackBridge:
         the router's choice, with only the Slack locale already known (no users.info call)."""
         return self.router.language_of(Caller(PLATFORM, user_id), self._known_locale(user_id))
 
-    def language_in(self, session: Session, user_id: str) -> str:
+    def language_in(self, connection: Connection, user_id: str) -> str:
         """`language_of`, read in the caller's transaction."""
-        return self.router.language_in(session, Caller(PLATFORM, user_id), self._known_locale(user_id))
+        return self.router.language_in(connection, Caller(PLATFORM, user_id), self._known_locale(user_id))
 
     def _known_locale(self, user_id: str) -> str | None:
         known = self._locales.get(user_id)

@@ -80,7 +80,7 @@ class SlackIntake:
             key,
             payload,
             command.get("response_url"),
-            lambda session: self.bridge.language_in(session, user_id),
+            lambda connection: self.bridge.language_in(connection, user_id),
         )
         said = ACKNOWLEDGEMENTS.get(outcome)
         if said is None:

@@ -190,7 +190,7 @@ def add_items(
     }
     target = "listing_id" if complaint.kind == ItemKind.LISTING else "storefront_id"
     rows = [(position, *item) for position, item in enumerate(targets, start=1)]
-    insert_rows(session, _ITEMS, shared, ("position", target, "original_text", "canonical_url"), rows)
+    insert_rows(session.connection(), _ITEMS, shared, ("position", target, "original_text", "canonical_url"), rows)
     # Rows inserted without the ORM are counted here; `stats` reads the running counts.
     count_filed(session, organisation_id=complaint.organisation_id, platform=complaint.platform, kind=complaint.kind,
                 reported_month=reported_month, items=len(rows))  # fmt: skip

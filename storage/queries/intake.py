@@ -7,15 +7,18 @@ both take one command; on PostgreSQL the sweep skips rows another process is tak
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import Connection, bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.direct import Direct
 from storage.models import AcceptedCommand
+from storage.queries.many_rows import insert_rows
 from storage.vocabulary import IntakeStatus
 
 WAITING = col(AcceptedCommand.status) == IntakeStatus.ACCEPTED
@@ -68,31 +71,29 @@ def accept_command(
     return Accepted(new_id, platform, kind, request_key, payload, response_url, now, 1 if owner else 0)
 
 
-_MANY_INSERTS = {
-    name: dialect.insert(_TABLE)
-    .on_conflict_do_nothing(index_elements=["request_key"])
-    .returning(_TABLE.c.id, _TABLE.c.request_key)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+_ARRIVAL_COLUMNS = (
+    "platform", "kind", "request_key", "payload", "response_url", "accepted_at", "owner", "lease_until", "attempts",
+)  # fmt: skip
 
 
-def accept_commands(session: Session, arrivals: list[dict[str, Any]]) -> list[Accepted | None]:
-    """`accept_command` for each of `arrivals` (its keyword arguments), in one statement: None for
-    a request accepted before, or earlier in the same list."""
+def accept_commands(connection: Connection, arrivals: list[dict[str, Any]]) -> list[Accepted | None]:
+    """`accept_command` for each of `arrivals` (its keyword arguments), in one statement on the
+    driver (`storage.queries.many_rows`): None for a request accepted before, or earlier in the same list."""
     first: dict[str, dict[str, Any]] = {}
     for values in arrivals:
         first.setdefault(values["request_key"], values)
     rows = [
-        {
-            "platform": values["platform"], "kind": values["kind"], "request_key": key,
-            "payload": values["payload"], "response_url": values["response_url"], "status": IntakeStatus.ACCEPTED,
-            "accepted_at": values["now"], "owner": values["owner"], "lease_until": values["lease_until"],
-            "attempts": 1 if values["owner"] else 0,
-        }
+        (
+            values["platform"], values["kind"], key, values["payload"], values["response_url"], values["now"],
+            values["owner"], values["lease_until"], 1 if values["owner"] else 0,
+        )
         for key, values in first.items()
     ]  # fmt: skip
-    statement = _MANY_INSERTS[session.get_bind().dialect.name]
-    ids = {str(row[1]): int(row[0]) for row in session.connection().execute(statement, rows)}
+    inserted = insert_rows(
+        connection, _TABLE, {"status": IntakeStatus.ACCEPTED}, _ARRIVAL_COLUMNS, rows,
+        skip_conflicts_on=("request_key",), returning=("id", "request_key"),
+    )  # fmt: skip
+    ids = {str(row[1]): int(row[0]) for row in inserted}
     results: list[Accepted | None] = []
     for values in arrivals:
         key = values["request_key"]
@@ -154,26 +155,38 @@ def finish_command(session: Session, command_id: int, owner: str, now: datetime)
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
-# Built once: every answered command is marked done with it.
-_FINISH = (
-    update(_TABLE)
-    .where(
-        _TABLE.c.id == bindparam("command_id"),
-        _TABLE.c.owner == bindparam("holder"),
-        _TABLE.c.status == IntakeStatus.ACCEPTED,
+# Commands marked done in one statement at most.
+FINISH_PAGE = 100
+
+
+@functools.cache
+def _finish(count: int) -> Direct:
+    """Marks `count` commands (`id0`, `id1`, ...) done if `holder` still holds them; returns the ids marked."""
+    return Direct(
+        update(_TABLE)
+        .where(
+            _TABLE.c.id.in_([bindparam(f"id{number}") for number in range(count)]),
+            _TABLE.c.owner == bindparam("holder"),
+            _TABLE.c.status == IntakeStatus.ACCEPTED,
+        )
+        .values(status=IntakeStatus.DONE, response_url=None, finished_at=bindparam("finished"))
+        .returning(_TABLE.c.id)
     )
-    .values(status=IntakeStatus.DONE, response_url=None, finished_at=bindparam("finished"))
-)
 
 
-def finish_commands(session: Session, marks: list[tuple[int, str, datetime]]) -> set[int]:
-    """`finish_command` for each (command id, owner, now); the ids of those marked done."""
-    connection = session.connection()
-    finished = set()
+def finish_commands(connection: Connection, marks: list[tuple[int, str, datetime]]) -> set[int]:
+    """`finish_command` for each (command id, owner, now), a statement per owner and page of
+    `FINISH_PAGE` marked at the page's latest time; the ids of those marked done."""
+    by_owner: dict[str, list[tuple[int, datetime]]] = {}
     for command_id, owner, now in marks:
-        result = connection.execute(_FINISH, {"command_id": command_id, "holder": owner, "finished": now})
-        if result.rowcount == 1:
-            finished.add(command_id)
+        by_owner.setdefault(owner, []).append((command_id, now))
+    finished: set[int] = set()
+    for owner, held in by_owner.items():
+        for start in range(0, len(held), FINISH_PAGE):
+            page = held[start : start + FINISH_PAGE]
+            values: dict[str, Any] = {f"id{number}": command_id for number, (command_id, _) in enumerate(page)}
+            values.update(holder=owner, finished=max(now for _, now in page))
+            finished.update(int(row[0]) for row in _finish(len(page)).rows(connection, values))
     return finished
 
 

@@ -17,15 +17,14 @@ from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Dialect, Table
-from sqlmodel import Session
+from sqlalchemy import Connection, Dialect, Table
 
 # The drivers' placeholder for one positional value: sqlite3's qmark, psycopg's format/pyformat.
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def insert_rows(
-    session: Session,
+    connection: Connection,
     table: Table,
     shared: Mapping[str, Any],
     columns: Sequence[str],
@@ -35,7 +34,7 @@ def insert_rows(
     returning: Sequence[str] = (),
 ) -> list[Sequence[Any]]:
     """Insert one row per item of `rows` (its values of `columns`, in order) with `shared`'s values
-    in every row, in the caller's transaction; the `returning` columns of the rows inserted.
+    in every row, in the transaction of `connection`; the `returning` columns of the rows inserted.
 
     With `skip_conflicts_on`, a row whose values there are already stored is left out
     (ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike) and returns nothing. A column named
@@ -43,7 +42,6 @@ def insert_rows(
     """
     if not rows:
         return []
-    connection = session.connection()
     dialect = connection.dialect
     names = (*shared, *columns)
     shared_values = tuple(convert(value) if convert else value for convert, value in _converted(table, shared, dialect))

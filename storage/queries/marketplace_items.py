@@ -47,7 +47,7 @@ def ensure_targets(
     if kind is ItemKind.STOREFRONT:
         shared["status"] = "active"
     result = insert_rows(
-        session,
+        session.connection(),
         table,
         shared,
         ("external_id", "canonical_url"),

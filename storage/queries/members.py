@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
+from storage.direct import Direct
 from storage.models import Application, ChannelMapping, IPRight, Member, Organisation
 from storage.vocabulary import Language, RightStatus, Role, dm_recipient
 
@@ -30,8 +31,8 @@ class Identity:
 
 
 _MEMBER, _ORGANISATION = Member.__table__, Organisation.__table__  # type: ignore[attr-defined]
-# Built once: every command reads its caller's membership with it.
-_IDENTITY = (
+# Every command reads its caller's membership with it.
+_IDENTITY = Direct(
     select_columns(
         _MEMBER.c.id, _MEMBER.c.role, _MEMBER.c.active, _MEMBER.c.language, _MEMBER.c.organisation_id,
         _ORGANISATION.c.slug,
@@ -43,7 +44,7 @@ _IDENTITY = (
 
 def identity_of(session: Session, platform: str, user_id: str) -> Identity | None:
     """The chat identity's membership and organisation, or None when it is not on record."""
-    row = session.connection().execute(_IDENTITY, {"platform": platform, "user_id": user_id}).first()
+    row = _IDENTITY.first(session.connection(), {"platform": platform, "user_id": user_id})
     if row is None:
         return None
     return Identity(int(row[0]), Role(row[1]), bool(row[2]), Language(row[3]) if row[3] else None, row[4], row[5])
@@ -99,15 +100,17 @@ def channel_mapping(
     return session.exec(query.with_for_update() if for_update else query).first()
 
 
-_LANGUAGE = select_columns(_MEMBER.c.language).where(
-    _MEMBER.c.platform == bindparam("platform"), _MEMBER.c.user_id == bindparam("user_id")
+_LANGUAGE = Direct(
+    select_columns(_MEMBER.c.language).where(
+        _MEMBER.c.platform == bindparam("platform"), _MEMBER.c.user_id == bindparam("user_id")
+    )
 )
 
 
-def member_language(session: Session, platform: str, user_id: str) -> str | None:
+def member_language(connection: Connection, platform: str, user_id: str) -> str | None:
     """The language a chat identity chose (`lang zh`), or None. Read for every busy acknowledgement
-    (`bot.slack.intake`): the statement is built once."""
-    chosen = session.connection().execute(_LANGUAGE, {"platform": platform, "user_id": user_id}).scalar()
+    (`bot.slack.intake`), on the transaction's connection."""
+    chosen = _LANGUAGE.scalar(connection, {"platform": platform, "user_id": user_id})
     return str(chosen) if chosen is not None else None
 
 
@@ -141,7 +144,7 @@ def notice_language(session: Session, platform: str, logical: str) -> str | None
     it has on another platform."""
     recipient = dm_recipient(logical)
     if recipient is not None:
-        return member_language(session, *recipient) or applicant_language(session, *recipient)
+        return member_language(session.connection(), *recipient) or applicant_language(session, *recipient)
     rows = session.exec(
         select(ChannelMapping.platform, ChannelMapping.language).where(ChannelMapping.logical_name == logical)
     ).all()

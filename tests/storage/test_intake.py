@@ -142,7 +142,7 @@ def test_commands_accepted_together_each_get_their_row_and_a_repeated_request_no
         accept(session, "slack:command:0", "a")
     with database.transaction() as session:
         arrivals = [values("slack:command:1", "a"), values("slack:command:0", "a"), values("slack:command:2", None)]
-        results = accept_commands(session, [*arrivals, values("slack:command:1", None)])
+        results = accept_commands(session.connection(), [*arrivals, values("slack:command:1", None)])
     first, repeated, queued, again = results
     assert repeated is None and again is None  # accepted before, and earlier in the same batch
     assert first is not None and queued is not None and first.id != queued.id
@@ -162,8 +162,8 @@ def test_answered_commands_are_marked_done_only_by_their_owner(database: Databas
         mine, theirs = accept(session, "slack:command:1", "a"), accept(session, "slack:command:2", "b")
     assert mine is not None and theirs is not None
     with database.transaction() as session:
-        assert finish_commands(session, [(mine.id, "a", NOW), (theirs.id, "a", NOW)]) == {mine.id}
+        assert finish_commands(session.connection(), [(mine.id, "a", NOW), (theirs.id, "a", NOW)]) == {mine.id}
     with database.transaction() as session:
-        assert finish_commands(session, [(mine.id, "a", NOW)]) == set()  # already done
+        assert finish_commands(session.connection(), [(mine.id, "a", NOW)]) == set()  # already done
         statuses = {row.id: row.status for row in session.exec(select(AcceptedCommand)).all()}
     assert statuses == {mine.id: IntakeStatus.DONE, theirs.id: IntakeStatus.ACCEPTED}
