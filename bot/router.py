@@ -27,7 +27,7 @@ from handlers.kit.i18n import _, current_language, in_language, reader_language,
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
 from handlers.threads import thread_command
-from storage.database import Database
+from storage.database import Database, WroteWhileReading
 from storage.models import Member, utcnow
 from storage.queries.members import Identity, identity_of, member_language
 from storage.queries.requests import claim_request, earlier_reply, record_reply
@@ -125,7 +125,7 @@ class Router:
             args = incoming.args if incoming.args is not None else Args.parse(rest)
             return spec.handler(ctx, args, session)
 
-        return self.run(incoming, spec.word, work)
+        return self.run(incoming, spec.word, work, reads_only=spec.reads_only)
 
     def thread_message(self, message: ThreadMessage) -> Reply | None:
         """Run what a message in one of the bot's threads stands for (`handlers.threads`), as its
@@ -147,8 +147,9 @@ class Router:
             log.info("message in %s thread not relayed: %s", command.reference, reply.text)
         return reply
 
-    def run(self, incoming: Incoming, what: str, work: Work) -> Reply:
+    def run(self, incoming: Incoming, what: str, work: Work, *, reads_only: bool = False) -> Reply:
         """Run `work` for the caller in one transaction with the notices it produces; never raises.
+        Work that `reads_only` runs in a transaction never committed, with no record of its request.
 
         A uniqueness conflict means a concurrent command wrote first what this one was about to
         write; nothing of this one was kept, so it runs once more and answers from what the other
@@ -158,13 +159,13 @@ class Router:
         """
         # The platform's locale until the caller's own choice is read (in their context).
         with request_reference(), in_language(reader_language(None, incoming.locale, self.rules.language)):
-            reply, outcome = self._run_counted(incoming, what, work)
+            reply, outcome = self._run_counted(incoming, what, work, reads_only)
             # What was written before the caller's choice could be read is in their locale's language.
             reply.language = reply.language or current_language()
         metrics.command_finished(what, outcome)
         return reply
 
-    def _run_counted(self, incoming: Incoming, what: str, work: Work) -> tuple[Reply, str]:
+    def _run_counted(self, incoming: Incoming, what: str, work: Work, reads_only: bool) -> tuple[Reply, str]:
         """The reply, and how the command ended: ok, refused (the caller's mistake) or error."""
         if _has_nul(incoming):
             return Reply(
@@ -173,10 +174,13 @@ class Router:
             ), "refused"
         try:
             try:
-                reply = self._run_once(incoming, work)
+                try:
+                    reply = self._run_once(incoming, work, reads_only)
+                except _FirstSeen:  # a settings admin's identity is written first: run it as any other
+                    reply = self._run_once(incoming, work, False)
             except IntegrityError:
                 log.info("conflict with a concurrent command, running it again: command=%s", what)
-                reply = self._run_once(incoming, work)
+                reply = self._run_once(incoming, work, reads_only)
             return reply, "refused" if reply.is_error else "ok"
         except IntegrityError:
             return _failure("conflict", what, incoming, _unexpected), "error"
@@ -185,22 +189,24 @@ class Router:
         except Exception:
             return _failure("command failed", what, incoming, _unexpected), "error"
 
-    def _run_once(self, incoming: Incoming, work: Work) -> Reply:
+    def _run_once(self, incoming: Incoming, work: Work, reads_only: bool) -> Reply:
         """Run `work` in one transaction; a user's mistake becomes its explanation, anything else is raised.
         The reply carries the caller's language (see `Reply.language`)."""
         language: str | None = None
         try:
-            with self.database.transaction() as session:
-                key = incoming.request_key
+            with self.database.reading() if reads_only else self.database.transaction() as session:
+                key = None if reads_only else incoming.request_key
                 if key is not None:
                     earlier = earlier_reply(session, key)
                     if earlier is not None:
                         return Reply(earlier or _("That request was already handled."))
                     claim_request(session, key, self.clock())
-                ctx = self.context_for(session, incoming)
+                ctx = self.context_for(session, incoming, may_write=not reads_only)
                 language = ctx.language
                 with in_language(language):
                     reply = work(ctx, session)
+                if reads_only and reply.notices:
+                    raise WroteWhileReading("a command that reads only has notices to post")
                 save_notices(session, reply.notices, ctx.now)
                 if key is not None:
                     record_reply(session, key, reply.text)
@@ -234,7 +240,7 @@ class Router:
         chosen = member_language(connection, caller.platform, caller.user_id)
         return reader_language(chosen, locale, self.rules.language)
 
-    def context_for(self, session: Session, incoming: Incoming) -> Context:
+    def context_for(self, session: Session, incoming: Incoming, *, may_write: bool = True) -> Context:
         """The caller's context: membership, role, now.
 
         Admins named in the settings are admins while they are named: their role in this context is
@@ -246,6 +252,8 @@ class Router:
         listed = caller.ref in self.admins
         found = identity_of(session, caller.platform, caller.user_id)
         if found is None and listed:
+            if not may_write:
+                raise _FirstSeen
             found = self._listed_admin(session, caller)
         elif found is not None and not found.active and not listed:
             found = None
@@ -277,6 +285,10 @@ class Router:
         session.flush()
         assert member.id is not None
         return Identity(member.id, member.role, member.active, None, None, None)
+
+
+class _FirstSeen(Exception):
+    """A settings admin not on record yet, in a transaction that may not write them down."""
 
 
 def _has_nul(incoming: Incoming) -> bool:

@@ -13,7 +13,7 @@ from handlers.kit.registry import COMMAND_WORDS, COMMANDS, EVERYONE, GROUPS, com
 from handlers.kit.replies import Reply
 
 
-@command("help", summary=N_("list the commands, or show how to use one"), roles=EVERYONE)
+@command("help", summary=N_("list the commands, or show how to use one"), roles=EVERYONE, reads_only=True)
 def help_command(ctx: Context, args: Args, session: Session) -> Reply:
     """help [<command> [<sub-command>]]
     Example: help store strike"""

@@ -81,6 +81,19 @@ def _sqlite_begin(connection: Connection) -> None:
     driver.execute("BEGIN IMMEDIATE")
 
 
+# Set in a session's `info` once it has flushed changes to the database.
+_FLUSHED = "marketsafe_flushed"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    session.info[_FLUSHED] = True
+
+
+class WroteWhileReading(RuntimeError):
+    """Work done in `Database.reading()` changed something (a program error: it would be lost)."""
+
+
 class Turns:
     """The turns of a SQLite file's one pooled connection, given in the order they were asked for,
     except that urgent ones (a command being written down before its acknowledgement) go before
@@ -143,6 +156,32 @@ class Database:
             return
         with self._turns.turn(urgent=urgent, wait=wait), self._session() as session:
             yield session
+
+    @contextmanager
+    def reading(self, *, wait: float = SQLITE_TURN) -> Iterator[Session]:
+        """`transaction()` for work that changes nothing: rolled back at its end, never committed.
+        A change made in it raises `WroteWhileReading` rather than being undone unseen: the ORM's
+        pending changes on any database, and on SQLite every row written by any means."""
+        if self._turns is None:
+            with self._reading_session() as session:
+                yield session
+            return
+        with self._turns.turn(wait=wait), self._reading_session() as session:
+            yield session
+
+    @contextmanager
+    def _reading_session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            driver = session.connection().connection.driver_connection
+            changes = getattr(driver, "total_changes", None)  # sqlite3's count of rows written
+            try:
+                yield session
+                if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
+                    raise WroteWhileReading("objects were added, changed or deleted")
+                if changes is not None and getattr(driver, "total_changes", None) != changes:
+                    raise WroteWhileReading("rows were written")
+            finally:
+                session.rollback()
 
     @contextmanager
     def connection(self, *, urgent: bool = False, wait: float = SQLITE_TURN) -> Iterator[Connection]:

@@ -29,7 +29,7 @@ from storage.queries.cases import cases_for, item_status_counts, items_of
 from storage.vocabulary import Channel, ItemStatus, NoticeKind
 
 
-@command("cases", summary=N_("list your organisation's cases (the team sees all)"))
+@command("cases", summary=N_("list your organisation's cases (the team sees all)"), reads_only=True)
 def cases(ctx: Context, args: Args, session: Session) -> Reply:
     """cases [open] [platform=<name>] [month=YYYY-MM] [status=<status>] [org=<slug>] [page=<n>]
     cases mine [all] [filters as above]   (team: the cases assigned to you, open ones unless `all`)

@@ -30,7 +30,7 @@ NOTICE_SHOWN = 300  # characters of a notice's first line; the rest is in the ch
 
 @command(
     "case timeline", summary=N_("everything that happened in a case, in order: outcomes, messages, appeals, notices"),
-    options=(CASE, PAGE_OPTION), subject_first=True,
+    options=(CASE, PAGE_OPTION), subject_first=True, reads_only=True,
 )  # fmt: skip
 def case_timeline_command(ctx: Context, args: Args, session: Session) -> Reply:
     """case MS-000123 timeline [page=<n>]

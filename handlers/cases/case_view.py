@@ -52,7 +52,7 @@ def load_case(
 
 @command(
     "case show", summary=N_("show one case with its items, outcomes and history"),
-    options=(CASE, PAGE_OPTION), default=True, subject_first=True,
+    options=(CASE, PAGE_OPTION), default=True, subject_first=True, reads_only=True,
 )  # fmt: skip
 def case_show(ctx: Context, args: Args, session: Session) -> Reply:
     """case MS-000123 [page=<n>]
@@ -69,7 +69,7 @@ def case_show(ctx: Context, args: Args, session: Session) -> Reply:
 
 @command(
     "case history", summary=N_("every entry of a case's history, oldest first, a page at a time"),
-    options=(CASE, PAGE_OPTION), subject_first=True,
+    options=(CASE, PAGE_OPTION), subject_first=True, reads_only=True,
 )  # fmt: skip
 def case_history(ctx: Context, args: Args, session: Session) -> Reply:
     """case MS-000123 history [page=<n>]

@@ -30,6 +30,7 @@ BARE_ID = re.compile(r"u?[0-9]{1,30}")
 @command(
     "lookup", summary=N_("what the program knows of a listing or storefront: cases, outcomes, appeals, strikes"),
     options=(Option("item", N_("a listing or store link, or a listing's id"), required=True),),
+    reads_only=True,
 )  # fmt: skip
 def lookup(ctx: Context, args: Args, session: Session) -> Reply:
     """lookup <link | listing id | store link>

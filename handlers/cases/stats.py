@@ -28,7 +28,9 @@ group(
 )
 
 
-@command("stats show", summary=N_("figures per month, per platform and accuracy, as a table"), default=True)
+@command(
+    "stats show", summary=N_("figures per month, per platform and accuracy, as a table"), default=True, reads_only=True
+)
 def stats(ctx: Context, args: Args, session: Session) -> Reply:
     """stats [months=<n>] [until=YYYY-MM] [org=<slug> | overall]
     Per month: listings reported, storefronts reported, items removed, takedown rate (removed / decided),

@@ -36,7 +36,12 @@ group(
 )
 
 
-@command("store show", summary=N_("a storefront's status, strikes and the complaints naming it"), options=(LINK,))
+@command(
+    "store show",
+    summary=N_("a storefront's status, strikes and the complaints naming it"),
+    options=(LINK,),
+    reads_only=True,
+)
 def store_show(ctx: Context, args: Args, session: Session) -> Reply:
     """store show <store link>
     To ask for a storefront's removal, file its link with `complaint`.

@@ -74,6 +74,9 @@ class CommandSpec:
     options: tuple[Option, ...] = ()
     default: bool = False  # runs when its first word comes without a sub-command word
     subject_first: bool = False  # its first word may come before its name: `case MS-000123 reply`
+    # It changes nothing: its transaction is never committed, and running it twice (a retried
+    # request, a command taken over from a process that died) needs no record of the first run.
+    reads_only: bool = False
 
     @property
     def word(self) -> str:
@@ -127,6 +130,7 @@ def command(
     options: tuple[Option, ...] = (),
     default: bool = False,
     subject_first: bool = False,
+    reads_only: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register a handler under its words; its docstring is the usage shown by `help <words>`."""
     words = tuple(path.split())
@@ -138,7 +142,9 @@ def command(
     def register(handler: Handler) -> Handler:
         usage = inspect.cleandoc(handler.__doc__ or summary)
         # `action` completes "Only program admins can ...": marked with N_ where given, translated when shown.
-        spec = CommandSpec(words, summary, usage, handler, roles, action or path, options, default, subject_first)
+        spec = CommandSpec(
+            words, summary, usage, handler, roles, action or path, options, default, subject_first, reads_only
+        )
         if spec.word in COMMANDS:
             raise ValueError(f"{spec.word!r} is registered twice")
         COMMANDS[spec.word] = spec

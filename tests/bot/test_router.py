@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.router import Incoming, Router
 from handlers.kit.arguments import Args
 from handlers.kit.context import Caller, Context, ProgramRules
 from handlers.kit.registry import COMMANDS, GROUPS
 from handlers.kit.replies import Reply
-from storage.database import Database
+from storage.database import Database, WroteWhileReading
+from storage.models import HandledRequest, Member, Organisation
 from support.clock import FakeClock
 from support.harness import Harness
 
@@ -282,3 +284,66 @@ def test_a_nul_character_is_refused_before_anything_runs(program: Harness) -> No
     refusal = program.refused("admin org add nul A\x00B")
     assert refusal.startswith("That message contains a NUL character")
     assert program.refused("admin org show nul").startswith("There is no organisation")
+
+
+# --- commands that only read -------------------------------------------------------------------
+
+
+def handled_keys(database: Database) -> set[str]:
+    with database.transaction() as session:
+        return {str(key) for (key,) in session.connection().execute(select(HandledRequest.__table__.c["key"]))}  # type: ignore[attr-defined]
+
+
+def test_a_command_that_only_reads_keeps_no_record_of_its_request_and_a_retry_reads_again(
+    program: Harness, database: Database
+) -> None:
+    router = Router(database, ProgramRules(), frozenset())
+    caller = Caller("console", "brand1")
+    program.ok(f"complaint {TAOBAO.format(76)}", as_="brand1")
+    first = router.handle(Incoming(caller, "cases", request_key="slack:command:read-1"))
+    assert first.text.startswith("1 case (page 1 of 1)"), first.text
+    program.ok(f"complaint {TAOBAO.format(77)}", as_="brand1")
+    again = router.handle(Incoming(caller, "cases", request_key="slack:command:read-1"))
+    assert again.text.startswith("2 cases (page 1 of 1)"), again.text  # read anew, not the first answer
+    router.handle(Incoming(caller, "lang en", request_key="slack:command:write-1"))
+    assert handled_keys(database) >= {"slack:command:write-1"}
+    assert "slack:command:read-1" not in handled_keys(database)
+
+
+def test_a_command_marked_as_reading_only_that_writes_fails_and_keeps_nothing(
+    program: Harness, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def make(_original: object) -> object:
+        def writes(ctx: Context, args: Args, session: Session) -> Reply:
+            session.add(Organisation(slug="sneaky", name="Sneaky"))
+            session.flush()
+            return Reply("done")
+
+        return writes
+
+    replace_handler(monkeypatch, "cases", make)
+    reply = program.send("cases", as_="brand1")
+    assert reply.is_error and "Something went wrong on our side" in reply.text
+    with database.transaction() as session:
+        assert session.exec(select(Organisation).where(Organisation.slug == "sneaky")).first() is None
+
+
+def test_a_settings_admin_seen_first_in_a_command_that_only_reads_is_written_down_and_answered(
+    program: Harness, database: Database, clock: FakeClock
+) -> None:
+    boss = Router(database, ProgramRules(), frozenset({"console:newboss"}), clock=clock)
+    reply = boss.handle(Incoming(Caller("console", "newboss"), "cases"))
+    assert not reply.is_error, reply.text
+    with database.transaction() as session:
+        member = session.exec(select(Member).where(Member.user_id == "newboss")).one()
+        assert member.active is False  # on record for the audit log, with no role of its own
+
+
+def test_reading_refuses_what_would_be_written_and_undoes_it(database: Database) -> None:
+    with pytest.raises(WroteWhileReading), database.reading() as session:
+        session.add(Organisation(slug="unseen", name="Unseen"))
+    if not database.is_postgresql:  # SQLite counts every row written, by any means
+        with pytest.raises(WroteWhileReading), database.reading() as session:
+            session.connection().execute(insert(Organisation.__table__).values(slug="core", name="Core"))  # type: ignore[attr-defined]
+    with database.transaction() as session:
+        assert session.exec(select(Organisation).where(col(Organisation.slug).in_(["unseen", "core"]))).all() == []
