@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, insert
+from sqlalchemy import Select, bindparam, func, insert, literal
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from storage.direct import Direct
 from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries.many_rows import insert_rows
 from storage.stats_counts import count_filed
@@ -49,21 +50,29 @@ def items_of(session: Session, complaint_id: int, positions: Sequence[int] | Non
 
 
 _ITEM = ComplaintItem.__table__  # type: ignore[attr-defined]
-# Built once: every list and view of cases counts its items' statuses with it.
-_STATUS_COUNTS = (
-    select_columns(_ITEM.c.complaint_id, _ITEM.c.status, func.count())
-    .where(_ITEM.c.complaint_id.in_(bindparam("complaint_ids", expanding=True)))
-    .group_by(_ITEM.c.complaint_id, _ITEM.c.status)
-)
+# Complaints whose items' statuses are counted in one statement at most.
+STATUS_COUNTS_PAGE = 50
+
+
+@functools.cache
+def _status_counts(count: int) -> Direct:
+    """Every list and view of cases counts its items' statuses with this: for `count` complaints
+    (`id0`, `id1`, ...), how many items are in each status."""
+    return Direct(
+        select_columns(_ITEM.c.complaint_id, _ITEM.c.status, func.count())
+        .where(_ITEM.c.complaint_id.in_([bindparam(f"id{number}") for number in range(count)]))
+        .group_by(_ITEM.c.complaint_id, _ITEM.c.status)
+    )
 
 
 def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[int, Counter[ItemStatus]]:
     counts: dict[int, Counter[ItemStatus]] = {complaint_id: Counter() for complaint_id in complaint_ids}
-    if not complaint_ids:
-        return counts
-    rows: Sequence[Any] = session.connection().execute(_STATUS_COUNTS, {"complaint_ids": list(complaint_ids)}).all()
-    for complaint_id, status, count in rows:
-        counts[int(complaint_id)][ItemStatus(str(status))] = int(count)
+    connection = session.connection()
+    for start in range(0, len(complaint_ids), STATUS_COUNTS_PAGE):
+        page = complaint_ids[start : start + STATUS_COUNTS_PAGE]
+        values = {f"id{number}": complaint_id for number, complaint_id in enumerate(page)}
+        for complaint_id, status, count in _status_counts(len(page)).rows(connection, values):
+            counts[int(complaint_id)][ItemStatus(str(status))] = int(count)
     return counts
 
 
@@ -75,7 +84,8 @@ def filtered(query: S, where: CaseFilter) -> S:
     if where.organisation_id is not None:
         query = query.where(col(Complaint.organisation_id) == where.organisation_id)
     if where.open_only:
-        query = query.where(col(Complaint.status).in_(OPEN_COMPLAINT_STATUSES))
+        # A value bound each, not a list: the statement is then rendered once (`storage.direct`).
+        query = query.where(col(Complaint.status).in_([literal(status) for status in OPEN_COMPLAINT_STATUSES]))
     if where.status is not None:
         query = query.where(col(Complaint.status) == where.status)
     if where.platform is not None:
@@ -109,7 +119,7 @@ def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: i
                                    where.open_only)  # fmt: skip
     values = {name: getattr(where, name) for name in _FILTER_VALUES if getattr(where, name) is not None}
     counted_up_to = offset + limit + COUNT_BEYOND_PAGE
-    total: int = session.execute(count, {**values, "count_limit": counted_up_to}).scalar_one()
+    total = int(count.scalar(session.connection(), {**values, "count_limit": counted_up_to}))
     found = session.exec(page, params={**values, "page_limit": limit, "page_offset": offset}).all()
     return CasePage(list(found), total, at_least=total >= counted_up_to)
 
@@ -119,7 +129,7 @@ _FILTER_VALUES = ("organisation_id", "status", "platform", "assigned_to_id", "mo
 
 
 @functools.cache
-def _case_statements(given: tuple[str, ...], open_only: bool) -> tuple[Select[Any], SelectOfScalar[Complaint]]:
+def _case_statements(given: tuple[str, ...], open_only: bool) -> tuple[Direct, SelectOfScalar[Complaint]]:
     """The count and the page (`page_limit`, `page_offset`) of cases filtered by the values `given`."""
     bound: dict[str, Any] = {name: bindparam(name) for name in given}
     where = CaseFilter(open_only=open_only, **bound)
@@ -132,7 +142,7 @@ def _case_statements(given: tuple[str, ...], open_only: bool) -> tuple[Select[An
         .limit(bindparam("page_limit"))
         .offset(bindparam("page_offset"))
     )
-    return count, page
+    return Direct(count), page
 
 
 def appeals_of(session: Session, item_ids: Sequence[int]) -> list[SellerAppeal]:
