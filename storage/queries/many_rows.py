@@ -44,8 +44,11 @@ def insert_rows(
         return []
     dialect = connection.dialect
     names = (*shared, *columns)
-    shared_values = tuple(convert(value) if convert else value for convert, value in _converted(table, shared, dialect))
-    own_converters = [(n, convert) for n, (convert, _) in enumerate(_converted(table, columns, dialect)) if convert]
+    shared_values = tuple(
+        convert(value) if convert else value
+        for convert, value in zip(_converters(dialect, table, tuple(shared)), shared.values(), strict=True)
+    )
+    own_converters = [(n, convert) for n, convert in enumerate(_converters(dialect, table, tuple(columns))) if convert]
     if not returning and dialect.name == "postgresql":
         # psycopg reads a statement's placeholders in Python, every time for one of more than 50
         # values: there one short statement, run for each row (pipelined), is the faster way.
@@ -65,18 +68,10 @@ def insert_rows(
     return returned
 
 
-def _converted(
-    table: Table, names: Mapping[str, Any] | Sequence[str], dialect: Dialect
-) -> list[tuple[Callable[[Any], Any] | None, Any]]:
-    """For each column named: its type's conversion for the database (None: passed as it is), and
-    its value in `names` when that is a mapping."""
-    values = names if isinstance(names, Mapping) else dict.fromkeys(names)
-    return [(_converter(table, name, dialect), value) for name, value in values.items()]
-
-
-def _converter(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
-    column_type = table.c[name].type
-    return column_type.dialect_impl(dialect).bind_processor(dialect)
+@functools.lru_cache(maxsize=64)
+def _converters(dialect: Dialect, table: Table, names: tuple[str, ...]) -> tuple[Callable[[Any], Any] | None, ...]:
+    """For each column named, its type's conversion for the database (None: passed as it is)."""
+    return tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
 
 
 def _converted_rows(
