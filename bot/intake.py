@@ -56,6 +56,9 @@ FINISHED_MEMORY = timedelta(days=1)
 PRUNE_EVERY = 600.0
 # Acknowledgements first: a command waits to start while others are being accepted, at most this long.
 YIELD_LIMIT = 0.1
+# ... and while commands keep arriving, the commands' work takes at most this share of the time, so
+# that an arrival waits little for the interpreter and the work still goes on under a steady stream.
+WORK_SHARE = 1 / 3
 # How long after a command arrived the next of a burst is expected.
 QUIET = 0.01
 # Tests only: hold each command this many seconds before running it (to stop a process in between).
@@ -110,6 +113,7 @@ class Intake:
         self._arrivals = threading.Condition()
         self._arriving = 0
         self._arrived_at = 0.0
+        self._work_may_start = 0.0  # while commands arrive, no command's work starts before this
         self._hold = float(os.environ.get(HOLD_VARIABLE) or 0)
         self._pruned_at = 0.0
 
@@ -206,11 +210,15 @@ class Intake:
             if self._hold:
                 time.sleep(self._hold)
             self._let_arrivals_pass()
-            if recorded and command.attempts > MAX_ATTEMPTS:
-                log.error("%s command id=%s given up after %s attempts", self.platform, command.id, MAX_ATTEMPTS)
-                self.runner.give_up(command)
-            else:
-                self.runner.run(command, fresh=fresh)
+            started = time.monotonic()
+            try:
+                if recorded and command.attempts > MAX_ATTEMPTS:
+                    log.error("%s command id=%s given up after %s attempts", self.platform, command.id, MAX_ATTEMPTS)
+                    self.runner.give_up(command)
+                else:
+                    self.runner.run(command, fresh=fresh)
+            finally:
+                self._worked(started)
         except Exception:
             log.exception("%s command id=%s could not be answered; trying again later", self.platform, command.id)
             if recorded and command.attempts > MAX_ATTEMPTS:  # not even the apology could be given
@@ -242,14 +250,23 @@ class Intake:
 
     def _let_arrivals_pass(self) -> None:
         """Acknowledgements first: wait while commands are arriving (being written down, or one came
-        moments ago, so more of a burst are on their way), at most YIELD_LIMIT, so that the database's
-        write lock and the interpreter go to them before this command's work."""
+        moments ago, so more of a burst are on their way), so that the database's write lock and the
+        interpreter go to them before this command's work; but no longer than the work's share of
+        the time allows (`WORK_SHARE`), nor than YIELD_LIMIT."""
         deadline = time.monotonic() + YIELD_LIMIT
         with self._arrivals:
-            while (now := time.monotonic()) < deadline:
+            while (now := time.monotonic()) < min(deadline, self._work_may_start):
                 if not self._arriving and now - self._arrived_at >= QUIET:
                     return
-                self._arrivals.wait(min(QUIET, deadline - now))
+                self._arrivals.wait(min(QUIET, deadline - now, self._work_may_start - now))
+
+    def _worked(self, started: float) -> None:
+        """A command's work, begun at `started`, ended: the next waits for arrivals for the rest of
+        the time this work's share leaves them."""
+        ended = time.monotonic()
+        with self._arrivals:
+            rest = (ended - started) * (1 - WORK_SHARE) / WORK_SHARE
+            self._work_may_start = max(self._work_may_start, ended) + rest
 
     def _settle(self, change: Callable[[Any], bool]) -> bool:
         try:

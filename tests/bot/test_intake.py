@@ -203,3 +203,33 @@ def test_a_command_whose_apology_cannot_be_given_either_is_dropped_with_its_erro
         settled(intake)
     assert statuses(database) == [IntakeStatus.DONE]
     assert "given up after" in caplog.text and "still down" in caplog.text
+
+
+# --- acknowledgements first, and the work's share of the time ---------------------------------
+
+
+def waited_before_work(intake: Intake) -> float:
+    started = time.monotonic()
+    intake._let_arrivals_pass()
+    return time.monotonic() - started
+
+
+def test_with_no_command_arriving_work_starts_at_once(database: Database, clock: FakeClock) -> None:
+    intake = Intake(database, "slack", Recorder(), clock=clock)
+    intake._worked(time.monotonic() - 0.02)
+    assert waited_before_work(intake) < 0.01
+
+
+def test_while_commands_keep_arriving_work_gets_its_share_of_the_time_and_no_more(
+    database: Database, clock: FakeClock
+) -> None:
+    intake = Intake(database, "slack", Recorder(), clock=clock)
+    intake._arriving = 1  # an arrival being written down, all along
+    assert waited_before_work(intake) < 0.01  # no work done yet: nothing to make up for
+    intake._worked(time.monotonic() - 0.015)  # 15 ms of work: the arrivals are owed 30 ms
+    waited = waited_before_work(intake)
+    assert 0.025 <= waited < 0.09, waited
+    # However much work was done, a command waits for arrivals YIELD_LIMIT at most.
+    intake._worked(time.monotonic() - 1.0)
+    waited = waited_before_work(intake)
+    assert 0.09 <= waited < 0.5, waited
