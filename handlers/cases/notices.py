@@ -9,6 +9,7 @@ from handlers.kit.i18n import N_, Localized, _, current_language, localized, nge
 from handlers.kit.replies import Button, Notice
 from handlers.program.glossary import REASONS, bilingual_reason, reason_label
 from storage.models import Complaint, IPRight, Organisation
+from storage.queries.cases import CaseLine
 from storage.vocabulary import Channel, ComplaintStatus, ItemKind, NoticeKind, Platform, ReasonCode, org_channel
 
 PREVIEW_ITEMS = 10
@@ -23,7 +24,7 @@ TEAM_ACTIONS = (
 )
 
 
-def describe_items(complaint: Complaint, count: int | None = None) -> str:
+def describe_items(complaint: Complaint | CaseLine, count: int | None = None) -> str:
     """`40 Taobao listings`."""
     number = count if count is not None else complaint.item_count
     platform = Platform(complaint.platform).label

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from handlers.kit.context import BRAND_ROLES, Context
 from handlers.kit.i18n import ngettext
-from storage.models import Complaint, IPRight
-from storage.queries.cases import CaseFilter, cases_for
+from storage.models import IPRight
+from storage.queries.cases import CaseFilter, CaseLine, cases_for
 from storage.queries.members import usable_rights
 from storage.vocabulary import ItemKind, Platform
 
@@ -57,7 +57,7 @@ def right_suggestions(ctx: Context, session: Session, typed: str) -> list[Sugges
     return found
 
 
-def _case_matches(complaint: Complaint, wanted: str) -> bool:
+def _case_matches(complaint: CaseLine, wanted: str) -> bool:
     if not wanted:
         return True
     if complaint.case_id.lower().startswith(wanted):
@@ -66,7 +66,7 @@ def _case_matches(complaint: Complaint, wanted: str) -> bool:
     return digits.isdigit() and str(complaint.id).startswith(digits)
 
 
-def _case_label(complaint: Complaint) -> str:
+def _case_label(complaint: CaseLine) -> str:
     try:
         platform = Platform(complaint.platform).label
     except ValueError:

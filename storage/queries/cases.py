@@ -12,10 +12,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, bindparam, func, insert, literal
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.direct import Direct
-from storage.models import Complaint, ComplaintItem, SellerAppeal
+from storage.models import Complaint, ComplaintItem, SellerAppeal, case_id
 from storage.queries.many_rows import insert_rows
 from storage.stats_counts import count_filed
 from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemKind, ItemStatus
@@ -104,10 +103,32 @@ COUNT_BEYOND_PAGE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
+class CaseLine:
+    """A case as a list shows it, read without the ORM's unit of work: a page of them is read on
+    every `cases`, App Home and case suggestion."""
+
+    id: int
+    organisation_id: int
+    platform: str
+    kind: str
+    status: ComplaintStatus
+    item_count: int
+    assigned_to_id: int | None
+    created_at: datetime
+
+    @property
+    def case_id(self) -> str:
+        return case_id(self.id)
+
+
+_LINE_COLUMNS = tuple(_COMPLAINTS.c[name] for name in CaseLine.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
 class CasePage:
     """A page of complaints, newest first, and how many match: exactly, unless `at_least`."""
 
-    cases: list[Complaint]
+    cases: list[CaseLine]
     total: int
     at_least: bool
 
@@ -120,8 +141,8 @@ def cases_for(session: Session, where: CaseFilter, *, limit: int = 20, offset: i
     values = {name: getattr(where, name) for name in _FILTER_VALUES if getattr(where, name) is not None}
     counted_up_to = offset + limit + COUNT_BEYOND_PAGE
     total = int(count.scalar(session.connection(), {**values, "count_limit": counted_up_to}))
-    found = session.exec(page, params={**values, "page_limit": limit, "page_offset": offset}).all()
-    return CasePage(list(found), total, at_least=total >= counted_up_to)
+    found = page.rows(session.connection(), {**values, "page_limit": limit, "page_offset": offset})
+    return CasePage([CaseLine(*row) for row in found], total, at_least=total >= counted_up_to)
 
 
 # The filter's values, bound as parameters of statements built once for each set of them given.
@@ -129,20 +150,20 @@ _FILTER_VALUES = ("organisation_id", "status", "platform", "assigned_to_id", "mo
 
 
 @functools.cache
-def _case_statements(given: tuple[str, ...], open_only: bool) -> tuple[Direct, SelectOfScalar[Complaint]]:
+def _case_statements(given: tuple[str, ...], open_only: bool) -> tuple[Direct, Direct]:
     """The count and the page (`page_limit`, `page_offset`) of cases filtered by the values `given`."""
     bound: dict[str, Any] = {name: bindparam(name) for name in given}
     where = CaseFilter(open_only=open_only, **bound)
-    query = filtered(select(Complaint), where)
+    query = filtered(select_columns(*_LINE_COLUMNS), where)
     count = select(func.count()).select_from(
         filtered(select_columns(_COMPLAINTS.c.id), where).limit(bindparam("count_limit")).subquery()
     )
     page = (
-        query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc())
+        query.order_by(_COMPLAINTS.c.created_at.desc(), _COMPLAINTS.c.id.desc())
         .limit(bindparam("page_limit"))
         .offset(bindparam("page_offset"))
     )
-    return Direct(count), page
+    return Direct(count), Direct(page)
 
 
 def appeals_of(session: Session, item_ids: Sequence[int]) -> list[SellerAppeal]:
