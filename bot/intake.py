@@ -210,7 +210,7 @@ class Intake:
             if self._hold:
                 time.sleep(self._hold)
             self._let_arrivals_pass()
-            started = time.monotonic()
+            started = time.thread_time()
             try:
                 if recorded and command.attempts > MAX_ATTEMPTS:
                     log.error("%s command id=%s given up after %s attempts", self.platform, command.id, MAX_ATTEMPTS)
@@ -261,12 +261,13 @@ class Intake:
                 self._arrivals.wait(min(QUIET, deadline - now, self._work_may_start - now))
 
     def _worked(self, started: float) -> None:
-        """A command's work, begun at `started`, ended: the next waits for arrivals for the rest of
-        the time this work's share leaves them."""
-        ended = time.monotonic()
+        """A command's work ended, begun when its thread's CPU time was `started`: the next waits for
+        arrivals for the rest of the time this work's share leaves them. CPU time, not the clock:
+        while arrivals take turns with the work, the work's own time is what they waited for."""
+        spent = max(0.0, time.thread_time() - started)
         with self._arrivals:
-            rest = (ended - started) * (1 - WORK_SHARE) / WORK_SHARE
-            self._work_may_start = max(self._work_may_start, ended) + rest
+            rest = spent * (1 - WORK_SHARE) / WORK_SHARE
+            self._work_may_start = max(self._work_may_start, time.monotonic()) + rest
 
     def _settle(self, change: Callable[[Any], bool]) -> bool:
         try:
@@ -300,14 +301,14 @@ class Intake:
     def sweep_once(self) -> int:
         """Renew this process's leases, then take on orphaned commands while there is room; how many."""
         now = self.clock()
-        with self.database.transaction() as session:
-            renew_leases(session, self.owner, now + LEASE)
+        with self.database.connection() as connection:
+            renew_leases(connection, self.owner, now + LEASE)
         room = self._reserve(max(0, self.capacity - self.capacity // RESERVED_SHARE - self.in_flight))
         if room:
             self._let_arrivals_pass()
         try:
-            with self.database.transaction() as session:
-                taken = claim_orphans(session, self.owner, now, now + LEASE, room)
+            with self.database.connection() as connection:
+                taken = claim_orphans(connection, self.owner, now, now + LEASE, room)
         except Exception:
             self._free(room)
             raise

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 
 Convert = Callable[[Any], Any]
@@ -89,12 +90,15 @@ class Direct:
         driver = connection.connection.driver_connection
         assert driver is not None
         cursor = driver.cursor()
-        if rendered.positional:
-            cursor.execute(rendered.sql, parameters)
-        else:
-            cursor.execute(
-                rendered.sql, {bind[1]: value for bind, value in zip(rendered.binds, parameters, strict=True)}
-            )
+        given: Any = parameters
+        if not rendered.positional:
+            given = {bind[1]: value for bind, value in zip(rendered.binds, parameters, strict=True)}
+        try:
+            cursor.execute(rendered.sql, given)
+        except dialect.loaded_dbapi.Error as error:
+            # Raised as SQLAlchemy raises the driver's errors (IntegrityError, OperationalError, ...),
+            # so that callers handle a conflict or an unreachable database here as anywhere else.
+            raise DBAPIError.instance(rendered.sql, given, error, dialect.loaded_dbapi.Error) from error
         return rendered, cursor
 
 

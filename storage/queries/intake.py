@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, update
+from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -108,40 +109,59 @@ def accept_commands(connection: Connection, arrivals: list[dict[str, Any]]) -> l
     return results
 
 
-def renew_leases(session: Session, owner: str, until: datetime) -> int:
-    """Extend the lease on every command `owner` is still working on (its heartbeat)."""
-    result = session.execute(
-        update(AcceptedCommand)
-        .where(col(AcceptedCommand.owner) == owner, WAITING)
-        .values(lease_until=until)
-        .execution_options(synchronize_session=False)
+_ACCEPTED = _TABLE.c.status == IntakeStatus.ACCEPTED
+_RENEW = Direct(
+    update(_TABLE).where(_TABLE.c.owner == bindparam("holder"), _ACCEPTED).values(lease_until=bindparam("until"))
+)
+_CANDIDATES = Direct(
+    select_columns(_TABLE.c.id)
+    .where(_ACCEPTED, _TABLE.c.lease_until <= bindparam("now"))
+    .order_by(_TABLE.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_TAKEN_COLUMNS = ("id", "platform", "kind", "request_key", "payload", "response_url", "accepted_at", "attempts")
+
+
+@functools.cache
+def _take(count: int) -> Direct:
+    """Takes `count` commands (`id0`, `id1`, ...) whose lease ran out by `now` for `holder`."""
+    return Direct(
+        update(_TABLE)
+        .where(
+            _TABLE.c.id.in_([bindparam(f"id{number}") for number in range(count)]),
+            _ACCEPTED,
+            _TABLE.c.lease_until <= bindparam("now"),
+        )
+        .values(owner=bindparam("holder"), lease_until=bindparam("until"), attempts=_TABLE.c.attempts + 1)
+        .returning(*(_TABLE.c[name] for name in _TAKEN_COLUMNS))
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
-def claim_orphans(session: Session, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[Accepted]:
+def renew_leases(connection: Connection, owner: str, until: datetime) -> int:
+    """Extend the lease on every command `owner` is still working on (its heartbeat)."""
+    return _RENEW.count(connection, {"holder": owner, "until": until})
+
+
+def claim_orphans(
+    connection: Connection, owner: str, now: datetime, lease_until: datetime, limit: int
+) -> list[Accepted]:
     """Take up to `limit` waiting commands whose lease has run out by `now`, oldest first.
 
     The candidates are read locked (PostgreSQL skips rows another sweep holds; SQLite's transaction
     holds the write lock) and taken in one statement that checks their lease again."""
     if limit <= 0:
         return []
-    candidates = session.exec(
-        select(AcceptedCommand.id)
-        .where(WAITING, col(AcceptedCommand.lease_until) <= now)
-        .order_by(col(AcceptedCommand.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    candidates = [int(row[0]) for row in _CANDIDATES.rows(connection, {"now": now, "limit": limit})]
     if not candidates:
         return []
-    taken = session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.id.in_(candidates), _TABLE.c.status == IntakeStatus.ACCEPTED, _TABLE.c.lease_until <= now)
-        .values(owner=owner, lease_until=lease_until, attempts=_TABLE.c.attempts + 1)
-        .returning(*_TABLE.c)
-    ).all()
-    return sorted((_accepted(row) for row in taken), key=lambda command: command.id)
+    values: dict[str, Any] = {f"id{number}": command_id for number, command_id in enumerate(candidates)}
+    values.update(now=now, holder=owner, until=lease_until)
+    taken = _take(len(candidates)).rows(connection, values)
+    return sorted(
+        (Accepted(row[0], row[1], row[2], row[3], dict(row[4]), row[5], row[6], row[7]) for row in taken),
+        key=lambda command: command.id,
+    )
 
 
 def finish_command(session: Session, command_id: int, owner: str, now: datetime) -> bool:
@@ -214,16 +234,3 @@ def prune_finished(session: Session, before: datetime) -> int:
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _accepted(row: Any) -> Accepted:
-    return Accepted(
-        row.id,
-        row.platform,
-        row.kind,
-        row.request_key,
-        dict(row.payload),
-        row.response_url,
-        row.accepted_at,
-        row.attempts,
-    )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
 from storage.direct import Direct
@@ -69,3 +70,11 @@ def test_a_statement_is_refused_a_missing_value_and_a_list_it_cannot_render_once
     listed = select(TABLE.c.id).where(TABLE.c.id.in_(bindparam("ids", expanding=True)))
     with database.transaction() as session, pytest.raises(ValueError, match="ids"):
         Direct(listed).rows(session.connection(), {"ids": [1, 2]})
+
+
+def test_the_drivers_errors_are_raised_as_sqlalchemy_raises_them(database: Database) -> None:
+    """A conflict is an IntegrityError, so the router runs the command again as after any other."""
+    with database.transaction() as session:
+        INSERT.first(session.connection(), VALUES)
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        INSERT.first(session.connection(), VALUES)

@@ -51,9 +51,9 @@ def test_a_living_owners_commands_are_not_taken_over(database: Database) -> None
         accept(session, "slack:command:1", "a")
     later = NOW + LEASE - timedelta(seconds=1)
     with database.transaction() as session:
-        assert renew_leases(session, "a", later + LEASE) == 1
+        assert renew_leases(session.connection(), "a", later + LEASE) == 1
     with database.transaction() as session:
-        assert claim_orphans(session, "b", later + timedelta(seconds=2), later + 2 * LEASE, 10) == []
+        assert claim_orphans(session.connection(), "b", later + timedelta(seconds=2), later + 2 * LEASE, 10) == []
 
 
 def test_a_dead_owners_command_is_taken_over_once_with_its_answer_address(database: Database) -> None:
@@ -62,9 +62,9 @@ def test_a_dead_owners_command_is_taken_over_once_with_its_answer_address(databa
     assert accepted is not None
     expired = NOW + LEASE + timedelta(seconds=1)
     with database.transaction() as session:
-        (taken,) = claim_orphans(session, "b", expired, expired + LEASE, 10)
+        (taken,) = claim_orphans(session.connection(), "b", expired, expired + LEASE, 10)
     with database.transaction() as session:
-        assert claim_orphans(session, "c", expired, expired + LEASE, 10) == []
+        assert claim_orphans(session.connection(), "c", expired, expired + LEASE, 10) == []
     assert (taken.id, taken.response_url, taken.attempts) == (accepted.id, URL, 2)
     with database.transaction() as session:
         assert not finish_command(session, accepted.id, "a", expired)  # the dead owner no longer holds it
@@ -81,9 +81,9 @@ def test_a_queued_command_is_taken_by_the_first_process_with_room_oldest_first(d
             accept(session, f"slack:command:{number}", None, now=NOW + timedelta(milliseconds=number))
     later = NOW + timedelta(seconds=1)
     with database.transaction() as session:
-        taken = claim_orphans(session, "b", later, later + LEASE, 2)
+        taken = claim_orphans(session.connection(), "b", later, later + LEASE, 2)
     with database.transaction() as session:
-        rest = claim_orphans(session, "c", later, later + LEASE, 5)
+        rest = claim_orphans(session.connection(), "c", later, later + LEASE, 5)
     assert [command.request_key for command in taken] == ["slack:command:0", "slack:command:1"]
     assert [command.request_key for command in rest] == ["slack:command:2"]
 
@@ -94,9 +94,10 @@ def test_a_released_command_waits_until_its_retry_time(database: Database) -> No
     assert accepted is not None
     with database.transaction() as session:
         assert release_command(session, accepted.id, "a", NOW + timedelta(seconds=30))
-    with database.transaction() as session:
-        assert claim_orphans(session, "b", NOW + timedelta(seconds=29), NOW + timedelta(seconds=40), 5) == []
-        assert len(claim_orphans(session, "b", NOW + timedelta(seconds=31), NOW + timedelta(seconds=40), 5)) == 1
+    later = NOW + timedelta(seconds=40)
+    with database.connection() as connection:
+        assert claim_orphans(connection, "b", NOW + timedelta(seconds=29), later, 5) == []
+        assert len(claim_orphans(connection, "b", NOW + timedelta(seconds=31), later, 5)) == 1
 
 
 def test_answered_commands_are_forgotten_after_a_while_and_waiting_ones_never(database: Database) -> None:
@@ -120,14 +121,14 @@ def test_a_sweep_skips_commands_another_process_is_taking(database: Database) ->
     later = NOW + timedelta(seconds=1)
     if not database.is_postgresql:
         with database.transaction() as first:
-            assert len(claim_orphans(first, "b", later, later + LEASE, 5)) == 1
+            assert len(claim_orphans(first.connection(), "b", later, later + LEASE, 5)) == 1
         with database.transaction() as second:
-            assert claim_orphans(second, "c", later, later + LEASE, 5) == []
+            assert claim_orphans(second.connection(), "c", later, later + LEASE, 5) == []
         return
     with database.transaction() as first:
-        assert len(claim_orphans(first, "b", later, later + LEASE, 5)) == 1
+        assert len(claim_orphans(first.connection(), "b", later, later + LEASE, 5)) == 1
         with database.transaction() as second:  # while the first has not committed
-            assert claim_orphans(second, "c", later, later + LEASE, 5) == []
+            assert claim_orphans(second.connection(), "c", later, later + LEASE, 5) == []
 
 
 def values(key: str, owner: str | None) -> dict[str, object]:
