@@ -74,7 +74,9 @@ def _converted(
     return [(_converter(table, name, dialect), value) for name, value in values.items()]
 
 
+@functools.lru_cache(maxsize=256)
 def _converter(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """Looked up once per column and dialect: every filing inserts into a few tables, each time."""
     column_type = table.c[name].type
     return column_type.dialect_impl(dialect).bind_processor(dialect)
 
