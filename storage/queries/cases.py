@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, insert
+from sqlalchemy import Select, bindparam, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.direct import Direct
 from storage.models import Complaint, ComplaintItem, SellerAppeal
 from storage.queries.many_rows import insert_rows
 from storage.stats_counts import count_filed
@@ -22,12 +21,6 @@ from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemKind, I
 
 _COMPLAINTS = Complaint.__table__  # type: ignore[attr-defined]
 _ITEMS = ComplaintItem.__table__  # type: ignore[attr-defined]
-# Every filing adds its complaints with it, on the driver's cursor (`storage.direct`).
-_NEW_COMPLAINT = Direct(
-    insert(_COMPLAINTS)
-    .values({column.key: bindparam(column.key) for column in _COMPLAINTS.c if column.key != "id"})
-    .returning(_COMPLAINTS.c.id)
-)
 OPEN_COMPLAINT_STATUSES = (
     ComplaintStatus.SUBMITTED,
     ComplaintStatus.IN_REVIEW,
@@ -169,7 +162,9 @@ def add_complaint(session: Session, complaint: Complaint) -> int:
     """Store a new complaint and give it its id, in one INSERT .. RETURNING: filing adds dozens in
     one transaction, and a flush of the session for each would cost more than the inserts."""
     values = {column.key: getattr(complaint, column.key) for column in _COMPLAINTS.c if column.key != "id"}
-    new_id: int = _NEW_COMPLAINT.scalar(session.connection(), values)
+    # `insert_rows` renders the statement once; a conflict still raises SQLAlchemy's IntegrityError.
+    (row,) = insert_rows(session.connection(), _COMPLAINTS, values, (), [()], returning=("id",))
+    new_id = int(row[0])
     complaint.id = new_id
     return new_id
 
