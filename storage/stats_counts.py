@@ -188,13 +188,21 @@ def _row(key: Key, n: int) -> dict[str, Any]:
 
 
 def _upsert(connection: Connection) -> Any:
+    """The statement adding to a count (creating it at first), built once per dialect: every
+    command that files or decides items runs it as it commits."""
+    return _UPSERTS[connection.dialect.name == "postgresql"]
+
+
+def _build_upsert(dialect: Any) -> Any:
     table = StatsCount.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table)
     return statement.on_conflict_do_update(
         index_elements=[column.name for column in table.primary_key.columns],
         set_={"n": table.c.n + statement.excluded.n},
     )
+
+
+_UPSERTS = {True: _build_upsert(postgresql), False: _build_upsert(sqlite)}
 
 
 # --- recounting from the items ------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from storage.models import AuditEntry, ComplaintItem, utcnow
+from storage.queries.many_rows import insert_rows
 from storage.vocabulary import AuditEntity
 
 
@@ -41,11 +41,32 @@ def record(
     )
 
 
-def record_many(session: Session, rows: Iterable[dict[str, object]]) -> None:
-    """Bulk form of `record` for changes to many items at once."""
+_ENTRIES = AuditEntry.__table__  # type: ignore[attr-defined]
+# An entry's columns `record_many` may be given, in the order they are inserted, and what those
+# left out hold (`record`'s defaults); `at` left out is the time of writing.
+_COLUMNS = ("at", "actor", "entity", "entity_id", "action", "from_status", "to_status", "note", "note_message")
+_OPTIONAL = {"from_status": None, "to_status": None, "note": None, "note_message": None}
+
+
+def record_many(session: Session, rows: Iterable[Mapping[str, object]]) -> None:
+    """Bulk form of `record` for changes to many items at once, in one statement on the driver's
+    cursor (`storage.queries.many_rows`): every filing writes one. The session is flushed first, as
+    the ORM's own bulk insert would, so an entry it holds is written before these."""
     batch = list(rows)
-    if batch:
-        session.execute(insert(AuditEntry), batch)
+    if not batch:
+        return
+    if session.autoflush:
+        session.flush()
+    values = []
+    for row in batch:
+        unknown = row.keys() - _COLUMNS
+        if unknown:
+            raise KeyError(f"audit entries have no {', '.join(sorted(unknown))}")
+        entry = {**_OPTIONAL, **row}
+        if "at" not in entry:
+            entry["at"] = utcnow()
+        values.append(tuple(entry[name] for name in _COLUMNS))
+    insert_rows(session.connection(), _ENTRIES, {}, _COLUMNS, values)
 
 
 def history(

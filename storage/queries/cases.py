@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, insert, literal
+from sqlalchemy import Select, bindparam, func, literal
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -21,7 +21,6 @@ from storage.vocabulary import ComplaintStatus, CounterNoticeStatus, ItemKind, I
 
 _COMPLAINTS = Complaint.__table__  # type: ignore[attr-defined]
 _ITEMS = ComplaintItem.__table__  # type: ignore[attr-defined]
-_NEW_COMPLAINT = insert(_COMPLAINTS).returning(_COMPLAINTS.c.id)
 OPEN_COMPLAINT_STATUSES = (
     ComplaintStatus.SUBMITTED,
     ComplaintStatus.IN_REVIEW,
@@ -194,7 +193,9 @@ def add_complaint(session: Session, complaint: Complaint) -> int:
     """Store a new complaint and give it its id, in one INSERT .. RETURNING: filing adds dozens in
     one transaction, and a flush of the session for each would cost more than the inserts."""
     values = {column.key: getattr(complaint, column.key) for column in _COMPLAINTS.c if column.key != "id"}
-    new_id: int = session.connection().execute(_NEW_COMPLAINT, values).scalar_one()
+    # `insert_rows` renders the statement once; a conflict still raises SQLAlchemy's IntegrityError.
+    (row,) = insert_rows(session.connection(), _COMPLAINTS, values, (), [()], returning=("id",))
+    new_id = int(row[0])
     complaint.id = new_id
     return new_id
 

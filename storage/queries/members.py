@@ -68,10 +68,13 @@ def members_of(session: Session, organisation_id: int) -> list[Member]:
     )
 
 
+# Built once: every complaint chooses its right among these.
+_RIGHTS = select(IPRight).where(col(IPRight.organisation_id) == bindparam("organisation_id")).order_by(col(IPRight.id))
+
+
 def rights_of(session: Session, organisation_id: int) -> list[IPRight]:
-    return list(
-        session.exec(select(IPRight).where(IPRight.organisation_id == organisation_id).order_by(col(IPRight.id))).all()
-    )
+    """The organisation's rights, in the order they were added."""
+    return list(session.exec(_RIGHTS, params={"organisation_id": organisation_id}).all())
 
 
 def usable_rights(session: Session, organisation_id: int, today: date) -> list[IPRight]:

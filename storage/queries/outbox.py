@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +13,9 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.direct import Direct
 from storage.models import Delivery, DeliveryCursor, DeliveryWorkerBeat, OutboxNotice, PostedMessage
+from storage.queries.many_rows import insert_rows
 from storage.vocabulary import DeliveryStatus, NoticeKind
 
 # Far longer than any transaction that writes a notice runs (and than the clocks of the
@@ -51,16 +54,40 @@ def write_notice(
     return True
 
 
+# The columns of a notice `write_notices` is given, in the order they are inserted.
+_WRITTEN = ("channel", "text", "kind", "case_id", "payload", "dedupe_key")
+# Dedupe keys looked up in one statement at most.
+_KEYS_PAGE = 100
+
+
+@functools.lru_cache(maxsize=_KEYS_PAGE)
+def _stored_keys(count: int) -> Direct:
+    """Which of `count` dedupe keys (`key0`, `key1`, ...) are stored already."""
+    return Direct(
+        select_columns(_NOTICES.c.dedupe_key).where(
+            _NOTICES.c.dedupe_key.in_([bindparam(f"key{number}") for number in range(count)])
+        )
+    )
+
+
 def write_notices(session: Session, notices: Sequence[Mapping[str, Any]], now: datetime) -> int:
     """Add notices in their order, in one statement (a filing writes dozens): each a mapping of
     `write_notice`'s channel, text, kind, case_id, payload and dedupe_key. A notice whose dedupe
-    key is stored already, or came earlier in `notices`, is left out. How many were written."""
+    key is stored already, or came earlier in `notices`, is left out. How many were written.
+
+    Every command writes its notices with it, on the driver's cursor (`storage.direct`,
+    `storage.queries.many_rows`): the session is flushed first, as a query of it would be, so a
+    notice it holds is seen, and written before these."""
     keys = [notice["dedupe_key"] for notice in notices if notice["dedupe_key"] is not None]
-    taken = (
-        set(session.exec(select(OutboxNotice.dedupe_key).where(col(OutboxNotice.dedupe_key).in_(keys))))
-        if keys
-        else set()
-    )
+    taken: set[str] = set()
+    if keys:
+        if session.autoflush:
+            session.flush()
+        connection = session.connection()
+        for start in range(0, len(keys), _KEYS_PAGE):
+            page = keys[start : start + _KEYS_PAGE]
+            values = {f"key{number}": key for number, key in enumerate(page)}
+            taken.update(row[0] for row in _stored_keys(len(page)).rows(connection, values))
     rows = []
     for notice in notices:
         key = notice["dedupe_key"]
@@ -68,9 +95,9 @@ def write_notices(session: Session, notices: Sequence[Mapping[str, Any]], now: d
             if key in taken:
                 continue
             taken.add(key)
-        rows.append({**notice, "created_at": now})
+        rows.append(tuple(notice[name] for name in _WRITTEN))
     if rows:
-        session.connection().execute(insert(_NOTICES), rows)
+        insert_rows(session.connection(), _NOTICES, {"created_at": now}, _WRITTEN, rows)
     return len(rows)
 
 

@@ -89,3 +89,25 @@ def test_thousands_of_listings_get_their_ids_over_several_pages_and_known_ones_a
     assert {external_id: (row_id, url) for external_id, row_id, url in rows} == {
         key: (ids[key], url) for key, url in urls.items()
     }
+
+
+COMPLAINT_COLUMNS = (
+    "organisation_id, filed_by_id, ip_right_id, platform, kind, reason_code, reason_text, status, item_count, "
+    "assigned_to_id, request_key, created_at, updated_at"
+)
+
+
+def test_a_complaint_is_stored_as_sqlalchemys_insert_stores_it(database: Database) -> None:
+    with database.transaction() as session:
+        complaint = new_complaint(session)
+        table = Complaint.__table__  # type: ignore[attr-defined]
+        values = {column.key: getattr(complaint, column.key) for column in table.c if column.key != "id"}
+        session.connection().execute(insert(table), {**values, "request_key": None})
+        complaint.request_key = "slack:1"
+        complaint.reason_text = "假冒 ' \" %s ?"
+        third = add_complaint(session, complaint)
+        rows = stored(session, f"SELECT {COMPLAINT_COLUMNS} FROM complaint ORDER BY id")
+    assert rows[0] == rows[1]
+    assert rows[2][6] == "假冒 ' \" %s ?" and rows[2][10] == "slack:1"
+    assert rows[2][:6] + rows[2][7:10] + rows[2][11:] == rows[0][:6] + rows[0][7:10] + rows[0][11:]
+    assert complaint.id == third
