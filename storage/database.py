@@ -59,6 +59,23 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+# Connections reading a SQLite file (`Database.reading`) beside the one that writes: in WAL mode a
+# reader sees the last commit and neither waits for the writer nor holds it up.
+SQLITE_READERS = 4
+
+
+def make_reader_engine(url: str) -> Engine:
+    """An engine whose transactions only read a SQLite file: they begin without the write lock."""
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY},
+        pool_size=SQLITE_READERS, max_overflow=0, pool_timeout=SQLITE_TURN,
+    )  # fmt: skip
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin_reading)
+    return engine
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     # The driver would begin a transaction only before its first write, leaving the reads before it
     # outside: SQLAlchemy's `begin` event begins it instead (SQLAlchemy's pysqlite recipe).
@@ -88,6 +105,13 @@ _FLUSHED = "marketsafe_flushed"
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context: object) -> None:
     session.info[_FLUSHED] = True
+
+
+def _sqlite_begin_reading(connection: Connection) -> None:
+    """A reading transaction: its snapshot is taken at its first read, and it takes no lock a writer waits for."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("BEGIN")
 
 
 class WroteWhileReading(RuntimeError):
@@ -140,6 +164,8 @@ class Database:
         pool = self.engine.pool
         single = self.engine.dialect.name == "sqlite" and isinstance(pool, QueuePool) and pool.size() == 1
         self._turns = Turns() if single else None
+        # A SQLite file's reads go to connections of their own (`reading`), not in the writer's turns.
+        self._reader = make_reader_engine(url) if single else None
 
     @property
     def is_postgresql(self) -> bool:
@@ -158,20 +184,17 @@ class Database:
             yield session
 
     @contextmanager
-    def reading(self, *, wait: float = SQLITE_TURN) -> Iterator[Session]:
-        """`transaction()` for work that changes nothing: rolled back at its end, never committed.
-        A change made in it raises `WroteWhileReading` rather than being undone unseen: the ORM's
-        pending changes on any database, and on SQLite every row written by any means."""
-        if self._turns is None:
-            with self._reading_session() as session:
-                yield session
-            return
-        with self._turns.turn(wait=wait), self._reading_session() as session:
+    def reading(self) -> Iterator[Session]:
+        """`transaction()` for work that changes nothing: rolled back at its end, never committed,
+        and on a SQLite file on a connection of its own, outside the writer's turns. A change made
+        in it raises `WroteWhileReading` rather than being undone unseen: the ORM's pending changes
+        on any database, and on SQLite every row written by any means."""
+        with self._reading_session(self._reader or self.engine) as session:
             yield session
 
     @contextmanager
-    def _reading_session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+    def _reading_session(self, engine: Engine) -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as session:
             driver = session.connection().connection.driver_connection
             changes = getattr(driver, "total_changes", None)  # sqlite3's count of rows written
             try:
@@ -242,6 +265,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._reader is not None:
+            self._reader.dispose()
 
     def unready(self) -> str | None:
         """Why this process should not take requests now (the database unreachable, migrations

@@ -1,11 +1,17 @@
-"""The turns of a SQLite file's one connection: in the order asked for, urgent ones first."""
+"""The turns of a SQLite file's one writing connection: in the order asked for, urgent ones first;
+reads beside them."""
 
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
+
+from sqlmodel import select
 
 from storage.database import Turns
+from storage.models import Organisation
+from support.databases import sqlite_copy
 
 
 def test_waiting_turns_go_in_order_with_the_urgent_ones_first() -> None:
@@ -40,3 +46,26 @@ def test_a_turn_is_free_again_once_everyone_had_it() -> None:
 
     threading.Thread(target=take).start()
     assert taken.wait(5)
+
+
+def test_a_read_goes_on_while_a_write_holds_the_file_and_sees_only_what_was_committed(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    database = sqlite_copy(sqlite_template, tmp_path)
+    with database.transaction() as session:
+        session.add(Organisation(slug="before", name="Before"))
+    seen: list[str] = []
+    read = threading.Event()
+
+    def reader() -> None:
+        with database.reading() as session:
+            seen.extend(session.exec(select(Organisation.slug)).all())
+        read.set()
+
+    with database.transaction() as writing:  # holds the write lock and the writers' one connection
+        writing.add(Organisation(slug="during", name="During"))
+        writing.flush()
+        threading.Thread(target=reader).start()
+        assert read.wait(5), "the read waited for the write"
+    assert seen == ["before"]
+    database.dispose()
