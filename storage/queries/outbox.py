@@ -96,9 +96,18 @@ def write_notices(session: Session, notices: Sequence[Mapping[str, Any]], now: d
                 continue
             taken.add(key)
         rows.append(tuple(notice[name] for name in _WRITTEN))
-    if rows:
+    if not rows:
+        return 0
+    if not keys:
         insert_rows(session.connection(), _NOTICES, {"created_at": now}, _WRITTEN, rows)
-    return len(rows)
+        return len(rows)
+    # A concurrent command may store one of these keys between the read above and this insert: its
+    # notice then stands for this one (as if read above) instead of failing this whole command.
+    written = insert_rows(
+        session.connection(), _NOTICES, {"created_at": now}, _WRITTEN, rows,
+        skip_conflicts_on=("dedupe_key",), returning=("id",),
+    )  # fmt: skip
+    return len(written)
 
 
 def latest_notice_id(session: Session) -> int:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session
+import pytest
+from sqlalchemy import false, insert
+from sqlmodel import Session, select
 
 from storage.database import Database
+from storage.direct import Direct
 from storage.models import AuditEntry, OutboxNotice
-from storage.queries import audit
+from storage.queries import audit, outbox
 from storage.queries.outbox import write_notice, write_notices
 from storage.vocabulary import AuditEntity, NoticeKind
 
@@ -90,3 +92,18 @@ def test_an_audit_entry_held_by_the_session_is_written_before_the_bulk_ones(data
         audit.record_many(session, [entry(1), {key: value for key, value in entry(2).items() if key != "at"}])
         written = stored(session, "SELECT entity_id, note_message FROM audit_entry ORDER BY id")
     assert written == [(9, None), (1, None), (2, None)]
+
+
+def test_a_dedupe_key_stored_by_a_concurrent_command_after_the_look_up_is_left_out_not_a_failure(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the look-up of the keys and the insert another command commits one of them: the
+    insert leaves that notice out (it stands for this one) instead of failing the whole command."""
+    with database.transaction() as session:
+        write_notices(session, [notice("Theirs", "routing-warning:taobao")], NOW)
+    monkeypatch.setattr(outbox, "_stored_keys", lambda count: Direct(select(OutboxNotice.id).where(false())))
+    with database.transaction() as session:
+        written = write_notices(session, [notice("Ours", "routing-warning:taobao"), notice("Another", "k:2")], NOW)
+    assert written == 1
+    with database.transaction() as session:
+        assert stored(session, "SELECT text FROM notice ORDER BY id") == [("Theirs",), ("Another",)]
