@@ -15,11 +15,11 @@ change they should see.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Dialect
+from sqlalchemy import BindParameter, Connection, Dialect, bindparam
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 
@@ -134,3 +134,14 @@ def _converted(converters: tuple[Convert | None, ...], row: Any) -> tuple[Any, .
         value if convert is None or value is None else convert(value)
         for convert, value in zip(converters, row, strict=True)
     )
+
+
+def numbered(name: str, count: int) -> list[BindParameter[Any]]:
+    """`count` bound values `name0`, `name1`, ...: a list a statement rendered once can take
+    (`column.in_(numbered("id", 3))`), one statement per length of the list."""
+    return [bindparam(f"{name}{number}") for number in range(count)]
+
+
+def numbered_values(name: str, values: Sequence[Any]) -> dict[str, Any]:
+    """The values of `numbered(name, len(values))`."""
+    return {f"{name}{number}": value for number, value in enumerate(values)}

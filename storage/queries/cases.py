@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, func, literal
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from storage.direct import Direct
+from storage.direct import Direct, numbered, numbered_values
 from storage.models import Complaint, ComplaintItem, SellerAppeal, case_id
 from storage.queries.many_rows import insert_rows
 from storage.stats_counts import count_filed
@@ -58,7 +58,7 @@ def _status_counts(count: int) -> Direct:
     (`id0`, `id1`, ...), how many items are in each status."""
     return Direct(
         select_columns(_ITEM.c.complaint_id, _ITEM.c.status, func.count())
-        .where(_ITEM.c.complaint_id.in_([bindparam(f"id{number}") for number in range(count)]))
+        .where(_ITEM.c.complaint_id.in_(numbered("id", count)))
         .group_by(_ITEM.c.complaint_id, _ITEM.c.status)
     )
 
@@ -68,7 +68,7 @@ def item_status_counts(session: Session, complaint_ids: Sequence[int]) -> dict[i
     connection = session.connection()
     for start in range(0, len(complaint_ids), STATUS_COUNTS_PAGE):
         page = complaint_ids[start : start + STATUS_COUNTS_PAGE]
-        values = {f"id{number}": complaint_id for number, complaint_id in enumerate(page)}
+        values = numbered_values("id", page)
         for complaint_id, status, count in _status_counts(len(page)).rows(connection, values):
             counts[int(complaint_id)][ItemStatus(str(status))] = int(count)
     return counts

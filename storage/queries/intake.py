@@ -17,7 +17,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.direct import Direct
+from storage.direct import Direct, numbered, numbered_values
 from storage.models import AcceptedCommand
 from storage.queries.many_rows import insert_rows
 from storage.vocabulary import IntakeStatus
@@ -129,7 +129,7 @@ def _take(count: int) -> Direct:
     return Direct(
         update(_TABLE)
         .where(
-            _TABLE.c.id.in_([bindparam(f"id{number}") for number in range(count)]),
+            _TABLE.c.id.in_(numbered("id", count)),
             _ACCEPTED,
             _TABLE.c.lease_until <= bindparam("now"),
         )
@@ -155,7 +155,7 @@ def claim_orphans(
     candidates = [int(row[0]) for row in _CANDIDATES.rows(connection, {"now": now, "limit": limit})]
     if not candidates:
         return []
-    values: dict[str, Any] = {f"id{number}": command_id for number, command_id in enumerate(candidates)}
+    values = numbered_values("id", candidates)
     values.update(now=now, holder=owner, until=lease_until)
     taken = _take(len(candidates)).rows(connection, values)
     return sorted(
@@ -185,7 +185,7 @@ def _finish(count: int) -> Direct:
     return Direct(
         update(_TABLE)
         .where(
-            _TABLE.c.id.in_([bindparam(f"id{number}") for number in range(count)]),
+            _TABLE.c.id.in_(numbered("id", count)),
             _TABLE.c.owner == bindparam("holder"),
             _TABLE.c.status == IntakeStatus.ACCEPTED,
         )
@@ -204,7 +204,7 @@ def finish_commands(connection: Connection, marks: list[tuple[int, str, datetime
     for owner, held in by_owner.items():
         for start in range(0, len(held), FINISH_PAGE):
             page = held[start : start + FINISH_PAGE]
-            values: dict[str, Any] = {f"id{number}": command_id for number, (command_id, _) in enumerate(page)}
+            values = numbered_values("id", [command_id for command_id, _ in page])
             values.update(holder=owner, finished=max(now for _, now in page))
             finished.update(int(row[0]) for row in _finish(len(page)).rows(connection, values))
     return finished

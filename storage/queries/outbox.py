@@ -13,7 +13,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.direct import Direct
+from storage.direct import Direct, numbered, numbered_values
 from storage.models import Delivery, DeliveryCursor, DeliveryWorkerBeat, OutboxNotice, PostedMessage
 from storage.queries.many_rows import insert_rows
 from storage.vocabulary import DeliveryStatus, NoticeKind
@@ -63,11 +63,7 @@ _KEYS_PAGE = 100
 @functools.lru_cache(maxsize=_KEYS_PAGE)
 def _stored_keys(count: int) -> Direct:
     """Which of `count` dedupe keys (`key0`, `key1`, ...) are stored already."""
-    return Direct(
-        select_columns(_NOTICES.c.dedupe_key).where(
-            _NOTICES.c.dedupe_key.in_([bindparam(f"key{number}") for number in range(count)])
-        )
-    )
+    return Direct(select_columns(_NOTICES.c.dedupe_key).where(_NOTICES.c.dedupe_key.in_(numbered("key", count))))
 
 
 def write_notices(session: Session, notices: Sequence[Mapping[str, Any]], now: datetime) -> int:
@@ -86,7 +82,7 @@ def write_notices(session: Session, notices: Sequence[Mapping[str, Any]], now: d
         connection = session.connection()
         for start in range(0, len(keys), _KEYS_PAGE):
             page = keys[start : start + _KEYS_PAGE]
-            values = {f"key{number}": key for number, key in enumerate(page)}
+            values = numbered_values("key", page)
             taken.update(row[0] for row in _stored_keys(len(page)).rows(connection, values))
     rows = []
     for notice in notices:
