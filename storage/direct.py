@@ -110,9 +110,7 @@ def _render(statement: Executable, dialect: Dialect) -> _Rendered:
     for name in names:
         bind: BindParameter[Any] = compiled.binds[name]
         if bind.expanding or getattr(bind, "literal_execute", False):
-            raise ValueError(
-                f"{name}: a list cannot be rendered once; bind each value of it (`in_([literal(...), ...])`)"
-            )
+            raise ValueError(f"{name}: a list cannot be rendered once; bind it value by value (`numbered`)")
         convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
         fixed = _MISSING if bind.required else bind.effective_value
         if fixed is not None and fixed is not _MISSING and convert is not None:
