@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import threading
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -48,14 +48,7 @@ def make_engine(url: str) -> Engine:
         # left for other processes sharing the file.
         single = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_TURN}
         in_memory = parsed.database in (None, "", ":memory:")
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY},
-            **({} if in_memory else single),
-        )
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
+        return _sqlite_engine(url, _sqlite_begin, {} if in_memory else single)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
@@ -66,13 +59,14 @@ SQLITE_READERS = 4
 
 def make_reader_engine(url: str) -> Engine:
     """An engine whose transactions only read a SQLite file: they begin without the write lock."""
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY},
-        pool_size=SQLITE_READERS, max_overflow=0, pool_timeout=SQLITE_TURN,
-    )  # fmt: skip
+    pool = {"pool_size": SQLITE_READERS, "max_overflow": 0, "pool_timeout": SQLITE_TURN}
+    return _sqlite_engine(url, _sqlite_begin_reading, pool)
+
+
+def _sqlite_engine(url: str, begin: Callable[[Connection], None], pool: dict[str, Any]) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY}, **pool)
     event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", _sqlite_begin_reading)
+    event.listen(engine, "begin", begin)
     return engine
 
 
@@ -93,9 +87,7 @@ def _sqlite_begin(connection: Connection) -> None:
     transaction that reads first never fails at its first write because another one wrote meanwhile."""
     # On the driver's connection: through SQLAlchemy this statement alone would cost more than an
     # empty transaction's whole work in SQLite.
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    driver.execute("BEGIN IMMEDIATE")
+    _on_driver(connection, "BEGIN IMMEDIATE")
 
 
 # Set in a session's `info` once it has flushed changes to the database.
@@ -109,9 +101,7 @@ def _note_flush(session: Session, _context: object) -> None:
 
 def _sqlite_begin_reading(connection: Connection) -> None:
     """A reading transaction: its snapshot is taken at its first read, and it takes no lock a writer waits for."""
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    driver.execute("BEGIN")
+    _on_driver(connection, "BEGIN")
 
 
 class WroteWhileReading(RuntimeError):
@@ -176,11 +166,7 @@ class Database:
         """A session whose work is committed on success and rolled back on any error. On a SQLite
         file, `urgent` ones take the connection before the others waiting for it (`Turns`), and
         one that gets no turn within `wait` seconds raises OperationalError."""
-        if self._turns is None:
-            with self._session() as session:
-                yield session
-            return
-        with self._turns.turn(urgent=urgent, wait=wait), self._session() as session:
+        with self._turn(urgent, wait), self._session() as session:
             yield session
 
     @contextmanager
@@ -211,12 +197,12 @@ class Database:
         """`transaction()` for Core statements alone (`storage.direct`): a connection whose work is
         committed on success and rolled back on any error, with none of the ORM session's own work
         (which costs more than the few statements a command is written down or marked done with)."""
-        if self._turns is None:
-            with self.engine.begin() as connection:
-                yield connection
-            return
-        with self._turns.turn(urgent=urgent, wait=wait), self.engine.begin() as connection:
+        with self._turn(urgent, wait), self.engine.begin() as connection:
             yield connection
+
+    def _turn(self, urgent: bool, wait: float) -> AbstractContextManager[None]:
+        """A turn of a SQLite file's one writing connection (`Turns`); nothing to wait for elsewhere."""
+        return nullcontext() if self._turns is None else self._turns.turn(urgent=urgent, wait=wait)
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -247,7 +233,7 @@ class Database:
                 # keys of rows referring to it refuse. The pragma is ignored inside a transaction, so
                 # it is set on the driver's connection, outside one; the references are checked
                 # before the commit instead.
-                _outside_transaction(connection, "PRAGMA foreign_keys = OFF")
+                _on_driver(connection, "PRAGMA foreign_keys = OFF")
             try:
                 with connection.begin():
                     if self.is_postgresql:
@@ -261,7 +247,7 @@ class Database:
                         _refuse_broken_references(connection)
             finally:
                 if not self.is_postgresql:
-                    _outside_transaction(connection, "PRAGMA foreign_keys = ON")
+                    _on_driver(connection, "PRAGMA foreign_keys = ON")
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -281,8 +267,9 @@ class Database:
         return None
 
 
-def _outside_transaction(connection: Connection, statement: str) -> None:
-    """Run a SQLite statement on the driver's connection, which begins no transaction of its own."""
+def _on_driver(connection: Connection, statement: str) -> None:
+    """Run a SQLite statement on the driver's connection, past SQLAlchemy (which would begin a
+    transaction for it, or cost more than the statement)."""
     driver = connection.connection.driver_connection
     assert driver is not None
     driver.execute(statement)
