@@ -102,6 +102,41 @@ def answers(fake: FakeSlack) -> Counter[str]:
     return Counter(call.path.removeprefix("/response/") for call in fake.calls_to("response_url"))
 
 
+def answer_times(fake: FakeSlack) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {}
+    for call in fake.calls_to("response_url"):
+        times.setdefault(call.path.removeprefix("/response/"), []).append(call.at)
+    return times
+
+
+# The one window the intake cannot close (README, "Deploying"): a replica killed after its answer
+# reached Slack and before the answer was recorded as given leaves the command to a survivor, which
+# answers it again. That window is a commit long; on this loaded machine, well under this (seconds).
+ANSWER_TO_RECORD = 1.0
+
+
+def unexplained_doubles(fake: FakeSlack, sent: list[Sent], killed: dict[str, float]) -> list[str]:
+    """Commands answered more than once other than through that window: every second answer must
+    be to a command a killed replica acknowledged, first answered just before it was killed and
+    again only after it was."""
+    by_key = {one.key: one for one in sent}
+    unexplained = []
+    for key, times in answer_times(fake).items():
+        if len(times) == 1:
+            continue
+        one = by_key[key]
+        # A request sent again may have been accepted by any replica killed before its retry.
+        holders = set(killed) if one.attempts > 1 else {one.replica or ""}
+        first, *later = sorted(times)
+        explained = len(later) == 1 and any(
+            death - ANSWER_TO_RECORD <= first <= death < later[0]
+            for death in (killed[name] for name in holders & set(killed))
+        )
+        if not explained:
+            unexplained.append(key)
+    return unexplained
+
+
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> float:
     started = time.monotonic()
     while not condition():
@@ -176,21 +211,22 @@ if POSTGRES_URL:
         other = next(replica for replica in cluster.replicas if replica is not leader)
         survivor = next(replica for replica in cluster.replicas if replica not in (leader, other))
         kill_other, kill_leader = threading.Event(), threading.Event()
-        killed: dict[str, float] = {}
+        killed: dict[str, float] = {}  # replica name: when it was killed
+        took = [0.0]
 
         def killer() -> None:
             for event, replica in ((kill_other, other), (kill_leader, leader)):
                 event.wait(60)
                 killed[replica.name] = time.monotonic()
                 replica.kill()
-            killed["takeover"] = wait_until(survivor.leads, 10, "the survivor to lead the scheduler")
+            took[0] = wait_until(survivor.leads, 10, "the survivor to lead the scheduler")
 
         chaos = threading.Thread(target=killer)
         chaos.start()
         outcomes = [(f"outcome-{case}", TEAM, f"outcome {case} all removed") for case in cases]
         load.run(outcomes, during={len(outcomes) // 4: kill_other, len(outcomes) // 2: kill_leader})
         chaos.join()
-        takeover = killed["takeover"]  # from the leader's SIGKILL to the survivor's metrics saying it leads
+        takeover = took[0]  # from the leader's SIGKILL to the survivor's metrics saying it leads
         assert takeover < 10
         wait_until(lambda: undelivered(database) == 0, 45, "every notice delivered after the kills")
 
@@ -199,11 +235,17 @@ if POSTGRES_URL:
         everyone = {sent.key for sent in load.sent}
         wait_until(lambda: everyone <= set(answers(fake)), 45, "every acknowledged command answered")
         heard = answers(fake)
-        assert all(count == 1 for count in heard.values()), [key for key, count in heard.items() if count > 1]
+        unexplained = unexplained_doubles(fake, load.sent, killed)
+        assert unexplained == [], (
+            [(key, answer_times(fake)[key]) for key in unexplained],
+            killed,
+            [sent for sent in load.sent if sent.key in unexplained],
+        )
+        doubled = [key for key, count in heard.items() if count > 1]
         lost = [sent for sent in load.sent if heard[sent.key] == 0]
         assert lost == [], "acknowledged commands went unanswered"
         retried = [sent for sent in load.sent if sent.attempts > 1]
-        assert retried and all(heard[sent.key] == 1 for sent in retried)  # in flight at a kill, answered once
+        assert retried  # in flight at a kill (no acknowledgement reached the sender) and sent again
         posted = Counter(
             (call.params.get("metadata") or {}).get("event_payload", {}).get("notice_id")
             for call in fake.calls_to("chat.postMessage")
@@ -220,4 +262,4 @@ if POSTGRES_URL:
         assert set(posted) - {None} <= sent_ids  # nothing posted that is not recorded as sent
         # A notice that replaces a case's message is an update (which carries no metadata).
         assert len(sent_ids - set(posted)) <= len(fake.calls_to("chat.update"))
-        print(f"takeover {takeover:.2f} s; {len(retried)} retried; none lost")
+        print(f"takeover {takeover:.2f} s; {len(retried)} retried; none lost; {len(doubled)} answered again")

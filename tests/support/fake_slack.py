@@ -90,6 +90,7 @@ class Call:
     params: dict[str, Any]  # query and body merged; blocks/view/metadata/attachments decoded
     headers: dict[str, str]  # case-insensitive lookups
     path: str
+    at: float = field(default_factory=time.monotonic, compare=False)  # when it arrived (time.monotonic)
 
 
 @dataclass
