@@ -180,17 +180,16 @@ class Database:
 
     @contextmanager
     def _reading_session(self, engine: Engine) -> Iterator[Session]:
+        # Closing the session ends its transaction: the connection goes back to the pool, which
+        # rolls it back (its reset on return), so nothing done here is ever committed.
         with Session(engine, expire_on_commit=False) as session:
             driver = session.connection().connection.driver_connection
             changes = getattr(driver, "total_changes", None)  # sqlite3's count of rows written
-            try:
-                yield session
-                if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
-                    raise WroteWhileReading("objects were added, changed or deleted")
-                if changes is not None and getattr(driver, "total_changes", None) != changes:
-                    raise WroteWhileReading("rows were written")
-            finally:
-                session.rollback()
+            yield session
+            if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
+                raise WroteWhileReading("objects were added, changed or deleted")
+            if changes is not None and getattr(driver, "total_changes", None) != changes:
+                raise WroteWhileReading("rows were written")
 
     @contextmanager
     def connection(self, *, urgent: bool = False, wait: float = SQLITE_TURN) -> Iterator[Connection]:

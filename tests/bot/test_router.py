@@ -342,8 +342,12 @@ def test_a_settings_admin_seen_first_in_a_command_that_only_reads_is_written_dow
 def test_reading_refuses_what_would_be_written_and_undoes_it(database: Database) -> None:
     with pytest.raises(WroteWhileReading), database.reading() as session:
         session.add(Organisation(slug="unseen", name="Unseen"))
+    with pytest.raises(WroteWhileReading), database.reading() as session:
+        session.add(Organisation(slug="flushed", name="Flushed"))
+        session.flush()  # the row is in the database's transaction: ending the reading undoes it
     if not database.is_postgresql:  # SQLite counts every row written, by any means
         with pytest.raises(WroteWhileReading), database.reading() as session:
             session.connection().execute(insert(Organisation.__table__).values(slug="core", name="Core"))  # type: ignore[attr-defined]
     with database.transaction() as session:
-        assert session.exec(select(Organisation).where(col(Organisation.slug).in_(["unseen", "core"]))).all() == []
+        left = session.exec(select(Organisation).where(col(Organisation.slug).in_(["unseen", "flushed", "core"]))).all()
+        assert left == []
