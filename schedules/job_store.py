@@ -20,7 +20,6 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
-    Engine,
     Float,
     LargeBinary,
     MetaData,
@@ -32,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from schedules.job_document import MAX_ID_LENGTH, RefusedJob, decode, encode
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 JOB_TABLE = "apscheduler_jobs"
@@ -40,9 +40,11 @@ JOB_TABLE = "apscheduler_jobs"
 class DocumentJobStore(BaseJobStore):
     """Jobs as validated JSON documents in one table of the bot's database, never as pickles."""
 
-    def __init__(self, engine: Engine, tablename: str = JOB_TABLE) -> None:
+    def __init__(self, database: Database, tablename: str = JOB_TABLE) -> None:
         super().__init__()
-        self.engine = engine  # the bot's: the store neither owns nor disposes it
+        # The bot's, which the store neither owns nor disposes: on a SQLite file its transactions
+        # take their turn on the one writing connection like every other (`Database.connection`).
+        self.database = database
         self.jobs_t = Table(
             tablename,
             MetaData(),
@@ -53,11 +55,12 @@ class DocumentJobStore(BaseJobStore):
 
     def start(self, scheduler: object, alias: str) -> None:
         super().start(scheduler, alias)
-        self.jobs_t.create(self.engine, checkfirst=True)
+        with self.database.connection() as connection:
+            self.jobs_t.create(connection, checkfirst=True)
 
     def lookup_job(self, job_id: str) -> Job | None:
         query = select(self.jobs_t.c.id, self.jobs_t.c.next_run_time, self.jobs_t.c.job_state)
-        with self.engine.begin() as connection:
+        with self.database.connection() as connection:
             jobs = self._restore(connection, connection.execute(query.where(self.jobs_t.c.id == job_id)).all())
         return jobs[0] if jobs else None
 
@@ -71,7 +74,7 @@ class DocumentJobStore(BaseJobStore):
             .order_by(self.jobs_t.c.next_run_time)
             .limit(1)
         )
-        with self.engine.begin() as connection:
+        with self.database.connection() as connection:
             return utc_timestamp_to_datetime(connection.execute(query).scalar())
 
     def get_all_jobs(self) -> list[Job]:
@@ -81,7 +84,7 @@ class DocumentJobStore(BaseJobStore):
 
     def add_job(self, job: Job) -> None:
         row = {"id": job.id, "next_run_time": datetime_to_utc_timestamp(job.next_run_time), "job_state": encode(job)}
-        with self.engine.begin() as connection:
+        with self.database.connection() as connection:
             try:
                 connection.execute(self.jobs_t.insert().values(row))
             except IntegrityError:
@@ -89,22 +92,22 @@ class DocumentJobStore(BaseJobStore):
 
     def update_job(self, job: Job) -> None:
         row = {"next_run_time": datetime_to_utc_timestamp(job.next_run_time), "job_state": encode(job)}
-        with self.engine.begin() as connection:
+        with self.database.connection() as connection:
             if connection.execute(self.jobs_t.update().values(row).where(self.jobs_t.c.id == job.id)).rowcount == 0:
                 raise JobLookupError(job.id)
 
     def remove_job(self, job_id: str) -> None:
-        with self.engine.begin() as connection:
+        with self.database.connection() as connection:
             if connection.execute(self.jobs_t.delete().where(self.jobs_t.c.id == job_id)).rowcount == 0:
                 raise JobLookupError(job_id)
 
     def remove_all_jobs(self) -> None:
-        with self.engine.begin() as connection:
+        with self.database.connection() as connection:
             connection.execute(self.jobs_t.delete())
 
     def _jobs(self, *conditions: ColumnElement[bool]) -> list[Job]:
         query = select(self.jobs_t.c.id, self.jobs_t.c.next_run_time, self.jobs_t.c.job_state)
-        with self.engine.begin() as connection:
+        with self.database.connection() as connection:
             rows = connection.execute(query.where(*conditions).order_by(self.jobs_t.c.next_run_time)).all()
             return self._restore(connection, rows)
 

@@ -99,7 +99,7 @@ class SchedulerService:
         self.rules = rules
         self.clock = clock
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
-        self.job_store = DocumentJobStore(database.engine)
+        self.job_store = DocumentJobStore(database)
         self.scheduler.configure(
             jobstores={"default": self.job_store},
             job_defaults={"coalesce": True, "max_instances": 1},

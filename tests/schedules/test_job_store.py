@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +26,7 @@ from schedules.service import SchedulerService
 from storage.database import Database
 from storage.models import Milestone
 from support.clock import FakeClock
+from support.databases import sqlite_copy
 from support.harness import Harness
 from support.scheduling import ManualScheduler, drive_scheduler_time
 
@@ -40,7 +43,7 @@ def scheduler_time(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> None:
 @pytest.fixture
 def store(database: Database) -> Iterator[DocumentJobStore]:
     scheduler = ManualScheduler(timezone=UTC)
-    store = DocumentJobStore(database.engine)
+    store = DocumentJobStore(database)
     scheduler.add_jobstore(store)
     scheduler.start(paused=True)
     yield store
@@ -65,14 +68,14 @@ def scheduler(bot: Harness) -> Iterator[SchedulerService]:
 
 def plant(database: Database, job_id: str, job_state: bytes, due: datetime | None) -> None:
     """A row written straight into the job table, as anyone with write access could."""
-    table = DocumentJobStore(database.engine).jobs_t
+    table = DocumentJobStore(database).jobs_t
     row = {"id": job_id, "next_run_time": due.timestamp() if due else None, "job_state": job_state}
     with database.engine.begin() as connection:
         connection.execute(insert(table).values(row))
 
 
 def stored_ids(database: Database) -> set[str]:
-    table = DocumentJobStore(database.engine).jobs_t
+    table = DocumentJobStore(database).jobs_t
     with database.engine.begin() as connection:
         return set(connection.execute(select(table.c.id)).scalars())
 
@@ -116,6 +119,38 @@ def test_a_date_job_and_an_interval_job_read_back_as_written(store: DocumentJobS
         assert read.trigger.__getstate__() == job.trigger.__getstate__()
     assert [job.id for job in store.get_all_jobs()] == ["sweep:follow-ups", reminder]
     assert store.get_next_run_time() == at - timedelta(hours=1)
+
+
+def test_on_a_sqlite_file_the_store_waits_its_turn_behind_urgent_writes(tmp_path: Path, sqlite_template: Path) -> None:
+    """The store writes on the bot's one writing connection in turns like every other writer, so the
+    acknowledgements' urgent transactions go before the scheduler's bookkeeping."""
+    database = sqlite_copy(sqlite_template, tmp_path)
+    scheduler = ManualScheduler(timezone=UTC)
+    store = DocumentJobStore(database)
+    scheduler.add_jobstore(store)
+    scheduler.start(paused=True)
+    order: list[str] = []
+
+    def store_write() -> None:
+        reminder = "reminder:1:20261201T090000Z"
+        at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+        scheduler.add_job(fire, DateTrigger(run_date=at), args=[reminder], id=reminder, misfire_grace_time=3600)
+        order.append("store")
+
+    def urgent_write() -> None:
+        with database.connection(urgent=True):
+            order.append("urgent")
+
+    threads = [threading.Thread(target=store_write), threading.Thread(target=urgent_write)]
+    with database.transaction():  # holds the turn while both line up, the store first
+        for thread in threads:
+            thread.start()
+            time.sleep(0.1)
+    for thread in threads:
+        thread.join(10)
+    scheduler.shutdown()
+    database.dispose()
+    assert order == ["urgent", "store"]
 
 
 def test_a_stored_job_is_readable_json_naming_its_occurrence(store: DocumentJobStore, database: Database) -> None:
