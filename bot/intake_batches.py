@@ -80,7 +80,7 @@ class BatchWriter:
         arrival = _Arrival(values, read)
         with self._ready:
             self._waiting.append(arrival)
-            self._ready.notify()
+            self._wake_if_due()
         arrival.written.wait()
         if arrival.failed:
             raise NotWritten
@@ -91,6 +91,13 @@ class BatchWriter:
         whether it was; returns at once."""
         with self._ready:
             self._done.append(_Done(command_id, owner, now, then))
+            self._wake_if_due()
+
+    def _wake_if_due(self) -> None:
+        """Wake the writer for the first of a batch, or once the batch is full; the ones between
+        would only wake it to go on gathering. (Called holding `_ready`.)"""
+        pending = len(self._waiting) + len(self._done)
+        if pending == 1 or pending >= MAX_BATCH:
             self._ready.notify()
 
     def _write_forever(self) -> None:
