@@ -244,20 +244,28 @@ if POSTGRES_URL:
         assert lost == [], "acknowledged commands went unanswered"
         retried = [sent for sent in load.sent if sent.attempts > 1]
         assert retried  # in flight at a kill (no acknowledgement reached the sender) and sent again
+        # Commands a survivor finished late wrote notices after the wait above: each is posted, and
+        # a post is recorded as sent with the next batch of its worker's posts.
+        wait_until(lambda: undelivered(database) == 0, 45, "the notices of commands finished late delivered")
         posted = Counter(
             (call.params.get("metadata") or {}).get("event_payload", {}).get("notice_id")
             for call in fake.calls_to("chat.postMessage")
         )
         assert [notice for notice, count in posted.items() if notice is not None and count > 1] == []
-        with database.transaction() as session:
-            sent_ids = set(
-                session.exec(
-                    select(Delivery.notice_id).where(
-                        Delivery.platform == "slack", Delivery.status == DeliveryStatus.SENT
-                    )
-                ).all()
-            )
-        assert set(posted) - {None} <= sent_ids  # nothing posted that is not recorded as sent
+
+        def sent() -> set[int]:
+            with database.transaction() as session:
+                return set(
+                    session.exec(
+                        select(Delivery.notice_id).where(
+                            Delivery.platform == "slack", Delivery.status == DeliveryStatus.SENT
+                        )
+                    ).all()
+                )
+
+        # Nothing posted that is not recorded as sent, once the posts' batch is recorded.
+        wait_until(lambda: set(posted) - {None} <= sent(), 45, "every post recorded as sent")
+        sent_ids = sent()
         # A notice that replaces a case's message is an update (which carries no metadata).
         assert len(sent_ids - set(posted)) <= len(fake.calls_to("chat.update"))
         print(f"takeover {takeover:.2f} s; {len(retried)} retried; none lost; {len(doubled)} answered again")
