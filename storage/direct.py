@@ -36,8 +36,8 @@ class _Rendered:
     # value it has when the caller gives none (already converted), and its type's conversion (None:
     # passed as it is).
     binds: tuple[tuple[str, str, Any, Convert | None], ...]
-    results: tuple[Convert | None, ...]
-    converts_results: bool
+    # The result columns whose type converts the driver's value: (index in the row, conversion).
+    results: tuple[tuple[int, Convert], ...]
 
 
 class Direct:
@@ -53,7 +53,7 @@ class Direct:
         rendered, cursor = self._run(connection, values or {})
         found = cursor.fetchall()
         cursor.close()
-        if not rendered.converts_results:
+        if not rendered.results:
             return [tuple(row) for row in found]
         return [_converted(rendered.results, row) for row in found]
 
@@ -117,21 +117,25 @@ def _render(statement: Executable, dialect: Dialect) -> _Rendered:
             fixed = convert(fixed)
         binds.append((name, escaped.get(name, name), fixed, convert))
     columns = list(getattr(statement, "exported_columns", ()))
-    results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    converters = (column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    results = tuple((index, convert) for index, convert in enumerate(converters) if convert is not None)
     return _Rendered(
         sql=compiled.string,
         positional=bool(compiled.positional),
         binds=tuple(binds),
         results=results,
-        converts_results=any(convert is not None for convert in results),
     )
 
 
-def _converted(converters: tuple[Convert | None, ...], row: Any) -> tuple[Any, ...]:
-    return tuple(
-        value if convert is None or value is None else convert(value)
-        for convert, value in zip(converters, row, strict=True)
-    )
+def _converted(conversions: tuple[tuple[int, Convert], ...], row: Any) -> tuple[Any, ...]:
+    """A row with each converting column's value converted (None stays None); a page of rows is read
+    on every list, so only the columns that convert are visited."""
+    values = list(row)
+    for index, convert in conversions:
+        value = values[index]
+        if value is not None:
+            values[index] = convert(value)
+    return tuple(values)
 
 
 def numbered(name: str, count: int) -> list[BindParameter[Any]]:
