@@ -78,7 +78,7 @@ def cases(ctx: Context, args: Args, session: Session) -> Reply:
             _(
                 "{case} {day} {items} · {status} · {decided}/{count} decided",
                 case=complaint.case_id,
-                day=complaint.created_at.astimezone(ctx.rules.timezone).strftime("%Y-%m-%d"),
+                day=complaint.created_at.astimezone(ctx.rules.timezone).date().isoformat(),
                 items=describe_items(complaint),
                 status=complaint.status,
                 decided=decided,

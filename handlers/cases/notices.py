@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from handlers.cases.link_parsing import ParsedLink
 from handlers.kit.i18n import N_, Localized, _, current_language, localized, ngettext
@@ -27,10 +28,16 @@ TEAM_ACTIONS = (
 def describe_items(complaint: Complaint | CaseLine, count: int | None = None) -> str:
     """`40 Taobao listings`."""
     number = count if count is not None else complaint.item_count
-    platform = Platform(complaint.platform).label
-    if complaint.kind == ItemKind.LISTING:
-        return ngettext("{count} {platform} listing", "{count} {platform} listings", number, platform=platform)
-    return ngettext("{count} {platform} storefront", "{count} {platform} storefronts", number, platform=platform)
+    return _items_described(current_language(), str(complaint.platform), str(complaint.kind), number)
+
+
+@lru_cache(maxsize=4096)
+def _items_described(language: str, platform: str, kind: str, number: int) -> str:
+    """`describe_items` in `language` (the current one: a page of cases describes twenty at once)."""
+    label = Platform(platform).label
+    if kind == ItemKind.LISTING:
+        return ngettext("{count} {platform} listing", "{count} {platform} listings", number, platform=label)
+    return ngettext("{count} {platform} storefront", "{count} {platform} storefronts", number, platform=label)
 
 
 def describe_right(right: IPRight) -> str:
