@@ -176,7 +176,12 @@ class Console:
                 text, attachments = _attachments(text)
         except OSError as error:
             with in_language(self.router.language_of(self.caller)):
-                self._print("! " + _("Cannot read that file: {error}.", error=error.strerror or error))
+                said = error.strerror or str(error)
+                if error.filename is not None:
+                    said = _("Cannot read {path}: {error}.", path=error.filename, error=said)
+                else:
+                    said = _("Cannot read that file: {error}.", error=said)
+                self._print("! " + said)
             return
         except ValueError as error:
             self._print(f"! {error}")
