@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from sqlmodel import Session, create_engine
 import storage.models
 import storage.stats_counts  # noqa: F401  (keeps the running counts of `stats` in step with every transaction)
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Serialises migrations when several processes start at once against one PostgreSQL database.
 _MIGRATION_LOCK_ID = 0x4D53_4D49
@@ -214,9 +216,26 @@ class Database:
                 raise
 
     def upgrade(self, revision: str = "head") -> None:
-        """Apply every pending migration up to `revision` (idempotent; safe when several processes start)."""
+        """Apply every pending migration up to `revision` (idempotent; safe when several processes start).
+
+        A database a newer release has migrated (at a revision this code does not know) is left as
+        it is: during a rolling upgrade, or after a rollback, this release runs on it, since each
+        revision keeps the release before it working (it adds; dropping or renaming waits for a
+        later release)."""
         with self._migrating() as config:
+            newer = self._newer_revisions(config.attributes["connection"])
+            if newer:
+                log.warning(
+                    "the database is at revision %s, newer than this release knows (%s): not migrating it",
+                    ", ".join(sorted(newer)), ", ".join(sorted(_script_heads())),
+                )  # fmt: skip
+                return
             command.upgrade(config, revision)
+
+    @staticmethod
+    def _newer_revisions(connection: Connection) -> set[str]:
+        """The database's revisions that this code's migrations do not include."""
+        return set(MigrationContext.configure(connection).get_current_heads()) - _script_revisions()
 
     def downgrade(self, revision: str) -> None:
         """Undo the migrations after `revision` (`base` undoes them all)."""
@@ -261,9 +280,9 @@ class Database:
                 current = set(MigrationContext.configure(connection).get_current_heads())
         except (OperationalError, DBAPIError):
             return "the database is unreachable"
-        if current != _script_heads():
+        if current != _script_heads() and not current - _script_revisions():
             return "migrations are pending"
-        return None
+        return None  # migrated, or by a newer release (see `upgrade`)
 
 
 def _on_driver(connection: Connection, statement: str) -> None:
@@ -294,6 +313,12 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
 def _script_heads() -> frozenset[str]:
     """The revisions this code expects the database at (its scripts do not change while it runs)."""
     return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+@functools.cache
+def _script_revisions() -> frozenset[str]:
+    """Every revision this code's migrations know."""
+    return frozenset(revision.revision for revision in ScriptDirectory.from_config(alembic_config()).walk_revisions())
 
 
 def alembic_config() -> Config:
