@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot.app import Bot, assemble, start_scheduler
 from bot.console import OPERATOR, Console, enable_tab_completion
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
     from bot.health import HealthServer
     from bot.slack.app import SlackService
 
+# Settings whose values are never shown when they are refused.
+SECRET_SETTINGS = frozenset(
+    {"DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN"}
+)
 # How long a scripted console waits, at its end, for the jobs due at start and then for delivery.
 SETTLE_SECONDS = 3.0
 
@@ -37,8 +43,34 @@ SETTLE_SECONDS = 3.0
 def load_settings() -> Settings:
     try:
         return Settings()
-    except (ValidationError, ValueError) as error:
+    except ValidationError as error:
+        raise click.ClickException(f"invalid settings: {_settings_problems(error)}") from None
+    except ValueError as error:
         raise click.ClickException(f"invalid settings: {error}") from None
+
+
+def _settings_problems(error: ValidationError) -> str:
+    """Each refused setting by its variable's name, with what was given, except a database URL's
+    (it may hold a password)."""
+    problems = []
+    for problem in error.errors():
+        name = "_".join(str(part) for part in problem["loc"]).upper()
+        given = problem.get("input")
+        shown = f" (given: {given!r})" if isinstance(given, str) and name not in SECRET_SETTINGS else ""
+        problems.append(f"{name}: {problem['msg']}{shown}")
+    return "; ".join(problems)
+
+
+def _assemble(settings: Settings, *, extra_admins: frozenset[str] = frozenset()) -> Bot:
+    """`assemble`, stopping with one line naming the database (without its password) and the
+    driver's reason when it cannot be reached or opened."""
+    try:
+        return assemble(settings, extra_admins=extra_admins)
+    except DBAPIError as error:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        lines = (str(error.orig) if error.orig is not None else str(error)).strip().splitlines()
+        reason = lines[0] if lines else type(error).__name__
+        raise click.ClickException(f"cannot open the database {where}: {reason}") from None
 
 
 @click.group()
@@ -53,7 +85,7 @@ def run() -> None:
     if not settings.slack_enabled and not settings.discord_enabled:
         _console(settings, OPERATOR)
         return
-    bot = assemble(settings)
+    bot = _assemble(settings)
     slack = _slack_service(bot) if settings.slack_enabled else None
     scheduler = start_scheduler(bot)
     health = _health_server(bot)
@@ -97,7 +129,10 @@ def _slack_service(bot: Bot) -> SlackService:
     from bot.slack.startup import SlackStartError
 
     try:
-        return SlackService(bot.settings, bot.router, bot.database)
+        service = SlackService(bot.settings, bot.router, bot.database)
+        if service.socket_mode is None:
+            service.listen("0.0.0.0", bot.settings.slack_port)  # noqa: S104  (the port is taken before anything runs)
+        return service
     except SlackStartError as error:  # the tokens and scopes are checked while it starts
         raise click.ClickException(f"cannot start Slack: {error}") from None
     except Exception as error:  # bolt checks the token with auth.test too
@@ -143,7 +178,7 @@ def console(identity: str) -> None:
 
 
 def _console(settings: Settings, identity: str) -> None:
-    bot = assemble(settings, extra_admins=frozenset({f"console:{OPERATOR}"}))
+    bot = _assemble(settings, extra_admins=frozenset({f"console:{OPERATOR}"}))
     interactive = sys.stdin.isatty()
     # The console's delivery starts before the scheduler, so what the jobs missed while the bot
     # was down write at start is shown too.
@@ -188,7 +223,7 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply pending migrations."""
-    assemble(load_settings())
+    _assemble(load_settings())
     click.echo("database is up to date")
 
 
@@ -253,7 +288,7 @@ ROWS_REJECTED = 3
 def import_command(file: Path, identity: str) -> None:
     """Register complaints from a CSV file (organisation, right, link[, reason, note, platform])."""
     # The operator is the console's admin; any other identity files as itself, with its own role.
-    bot = assemble(load_settings(), extra_admins=frozenset({f"console:{OPERATOR}"}))
+    bot = _assemble(load_settings(), extra_admins=frozenset({f"console:{OPERATOR}"}))
     platform, _, user = identity.partition(":")
     try:
         rows = read_csv(file.read_bytes(), file.name, required=REQUIRED, optional=OPTIONAL)
@@ -298,7 +333,7 @@ def import_command(file: Path, identity: str) -> None:
 )
 def export(org: str | None, since: datetime | None, output: TextIO) -> None:
     """Export cases and outcomes as CSV, one row per item."""
-    bot = assemble(load_settings())
+    bot = _assemble(load_settings())
     with bot.database.transaction() as session:
         organisation_id = None
         if org:

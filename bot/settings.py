@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from handlers.admin.channels import CHANNEL_IDS, FIXED_CHANNELS
 from handlers.kit.context import ProgramRules
@@ -24,6 +26,27 @@ DEPRECATED_CHANNEL_FIELDS = {
     for platform in CHANNEL_IDS
     for logical in FIXED_CHANNELS
 }
+
+
+# The databases the bot runs on, by SQLAlchemy's name for the driver it uses (psycopg 3 for PostgreSQL).
+DATABASE_DRIVERS = ("sqlite", "postgresql+psycopg")
+# Names of PostgreSQL URLs that platforms hand out (`postgres://...`), read with psycopg 3.
+POSTGRESQL_ALIASES = ("postgres", "postgresql")
+
+
+def checked_database_url(value: str) -> str:
+    """DATABASE_URL as the bot opens it: a SQLite file, or PostgreSQL through psycopg 3 (a plain
+    `postgres://` or `postgresql://` URL is read that way); anything else is refused, naming why."""
+    example = "e.g. postgresql+psycopg://user:password@host:5432/name or sqlite:///marketsafe.db"
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(f"not a database URL ({example})") from None
+    if url.drivername in POSTGRESQL_ALIASES:
+        url = url.set(drivername="postgresql+psycopg")
+    if url.drivername not in DATABASE_DRIVERS:
+        raise ValueError(f"the bot runs on {' or '.join(DATABASE_DRIVERS)}, not {url.drivername} ({example})")
+    return url.render_as_string(hide_password=False)
 
 
 class Settings(BaseSettings):
@@ -69,6 +92,11 @@ class Settings(BaseSettings):
     # the deprecated settings so that their validators can compare the two.
     slack_channels: str = Field(default="", validate_default=True)
     discord_channels: str = Field(default="", validate_default=True)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return checked_database_url(value)
 
     @field_validator("marketsafe_timezone")
     @classmethod

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -26,7 +26,7 @@ from bot.slack.gate import MAX_BODY, WsgiApp, gated
 from bot.slack.intake import SlackIntake
 from bot.slack.poster import SlackPoster
 from bot.slack.retries import IdempotentConnectionRetryHandler
-from bot.slack.startup import check_bot_token, open_socket_url
+from bot.slack.startup import SlackStartError, check_bot_token, open_socket_url
 from storage.database import Database
 
 if TYPE_CHECKING:
@@ -112,6 +112,7 @@ class SlackService:
             channel_defaults=settings.channel_defaults("slack"),
         )
         self.stopping = threading.Event()
+        self._server: Any = None  # waitress's server, once `listen` took the port
         self.socket_mode = self._connect_socket_mode() if settings.slack_app_token is not None else None
 
     def start_delivery(self) -> threading.Thread:
@@ -133,7 +134,13 @@ class SlackService:
             log.info("Slack: Socket Mode")
             self.stopping.wait()
             return
-        self.serve_http("0.0.0.0", self.settings.slack_port)  # noqa: S104
+        if self._server is None:
+            self.listen("0.0.0.0", self.settings.slack_port)  # noqa: S104
+        assert self._server is not None
+        # Acknowledgements are short; letting threads switch more often keeps them from waiting
+        # behind a command's work, which runs after its acknowledgement.
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        self._server.run()
 
     def _connect_socket_mode(self) -> SocketModeHandler:
         """Socket Mode's first connection, opened while the bot starts, so that a refused app token
@@ -149,17 +156,26 @@ class SlackService:
         return handler
 
     def serve_http(self, host: str, port: int) -> None:
-        from waitress import serve
+        self.listen(host, port)
+        self.serve()
 
-        log.info("Slack: HTTP mode on %s:%s at %s", host, port, EVENTS_PATH)
-        # Acknowledgements are short; letting threads switch more often keeps them from waiting
-        # behind a command's work, which runs after its acknowledgement.
-        sys.setswitchinterval(SWITCH_INTERVAL)
+    def listen(self, host: str, port: int) -> None:
+        """Take the HTTP port now (`serve` then serves it), or stop with `SlackStartError` naming it."""
+        from waitress.server import create_server
+
         assert self.settings.slack_signing_secret is not None
         secret = self.settings.slack_signing_secret.get_secret_value()
         application = observed(wsgi_application(self.app, secret, self.database), self.database)
-        # waitress refuses a declared body over the limit before reading it, whatever the application.
-        serve(application, host=host, port=port, threads=16, backlog=1024, max_request_body_size=MAX_BODY, _quiet=True)
+        try:
+            # waitress refuses a declared body over the limit before reading it, whatever the application.
+            self._server = create_server(
+                application, host=host, port=port, threads=16, backlog=1024, max_request_body_size=MAX_BODY
+            )
+        except OSError as error:
+            raise SlackStartError(
+                f"cannot listen on port {port} ({error.strerror or error}); set SLACK_PORT to a free port"
+            ) from None
+        log.info("Slack: HTTP mode on %s:%s at %s", host, port, EVENTS_PATH)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -311,3 +311,32 @@ def start_once(directory: Path, **settings: str) -> subprocess.CompletedProcess[
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("notaurl", "DATABASE_URL: Value error, not a database URL"),
+        ("mysql://marketsafe:s3cret@db/marketsafe", "the bot runs on sqlite or postgresql+psycopg, not mysql"),
+        ("postgresql+psycopg2://marketsafe:s3cret@db/marketsafe", "not postgresql+psycopg2"),
+    ],
+)
+def test_a_database_url_the_bot_cannot_use_is_refused_without_showing_it(tmp_path: Path, url: str, said: str) -> None:
+    result = start_once(tmp_path, DATABASE_URL=url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("Error: invalid settings: DATABASE_URL") and said in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_a_plain_postgresql_url_is_read_with_psycopg(monkeypatch: pytest.MonkeyPatch, scheme: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"{scheme}://marketsafe:p%40ss@db.internal:5432/marketsafe")
+    assert Settings().database_url == "postgresql+psycopg://marketsafe:p%40ss@db.internal:5432/marketsafe"
+
+
+def test_an_unreachable_database_stops_the_start_with_one_line_and_no_password(tmp_path: Path) -> None:
+    result = start_once(tmp_path, DATABASE_URL="postgresql+psycopg://marketsafe:s3cret@127.0.0.1:1/marketsafe")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("Error: cannot open the database postgresql+psycopg://marketsafe:***@127.0.0.1:1/")
+    assert "Connection refused" in result.stderr
+    assert "s3cret" not in result.stderr and "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1

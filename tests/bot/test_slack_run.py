@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,3 +80,23 @@ def test_liveness_and_readiness_answer_over_http(bot: tuple[str, subprocess.Pope
     assert httpx.get(f"{base}/healthz", timeout=5, trust_env=False).text == "ok"
     ready = httpx.get(f"{base}/readyz", timeout=5, trust_env=False)
     assert (ready.status_code, ready.text) == (200, "ready")
+
+
+def test_a_taken_port_stops_the_start_with_one_line_naming_it(fake: FakeSlack, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "MARKETSAFE_"))}
+        environment |= {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "SLACK_API_URL": fake.api_url,
+            "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_PORT": str(port),
+            "NO_PROXY": "127.0.0.1,localhost",
+        }  # fmt: skip
+        ran = subprocess.run(
+            [str(Path(sys.executable).with_name("marketsafe")), "run"],
+            cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert ran.returncode == 1
+    assert f"Error: cannot start Slack: cannot listen on port {port}" in ran.stderr
+    assert "set SLACK_PORT to a free port" in ran.stderr and "Traceback" not in ran.stderr + ran.stdout
