@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import sys
 import threading
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from bot.app import Bot, assemble, start_scheduler
 from bot.console import OPERATOR, Console, enable_tab_completion
 from bot.router import Incoming
 from bot.settings import Settings
+from bot.shutdown import stop_gently_on_sigterm
 from handlers.cases.imports import OPTIONAL, REQUIRED, import_group, plan_import
 from handlers.kit.context import Caller
 from handlers.kit.csv_files import read_csv
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from bot.health import HealthServer
     from bot.slack.app import SlackService
 
+log = logging.getLogger(__name__)
 # Settings whose values are never shown when they are refused.
 SECRET_SETTINGS = frozenset(
     {"DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_BOT_TOKEN"}
@@ -89,6 +92,7 @@ def run() -> None:
     slack = _slack_service(bot) if settings.slack_enabled else None
     scheduler = start_scheduler(bot)
     health = _health_server(bot)
+    stop_gently_on_sigterm(lambda: slack.intake.intake.in_flight if slack is not None else 0)
     try:
         if slack is not None:
             slack.start_intake()
@@ -99,6 +103,8 @@ def run() -> None:
             _serve_discord(bot)
         elif slack is not None:
             slack.serve()
+    except KeyboardInterrupt:
+        log.info("stopped")
     finally:
         if slack is not None:
             slack.stop()

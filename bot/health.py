@@ -18,6 +18,7 @@ from typing import Any
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from bot import metrics
+from bot.shutdown import readiness_asked, shutting_down
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def health_application(database: Database | None, fallback: WsgiApp | None = None) -> WsgiApp:
     """/healthz answers `ok` while the process serves; /readyz `ready`, or 503 with the reason
-    while the database is unreachable or migrations are pending; /metrics Prometheus' text
+    while the database is unreachable or migrations are pending, or the process is stopping; /metrics Prometheus' text
     format. Anything else goes to `fallback` (404 without one)."""
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -38,7 +39,8 @@ def health_application(database: Database | None, fallback: WsgiApp | None = Non
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
         if path == READY_PATH:
-            why = database.unready() if database is not None else None
+            readiness_asked()
+            why = "shutting down" if shutting_down() else database.unready() if database is not None else None
             start_response("503 Service Unavailable" if why else "200 OK", [("Content-Type", "text/plain")])
             return [(why or "ready").encode()]
         if path == METRICS_PATH:

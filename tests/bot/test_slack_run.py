@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.intake import HOLD_VARIABLE
 from support.fake_slack import FakeSlack
 from support.slack_process import start_slack_run
 from support.slack_requests import FORM, SlackSender
@@ -100,3 +103,24 @@ def test_a_taken_port_stops_the_start_with_one_line_naming_it(fake: FakeSlack, t
     assert ran.returncode == 1
     assert f"Error: cannot start Slack: cannot listen on port {port}" in ran.stderr
     assert "set SLACK_PORT to a free port" in ran.stderr and "Traceback" not in ran.stderr + ran.stdout
+
+
+def test_sigterm_turns_unready_answers_the_commands_under_way_and_then_stops(fake: FakeSlack, tmp_path: Path) -> None:
+    base, process = start_slack_run(fake, tmp_path, token=TOKEN, secret=SECRET, **{HOLD_VARIABLE: "2"})
+    try:
+        sender = SlackSender(f"{base}/slack/events", SECRET, fake=fake)
+        assert sender.slash_command("U0ADMIN1", 'admin org add acme "ACME Corp"').status_code == 200
+        process.send_signal(signal.SIGTERM)
+        ready = httpx.get(f"{base}/readyz", timeout=5, trust_env=False)
+        assert (ready.status_code, ready.text) == (503, "shutting down")
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, output
+    # Held 2 s after its acknowledgement, the command was still answered before the process ended.
+    (answer,) = fake.calls_to("response_url")
+    assert "Created organisation acme (ACME Corp)" in str(answer.params["text"])
+    assert "stopping: every command under way was answered" in output
+    with sqlite3.connect(tmp_path / "bot.db") as connection:
+        statuses = connection.execute("SELECT status FROM accepted_command").fetchall()
+    assert statuses == [("done",)]
