@@ -43,7 +43,9 @@ def load_case(
     complaint = locked(session, Complaint, number) if for_update else session.get(Complaint, number)
     if complaint is None or not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
         raise NotFound(
-            _("There is no case {case} among your organisation's cases.", case=case_id(number)),
+            _("There is no case {case}.", case=case_id(number))
+            if ctx.is_staff
+            else _("There is no case {case} among your organisation's cases.", case=case_id(number)),
             hint=_("`cases` lists them."),
             field=field,
         )

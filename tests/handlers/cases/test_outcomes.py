@@ -42,7 +42,8 @@ def test_a_representative_cannot_return_a_case_either(program: Harness) -> None:
 
 def test_the_team_cannot_record_outcomes_on_a_case_that_does_not_exist(program: Harness) -> None:
     message = program.refused("outcome MS-000042 all removed", as_="team1")
-    assert "There is no case MS-000042" in message
+    assert message == "There is no case MS-000042. `cases` lists them."
+    assert program.refused("case MS-000042").startswith("There is no case MS-000042. ")
 
 
 # --- the item state machine -------------------------------------------------------------------
