@@ -175,7 +175,7 @@ _1688 = _Site(
         _find(_LISTING, r".*", r"/offer/(?P<id>[^/]+)\.html", noun=N_("offer id")),
         _find(_LISTING, r".*", noun=N_("offer id"), params=(("offerid", ""),)),
     ),
-    "1688 link without an offer id: paste the offer page link (detail.1688.com/offer/....html)",
+    N_("1688 link without an offer id: paste the offer page link (detail.1688.com/offer/....html)"),
 )
 _ALIBABA = _Site(
     Platform.ALIBABA,

@@ -15,6 +15,7 @@ from handlers.cases.link_parsing import (
     extract_links,
     parse_link,
 )
+from handlers.kit.i18n import in_language
 from storage.vocabulary import ItemKind, Platform
 
 LISTING, STOREFRONT = ItemKind.LISTING, ItemKind.STOREFRONT
@@ -639,3 +640,20 @@ def test_extraction_finds_exactly_the_links_embedded_in_prose(
     assert [result.key for result in found.parsed] == expected
     assert not found.unresolved
     assert not found.rejected
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://item.taobao.com/foo",
+        "https://detail.tmall.com/foo",
+        "https://detail.tmall.hk/foo",
+        "https://www.aliexpress.com/foo",
+        "https://detail.1688.com/foo",
+        "https://www.alibaba.com/foo",
+    ],
+)
+def test_a_link_without_an_id_is_refused_in_the_readers_language(link: str) -> None:
+    with in_language("zh"):
+        reason = rejection(link)
+    assert "：请粘贴" in reason, reason
