@@ -29,6 +29,11 @@ class CaseSelection:
     open_only: bool
 
 
+def names_own_organisation(ctx: Context, slug: str) -> bool:
+    """Whether `org=<slug>` names the caller's own organisation, which anyone may name."""
+    return ctx.organisation_slug is not None and slug.strip().lower() == ctx.organisation_slug
+
+
 def case_selection(ctx: Context, args: Args, session: Session, command: str = "cases") -> CaseSelection:
     """`[open] [mine [all]] [platform=] [month=] [status=] [org=]` read for the caller: members see
     their own organisation's cases, the team every case or one organisation's with `org=`."""
@@ -52,7 +57,9 @@ def case_selection(ctx: Context, args: Args, session: Session, command: str = "c
             hint=_("`{command}` lists your organisation's cases.", command=command),
         )
     organisation_id = None  # the team sees every case unless it names one organisation
-    if args.option("org"):
+    if args.option("org") and names_own_organisation(ctx, args.options["org"]):
+        organisation_id = ctx.organisation_id
+    elif args.option("org"):
         ctx.require_staff(N_("list other organisations' cases"))
         organisation = organisation_by_slug(session, args.options["org"])
         if organisation is None:

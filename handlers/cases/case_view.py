@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from handlers.cases.item_changes import tally_of
 from handlers.cases.notices import describe_items, describe_reason, describe_right, in_reader, team_buttons
-from handlers.cases.routing import WHOLE_TEAM, handles_cases, member_label, member_ref
+from handlers.cases.routing import WHOLE_TEAM, member_label, member_ref, takes_cases
 from handlers.kit.arguments import Args, parse_case_id, parse_positive_int
 from handlers.kit.audit_trail import note_text
 from handlers.kit.context import Context
@@ -43,7 +43,9 @@ def load_case(
     complaint = locked(session, Complaint, number) if for_update else session.get(Complaint, number)
     if complaint is None or not (ctx.is_staff or complaint.organisation_id == ctx.organisation_id):
         raise NotFound(
-            _("There is no case {case} among your organisation's cases.", case=case_id(number)),
+            _("There is no case {case}.", case=case_id(number))
+            if ctx.is_staff
+            else _("There is no case {case} among your organisation's cases.", case=case_id(number)),
             hint=_("`cases` lists them."),
             field=field,
         )
@@ -131,7 +133,7 @@ def _case_view(ctx: Context, session: Session, complaint: Complaint, page: int) 
         (_("Items"), in_reader(tally_of(counts))),
     ]
     if ctx.is_staff:  # routing is the team's business
-        reply.fields.insert(4, (_("Assigned to"), _assignee(session, complaint)))
+        reply.fields.insert(4, (_("Assigned to"), _assignee(ctx, session, complaint)))
     reply.lines.append(_("Items, page {page} of {pages}:", page=page, pages=pages))
     for item in items:
         pasted = "" if item.original_text == item.canonical_url else _(" (pasted: {text})", text=item.original_text)
@@ -205,10 +207,10 @@ def history_line(ctx: Context, entry: AuditEntry, positions: dict[int, int]) -> 
     return f"{local_time(entry.at, ctx.rules.timezone)} {entry.actor}: {subject} {change}{note}"
 
 
-def _assignee(session: Session, complaint: Complaint) -> str:
+def _assignee(ctx: Context, session: Session, complaint: Complaint) -> str:
     assignee = session.get(Member, complaint.assigned_to_id) if complaint.assigned_to_id is not None else None
     if assignee is None:
         return _(WHOLE_TEAM)
-    if handles_cases(assignee):
+    if takes_cases(ctx, assignee):
         return member_label(assignee)
     return _("{member} (no longer on the team)", member=member_label(assignee))

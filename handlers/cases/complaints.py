@@ -40,8 +40,9 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     Paste any number of links (text around them is fine) or attach a CSV file with a `link`
     column. Each platform and kind (listing or storefront) becomes its own complaint, at most
     300 items each. reason is one of counterfeit (default), trademark_misuse, copyright, patent,
-    other (other needs a note). right can be left out when your organisation has one verified
-    right.
+    no_proof (Taobao's luxury rule: Taobao listings of a right marked luxury whose seller shows no
+    proof of authenticity), other (other needs a note). right can be left out when your
+    organisation has one verified right.
     Example: complaint right=3 reason=counterfeit https://item.taobao.com/item.htm?id=123"""
     args.check_options("right", "reason", "note", "platform")
     organisation_id = ctx.require_organisation()

@@ -19,6 +19,9 @@ from storage.queries import audit
 from storage.queries.cases import item_status_counts, open_appeal
 from storage.vocabulary import REMOVAL_STATUSES, AuditEntity, ComplaintStatus, CounterNoticeStatus, ItemStatus
 
+# How many of a case's latest entries are searched for the one that set its status.
+CASE_ENTRIES_SEARCHED = 100
+
 
 @dataclass(frozen=True, slots=True)
 class CaseChange:
@@ -101,6 +104,33 @@ def already_there(
         status=target,
         when=when,
     )
+
+
+def case_already(
+    session: Session, ctx: Context, complaint: Complaint, status: ComplaintStatus, note: str | None
+) -> str:
+    """What to say when a case outcome would set the status the case already has (a second click,
+    or a colleague first), with who set it and when, e.g. "Nothing to record: MS-000002 is already
+    returned (since 2026-11-18 15:00 EST, by console:team1)." `note`, when the repeat carries one
+    other than the first's, is not recorded either: the caller is told how to send it."""
+    assert complaint.id is not None
+    entries = audit.history(session, [(AuditEntity.COMPLAINT, [complaint.id])], limit=CASE_ENTRIES_SEARCHED)
+    entry = next((e for e in reversed(entries) if e.action == "status" and e.to_status == status), None)
+    if entry is None:
+        said = _("Nothing to record: {case} is already {status}.", case=complaint.case_id, status=status)
+    else:
+        said = _(
+            "Nothing to record: {case} is already {status} (since {when}, by {actor}).",
+            case=complaint.case_id,
+            status=status,
+            when=local_time(entry.at, ctx.rules.timezone),
+            actor=entry.actor,
+        )
+    if note and (entry is None or note != entry.note):
+        said += " " + _(
+            "Your note was not recorded: `case {case} reply <message>` sends it to the brand.", case=complaint.case_id
+        )
+    return said
 
 
 def tally_of(counts: Counter[ItemStatus]) -> Localized:

@@ -17,6 +17,7 @@ from handlers.kit.i18n import N_, _
 from storage.vocabulary import ItemKind, Platform
 
 MAX_ID_DIGITS = 20
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,7 @@ _1688 = _Site(
         _find(_LISTING, r".*", r"/offer/(?P<id>[^/]+)\.html", noun=N_("offer id")),
         _find(_LISTING, r".*", noun=N_("offer id"), params=(("offerid", ""),)),
     ),
-    "1688 link without an offer id: paste the offer page link (detail.1688.com/offer/....html)",
+    N_("1688 link without an offer id: paste the offer page link (detail.1688.com/offer/....html)"),
 )
 _ALIBABA = _Site(
     Platform.ALIBABA,
@@ -379,15 +380,17 @@ def _param(query: str, params: tuple[tuple[re.Pattern[str], str], ...]) -> tuple
 
 
 def _number(raw: str, noun: str) -> str:
-    """`raw` as an id: 1 to 20 ASCII digits, not all zero, without leading zeros."""
-    if not (raw.isascii() and raw.isdigit()):
+    """`raw` as an id: 1 to 20 digits, ASCII or full-width (read as ASCII, as NFKC does), not all
+    zero, without leading zeros. A refusal quotes `raw` as written."""
+    digits = raw.translate(_FULL_WIDTH_DIGITS)
+    if not (digits.isascii() and digits.isdigit()):
         raise _Refusal(_("{noun} {value} is not a number", noun=_(noun), value=repr(_show(raw))))
-    if len(raw) > MAX_ID_DIGITS:
+    if len(digits) > MAX_ID_DIGITS:
         raise _Refusal(
             _("{noun} {value} is too long: ids have at most {digits} digits", noun=_(noun), value=_show(raw),
               digits=MAX_ID_DIGITS)
         )  # fmt: skip
-    number = raw.lstrip("0")
+    number = digits.lstrip("0")
     if not number:
         raise _Refusal(_("{noun} {value} is not valid", noun=_(noun), value=raw))
     return number
@@ -424,13 +427,19 @@ def _alternation(domains: list[str]) -> str:
     return "|".join(rf"{re.escape(name)}\.(?:{'|'.join(ends)})" for name, ends in endings.items())
 
 
-# A link ends at a space, a quote or bracket, CJK text or full-width punctuation.
+# A link ends at a space, a quote or bracket, CJK text or full-width punctuation. Full-width
+# letters and digits do not end it: a phone's Chinese input mode types ids with them.
 _STOP = (
     r"\s<>\"'|`"
     r"\u2000-\u206f"  # general punctuation: curly quotes, dashes, zero-width spaces
-    r"\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe6f\uff00-\uffef"
+    r"\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe6f"
+    r"\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uffef"  # the full-width forms but ０-９ Ａ-Ｚ ａ-ｚ
     r"\U00020000-\U0003ffff"
 )
+# What follows a link that was refused, up to a space, a quote or CJK text, is shown with it: full-width
+# forms typed inside a link (？ ＝ ＆) end it, and the member must see them to see what was wrong.
+_PASTED_TAIL = re.compile(rf"(?:[^{_STOP}]|[\uff01-\uff5e])*")
+_FULL_WIDTH_TRAILING = "！），．：；？］｝"
 _CANDIDATE = re.compile(
     r"(?<![A-Za-z0-9+.@_-])(?ai:"
     r"[a-z][a-z0-9+-]*://"
@@ -468,5 +477,14 @@ def extract_links(text: str) -> Extraction:
         elif isinstance(result, UnresolvedLink):
             unresolved.append(result)
         else:
-            rejected.append(result)
+            rejected.append(RejectedLink(_as_pasted(text, start, result.original), result.reason))
     return Extraction(tuple(parsed), tuple(unresolved), tuple(rejected))
+
+
+def _as_pasted(text: str, start: int, link: str) -> str:
+    """The refused `link` found at `start` of `text`, with the full-width forms that cut it short."""
+    tail = _PASTED_TAIL.match(text, start + len(link))
+    pasted = text[start : tail.end()] if tail else link
+    while len(pasted) > len(link) and pasted[-1] in _FULL_WIDTH_TRAILING:
+        pasted = pasted[:-1]
+    return _trim(pasted) if len(pasted) > len(link) else link

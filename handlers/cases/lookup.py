@@ -12,6 +12,7 @@ import re
 from sqlmodel import Session
 
 from handlers.cases.link_parsing import ParsedLink, RejectedLink, parse_link
+from handlers.cases.storefront_rules import sees_pursuit
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
@@ -21,7 +22,7 @@ from handlers.kit.registry import Option, command
 from handlers.kit.replies import Reply
 from storage.models import Listing, Organisation, Storefront
 from storage.queries.lookup import Holder, holders, target_by_key, targets_with_id
-from storage.queries.storefronts import active_strike_count, complaints_naming
+from storage.queries.storefronts import active_strike_count
 from storage.vocabulary import Platform
 
 BARE_ID = re.compile(r"u?[0-9]{1,30}")
@@ -138,8 +139,7 @@ def _store_line(ctx: Context, session: Session, store: Storefront, *, own: bool)
     if store.closed_at is not None:
         status = _("{status} on {when}", status=status, when=local_time(store.closed_at, ctx.rules.timezone))
     parts = [status]
-    # Its status is public; strikes and referrals tell who pursues it, which is the pursuers' to know.
-    if ctx.is_staff or complaints_naming(session, store.id, ctx.organisation_id) > 0:
+    if sees_pursuit(session, ctx, store):
         threshold = ctx.rules.strike_threshold(Platform(store.platform))
         strikes = active_strike_count(session, store.id, ctx.now)
         parts = [

@@ -8,7 +8,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers.cases.case_view import CASE, load_case
-from handlers.cases.item_changes import CaseChange, already_there, case_tally, change_items, set_complaint_status
+from handlers.cases.item_changes import (
+    CaseChange,
+    already_there,
+    case_already,
+    case_tally,
+    change_items,
+    set_complaint_status,
+)
 from handlers.cases.notices import case_actioned_notice, case_summary_notices
 from handlers.cases.routing import assignee_label
 from handlers.cases.storefront_rules import strike_storefronts
@@ -184,6 +191,9 @@ def _case_outcome(
             ),
             hint=_("Talk to the brand with `case {case} reply <message>`.", case=complaint.case_id),
         )
+    # The case row is locked: a second click waits for the first, then finds its status here.
+    if complaint.status == status:
+        raise UserError(case_already(session, ctx, complaint, status, note))
     set_complaint_status(session, ctx, complaint, status, note)
     organisation = session.get(Organisation, complaint.organisation_id)
     assert organisation is not None

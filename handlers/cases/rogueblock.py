@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.cases.storefronts import LINK, NOTE, because, known, storefront_link_of
-from handlers.kit.arguments import Args, parse_enum
+from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
 from handlers.kit.errors import UserError
@@ -44,9 +44,19 @@ def store_referral(ctx: Context, args: Args, session: Session) -> Reply:
     storefront = known(session, storefront_link_of(args, "store referral"))
     answer = args.word(1, _("RogueBlock's answer (accepted or declined)"), usage="store referral")
     args.no_more_words(2, "store referral")
-    return _referral(
-        ctx, session, storefront, parse_enum(RogueBlockStatus, answer, N_("RogueBlock answer")), args.note()
-    )
+    return _referral(ctx, session, storefront, _answer(answer), args.note())
+
+
+def _answer(text: str) -> RogueBlockStatus:
+    """RogueBlock's answer: accepted or declined (`referred` is what `store refer` records)."""
+    normalised = text.strip().lower()
+    if normalised not in ANSWERS:
+        raise UserError(
+            _("'{text}' is not a RogueBlock answer.", text=text),
+            hint=_("Use one of: {allowed}.", allowed=", ".join(ANSWERS)),
+            field="answer",
+        )
+    return RogueBlockStatus(normalised)
 
 
 def _refer(ctx: Context, session: Session, storefront: Storefront, note: str | None) -> Reply:
@@ -91,7 +101,7 @@ def _refer(ctx: Context, session: Session, storefront: Storefront, note: str | N
 def _referral(
     ctx: Context, session: Session, storefront: Storefront, answer: RogueBlockStatus, note: str | None
 ) -> Reply:
-    if storefront.rogueblock_status != RogueBlockStatus.REFERRED or answer is RogueBlockStatus.REFERRED:
+    if storefront.rogueblock_status != RogueBlockStatus.REFERRED:
         state = storefront.rogueblock_status or _("not referred")
         raise UserError(
             _(

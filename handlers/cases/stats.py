@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel.numbers import format_percent
 from sqlmodel import Session
 
+from handlers.cases.case_filters import names_own_organisation
 from handlers.kit.arguments import Args, parse_month, parse_positive_int
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
@@ -122,7 +123,15 @@ def whole_percent(rate: float) -> str:
 def stats_scope(ctx: Context, args: Args, session: Session) -> Organisation | None:
     """The organisation the figures are for; None for the whole program (the team's view)."""
     wanted = args.option("org")
-    if wanted or (args.words and args.words[0].lower() == "overall"):
+    overall = bool(args.words) and args.words[0].lower() == "overall"
+    if wanted and overall:
+        raise UserError(
+            _("`overall` is the whole program and org= one organisation: choose one."),
+            hint=_("`help {command}` shows the usage.", command="stats"),
+        )
+    if wanted and names_own_organisation(ctx, wanted) and not ctx.is_staff:
+        wanted = None
+    if wanted or overall:
         ctx.require_staff(N_("see figures beyond your own organisation"))
     if wanted:
         organisation = organisation_by_slug(session, wanted)

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
 from handlers.kit.context import Context
-from handlers.kit.i18n import _
+from handlers.kit.i18n import _, ngettext
 from storage.models import ComplaintItem, Storefront, Strike
-from storage.queries.storefronts import active_strike_count, has_accepted_raid
-from storage.vocabulary import Platform, StorefrontStatus
+from storage.queries import audit
+from storage.queries.storefronts import active_strike_count, complaints_naming, has_accepted_raid
+from storage.vocabulary import AuditEntity, Platform, StorefrontStatus
+
+# Entries of a storefront's audit log read besides one per strike: its closures, reinstatements and referral.
+STATUS_ENTRIES_READ = 100
+
+
+def sees_pursuit(session: Session, ctx: Context, storefront: Storefront) -> bool:
+    """Whether the caller may see how a storefront is pursued: its strikes and RogueBlock referral.
+    Its status is public; who pursues it is for the team and the organisations whose complaints
+    name it to know."""
+    assert storefront.id is not None
+    if ctx.is_staff:
+        return True
+    return ctx.organisation_id is not None and complaints_naming(session, storefront.id, ctx.organisation_id) > 0
 
 
 def add_strike(session: Session, ctx: Context, storefront: Storefront, item_id: int | None, note: str | None) -> int:
@@ -39,10 +54,12 @@ def closure_refusal(session: Session, ctx: Context, storefront: Storefront) -> s
     strikes = active_strike_count(session, storefront.id, ctx.now)
     if strikes >= threshold or has_accepted_raid(session, storefront.id):
         return None
-    return _(
-        "it has {count} active strike(s) and {platform} closes stores at {threshold}, and no accepted raid evidence "
+    return ngettext(
+        "it has {count} active strike and {platform} closes stores at {threshold}, and no accepted raid evidence "
         "names it",
-        count=strikes,
+        "it has {count} active strikes and {platform} closes stores at {threshold}, and no accepted raid evidence "
+        "names it",
+        strikes,
         platform=Platform(storefront.platform).label,
         threshold=threshold,
     )
@@ -67,3 +84,27 @@ def strike_storefronts(session: Session, ctx: Context, items: Sequence[Complaint
                 )
             )  # fmt: skip
     return lines
+
+
+def reinstatements(session: Session, storefront: Storefront, strikes: int) -> list[tuple[datetime | None, datetime]]:
+    """When the storefront was reinstated, oldest first, each with when it had been closed (None
+    when that is no longer in the entries read), from the audit log: reinstating clears `closed_at`."""
+    assert storefront.id is not None
+    # A storefront's entries are its strikes, its status changes and its referral: all of them.
+    entries = audit.history(session, [(AuditEntity.STOREFRONT, [storefront.id])], limit=strikes + STATUS_ENTRIES_READ)
+    found: list[tuple[datetime | None, datetime]] = []
+    closed: datetime | None = None
+    for entry in entries:
+        if entry.action != "status":
+            continue
+        if entry.to_status == StorefrontStatus.CLOSED:
+            closed = entry.at
+        elif entry.from_status == StorefrontStatus.CLOSED and entry.to_status == StorefrontStatus.ACTIVE:
+            found.append((closed, entry.at))
+            closed = None
+    return found
+
+
+def in_utc(moment: datetime) -> datetime:
+    """`moment` in UTC, read as UTC when the database gave it back without a zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from handlers.cases.link_parsing import ParsedLink, parse_link
-from handlers.cases.storefront_rules import add_strike, closure_refusal
+from handlers.cases.storefront_rules import add_strike, closure_refusal, in_utc, reinstatements, sees_pursuit
 from handlers.kit.arguments import Args, parse_platform
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -162,35 +162,52 @@ def _show(ctx: Context, session: Session, link: ParsedLink) -> Reply:
     )
     if pursued_only_by_others:  # which storefronts other organisations pursue is theirs to know
         raise _unknown(link)
+    zone = ctx.rules.timezone
     strikes = strikes_of(session, storefront.id)
-    active = active_strike_count(session, storefront.id, ctx.now)
     reply = Reply(f"{storefront.canonical_url} · {storefront.status}")
-    threshold = ctx.rules.strike_threshold(Platform(storefront.platform))
     naming = complaints_naming(session, storefront.id, scope)
-    reply.fields = [
-        (_("Platform"), Platform(storefront.platform).label),
-        (_("Active strikes"), _("{count} (closes at {threshold})", count=active, threshold=threshold)),
-        (_("Complaints naming it"), str(naming) if ctx.is_staff else _("{count} of yours", count=naming)),
-    ]
+    reply.fields = [(_("Platform"), Platform(storefront.platform).label)]
+    pursuit = sees_pursuit(session, ctx, storefront)
+    if pursuit:
+        active = active_strike_count(session, storefront.id, ctx.now)
+        threshold = ctx.rules.strike_threshold(Platform(storefront.platform))
+        reply.fields.append(
+            (_("Active strikes"), _("{count} (closes at {threshold})", count=active, threshold=threshold))
+        )
+    reply.fields.append(
+        (_("Complaints naming it"), str(naming) if ctx.is_staff else _("{count} of yours", count=naming))
+    )
     if storefront.closed_at:
-        reply.fields.append((_("Closed"), local_time(storefront.closed_at, ctx.rules.timezone)))
-    if storefront.rogueblock_status:
-        referred = local_time(storefront.rogueblock_referred_at, ctx.rules.timezone)
+        reply.fields.append((_("Closed"), local_time(storefront.closed_at, zone)))
+    reinstated_at = reinstatements(session, storefront, len(strikes))
+    if reinstated_at and storefront.status == StorefrontStatus.ACTIVE:
+        closed, reinstated = reinstated_at[-1]
+        when = local_time(reinstated, zone)
+        if closed is not None:
+            when = _("{when} (closed {closed})", when=when, closed=local_time(closed, zone))
+        reply.fields.append((_("Reinstated"), when))
+    if pursuit and storefront.rogueblock_status:
+        referred = local_time(storefront.rogueblock_referred_at, zone)
         reply.fields.append(
             ("RogueBlock", _("{status} (referred {when})", status=storefront.rogueblock_status, when=referred))
         )
     if ctx.is_staff:
+        # A reinstatement ends the strikes then active at its very moment (`end_active_strikes`).
+        ended_by = {in_utc(reinstated) for _closed, reinstated in reinstated_at}
         for strike in strikes:
             said = {
-                "when": local_time(strike.created_at, ctx.rules.timezone),
+                "when": local_time(strike.created_at, zone),
                 "who": strike.recorded_by,
-                "until": local_time(strike.expires_at, ctx.rules.timezone),
+                "until": local_time(strike.expires_at, zone),
             }
-            reply.lines.append(
-                _("strike {when} by {who}, active until {until}", **said)
-                if strike.expires_at > ctx.now
-                else _("strike {when} by {who}, expired {until}", **said)
-            )
+            if strike.expires_at > ctx.now:
+                reply.lines.append(_("strike {when} by {who}, active until {until}", **said))
+            elif in_utc(strike.expires_at) in ended_by:
+                reply.lines.append(
+                    _("strike {when} by {who}, no longer counts: the store was reinstated on {until}", **said)
+                )
+            else:
+                reply.lines.append(_("strike {when} by {who}, expired {until}", **said))
     return reply
 
 

@@ -230,13 +230,14 @@ def test_a_december_month_filter_ends_with_the_year(program: Harness) -> None:
     assert [line.split()[0] for line in program.ok("cases month=2027-01", as_="brand1").lines] == ["MS-000002"]
 
 
-def test_org_filter_is_for_the_team(program: Harness) -> None:
+def test_org_filter_is_for_the_team_or_names_your_own_organisation(program: Harness) -> None:
     file_listings(program, 1)
     file_listings(program, 1, as_="brand2", first=40)
     assert [line.split()[0] for line in program.ok("cases org=globex", as_="team1").lines] == ["MS-000002"]
     message = program.refused("cases org=globex", as_="brand1")
     assert message.startswith("Only the IACC/Alibaba team can list other organisations' cases.")
-    assert program.refused("cases org=acme", as_="brand1").startswith("Only the IACC/Alibaba team")
+    assert program.refused("cases org=nobody", as_="brand1").startswith("Only the IACC/Alibaba team")
+    assert [line.split()[0] for line in program.ok("cases org=ACME", as_="brand1").lines] == ["MS-000001"]
     assert program.refused("cases org=nobody", as_="team1") == "There is no organisation 'nobody'."
 
 

@@ -180,3 +180,18 @@ def test_filing_posts_the_case_to_the_team_with_outcome_buttons_and_to_the_brand
     assert posted["team"].case_id == "MS-000001"
     assert "outcome MS-000001 all removed" in posted["team"].buttons
     assert posted["org:acme"].case_id == "MS-000001" and not posted["org:acme"].buttons
+
+
+def test_full_width_digits_are_filed_as_the_listing_and_a_refused_link_is_echoed_as_pasted(program: Harness) -> None:
+    reply = program.ok(
+        "complaint https://item.taobao.com/item.htm?id=１２３４ https://item.taobao.com/item.htm？id＝５", as_="brand1"
+    )
+    assert reply.text == "Registered 1 item in MS-000001 (1 Taobao listing)."
+    assert reply.lines == [
+        "1 link rejected:",
+        "  - https://item.taobao.com/item.htm？id＝５: Taobao link without an item id: paste the item page link "
+        "(item.taobao.com/item.htm?id=...)",
+    ]
+    assert f"1. reported {TAOBAO.format(1234)} (pasted: https://item.taobao.com/item.htm?id=１２３４)" in (
+        program.ok("case MS-000001", as_="brand1").lines
+    )

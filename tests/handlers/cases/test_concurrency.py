@@ -99,6 +99,21 @@ def test_a_double_click_on_removed_decides_once_and_posts_once(
     assert [posted.channel for posted in program.delivered()].count("outcomes") == 1
 
 
+def test_a_double_click_on_need_info_returns_the_case_once_and_tells_the_brand_once(
+    program: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program.ok(f"complaint {LISTING}", as_="brand1")
+    program.delivered()
+    click = ('outcome MS-000001 need_info note="Which class?"', "team1")
+    reads = [(handlers.cases.outcomes, "load_case")]
+    done, refused = winner_and_loser(race(program, monkeypatch, reads, click, click))
+    assert done.text == "MS-000001 is now returned."
+    assert refused.text.startswith("Nothing to record: MS-000001 is already returned (since ")
+    returns = select(func.count()).select_from(AuditEntry).where(col(AuditEntry.to_status) == "returned")
+    assert count(program, returns) == 1
+    assert [posted.kind for posted in program.delivered()].count("case_returned") == 1
+
+
 def test_an_outcome_and_a_withdrawal_at_once_end_in_one_of_them(
     program: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

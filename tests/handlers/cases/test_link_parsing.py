@@ -15,6 +15,7 @@ from handlers.cases.link_parsing import (
     extract_links,
     parse_link,
 )
+from handlers.kit.i18n import in_language
 from storage.vocabulary import ItemKind, Platform
 
 LISTING, STOREFRONT = ItemKind.LISTING, ItemKind.STOREFRONT
@@ -324,9 +325,9 @@ def test_a_link_without_a_reportable_id_says_what_to_paste_instead(link: str, re
         ),
         ("https://item.taobao.com/item.htm?id=12ab", "item id '12ab' is not a number"),
         ("https://item.taobao.com/item.htm?id=-5", "item id '-5' is not a number"),
-        # Arabic-Indic and full-width digits look like digits but are not ASCII ids
+        # Arabic-Indic digits look like digits but are not ASCII ids (full-width ones are read as ASCII)
         ("https://item.taobao.com/item.htm?id=١٢٣", "item id '١٢٣' is not a number"),
-        ("https://www.aliexpress.com/item/１２３.html", "item id '１２３' is not a number"),
+        ("https://www.aliexpress.com/item/１２３ａ.html", "item id '１２３ａ' is not a number"),
         ("https://www.aliexpress.com/store/abc", "store id 'abc' is not a number"),
         (
             "https://www.alibaba.com/product-detail/Shoes_12x.html",
@@ -639,3 +640,45 @@ def test_extraction_finds_exactly_the_links_embedded_in_prose(
     assert [result.key for result in found.parsed] == expected
     assert not found.unresolved
     assert not found.rejected
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://item.taobao.com/foo",
+        "https://detail.tmall.com/foo",
+        "https://detail.tmall.hk/foo",
+        "https://www.aliexpress.com/foo",
+        "https://detail.1688.com/foo",
+        "https://www.alibaba.com/foo",
+    ],
+)
+def test_a_link_without_an_id_is_refused_in_the_readers_language(link: str) -> None:
+    with in_language("zh"):
+        reason = rejection(link)
+    assert "：请粘贴" in reason, reason
+
+
+@pytest.mark.parametrize(
+    ("link", "canonical"),
+    [
+        ("https://item.taobao.com/item.htm?id=１２３４", "https://item.taobao.com/item.htm?id=1234"),
+        ("https://www.aliexpress.com/item/１２３.html", "https://www.aliexpress.com/item/123.html"),
+        ("https://shop.taobao.com/?shop_id=０５６７", "https://shop567.taobao.com/"),
+    ],
+)
+def test_full_width_digits_typed_in_chinese_input_mode_are_read_as_ascii(link: str, canonical: str) -> None:
+    assert parsed(link).canonical_url == canonical
+    [found] = extract_links(f"请下架{link}，谢谢").parsed
+    assert (found.original, found.canonical_url) == (link, canonical)
+
+
+def test_a_refused_link_is_shown_as_pasted_with_the_full_width_forms_that_cut_it_short() -> None:
+    found = extract_links(
+        "请下架 https://item.taobao.com/item.htm？id＝１２３，谢谢 https://item.taobao.com/item.htm?id=１２ｘ"
+    )
+    assert [link.original for link in found.rejected] == [
+        "https://item.taobao.com/item.htm？id＝１２３",
+        "https://item.taobao.com/item.htm?id=１２ｘ",
+    ]
+    assert found.rejected[1].reason == "item id '１２ｘ' is not a number"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.vocabulary import ReasonCode
 from support.harness import Harness
 
 TAOBAO = "https://item.taobao.com/item.htm?id={}"
@@ -40,3 +41,11 @@ def test_seller_showed_no_proof_is_a_removal(program: Harness) -> None:
     assert "seller showed no proof of authenticity" in program.ok("case MS-000001", as_="brand1").render_plain()
     stats = program.ok("stats", as_="brand1").render_plain()
     assert "Takedown success, last 3 months: 100.0% of 1 decided" in stats
+
+
+def test_help_complaint_lists_every_reason_with_when_no_proof_applies(program: Harness) -> None:
+    usage = " ".join(program.ok("help complaint", as_="brand1").lines)
+    listed = usage.split("reason is one of ", 1)[1]
+    for code in ReasonCode:
+        assert f"{code.value} (" in listed or f"{code.value}," in listed, code
+    assert "no_proof (Taobao's luxury rule: Taobao listings of a right marked luxury" in usage

@@ -42,7 +42,8 @@ def test_a_representative_cannot_return_a_case_either(program: Harness) -> None:
 
 def test_the_team_cannot_record_outcomes_on_a_case_that_does_not_exist(program: Harness) -> None:
     message = program.refused("outcome MS-000042 all removed", as_="team1")
-    assert "There is no case MS-000042" in message
+    assert message == "There is no case MS-000042. `cases` lists them."
+    assert program.refused("case MS-000042").startswith("There is no case MS-000042. ")
 
 
 # --- the item state machine -------------------------------------------------------------------
@@ -310,6 +311,42 @@ def test_need_info_without_a_note_still_tells_the_brand_what_to_do(program: Harn
     [returned] = [posted for posted in program.delivered() if posted.kind == "case_returned"]
     assert "The team needs more information about this case." in returned.text
     assert "case MS-000001 reply <message>" in returned.text
+
+
+def test_need_info_twice_returns_the_case_once_and_tells_the_brand_once(program: Harness) -> None:
+    file_listings(program, 1)
+    program.delivered()
+    program.ok('outcome MS-000001 need_info note="Which class?"', as_="team1")
+    assert [p.kind for p in program.delivered()].count("case_returned") == 1
+    summaries_updated = len(program.poster.updated)
+    program.clock.advance(hours=1)
+    message = program.refused('outcome MS-000001 need_info note="Which class?"', as_="team1")
+    assert message == (
+        "Nothing to record: MS-000001 is already returned (since 2026-11-18 15:00 EST, by console:team1)."
+    )
+    assert program.delivered() == []
+    assert len(program.poster.updated) == summaries_updated
+    view = program.ok("case MS-000001 history", as_="team1").render_plain()
+    assert view.count("case submitted -> returned") == 1
+
+
+def test_a_repeated_need_info_with_another_note_is_refused_and_says_how_to_send_the_note(program: Harness) -> None:
+    file_listings(program, 1)
+    program.ok('outcome MS-000001 need_info note="Which class?"', as_="team1")
+    program.delivered()
+    message = program.refused('outcome MS-000001 need_info note="And the invoice, please"', as_="team1")
+    assert message.startswith("Nothing to record: MS-000001 is already returned (since ")
+    assert message.endswith("Your note was not recorded: `case MS-000001 reply <message>` sends it to the brand.")
+    assert program.delivered() == []
+
+
+def test_in_review_twice_is_recorded_once(program: Harness) -> None:
+    file_listings(program, 1)
+    program.ok("outcome MS-000001 in_review", as_="team1")
+    program.delivered()
+    message = program.refused("outcome MS-000001 in_review", as_="team1")
+    assert message.startswith("Nothing to record: MS-000001 is already in_review (since ")
+    assert program.delivered() == []
 
 
 def test_the_brands_reply_sends_a_returned_case_back_to_the_team(program: Harness) -> None:

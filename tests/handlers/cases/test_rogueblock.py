@@ -43,4 +43,7 @@ def test_rogueblocks_answer_is_recorded_once(program: Harness) -> None:
         == f"RogueBlock accepted the referral of {STORE}."
     )
     assert "is accepted" in program.refused(f"store referral {STORE} declined", as_="team1")
-    assert "'maybe' is not a RogueBlock answer" in program.refused(f"store referral {STORE} maybe", as_="team1")
+    for word in ("maybe", "referred"):
+        assert program.refused(f"store referral {STORE} {word}", as_="team1") == (
+            f"'{word}' is not a RogueBlock answer. Use one of: accepted, declined."
+        )

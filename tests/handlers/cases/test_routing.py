@@ -404,6 +404,19 @@ def test_taking_a_case_yourself_needs_no_direct_message(program: Harness) -> Non
     assert "2026-11-18 15:00 EST console:team1: case assigned the whole team -> console:team1" in history
 
 
+def test_an_admin_named_in_the_settings_takes_a_case_but_gets_no_new_ones(program: Harness) -> None:
+    file_case(program, 1)  # nobody covers Taobao: the whole team
+    program.delivered()
+    reply = program.ok("case MS-000001 assign me")  # console:operator, an admin by the settings only
+    assert reply.text == "MS-000001 is now yours (was the whole team). Note: You do not cover Taobao."
+    assert [(p.channel, p.text) for p in program.delivered()] == [
+        ("team", "console:operator took MS-000001 (was the whole team).")
+    ]
+    assert ("Assigned to", "console:operator") in program.ok("case MS-000001").fields
+    file_case(program, 2)
+    assert assignees(program) == {"MS-000001": "console:operator", "MS-000002": None}
+
+
 def test_a_case_can_go_to_a_colleague_who_does_not_cover_its_platform_with_a_warning(program: Harness) -> None:
     program.ok("admin team console:team1 platforms=taobao")
     add_team_member(program, "team2", "tmall")

@@ -124,9 +124,20 @@ def test_a_member_sees_only_their_organisations_figures(program: Harness) -> Non
 
 
 def test_a_member_is_refused_other_organisations_and_the_whole_program(program: Harness) -> None:
-    for asked in ("stats org=globex", "stats org=acme", "stats overall"):
+    for asked in ("stats org=globex", "stats org=nobody", "stats overall"):
         message = program.refused(asked, as_="brand1")
         assert message.startswith("Only the IACC/Alibaba team can see figures beyond your own organisation.")
+
+
+def test_a_member_may_name_their_own_organisation(program: Harness) -> None:
+    assert program.ok("stats org=acme", as_="brand1").text == "ACME Corp: figures for 2026-06 to 2026-11"
+
+
+def test_overall_and_one_organisation_at_once_are_refused(program: Harness) -> None:
+    for who in ("team1", "brand1"):
+        assert program.refused("stats overall org=acme", as_=who) == (
+            "`overall` is the whole program and org= one organisation: choose one. `help stats` shows the usage."
+        )
 
 
 def test_the_team_sees_the_whole_program_or_one_organisation(program: Harness) -> None:

@@ -129,7 +129,7 @@ def test_closing_below_the_threshold_is_refused_with_the_count(database: Databas
     bot.delivered()
     message = bot.refused(f"store close {ALI_STORE}", as_="team1")
     assert message == (
-        f"{ALI_STORE} cannot be closed: it has 2 active strike(s) and AliExpress closes stores at 3, "
+        f"{ALI_STORE} cannot be closed: it has 2 active strikes and AliExpress closes stores at 3, "
         "and no accepted raid evidence names it."
     )
     assert bot.delivered() == []
@@ -190,7 +190,7 @@ def test_a_strike_older_than_365_days_no_longer_counts(database: Database, clock
     assert bot.ok(f"store strike {SHOP}", as_="team1").text.endswith("has 2 of the 2 that close it.")
     clock.advance(days=1)  # the first strike is now 365 days old
     message = bot.refused(f"store close {SHOP}", as_="team1")
-    assert "it has 1 active strike(s) and Taobao closes stores at 2" in message
+    assert "it has 1 active strike and Taobao closes stores at 2" in message
     shown = bot.ok(f"store show {SHOP}", as_="team1")
     assert ("Active strikes", "1 (closes at 2)") in shown.fields
     assert [line.split(", ")[1].split()[0] for line in shown.lines] == ["expired", "active"]
@@ -239,9 +239,33 @@ def test_strikes_before_a_reinstatement_stay_in_history_but_no_longer_count_towa
     ]
     shown = bot.ok(f"store show {SHOP}", as_="team1")
     assert ("Active strikes", "0 (closes at 2)") in shown.fields
-    assert [line.split(", ")[1].split()[0] for line in shown.lines] == ["expired", "expired"]
+    assert ("Reinstated", "2026-11-20 15:00 EST (closed 2026-11-18 15:00 EST)") in shown.fields
+    assert (
+        shown.lines
+        == [
+            "strike 2026-11-18 15:00 EST by console:team1, no longer counts: the store was reinstated on "
+            "2026-11-20 15:00 EST",
+        ]
+        * 2
+    )
     assert bot.ok(f"store strike {SHOP}", as_="team1").text.endswith("has 1 of the 2 that close it.")
     assert bot.refused(f"store close {SHOP}", as_="team1")
+
+
+def test_a_strike_expired_before_a_reinstatement_is_still_shown_as_expired(
+    database: Database, clock: FakeClock
+) -> None:
+    bot = custom_program(database, clock)
+    bot.ok(f"store strike {SHOP}", as_="team1")
+    clock.advance(days=366)
+    bot.ok(f"store strike {SHOP}", as_="team1")
+    bot.ok(f"store strike {SHOP}", as_="team1")
+    bot.ok(f"store close {SHOP}", as_="team1")
+    clock.advance(days=1)
+    bot.ok(f"store reinstate {SHOP}", as_="team1")
+    lines = bot.ok(f"store show {SHOP}", as_="team1").lines
+    assert lines[0] == "strike 2026-11-18 15:00 EST by console:team1, expired 2027-11-18 15:00 EST"
+    assert [line.split(", ")[1].split(":")[0] for line in lines[1:]] == ["no longer counts"] * 2
 
 
 def test_only_a_closed_store_can_be_reinstated(program: Harness) -> None:
@@ -270,6 +294,25 @@ def test_members_see_counts_but_not_strike_details(program: Harness) -> None:
         "strike 2026-11-18 15:00 EST by console:team1, active until 2027-11-18 15:00 EST",
         "strike 2026-11-18 15:00 EST by console:team1, active until 2027-11-18 15:00 EST",
     ]
+
+
+def test_a_member_whose_organisation_never_named_a_store_sees_its_status_but_not_how_it_is_pursued(
+    program: Harness,
+) -> None:
+    for _ in range(3):
+        program.ok(f"store strike {ALI_STORE}", as_="team1")
+    program.ok(f"store close {ALI_STORE}", as_="team1")
+    program.ok(f"store refer {ALI_STORE}", as_="team1")
+    program.ok(f"store referral {ALI_STORE} accepted", as_="team1")
+    shown = program.ok(f"store show {ALI_STORE}", as_="brand1")
+    assert shown.text == f"{ALI_STORE} · closed"
+    assert [name for name, _value in shown.fields] == ["Platform", "Complaints naming it", "Closed"]
+    assert "RogueBlock" not in shown.render_plain() and "strike" not in shown.render_plain().lower()
+    assert program.ok(f"lookup {ALI_STORE}", as_="brand1").lines[-1].startswith("  Storefront: closed on ")
+    program.ok(f"complaint {ALI_STORE}", as_="brand1")
+    pursuer = program.ok(f"store show {ALI_STORE}", as_="brand1")
+    assert ("Active strikes", "3 (closes at 3)") in pursuer.fields
+    assert ("RogueBlock", "accepted (referred 2026-11-18 15:00 EST)") in pursuer.fields
 
 
 def test_a_storefront_only_another_organisation_pursues_looks_unknown_to_a_member(program: Harness) -> None:
