@@ -16,10 +16,11 @@ from typing import TextIO
 
 # Slack tokens (bot, user, app, config) and Discord bot tokens, should one reach a message.
 # Also per-request secrets: Slack's response URLs (anyone holding one can answer as the bot, for 30
-# minutes) and Discord's interaction and webhook tokens (the path part after the id).
+# minutes) and Discord's interaction and webhook tokens (the path part after the id). Response URLs
+# also come from GovSlack (hooks.slack-gov.com) and URL-encoded, as they sit in a form-encoded payload.
 TOKEN_PATTERNS = re.compile(
     r"xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|[MNO][A-Za-z\d_-]{23,27}\.[\w-]{6}\.[\w-]{27,}"
-    r"|https?://hooks\.slack\.com/\S+"
+    r"|(?i:https?(?:://|%3A%2F%2F)hooks\.slack(?:-gov)?\.com(?:/|%2F)\S+)"
     r"|(?<=/interactions/)\d+/[\w-]{20,}"
     r"|(?<=/webhooks/)\d+/[\w-]{20,}"
     r"|(?<=\btoken[=:] )[\w.-]{20,}|(?<=\btoken=)[\w.-]{20,}|(?<=['\"]token['\"]: ['\"])[\w.-]{20,}"

@@ -10,6 +10,7 @@ runs every few minutes and keys each message by case and day.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -17,8 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from handlers.cases.routing import handles_cases, member_label
+from handlers.kit.audit_trail import note_columns
 from handlers.kit.formatting import items_reported, percent
-from handlers.kit.i18n import _, localized, ngettext
+from handlers.kit.i18n import N_, _, deferred, localized, ngettext
 from handlers.kit.local_time import add_business_days, job_stamp, local_time
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice
@@ -36,6 +38,7 @@ from schedules.plan import (
     milestone_jobs,
     occurrence_of,
 )
+from schedules.reminder_rights import withdrawn
 from schedules.right_expiry import expiry_notices
 from schedules.runtime import Runtime, current
 from storage.models import Member, Milestone, Organisation, Reminder
@@ -58,6 +61,7 @@ from storage.vocabulary import (
 
 __all__ = ["AGENDA", "DIGEST", "EXPIRY_SWEEP", "FOLLOW_UP_SWEEP", "MILESTONE", "REMINDER", "SWEEP", "fire", "settle"]
 SCHEDULER = "scheduler"  # the audit log's actor for what the scheduler changes
+log = logging.getLogger(__name__)
 
 
 def fire(job_id: str) -> None:
@@ -70,7 +74,8 @@ def fire(job_id: str) -> None:
 def settle(session: Session, runtime: Runtime, job_id: str, outcome: OccurrenceOutcome) -> bool:
     """Post an occurrence, or report it missed, and record it, all in the caller's transaction.
     False, with nothing written, when it was recorded already or its source no longer calls for
-    it (a reminder cancelled or past it, a milestone moved or removed)."""
+    it (a reminder cancelled or past it, a milestone moved or removed). A reminder whose setter may
+    no longer have it posted where it goes is False too: it is retired, neither posted nor missed."""
     now = runtime.clock()
     if job_id == FOLLOW_UP_SWEEP:  # state, not an occurrence: a lost run's work is the next run's
         save_notices(session, follow_ups(session, runtime), now)
@@ -85,6 +90,10 @@ def settle(session: Session, runtime: Runtime, job_id: str, outcome: OccurrenceO
         if reminder is None or not reminder.active or reminder.next_at is None:
             return False
         if job_stamp(reminder.next_at) != job_stamp(due_at):
+            return False
+        why = withdrawn(session, runtime, reminder)
+        if why is not None:
+            retire_withdrawn(session, reminder, why, now)
             return False
     elif kind in (MILESTONE, AGENDA):
         milestone = session.get(Milestone, source_id)
@@ -212,6 +221,23 @@ def retire_one_off(session: Session, reminder: Reminder, how: str, now: datetime
     audit.record(
         session, actor=SCHEDULER, entity=AuditEntity.REMINDER, entity_id=reminder.id, action=how,
         from_status="active", to_status=how, at=now,
+    )  # fmt: skip
+
+
+def retire_withdrawn(session: Session, reminder: Reminder, why: str, now: datetime) -> None:
+    """A reminder its setter may no longer have posted where it goes (removed from the program,
+    moved to another organisation, off the team) is stopped: no longer listed, nor counted toward
+    their limit, with an audit entry and a log line saying why."""
+    assert reminder.id is not None
+    log.warning("reminder #%s to %s retired, not posted: %s", reminder.id, reminder.target, why)
+    reminder.active = False
+    session.add(reminder)
+    note, message = note_columns(
+        deferred(N_("its setter may no longer have reminders posted in {target}"), target=reminder.target)
+    )
+    audit.record(
+        session, actor=SCHEDULER, entity=AuditEntity.REMINDER, entity_id=reminder.id, action="withdrawn",
+        from_status="active", to_status="withdrawn", note=note, note_message=message, at=now,
     )  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""What a job needs when it runs: the database, the program rules and the clock.
+"""What a job needs when it runs: the database, the program rules, the clock, and the admins named
+in the settings (who are admins without a record saying so, as the router reads them).
 
 APScheduler stores jobs by reference with plain arguments (the job id), so the running process
 hands its resources over here when its scheduler starts.
@@ -19,6 +20,7 @@ class Runtime:
     database: Database
     rules: ProgramRules
     clock: Callable[[], datetime]
+    admins: frozenset[str] = frozenset()
 
 
 _current: Runtime | None = None

@@ -94,9 +94,12 @@ class SchedulerService:
         scheduler: BaseScheduler | None = None,
         sync_interval: float = 5.0,
         poll_interval: float = 0.5,
+        admins: frozenset[str] = frozenset(),
     ) -> None:
+        """`admins`: the admins named in the settings (the router's), whose reminders go where an admin's may."""
         self.database = database
         self.rules = rules
+        self.runtime = Runtime(database, rules, clock, admins)
         self.clock = clock
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
         self.job_store = DocumentJobStore(database)
@@ -125,7 +128,7 @@ class SchedulerService:
         self._runs_under_way = 0
         self._runs_lock = threading.Lock()
         self._polled = threading.Event()
-        install(Runtime(database, rules, clock))
+        install(self.runtime)
 
     # -- for metrics --------------------------------------------------------------------------
 
@@ -400,7 +403,7 @@ class SchedulerService:
         outcome = OccurrenceOutcome.POSTED if now - job.run_at <= job.grace else OccurrenceOutcome.MISSED
         try:
             with self.database.transaction() as session:
-                posted = settle(session, Runtime(self.database, self.rules, self.clock), job.id, outcome)
+                posted = settle(session, self.runtime, job.id, outcome)
         except Exception:
             log.exception("could not settle %s; the next pass retries", job.id)
             return False
@@ -411,4 +414,4 @@ class SchedulerService:
     def _missed(self, event: JobExecutionEvent) -> None:
         """An occurrence later than its grace (the bot was down): tell the team, once."""
         with self.database.transaction() as session:
-            settle(session, Runtime(self.database, self.rules, self.clock), event.job_id, OccurrenceOutcome.MISSED)
+            settle(session, self.runtime, event.job_id, OccurrenceOutcome.MISSED)

@@ -6,6 +6,7 @@ them. Files attached to a command or a direct message are fetched by `bot.discor
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Coroutine, Sequence
@@ -24,9 +25,9 @@ from bot.discord.message_commands import message_commands
 from bot.discord.render import Rendered, RunButton, render_messages, reply_messages
 from bot.discord.translations import CatalogTranslator
 from bot.discord.uploads import send_files_in, send_files_to_caller
-from bot.router import Incoming, Router, ThreadMessage, strip_prefix
+from bot.message_files import file_command, may_run, over_caps
+from bot.router import Incoming, Router, ThreadMessage
 from handlers.cases.suggestions import case_suggestions, right_suggestions
-from handlers.catalogue import resolve
 from handlers.kit.arguments import Args
 from handlers.kit.context import Attachment, Caller, Context
 from handlers.kit.forms import FormRequest
@@ -118,13 +119,12 @@ class MarketSafeClient(discord.Client):
         kept: list[Attachment] = []
 
         async def handled() -> Reply:
-            if files:
-                language = await self._language(interaction.user, interaction.locale.value)
-                try:
-                    with in_language(language):
-                        kept.extend(await self.downloads.fetch_all(files, limit_for(command)))
-                except NotDownloaded as error:
-                    return Reply(str(error), is_error=True, language=language)
+            user = interaction.user
+            wanting = Incoming(caller=Caller(PLATFORM, str(user.id), user.name), text=command)
+            fetched, refused = await self._fetched(wanting, files, interaction.locale.value)
+            if refused is not None:
+                return refused
+            kept.extend(fetched)
             return await self._handle(interaction, command, args=args, attachments=tuple(kept))
 
         await self._respond(interaction, handled(), forms=True, kept=kept)
@@ -297,23 +297,18 @@ class MarketSafeClient(discord.Client):
         if not text and not message.attachments:
             return
         try:
-            try:
-                resolved = resolve(strip_prefix(text) or "help")
-                limit = limit_for(resolved.spec.word if resolved else None)
-                language = await self._language(message.author) if message.attachments else None
-                with in_language(language):
-                    attachments = await self.downloads.fetch_all(message.attachments, limit)
-            except NotDownloaded as error:
-                reply = Reply(str(error), is_error=True, language=language)
+            author = message.author
+            incoming = Incoming(
+                caller=Caller(PLATFORM, str(author.id), author.name),
+                text=text,
+                channel=str(message.channel.id),
+                request_key=f"discord:message:{message.id}",
+            )
+            attachments, refused = await self._fetched(incoming, message.attachments)
+            if refused is not None:
+                reply = refused
             else:
-                author = message.author
-                incoming = Incoming(
-                    caller=Caller(PLATFORM, str(author.id), author.name),
-                    text=text,
-                    channel=str(message.channel.id),
-                    attachments=attachments,
-                    request_key=f"discord:message:{message.id}",
-                )
+                incoming = dataclasses.replace(incoming, attachments=attachments)
                 reply = await asyncio.to_thread(self.router.handle, incoming)
             reply.form = None  # a message cannot open a modal: the reply says what to type instead
             with reply.in_its_language():
@@ -323,6 +318,32 @@ class MarketSafeClient(discord.Client):
             await send_files_in(message.channel, reply)
         except Exception:  # one message must not take the client down
             log.exception("direct message %s not answered", message.id)
+
+    async def _fetched(
+        self, incoming: Incoming, files: Sequence[discord.Attachment], locale: str | None = None
+    ) -> tuple[tuple[Attachment, ...], Reply | None]:
+        """The files of a command that takes them, run by someone its roles allow, fetched; none for
+        any other message (answered as without them). A message over the caps of
+        `bot.message_files`, or a file that cannot be fetched, gives the refusal instead."""
+        if not files:
+            return (), None
+        spec = file_command(incoming.text)
+        if spec is None or not await asyncio.to_thread(may_run, self.router, incoming, spec):
+            log.info(
+                "%s files of %s not fetched: %s", len(files), incoming.request_key or "a command",
+                "its command takes no files" if spec is None else "its command is not for the caller's role",
+            )  # fmt: skip
+            return (), None
+        language = await asyncio.to_thread(self.router.language_of, incoming.caller, locale)
+        try:
+            with in_language(language):
+                refusal = over_caps([file.size if isinstance(file.size, int) else 0 for file in files])
+                if refusal is not None:
+                    log.info("%s files of %s not fetched: over the caps of a message", len(files), spec.word)
+                    raise NotDownloaded(refusal)
+                return await self.downloads.fetch_all(files, limit_for(spec.word)), None
+        except NotDownloaded as error:
+            return (), Reply(str(error), is_error=True, language=language)
 
     async def _handle(self, interaction: discord.Interaction, text: str, **extra: Any) -> Reply:
         user = interaction.user

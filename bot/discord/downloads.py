@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import discord
 
+from bot.message_files import MAX_MESSAGE_BYTES, too_large_in_all
 from handlers.kit.context import Attachment
 from handlers.kit.csv_files import MAX_CSV_BYTES
 from handlers.kit.documents import LANGUAGE_HELP, MB, RAID_EVIDENCE, display_name
@@ -55,6 +56,7 @@ LIMITS = {
     "raid submit": FileLimit(RAID_EVIDENCE.max_bytes, N_("a raid document")),
     "language": FileLimit(LANGUAGE_HELP.max_bytes, N_("a document for language help")),
     "apply submit": FileLimit(LETTER_LIMIT, N_("a letter of authorisation")),
+    "calendar load": FileLimit(MAX_CSV_BYTES, N_("a CSV file of milestones")),
 }
 ANY_FILE = FileLimit(max(limit.max_bytes for limit in LIMITS.values()), N_("a file"))
 
@@ -88,8 +90,15 @@ class Downloads:
         return self._configured is not None and (parts.scheme, parts.netloc) == self._configured
 
     async def fetch_all(self, attachments: Sequence[discord.Attachment], limit: FileLimit) -> tuple[Attachment, ...]:
-        """Every attachment's content, in order; the first refusal stops the rest."""
-        return tuple([await self.fetch(attachment, limit) for attachment in attachments])
+        """Every attachment's content, in order; the first refusal stops the rest, and so do files
+        coming to more than a message's total (whatever sizes Discord declared for them)."""
+        fetched: list[Attachment] = []
+        for attachment in attachments:
+            fetched.append(await self.fetch(attachment, limit))
+            total = sum(len(file.content) for file in fetched)
+            if total > MAX_MESSAGE_BYTES:
+                raise NotDownloaded(too_large_in_all(total))
+        return tuple(fetched)
 
     async def fetch(self, attachment: discord.Attachment, limit: FileLimit) -> Attachment:
         """One attachment's content, or NotDownloaded with a sentence for the member."""

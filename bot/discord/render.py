@@ -24,14 +24,21 @@ MAX_MESSAGES = 10
 MAX_BUTTONS = limits.MAX_ACTION_ROWS * limits.MAX_ROW_BUTTONS
 CONTINUED = N_("(continued)")  # shown in the reader's language: `_(CONTINUED)`
 NO_MENTIONS = discord.AllowedMentions.none()
-# Discord's masked link: `[text](url)`, also across lines and with `<url>`; escaping its bracket shows it as typed.
-_MASKED_LINK = re.compile(r"(?<!\\)\[([^\]]*)\]\(")
+# Discord's masked link is `[text](url)`, also across lines, with `<url>`, with brackets nested in its
+# text, or after an escaped backslash (`\\[text](url)`). A text with `](` anywhere has every bracket
+# escaped, and each backslash before one doubled so it cannot cancel the escape; Discord shows the
+# escaped text exactly as typed. A text without `](` cannot hold a masked link and is left as is.
+_LINK_CLOSE = "]("
+_BRACKET = re.compile(r"(\\*)([\[\]])")
 
 
 def escape(text: str) -> str:
     """`@everyone`, `@here` and user/role mentions made inert, and masked links (`[click here](https://…)`)
     shown as written, so nobody can put a disguised link under the bot's name."""
-    return _MASKED_LINK.sub(r"\\[\1](", discord.utils.escape_mentions(text))
+    text = discord.utils.escape_mentions(text)
+    if _LINK_CLOSE not in text:
+        return text
+    return _BRACKET.sub(lambda found: found[1] * 2 + "\\" + found[2], text)
 
 
 @dataclass(slots=True)

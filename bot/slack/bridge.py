@@ -6,6 +6,7 @@ except form validation, which must answer inside the modal.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -16,13 +17,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Connection
 
+from bot.message_files import MAX_MESSAGE_BYTES, file_command, may_run, over_caps, too_large_in_all
 from bot.router import Incoming, Router, ThreadMessage
 from bot.slack.answers import Refused, checked_client, checked_respond, refused_content, send_reply, tell_refused
 from bot.slack.blocks import FORM_CALLBACK, fallback_text, modal, submitted_values, view_blocks
 from bot.slack.files import FileNotFetched, SlackFiles
 from bot.slack.uploads import send_files
 from handlers.home import home
-from handlers.kit.context import Caller
+from handlers.kit.context import Attachment, Caller
 from handlers.kit.forms import FORMS
 from handlers.kit.i18n import N_, _, in_language
 from handlers.kit.replies import Reply
@@ -123,25 +125,48 @@ class SlackBridge:
         text = unescape(str(event.get("text") or "")).strip()
         caller = Caller(PLATFORM, event["user"], self._display_name(client, event["user"]))
         locale = self._locale(client, event["user"])
-        shared_files = event.get("files") or []
-        try:
-            # A refusal is written in the person's language (their choice, else their Slack locale).
-            with in_language(self.router.language_of(caller, locale) if shared_files else None):
-                attachments = tuple(self._files.download(shared) for shared in shared_files)
-        except FileNotFetched as error:
-            client.chat_postMessage(channel=event["channel"], text=fallback_text(f"⚠ {error}"))
-            return
         incoming = Incoming(
             caller=caller,
             text=text,
             channel=event["channel"],
-            attachments=attachments,
             request_key=f"slack:message:{event['channel']}:{event.get('ts')}",
             locale=locale,
         )
-        reply = self.router.handle(incoming)
+        try:
+            attachments = self._fetched(incoming, event.get("files") or [])
+        except FileNotFetched as error:
+            client.chat_postMessage(channel=event["channel"], text=fallback_text(f"⚠ {error}"))
+            return
+        reply = self.router.handle(dataclasses.replace(incoming, attachments=attachments))
         send_reply(checked_client(client.chat_postMessage, channel=event["channel"]), reply)
         send_files(client, event["user"], reply)
+
+    def _fetched(self, incoming: Incoming, shared_files: list[dict[str, Any]]) -> tuple[Attachment, ...]:
+        """The shared files of a command that takes them, run by someone its roles allow; none for
+        any other message (answered as without them). FileNotFetched, in the person's language
+        (their choice, else their Slack locale), for a message over the caps of `bot.message_files`
+        or a file that cannot be fetched."""
+        if not shared_files:
+            return ()
+        spec = file_command(incoming.text)
+        if spec is None or not may_run(self.router, incoming, spec):
+            log.info(
+                "%s files of %s not fetched: %s", len(shared_files), incoming.request_key,
+                "its command takes no files" if spec is None else "its command is not for the caller's role",
+            )  # fmt: skip
+            return ()
+        with in_language(self.router.language_of(incoming.caller, incoming.locale)):
+            refusal = over_caps([_declared_size(shared) for shared in shared_files])
+            if refusal is not None:
+                log.info("%s files of %s not fetched: over the caps of a message", len(shared_files), spec.word)
+                raise FileNotFetched(refusal)
+            fetched: list[Attachment] = []
+            for shared in shared_files:
+                fetched.append(self._files.download(shared))
+                total = sum(len(file.content) for file in fetched)
+                if total > MAX_MESSAGE_BYTES:
+                    raise FileNotFetched(too_large_in_all(total))
+            return tuple(fetched)
 
     def on_thread_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A person's message in one of the bot's threads: the router decides what it stands for
@@ -265,3 +290,9 @@ def _metadata(text: str | None) -> dict[str, str]:
     except json.JSONDecodeError:
         return {}
     return {str(key): str(value) for key, value in found.items()} if isinstance(found, dict) else {}
+
+
+def _declared_size(shared: dict[str, Any]) -> int:
+    """The size Slack gives for a shared file; 0 for anything else, which the download refuses."""
+    declared = str(shared.get("size") or "0")
+    return int(declared) if declared.isascii() and declared.isdigit() and len(declared) < 16 else 0

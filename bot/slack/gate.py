@@ -25,6 +25,9 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 MAX_BODY = 1024 * 1024
 # Slack's docs ("Verifying requests from Slack"): refuse requests whose timestamp is over five minutes old.
 MAX_AGE = 5 * 60
+# Unix seconds have 10 digits until the year 2286; a timestamp longer than this cannot be fresh, and
+# refusing it by length keeps int() away from thousands of digits (over Python's int conversion limit).
+MAX_TIMESTAMP_DIGITS = 12
 
 
 def gated(application: WsgiApp, signing_secret: str, clock: Callable[[], float] = time.time) -> WsgiApp:
@@ -43,6 +46,8 @@ def gated(application: WsgiApp, signing_secret: str, clock: Callable[[], float] 
         signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
         if not timestamp.isascii() or not timestamp.isdigit() or not signature:
             return _refuse(start_response, "401 Unauthorized", "not signed")
+        if len(timestamp) > MAX_TIMESTAMP_DIGITS:
+            return _refuse(start_response, "401 Unauthorized", "stale")
         if abs(clock() - int(timestamp)) > MAX_AGE:
             return _refuse(start_response, "401 Unauthorized", "stale")
         body = environ["wsgi.input"].read(length) if length else b""

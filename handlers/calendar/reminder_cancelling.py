@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from handlers.calendar.reminder_listing import yours
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import record_change
 from handlers.kit.context import Context
@@ -44,6 +45,8 @@ def remind_cancel(ctx: Context, args: Args, session: Session) -> Reply:
     assert ctx.member_id is not None
     owner = None if ctx.is_admin else ctx.member_id
     reminder = active_reminder(session, number, owner) if 1 <= number <= MAX_ID else None
+    if reminder is not None and owner is not None and not yours(ctx, [reminder]):
+        reminder = None  # left where they may no longer post: no longer theirs to cancel
     if reminder is None:
         # Someone else's reminder reads exactly like one that does not exist.
         raise NotFound(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.calendar.reminder_setting import example, where
+from handlers.calendar.reminder_setting import Setter, example, refusal, where
 from handlers.calendar.time_grammar import When, next_occurrence
 from handlers.kit.arguments import Args
 from handlers.kit.context import Context
@@ -43,7 +43,7 @@ def remind_list(ctx: Context, args: Args, session: Session) -> Reply:
         rows = [(reminder, member) for reminder, member in all_active_reminders(session)]
     else:
         assert ctx.member_id is not None
-        rows = [(reminder, None) for reminder in active_reminders_of(session, ctx.member_id)]
+        rows = [(reminder, None) for reminder in yours(ctx, active_reminders_of(session, ctx.member_id))]
     if not rows:
         empty = _("There are no active reminders.") if choice == "all" else _("You have no active reminders.")
         return Reply(empty, lines=[_("Set one with `remind`, {example}.", example=example())])
@@ -63,6 +63,14 @@ def remind_list(ctx: Context, args: Args, session: Session) -> Reply:
             )
         )  # fmt: skip
     return reply
+
+
+def yours(ctx: Context, reminders: list[Reminder]) -> list[Reminder]:
+    """The caller's reminders that may still be posted where they go: one left in an organisation's
+    channel after its setter moved to another (or in a team channel after they left the team) is
+    not theirs to see or cancel any more; the scheduler retires it when it is next due."""
+    setter = Setter.of(ctx)
+    return [reminder for reminder in reminders if refusal(setter, reminder.target) is None]
 
 
 def _next_firing(reminder: Reminder, now: datetime) -> tuple[When, ZoneInfo]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -10,7 +11,7 @@ from handlers.admin.channels import FIXED_CHANNELS
 from handlers.calendar.time_grammar import parse_when
 from handlers.kit.arguments import Args
 from handlers.kit.audit_trail import add_recorded
-from handlers.kit.context import Context
+from handlers.kit.context import STAFF_ROLES, Context
 from handlers.kit.errors import NotFound, NotPermitted, UserError
 from handlers.kit.i18n import N_, _, deferred, format_number
 from handlers.kit.local_time import zone_named
@@ -19,7 +20,7 @@ from handlers.kit.replies import Reply
 from storage.models import Reminder
 from storage.queries.members import organisation_by_slug
 from storage.queries.reminders import count_active_reminders
-from storage.vocabulary import AuditEntity, dm_channel, dm_recipient, org_channel, org_slug
+from storage.vocabulary import AuditEntity, Role, dm_channel, dm_recipient, org_channel, org_slug
 
 MAX_ACTIVE = 50
 MAX_TEXT = 1000
@@ -128,48 +129,86 @@ def where(target: str) -> str:
     return _("in the {channel} channel", channel=target)
 
 
+@dataclass(frozen=True, slots=True)
+class Setter:
+    """Who set a reminder, as it stands now: what decides where their reminders may be posted."""
+
+    platform: str
+    user_id: str
+    role: Role | None  # None: not in the program (never added, or removed)
+    organisation_slug: str | None
+
+    @classmethod
+    def of(cls, ctx: Context) -> Setter:
+        return cls(ctx.caller.platform, ctx.caller.user_id, ctx.role, ctx.organisation_slug)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def refusal(setter: Setter, target: str) -> NotPermitted | None:
+    """Why `setter` may not have reminders posted at `target`, in the current language; None when
+    they may. `remind` applies it when a reminder is set and when one is listed or cancelled, and
+    the scheduler each time one fires: someone removed, moved to another organisation or no longer
+    on the team has no reminder posted where they could not set it now."""
+    if setter.role is None:
+        return NotPermitted(
+            _("You need to be in the program to use `{command}`.", command="remind"),
+            hint=_("Ask a program admin to add you to your organisation."),
+        )
+    if dm_recipient(target) is not None:
+        if target == dm_channel(setter.platform, setter.user_id):
+            return None
+        return NotPermitted(_("A reminder in a direct message goes only to the person who set it."))
+    if (slug := org_slug(target)) is not None:
+        if slug == setter.organisation_slug or setter.is_staff:
+            return None
+        return NotPermitted(
+            _("Only the IACC/Alibaba team can set reminders in another organisation's channel."),
+            hint=_("Use `org` for your own organisation's channel."),
+        )
+    if target in FIXED_CHANNELS and setter.is_staff:
+        return None
+    return NotPermitted(
+        _("Only the IACC/Alibaba team can set reminders in the {channel} channel.", channel=target),
+        hint=_("Use `me` for a direct message or `org` for your organisation's channel."),
+    )
+
+
 def _target(ctx: Context, word: str, session: Session) -> str:
     """Where the reminder is posted: `dm:<platform>:<user>`, `org:<slug>` or a logical channel."""
     name = word.lower()
     if name == "me":
-        return dm_channel(ctx.caller.platform, ctx.caller.user_id)
-    if name == "org":
-        if ctx.organisation_slug is not None:
-            return org_channel(ctx.organisation_slug)
-        if ctx.is_staff:
-            raise UserError(
-                _("You are not in an organisation, so `org` names no channel."),
-                hint=_("Name the organisation, e.g. remind org:acme tomorrow 09:00 to send the monthly figures."),
-                field="target",
-            )
-        ctx.require_organisation()
-    if (slug := org_slug(name)) is not None:
-        if slug == ctx.organisation_slug:
-            return name
-        if not ctx.is_staff:
-            raise NotPermitted(
-                _("Only the IACC/Alibaba team can set reminders in another organisation's channel."),
-                hint=_("Use `org` for your own organisation's channel."),
-            )
-        if organisation_by_slug(session, slug) is None:
-            raise NotFound(
-                _("There is no organisation '{slug}'.", slug=slug),
-                hint=_("`admin org list` shows them."),
-                field="target",
-            )
-        return name
-    if name in FIXED_CHANNELS:
-        if not ctx.is_staff:
-            raise NotPermitted(
-                _("Only the IACC/Alibaba team can set reminders in the {channel} channel.", channel=name),
-                hint=_("Use `me` for a direct message or `org` for your organisation's channel."),
-            )
-        return name
-    raise UserError(
-        _("'{word}' is not a place for a reminder.", word=word),
-        hint=_("Start with whom to remind: me, org, team or announcements, {example}.", example=example()),
-        field="target",
-    )
+        name = dm_channel(ctx.caller.platform, ctx.caller.user_id)
+    elif name == "org":
+        if ctx.organisation_slug is None:
+            if ctx.is_staff:
+                raise UserError(
+                    _("You are not in an organisation, so `org` names no channel."),
+                    hint=_("Name the organisation, e.g. remind org:acme tomorrow 09:00 to send the monthly figures."),
+                    field="target",
+                )
+            ctx.require_organisation()
+        assert ctx.organisation_slug is not None
+        name = org_channel(ctx.organisation_slug)
+    elif org_slug(name) is None and name not in FIXED_CHANNELS:
+        raise UserError(
+            _("'{word}' is not a place for a reminder.", word=word),
+            hint=_("Start with whom to remind: me, org, team or announcements, {example}.", example=example()),
+            field="target",
+        )
+    refused = refusal(Setter.of(ctx), name)
+    if refused is not None:
+        raise refused
+    slug = org_slug(name)
+    if slug is not None and slug != ctx.organisation_slug and organisation_by_slug(session, slug) is None:
+        raise NotFound(
+            _("There is no organisation '{slug}'.", slug=slug),
+            hint=_("`admin org list` shows them."),
+            field="target",
+        )
+    return name
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -839,7 +839,7 @@ def discord_shown(messages: list[dict[str, Any]]) -> str:
                     parts.append(item["name"])
                 parts.append(item["value"])
             parts.append(embed.get("description") or "")
-    return "\n".join(parts).replace("\u200b", "").replace("\\[", "[")
+    return "\n".join(parts).replace("\u200b", "").replace("\\[", "[").replace("\\]", "]")
 
 
 async def answered(fake: FakeDiscord, user: int, line: str, channel_id: int) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import select
 
 from bot.discord.client import MarketSafeClient
+from bot.message_files import MAX_MESSAGE_FILES
 from bot.router import Incoming, Router
 from handlers.kit.context import Caller, ProgramRules
 from storage.database import Database
@@ -390,6 +391,57 @@ def test_a_complaint_written_to_the_bot_directly_is_answered_there_as_on_the_con
             assert third["content"] == discord.utils.escape_mentions(console.text)
 
     run(scenario())
+
+
+def test_files_sent_with_a_word_that_is_no_command_or_by_someone_the_command_refuses_are_never_fetched(
+    env: Discord,
+) -> None:
+    env.program()
+
+    async def scenario() -> None:
+        async with running(env):
+            nine_mb = [env.fake.upload(f"big{n}.pdf", PDF, size=9 * 1024 * 1024) for n in range(10)]
+            env.fake.direct_message(STRANGER, "whatever", attachments=nine_mb)
+            first = await dm_answer(env.fake, STRANGER)
+            assert first["content"].startswith("⚠ There is no command 'whatever'."), first
+            links = env.fake.upload("links.csv", b"link\nhttps://item.taobao.com/item.htm?id=1\n")
+            env.fake.direct_message(STRANGER, "complaint", attachments=[links])
+            second = await dm_answer(env.fake, STRANGER, 2)
+            assert second["content"] == "⚠ You need to be in the program to use `complaint`. Ask a program admin " + (
+                "to add you to your organisation."
+            ), second
+            answer = await reply_to(env.fake, await slash(env.fake, STRANGER, "complaint", file=links))
+            assert answer["content"].startswith("⚠ You need to be in the program to use `complaint`."), answer
+
+    run(scenario())
+    assert env.fake.downloads == []
+
+
+def test_a_message_over_the_file_caps_is_refused_naming_the_cap_before_any_file_is_fetched(env: Discord) -> None:
+    env.program()
+    raid = "raid raid_date=2026-10-02 authority=AMR case_number=1 https://shop1.taobao.com"
+
+    async def scenario() -> None:
+        async with running(env):
+            eleven = [env.fake.upload(f"page{n}.pdf", PDF) for n in range(MAX_MESSAGE_FILES + 1)]
+            env.fake.direct_message(BRAND, raid, attachments=eleven)
+            first = await dm_answer(env.fake, BRAND)
+            assert first["content"] == (
+                "⚠ This message has 11 files; the bot takes at most 10 files in one message. Nothing was submitted: "
+                "send the command again with fewer files."
+            ), first
+            six_large = [env.fake.upload(f"scan{n}.pdf", PDF, size=20 * 1024 * 1024) for n in range(6)]
+            env.fake.direct_message(BRAND, raid, attachments=six_large)
+            second = await dm_answer(env.fake, BRAND, 2)
+            assert (
+                f"come to {6 * 20 * 1024 * 1024:,} bytes; the bot takes at most 100 MB in one message"
+                in (second["content"])
+            ), second
+
+    run(scenario())
+    assert env.fake.downloads == []
+    with env.database.transaction() as session:
+        assert session.exec(select(RaidEvidence)).all() == []
 
 
 def test_a_deferred_form_keeps_its_file_behind_an_open_the_form_button(env: Discord) -> None:

@@ -222,4 +222,4 @@ def test_the_bot_checks_every_limit_itself_before_sending() -> None:
         limits.check_message({"content": "x", "embeds": [{"fields": [{"name": "n", "value": "v" * 1025}]}]})
     with pytest.raises(limits.MessageLimitError, match=r"6000"):
         limits.check_message({"embeds": [{"description": "d" * 3001}, {"description": "d" * 3000}]})
-    assert escape("[a](https://x)") == "\\[a](https://x)"
+    assert escape("[a](https://x)") == "\\[a\\](https://x)"

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.discord.render import escape, reply_messages
 from handlers.kit.replies import Reply
 
 
-def test_a_masked_link_in_user_text_is_shown_as_typed_not_as_a_disguised_link() -> None:
-    text = "invoice at [click here](https://evil.example/steal) and [two\nlines](<https://evil.example>)"
-    shown = escape(text)
-    assert "\\[click here](https://evil.example/steal)" in shown
-    assert "\\[two\nlines](<https://evil.example>)" in shown
-    assert "[click here](" not in shown.replace("\\[click here](", "")
+def discord_reads(shown: str) -> tuple[str, list[int]]:
+    """What Discord's markdown shows for `shown` (a backslash before punctuation is an escape), and
+    where brackets that could open or close a masked link are left unescaped."""
+    displayed, live, position = [], [], 0
+    while position < len(shown):
+        character = shown[position]
+        following = shown[position + 1 : position + 2]
+        if character == "\\" and following and not following.isalnum() and not following.isspace():
+            displayed.append(following)
+            position += 2
+            continue
+        if character in "[]":
+            live.append(position)
+        displayed.append(character)
+        position += 1
+    return "".join(displayed), live
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "invoice at [click here](https://evil.example/steal)",
+        "across [two\nlines](<https://evil.example>)",
+        "\\\\[click here](https://evil.example/steal)",
+        "\\[already escaped](https://evil.example/steal)",
+        "[a [b] c](https://evil.example/steal)",
+        "[[click]](https://evil.example/steal)",
+    ],
+    ids=["plain", "across lines", "after an escaped backslash", "already escaped", "nested brackets", "doubled"],
+)
+def test_a_masked_link_in_user_text_is_shown_as_typed_not_as_a_disguised_link(typed: str) -> None:
+    displayed, live_brackets = discord_reads(escape(typed))
+    assert live_brackets == []
+    assert displayed == typed
 
 
 def test_plain_links_and_brackets_stay_readable() -> None:
@@ -20,8 +50,17 @@ def test_plain_links_and_brackets_stay_readable() -> None:
     )
 
 
-def test_replies_and_their_fields_are_escaped_too() -> None:
-    reply = Reply("[Removed](https://evil.example)", fields=[("Note", "[here](https://evil.example)")])
+def test_replies_their_fields_and_lines_are_escaped_too() -> None:
+    reply = Reply(
+        "[Removed](https://evil.example)",
+        fields=[("Note", "\\[here](https://evil.example)")],
+        lines=["[a [b] c](https://evil.example)"],
+    )
     (rendered,) = reply_messages(reply)
-    assert rendered.content.startswith("\\[Removed](")
-    assert all("\\[here](" in str(embed.to_dict()) for embed in rendered.embeds)
+    shown = [rendered.content, *(f.value or "" for e in rendered.embeds for f in e.fields)]
+    shown += [e.description or "" for e in rendered.embeds if e.description]
+    assert [discord_reads(text) for text in shown] == [
+        ("[Removed](https://evil.example)", []),
+        ("\\[here](https://evil.example)", []),
+        ("[a [b] c](https://evil.example)", []),
+    ]

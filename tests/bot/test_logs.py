@@ -132,13 +132,25 @@ def test_library_chatter_stays_out_of_the_log_at_info_and_shows_at_debug() -> No
     [
         ("POST https://hooks.slack.com/commands/T0TEAM/4812/Zx9AbCdEfGhIjKlMnOp ok", "Zx9AbCdEfGhIjKlMnOp"),
         (
+            "body response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TEAM%2F4812%2FZx9AbCdEfGhIjKlMnOp&x=1",
+            "Zx9AbCdEfGhIjKlMnOp",
+        ),
+        ("POST https://hooks.slack-gov.com/commands/T0GOV/4812/Gv7AbCdEfGhIjKlMnOp ok", "Gv7AbCdEfGhIjKlMnOp"),
+        (
             "POST /api/v10/interactions/1576872809009905664/aW50ZXJhY3Rpb246_dpeSsq3nxNalLjPY3AB/callback",
             "aW50ZXJhY3Rpb246_dpeSsq3nxNalLjPY3AB",
         ),
         ("PATCH /webhooks/1080784060416131073/aW50ZXJhY3Rpb246k_ErL1YwPLgm/messages/@original", "k_ErL1YwPLgm"),
         ("interaction {'type': 2, 'token': 'aW50ZXJhY3Rpb246k_ErL1YwPLgmgX', 'id': '3'}", "k_ErL1YwPLgmgX"),
     ],
-    ids=["slack response url", "discord interaction callback", "discord followup webhook", "interaction payload"],
+    ids=[
+        "slack response url",
+        "url-encoded slack response url",
+        "govslack response url",
+        "discord interaction callback",
+        "discord followup webhook",
+        "interaction payload",
+    ],
 )
 def test_per_request_tokens_never_reach_the_log(output: io.StringIO, line: str, secret: str) -> None:
     log.debug(line)

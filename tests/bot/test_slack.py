@@ -31,6 +31,7 @@ from sqlmodel import select
 
 import bot.delivery
 from bot.delivery import WORKER_TIMEOUT, DeliveryWorker, Target
+from bot.message_files import MAX_MESSAGE_FILES
 from bot.router import Incoming, Router
 from bot.settings import Settings
 from bot.slack.app import SlackService, web_client, wsgi_application
@@ -896,6 +897,40 @@ def test_a_file_from_anywhere_but_slack_is_not_fetched(slack: Slack) -> None:
     direct_message(slack, BRAND, text, [forged], ts="1700002001.000100", reaches_router=False)
     (answer,) = slack.fake.wait_for("chat.postMessage")
     assert "could not be fetched from Slack" in answer.params["text"]
+    assert slack.fake.calls_to("file_download") == []
+
+
+def dm_answers(slack: Slack, user: str) -> str:
+    return slack_shown([c for c in slack.fake.wait_for("chat.postMessage") if c.params["channel"] == dm_channel(user)])
+
+
+def test_files_shared_with_a_word_that_is_no_command_are_never_fetched(slack: Slack) -> None:
+    nine_mb = [slack.fake.share_file(f"big{n}.pdf", PDF) | {"size": 9 * 1024 * 1024} for n in range(10)]
+    direct_message(slack, "U0STRANGER", "whatever", nine_mb, ts="1700002003.000100")
+    assert "There is no command 'whatever'" in dm_answers(slack, "U0STRANGER")
+    assert slack.fake.calls_to("file_download") == []
+
+
+def test_files_for_a_command_the_caller_may_not_use_are_never_fetched(slack: Slack) -> None:
+    links = slack.fake.share_file("links.csv", b"link\nhttps://item.taobao.com/item.htm?id=1\n", mimetype="text/csv")
+    direct_message(slack, "U0STRANGER", "complaint", [links], ts="1700002004.000100")
+    assert "You need to be in the program to use `complaint`." in dm_answers(slack, "U0STRANGER")
+    assert slack.fake.calls_to("file_download") == []
+
+
+def test_a_message_over_the_file_caps_is_refused_naming_the_cap_before_any_file_is_fetched(slack: Slack) -> None:
+    raid = "raid raid_date=2026-10-02 authority=AMR case_number=1 https://shop1.taobao.com"
+    eleven = [slack.fake.share_file(f"page{n}.pdf", PDF) for n in range(MAX_MESSAGE_FILES + 1)]
+    direct_message(slack, BRAND, raid, eleven, ts="1700002005.000100", reaches_router=False)
+    (answer,) = slack.fake.wait_for("chat.postMessage")
+    assert "This message has 11 files; the bot takes at most 10 files in one message." in answer.params["text"]
+    six_large = [slack.fake.share_file(f"scan{n}.pdf", PDF) | {"size": 20 * 1024 * 1024} for n in range(6)]
+    direct_message(slack, BRAND, raid, six_large, ts="1700002006.000100", reaches_router=False)
+    answer = slack.fake.wait_for("chat.postMessage", 2)[1]
+    assert (
+        f"come to {6 * 20 * 1024 * 1024:,} bytes; the bot takes at most 100 MB in one message"
+        in (answer.params["text"])
+    )
     assert slack.fake.calls_to("file_download") == []
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.gate import MAX_AGE, MAX_BODY, gated
+from bot.slack.gate import MAX_AGE, MAX_BODY, MAX_TIMESTAMP_DIGITS, gated
 from support.slack_requests import signature
 
 SECRET = "gate-signing-secret"
@@ -82,6 +82,17 @@ def test_a_stale_request_is_refused_without_reading_the_body() -> None:
     headers = signed(b"{}", timestamp=NOW - MAX_AGE - 1)
     status, inner = send(Untouchable(), **headers)
     assert status == "401 Unauthorized" and inner.bodies == []
+
+
+def test_a_timestamp_of_thousands_of_digits_is_refused_as_stale_without_reading_the_body(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    headers = {"CONTENT_LENGTH": "20", "HTTP_X_SLACK_REQUEST_TIMESTAMP": "9" * 5000, "HTTP_X_SLACK_SIGNATURE": "v0=abc"}
+    status, inner = send(Untouchable(), **headers)
+    assert status == "401 Unauthorized" and inner.bodies == []
+    assert "Traceback" not in caplog.text
+    padded = signed(b"{}") | {"HTTP_X_SLACK_REQUEST_TIMESTAMP": str(NOW).zfill(MAX_TIMESTAMP_DIGITS + 1)}
+    assert send(Untouchable(), **padded)[0] == "401 Unauthorized"
 
 
 def test_a_forged_signature_or_malformed_json_from_a_stranger_never_reaches_bolt() -> None:

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from handlers.kit.context import ProgramRules
 from schedules.service import SchedulerService
+from storage.models import AuditEntry, Reminder
 from support.clock import FakeClock
 from support.harness import Harness, Posted
 from support.scheduling import ManualScheduler, drive_scheduler_time
@@ -21,10 +23,17 @@ def scheduler_time(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> None:
 
 @pytest.fixture
 def scheduler(program: Harness) -> Iterator[SchedulerService]:
-    running = SchedulerService(program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler())
+    running = SchedulerService(
+        program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler(), admins=program.router.admins
+    )
     running.step()
     yield running
     running.stop()
+
+
+def stored(bot: Harness) -> list[Reminder]:
+    with bot.database.transaction() as session:
+        return list(session.exec(select(Reminder).order_by(col(Reminder.id))).all())
 
 
 def at(bot: Harness, scheduler: SchedulerService, moment: datetime, kinds: tuple[str, ...]) -> list[Posted]:
@@ -118,6 +127,55 @@ def test_a_weekly_reminder_comes_back_every_week_until_cancelled(program: Harnes
     assert second.text == "Reminder: weekly triage"
     program.ok(f"remind cancel {reminder_id}", as_="team1")
     assert at(program, scheduler, monday + timedelta(days=14), ("reminder",)) == []
+
+
+# -- reminders whose setter may no longer post where they go -------------------------------------------
+
+
+def withdrawals(bot: Harness) -> list[tuple[int, str, str | None]]:
+    with bot.database.transaction() as session:
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "withdrawn")).all()
+        return [(entry.entity_id, entry.actor, entry.note) for entry in entries]
+
+
+def test_a_team_reminder_is_not_posted_once_its_setter_is_removed_and_is_retired_saying_why(
+    program: Harness, scheduler: SchedulerService, caplog: pytest.LogCaptureFixture
+) -> None:
+    program.ok("remind announcements in 1 minute to submissions close today", as_="team1")
+    program.ok("remind me in 1 minute to tidy the queue", as_="team1")
+    program.ok("admin member remove console:team1")
+    assert at(program, scheduler, program.clock.now + timedelta(minutes=1), ("reminder",)) == []
+    assert [(r.id, r.active) for r in stored(program)] == [(1, False), (2, False)]
+    assert withdrawals(program) == [
+        (1, "scheduler", "its setter may no longer have reminders posted in announcements"),
+        (2, "scheduler", "its setter may no longer have reminders posted in dm:console:team1"),
+    ]
+    assert "reminder #1 to announcements retired, not posted: You need to be in the program" in caplog.text
+
+
+def test_a_repeating_organisation_reminder_stops_when_its_setter_moves_to_another_organisation(
+    program: Harness, scheduler: SchedulerService
+) -> None:
+    program.ok("remind org every day 09:00 to check the new listings", as_="brand1")
+    program.ok("remind me every day 09:00 to read the outcomes", as_="brand1")
+    morning = datetime(2026, 11, 19, 14, 0, tzinfo=UTC)  # 09:00 in New York
+    fired = at(program, scheduler, morning, ("reminder",))
+    assert sorted(posted.channel for posted in fired) == ["dm:console:brand1", "org:acme"]
+    program.ok("admin member add console:brand1 globex member move=yes")
+    listed = program.ok("remind list", as_="brand1")
+    assert listed.text == "You have 1 active reminder:" and "read the outcomes" in listed.lines[0]
+    assert "There is no active reminder #1" in program.refused("remind cancel 1", as_="brand1")
+    (posted,) = at(program, scheduler, morning + timedelta(days=1), ("reminder",))
+    assert (posted.channel, posted.text) == ("dm:console:brand1", "Reminder: read the outcomes")
+    assert [(r.id, r.active) for r in stored(program)] == [(1, False), (2, True)]
+    assert withdrawals(program) == [(1, "scheduler", "its setter may no longer have reminders posted in org:acme")]
+    assert at(program, scheduler, morning + timedelta(days=2), ("reminder",))[0].channel == "dm:console:brand1"
+
+
+def test_a_reminder_of_an_admin_named_in_the_settings_is_posted(program: Harness, scheduler: SchedulerService) -> None:
+    program.ok("remind announcements in 1 minute to submissions close today")
+    (posted,) = at(program, scheduler, program.clock.now + timedelta(minutes=1), ("reminder",))
+    assert (posted.channel, posted.text) == ("announcements", "Reminder: submissions close today")
 
 
 def test_the_status_update_milestone_tells_every_applicant_where_they_stand(
