@@ -148,8 +148,10 @@ def test_a_uniqueness_conflict_that_comes_back_on_the_second_run_is_logged_once_
     assert logged.levelno == logging.ERROR and "concurrent" not in logged.getMessage()
     assert "uniqueness conflict again on the second run" in logged.getMessage()
     assert reference_in(reply.text) in logged.getMessage()
-    assert logged.exc_info is not None and str(logged.exc_info[1].orig) == "UNIQUE constraint failed: #2"
-    assert logged.exc_info[1].__context__ is None, "the first conflict's traceback is not printed with it"
+    assert logged.exc_info is not None
+    conflict = logged.exc_info[1]
+    assert isinstance(conflict, IntegrityError) and str(conflict.orig) == "UNIQUE constraint failed: #2"
+    assert conflict.__context__ is None, "the first conflict's traceback is not printed with it"
 
 
 def test_a_race_lost_once_is_logged_once_as_a_race(
