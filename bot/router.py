@@ -115,7 +115,8 @@ class Router:
             metrics.command_finished("unknown", "refused")
             language = self.language_of(incoming.caller, incoming.locale)
             with in_language(language):
-                unknown = self._unknown(text)
+                # A NUL in the command word (`cases\0`) is refused as anywhere else, not taken for a typo.
+                unknown = _nul_refusal() if _has_nul(incoming) else self._unknown(text)
             unknown.language = language
             return unknown
         spec, rest = resolved.spec, resolved.rest
@@ -151,9 +152,10 @@ class Router:
         """Run `work` for the caller in one transaction with the notices it produces; never raises.
         Work that `reads_only` runs in a transaction never committed, with no record of its request.
 
-        A uniqueness conflict means a concurrent command wrote first what this one was about to
+        A uniqueness conflict may mean a concurrent command wrote first what this one was about to
         write; nothing of this one was kept, so it runs once more and answers from what the other
-        one wrote (e.g. "already accepted") instead of failing.
+        one wrote (e.g. "already accepted") instead of failing. A conflict on that second run is no
+        race but a row the command does not check for: it fails, logged once with its traceback.
 
         Every log line written meanwhile carries one reference, the one a failure shows the user.
         """
@@ -168,30 +170,38 @@ class Router:
     def _run_counted(self, incoming: Incoming, what: str, work: Work, reads_only: bool) -> tuple[Reply, str]:
         """The reply, and how the command ended: ok, refused (the caller's mistake) or error."""
         if _has_nul(incoming):
-            return Reply(
-                _("That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again."),
-                is_error=True,
-            ), "refused"
+            return _nul_refusal(), "refused"
+        attempt = _Attempt()
         try:
-            try:
-                try:
-                    reply = self._run_once(incoming, work, reads_only)
-                except _FirstSeen:  # a settings admin's identity is written first: run it as any other
-                    reply = self._run_once(incoming, work, False)
-            except IntegrityError:
-                log.info("conflict with a concurrent command, running it again: command=%s", what)
-                reply = self._run_once(incoming, work, reads_only)
+            reply = self._run_raced(incoming, what, work, reads_only, attempt)
             return reply, "refused" if reply.is_error else "ok"
         except IntegrityError:
-            return _failure("conflict", what, incoming, _unexpected), "error"
+            failure = "uniqueness conflict again on the second run: the command does not check for this row itself"
+            return _failure(failure, what, incoming, _unexpected, attempt), "error"
         except OperationalError:
-            return _failure("database unavailable", what, incoming, _database_unavailable), "error"
+            return _failure("database unavailable", what, incoming, _database_unavailable, attempt), "error"
         except Exception:
-            return _failure("command failed", what, incoming, _unexpected), "error"
+            return _failure("command failed", what, incoming, _unexpected, attempt), "error"
 
-    def _run_once(self, incoming: Incoming, work: Work, reads_only: bool) -> Reply:
+    def _run_raced(self, incoming: Incoming, what: str, work: Work, reads_only: bool, attempt: _Attempt) -> Reply:
+        """Run `work`, once more after a uniqueness conflict: a concurrent command may have written
+        the row first, and run again this one answers from it. A second conflict is raised as is."""
+        try:
+            try:
+                return self._run_once(incoming, work, reads_only, attempt)
+            except _FirstSeen:  # a settings admin's identity is written first: run it as any other
+                return self._run_once(incoming, work, False, attempt)
+        except IntegrityError as conflict:
+            first = _constraint(conflict)
+        # Run again outside the handler of the first conflict, so that a second one is not logged chained to it.
+        reply = self._run_once(incoming, work, reads_only, attempt)
+        log.info("uniqueness conflict on the first run (%s), none on the second: a concurrent command wrote first: "
+                 "command=%s", first, what)  # fmt: skip
+        return reply
+
+    def _run_once(self, incoming: Incoming, work: Work, reads_only: bool, attempt: _Attempt) -> Reply:
         """Run `work` in one transaction; a user's mistake becomes its explanation, anything else is raised.
-        The reply carries the caller's language (see `Reply.language`)."""
+        The reply carries the caller's language (see `Reply.language`), and so does `attempt` once it is read."""
         language: str | None = None
         try:
             with self.database.reading() if reads_only else self.database.transaction() as session:
@@ -202,7 +212,7 @@ class Router:
                         return Reply(earlier or _("That request was already handled."))
                     claim_request(session, key, self.clock())
                 ctx = self.context_for(session, incoming, may_write=not reads_only)
-                language = ctx.language
+                language = attempt.language = ctx.language
                 with in_language(language):
                     reply = work(ctx, session)
                 if reads_only and reply.notices:
@@ -291,6 +301,25 @@ class _FirstSeen(Exception):
     """A settings admin not on record yet, in a transaction that may not write them down."""
 
 
+@dataclass(slots=True)
+class _Attempt:
+    """What running a command learnt before it failed: the caller's language, once read."""
+
+    language: str | None = None
+
+
+def _nul_refusal() -> Reply:
+    return Reply(
+        _("That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again."),
+        is_error=True,
+    )
+
+
+def _constraint(conflict: IntegrityError) -> str:
+    """The database's one-line account of a uniqueness conflict (which constraint, which row)."""
+    return str(conflict.orig).splitlines()[0] if str(conflict.orig) else type(conflict.orig).__name__
+
+
 def _has_nul(incoming: Incoming) -> bool:
     """A NUL character: PostgreSQL refuses it in text, so it is refused before anything runs."""
     parts = [incoming.text]
@@ -318,11 +347,14 @@ def _missing_sub_command(written: list[str]) -> str:
     return " ".join([said, _("Use one of: {names}. `help {parent}` shows each.", names=names, parent=parent)])
 
 
-def _failure(what: str, word: str, incoming: Incoming, message: Callable[[str], str]) -> Reply:
-    """Log an unexpected failure (with its traceback) under a reference the user is shown."""
+def _failure(what: str, word: str, incoming: Incoming, message: Callable[[str], str], attempt: _Attempt) -> Reply:
+    """Log an unexpected failure (with its traceback) under a reference the user is shown, in the
+    caller's language when it was read before the failure (else their platform locale's)."""
     reference = REFERENCE.get() or "-"
     log.exception("%s ref=%s command=%s caller=%s", what, reference, word, incoming.caller.ref)
-    return Reply(message(reference), is_error=True)
+    language = attempt.language or current_language()
+    with in_language(language):
+        return Reply(message(reference), is_error=True, language=language)
 
 
 def strip_prefix(text: str) -> str:

@@ -66,6 +66,11 @@ def channel(ctx: Context, args: Args, session: Session) -> Reply:
         platform=platform, logical_name=logical, external_id=external, updated_by=ctx.caller.ref
     )
     before = mapping.external_id if mapping.id is not None else None
+    if before == external and language in (None, mapping.language):
+        return Reply(
+            _("{logical} on {platform} is already channel {external}; nothing changed.", logical=logical,
+              platform=platform, external=external)
+        )  # fmt: skip
     mapping.external_id, mapping.updated_by, mapping.updated_at = external, ctx.caller.ref, ctx.now
     if language is not None:
         mapping.language = language

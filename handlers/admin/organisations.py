@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
-from sqlmodel import Session
+from sqlalchemy import String, Table
+from sqlmodel import Session, SQLModel
 
 from handlers.admin.right_expiry import expiry_mark
-from handlers.kit.arguments import Args, parse_enum
+from handlers.kit.arguments import Args, parse_enum, shown
 from handlers.kit.audit_trail import add_recorded
 from handlers.kit.context import Context
 from handlers.kit.errors import NotFound, UserError
-from handlers.kit.i18n import N_, _, ngettext
+from handlers.kit.i18n import N_, _, format_number, ngettext
 from handlers.kit.registry import ADMINS, Option, OptionKind, command
 from handlers.kit.replies import Reply
+from handlers.program.regions import country_code
 from storage.models import IPRight, Organisation
 from storage.queries.members import members_of, organisation_by_slug, organisations, rights_of
 from storage.vocabulary import AuditEntity, CompanySize
@@ -30,6 +33,33 @@ ORGANISATION = Option("organisation", N_("the organisation's slug, e.g. acme"), 
 def is_yes(text: str | None) -> bool:
     """A yes/no option's answer; anything but a yes (or nothing) is a no."""
     return (text or "").lower() in YES
+
+
+def yes_or_no(args: Args, name: str) -> bool:
+    """The yes/no option `name=` (no when not given); any other answer is refused, not read as no."""
+    text = (args.option(name) or "no").strip().lower()
+    if text not in YES | NO:
+        raise UserError(
+            _("{option}= takes yes or no, not '{text}'.", option=name, text=shown(text)),
+            hint=f"{name}=yes",
+            field=name,
+        )
+    return text in YES
+
+
+def stored_length(model: type[SQLModel], column: str) -> int:
+    """How many characters the database keeps in `model`'s text column."""
+    length = cast(String, cast(Table, model.__table__).c[column].type).length  # type: ignore[attr-defined]
+    assert length is not None, f"{model.__name__}.{column} has no length"
+    return length
+
+
+def checked_length(text: str, what: str, limit: int, field: str | None = None) -> str:
+    """`text` if the database keeps it whole; else a refusal naming `what` (a whole sentence marked with N_,
+    with {count} and {limit}) rather than a cut the writer would not see."""
+    if len(text) > limit:
+        raise UserError(_(what, count=format_number(len(text)), limit=format_number(limit)), field=field)
+    return text
 
 
 def organisation_named(session: Session, slug: str) -> Organisation:
@@ -67,18 +97,21 @@ def org_add(ctx: Context, args: Args, session: Session) -> Reply:
         )
     if organisation_by_slug(session, slug) is not None:
         raise UserError(_("There is already an organisation '{slug}'.", slug=slug))
-    country = (args.option("country") or "").upper() or None
-    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-        raise UserError(_("'{country}' is not a two-letter country code.", country=country))
+    name = checked_length(
+        name, N_("The organisation name is {count} characters; the limit is {limit}."),
+        stored_length(Organisation, "name"), field="name",
+    )  # fmt: skip
+    country = args.option("country")
+    size = args.option("size")
     organisation = Organisation(
         slug=slug,
-        name=name[:200],
-        name_zh=args.limited("name_zh", 200),
-        country=country,
-        size_band=parse_enum(CompanySize, args.options["size"], N_("company size")) if args.option("size") else None,
-        represents=args.limited("represents", 200),
-        iacc_member=is_yes(args.option("iacc")),
-        good_faith=is_yes(args.option("good_faith")),
+        name=name,
+        name_zh=args.limited("name_zh", stored_length(Organisation, "name_zh")),
+        country=country_code(country) if country else None,
+        size_band=parse_enum(CompanySize, size, N_("'{text}' is not a company size.")) if size else None,
+        represents=args.limited("represents", stored_length(Organisation, "represents")),
+        iacc_member=yes_or_no(args, "iacc"),
+        good_faith=yes_or_no(args, "good_faith"),
         created_at=ctx.now,
     )
     add_recorded(session, ctx, organisation, AuditEntity.ORGANISATION)

@@ -38,6 +38,9 @@ class Args:
     words: list[str] = field(default_factory=list)
     options: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    # Options written more than once. Refused when read (`check_options`, `option`), not while
+    # parsing: free text (a proposal, a reply) may well say `size=M or size=L`.
+    repeated: list[str] = field(default_factory=list)
 
     @classmethod
     def parse(cls, text: str) -> Args:
@@ -56,7 +59,10 @@ class Args:
             key = _KEY.match(text, position)
             if key is not None:
                 value, position = read_value(text, key.end())
-                args.options[key.group()[:-1]] = value
+                name = key.group()[:-1]
+                if name in args.options and name not in args.repeated:
+                    args.repeated.append(name)
+                args.options.setdefault(name, value)
             else:
                 word, position = read_value(text, position)
                 args.words.append(word)
@@ -64,12 +70,15 @@ class Args:
         return args
 
     def check_options(self, *allowed: str) -> None:
+        """Refuse options the command does not take, and any option given twice."""
         unknown = sorted(set(self.options) - set(allowed))
         if unknown:
             known = ", ".join(f"{name}=" for name in allowed) or _("none")
             raise UserError(
                 _("Unknown option {option}=.", option=unknown[0]), hint=_("Options here: {options}.", options=known)
             )
+        if self.repeated:
+            raise given_twice(self.repeated[0])
 
     def word(self, index: int, what: str, *, field: str | None = None, usage: str | None = None) -> str:
         """The word at `index`, or a refusal naming what is missing (and where to read the usage)."""
@@ -87,6 +96,9 @@ class Args:
             )
 
     def option(self, name: str) -> str | None:
+        """The value of `name=`, None when not given or empty; refused when given twice."""
+        if name in self.repeated:
+            raise given_twice(name)
         value = self.options.get(name)
         return value if value else None
 
@@ -105,6 +117,11 @@ class Args:
                          limit=limit)  # fmt: skip
             raise UserError(said, field=name)
         return value
+
+
+def given_twice(name: str) -> UserError:
+    """The refusal of an option written twice: which value was meant is the writer's to say."""
+    return UserError(_("`{option}=` is given twice: give it once.", option=name), field=name)
 
 
 LEADING_OPTION = re.compile(r"\s*[a-z][a-z_]*[=＝：]")
@@ -173,7 +190,7 @@ def leading_options(text: str, allowed: Sequence[str]) -> tuple[dict[str, str], 
                 hint=_('Options here: {options}. Put the text after them, or in text="...".', options=listed),
             )
         if key in options:
-            raise UserError(_("{option}= is given twice; give it once.", option=key), field=key)
+            raise given_twice(key)
         options[key], position = read_value(text, match.end())
         position = _skip_space(text, position)
     return options, text[position:].strip()
@@ -190,30 +207,65 @@ def parse_case_id(text: str, field: str | None = None) -> int:
 
 
 def parse_enum(vocabulary: type[E], text: str, what: str, field: str | None = None) -> E:
+    """The member of `vocabulary` that `text` names, or a refusal listing them.
+
+    `what` is the refusal as a whole sentence with `{text}`, marked with N_:
+    `N_("'{text}' is not an export format.")`, so that each language words it whole (an article,
+    a measure word). A bare noun (`N_("role")`) is still read: see `_NOT_ONE_OF`.
+    """
     normalised = text.strip().lower().replace("-", "_")
     for member in vocabulary:
         if member.value == normalised:
             return member
     allowed = ", ".join(member.value for member in vocabulary)
-    raise UserError(
-        _("'{text}' is not a {what}.", text=text, what=_(what)),
-        hint=_("Use one of: {allowed}.", allowed=allowed),
-        field=field,
-    )
+    raise UserError(not_one_of(what, text), hint=_("Use one of: {allowed}.", allowed=allowed), field=field)
+
+
+# The nouns that callers outside the kit still pass to `parse_enum`, each refusal worded whole.
+_NOT_ONE_OF = {
+    "role": N_("'{text}' is not a role."),
+    "company size": N_("'{text}' is not a company size."),
+    "export format": N_("'{text}' is not an export format."),
+    "reason code": N_("'{text}' is not a reason code."),
+    "case status": N_("'{text}' is not a case status."),
+    "RogueBlock answer": N_("'{text}' is not a RogueBlock answer."),
+    "kind of milestone": N_("'{text}' is not a kind of milestone."),
+}
+
+
+def not_one_of(what: str, text: str) -> str:
+    """`'pdf' is not an export format.`: `what` is a whole sentence with `{text}`, or a noun of `_NOT_ONE_OF`."""
+    sentence = what if "{text}" in what else _NOT_ONE_OF.get(what)
+    if sentence is None:  # a noun worded nowhere whole: no article to get wrong
+        return _("'{text}' is not a valid {what}.", text=shown(text), what=_(what))
+    return _(sentence, text=shown(text))
 
 
 def parse_platform(text: str, field: str | None = None) -> Platform:
     aliases = {"tmallglobal": "tmall_global", "tmall.hk": "tmall_global", "alibaba.com": "alibaba"}
-    return parse_enum(Platform, aliases.get(text.strip().lower(), text), N_("marketplace platform"), field)
+    written = aliases.get(text.strip().lower(), text)
+    return parse_enum(Platform, written, N_("'{text}' is not a marketplace platform."), field)
 
 
 def parse_positive_int(text: str, what: str, *, maximum: int = 1_000_000) -> int:
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
+    digits = text.lstrip("0")
+    # A number with more digits than the maximum is out of range: int() never reads thousands of digits.
+    if (
+        not text.isascii()
+        or not text.isdigit()
+        or len(digits) > len(str(maximum))
+        or not 1 <= int(digits or 0) <= maximum
+    ):
         raise UserError(
-            _("'{text}' is not a valid {what}.", text=text, what=_(what)),
+            _("'{text}' is not a valid {what}.", text=shown(text), what=_(what)),
             hint=_("Use a number from 1 to {maximum}.", maximum=maximum),
         )
-    return int(text)
+    return int(digits)
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """What someone typed, as a reply quotes it: cut, visibly, when too long to repeat."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_month(text: str) -> int:
@@ -247,22 +299,55 @@ def check_year(year: int, text: str, field: str | None = None) -> None:
 
 
 def parse_selection(text: str, count: int, field: str | None = None) -> list[int] | None:
-    """Item numbers from `3`, `1,4,7-9`; `all` gives None (every item)."""
+    """Item numbers from `3`, `1,4,7-9`; `all` gives None (every item). A range has both ends:
+    `1-` or `-3` is refused rather than read as something the writer may not have meant."""
     text = unicodedata.normalize("NFKC", text)  # full-width digits and dashes as typed on Chinese keyboards
     if text.strip().lower() == "all":
         return None
     chosen: set[int] = set()
     try:
         for part in _SELECTION_COMMAS.split(text):
-            first, _dash, last = part.strip().partition("-")
-            low = parse_positive_int(first, N_("item number"), maximum=count)
-            high = parse_positive_int(last, N_("item number"), maximum=count) if last else low
-            if high < low:
-                raise UserError(
-                    _("'{part}' is not a range of items.", part=part), hint=_("Write ranges low-high, e.g. 3-7.")
-                )
-            chosen.update(range(low, high + 1))
+            chosen.update(_selected(part.strip(), text, count))
     except UserError as error:
         error.field = field
         raise
     return sorted(chosen)
+
+
+def _selected(part: str, text: str, count: int) -> range:
+    """The items of one part of a selection: `3` or `3-7`."""
+    if not part:
+        raise UserError(
+            _("'{text}' has an empty item number (two commas in a row, or a comma at either end).", text=shown(text)),
+            hint=_("Write items as 1,3-5 (or all)."),
+        )
+    first, dash, last = part.partition("-")
+    if dash and (not first or not last):
+        raise UserError(
+            _("'{part}' is not a range: give both ends, e.g. {example}.", part=shown(part),
+              example=_range_example(first, last, count))
+        )  # fmt: skip
+    if "-" in last:
+        raise UserError(
+            _("'{part}' is not a range of items.", part=shown(part)), hint=_("Write ranges low-high, e.g. 3-7.")
+        )
+    low = parse_positive_int(first, N_("item number"), maximum=count)
+    high = parse_positive_int(last, N_("item number"), maximum=count) if dash else low
+    if high < low:
+        raise UserError(_("'{part}' is not a range of items.", part=part), hint=_("Write ranges low-high, e.g. 3-7."))
+    return range(low, high + 1)
+
+
+def _range_example(first: str, last: str, count: int) -> str:
+    """A whole range near the half one written: `4-` -> 4-10 (the last item), `-3` -> 1-3."""
+    low = _small_number(first)
+    if low is not None and low < count:
+        return f"{low}-{count}"
+    high = _small_number(last)
+    if high is not None and 1 < high <= count:
+        return f"1-{high}"
+    return "1-5"
+
+
+def _small_number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None

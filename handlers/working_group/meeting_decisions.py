@@ -28,6 +28,8 @@ from storage.queries.proposals import decisions_of_meeting, latest_meeting_start
 from storage.vocabulary import AuditEntity, Channel, NoticeKind, ProposalKind
 
 MIN_DECISION, MAX_DECISION = 3, 2000
+# A best practice's reference (BP-0001) is matched too, to be refused: a decision is about a
+# proposal, and the reference would otherwise be taken as the decision's first word.
 _PREFIXED_REFERENCE = re.compile(r"(?i)^B?P-?\d{1,9}$")
 
 

@@ -78,8 +78,6 @@ def _decide(ctx: Context, args: Args, session: Session, action: str) -> Reply:
         )
     proposal = find_item(session, args.words[0], ProposalKind.PROPOSAL)
     ref = proposal.reference
-    if proposal.kind != ProposalKind.PROPOSAL:
-        raise UserError(_("{ref} is a best practice: it is shared, not decided on.", ref=ref))
     if len(args.words) > 1:
         raise UserError(
             _("I did not expect '{word}' there.", word=args.words[1]),

@@ -14,6 +14,7 @@ from handlers.kit.replies import Reply
 from handlers.working_group.proposal_wording import (
     UNDECIDED,
     author_of,
+    command_word,
     find_item,
     item_line,
     meeting_label,
@@ -162,13 +163,15 @@ def _none_of(proposals: bool, status_word: str) -> str:
 def show_item(ctx: Context, args: Args, session: Session, kind: ProposalKind) -> Reply:
     """One proposal or best practice in full, with vote buttons while votes are open."""
     args.check_options()
+    usage = "propose show <P-0001>" if kind == ProposalKind.PROPOSAL else "practices show <BP-0001>"
     if not args.words:
-        raise UserError(_("Which one? Give its reference."), hint=_("Write propose show <P-0001>."), field="ref")
+        raise UserError(_("Which one? Give its reference."), hint=_("Write {usage}.", usage=usage), field="ref")
     if len(args.words) > 1:
         raise UserError(
-            _("I did not expect '{word}' there.", word=args.words[1]), hint=_("Write propose show <P-0001>.")
+            _("I did not expect '{word}' there.", word=args.words[1]), hint=_("Write {usage}.", usage=usage)
         )
-    proposal = find_item(session, args.words[0], kind)
+    other = ProposalKind.PRACTICE if kind == ProposalKind.PROPOSAL else ProposalKind.PROPOSAL
+    proposal = find_item(session, args.words[0], kind, instead=command_word(other) + " show {ref}")
     assert proposal.id is not None
     zone = ctx.rules.timezone
     reply = Reply(f"{proposal.reference}: {proposal.title}")

@@ -1,4 +1,5 @@
-"""`propose vote`: one vote per member on each proposal or best practice, which they can change."""
+"""`propose vote` and `practices vote`: one vote per member on each proposal or best practice, which they
+can change."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from handlers.kit.errors import UserError
 from handlers.kit.i18n import N_, _
 from handlers.kit.registry import Option, OptionKind, command
 from handlers.kit.replies import Reply
-from handlers.working_group.proposal_wording import find_item, score_label, vote_command
+from handlers.working_group.proposal_wording import command_word, find_item, score_label, vote_command
 from storage.models import ProposalVote
 from storage.queries.proposals import tally_of, vote_of
 from storage.vocabulary import ProposalKind, ProposalStatus
@@ -39,8 +40,10 @@ def cast_vote(ctx: Context, args: Args, session: Session, kind: ProposalKind) ->
         raise UserError(_("Which item, and up or down?") if not args.words else _("Up or down?"), hint=usage)
     if len(args.words) > 2:
         raise UserError(_("I did not expect '{word}' there.", word=args.words[2]), hint=usage)
-    proposal = find_item(session, args.words[0], kind)
     value = _VOTES.get(args.words[1].lower())
+    other_kind = ProposalKind.PRACTICE if kind == ProposalKind.PROPOSAL else ProposalKind.PROPOSAL
+    way = "up|down" if value is None else "up" if value > 0 else "down"
+    proposal = find_item(session, args.words[0], kind, instead=f"{command_word(other_kind)} vote {{ref}} {way}")
     if value is None:
         raise UserError(
             _("'{word}' is not a vote.", word=args.words[1]),

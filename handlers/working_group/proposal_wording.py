@@ -64,9 +64,13 @@ def author_of(session: Session, proposal: Proposal) -> str:
     return _("{member} ({organisation})", member=who, organisation=organisation.name) if organisation else who
 
 
-def find_item(session: Session, text: str, kind: ProposalKind, field: str = "ref") -> Proposal:
+def find_item(session: Session, text: str, kind: ProposalKind, field: str = "ref", *, instead: str = "") -> Proposal:
     """A proposal (`P-0001`) or best practice (`BP-0001`) by its reference, or a clear refusal; a bare
-    number (`3`) is of `kind`, the kind the command is about."""
+    number (`3`) is of `kind`, the kind the command is about.
+
+    An item of the other kind is refused, pointing to `instead`: the command for that kind with
+    `{ref}` for its reference (`practices vote {ref} up`); with none, a best practice is said to be
+    shared, not decided on."""
     reference = parse_reference(text)
     if reference is None:
         raise UserError(
@@ -76,6 +80,8 @@ def find_item(session: Session, text: str, kind: ProposalKind, field: str = "ref
         )
     wanted = reference.kind or kind
     proposal = numbered(session, wanted, reference.number)
+    if proposal is not None and wanted != kind:
+        raise _other_kind(proposal.reference, wanted, instead, field)
     if proposal is None:
         practice = wanted == ProposalKind.PRACTICE
         ref = f"{'BP' if practice else 'P'}-{reference.number:04d}"
@@ -88,6 +94,19 @@ def find_item(session: Session, text: str, kind: ProposalKind, field: str = "ref
             field=field,
         )
     return proposal
+
+
+def _other_kind(ref: str, kind: ProposalKind, instead: str, field: str) -> UserError:
+    """The refusal of a reference to the kind of item the command is not about."""
+    if instead and kind == ProposalKind.PROPOSAL:
+        said = _("{ref} is a proposal: use `{command}`.", ref=ref, command=instead.format(ref=ref))
+    elif instead:
+        said = _("{ref} is a best practice: use `{command}`.", ref=ref, command=instead.format(ref=ref))
+    elif kind == ProposalKind.PRACTICE:
+        said = _("{ref} is a best practice: it is shared, not decided on.", ref=ref)
+    else:
+        said = _("{ref} is a proposal, not a best practice.", ref=ref)
+    return UserError(said, field=field)
 
 
 def split_word(text: str) -> tuple[str, str]:
@@ -117,8 +136,12 @@ def chunked(name: str, lines: list[str]) -> list[tuple[str, str]]:
 
 def vote_command(proposal: Proposal) -> str:
     """`propose vote P-0001` or `practices vote BP-0001`: the command its members vote with."""
-    word = "propose" if proposal.kind == ProposalKind.PROPOSAL else "practices"
-    return f"{word} vote {proposal.reference}"
+    return f"{command_word(ProposalKind(proposal.kind))} vote {proposal.reference}"
+
+
+def command_word(kind: ProposalKind) -> str:
+    """`propose` for proposals, `practices` for best practices: the word of their commands."""
+    return "propose" if kind == ProposalKind.PROPOSAL else "practices"
 
 
 def vote_buttons(proposal: Proposal) -> tuple[Button, ...]:

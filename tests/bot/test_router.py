@@ -125,6 +125,83 @@ def test_a_command_that_a_concurrent_one_beat_to_a_unique_row_is_answered_from_w
     assert len(attempts) == 2
 
 
+def test_a_uniqueness_conflict_that_comes_back_on_the_second_run_is_logged_once_as_a_failure_not_a_race(
+    program: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    attempts: list[str] = []
+
+    def make(_original: object) -> object:
+        def always_conflicts(ctx: Context, args: Args, session: Session) -> Reply:
+            attempts.append(ctx.caller.ref)
+            raise IntegrityError(
+                "INSERT INTO ip_right ...", {}, Exception(f"UNIQUE constraint failed: #{len(attempts)}")
+            )
+
+        return always_conflicts
+
+    replace_handler(monkeypatch, "admin org add", make)
+    with caplog.at_level(logging.DEBUG, logger="bot.router"):
+        reply = program.send('admin org add initech "Initech"')
+    assert len(attempts) == 2, "a real race is still given a second run"
+    assert reply.is_error and reply.text.startswith("Something went wrong on our side")
+    (logged,) = caplog.records
+    assert logged.levelno == logging.ERROR and "concurrent" not in logged.getMessage()
+    assert "uniqueness conflict again on the second run" in logged.getMessage()
+    assert reference_in(reply.text) in logged.getMessage()
+    assert logged.exc_info is not None
+    conflict = logged.exc_info[1]
+    assert isinstance(conflict, IntegrityError) and str(conflict.orig) == "UNIQUE constraint failed: #2"
+    assert conflict.__context__ is None, "the first conflict's traceback is not printed with it"
+
+
+def test_a_race_lost_once_is_logged_once_as_a_race(
+    program: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    attempts: list[str] = []
+
+    def make(original: Any) -> object:
+        def beaten_once(ctx: Context, args: Args, session: Session) -> Reply:
+            attempts.append(ctx.caller.ref)
+            if len(attempts) == 1:
+                raise IntegrityError("INSERT INTO organisation ...", {}, Exception("duplicate key value: slug"))
+            return cast(Reply, original(ctx, args, session))
+
+        return beaten_once
+
+    replace_handler(monkeypatch, "admin org add", make)
+    with caplog.at_level(logging.DEBUG, logger="bot.router"):
+        assert program.ok('admin org add initech "Initech"').text.startswith("Created organisation initech")
+    (logged,) = caplog.records
+    assert logged.levelno == logging.INFO and logged.exc_info is None
+    assert (
+        "duplicate key value: slug" in logged.getMessage() and "a concurrent command wrote first" in logged.getMessage()
+    )
+
+
+def test_an_unexpected_error_is_answered_in_the_language_the_caller_chose(
+    program: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def make(_original: object) -> object:
+        def broken(ctx: Context, args: Args, session: Session) -> Reply:
+            raise RuntimeError("the handler fell over")
+
+        return broken
+
+    program.ok("lang zh", as_="brand1")
+    replace_handler(monkeypatch, "stats show", make)
+    reply = program.send("stats", as_="brand1")
+    assert reply.is_error and reply.language == "zh"
+    assert reply.text == (
+        f"系统出错（参考编号 {reference_in_zh(reply.text)}），未做任何更改。请重试，或将此参考编号提供给团队。"
+    )
+
+
+def reference_in_zh(text: str) -> str:
+    match = re.search(r"参考编号 ([0-9a-f]{8})", text)
+    assert match is not None, f"no reference in {text!r}"
+    return match.group(1)
+
+
 def test_an_unexpected_error_commits_nothing_and_the_next_command_works(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -284,6 +361,15 @@ def test_a_nul_character_is_refused_before_anything_runs(program: Harness) -> No
     refusal = program.refused("admin org add nul A\x00B")
     assert refusal.startswith("That message contains a NUL character")
     assert program.refused("admin org show nul").startswith("There is no organisation")
+
+
+@pytest.mark.parametrize("line", ["cases\x00", "\x00cases", "cas\x00es page=1", "nothing\x00 at all"])
+def test_a_nul_character_in_the_command_word_gets_the_same_refusal(program: Harness, line: str) -> None:
+    assert program.refused(line, as_="brand1") == (
+        "That message contains a NUL character (\\0), which cannot be stored. Remove it and send it again."
+    )
+    program.ok("lang zh", as_="brand1")
+    assert program.refused(line, as_="brand1") == "该消息包含无法保存的 NUL 字符（\\0）。请删除后重新发送。"
 
 
 # --- commands that only read -------------------------------------------------------------------

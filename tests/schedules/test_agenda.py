@@ -52,7 +52,7 @@ def test_the_agenda_lists_top_proposals_new_practices_and_figures_since_the_last
     program.ok("propose review P-0006", as_="team1")
     program.ok('propose accept P-0004 note="Done."', as_="team1")
     program.ok('practices share title="Relabelled watches" tags=watches Serial numbers cut off the case.', as_="brand2")
-    program.ok("propose vote BP-0002 up", as_="brand1")
+    program.ok("practices vote BP-0002 up", as_="brand1")
     program.ok(
         "complaint https://item.taobao.com/item.htm?id=1 https://item.taobao.com/item.htm?id=2 "
         "https://item.taobao.com/item.htm?id=3 https://shop123456.taobao.com/",

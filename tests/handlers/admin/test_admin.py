@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
+import pytest
 from sqlmodel import col, select
 
 from handlers.catalogue import COMMANDS, subcommands, top_words
 from handlers.kit.registry import summary_of
-from storage.models import AuditEntry, Member
+from storage.models import AuditEntry, Member, Organisation
 from support.harness import Harness
 
 TAOBAO = "https://item.taobao.com/item.htm?id={}"
@@ -95,10 +99,41 @@ def test_a_duplicate_slug_is_refused(program: Harness) -> None:
 
 
 def test_a_country_must_be_a_two_letter_code(program: Harness) -> None:
+    hint = "Use the ISO 3166 code of the company's country, e.g. US, GB, DE, JP or CN."
     for country in ("USA", "U1", "1"):
         message = program.refused(f'admin org add initech "Initech" country={country}')
-        assert message == f"'{country}' is not a two-letter country code."
+        assert message == f"'{country}' is not a two-letter country code. {hint}"
     assert "initech" not in program.ok("admin org list").render_plain()
+
+
+def test_a_country_must_be_one_that_exists_as_apply_has_it(program: Harness) -> None:
+    refused = program.send('admin org add initech "Initech" country=XX')
+    assert (refused.text, refused.error_field) == (
+        "'XX' is not a country code I know. Use the ISO 3166 code of the company's country, e.g. US, GB, DE, JP or CN.",
+        "country",
+    )
+    program.ok('admin org add initech "Initech" country=uk')
+    with program.database.transaction() as session:
+        assert session.exec(select(Organisation.country).where(Organisation.slug == "initech")).one() == "GB"
+
+
+def test_yes_or_no_options_refuse_other_answers(program: Harness) -> None:
+    for option in ("iacc", "good_faith"):
+        refused = program.send(f'admin org add initech "Initech" {option}=maybe')
+        assert (refused.text, refused.error_field) == (f"{option}= takes yes or no, not 'maybe'. {option}=yes", option)
+    refused = program.send('admin right add acme trademark 999 mark="A" jurisdiction=CN luxury=perhaps')
+    assert refused.text == "luxury= takes yes or no, not 'perhaps'. luxury=yes"
+    assert program.ok("admin org list").text == "2 organisations:"
+    program.ok('admin org add initech "Initech" iacc=yes good_faith=no')
+    with program.database.transaction() as session:
+        initech = session.exec(select(Organisation).where(Organisation.slug == "initech")).one()
+        assert (initech.iacc_member, initech.good_faith) == (True, False)
+
+
+def test_an_over_long_organisation_name_is_refused_with_its_limit_not_cut(program: Harness) -> None:
+    refused = program.send(f'admin org add initech "{"N" * 201}"')
+    assert (refused.text, refused.error_field) == ("The organisation name is 201 characters; the limit is 200.", "name")
+    assert program.ok(f'admin org add initech "{"N" * 200}"').text.startswith("Created organisation initech")
 
 
 def test_a_size_outside_the_bands_is_refused(program: Harness) -> None:
@@ -278,6 +313,62 @@ def test_bad_right_details_are_refused(program: Harness) -> None:
     )
 
 
+def test_a_right_the_organisation_already_holds_is_refused_with_how_to_renew_it(
+    program: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        refused = program.send('admin right add acme trademark 1234567 mark="ACME" jurisdiction=cn expires=2035-12-31')
+    assert (refused.is_error, refused.text, refused.error_field) == (
+        True,
+        "acme already has trademark CN 1234567 (#1, verified). "
+        "To record its renewal, give its new expiry: `admin right verify 1 expires=YYYY-MM-DD`.",
+        "registration",
+    )
+    assert not [record for record in caplog.records if record.name == "bot.router"]
+    assert program.ok("admin right verify 1 expires=2035-12-31").text == (
+        "IP right #1 (ACME) is now verified, expiring on 2035-12-31 (it was 2030-12-31)."
+    )
+    # The same number under another kind or jurisdiction, or for another organisation, is another right.
+    program.ok('admin right add acme patent 1234567 mark="ACME" jurisdiction=CN')
+    program.ok('admin right add acme trademark 1234567 mark="ACME" jurisdiction=US')
+    program.ok('admin right add globex trademark 1234567 mark="ACME" jurisdiction=CN')
+
+
+def test_over_long_right_details_are_refused_with_their_limit_not_cut(program: Harness) -> None:
+    for details, answer, field in (
+        (f'999 mark="{"M" * 10_000}" jurisdiction=CN', "mark= is 10000 characters; the limit is 200.", "mark"),
+        (f'{"9" * 65} mark="A" jurisdiction=CN', "The registration number is 65 characters; the limit is 64.",
+         "registration"),
+    ):  # fmt: skip
+        refused = program.send(f"admin right add acme trademark {details}")
+        assert (refused.text, refused.error_field) == (answer, field)
+    assert program.ok(f'admin right add acme trademark {"9" * 64} mark="{"M" * 200}" jurisdiction=CN').text.startswith(
+        "Added IP right #3"
+    )
+
+
+def test_a_jurisdiction_is_a_country_code_or_a_regional_registration(program: Harness) -> None:
+    hint = (
+        "Use a two-letter country code (CN, US, GB ...) or, for a registration covering several countries, one of: "
+        "EU, EP, BX, WIPO, OAPI, ARIPO."
+    )
+    for written in ("ZZ", "People's Republic of China", "CHN"):
+        refused = program.send(f'admin right add acme trademark 999 mark="A" jurisdiction="{written}"')
+        assert (refused.text, refused.error_field) == (
+            f"'{written}' is not a jurisdiction I know. {hint}",
+            "jurisdiction",
+        )
+    assert program.ok('admin right add acme trademark 999 mark="A" jurisdiction=eu').text == (
+        "Added IP right #3: trademark A (EU 999), pending. Verify it with `admin right verify 3`."
+    )
+    assert program.ok('admin right add acme trademark 999 mark="A" jurisdiction=WIPO').text.startswith(
+        "Added IP right #4: trademark A (WIPO 999)"
+    )
+    assert program.ok('admin right add acme trademark 999 mark="A" jurisdiction=uk').text.startswith(
+        "Added IP right #5: trademark A (GB 999)"
+    )
+
+
 def test_an_over_long_list_of_classes_gets_a_clear_answer(program: Harness) -> None:
     classes = ",".join(str(n) for n in range(1, 46)) * 2  # 250 characters; the column holds 200
     reply = program.send(f'admin right add acme trademark 999 mark="ACME" jurisdiction=CN classes={classes}')
@@ -304,6 +395,42 @@ def test_verifying_a_right_marked_expired_says_it_is_usable_again(program: Harne
         "IP right #1 (ACME) was expired and is now verified: complaints may rely on it again."
     )
     assert program.ok(f"complaint {TAOBAO.format(1)}", as_="brand1").text.startswith("Registered 1 item")
+
+
+def test_repeating_a_right_change_says_nothing_changed_and_records_nothing(program: Harness) -> None:
+    program.ok('admin right add acme trademark 555 mark="ACME2" jurisdiction=US')
+    program.ok("admin right expire 3")
+    program.ok("admin right luxury 1 yes")
+    program.ok("admin channel team slack C0123ABCD")
+    program.clock.advance(days=1)
+    assert program.ok("admin right expire 3").text == (
+        "IP right #3 (ACME2) is already expired (since 2026-11-18 15:00 EST); nothing changed."
+    )
+    assert program.ok("admin right verify 1").text == (
+        "IP right #1 (ACME) is already verified (by console:operator, 2026-11-18 15:00 EST); nothing changed."
+    )
+    assert program.ok("admin right verify 1 expires=2030-12-31").text.endswith("nothing changed.")
+    assert (
+        program.ok("admin right luxury 1 yes").text == "IP right #1 (ACME) is already a luxury brand; nothing changed."
+    )
+    assert program.ok("admin right luxury 2 no").text == (
+        "IP right #2 (GLOBEX) is already not a luxury brand; nothing changed."
+    )
+    assert program.ok("admin channel team slack C0123ABCD").text == (
+        "team on slack is already channel C0123ABCD; nothing changed."
+    )
+    with program.database.transaction() as session:
+        since_the_first_changes = select(AuditEntry).where(col(AuditEntry.at) > program.clock.now - timedelta(hours=1))
+        assert session.exec(since_the_first_changes).all() == []
+
+
+def test_verifying_an_expired_verified_right_again_says_nothing_changed_and_how_to_renew(program: Harness) -> None:
+    program.clock.advance(days=365 * 5)
+    assert program.ok("admin right verify 1").text == (
+        "IP right #1 (ACME) is already verified, but it expired on 2030-12-31; nothing changed. Complaints can rely "
+        "on it again once its expiry is moved, e.g. `admin right verify 1 expires=YYYY-MM-DD` with the renewed "
+        "registration's expiry."
+    )
 
 
 def test_verifying_a_right_that_does_not_exist_is_refused(program: Harness) -> None:
@@ -467,6 +594,13 @@ def test_contract_words_not_implemented_yet_say_so(program: Harness) -> None:
         assert program.ok(f"help {word}", as_="brand1").text == expected
         assert program.refused(f"{word} something", as_="brand1") == expected
         assert program.refused(f"{word}", as_="stranger") == expected
+
+
+def test_help_and_help_admin_give_the_admin_summary_in_chinese(program: Harness) -> None:
+    program.ok("lang zh", as_="brand1")
+    summary = "admin: 机构、成员、知识产权、频道及团队负责的平台（管理员）"
+    assert summary in program.ok("help", as_="brand1").lines
+    assert program.ok("help admin", as_="brand1").text == summary
 
 
 def test_unknown_words_are_refused_with_a_suggestion(program: Harness) -> None:

@@ -77,7 +77,7 @@ def test_the_filters_are_those_of_cases(program: Harness) -> None:
     assert [row["case_id"] for row in csv_rows(program.ok("export open", as_="brand1"))] == ["MS-000001"]
     assert "No cases match" in program.ok("export month=2020-01", as_="brand1").text
     assert "'sideways' is not a filter here" in program.refused("export sideways", as_="brand1")
-    assert "'pdf' is not a export format" in program.refused("export format=pdf", as_="brand1")
+    assert "'pdf' is not an export format." in program.refused("export format=pdf", as_="brand1")
 
 
 def test_an_xlsx_export_reads_back_with_its_header_and_rows(program: Harness) -> None:

@@ -49,8 +49,46 @@ def test_an_empty_option_value_counts_as_not_given() -> None:
     assert args.option("note") is None and args.option("page") == "2" and args.option("month") is None
 
 
-def test_a_later_option_overrides_an_earlier_one() -> None:
-    assert Args.parse("page=1 page=3").options == {"page": "3"}
+@pytest.mark.parametrize(
+    ("line", "option"),
+    [
+        ("reason=counterfeit reason=patent https://item.taobao.com/item.htm?id=1", "reason"),
+        ("platform=taobao platform=tmall", "platform"),
+        ('note="a" note="b"', "note"),
+        ("page=1 page=2", "page"),
+        ("page=1 page＝1", "page"),
+    ],
+)
+def test_an_option_given_twice_is_refused_when_read_not_overridden(line: str, option: str) -> None:
+    args = Args.parse(line)
+    for read in (lambda: args.check_options("reason", "platform", "note", "page"), lambda: args.option(option)):
+        with pytest.raises(UserError) as refused:
+            read()
+        assert (str(refused.value), refused.value.field) == (f"`{option}=` is given twice: give it once.", option)
+
+
+def test_commands_refuse_an_option_given_twice(program: Harness) -> None:
+    link = "https://item.taobao.com/item.htm?id=1"
+    for command, who in (
+        (f"complaint reason=counterfeit reason=patent {link}", "brand1"),
+        ("cases platform=taobao platform=tmall", "team1"),
+        ("cases page=1 page=2", "team1"),
+        ('store strike https://shop123456.taobao.com note="a" note="b"', "team1"),
+    ):
+        reply = program.send(command, as_=who)
+        assert reply.is_error and reply.text.endswith("is given twice: give it once."), (command, reply.text)
+    assert program.ok("cases", as_="brand1").text == "No cases match."
+
+
+def test_free_text_may_repeat_what_looks_like_an_option(program: Harness) -> None:
+    reply = program.ok('propose title="Sizes" Ask sellers for size=M or size=L proof, not size=XL.', as_="brand1")
+    assert reply.text.startswith("Posted proposal P-0001")
+    assert program.ok("propose show P-0001").lines == ["Ask sellers for size=M or size=L proof, not size=XL."]
+
+
+def test_an_option_given_twice_is_refused_in_chinese(program: Harness) -> None:
+    program.ok("lang zh", as_="brand1")
+    assert program.refused("cases page=1 page=2", as_="brand1") == "`page=` 出现了两次：请只填写一次。"
 
 
 def test_unknown_options_are_refused_with_the_known_ones() -> None:
@@ -104,6 +142,8 @@ def test_text_that_is_not_a_case_id_is_refused(text: str) -> None:
 
 # --- item selections --------------------------------------------------------------------------
 
+EMPTY = "(two commas in a row, or a comma at either end). Write items as 1,3-5 (or all)."
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -114,6 +154,8 @@ def test_text_that_is_not_a_case_id_is_refused(text: str) -> None:
         ("1-3,2-4", [1, 2, 3, 4]),
         ("5-5", [5]),
         ("1-10", list(range(1, 11))),
+        ("03-004", [3, 4]),
+        ("0" * 5000 + "1", [1]),
     ],
 )
 def test_selections_of_items_and_ranges(text: str, expected: list[int]) -> None:
@@ -132,9 +174,17 @@ def test_all_selects_every_item(text: str) -> None:
         ("0", "'0' is not a valid item number. Use a number from 1 to 10."),
         ("5-12", "'12' is not a valid item number. Use a number from 1 to 10."),
         ("x", "'x' is not a valid item number. Use a number from 1 to 10."),
-        ("1,,2", "'' is not a valid item number. Use a number from 1 to 10."),
-        ("-3", "'' is not a valid item number. Use a number from 1 to 10."),
+        ("1,,2", f"'1,,2' has an empty item number {EMPTY}"),
+        ("1,", f"'1,' has an empty item number {EMPTY}"),
+        ("1-", "'1-' is not a range: give both ends, e.g. 1-10."),
+        ("4-,7", "'4-' is not a range: give both ends, e.g. 4-10."),
+        ("-3", "'-3' is not a range: give both ends, e.g. 1-3."),
+        ("-", "'-' is not a range: give both ends, e.g. 1-5."),
+        ("1--2", "'1--2' is not a range of items. Write ranges low-high, e.g. 3-7."),
+        ("1-2-3", "'1-2-3' is not a range of items. Write ranges low-high, e.g. 3-7."),
         ("9-3", "'9-3' is not a range of items. Write ranges low-high, e.g. 3-7."),
+        ("99999999999999999999", "'99999999999999999999' is not a valid item number. Use a number from 1 to 10."),
+        ("1" * 5000, f"'{'1' * 39}…' is not a valid item number. Use a number from 1 to 10."),
         ("٣", "'٣' is not a valid item number. Use a number from 1 to 10."),
     ],
 )
@@ -207,3 +257,12 @@ def test_a_full_width_space_separates_words_and_full_width_signs_end_an_option_k
     args = Args.parse("store\u3000strike note＝“假货 店铺” reason：counterfeit")
     assert args.words == ["store", "strike"]
     assert args.options == {"note": "假货 店铺", "reason": "counterfeit"}
+
+
+def test_a_word_outside_a_vocabulary_is_refused_in_a_whole_sentence_in_each_language(program: Harness) -> None:
+    assert program.refused("export format=pdf", as_="brand1") == (
+        "'pdf' is not an export format. Use one of: csv, xlsx."
+    )
+    program.ok("lang zh", as_="brand1")
+    assert program.refused("export format=pdf", as_="brand1").startswith("“pdf”不是有效的导出格式。")
+    assert program.refused("cases platform=ebay", as_="brand1").startswith("“ebay”不是有效的电商平台。")

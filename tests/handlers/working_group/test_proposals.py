@@ -374,7 +374,7 @@ def test_a_best_practice_is_shared_voted_on_and_listed(program: Harness) -> None
     assert posted.text == "New best practice BP-0001 from console:brand2 (Globex Ltd): Relabelled watches"
     assert posted.buttons == ("practices vote BP-0001 up", "practices vote BP-0001 down")
     assert reply.lines == ["Members vote on it with the buttons or `practices vote BP-0001 up|down`."]
-    assert program.ok("propose vote BP-0001 up", as_="brand1").text == (
+    assert program.ok("practices vote BP-0001 up", as_="brand1").text == (
         "You voted for BP-0001 (Relabelled watches). Score now +1 (1 for, 0 against)."
     )
     assert program.ok("practices vote BP-1 down", as_="team1").text.endswith("Score now 0 (1 for, 1 against).")
@@ -404,7 +404,6 @@ def test_best_practices_are_numbered_apart_from_proposals(program: Harness) -> N
     assert program.ok("practices show 1").text == "BP-0001: Relabelled watches"
     assert program.ok("propose show 1").text == "P-0001: Proposal 1"
     assert program.ok("practices show BP-0001").text == "BP-0001: Relabelled watches"
-    assert program.ok("propose show BP-1").text == "BP-0001: Relabelled watches"
     assert program.ok("practices vote 1 up", as_="brand1").text == (
         "You voted for BP-0001 (Relabelled watches). Score now +1 (1 for, 0 against)."
     )
@@ -412,6 +411,28 @@ def test_best_practices_are_numbered_apart_from_proposals(program: Harness) -> N
     assert program.refused("practices show BP-0002") == (
         "There is no best practice BP-0002. `practices list` shows them with their references."
     )
+
+
+def test_each_command_takes_its_own_kind_of_reference_and_points_to_the_other(program: Harness) -> None:
+    program.ok(PROPOSE, as_="brand1")
+    program.ok(SHARE, as_="brand2")
+    program.ok('calendar add meeting 2026-11-19 10:00 "Working-group call"')
+    program.clock.advance(days=1)
+    for command, answer in (
+        ("practices show P-0001", "P-0001 is a proposal: use `propose show P-0001`."),
+        ("practices vote P-1 up", "P-0001 is a proposal: use `propose vote P-0001 up`."),
+        ("practices vote P-0001 against", "P-0001 is a proposal: use `propose vote P-0001 down`."),
+        ("propose show BP-0001", "BP-0001 is a best practice: use `practices show BP-0001`."),
+        ("propose vote BP-0001 up", "BP-0001 is a best practice: use `practices vote BP-0001 up`."),
+        ("propose decline BP-0001 note=no", "BP-0001 is a best practice: it is shared, not decided on."),
+        ("propose decision 1 BP-0001 We agreed.", "BP-0001 is a best practice: it is shared, not decided on."),
+    ):
+        assert error_field(program, command, as_="team1") == (answer, "ref"), command
+    with program.database.transaction() as session:
+        assert session.exec(select(ProposalVote)).all() == []
+        assert session.exec(select(MeetingDecision)).all() == []
+    assert program.ok("practices show 1").text == "BP-0001: Relabelled watches"
+    assert program.ok("propose show 1").text == "P-0001: Flag repeat sellers"
 
 
 def test_practices_share_alone_opens_a_form(program: Harness) -> None:
