@@ -80,7 +80,7 @@ class Outage:
                 report = ""
             since = now - self._since
         if report == "first":
-            self.log.exception("%s failed; retrying in %.1f s", self.what, wait)
+            self.log.exception("%s failed; retrying in %.3g s", self.what, wait)
         elif report == "again":
             self.log.error(
                 "%s still failing: %s attempts in %.0f s, retrying every %.0f s at most (last: %s)",

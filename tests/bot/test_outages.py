@@ -55,7 +55,7 @@ def test_a_long_outage_logs_its_start_with_the_traceback_a_line_a_minute_and_its
 
     records = caplog.records
     assert [r.levelno for r in records] == [logging.ERROR] * 5 + [logging.WARNING]
-    assert records[0].getMessage() == "the sweep failed; retrying in 1.0 s"
+    assert records[0].getMessage() == "the sweep failed; retrying in 1 s"
     assert records[0].exc_info is not None
     assert all(r.exc_info is None for r in records[1:])
     assert records[1].getMessage() == (
