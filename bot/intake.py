@@ -27,6 +27,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from bot.intake_batches import BatchWriter, NotWritten, ReadWhenQueued
+from bot.outages import Outage
 from storage.database import Database
 from storage.models import utcnow
 from storage.queries.intake import (
@@ -290,12 +291,16 @@ class Intake:
         self._wake.set()
 
     def _sweep_forever(self) -> None:
+        outage = Outage(f"{self.platform} intake sweep", log, first_wait=HEARTBEAT)
         while not self.stopping.is_set():
             try:
                 self.sweep_once()
             except Exception:
-                log.exception("%s intake sweep failed", self.platform)
-            self._wake.wait(HEARTBEAT)
+                # Backing off, a finished command does not wake the sweep early: only stopping does.
+                self.stopping.wait(outage.failed())
+            else:
+                outage.succeeded()
+                self._wake.wait(HEARTBEAT)
             self._wake.clear()
 
     def sweep_once(self) -> int:
