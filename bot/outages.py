@@ -83,7 +83,7 @@ class Outage:
             self.log.exception("%s failed; retrying in %.3g s", self.what, wait)
         elif report == "again":
             self.log.error(
-                "%s still failing: %s attempts in %.0f s, retrying every %.0f s at most (last: %s)",
+                "%s still failing: %s attempts in %.0f s, now retrying every %.3g s (last: %s)",
                 self.what, failures, since, wait, _summary(error),
             )  # fmt: skip
         return wait

@@ -59,7 +59,7 @@ def test_a_long_outage_logs_its_start_with_the_traceback_a_line_a_minute_and_its
     assert records[0].exc_info is not None
     assert all(r.exc_info is None for r in records[1:])
     assert records[1].getMessage() == (
-        "the sweep still failing: 61 attempts in 60 s, retrying every 10 s at most "
+        "the sweep still failing: 61 attempts in 60 s, now retrying every 10 s "
         "(last: ConnectionRefusedError: connection refused)"
     )
     assert records[-1].getMessage() == "the sweep works again, after 300 failed attempts in 300 s"
