@@ -2,8 +2,9 @@
 
 SQLite goes through sqlite3's online backup API: the copy is consistent even while the bot runs
 and writes (it copies pages, starting again from pages written meanwhile). PostgreSQL is backed up
-with its own tools, `pg_dump -Fc` and `pg_restore`; `backup_postgresql` runs pg_dump when it is
-installed and otherwise says how.
+with its own tools, `pg_dump -Fc` and `pg_restore`; `run_pg` runs pg_dump when it is
+installed and otherwise says how. A backup is written to a temporary file beside its path and
+takes that path only once complete, and never replaces a file there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from secrets import token_hex
 
 from sqlalchemy.engine import URL, make_url
 
@@ -37,9 +41,34 @@ def backup_sqlite(source: Path, target: Path) -> None:
     """Copy the live database `source` into a new file `target`, consistently."""
     if not source.is_file():
         raise BackupError(f"there is no database at {source}")
+    _refuse_existing(target)
+    with _new_file(target) as partial:
+        _copy(source, partial)
+
+
+def _refuse_existing(target: Path) -> None:
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file (a backup never overwrites)")
-    _copy(source, target)
+
+
+@contextmanager
+def _new_file(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` to write the backup to; once written, it becomes `target`,
+    which it never overwrites. If the writing fails, nothing is left at either path."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial-{token_hex(4)}")
+    try:
+        yield partial
+        try:
+            os.link(partial, target)  # fails, rather than replaces, if a file appeared there meanwhile
+        except FileExistsError:
+            _refuse_existing(target)
+            raise
+        except OSError:  # a file system without hard links
+            _refuse_existing(target)
+            partial.rename(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def restore_sqlite(backup: Path, target: Path) -> None:
@@ -94,9 +123,21 @@ def postgresql_instructions(url: str, path: Path) -> str:
 
 def run_pg(url: str, program: str, path: Path) -> None:
     """Run pg_dump or pg_restore; BackupError with the tool's own words when it fails, or with
-    the commands to run elsewhere when it is not installed."""
+    the commands to run elsewhere when it is not installed. pg_dump, like a SQLite backup, refuses
+    a file that exists, and writes beside it first: a failed dump leaves no file behind."""
+    dumping = program == "pg_dump"
+    if dumping:
+        _refuse_existing(path)
     if shutil.which(program) is None:
         raise BackupError(postgresql_instructions(url, path))
+    if not dumping:
+        _run_pg(url, program, path)
+        return
+    with _new_file(path) as partial:
+        _run_pg(url, program, partial)
+
+
+def _run_pg(url: str, program: str, path: Path) -> None:
     environment = dict(os.environ)
     password = make_url(url).password
     if password:

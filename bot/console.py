@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import re
 import stat
 import threading
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.console_files import save_files
-from bot.delivery import DeliveryWorker, Target
+from bot.delivery import DELIVERY_INTERVAL, DeliveryWorker, Target
+from bot.outages import Outage
 from bot.router import Incoming, Router
 from handlers.catalogue import subcommands, top_words
 from handlers.kit.context import Attachment, Caller
@@ -30,6 +32,7 @@ from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import OutboxNotice
 
+log = logging.getLogger(__name__)
 OPERATOR = "operator"
 PREFIX, SWITCH = "/marketsafe", "/as"
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -136,25 +139,50 @@ class Console:
         self.after_command = after_command
         self.delivery = DeliveryWorker(database, ConsolePoster(self.screen), resolve=lambda logical: f"#{logical}")
         self.delivery.start(skip_history=True)
+        # Delivery after commands and in the background: while the database fails, logged as one outage.
+        self._outage = Outage("console delivery", log, first_wait=DELIVERY_INTERVAL)
         self._lock = threading.Lock()
 
     def deliver_in_background(self, interval: float = 1.0) -> None:
-        """Print notices that arrive between commands (scheduled announcements)."""
+        """Print notices that arrive between commands (scheduled announcements); while the
+        database fails, less and less often (see `bot.outages`)."""
 
         def loop() -> None:
             while True:
-                time.sleep(interval)
+                time.sleep(max(interval, self._outage.wait))
                 with self._lock:
-                    self.delivery.run_once()
+                    self._deliver()
 
         threading.Thread(target=loop, name="console-delivery", daemon=True).start()
 
     def drain(self, timeout: float) -> None:
-        """Print every notice written so far, and those written meanwhile, for at most `timeout` seconds."""
+        """Print every notice written so far, and those written meanwhile, for at most `timeout`
+        seconds; stops at once when the database fails."""
         deadline = time.monotonic() + timeout
         with self._lock:
-            while self.delivery.run_once() and time.monotonic() < deadline:
+            while self._deliver() and time.monotonic() < deadline:
                 pass
+
+    def _deliver(self) -> int:
+        """One delivery pass (with the lock held): how many notices were printed. A failure (the
+        database gone) is logged as part of an outage and printed nothing; the next pass tries again."""
+        try:
+            posted = self.delivery.run_once()
+        except Exception:
+            self._outage.failed()
+            return 0
+        self._outage.succeeded()
+        return posted
+
+    def _after_command(self) -> None:
+        """What follows every command: the caller's follow-up (the scheduler's reconciliation), then
+        the notices it wrote. Neither failing stops the console (with the lock held)."""
+        if self.after_command is not None:
+            try:
+                self.after_command()
+            except Exception:
+                log.exception("the work after a console command failed; the console goes on")
+        self._deliver()
 
     def run(self, lines: Iterable[str], *, greet: bool = False) -> None:
         if greet:
@@ -189,9 +217,7 @@ class Console:
         with self._lock:
             incoming = Incoming(caller=self.caller, text=text, channel="console", attachments=attachments)
             self._show(self.router.handle(incoming))
-            if self.after_command is not None:
-                self.after_command()
-            self.delivery.run_once()
+            self._after_command()
 
     def _switch(self, name: str) -> None:
         if not NAME.match(name):

@@ -14,8 +14,10 @@ after `RECORD_PAUSE`. Until then a post's claim stays this worker's: a worker ta
 after a crash looks the message up first. It waits only when nothing is due (up to
 `DELIVERY_INTERVAL`, for notices other processes write) or every channel with work is paused,
 paced or busy. It beats the worker's heartbeat every `HEARTBEAT` and forgets old handled
-requests hourly. A database hiccup or a platform outage ends a round, never the loop; on
-stopping, the posts under way finish, are recorded, and every claim not attempted is given back.
+requests hourly. A database hiccup or a platform outage ends a round, never the loop: after a failed
+round the database is left alone for a back-off that doubles from `DELIVERY_INTERVAL` while the
+failures last (`bot.outages`), and the log says so once, then once a minute. On stopping, the posts
+under way finish, are recorded, and every claim not attempted is given back.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.delivery import DELIVERY_INTERVAL, HEARTBEAT, DeliveryWorker, Outcome, Result
+from bot.outages import Outage
 from storage.queries.outbox import DueDelivery
 from storage.queries.requests import prune_requests
 from storage.vocabulary import DeliveryStatus
@@ -77,32 +80,45 @@ class DeliveryLoop:
         self._last_post: dict[str, float] = {}  # channel -> time.monotonic() of the answer to its last post
         self._queued = 0  # claimed and not yet finished
         self._changed = threading.Condition()
+        self._outage = Outage(f"{worker.platform} delivery round", log, first_wait=DELIVERY_INTERVAL)
 
     def run(self) -> None:
         next_beat = next_pruning = next_claim = next_record = 0.0
+        retry_at = 0.0  # after a failed round, no database work before this
         more_due = True  # the last claim found work: claim again as soon as there is room
         pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"{self.worker.platform}-lane")
         try:
             while not self.stopping.is_set():
                 now = time.monotonic()
+                tried = False
                 try:
                     if now >= next_beat:
+                        tried = True
                         self.worker.heartbeat()
                         next_beat = now + HEARTBEAT.total_seconds()
                     if now >= next_pruning:
+                        tried = True
                         self._prune()
                         next_pruning = now + PRUNE_INTERVAL
-                    if now >= next_claim or (more_due and self._idle()) or self._resumed(now):
+                    if now >= next_claim or (now >= retry_at and ((more_due and self._idle()) or self._resumed(now))):
+                        tried = True
                         next_record = now + RECORD_PAUSE
                         claimed, held = self._claim()
                         more_due = claimed > 0 or held
                         next_claim = now + (CLAIM_PAUSE if claimed else BUSY_PAUSE if held else DELIVERY_INTERVAL)
                     elif now >= next_record and self.worker.unrecorded:
+                        tried = True
                         next_record = now + RECORD_PAUSE
                         self.worker.record()
+                    if tried:
+                        self._outage.succeeded()
                 except Exception:
-                    log.exception("%s delivery round failed; retrying", self.worker.platform)
-                    more_due, next_claim = False, now + DELIVERY_INTERVAL
+                    # Whatever failed waits out the back-off, and so does the rest of the database work.
+                    retry_at = now + self._outage.failed()
+                    more_due = False
+                    next_beat, next_pruning, next_claim, next_record = (
+                        max(moment, retry_at) for moment in (next_beat, next_pruning, next_claim, next_record)
+                    )
                 self._start_ready(pool)
                 self._wait(min(next_beat, next_claim, next_record if self.worker.unrecorded else next_claim))
         finally:

@@ -14,6 +14,7 @@ whichever process has room first takes it. Memory stays bounded whatever arrives
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import secrets
@@ -27,6 +28,8 @@ from enum import Enum
 from typing import Any, Protocol
 
 from bot.intake_batches import BatchWriter, NotWritten, ReadWhenQueued
+from bot.logs import request_reference
+from bot.outages import Outage
 from storage.database import Database
 from storage.models import utcnow
 from storage.queries.intake import (
@@ -204,6 +207,13 @@ class Intake:
         self._work.submit(self._run, command, fresh)
 
     def _run(self, command: Accepted, fresh: bool) -> None:
+        """Run and answer the command, and record how it ended. Every log line written meanwhile,
+        this one's own failure included, carries one reference: the router's, the one a user is
+        shown when the command fails (the router takes the one set here)."""
+        with request_reference():
+            self._run_under_reference(command, fresh)
+
+    def _run_under_reference(self, command: Accepted, fresh: bool) -> None:
         recorded = command.id != 0
         finishing = False
         try:
@@ -231,7 +241,14 @@ class Intake:
         else:
             if recorded:
                 # Marked done with the next batch of acceptances; its room is freed once it is.
-                self._writer.finish(command.id, self.owner, self.clock(), lambda done: self._finished(command, done))
+                # Told in the writer's thread, which logs under this command's reference too.
+                under_reference = contextvars.copy_context()
+                self._writer.finish(
+                    command.id,
+                    self.owner,
+                    self.clock(),
+                    lambda done: under_reference.run(self._finished, command, done),
+                )
                 finishing = True
         finally:
             if not finishing:
@@ -290,12 +307,16 @@ class Intake:
         self._wake.set()
 
     def _sweep_forever(self) -> None:
+        outage = Outage(f"{self.platform} intake sweep", log, first_wait=HEARTBEAT)
         while not self.stopping.is_set():
             try:
                 self.sweep_once()
             except Exception:
-                log.exception("%s intake sweep failed", self.platform)
-            self._wake.wait(HEARTBEAT)
+                # Backing off, a finished command does not wake the sweep early: only stopping does.
+                self.stopping.wait(outage.failed())
+            else:
+                outage.succeeded()
+                self._wake.wait(HEARTBEAT)
             self._wake.clear()
 
     def sweep_once(self) -> int:

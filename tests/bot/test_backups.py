@@ -3,11 +3,12 @@ case, item, audit entry and pending notice."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -111,3 +112,61 @@ def test_postgresql_is_dumped_with_pg_dump_and_the_password_stays_off_the_comman
     assert pg_command(url, "pg_restore", tmp_path / "b.dump")[:3] == ["pg_restore", "--clean", "--if-exists"]
     told = postgresql_instructions(url, tmp_path / "b.dump")
     assert "pg_dump --format=custom" in told and "pg_restore" in told and "s3cret" not in told
+
+
+PG_URL = "postgresql+psycopg://bot@127.0.0.1:1/marketsafe"
+
+
+def fake_pg_dump(directory: Path, *, exit_status: int) -> Path:
+    """A `pg_dump` that writes part of a dump to its --file, then exits with `exit_status`; and
+    notes each run, so a test can tell whether it ran."""
+    bin_dir = directory / "bin"
+    bin_dir.mkdir(parents=True)
+    program = bin_dir / "pg_dump"
+    program.write_text(
+        "#!/bin/sh\n"
+        f'echo ran >> "{directory / "pg_dump.runs"}"\n'
+        'for arg in "$@"; do case "$arg" in --file=*) printf PGDMP-part > "${arg#--file=}";; esac; done\n'
+        f'[ {exit_status} -eq 0 ] || echo "pg_dump: error: connection refused" >&2\n'
+        f"exit {exit_status}\n"
+    )
+    program.chmod(0o755)
+    return bin_dir
+
+
+def backup_with(bin_dir: Path, path: Path) -> Result:
+    path_variable = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    return CliRunner(env={"DATABASE_URL": PG_URL, "PATH": path_variable}).invoke(main, ["db", "backup", str(path)])
+
+
+def test_a_postgresql_backup_refuses_a_file_that_exists_before_running_pg_dump(tmp_path: Path) -> None:
+    bin_dir = fake_pg_dump(tmp_path, exit_status=0)
+    taken = tmp_path / "taken.dump"
+    taken.write_bytes(b"last week's backup")
+
+    result = backup_with(bin_dir, taken)
+
+    assert result.exit_code == 1
+    assert f"{taken} exists; choose a new file (a backup never overwrites)" in result.output
+    assert taken.read_bytes() == b"last week's backup"
+    assert not (tmp_path / "pg_dump.runs").exists()
+
+
+def test_a_failed_pg_dump_leaves_no_file_and_a_good_one_leaves_only_the_backup(tmp_path: Path) -> None:
+    failing = fake_pg_dump(tmp_path / "failing", exit_status=1)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+
+    result = backup_with(failing, backups / "b.dump")
+
+    assert result.exit_code == 1
+    assert "pg_dump failed (1): pg_dump: error: connection refused" in result.output
+    assert (tmp_path / "failing" / "pg_dump.runs").exists()
+    assert list(backups.iterdir()) == []  # neither the backup's path nor a partial file
+
+    working = fake_pg_dump(tmp_path / "working", exit_status=0)
+    result = backup_with(working, backups / "b.dump")
+
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in backups.iterdir()] == ["b.dump"]
+    assert (backups / "b.dump").read_bytes() == b"PGDMP-part"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import pty
 import re
@@ -19,13 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import Screen, completions
+from bot.console import OPERATOR, Console, Screen, completions
+from bot.router import Router
 from handlers.catalogue import COMMANDS, CommandSpec
+from handlers.kit.context import ProgramRules
 from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Notice, Reply
 from storage.database import Database
 from storage.models import utcnow
 from support.fake_discord import FakeDiscord
+from support.unreliable_database import UnreliableDatabase
 
 MARKETSAFE = Path(sys.executable).with_name("marketsafe")
 SLACK_TOKEN = "xoxb-2718281828-3141592653-Zq8vLmN4pR7sT1uW5yX9aB2c"
@@ -513,3 +517,41 @@ def test_run_without_the_message_content_intent_stops_with_one_line_saying_how_t
     assert "Error: cannot start Discord: the bot needs the Message Content intent" in result.stderr
     assert "Privileged Gateway Intents -> Message Content Intent" in result.stderr
     assert "Traceback" not in result.stderr and DISCORD_TOKEN not in result.stderr
+
+
+def test_the_console_keeps_taking_commands_while_its_database_is_away_and_works_again_once_it_is_back(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreliable = UnreliableDatabase(database)
+    router = Router(unreliable, ProgramRules(), frozenset({f"console:{OPERATOR}"}))
+
+    def reconcile() -> None:  # as the scheduler does after each command: it reads the database
+        with unreliable.transaction():
+            pass
+
+    out = io.StringIO()
+    console = Console(router, unreliable, out, after_command=reconcile)
+    caplog.set_level(logging.INFO, logger="bot.console")
+    console.run_line("admin org list")
+    unreliable.down.set()
+    console.run_line("admin org list")
+    console.run_line("admin org list")
+    console.drain(timeout=5)
+    logged = [(record.levelno, record.getMessage()) for record in caplog.records if record.name == "bot.console"]
+    unreliable.down.clear()
+    with database.transaction() as session:
+        save_notices(session, [Notice("announcements", "Orientation starts in 1 hour")], utcnow())
+    console.run_line('admin org add acme "ACME Corp"')
+
+    shown = out.getvalue()
+    assert shown.count("The bot cannot reach its database right now") == 2
+    assert "Created organisation acme (ACME Corp)" in shown
+    assert "[#announcements] Orientation starts in 1 hour" in shown
+    after_command = "the work after a console command failed; the console goes on"
+    assert logged == [
+        (logging.ERROR, after_command),
+        (logging.ERROR, "console delivery failed; retrying in 1 s"),
+        (logging.ERROR, after_command),
+    ]
+    (recovered,) = [r.getMessage() for r in caplog.records if r.name == "bot.console"][len(logged) :]
+    assert recovered.startswith("console delivery works again, after 3 failed attempts")

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, func, select
 
 from bot.delivery import DeliveryWorker
@@ -29,7 +30,9 @@ from storage.models import Delivery
 from storage.vocabulary import DeliveryStatus
 from support.fake_http import Pace, rate_limited
 from support.fake_slack import JSON, Call, FakeSlack
+from support.harness import RecordingPoster
 from support.slack_limits import POSTS_PER_SECOND_PER_CHANNEL
+from support.unreliable_database import UnreliableDatabase
 
 TOKEN = "xoxb-1111-2222-Zq8sK3mT9pLwR4vB"
 LANES = 4
@@ -232,3 +235,37 @@ def test_a_channel_slack_has_not_refused_is_not_paced(
         stamps = [float(message["ts"]) for message in shown]
         assert stamps[-1] - stamps[0] < 1 / POSTS_PER_SECOND_PER_CHANNEL, "one after the other, not a second apart"
     no_trouble_logged(caplog)
+
+
+OUTAGE = 1.0  # seconds the database stays away once the loop has first found it gone
+
+
+def test_while_the_database_is_away_the_loop_tries_a_few_times_logs_once_and_delivers_once_it_is_back(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreliable = UnreliableDatabase(database)
+    poster = RecordingPoster()
+    worker = DeliveryWorker(unreliable, poster, resolve=lambda logical: f"#{logical}")
+    worker.start()
+    unreliable.down.set()
+    caplog.set_level(logging.INFO, logger="bot.delivery_loop")
+
+    def loop_records() -> list[logging.LogRecord]:
+        return [record for record in caplog.records if record.name == "bot.delivery_loop"]
+
+    with delivering(worker):
+        wait_until(lambda: unreliable.refused > 0, "the loop found the database gone")
+        time.sleep(OUTAGE)
+        tries, logged = unreliable.refused, loop_records()
+        write(database, Notice("team", "after the outage"))
+        unreliable.down.clear()
+        wait_until(lambda: [p.text for p in poster.posted] == ["after the outage"], "the notice posted")
+        wait_until(lambda: len(loop_records()) > len(logged), "the recovery logged")
+
+    assert 1 <= tries <= 3, "backing off: the first retry after 1 s, the next 2 s later"
+    assert [(r.levelno, r.getMessage()) for r in logged] == [
+        (logging.ERROR, "test delivery round failed; retrying in 1 s")
+    ]
+    assert logged[0].exc_info is not None and logged[0].exc_info[0] is OperationalError
+    (recovered,) = loop_records()[len(logged) :]
+    assert recovered.getMessage().startswith("test delivery round works again, after ")

@@ -3,10 +3,12 @@ when there is room, a dead process's commands finished by another, each answered
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from bot.intake import CAPACITY, LEASE, MAX_ATTEMPTS, RETRY_AFTER, Intake, Outcome
@@ -15,6 +17,7 @@ from storage.models import AcceptedCommand
 from storage.queries.intake import Accepted
 from storage.vocabulary import IntakeStatus
 from support.clock import FakeClock
+from support.unreliable_database import UnreliableDatabase
 
 
 class Recorder:
@@ -203,6 +206,48 @@ def test_a_command_whose_apology_cannot_be_given_either_is_dropped_with_its_erro
         settled(intake)
     assert statuses(database) == [IntakeStatus.DONE]
     assert "given up after" in caplog.text and "still down" in caplog.text
+
+
+SHORT_HEARTBEAT = 0.01  # a heartbeat a hundred times a second: a sweep retried at once would show
+WATCHED = 1.0  # seconds the sweep is watched while the database is away
+
+
+def test_while_the_database_is_away_the_sweep_backs_off_logs_once_and_takes_commands_on_once_it_is_back(
+    database: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.intake.HEARTBEAT", SHORT_HEARTBEAT)
+    unreliable = UnreliableDatabase(database)
+    unreliable.down.set()
+    runner = Recorder()
+    intake = Intake(unreliable, "slack", runner, clock=clock)
+    caplog.set_level(logging.INFO, logger="bot.intake")
+
+    def sweep_records() -> list[logging.LogRecord]:
+        return [record for record in caplog.records if record.name == "bot.intake"]
+
+    intake.start()
+    try:
+        deadline = time.monotonic() + 20
+        while unreliable.refused == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(WATCHED)
+        tries, logged = unreliable.refused, sweep_records()
+        queued_elsewhere = Intake(database, "slack", Recorder(), capacity=0, clock=clock)
+        assert accept(queued_elsewhere, 1) is Outcome.QUEUED  # a process with no room wrote it down
+        unreliable.down.clear()
+        assert runner.wait_for(1) == [("slack:command:1", False)]
+        while len(sweep_records()) == len(logged) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the sweep notes its success once its commands are under way
+    finally:
+        intake.stop()
+
+    # Doubling from 10 ms up to 10 s: 0.01 + 0.02 + ... + 0.64 s is 1.27 s, so 8 tries at most in 1 s.
+    assert 1 <= tries <= 8, tries
+    assert [(r.levelno, r.getMessage()) for r in logged] == [
+        (logging.ERROR, "slack intake sweep failed; retrying in 0.01 s")
+    ]
+    assert logged[0].exc_info is not None and logged[0].exc_info[0] is OperationalError
+    assert sweep_records()[len(logged)].getMessage().startswith("slack intake sweep works again, after ")
 
 
 # --- acknowledgements first, and the work's share of the time ---------------------------------
