@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -109,16 +110,7 @@ def test_a_command_that_a_concurrent_one_beat_to_a_unique_row_is_answered_from_w
 ) -> None:
     """Its insert met the row the other command committed meanwhile: asked again, it sees that row."""
     attempts: list[str] = []
-
-    def make(original: Any) -> object:
-        def beaten_once(ctx: Context, args: Args, session: Session) -> Reply:
-            attempts.append(ctx.caller.ref)
-            if len(attempts) == 1:
-                raise IntegrityError("INSERT INTO organisation ...", {}, Exception("duplicate key value: slug"))
-            return cast(Reply, original(ctx, args, session))
-
-        return beaten_once
-
+    make = beaten_once(attempts)
     program.ok('admin org add initech "Initech"')
     replace_handler(monkeypatch, "admin org add", make)
     assert program.refused('admin org add initech "Initech"') == "There is already an organisation 'initech'."
@@ -158,16 +150,7 @@ def test_a_race_lost_once_is_logged_once_as_a_race(
     program: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     attempts: list[str] = []
-
-    def make(original: Any) -> object:
-        def beaten_once(ctx: Context, args: Args, session: Session) -> Reply:
-            attempts.append(ctx.caller.ref)
-            if len(attempts) == 1:
-                raise IntegrityError("INSERT INTO organisation ...", {}, Exception("duplicate key value: slug"))
-            return cast(Reply, original(ctx, args, session))
-
-        return beaten_once
-
+    make = beaten_once(attempts)
     replace_handler(monkeypatch, "admin org add", make)
     with caplog.at_level(logging.DEBUG, logger="bot.router"):
         assert program.ok('admin org add initech "Initech"').text.startswith("Created organisation initech")
@@ -437,3 +420,19 @@ def test_reading_refuses_what_would_be_written_and_undoes_it(database: Database)
     with database.transaction() as session:
         left = session.exec(select(Organisation).where(col(Organisation.slug).in_(["unseen", "flushed", "core"]))).all()
         assert left == []
+
+
+def beaten_once(attempts: list[str]) -> Callable[[Any], object]:
+    """A maker of a handler whose first run meets the row a concurrent command committed meanwhile
+    (each run is counted in `attempts`)."""
+
+    def make(original: Any) -> object:
+        def handler(ctx: Context, args: Args, session: Session) -> Reply:
+            attempts.append(ctx.caller.ref)
+            if len(attempts) == 1:
+                raise IntegrityError("INSERT INTO organisation ...", {}, Exception("duplicate key value: slug"))
+            return cast(Reply, original(ctx, args, session))
+
+        return handler
+
+    return make
