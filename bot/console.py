@@ -20,7 +20,6 @@ from typing import TextIO
 
 from bot.console_files import save_files
 from bot.delivery import DELIVERY_INTERVAL, DeliveryWorker, Target
-from bot.outages import Outage
 from bot.router import Incoming, Router
 from handlers.catalogue import subcommands, top_words
 from handlers.kit.context import Attachment, Caller
@@ -31,6 +30,7 @@ from handlers.kit.registry import as_typed
 from handlers.kit.replies import Reply
 from storage.database import Database
 from storage.models import OutboxNotice
+from storage.outages import Outage
 
 log = logging.getLogger(__name__)
 OPERATOR = "operator"
@@ -145,7 +145,7 @@ class Console:
 
     def deliver_in_background(self, interval: float = 1.0) -> None:
         """Print notices that arrive between commands (scheduled announcements); while the
-        database fails, less and less often (see `bot.outages`)."""
+        database fails, less and less often (see `storage.outages`)."""
 
         def loop() -> None:
             while True:

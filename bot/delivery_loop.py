@@ -16,7 +16,7 @@ after a crash looks the message up first. It waits only when nothing is due (up 
 paced or busy. It beats the worker's heartbeat every `HEARTBEAT` and forgets old handled
 requests hourly. A database hiccup or a platform outage ends a round, never the loop: after a failed
 round the database is left alone for a back-off that doubles from `DELIVERY_INTERVAL` while the
-failures last (`bot.outages`), and the log says so once, then once a minute. On stopping, the posts
+failures last (`storage.outages`), and the log says so once, then once a minute. On stopping, the posts
 under way finish, are recorded, and every claim not attempted is given back.
 """
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.delivery import DELIVERY_INTERVAL, HEARTBEAT, DeliveryWorker, Outcome, Result
-from bot.outages import Outage
+from storage.outages import Outage
 from storage.queries.outbox import DueDelivery
 from storage.queries.requests import prune_requests
 from storage.vocabulary import DeliveryStatus

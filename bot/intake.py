@@ -29,9 +29,9 @@ from typing import Any, Protocol
 
 from bot.intake_batches import BatchWriter, NotWritten, ReadWhenQueued
 from bot.logs import request_reference
-from bot.outages import Outage
 from storage.database import Database
 from storage.models import utcnow
+from storage.outages import Outage
 from storage.queries.intake import (
     Accepted,
     claim_orphans,

@@ -65,6 +65,7 @@ from schedules.right_expiry import EXPIRY_EVERY, EXPIRY_GRACE
 from schedules.runtime import Runtime, install
 from storage.database import Database
 from storage.models import utcnow
+from storage.outages import Outage
 from storage.queries.calendar import milestones_between, milestones_by_ids
 from storage.queries.reminders import plan_reminder, reminders_by_ids, reminders_due_by, unplanned_reminders
 from storage.queries.schedule_records import mark, set_mark
@@ -168,13 +169,19 @@ class SchedulerService:
         return leading
 
     def run_forever(self) -> threading.Thread:
+        # A database hiccup must not end the loop; a lasting outage is waited out, less and less often.
+        outage = Outage("scheduler step", log, first_wait=self.poll_interval)
+
         def loop() -> None:
             while not self._stopping.is_set():
                 try:
                     self.step()
-                except Exception:  # a database hiccup must not end the loop
-                    log.exception("scheduler step failed; retrying")
-                self._stopping.wait(self.poll_interval)
+                except Exception:
+                    wait = outage.failed()
+                else:
+                    outage.succeeded()
+                    wait = self.poll_interval
+                self._stopping.wait(wait)
 
         self._thread = threading.Thread(target=loop, name="scheduler", daemon=True)
         self._thread.start()

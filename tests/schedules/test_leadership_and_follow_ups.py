@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from handlers.kit.context import ProgramRules
 from schedules.jobs import DIGEST, FOLLOW_UP_SWEEP, fire
@@ -146,3 +150,39 @@ def test_deployments_in_other_schemas_of_one_database_each_have_their_own_leader
             lock.release()
         neighbour.dispose()
         drop_schema(schema)
+
+
+def test_while_the_database_is_away_the_loop_backs_off_and_logs_the_outage_once(
+    database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A step that keeps failing is tried less and less often, and the log says so once with its
+    traceback, not once an attempt (a replica must not spin nor flood its log while the database is down)."""
+    running = SchedulerService(database, ProgramRules(), clock=clock, scheduler=ManualScheduler(), poll_interval=0.01)
+    attempts: list[float] = []
+    away = threading.Event()
+    away.set()
+    stepped = running.step
+
+    def step() -> bool:
+        attempts.append(time.monotonic())
+        if away.is_set():
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        return stepped()
+
+    monkeypatch.setattr(running, "step", step)
+    with caplog.at_level(logging.INFO, logger="schedules.service"):
+        running.run_forever()
+        try:
+            time.sleep(1.0)
+            failed = len(attempts)
+            away.clear()
+            deadline = time.monotonic() + 15
+            while not running.running and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            running.stop()
+    # Waits of 0.01, 0.02, 0.04, ... s: about 7 attempts in a second, where a fixed wait made 100.
+    assert 3 <= failed <= 10, failed
+    failures = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(failures) == 1 and failures[0].exc_info is not None, [r.getMessage() for r in caplog.records]
+    assert any("works again" in r.getMessage() for r in caplog.records)

@@ -1,4 +1,5 @@
-"""Riding out an outage (the database gone, most often) in a loop that keeps trying.
+"""Riding out an outage of the database in a loop that keeps trying (delivery, the intake's sweep, the
+scheduler, the console).
 
 A loop whose work fails tries again, but not at once: its wait doubles from its normal interval up
 to `LONGEST_WAIT`, and is back to normal after one success. Its log says it once with the

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.outages import Outage
+from storage.outages import Outage
 
 log = logging.getLogger("bot.test_outage")
 
