@@ -91,6 +91,15 @@ def member_add(ctx: Context, args: Args, session: Session) -> Reply:
             hint=_("To move them, add move=yes: `{command}`.", command=again),
             field="move",
         )  # fmt: skip
+    where = _("in {organisation}", organisation=organisation.slug) if organisation else _("with no organisation")
+    if (
+        active is not None
+        and active.role == role
+        and active.organisation_id == (organisation.id if organisation else None)
+    ):
+        return Reply(
+            _("{identity} is already {role} {where}; nothing changed.", identity=identity, role=role, where=where)
+        )
     member = existing or Member(platform=platform, user_id=user_id, role=role, created_at=ctx.now)
     before = active.role if active else None
     member.role = role
@@ -101,7 +110,6 @@ def member_add(ctx: Context, args: Args, session: Session) -> Reply:
         to = organisation.slug if organisation else deferred(N_("no organisation"))
         note = deferred(N_("moved from {before} to {after}"), before=previous.slug, after=to)
     add_recorded(session, ctx, member, AuditEntity.MEMBER, "role", from_status=before, to_status=role, note=note)
-    where = _("in {organisation}", organisation=organisation.slug) if organisation else _("with no organisation")
     if previous is not None:
         destination = _named(organisation) if organisation else _("no organisation")
         return Reply(

@@ -188,6 +188,21 @@ def test_team_members_and_admins_need_no_organisation(program: Harness) -> None:
     )
 
 
+def test_adding_someone_as_what_they_already_are_says_nothing_changed_and_records_nothing(program: Harness) -> None:
+    def member_entries() -> int:
+        with program.database.transaction() as session:
+            return len(session.exec(select(AuditEntry).where(AuditEntry.entity == "member")).all())
+
+    program.ok("admin member add slack:U0123ABCD acme representative")
+    recorded = member_entries()
+    assert program.ok("admin member add slack:U0123ABCD acme representative").text == (
+        "slack:U0123ABCD is already representative in acme; nothing changed."
+    )
+    assert member_entries() == recorded
+    assert program.ok("admin member add slack:U0123ABCD acme member").text == "slack:U0123ABCD is now member in acme."
+    assert member_entries() == recorded + 1
+
+
 def test_an_unknown_role_or_organisation_is_refused(program: Harness) -> None:
     assert program.refused("admin member add slack:U01 acme boss") == (
         "'boss' is not a role. Use one of: member, representative, team, admin."
