@@ -63,7 +63,7 @@ def member_add(ctx: Context, args: Args, session: Session) -> Reply:
     identity = args.word(0, _("member identity, e.g. slack:U0123ABCD"))
     platform, user_id = chat_identity(identity)
     org_text = args.word(1, _("organisation slug (or - for none)"))
-    role = parse_enum(Role, args.word(2, _("role")), N_("role"))
+    role = parse_enum(Role, args.word(2, _("role")), N_("'{text}' is not a role."))
     organisation = None if org_text == "-" else organisation_named(session, org_text)
     if organisation is None and role in (Role.MEMBER, Role.REPRESENTATIVE):
         raise UserError(_("A {role} must belong to an organisation.", role=role), hint=_("Name its slug instead of -."))

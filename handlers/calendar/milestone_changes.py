@@ -59,7 +59,7 @@ def calendar_add(ctx: Context, args: Args, session: Session) -> Reply:
     kind = parse_enum(
         MilestoneKind,
         args.word(0, _("kind of milestone"), field="kind", usage="calendar add"),
-        N_("kind of milestone"),
+        N_("'{text}' is not a kind of milestone."),
         field="kind",
     )
     day = parse_day(args.word(1, _("date (YYYY-MM-DD)"), field="date", usage="calendar add"), "date")

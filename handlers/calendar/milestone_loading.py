@@ -108,7 +108,9 @@ def plan_rows(rows: list[CsvRow], default_zone: ZoneInfo) -> tuple[list[PlannedM
             problems.append(RowProblem(row.line, empty, _("empty")))
             continue
         try:
-            kind = parse_enum(MilestoneKind, values.get("kind", ""), N_("kind of milestone"), field="kind")
+            kind = parse_enum(
+                MilestoneKind, values.get("kind", ""), N_("'{text}' is not a kind of milestone."), field="kind"
+            )
             title = parse_title(values.get("title", ""), "title")
             day = parse_day(values.get("date", ""), "date")
             clock = parse_clock(values.get("time", ""), "time")

@@ -72,7 +72,11 @@ def case_selection(ctx: Context, args: Args, session: Session, command: str = "c
         month = parse_month(args.options["month"])
         month_start = datetime(month // 100, month % 100, 1, tzinfo=ctx.rules.timezone)
         month_end = datetime(month // 100 + month % 100 // 12, month % 100 % 12 + 1, 1, tzinfo=ctx.rules.timezone)
-    status = parse_enum(ComplaintStatus, args.options["status"], N_("case status")) if args.option("status") else None
+    status = (
+        parse_enum(ComplaintStatus, args.options["status"], N_("'{text}' is not a case status."))
+        if args.option("status")
+        else None
+    )
     # Your own cases are the open ones unless you ask for all of them or for a status.
     open_only = "open" in words or (mine and "all" not in words and status is None)
     where = CaseFilter(

@@ -50,7 +50,9 @@ def complaint(ctx: Context, args: Args, session: Session) -> Reply:
     assert organisation is not None and ctx.member_id is not None
     if not args.words and not args.options and not ctx.attachments:
         return complaint_form(ctx, session)
-    reason = parse_enum(ReasonCode, args.option("reason") or "counterfeit", N_("reason code"), field="reason")
+    reason = parse_enum(
+        ReasonCode, args.option("reason") or "counterfeit", N_("'{text}' is not a reason code."), field="reason"
+    )
     note = args.note()
     if reason is ReasonCode.OTHER and not note:
         raise UserError(_('reason=other needs a note saying what the problem is, e.g. note="..."'), field="note")

@@ -148,4 +148,4 @@ def _timeline_rows(ctx: Context, session: Session, complaint: Any) -> Iterator[t
 
 
 def _format(args: Args) -> SheetFormat:
-    return parse_enum(SheetFormat, args.option("format") or "csv", N_("export format"))
+    return parse_enum(SheetFormat, args.option("format") or "csv", N_("'{text}' is not an export format."))

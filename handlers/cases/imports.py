@@ -85,7 +85,7 @@ def plan_import(session: Session, rows: list[CsvRow], ctx: Context) -> tuple[lis
             )
             continue
         try:
-            reason = parse_enum(ReasonCode, values.get("reason") or "counterfeit", N_("reason code"))
+            reason = parse_enum(ReasonCode, values.get("reason") or "counterfeit", N_("'{text}' is not a reason code."))
         except UserError as error:
             problems.append(RowProblem(row.line, "reason", str(error)))
             continue

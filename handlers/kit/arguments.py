@@ -211,34 +211,14 @@ def parse_enum(vocabulary: type[E], text: str, what: str, field: str | None = No
 
     `what` is the refusal as a whole sentence with `{text}`, marked with N_:
     `N_("'{text}' is not an export format.")`, so that each language words it whole (an article,
-    a measure word). A bare noun (`N_("role")`) is still read: see `_NOT_ONE_OF`.
+    a measure word).
     """
     normalised = text.strip().lower().replace("-", "_")
     for member in vocabulary:
         if member.value == normalised:
             return member
     allowed = ", ".join(member.value for member in vocabulary)
-    raise UserError(not_one_of(what, text), hint=_("Use one of: {allowed}.", allowed=allowed), field=field)
-
-
-# The nouns that callers outside the kit still pass to `parse_enum`, each refusal worded whole.
-_NOT_ONE_OF = {
-    "role": N_("'{text}' is not a role."),
-    "company size": N_("'{text}' is not a company size."),
-    "export format": N_("'{text}' is not an export format."),
-    "reason code": N_("'{text}' is not a reason code."),
-    "case status": N_("'{text}' is not a case status."),
-    "RogueBlock answer": N_("'{text}' is not a RogueBlock answer."),
-    "kind of milestone": N_("'{text}' is not a kind of milestone."),
-}
-
-
-def not_one_of(what: str, text: str) -> str:
-    """`'pdf' is not an export format.`: `what` is a whole sentence with `{text}`, or a noun of `_NOT_ONE_OF`."""
-    sentence = what if "{text}" in what else _NOT_ONE_OF.get(what)
-    if sentence is None:  # a noun worded nowhere whole: no article to get wrong
-        return _("'{text}' is not a valid {what}.", text=shown(text), what=_(what))
-    return _(sentence, text=shown(text))
+    raise UserError(_(what, text=shown(text)), hint=_("Use one of: {allowed}.", allowed=allowed), field=field)
 
 
 def parse_platform(text: str, field: str | None = None) -> Platform:

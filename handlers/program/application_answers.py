@@ -46,7 +46,7 @@ def read_answers(args: Args) -> Answers:
     name_zh = _text(args, "name_zh")
     country = country_code(_required(args, "country", N_("the company's country"), "country=US"))
     size_text = _required(args, "size", N_("the company's size"), "size=medium")
-    size = parse_enum(CompanySize, size_text, N_("company size"), "size")
+    size = parse_enum(CompanySize, size_text, N_("'{text}' is not a company size."), "size")
     contact = _required(args, "contact", N_("a contact"), 'contact="Jo Lee, jo@acme.example"')
     role_text = _required(args, "role", N_("your role"), "role=rights_holder")
     role = next((r for r in Role if r.value == role_text.lower().replace("-", "_")), None)
