@@ -112,10 +112,13 @@ def to_args(options: Sequence[Option], values: Mapping[str, Any]) -> Args:
     free = str(values.get(FREE) or "").strip()
     parsed = Args.parse(free)
     line = [*(_quoted(word) for word in words), *(f"{name}={_quoted(value)}" for name, value in named.items())]
+    # An option typed in its own field and again in the free text is given twice, as on a line.
+    repeated = [*parsed.repeated, *(name for name in named if name in parsed.options and name not in parsed.repeated)]
     return Args(
         words=[*words, *parsed.words],
         options={**parsed.options, **named},
         text=" ".join([*line, free]).strip(),
+        repeated=repeated,
     )
 
 

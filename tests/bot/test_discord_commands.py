@@ -17,6 +17,7 @@ from bot.discord.commands import marketsafe_commands, to_args
 from bot.discord.limits import MAX_COMMAND_SIZE, CommandLimitError, check_command
 from bot.router import Router
 from handlers.kit.arguments import Args
+from handlers.kit.errors import UserError
 from handlers.kit.registry import COMMANDS, Option, OptionKind, top_words
 
 STRIKE = COMMANDS["store strike"]
@@ -109,6 +110,16 @@ def test_values_reach_the_handler_exactly_and_the_free_text_adds_its_words_and_o
     assert to_args(options, {"link": "https://shop1.taobao.com", "note": None, "text": None}) == Args(
         words=["https://shop1.taobao.com"], text="https://shop1.taobao.com"
     )
+
+
+def test_an_option_typed_in_its_field_and_again_in_the_free_text_is_refused_as_given_twice() -> None:
+    options = (*STRIKE.options, Option("text", "more"))
+    args = to_args(options, {"link": "https://shop1.taobao.com", "note": "typed", "text": "note=again"})
+    assert args.repeated == ["note"]
+    with pytest.raises(UserError) as refused:
+        args.option("note")
+    assert refused.value.field == "note"
+    assert to_args(options, {"link": "https://shop1.taobao.com", "note": "typed", "text": "page=2"}).repeated == []
 
 
 def start_up() -> None:
