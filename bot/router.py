@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -28,8 +28,8 @@ from handlers.kit.outbox import save_notices
 from handlers.kit.replies import Reply
 from handlers.threads import thread_command
 from storage.database import Database, WroteWhileReading
-from storage.models import Member, utcnow
-from storage.queries.members import Identity, identity_of, member_language
+from storage.models import utcnow
+from storage.queries.members import Identity, identity_of, member_language, settings_admin_record
 from storage.queries.requests import claim_request, earlier_reply, record_reply
 from storage.vocabulary import Role
 
@@ -102,7 +102,7 @@ class Router:
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.database = database
-        self.rules = rules
+        self.rules = replace(rules, admins=rules.admins | admins)
         self.admins = admins
         self.clock = clock
         set_program_language(rules.language)
@@ -290,9 +290,7 @@ class Router:
         """A settings admin seen for the first time: an identity on record (for the audit log and
         for what they file), inactive and with no role of its own, so it grants nothing once the
         settings no longer name it."""
-        member = Member(platform=caller.platform, user_id=caller.user_id, role=Role.MEMBER, active=False)
-        session.add(member)
-        session.flush()
+        member = settings_admin_record(session, caller.platform, caller.user_id)
         assert member.id is not None
         return Identity(member.id, member.role, member.active, None, None, None)
 

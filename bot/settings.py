@@ -206,6 +206,7 @@ class Settings(BaseSettings):
             default_strike_threshold=self.marketsafe_default_strike_threshold,
             holidays=parse_holidays(self.marketsafe_holidays),
             language=self.marketsafe_language,
+            admins=self.admins,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.admin.members import member_named
+from handlers.admin.members import chat_identity, member_named
 from handlers.cases.case_view import CASE, load_case
 from handlers.cases.item_changes import set_complaint_status
 from handlers.cases.routing import hand_over
@@ -15,6 +15,7 @@ from handlers.kit.i18n import N_, _, format_number
 from handlers.kit.registry import STAFF, Option, command
 from handlers.kit.replies import Notice, Reply
 from storage.models import CaseMessage, Member, Organisation
+from storage.queries.members import settings_admin_record
 from storage.vocabulary import Channel, ComplaintStatus, NoticeKind, org_channel
 
 # The longest message a person can write on a platform the bot serves (Slack's 40,000 characters,
@@ -96,6 +97,8 @@ def case_assign(ctx: Context, args: Args, session: Session) -> Reply:
         assert ctx.member_id is not None
         target = session.get(Member, ctx.member_id)
         assert target is not None
+    elif who in ctx.rules.admins:
+        target = settings_admin_record(session, *chat_identity(who))
     else:
         target = member_named(session, who, hint=_("Name a team member or admin as platform:user, or `me`."))
     return hand_over(session, ctx, complaint, target)

@@ -69,9 +69,9 @@ def handles_cases(member: Member) -> bool:
 
 
 def takes_cases(ctx: Context, member: Member) -> bool:
-    """`handles_cases`, or the caller themselves when they are an admin: an admin named in the
-    settings is one only in their own context, and nothing of it is written on their member record."""
-    return handles_cases(member) or (ctx.is_admin and member.id is not None and member.id == ctx.member_id)
+    """`handles_cases`, or an admin named in the settings: nothing of that is written on their member
+    record, so the settings decide, for as long as they name them. They are never routed new cases."""
+    return handles_cases(member) or member_ref(member) in ctx.rules.admins
 
 
 class CaseRouter:

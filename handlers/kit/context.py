@@ -45,6 +45,8 @@ class ProgramRules:
     holidays: frozenset[date] = frozenset()
     strike_lifetime: timedelta = timedelta(days=365)
     language: str = "en"  # MARKETSAFE_LANGUAGE: replies and notices when nothing else decides
+    # MARKETSAFE_ADMINS: chat identities (`slack:U0123`) that are admins while the settings name them.
+    admins: frozenset[str] = frozenset()
 
     def strike_threshold(self, platform: Platform) -> int:
         return self.strike_thresholds.get(platform, self.default_strike_threshold)

@@ -18,6 +18,17 @@ def member_by_identity(session: Session, platform: str, user_id: str) -> Member 
     return session.exec(select(Member).where(Member.platform == platform, Member.user_id == user_id)).first()
 
 
+def settings_admin_record(session: Session, platform: str, user_id: str) -> Member:
+    """The record of an admin the settings name, written the first time they are seen or named:
+    inactive and with no role of its own, so it grants nothing once the settings no longer name them."""
+    member = member_by_identity(session, platform, user_id)
+    if member is None:
+        member = Member(platform=platform, user_id=user_id, role=Role.MEMBER, active=False)
+        session.add(member)
+        session.flush()
+    return member
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """What every command needs of its caller's membership, read in one statement."""

@@ -417,6 +417,20 @@ def test_an_admin_named_in_the_settings_takes_a_case_but_gets_no_new_ones(progra
     assert assignees(program) == {"MS-000001": "console:operator", "MS-000002": None}
 
 
+def test_a_colleague_hands_a_case_to_an_admin_named_in_the_settings_and_everyone_sees_them_as_its_assignee(
+    program: Harness,
+) -> None:
+    file_case(program, 1)  # nobody covers Taobao: the whole team
+    program.delivered()
+    reply = program.ok("case MS-000001 assign console:operator", as_="team1")
+    assert reply.text == (
+        "MS-000001 is now assigned to console:operator (was the whole team). "
+        "Note: console:operator does not cover Taobao."
+    )
+    assert assignees(program) == {"MS-000001": "console:operator"}
+    assert ("Assigned to", "console:operator") in program.ok("case MS-000001", as_="team1").fields
+
+
 def test_a_case_can_go_to_a_colleague_who_does_not_cover_its_platform_with_a_warning(program: Harness) -> None:
     program.ok("admin team console:team1 platforms=taobao")
     add_team_member(program, "team2", "tmall")
