@@ -103,7 +103,7 @@ class Router:
     ) -> None:
         self.database = database
         self.rules = replace(rules, admins=rules.admins | admins)
-        self.admins = admins
+        self.admins = self.rules.admins
         self.clock = clock
         set_program_language(rules.language)
 
