@@ -24,7 +24,7 @@ def start_scheduler(bot: Bot) -> SchedulerService:
     """The scheduler, leading in this process when no other process does (see schedules/)."""
     from apscheduler.events import EVENT_JOB_SUBMITTED
 
-    service = SchedulerService(bot.database, bot.router.rules, admins=bot.router.admins)
+    service = SchedulerService(bot.database, bot.router.rules)
     service.scheduler.add_listener(metrics.on_job_submitted, EVENT_JOB_SUBMITTED)
     metrics.watch_leadership("scheduler", lambda: service.running)
     service.run_forever()

@@ -32,7 +32,7 @@ def setter_now(session: Session, member_id: int, admins: frozenset[str]) -> Sett
 
 def withdrawn(session: Session, runtime: Runtime, reminder: Reminder) -> str | None:
     """Why the reminder may no longer be posted where it goes, in English for the log; None when it may."""
-    setter = setter_now(session, reminder.member_id, runtime.admins)
+    setter = setter_now(session, reminder.member_id, runtime.rules.admins)
     if setter is None:
         return "its setter is no longer on record"
     with in_language("en"):

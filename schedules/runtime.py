@@ -1,5 +1,5 @@
-"""What a job needs when it runs: the database, the program rules, the clock, and the admins named
-in the settings (who are admins without a record saying so, as the router reads them).
+"""What a job needs when it runs: the database, the program rules (with the admins named in the
+settings, who are admins without a record saying so, as the router reads them), and the clock.
 
 APScheduler stores jobs by reference with plain arguments (the job id), so the running process
 hands its resources over here when its scheduler starts.
@@ -20,7 +20,6 @@ class Runtime:
     database: Database
     rules: ProgramRules
     clock: Callable[[], datetime]
-    admins: frozenset[str] = frozenset()
 
 
 _current: Runtime | None = None

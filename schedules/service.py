@@ -95,12 +95,11 @@ class SchedulerService:
         scheduler: BaseScheduler | None = None,
         sync_interval: float = 5.0,
         poll_interval: float = 0.5,
-        admins: frozenset[str] = frozenset(),
     ) -> None:
-        """`admins`: the admins named in the settings (the router's), whose reminders go where an admin's may."""
+        """`rules.admins`: the admins named in the settings (the router's), whose reminders go where an admin's may."""
         self.database = database
         self.rules = rules
-        self.runtime = Runtime(database, rules, clock, admins)
+        self.runtime = Runtime(database, rules, clock)
         self.clock = clock
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
         self.job_store = DocumentJobStore(database)

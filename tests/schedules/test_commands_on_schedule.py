@@ -23,9 +23,7 @@ def scheduler_time(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> None:
 
 @pytest.fixture
 def scheduler(program: Harness) -> Iterator[SchedulerService]:
-    running = SchedulerService(
-        program.database, ProgramRules(), clock=program.clock, scheduler=ManualScheduler(), admins=program.router.admins
-    )
+    running = SchedulerService(program.database, program.router.rules, clock=program.clock, scheduler=ManualScheduler())
     running.step()
     yield running
     running.stop()
